@@ -1,0 +1,114 @@
+# pooltide: build, run, test, bench.
+#
+#   make run        install missing Debian packages, build, run the bundled incident scenario
+#   make test       install missing Debian packages, build, run every test
+#   make bench      print throughput and memory figures (asserts nothing about time)
+#   make SANITIZE=address,undefined test    the same tests under ASan + UBSan (own build dir)
+#   make install [PREFIX=/usr/local] [DESTDIR=...]
+#
+# Library flags come from pkg-config, evaluated lazily (after `deps` has installed them).
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+DATADIR  ?= $(PREFIX)/share/pooltide
+SANITIZE ?=
+OPT      ?= -O2
+
+ifeq ($(SANITIZE),)
+BUILD    ?= build
+SANFLAGS :=
+else
+BUILD    ?= build-san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT      := -O1
+endif
+
+PKG_LIBS  = gsl libcjson
+WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wno-format-nonliteral -Werror
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -I. -DPOOLTIDE_DATADIR='"$(DATADIR)"'
+CFLAGS   ?= $(OPT) -g
+ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+            $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
+LDLIBS    = $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null) -lpthread -lm
+TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+SIM_SRC    := $(wildcard sim/*.c)
+MODELS_SRC := $(wildcard models/*.c)
+APP_SRC    := $(filter-out app/main.c,$(wildcard app/*.c))
+LIB_SRC    := $(SIM_SRC) $(MODELS_SRC) $(APP_SRC)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC   := $(sort $(wildcard tests/test_*.c))
+TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+BIN        := $(BUILD)/pooltide
+BENCH_BIN  := $(BUILD)/tests/bench
+
+DEB_PKGS := libgsl-dev libcjson-dev libcmocka-dev gnuplot-nox pkg-config
+
+.PHONY: all run test check-deps deps bench lint install uninstall clean
+
+all: $(BIN)
+
+# Install what is missing, with apt-get as root or through sudo. Idempotent and quiet when
+# everything is present.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "pooltide: installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	  else echo "pooltide: need root or sudo to install:$$missing" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	$(BIN) run
+
+test: deps
+	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
+	@BUILD=$(BUILD) sh tests/run_all.sh $(TEST_BIN)
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCH_BIN)
+	$(BENCH_BIN)
+
+$(BIN): $(BUILD)/app/main.o $(LIB_OBJ)
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT_OBJ) $(LIB_OBJ)
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+
+$(BENCH_BIN): $(BUILD)/tests/bench.o $(LIB_OBJ)
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/bench.o: tests/bench/bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
+	  --suppress=missingIncludeSystem -I. sim models app
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/pooltide
+	install -m 0644 scenarios/*.json $(DESTDIR)$(DATADIR)/scenarios/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pooltide
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,252 @@
+#include "app/report.h"
+
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include "models/pool.h"
+#include "models/summary.h"
+
+void report_format_duration(double s, char *buf, size_t len)
+{
+	if (isnan(s))
+		snprintf(buf, len, "-");
+	else if (s == 0)
+		snprintf(buf, len, "0");
+	else if (s < 1e-3)
+		snprintf(buf, len, "%.3gus", s * 1e6);
+	else if (s < 1)
+		snprintf(buf, len, "%.3gms", s * 1e3);
+	else if (s < 60)
+		snprintf(buf, len, "%.3gs", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+	else
+		snprintf(buf, len, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
+static void format_rate(double r, char *buf, size_t len)
+{
+	if (isnan(r))
+		snprintf(buf, len, "-");
+	else if (r == 0)
+		snprintf(buf, len, "0%%");
+	else if (r < 1e-4)
+		snprintf(buf, len, "%.2g%%", r * 100);
+	else
+		snprintf(buf, len, "%.3g%%", r * 100);
+}
+
+static void format_count(double x, char *buf, size_t len)
+{
+	if (isnan(x))
+		snprintf(buf, len, "-");
+	else if (x >= 1e7)
+		snprintf(buf, len, "%.3gM", x / 1e6);
+	else
+		snprintf(buf, len, "%.0f", x);
+}
+
+static struct estimate est(const struct experiment *ex, int v, const char *metric, int idx)
+{
+	struct estimate e;
+	estimate_metric(experiment_variant(ex, v), ex->nrep, metric_find(metric), idx, &e);
+	return e;
+}
+
+void report_table(FILE *out, const struct scenario *sc, const struct experiment *ex)
+{
+	const struct cfg_scenario *base = &sc->variants[0].cfg;
+	char h[32], w[32];
+	report_format_duration(base->horizon_s, h, sizeof h);
+	report_format_duration(base->warmup_s, w, sizeof w);
+	fprintf(out, "pooltide %s: %s (%s)\n", POOLTIDE_VERSION, base->name, sc->path);
+	fprintf(out, "seed %llu, %d replications of %s after a %s warm-up; 95 %% confidence "
+		     "intervals over replications\n",
+		(unsigned long long)base->seed, ex->nrep, h, w);
+
+	int namew = 7;
+	for (int v = 0; v < ex->n_variants; v++) {
+		int l = (int)strlen(sc->variants[v].name);
+		if (l > namew)
+			namew = l;
+	}
+	if (namew > 48)
+		namew = 48;
+
+	for (int wi = 0; wi < base->n_workloads; wi++) {
+		const struct cfg_workload *wl = &base->workloads[wi];
+		fprintf(out, "\nworkload %s (pool %s)\n", wl->name, base->pools[wl->pool].name);
+		fprintf(out, "%-*s  %9s %9s %9s  %-26s  %8s %8s %8s %8s %8s %8s\n", namew, "variant",
+			"offered", "served", "timed out", "timeout rate [95% CI]", "wait", "p50", "p95",
+			"p99", "p99.9", "max");
+		for (int v = 0; v < ex->n_variants; v++) {
+			char off[16], srv[16], tmo[16], r0[16], r1[16], r2[16], ci[64];
+			char q[6][16];
+			format_count(est(ex, v, "offered", wi).mean, off, sizeof off);
+			format_count(est(ex, v, "served", wi).mean, srv, sizeof srv);
+			format_count(est(ex, v, "timed_out", wi).mean, tmo, sizeof tmo);
+			struct estimate tr = est(ex, v, "timeout_rate", wi);
+			format_rate(tr.mean, r0, sizeof r0);
+			format_rate(tr.lo < 0 ? 0 : tr.lo, r1, sizeof r1);
+			format_rate(tr.hi, r2, sizeof r2);
+			snprintf(ci, sizeof ci, "%s [%s, %s]", r0, r1, r2);
+			static const char *const qs[] = {"wait_mean", "wait_p50", "wait_p95",
+							 "wait_p99", "wait_p999", "wait_max"};
+			for (int k = 0; k < 6; k++)
+				report_format_duration(est(ex, v, qs[k], wi).mean, q[k], sizeof q[k]);
+			fprintf(out, "%-*.*s  %9s %9s %9s  %-26s  %8s %8s %8s %8s %8s %8s\n", namew,
+				namew, sc->variants[v].name, off, srv, tmo, ci, q[0], q[1], q[2], q[3],
+				q[4], q[5]);
+		}
+	}
+
+	fprintf(out, "\npools (time averages over the run after warm-up)\n");
+	fprintf(out, "%-*s  %-10s %5s %11s %9s %9s %9s  %s\n", namew, "variant", "pool", "cap",
+		"checked out", "overflow", "waiters", "exhausted", "first timeout");
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_scenario *c = &sc->variants[v].cfg;
+		for (int pi = 0; pi < c->n_pools; pi++) {
+			const struct cfg_pool *pc = &c->pools[pi];
+			char cap[16], msg[160] = "-", ex_s[16];
+			if (pc->max_overflow < 0)
+				snprintf(cap, sizeof cap, "inf");
+			else
+				snprintf(cap, sizeof cap, "%d", pc->size + pc->max_overflow);
+			/* The first timeout's message, from the first replication that had one. */
+			for (int r = 0; r < ex->nrep; r++) {
+				int o = experiment_variant(ex, v)[r]->pools[pi].first_timeout_overflow;
+				if (o != INT_MIN) {
+					pool_timeout_message(pc, o, msg, sizeof msg);
+					break;
+				}
+			}
+			format_rate(est(ex, v, "exhausted_share", pi).mean, ex_s, sizeof ex_s);
+			fprintf(out, "%-*.*s  %-10s %5s %11.2f %9.2f %9.2f %9s  %s\n", namew, namew,
+				pi == 0 ? sc->variants[v].name : "", pc->name, cap,
+				est(ex, v, "checked_out_mean", pi).mean,
+				est(ex, v, "overflow_mean", pi).mean,
+				est(ex, v, "waiters_mean", pi).mean, ex_s, msg);
+		}
+	}
+	for (int v = 0; v < ex->n_variants; v++) {
+		uint64_t refused = 0;
+		for (int r = 0; r < ex->nrep; r++)
+			refused += experiment_variant(ex, v)[r]->db_refused;
+		if (refused)
+			fprintf(out, "%s: the database refused %llu connects over all replications: %s\n",
+				sc->variants[v].name, (unsigned long long)refused,
+				database_refusal_message(&sc->variants[v].cfg.db));
+	}
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void json_number(FILE *out, double x)
+{
+	if (isnan(x) || isinf(x))
+		fputs("null", out);
+	else
+		fprintf(out, "%.9g", x);
+}
+
+static void json_estimate(FILE *out, const struct estimate *e)
+{
+	fputs("{\"mean\": ", out);
+	json_number(out, e->mean);
+	fputs(", \"ci_low\": ", out);
+	json_number(out, e->lo);
+	fputs(", \"ci_high\": ", out);
+	json_number(out, e->hi);
+	fputc('}', out);
+}
+
+static void json_metrics(FILE *out, const struct experiment *ex, int v, enum metric_scope scope,
+			 int idx, const char *indent)
+{
+	int n;
+	const struct metric_def *t = metric_table(&n);
+	bool first = true;
+	for (int k = 0; k < n; k++) {
+		if (t[k].scope != scope)
+			continue;
+		struct estimate e;
+		estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], idx, &e);
+		fprintf(out, "%s%s\"%s\": ", first ? "" : ",\n", indent, t[k].name);
+		json_estimate(out, &e);
+		first = false;
+	}
+	if (scope == METRIC_WORKLOAD && v > 0) {
+		/* Paired differences to the first variant (common random numbers). */
+		static const char *const diffs[] = {"timeout_rate", "wait_mean", "wait_p99",
+						    "hold_mean"};
+		fprintf(out, ",\n%s\"diff_to_first\": {", indent);
+		for (size_t k = 0; k < sizeof diffs / sizeof diffs[0]; k++) {
+			struct estimate e;
+			estimate_paired_diff(experiment_variant(ex, 0), experiment_variant(ex, v),
+					     ex->nrep, metric_find(diffs[k]), idx, &e);
+			fprintf(out, "%s\"%s\": ", k ? ", " : "", diffs[k]);
+			json_estimate(out, &e);
+		}
+		fputc('}', out);
+	}
+	fputc('\n', out);
+}
+
+void report_json(FILE *out, const struct scenario *sc, const struct experiment *ex)
+{
+	const struct cfg_scenario *base = &sc->variants[0].cfg;
+	fprintf(out, "{\n  \"pooltide\": \"%s\",\n  \"scenario\": ", POOLTIDE_VERSION);
+	json_string(out, base->name);
+	fputs(",\n  \"path\": ", out);
+	json_string(out, sc->path);
+	fprintf(out, ",\n  \"seed\": %llu,\n  \"replications\": %d,\n  \"horizon_s\": ",
+		(unsigned long long)base->seed, ex->nrep);
+	json_number(out, base->horizon_s);
+	fputs(",\n  \"warmup_s\": ", out);
+	json_number(out, base->warmup_s);
+	fputs(",\n  \"variants\": [\n", out);
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_scenario *c = &sc->variants[v].cfg;
+		fputs("    {\n      \"name\": ", out);
+		json_string(out, sc->variants[v].name);
+		fputs(",\n      \"workloads\": {\n", out);
+		for (int w = 0; w < c->n_workloads; w++) {
+			fputs("        ", out);
+			json_string(out, c->workloads[w].name);
+			fputs(": {\n          \"pool\": ", out);
+			json_string(out, c->pools[c->workloads[w].pool].name);
+			fputs(",\n", out);
+			json_metrics(out, ex, v, METRIC_WORKLOAD, w, "          ");
+			fprintf(out, "        }%s\n", w + 1 < c->n_workloads ? "," : "");
+		}
+		fputs("      },\n      \"pools\": {\n", out);
+		for (int p = 0; p < c->n_pools; p++) {
+			fputs("        ", out);
+			json_string(out, c->pools[p].name);
+			fputs(": {\n", out);
+			json_metrics(out, ex, v, METRIC_POOL, p, "          ");
+			fprintf(out, "        }%s\n", p + 1 < c->n_pools ? "," : "");
+		}
+		fprintf(out, "      }\n    }%s\n", v + 1 < ex->n_variants ? "," : "");
+	}
+	fputs("  ]\n}\n", out);
+}

@@ -1,0 +1,1413 @@
+/* Scenario loader: JSON file -> one resolved struct cfg_scenario per variant (see scenario.h).
+ *
+ * The flow of scenario_load: read the file; parse it (syntax errors as line:column); reject
+ * duplicate keys anywhere; detach "variants"; apply the command-line --set overrides to the
+ * rest (the base); validate the base into a cfg and, at the same time, into a canonical
+ * "resolved" tree (every default filled in, durations in seconds); then for each variant copy
+ * the base, apply the variant's "set" and validate the copy into that variant's cfg.
+ *
+ * Each object is checked the same way: its keys against the schema first (so a typo is
+ * reported before anything else in that object), then its known keys in schema order, so the
+ * first error, the only one reported, does not depend on how the file is laid out.
+ *
+ * Numbers are read and written in the C locale whatever the process locale is (uselocale), and
+ * every number of the resolved JSON is written with the fewest digits that read back to the same
+ * double, so loading the resolved JSON gives back the same cfg bit for bit. cJSON's own number
+ * printer cannot promise that (its round-trip test is approximate), hence the raw items.
+ *
+ * Not here: anything about simulating; the cfg structs are the whole interface to models/. */
+#include "app/scenario.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "sim/dist.h"
+#include "sim/status.h"
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+#define PATH_LEN 384            /* a JSON path in a message; longer ones are truncated */
+#define MSG_LEN 768             /* what is wrong at that path */
+#define GOT_MAX 80              /* longest value quoted after "got" */
+#define INT_CAP 1000000         /* upper bound of counts without a natural one (no overflow) */
+#define REPLICATIONS_MAX 10000
+#define SEED_MAX 9007199254740992.0 /* 2^53: every integer up to it is exact in a double */
+#define FILE_MAX ((size_t)64 << 20) /* a scenario is a few KiB; this stops /dev/zero */
+#define NUM_LEN 40              /* "%.17g" of any double */
+
+#define DURATION_WHAT "a duration such as \"30s\" or a number of seconds"
+#define DURATION_POS_WHAT "a duration > 0 such as \"30s\" or a number of seconds"
+#define RATE_WHAT "a rate > 0 such as \"120/s\" or a number per second"
+#define NAME_WHAT "1 to 63 letters, digits, '_' or '-'"
+#define SET_PATH_WHAT "a dotted path such as pools.main.size (not into variants)"
+
+/* The first error found: where (a JSON path, "" for the file as a whole) and what. */
+struct ctx {
+	char path[PATH_LEN];
+	char msg[MSG_LEN];
+	bool oom; /* building the resolved tree ran out of memory */
+};
+
+/* ---- strings and numbers ------------------------------------------------------------------ */
+
+/* Copy src into dst[n], truncated to fit, always terminated. */
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	size_t len = strlen(src);
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* Append src to the string in dst[n], truncated to fit. */
+static void append(char *dst, size_t n, const char *src)
+{
+	size_t at = strlen(dst);
+	if (at + 1 < n)
+		copy_str(dst + at, n - at, src);
+}
+
+/* dst = parent "." key, or key alone when parent is "" (the top level). */
+static void join(char *dst, size_t n, const char *parent, const char *key)
+{
+	copy_str(dst, n, parent);
+	if (parent[0])
+		append(dst, n, ".");
+	append(dst, n, key);
+}
+
+/* "a, b, c" from a NULL-terminated list. */
+static void join_list(char *dst, size_t n, const char *const *items)
+{
+	dst[0] = '\0';
+	for (size_t i = 0; items[i]; i++) {
+		if (i > 0)
+			append(dst, n, ", ");
+		append(dst, n, items[i]);
+	}
+}
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* Switch this thread to the C locale for numbers (strtod, printf) and back: scenario files
+ * mean "1.5" whatever LC_NUMERIC the process runs under. */
+struct c_numeric {
+	locale_t c, old;
+};
+
+static void c_numeric_begin(struct c_numeric *cn)
+{
+	cn->c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	cn->old = cn->c ? uselocale(cn->c) : (locale_t)0;
+}
+
+static void c_numeric_end(struct c_numeric *cn)
+{
+	if (cn->c) {
+		uselocale(cn->old);
+		freelocale(cn->c);
+	}
+}
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as exactly v: a JSON number. */
+static void fmt_num(char *buf, size_t n, double v)
+{
+	struct c_numeric cn;
+
+	if (!isfinite(v)) { /* never reached for validated values; keeps the output JSON */
+		copy_str(buf, n, "null");
+		return;
+	}
+	v += 0.0; /* -0 -> 0 */
+	c_numeric_begin(&cn);
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	c_numeric_end(&cn);
+}
+
+/* The decimal number at the start of s: digits with an optional fraction and exponent; no
+ * sign, no hex, no inf or nan. Returns the number of bytes it takes, 0 if there is none. */
+static size_t scan_number(const char *s, double *v)
+{
+	size_t i = 0, digits = 0;
+	char buf[64];
+	struct c_numeric cn;
+
+	for (; is_digit(s[i]); i++)
+		digits++;
+	if (s[i] == '.')
+		for (i++; is_digit(s[i]); i++)
+			digits++;
+	if (digits == 0)
+		return 0;
+	if (s[i] == 'e' || s[i] == 'E') {
+		size_t j = i + 1;
+		if (s[j] == '+' || s[j] == '-')
+			j++;
+		if (is_digit(s[j])) {
+			while (is_digit(s[j]))
+				j++;
+			i = j;
+		}
+	}
+	if (i >= sizeof buf)
+		return 0;
+	memcpy(buf, s, i);
+	buf[i] = '\0';
+	c_numeric_begin(&cn);
+	*v = strtod(buf, NULL);
+	c_numeric_end(&cn);
+	return i;
+}
+
+/* Time units: seconds = number * mul / div (division keeps "150ms" exactly 0.15). */
+static const struct unit {
+	const char *name;
+	double mul, div;
+} units[] = {
+	{"us", 1, 1e6}, {"ms", 1, 1e3}, {"s", 1, 1},      {"m", 60, 1},
+	{"min", 60, 1}, {"h", 3600, 1}, {"d", 86400, 1},
+};
+
+static const struct unit *find_unit(const char *name)
+{
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(units[i].name, name) == 0)
+			return &units[i];
+	return NULL;
+}
+
+int scenario_parse_duration(const char *text, double *seconds)
+{
+	double v;
+	size_t len;
+	const struct unit *u;
+
+	if (!text || (len = scan_number(text, &v)) == 0)
+		return PT_EINVAL;
+	if (text[len] == '\0') {
+		u = find_unit("s");
+	} else if (!(u = find_unit(text + len))) {
+		return PT_EINVAL;
+	}
+	v = v * u->mul / u->div;
+	if (!isfinite(v))
+		return PT_EINVAL;
+	*seconds = v;
+	return PT_OK;
+}
+
+int scenario_parse_rate(const char *text, double *per_second)
+{
+	double v;
+	size_t len;
+	const struct unit *u;
+
+	if (!text || (len = scan_number(text, &v)) == 0)
+		return PT_EINVAL;
+	if (text[len] == '\0') {
+		u = find_unit("s");
+	} else if (text[len] != '/' || !(u = find_unit(text + len + 1))) {
+		return PT_EINVAL;
+	}
+	v = v * u->div / u->mul;
+	if (!isfinite(v))
+		return PT_EINVAL;
+	*per_second = v;
+	return PT_OK;
+}
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+/* JSON text of a value for "got ...", on one line, shortened past GOT_MAX bytes. */
+static void describe(const cJSON *v, char *buf, size_t n)
+{
+	char *s;
+	size_t len;
+
+	if (!v) {
+		copy_str(buf, n, "nothing");
+		return;
+	}
+	if (cJSON_IsNumber(v)) {
+		if (isfinite(v->valuedouble))
+			fmt_num(buf, n, v->valuedouble);
+		else
+			copy_str(buf, n, "a number out of range");
+		return;
+	}
+	s = cJSON_PrintUnformatted(v);
+	if (!s) {
+		copy_str(buf, n, "?");
+		return;
+	}
+	len = strlen(s);
+	if (len > GOT_MAX) {
+		len = GOT_MAX - 3;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) /* UTF-8 boundary */
+			len--;
+		memcpy(s + len, "...", 4);
+	}
+	copy_str(buf, n, s);
+	cJSON_free(s);
+}
+
+/* A string as a JSON string literal (quoted, escaped). */
+static void quote(const char *str, char *buf, size_t n)
+{
+	cJSON *tmp = cJSON_CreateStringReference(str);
+	describe(tmp, buf, n);
+	cJSON_Delete(tmp);
+}
+
+static int fail(struct ctx *c, const char *path, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static int fail(struct ctx *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	copy_str(c->path, sizeof c->path, path);
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+	va_end(ap);
+	return PT_EINVAL;
+}
+
+/* "expected <what>, got <JSON of got>" at path. */
+static int expected(struct ctx *c, const char *path, const cJSON *got, const char *fmt, ...)
+	PRINTF_LIKE(4, 5);
+static int expected(struct ctx *c, const char *path, const cJSON *got, const char *fmt, ...)
+{
+	char what[MSG_LEN / 2], g[GOT_MAX + 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	describe(got, g, sizeof g);
+	return fail(c, path, "expected %s, got %s", what, g);
+}
+
+static int fail_oom(struct ctx *c)
+{
+	fail(c, "", "out of memory");
+	return PT_ENOMEM;
+}
+
+/* The single line of err: "<file>: <prefix><json.path>: <msg>". prefix is "" or ends in ": ". */
+static void report(const struct ctx *c, const char *file, const char *prefix, char *err,
+		   size_t errlen)
+{
+	if (!err || errlen == 0)
+		return;
+	if (c->path[0])
+		snprintf(err, errlen, "%s: %s%s: %s", file, prefix, c->path, c->msg);
+	else
+		snprintf(err, errlen, "%s: %s%s", file, prefix, c->msg);
+}
+
+/* ---- the resolved tree: no-ops when it is not being built (res == NULL) --------------------- */
+
+static void put_raw(struct ctx *c, cJSON *res, const char *key, const char *raw)
+{
+	if (res && !cJSON_AddRawToObject(res, key, raw))
+		c->oom = true;
+}
+
+static void put_num(struct ctx *c, cJSON *res, const char *key, double v)
+{
+	char b[NUM_LEN];
+	fmt_num(b, sizeof b, v);
+	put_raw(c, res, key, b);
+}
+
+static void put_int(struct ctx *c, cJSON *res, const char *key, long long v)
+{
+	char b[NUM_LEN];
+	snprintf(b, sizeof b, "%lld", v);
+	put_raw(c, res, key, b);
+}
+
+static void put_str(struct ctx *c, cJSON *res, const char *key, const char *s)
+{
+	if (res && !cJSON_AddStringToObject(res, key, s))
+		c->oom = true;
+}
+
+static void put_bool(struct ctx *c, cJSON *res, const char *key, bool b)
+{
+	if (res && !cJSON_AddBoolToObject(res, key, b))
+		c->oom = true;
+}
+
+static cJSON *put_obj(struct ctx *c, cJSON *res, const char *key)
+{
+	cJSON *o;
+	if (!res)
+		return NULL;
+	if (!(o = cJSON_AddObjectToObject(res, key)))
+		c->oom = true;
+	return o;
+}
+
+/* A deep copy in which every number is a raw item printed by fmt_num (exact round trip). */
+static cJSON *copy_exact(const cJSON *v)
+{
+	char b[NUM_LEN];
+	cJSON *out;
+
+	if (cJSON_IsNumber(v)) {
+		fmt_num(b, sizeof b, v->valuedouble);
+		return cJSON_CreateRaw(b);
+	}
+	if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+		return cJSON_Duplicate(v, 0);
+	out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
+	if (!out)
+		return NULL;
+	for (const cJSON *m = v->child; m; m = m->next) {
+		cJSON *cm = copy_exact(m);
+		bool ok = cm && (cJSON_IsArray(v) ? cJSON_AddItemToArray(out, cm)
+						  : cJSON_AddItemToObject(out, m->string, cm));
+		if (!ok) {
+			cJSON_Delete(cm);
+			cJSON_Delete(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/* ---- reading values ----------------------------------------------------------------------- */
+
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* Every key of obj is one of keys (NULL-terminated); a typo must never go unnoticed. */
+static int check_keys(struct ctx *c, const cJSON *obj, const char *path, const char *const *keys)
+{
+	for (const cJSON *m = obj->child; m; m = m->next) {
+		size_t i = 0;
+		char p[PATH_LEN], list[MSG_LEN / 2];
+
+		while (keys[i] && strcmp(keys[i], m->string) != 0)
+			i++;
+		if (keys[i])
+			continue;
+		join(p, sizeof p, path, m->string);
+		join_list(list, sizeof list, keys);
+		return fail(c, p, "unknown key (expected one of: %s)", list);
+	}
+	return PT_OK;
+}
+
+/* No object anywhere below v has the same key twice (cJSON would silently keep the first).
+ * path (a buffer of n bytes) holds v's path and is restored before returning. */
+static int check_duplicates(struct ctx *c, const cJSON *v, char *path, size_t n)
+{
+	size_t len = strlen(path);
+	int i = 0, rc;
+
+	for (const cJSON *m = v->child; m; m = m->next, i++) {
+		if (cJSON_IsObject(v)) {
+			for (const cJSON *e = v->child; e != m; e = e->next) {
+				if (strcmp(e->string, m->string) == 0) {
+					char p[PATH_LEN];
+					join(p, sizeof p, path, m->string);
+					return fail(c, p, "duplicate key");
+				}
+			}
+			if (len > 0)
+				append(path, n, ".");
+			append(path, n, m->string);
+		} else {
+			char idx[24];
+			snprintf(idx, sizeof idx, "[%d]", i);
+			append(path, n, idx);
+		}
+		rc = check_duplicates(c, m, path, n);
+		path[len] = '\0';
+		if (rc)
+			return rc;
+	}
+	return PT_OK;
+}
+
+/* obj.key as an integer in [min, max]; def when absent. */
+static int get_int(struct ctx *c, const cJSON *obj, const char *path, const char *key, int min,
+		   int max, int def, int *out)
+{
+	const cJSON *v = member(obj, key);
+	char p[PATH_LEN];
+	double d;
+	bool integral;
+
+	if (!v) {
+		*out = def;
+		return PT_OK;
+	}
+	join(p, sizeof p, path, key);
+	d = v->valuedouble;
+	integral = cJSON_IsNumber(v) && isfinite(d) && floor(d) == d;
+	if (integral && d >= min && d <= max) {
+		*out = (int)d;
+		return PT_OK;
+	}
+	/* Name the upper bound when it is part of the contract or is what was broken. */
+	if (max < INT_CAP || (integral && d > max))
+		return expected(c, p, v, "an integer from %d to %d", min, max);
+	return expected(c, p, v, "an integer >= %d", min);
+}
+
+static int get_bool(struct ctx *c, const cJSON *obj, const char *path, const char *key, bool *out)
+{
+	const cJSON *v = member(obj, key);
+	char p[PATH_LEN];
+
+	if (!v)
+		return PT_OK;
+	if (!cJSON_IsBool(v)) {
+		join(p, sizeof p, path, key);
+		return expected(c, p, v, "true or false");
+	}
+	*out = cJSON_IsTrue(v);
+	return PT_OK;
+}
+
+/* A duration value: a number of seconds >= 0 or a string with a unit. */
+static int to_duration(const cJSON *v, double *seconds)
+{
+	if (cJSON_IsNumber(v)) {
+		if (!isfinite(v->valuedouble) || !(v->valuedouble >= 0))
+			return PT_EINVAL;
+		*seconds = v->valuedouble + 0.0;
+		return PT_OK;
+	}
+	if (cJSON_IsString(v))
+		return scenario_parse_duration(v->valuestring, seconds);
+	return PT_EINVAL;
+}
+
+/* obj.key as a duration (> 0 when positive); unchanged when absent. */
+static int get_duration(struct ctx *c, const cJSON *obj, const char *path, const char *key,
+			bool positive, double *out)
+{
+	const cJSON *v = member(obj, key);
+	char p[PATH_LEN];
+	double s;
+
+	if (!v)
+		return PT_OK;
+	join(p, sizeof p, path, key);
+	if (to_duration(v, &s) != PT_OK || (positive && !(s > 0)))
+		return expected(c, p, v, "%s", positive ? DURATION_POS_WHAT : DURATION_WHAT);
+	*out = s;
+	return PT_OK;
+}
+
+/* A required object member; "required" when absent. */
+static int get_object(struct ctx *c, const cJSON *obj, const char *path, const char *key,
+		      const cJSON **out)
+{
+	char p[PATH_LEN];
+
+	join(p, sizeof p, path, key);
+	*out = member(obj, key);
+	if (!*out)
+		return fail(c, p, "required");
+	if (!cJSON_IsObject(*out))
+		return expected(c, p, *out, "an object");
+	return PT_OK;
+}
+
+/* Pool and workload names: they appear in dotted --set paths, CSV columns and file names. */
+static bool valid_name(const char *s)
+{
+	size_t i = 0;
+	for (; s[i]; i++) {
+		char ch = s[i];
+		if (!is_digit(ch) && !(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+		    ch != '_' && ch != '-')
+			return false;
+	}
+	return i >= 1 && i < CFG_NAME_MAX;
+}
+
+/* ---- distributions ------------------------------------------------------------------------ */
+
+static const char *const dist_names = "constant, exponential, uniform, lognormal, gamma";
+static const char *const constant_keys[] = {"dist", "value", NULL};
+static const char *const exponential_keys[] = {"dist", "mean", NULL};
+static const char *const uniform_keys[] = {"dist", "min", "max", NULL};
+static const char *const lognormal_keys[] = {"dist", "mean", "sd", "median", "p99", NULL};
+static const char *const gamma_keys[] = {"dist", "mean", "cv", NULL};
+
+/* A required duration parameter of a distribution. */
+static int dist_param(struct ctx *c, const cJSON *v, const char *path, const char *key, double *x)
+{
+	char p[PATH_LEN];
+
+	if (!member(v, key)) {
+		join(p, sizeof p, path, key);
+		return fail(c, p, "required");
+	}
+	return get_duration(c, v, path, key, false, x);
+}
+
+/* res[key] = {"dist": kind, k1: v1 [, k2: v2]}, the canonical form. */
+static void put_dist(struct ctx *c, cJSON *res, const char *key, const char *kind,
+		     const char *k1, double v1, const char *k2, double v2)
+{
+	cJSON *o = put_obj(c, res, key);
+	put_str(c, o, "dist", kind);
+	put_num(c, o, k1, v1);
+	if (k2)
+		put_num(c, o, k2, v2);
+}
+
+/* The distribution at path: {"dist": ...} or a bare duration (a constant). Fills *d with the
+ * sim/dist.h constructor and res[key] with the canonical object. */
+static int get_dist(struct ctx *c, const cJSON *v, const char *path, struct dist *d, cJSON *res,
+		    const char *key)
+{
+	const cJSON *kind;
+	char p[PATH_LEN];
+	double x = 0, y = 0;
+	int rc;
+
+	if (!cJSON_IsObject(v)) {
+		if (to_duration(v, &x) != PT_OK)
+			return expected(c, path, v, "a distribution such as {\"dist\": \"exponential\", "
+					"\"mean\": \"20ms\"} or a duration");
+		dist_constant(d, x);
+		put_dist(c, res, key, "constant", "value", x, NULL, 0);
+		return PT_OK;
+	}
+	join(p, sizeof p, path, "dist");
+	kind = member(v, "dist");
+	if (!kind)
+		return fail(c, p, "required");
+	if (!cJSON_IsString(kind))
+		return expected(c, p, kind, "one of: %s", dist_names);
+
+	if (strcmp(kind->valuestring, "constant") == 0) {
+		if ((rc = check_keys(c, v, path, constant_keys)) ||
+		    (rc = dist_param(c, v, path, "value", &x)))
+			return rc;
+		if (dist_constant(d, x) != PT_OK)
+			return expected(c, path, v, "a constant distribution with value >= 0");
+		put_dist(c, res, key, "constant", "value", x, NULL, 0);
+	} else if (strcmp(kind->valuestring, "exponential") == 0) {
+		if ((rc = check_keys(c, v, path, exponential_keys)) ||
+		    (rc = dist_param(c, v, path, "mean", &x)))
+			return rc;
+		if (dist_exponential(d, x) != PT_OK)
+			return expected(c, path, v, "an exponential distribution with mean > 0");
+		put_dist(c, res, key, "exponential", "mean", x, NULL, 0);
+	} else if (strcmp(kind->valuestring, "uniform") == 0) {
+		if ((rc = check_keys(c, v, path, uniform_keys)) ||
+		    (rc = dist_param(c, v, path, "min", &x)) ||
+		    (rc = dist_param(c, v, path, "max", &y)))
+			return rc;
+		if (dist_uniform(d, x, y) != PT_OK)
+			return expected(c, path, v, "a uniform distribution with min <= max");
+		put_dist(c, res, key, "uniform", "min", x, "max", y);
+	} else if (strcmp(kind->valuestring, "lognormal") == 0) {
+		bool by_mean = member(v, "mean") || member(v, "sd");
+		bool by_median = member(v, "median") || member(v, "p99");
+		if ((rc = check_keys(c, v, path, lognormal_keys)))
+			return rc;
+		if (by_mean == by_median)
+			return expected(c, path, v, "a lognormal distribution given by mean and sd, "
+					"or by median and p99");
+		if (by_mean) {
+			if ((rc = dist_param(c, v, path, "mean", &x)) ||
+			    (rc = dist_param(c, v, path, "sd", &y)))
+				return rc;
+			if (dist_lognormal_mean_sd(d, x, y) != PT_OK)
+				return expected(c, path, v, "a lognormal distribution with mean > 0 "
+						"and sd > 0");
+			put_dist(c, res, key, "lognormal", "mean", x, "sd", y);
+		} else {
+			if ((rc = dist_param(c, v, path, "median", &x)) ||
+			    (rc = dist_param(c, v, path, "p99", &y)))
+				return rc;
+			if (dist_lognormal_median_p99(d, x, y) != PT_OK)
+				return expected(c, path, v, "a lognormal distribution with "
+						"0 < median < p99");
+			put_dist(c, res, key, "lognormal", "median", x, "p99", y);
+		}
+	} else if (strcmp(kind->valuestring, "gamma") == 0) {
+		const cJSON *cv = member(v, "cv");
+		if ((rc = check_keys(c, v, path, gamma_keys)) ||
+		    (rc = dist_param(c, v, path, "mean", &x)))
+			return rc;
+		join(p, sizeof p, path, "cv");
+		if (!cv)
+			return fail(c, p, "required");
+		if (!cJSON_IsNumber(cv) || !isfinite(cv->valuedouble))
+			return expected(c, p, cv, "a number (the coefficient of variation)");
+		y = cv->valuedouble;
+		if (dist_gamma_mean_cv(d, x, y) != PT_OK)
+			return expected(c, path, v, "a gamma distribution with mean > 0 and cv > 0");
+		put_dist(c, res, key, "gamma", "mean", x, "cv", y);
+	} else {
+		return expected(c, p, kind, "one of: %s", dist_names);
+	}
+	return PT_OK;
+}
+
+/* ---- the scenario schema ------------------------------------------------------------------ */
+
+/* "variants" is detached before validation; it is listed for the unknown-key message. */
+static const char *const top_keys[] = {"name",     "description", "horizon",  "warmup",
+				       "replications", "seed",   "database", "pools",
+				       "workloads", "variants", NULL};
+static const char *const database_keys[] = {"max_connections", "superuser_reserved_connections",
+					    "reserved_connections", "connect_time", "rtt", NULL};
+static const char *const pool_keys[] = {"size",     "max_overflow", "timeout",        "use_lifo",
+					"pre_ping", "recycle",      "wakeup_latency", NULL};
+static const char *const requests_keys[] = {"type", "pool", "arrival", "transaction", NULL};
+static const char *const arrival_keys[] = {"rate", NULL};
+static const char *const transaction_keys[] = {"db_time", "app_time", "statements", NULL};
+static const char *const workload_types = "requests";
+
+static int get_database(struct ctx *c, const cJSON *v, struct cfg_database *db, cJSON *res)
+{
+	const char *path = "database";
+	cJSON *r = put_obj(c, res, path);
+	int rc, reserved;
+
+	if (v && !cJSON_IsObject(v))
+		return expected(c, path, v, "an object");
+	if ((v && (rc = check_keys(c, v, path, database_keys))) ||
+	    (rc = get_int(c, v, path, "max_connections", 1, INT_CAP, 100, &db->max_connections)) ||
+	    (rc = get_int(c, v, path, "superuser_reserved_connections", 0, INT_CAP, 3,
+			  &db->superuser_reserved_connections)) ||
+	    (rc = get_int(c, v, path, "reserved_connections", 0, INT_CAP, 0,
+			  &db->reserved_connections)))
+		return rc;
+	reserved = db->superuser_reserved_connections + db->reserved_connections;
+	if (db->max_connections <= reserved)
+		return fail(c, "database.max_connections",
+			    "expected an integer > superuser_reserved_connections + "
+			    "reserved_connections (%d), so that one connection slot is usable, got %d",
+			    reserved, db->max_connections);
+	put_int(c, r, "max_connections", db->max_connections);
+	put_int(c, r, "superuser_reserved_connections", db->superuser_reserved_connections);
+	put_int(c, r, "reserved_connections", db->reserved_connections);
+
+	if (member(v, "connect_time")) {
+		if ((rc = get_dist(c, member(v, "connect_time"), "database.connect_time",
+				   &db->connect_time, r, "connect_time")))
+			return rc;
+	} else {
+		/* the default of cfg_scenario_defaults: lognormal, mean 5 ms, sd 2 ms */
+		dist_lognormal_mean_sd(&db->connect_time, 0.005, 0.002);
+		put_dist(c, r, "connect_time", "lognormal", "mean", 0.005, "sd", 0.002);
+	}
+	if ((rc = get_duration(c, v, path, "rtt", false, &db->rtt_s)))
+		return rc;
+	put_num(c, r, "rtt", db->rtt_s);
+	return PT_OK;
+}
+
+static int get_pool(struct ctx *c, const cJSON *v, struct cfg_pool *pool, cJSON *res)
+{
+	char path[PATH_LEN], q[GOT_MAX + 8];
+	const cJSON *recycle;
+	cJSON *r;
+	int rc;
+
+	join(path, sizeof path, "pools", v->string);
+	if (!valid_name(v->string)) {
+		quote(v->string, q, sizeof q);
+		return fail(c, "pools", "expected pool names of %s, got %s", NAME_WHAT, q);
+	}
+	if (!cJSON_IsObject(v))
+		return expected(c, path, v, "an object");
+	cfg_pool_defaults(pool);
+	copy_str(pool->name, sizeof pool->name, v->string);
+	if ((rc = check_keys(c, v, path, pool_keys)) ||
+	    (rc = get_int(c, v, path, "size", 0, INT_CAP, 5, &pool->size)) ||
+	    (rc = get_int(c, v, path, "max_overflow", -1, INT_CAP, 10, &pool->max_overflow)) ||
+	    (rc = get_duration(c, v, path, "timeout", false, &pool->timeout_s)) ||
+	    (rc = get_bool(c, v, path, "use_lifo", &pool->use_lifo)) ||
+	    (rc = get_bool(c, v, path, "pre_ping", &pool->pre_ping)))
+		return rc;
+	/* SQLAlchemy 2.0 QueuePool: pool_size=0 means "no size limit", and the pool sets
+	 * max_overflow to -1 whatever was given; do the same so the model matches. */
+	if (pool->size == 0)
+		pool->max_overflow = -1;
+	recycle = member(v, "recycle");
+	if (recycle) {
+		/* -1 is SQLAlchemy's "off"; any other value is a maximum connection age */
+		if (cJSON_IsNumber(recycle) && recycle->valuedouble == -1) {
+			pool->recycle_s = -1;
+		} else if (to_duration(recycle, &pool->recycle_s) != PT_OK) {
+			char p[PATH_LEN];
+			join(p, sizeof p, path, "recycle");
+			return expected(c, p, recycle, "%s, or -1 (off)", DURATION_WHAT);
+		}
+	}
+	if ((rc = get_duration(c, v, path, "wakeup_latency", false, &pool->wakeup_latency_s)))
+		return rc;
+
+	r = put_obj(c, res, v->string);
+	put_int(c, r, "size", pool->size);
+	put_int(c, r, "max_overflow", pool->max_overflow);
+	put_num(c, r, "timeout", pool->timeout_s);
+	put_bool(c, r, "use_lifo", pool->use_lifo);
+	put_bool(c, r, "pre_ping", pool->pre_ping);
+	put_num(c, r, "recycle", pool->recycle_s);
+	put_num(c, r, "wakeup_latency", pool->wakeup_latency_s);
+	return PT_OK;
+}
+
+/* "main, replica": the pool names for a message. */
+static void pool_list(const struct cfg_scenario *cfg, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < cfg->n_pools; i++) {
+		if (i > 0)
+			append(buf, n, ", ");
+		append(buf, n, cfg->pools[i].name);
+	}
+}
+
+static int get_workload(struct ctx *c, const cJSON *v, const struct cfg_scenario *cfg,
+			struct cfg_workload *w, cJSON *res)
+{
+	char path[PATH_LEN], p[PATH_LEN], q[GOT_MAX + 8], list[MSG_LEN / 2];
+	const cJSON *type, *pool, *arrival, *rate, *tx;
+	struct cfg_requests *req = &w->req;
+	cJSON *r, *rt;
+	int rc;
+
+	join(path, sizeof path, "workloads", v->string);
+	if (!valid_name(v->string)) {
+		quote(v->string, q, sizeof q);
+		return fail(c, "workloads", "expected workload names of %s, got %s", NAME_WHAT, q);
+	}
+	if (!cJSON_IsObject(v))
+		return expected(c, path, v, "an object");
+	memset(w, 0, sizeof *w);
+	copy_str(w->name, sizeof w->name, v->string);
+	cfg_requests_defaults(req);
+
+	/* the type decides which keys are allowed, so it comes first */
+	join(p, sizeof p, path, "type");
+	type = member(v, "type");
+	if (!type)
+		return fail(c, p, "required");
+	if (!cJSON_IsString(type) || strcmp(type->valuestring, "requests") != 0)
+		return expected(c, p, type, "one of: %s", workload_types);
+	w->kind = CFG_WORKLOAD_REQUESTS;
+	if ((rc = check_keys(c, v, path, requests_keys)))
+		return rc;
+
+	join(p, sizeof p, path, "pool");
+	pool = member(v, "pool");
+	if (!pool) {
+		if (cfg->n_pools > 1)
+			return fail(c, p, "required when there is more than one pool");
+		w->pool = 0;
+	} else {
+		w->pool = -1;
+		for (int i = 0; cJSON_IsString(pool) && i < cfg->n_pools; i++)
+			if (strcmp(cfg->pools[i].name, pool->valuestring) == 0)
+				w->pool = i;
+		if (w->pool < 0) {
+			pool_list(cfg, list, sizeof list);
+			return expected(c, p, pool, "the name of a pool (%s)", list);
+		}
+	}
+
+	join(p, sizeof p, path, "arrival");
+	if ((rc = get_object(c, v, path, "arrival", &arrival)) ||
+	    (rc = check_keys(c, arrival, p, arrival_keys)))
+		return rc;
+	{
+		char rp[PATH_LEN];
+		bool ok;
+		join(rp, sizeof rp, p, "rate");
+		rate = member(arrival, "rate");
+		if (!rate)
+			return fail(c, rp, "required");
+		if (cJSON_IsNumber(rate)) {
+			req->rate_per_s = rate->valuedouble;
+			ok = isfinite(req->rate_per_s);
+		} else {
+			ok = cJSON_IsString(rate) &&
+			     scenario_parse_rate(rate->valuestring, &req->rate_per_s) == PT_OK;
+		}
+		if (!ok || !(req->rate_per_s > 0))
+			return expected(c, rp, rate, RATE_WHAT);
+	}
+
+	join(p, sizeof p, path, "transaction");
+	if ((rc = get_object(c, v, path, "transaction", &tx)) ||
+	    (rc = check_keys(c, tx, p, transaction_keys)))
+		return rc;
+	r = put_obj(c, res, v->string);
+	put_str(c, r, "type", workload_types);
+	put_str(c, r, "pool", cfg->pools[w->pool].name);
+	put_num(c, put_obj(c, r, "arrival"), "rate", req->rate_per_s);
+	rt = put_obj(c, r, "transaction");
+	{
+		char dp[PATH_LEN];
+		join(dp, sizeof dp, p, "db_time");
+		if (!member(tx, "db_time"))
+			return fail(c, dp, "required");
+		if ((rc = get_dist(c, member(tx, "db_time"), dp, &req->db_time, rt, "db_time")))
+			return rc;
+		join(dp, sizeof dp, p, "app_time");
+		if (member(tx, "app_time")) {
+			if ((rc = get_dist(c, member(tx, "app_time"), dp, &req->app_time, rt,
+					   "app_time")))
+				return rc;
+		} else {
+			dist_constant(&req->app_time, 0);
+			put_dist(c, rt, "app_time", "constant", "value", 0, NULL, 0);
+		}
+	}
+	if ((rc = get_int(c, tx, p, "statements", 1, INT_CAP, 1, &req->statements)))
+		return rc;
+	put_int(c, rt, "statements", req->statements);
+	return PT_OK;
+}
+
+/* A name-keyed section ("pools", "workloads"): required, 1..max members. */
+static int get_section(struct ctx *c, const cJSON *v, const char *key, int max, const char *what)
+{
+	int n;
+
+	if (!v)
+		return fail(c, key, "required");
+	if (!cJSON_IsObject(v))
+		return expected(c, key, v, "an object mapping %s names to %ss", what, what);
+	n = cJSON_GetArraySize(v);
+	if (n < 1 || n > max)
+		return fail(c, key, "expected 1 to %d %ss, got %d", max, what, n);
+	return PT_OK;
+}
+
+/* Validate a whole scenario tree into *cfg and, when res is not NULL, the resolved tree. */
+static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_name,
+			struct cfg_scenario *cfg, cJSON *res)
+{
+	const cJSON *v;
+	int rc, i;
+	cJSON *r;
+
+	cfg_scenario_defaults(cfg);
+	if (!cJSON_IsObject(root))
+		return expected(c, "", root, "a JSON object at the top level");
+	if ((rc = check_keys(c, root, "", top_keys)))
+		return rc;
+
+	v = member(root, "name");
+	if (v && (!cJSON_IsString(v) || !v->valuestring[0] ||
+		  strlen(v->valuestring) >= CFG_NAME_MAX))
+		return expected(c, "name", v, "a non-empty string of at most %d bytes",
+				CFG_NAME_MAX - 1);
+	copy_str(cfg->name, sizeof cfg->name, v ? v->valuestring : fallback_name);
+	put_str(c, res, "name", cfg->name);
+
+	v = member(root, "description");
+	if (v && !cJSON_IsString(v))
+		return expected(c, "description", v, "a string");
+	put_str(c, res, "description", v ? v->valuestring : "");
+
+	if ((rc = get_duration(c, root, "", "horizon", true, &cfg->horizon_s)) ||
+	    (rc = get_duration(c, root, "", "warmup", false, &cfg->warmup_s)))
+		return rc;
+	if (!(cfg->warmup_s < cfg->horizon_s)) {
+		char h[NUM_LEN];
+		fmt_num(h, sizeof h, cfg->horizon_s);
+		return expected(c, "warmup", member(root, "warmup"),
+				"a duration shorter than horizon (%s s)", h);
+	}
+	put_num(c, res, "horizon", cfg->horizon_s);
+	put_num(c, res, "warmup", cfg->warmup_s);
+
+	if ((rc = get_int(c, root, "", "replications", 1, REPLICATIONS_MAX, 10,
+			  &cfg->replications)))
+		return rc;
+	put_int(c, res, "replications", cfg->replications);
+
+	v = member(root, "seed");
+	if (v) {
+		double d = v->valuedouble;
+		if (!cJSON_IsNumber(v) || !isfinite(d) || floor(d) != d || d < 1 || d > SEED_MAX)
+			return expected(c, "seed", v, "an integer from 1 to 9007199254740992 (2^53)");
+		cfg->seed = (uint64_t)d;
+	}
+	put_int(c, res, "seed", (long long)cfg->seed);
+
+	if ((rc = get_database(c, member(root, "database"), &cfg->db, res)))
+		return rc;
+
+	v = member(root, "pools");
+	if ((rc = get_section(c, v, "pools", CFG_MAX_POOLS, "pool")))
+		return rc;
+	r = put_obj(c, res, "pools");
+	i = 0;
+	for (const cJSON *m = v->child; m; m = m->next, i++)
+		if ((rc = get_pool(c, m, &cfg->pools[i], r)))
+			return rc;
+	cfg->n_pools = i;
+
+	v = member(root, "workloads");
+	if ((rc = get_section(c, v, "workloads", CFG_MAX_WORKLOADS, "workload")))
+		return rc;
+	r = put_obj(c, res, "workloads");
+	i = 0;
+	for (const cJSON *m = v->child; m; m = m->next, i++)
+		if ((rc = get_workload(c, m, cfg, &cfg->workloads[i], r)))
+			return rc;
+	cfg->n_workloads = i;
+
+	return c->oom ? fail_oom(c) : PT_OK;
+}
+
+/* ---- overrides ---------------------------------------------------------------------------- */
+
+/* A dotted path an override may use: non-empty segments, not into "variants" (which are not
+ * part of the base scenario). */
+static bool valid_set_path(const char *s, size_t len)
+{
+	if (len == 0 || len >= PATH_LEN || s[0] == '.' || s[len - 1] == '.')
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (s[i] == '.' && s[i - 1] == '.')
+			return false;
+	return !(strncmp(s, "variants", 8) == 0 && (len == 8 || s[8] == '.'));
+}
+
+/* Set the member at `path` (already checked by valid_set_path) of root to value, which this
+ * takes over (deleted on failure). Missing intermediate objects are created, except a pool or
+ * workload name: `pools.mian.size` must not silently add a pool "mian". An intermediate that
+ * exists and is not an object is an error. */
+static int apply_set(struct ctx *c, cJSON *root, const char *path, cJSON *value)
+{
+	char buf[PATH_LEN], sofar[PATH_LEN] = "";
+	char *seg = buf, *dot;
+	cJSON *obj = root, *next;
+	int depth = 0;
+
+	copy_str(buf, sizeof buf, path);
+	for (; (dot = strchr(seg, '.')) != NULL; seg = dot + 1, depth++) {
+		*dot = '\0';
+		append(sofar, sizeof sofar, depth > 0 ? "." : "");
+		append(sofar, sizeof sofar, seg);
+		next = cJSON_GetObjectItemCaseSensitive(obj, seg);
+		if (!next && depth == 1 &&
+		    (strcmp(buf, "pools") == 0 || strcmp(buf, "workloads") == 0)) {
+			char list[MSG_LEN / 2] = "";
+			for (const cJSON *m = obj->child; m; m = m->next) {
+				append(list, sizeof list, m == obj->child ? "" : ", ");
+				append(list, sizeof list, m->string);
+			}
+			cJSON_Delete(value);
+			if (!list[0])
+				return fail(c, sofar, "unknown key (%s is empty)", buf);
+			return fail(c, sofar, "unknown key (expected one of: %s)", list);
+		}
+		if (!next) {
+			if (!(next = cJSON_AddObjectToObject(obj, seg))) {
+				cJSON_Delete(value);
+				return fail_oom(c);
+			}
+		} else if (!cJSON_IsObject(next)) {
+			cJSON_Delete(value);
+			return expected(c, sofar, next, "an object");
+		}
+		obj = next;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(obj, seg)
+		    ? !cJSON_ReplaceItemInObjectCaseSensitive(obj, seg, value)
+		    : !cJSON_AddItemToObject(obj, seg, value)) {
+		cJSON_Delete(value);
+		return fail_oom(c);
+	}
+	return PT_OK;
+}
+
+/* Does an error at path `p` concern the override of `s` (s[0..slen))? Either one contains the
+ * other: an error below a replaced object, or at a distribution whose parameter was set. */
+static bool concerns(const char *p, const char *s, size_t slen)
+{
+	size_t plen = strlen(p);
+
+	if (plen == 0)
+		return false;
+	if (plen >= slen)
+		return strncmp(p, s, slen) == 0 && (p[slen] == '\0' || p[slen] == '.');
+	return strncmp(s, p, plen) == 0 && s[plen] == '.';
+}
+
+/* ---- files -------------------------------------------------------------------------------- */
+
+/* The whole file, NUL-terminated, in *text (length *len). On failure, errno-style *errnum. */
+static int read_file(const char *path, char **text, size_t *len, int *errnum)
+{
+	size_t cap = 4096, n = 0;
+	char *buf, *grown;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		*errnum = errno;
+		return PT_EIO;
+	}
+	if (!(buf = malloc(cap))) {
+		*errnum = ENOMEM;
+		goto fail;
+	}
+	for (;;) {
+		size_t got;
+		if (n + 1 >= cap) {
+			if (cap > FILE_MAX) {
+				*errnum = EFBIG;
+				goto fail;
+			}
+			if (!(grown = realloc(buf, cap * 2))) {
+				*errnum = ENOMEM;
+				goto fail;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		errno = 0;
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				*errnum = errno ? errno : EIO;
+				goto fail;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return PT_OK;
+fail:
+	fclose(f);
+	free(buf);
+	return PT_EIO;
+}
+
+/* 1-based line and column (in bytes) of text[pos]. */
+static void line_col(const char *text, size_t pos, int *line, int *col)
+{
+	size_t start = 0;
+	*line = 1;
+	for (size_t i = 0; i < pos; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			start = i + 1;
+		}
+	}
+	*col = (int)(pos - start) + 1;
+}
+
+/* "incident" from "scenarios/incident.json": the default scenario name. */
+static void default_name(const char *path, char *out, size_t n)
+{
+	const char *base = strrchr(path, '/');
+	size_t len;
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	if (len >= 5 && strcmp(base + len - 5, ".json") == 0)
+		len -= 5;
+	if (len == 0) {
+		base = "scenario";
+		len = strlen(base);
+	}
+	if (len >= n) { /* keep the name valid: cut on a UTF-8 boundary */
+		len = n - 1;
+		while (len > 0 && ((unsigned char)base[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(out, base, len);
+	out[len] = '\0';
+}
+
+/* ---- variants ----------------------------------------------------------------------------- */
+
+static const char *const variant_keys[] = {"name", "set", NULL};
+
+/* Check the variants array (names, unique, set objects with valid paths) and fill the names. */
+static int check_variants(struct ctx *c, const cJSON *vs, struct scenario_variant *out)
+{
+	char p[PATH_LEN], prefix[PATH_LEN], q[GOT_MAX + 8];
+	int i = 0, rc;
+
+	for (const cJSON *v = vs->child; v; v = v->next, i++) {
+		const cJSON *name, *set;
+
+		snprintf(p, sizeof p, "variants[%d]", i);
+		if (!cJSON_IsObject(v))
+			return expected(c, p, v, "an object {\"name\": ..., \"set\": {...}}");
+		if ((rc = check_keys(c, v, p, variant_keys)))
+			return rc;
+		append(p, sizeof p, ".name");
+		name = member(v, "name");
+		if (!name)
+			return fail(c, p, "required");
+		if (!cJSON_IsString(name) || !name->valuestring[0] ||
+		    strlen(name->valuestring) >= SCENARIO_VARIANT_NAME_MAX)
+			return expected(c, p, name, "a non-empty string of at most %d bytes",
+					SCENARIO_VARIANT_NAME_MAX - 1);
+		for (int j = 0; j < i; j++) {
+			if (strcmp(out[j].name, name->valuestring) == 0) {
+				char other[32];
+				snprintf(other, sizeof other, "variants[%d]", j);
+				return expected(c, p, name, "a name not used by an earlier variant "
+						"(%s has it)", other);
+			}
+		}
+		copy_str(out[i].name, sizeof out[i].name, name->valuestring);
+
+		quote(out[i].name, q, sizeof q);
+		snprintf(prefix, sizeof prefix, "variants[%d] (%s).set", i, q);
+		set = member(v, "set");
+		if (set && !cJSON_IsObject(set))
+			return expected(c, prefix, set, "an object mapping dotted paths such as "
+					"\"pools.main.size\" to values");
+		for (const cJSON *m = set ? set->child : NULL; m; m = m->next) {
+			if (!valid_set_path(m->string, strlen(m->string))) {
+				quote(m->string, q, sizeof q);
+				return fail(c, prefix, "expected %s, got %s", SET_PATH_WHAT, q);
+			}
+		}
+	}
+	return PT_OK;
+}
+
+/* Variant i: the base tree with the variant's set applied, validated into out->cfg. On error,
+ * the prefix names the variant. */
+static int load_variant(struct ctx *c, const cJSON *base, const cJSON *v, int i,
+			const char *fallback_name, struct scenario_variant *out, char *prefix,
+			size_t prefix_len)
+{
+	cJSON *tree = cJSON_Duplicate(base, 1);
+	const cJSON *set = member(v, "set");
+	char q[GOT_MAX + 8];
+	int rc = PT_OK;
+
+	quote(out->name, q, sizeof q);
+	snprintf(prefix, prefix_len, "variants[%d] (%s).set: ", i, q);
+	if (!tree)
+		return fail_oom(c);
+	for (const cJSON *m = set ? set->child : NULL; m && rc == PT_OK; m = m->next) {
+		cJSON *value = cJSON_Duplicate(m, 1);
+		rc = value ? apply_set(c, tree, m->string, value) : fail_oom(c);
+	}
+	if (rc == PT_OK)
+		rc = get_scenario(c, tree, fallback_name, &out->cfg, NULL);
+	cJSON_Delete(tree);
+	return rc;
+}
+
+/* ---- the public functions ----------------------------------------------------------------- */
+
+int scenario_load(struct scenario **out, const char *path, const char *const *sets, int n_sets,
+		  char *err, size_t errlen)
+{
+	struct ctx c = {.oom = false};
+	char prefix[PATH_LEN + 64] = "", defname[CFG_NAME_MAX], setpath[PATH_LEN];
+	char *text = NULL, *printed = NULL;
+	cJSON *root = NULL, *variants = NULL, *res = NULL, *copy;
+	struct scenario *sc = NULL;
+	struct cfg_scenario base_cfg;
+	const char *end = NULL;
+	size_t len = 0;
+	int rc, errnum = 0, line, col;
+
+	*out = NULL;
+	if (err && errlen > 0)
+		err[0] = '\0';
+	if (!sets)
+		n_sets = 0;
+
+	if ((rc = read_file(path, &text, &len, &errnum))) {
+		if (err && errlen > 0)
+			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errnum));
+		goto fail;
+	}
+	/* cJSON reads up to the first NUL; a NUL inside the file is a syntax error there */
+	root = strlen(text) == len ? cJSON_ParseWithOpts(text, &end, 1) : NULL;
+	if (!root) {
+		size_t pos = strlen(text) == len ? (end ? (size_t)(end - text) : 0) : strlen(text);
+		line_col(text, pos, &line, &col);
+		if (err && errlen > 0)
+			snprintf(err, errlen, "%s:%d:%d: invalid JSON", path, line, col);
+		rc = PT_EINVAL;
+		goto fail;
+	}
+	{
+		char dpath[PATH_LEN] = "";
+		if ((rc = check_duplicates(&c, root, dpath, sizeof dpath)))
+			goto report;
+	}
+	if (!cJSON_IsObject(root)) {
+		rc = expected(&c, "", root, "a JSON object at the top level");
+		goto report;
+	}
+	variants = cJSON_DetachItemFromObjectCaseSensitive(root, "variants");
+
+	/* command-line overrides, in order, on the base */
+	for (int i = 0; i < n_sets; i++) {
+		const char *eq = strchr(sets[i], '=');
+		cJSON *value;
+
+		snprintf(prefix, sizeof prefix, "--set %s: ", sets[i]);
+		if (!eq) {
+			rc = fail(&c, "", "expected path=value, such as pools.main.size=20");
+			goto report;
+		}
+		copy_str(setpath, sizeof setpath, sets[i]);
+		if ((size_t)(eq - sets[i]) < sizeof setpath)
+			setpath[eq - sets[i]] = '\0';
+		if (!valid_set_path(sets[i], (size_t)(eq - sets[i]))) {
+			char q[GOT_MAX + 8];
+			quote(setpath, q, sizeof q);
+			rc = fail(&c, "", "expected %s, got %s", SET_PATH_WHAT, q);
+			goto report;
+		}
+		/* the value is JSON when it parses as JSON, else a string: timeout=45s */
+		value = cJSON_ParseWithOpts(eq + 1, NULL, 1);
+		if (!value)
+			value = cJSON_CreateString(eq + 1);
+		if (!value) {
+			rc = fail_oom(&c);
+			goto report;
+		}
+		if ((rc = apply_set(&c, root, setpath, value)))
+			goto report;
+	}
+	prefix[0] = '\0';
+
+	default_name(path, defname, sizeof defname);
+	if (!(res = cJSON_CreateObject())) {
+		rc = fail_oom(&c);
+		goto report;
+	}
+	if ((rc = get_scenario(&c, root, defname, &base_cfg, res))) {
+		/* name the override an error comes from, when one does */
+		for (int i = n_sets - 1; i >= 0; i--) {
+			const char *eq = strchr(sets[i], '=');
+			if (concerns(c.path, sets[i], (size_t)(eq - sets[i]))) {
+				snprintf(prefix, sizeof prefix, "--set %s: ", sets[i]);
+				break;
+			}
+		}
+		goto report;
+	}
+
+	if (!(sc = calloc(1, sizeof *sc))) {
+		rc = fail_oom(&c);
+		goto report;
+	}
+	{
+		const cJSON *d = member(root, "description");
+		sc->path = strdup(path);
+		sc->description = strdup(d ? d->valuestring : "");
+		if (!sc->path || !sc->description) {
+			rc = fail_oom(&c);
+			goto report;
+		}
+	}
+
+	if (!variants) {
+		sc->n_variants = 1;
+		if (!(sc->variants = calloc(1, sizeof *sc->variants))) {
+			rc = fail_oom(&c);
+			goto report;
+		}
+		copy_str(sc->variants[0].name, sizeof sc->variants[0].name, "base");
+		sc->variants[0].cfg = base_cfg;
+	} else {
+		int n = cJSON_IsArray(variants) ? cJSON_GetArraySize(variants) : 0, i = 0;
+		if (!cJSON_IsArray(variants) || n == 0) {
+			rc = expected(&c, "variants", variants, "a non-empty array of "
+				      "{\"name\": ..., \"set\": {...}} objects");
+			goto report;
+		}
+		if (!(sc->variants = calloc((size_t)n, sizeof *sc->variants))) {
+			rc = fail_oom(&c);
+			goto report;
+		}
+		sc->n_variants = n;
+		if ((rc = check_variants(&c, variants, sc->variants)))
+			goto report;
+		for (const cJSON *v = variants->child; v; v = v->next, i++)
+			if ((rc = load_variant(&c, root, v, i, defname, &sc->variants[i], prefix,
+					       sizeof prefix)))
+				goto report;
+		prefix[0] = '\0';
+		if (!(copy = copy_exact(variants)) || !cJSON_AddItemToObject(res, "variants", copy)) {
+			cJSON_Delete(copy);
+			rc = fail_oom(&c);
+			goto report;
+		}
+	}
+
+	if (!(printed = cJSON_Print(res))) {
+		rc = fail_oom(&c);
+		goto report;
+	}
+	sc->resolved_json = printed;
+	cJSON_Delete(res);
+	cJSON_Delete(variants);
+	cJSON_Delete(root);
+	free(text);
+	*out = sc;
+	return PT_OK;
+
+report:
+	report(&c, path, prefix, err, errlen);
+fail:
+	scenario_destroy(sc);
+	cJSON_Delete(res);
+	cJSON_Delete(variants);
+	cJSON_Delete(root);
+	free(text);
+	return rc;
+}
+
+void scenario_destroy(struct scenario *sc)
+{
+	if (!sc)
+		return;
+	free(sc->path);
+	free(sc->description);
+	free(sc->variants);
+	cJSON_free(sc->resolved_json);
+	free(sc);
+}

@@ -1,0 +1,48 @@
+/* Scenario loader: JSON file -> resolved configurations, one per variant.
+ *
+ * The only module that uses cJSON. It reads the file, applies command-line `--set path=value`
+ * overrides to the base scenario, then each variant's `set` overrides on a copy of the base,
+ * checks every value and fills every default, and returns plain `struct cfg_scenario` values.
+ * Unknown keys, wrong types, out-of-range values, malformed JSON and unreadable files are
+ * errors whose message names the file, the JSON path (or line:column for syntax errors) and
+ * what was expected, e.g.
+ *   scenarios/x.json: pools.main.max_overflow: expected an integer >= -1, got "twenty"
+ * Durations: "150ms", "30s", "2m", "2h", "1d", "250us" or a number of seconds. Rates: "120/s",
+ * "7200/min", "3600/h" or a number per second. */
+#ifndef POOLTIDE_SCENARIO_H
+#define POOLTIDE_SCENARIO_H
+
+#include <stddef.h>
+
+#include "models/config.h"
+
+#define SCENARIO_VARIANT_NAME_MAX 128
+
+struct scenario_variant {
+	char name[SCENARIO_VARIANT_NAME_MAX];
+	struct cfg_scenario cfg;
+};
+
+struct scenario {
+	char *path;             /* as given */
+	char *description;      /* "description" of the file, or "" */
+	int n_variants;         /* >= 1: a file without "variants" has one variant, "base" */
+	struct scenario_variant *variants;
+	char *resolved_json;    /* the base scenario after --set overrides, with every default
+				   filled in, as pretty JSON (for `pooltide check` and manifests) */
+};
+
+/* Load `path`, applying `n_sets` overrides "dotted.path=value" (value parsed as JSON when it
+ * is valid JSON, else taken as a string: --set pools.main.timeout=45s). On success returns 0
+ * and *out; on failure returns PT_EINVAL (invalid scenario) or PT_EIO (unreadable file) and
+ * writes one line, without a trailing newline, into err. */
+int scenario_load(struct scenario **out, const char *path, const char *const *sets, int n_sets,
+		  char *err, size_t errlen);
+void scenario_destroy(struct scenario *sc);
+
+/* Parse a duration / a rate as in scenario files ("45s", "120/s"); 0 on success. Shared with
+ * the command line (--horizon). */
+int scenario_parse_duration(const char *text, double *seconds);
+int scenario_parse_rate(const char *text, double *per_second);
+
+#endif

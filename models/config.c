@@ -1,0 +1,45 @@
+#include "models/config.h"
+
+#include <string.h>
+
+void cfg_pool_defaults(struct cfg_pool *p)
+{
+	memset(p, 0, sizeof *p);
+	p->size = 5;
+	p->max_overflow = 10;
+	p->timeout_s = 30;
+	p->use_lifo = false;
+	p->pre_ping = false;
+	p->recycle_s = -1;
+	p->wakeup_latency_s = 0;
+}
+
+void cfg_requests_defaults(struct cfg_requests *r)
+{
+	memset(r, 0, sizeof *r);
+	r->rate_per_s = 1;
+	dist_exponential(&r->db_time, 0.010);
+	dist_constant(&r->app_time, 0);
+	r->statements = 1;
+}
+
+void cfg_scenario_defaults(struct cfg_scenario *sc)
+{
+	memset(sc, 0, sizeof *sc);
+	memcpy(sc->name, "scenario", sizeof "scenario");
+	sc->horizon_s = 3600;
+	sc->warmup_s = 0;
+	sc->replications = 10;
+	sc->seed = 1;
+	sc->db.max_connections = 100;
+	sc->db.superuser_reserved_connections = 3;
+	sc->db.reserved_connections = 0;
+	dist_lognormal_mean_sd(&sc->db.connect_time, 0.005, 0.002);
+	sc->db.rtt_s = 0;
+}
+
+int cfg_usable_connections(const struct cfg_database *db)
+{
+	int n = db->max_connections - db->superuser_reserved_connections - db->reserved_connections;
+	return n > 0 ? n : 0;
+}

@@ -1,0 +1,41 @@
+#include "models/database.h"
+
+void database_init(struct database *db, const struct cfg_database *cfg, double t0)
+{
+	*db = (struct database){.cfg = cfg, .usable = cfg_usable_connections(cfg)};
+	level_init(&db->open_level, t0, 0);
+}
+
+bool database_connect(struct database *db, double now)
+{
+	if (db->open >= db->usable) {
+		db->refused++;
+		return false;
+	}
+	db->open++;
+	level_set(&db->open_level, now, db->open);
+	return true;
+}
+
+void database_disconnect(struct database *db, double now)
+{
+	db->open--;
+	level_set(&db->open_level, now, db->open);
+}
+
+void database_reset(struct database *db, double t)
+{
+	db->refused = 0;
+	level_reset(&db->open_level, t);
+}
+
+const char *database_refusal_message(const struct cfg_database *cfg)
+{
+	if (cfg->reserved_connections > 0)
+		return "FATAL:  remaining connection slots are reserved for roles with privileges of "
+		       "the \"pg_use_reserved_connections\" role";
+	if (cfg->superuser_reserved_connections > 0)
+		return "FATAL:  remaining connection slots are reserved for roles with the SUPERUSER "
+		       "attribute";
+	return "FATAL:  sorry, too many clients already";
+}

@@ -1,0 +1,41 @@
+/* PostgreSQL server as the pools see it: a fixed number of backend slots.
+ *
+ * A connect attempt takes a slot at once or is refused at once with SQLSTATE 53300; PostgreSQL
+ * never queues connection attempts. Slots usable by the application's (ordinary) role are
+ * max_connections - superuser_reserved_connections - reserved_connections. The connect latency
+ * is drawn by the caller (the pool) from `connect_time`, because the requester pays it.
+ *
+ * Not here: row locks and processor sharing (later), any I/O. */
+#ifndef POOLTIDE_DATABASE_H
+#define POOLTIDE_DATABASE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/config.h"
+#include "sim/stats.h"
+
+struct database {
+	const struct cfg_database *cfg;
+	int usable;          /* slots for ordinary roles */
+	int open;            /* backends now (connections being opened included) */
+	uint64_t refused;    /* connect attempts refused since the last reset */
+	struct level open_level;
+};
+
+void database_init(struct database *db, const struct cfg_database *cfg, double t0);
+/* Take a slot at time now; false (and refused + 1) when none is left. */
+bool database_connect(struct database *db, double now);
+/* Give a slot back. */
+void database_disconnect(struct database *db, double now);
+/* Restart counters and levels at t (warm-up). */
+void database_reset(struct database *db, double t);
+
+/* The message a refused client sees, as PostgreSQL 16+ words it for a pool that holds every
+ * usable slot: with reserved_connections, "... reserved for roles with privileges of the
+ * "pg_use_reserved_connections" role"; else with superuser_reserved_connections,
+ * "FATAL:  remaining connection slots are reserved for roles with the SUPERUSER attribute";
+ * else "FATAL:  sorry, too many clients already". */
+const char *database_refusal_message(const struct cfg_database *cfg);
+
+#endif

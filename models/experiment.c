@@ -1,0 +1,49 @@
+#include "models/experiment.h"
+
+#include <stdlib.h>
+
+#include "sim/status.h"
+
+static void run_one(void *ctx, int index)
+{
+	struct experiment *ex = ctx;
+	int v = index / ex->nrep, r = index % ex->nrep;
+	int st = model_run(ex->cfgs[v], (uint64_t)r, ex->results[index], NULL);
+	if (st)
+		ex->status = st; /* any failing task reports; which one wins does not matter */
+}
+
+int experiment_run(struct experiment *ex, int n_variants, const struct cfg_scenario *const *cfgs,
+		   int threads, runner_progress_fn progress, void *pctx)
+{
+	*ex = (struct experiment){.n_variants = n_variants, .cfgs = cfgs};
+	ex->nrep = cfgs[0]->replications;
+	int n = n_variants * ex->nrep;
+	ex->results = calloc((size_t)n, sizeof *ex->results);
+	if (!ex->results)
+		return PT_ENOMEM;
+	for (int i = 0; i < n; i++) {
+		ex->results[i] = malloc(sizeof *ex->results[i]);
+		if (!ex->results[i]) {
+			experiment_fini(ex);
+			return PT_ENOMEM;
+		}
+	}
+	runner_run(n, threads, run_one, ex, progress, pctx, 0.25);
+	return ex->status;
+}
+
+void experiment_fini(struct experiment *ex)
+{
+	if (ex->results) {
+		for (int i = 0; i < ex->n_variants * ex->nrep; i++)
+			free(ex->results[i]);
+		free(ex->results);
+	}
+	ex->results = NULL;
+}
+
+const struct model_result *const *experiment_variant(const struct experiment *ex, int v)
+{
+	return (const struct model_result *const *)&ex->results[v * ex->nrep];
+}

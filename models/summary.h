@@ -1,0 +1,43 @@
+/* Metrics: the named quantities a run reports, and their estimates across replications.
+ *
+ * One table lists every metric with its name, unit and how to read it off one replication's
+ * result; the reports (terminal table, JSON, CSV) iterate over it, so a metric added here
+ * appears everywhere. An estimate is the mean over replications with a 95 % Student-t
+ * confidence interval; a paired difference is the same over per-replication differences
+ * between two variants run on the same random numbers (common random numbers).
+ *
+ * Not here: formatting (app/report.c). */
+#ifndef POOLTIDE_SUMMARY_H
+#define POOLTIDE_SUMMARY_H
+
+#include "models/model.h"
+
+enum metric_scope { METRIC_WORKLOAD, METRIC_POOL };
+
+struct metric_def {
+	const char *name;     /* snake_case, stable: part of the JSON/CSV schema */
+	const char *unit;     /* "s", "1" (a fraction), "requests", "connections", ... */
+	enum metric_scope scope;
+	/* The value in one replication for workload or pool `idx`; NAN when undefined (e.g. a
+	 * quantile of no served request). */
+	double (*get)(const struct model_result *r, int idx);
+};
+
+/* The metric table; *n receives its length. */
+const struct metric_def *metric_table(int *n);
+/* A metric by name, or NULL. */
+const struct metric_def *metric_find(const char *name);
+
+struct estimate {
+	double mean, lo, hi;  /* NAN when no replication defines it */
+	int n;                /* replications that define it */
+};
+
+/* Estimate metric m of workload/pool idx over nrep replications. */
+void estimate_metric(const struct model_result *const *reps, int nrep,
+		     const struct metric_def *m, int idx, struct estimate *e);
+/* Paired difference: metric(b) - metric(a) replication by replication. */
+void estimate_paired_diff(const struct model_result *const *a, const struct model_result *const *b,
+			  int nrep, const struct metric_def *m, int idx, struct estimate *e);
+
+#endif

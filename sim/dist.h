@@ -1,0 +1,44 @@
+/* Distributions of durations, in seconds, behind one small struct.
+ *
+ * Parameters are given the way a capacity planner knows them (a mean and a standard deviation,
+ * a median and a p99, a mean and a coefficient of variation); the conversion to GSL's
+ * parameters happens once, in the dist_* constructors. Sampling never returns a negative
+ * value.
+ *
+ * Not here: parsing ("15ms"), which is the scenario loader's job. */
+#ifndef POOLTIDE_DIST_H
+#define POOLTIDE_DIST_H
+
+#include <gsl/gsl_rng.h>
+
+enum dist_kind {
+	DIST_CONSTANT,
+	DIST_EXPONENTIAL,
+	DIST_UNIFORM,
+	DIST_LOGNORMAL,
+	DIST_GAMMA,
+};
+
+struct dist {
+	enum dist_kind kind;
+	double a, b;  /* kind-specific GSL parameters, set by the constructors */
+	double mean;  /* the distribution's mean, seconds */
+	double sd;    /* its standard deviation, seconds */
+};
+
+/* Constructors: 0 on success, PT_EINVAL when the parameters do not define a distribution
+ * (the struct is then left unchanged). */
+int dist_constant(struct dist *d, double value);                 /* value >= 0 */
+int dist_exponential(struct dist *d, double mean);               /* mean > 0 */
+int dist_uniform(struct dist *d, double min, double max);        /* 0 <= min <= max */
+int dist_lognormal_mean_sd(struct dist *d, double mean, double sd);       /* mean > 0, sd > 0 */
+int dist_lognormal_median_p99(struct dist *d, double median, double p99); /* 0 < median < p99 */
+int dist_gamma_mean_cv(struct dist *d, double mean, double cv);  /* mean > 0, cv > 0 */
+
+/* One draw, seconds. Constant draws consume no random number. */
+double dist_sample(const struct dist *d, gsl_rng *r);
+
+/* The name of a kind ("lognormal"). */
+const char *dist_kind_name(enum dist_kind kind);
+
+#endif

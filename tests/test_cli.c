@@ -1,0 +1,201 @@
+/* Command-line tests: run the built binary as a user would and check exit codes, messages and
+ * byte-identical output. The binary is $POOLTIDE (set by tests/run_all.sh) or
+ * build/pooltide. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+static const char *bin(void)
+{
+	const char *b = getenv("POOLTIDE");
+	return b && *b ? b : "build/pooltide";
+}
+
+/* Run `args` through the shell with stdout and stderr captured; returns the exit code. */
+static int run(const char *args, char **out, char **err)
+{
+	char outf[] = "/tmp/pooltide-cli-out-XXXXXX", errf[] = "/tmp/pooltide-cli-err-XXXXXX";
+	int fo = mkstemp(outf), fe = mkstemp(errf);
+	assert_true(fo >= 0 && fe >= 0);
+	close(fo);
+	close(fe);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s </dev/null", bin(), args, outf, errf);
+	int st = system(cmd);
+	assert_true(st != -1 && WIFEXITED(st));
+	const char *files[2] = {outf, errf};
+	char **dst[2] = {out, err};
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(files[i], "rb");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		long n = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		char *buf = malloc((size_t)n + 1);
+		assert_non_null(buf);
+		assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+		buf[n] = 0;
+		fclose(f);
+		remove(files[i]);
+		if (dst[i])
+			*dst[i] = buf;
+		else
+			free(buf);
+	}
+	return WEXITSTATUS(st);
+}
+
+static char *write_tmp(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof path, "/tmp/pooltide-cli-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+#define SMALL                                                                               \
+	"{\"name\": \"small\", \"horizon\": \"5m\", \"warmup\": \"30s\", \"replications\": 4,"    \
+	" \"database\": {\"connect_time\": \"2ms\"},"                                            \
+	" \"pools\": {\"main\": {\"size\": 3, \"max_overflow\": 1, \"timeout\": \"200ms\"}},"     \
+	" \"workloads\": {\"api\": {\"type\": \"requests\", \"arrival\": {\"rate\": \"40/s\"},"   \
+	" \"transaction\": {\"db_time\": {\"dist\": \"exponential\", \"mean\": \"90ms\"}}}},"      \
+	" \"variants\": [{\"name\": \"3+1\"}, {\"name\": \"6+2\", \"set\": {\"pools.main.size\": 6," \
+	" \"pools.main.max_overflow\": 2}}]}"
+
+static void test_help_and_version(void **state)
+{
+	(void)state;
+	char *out, *err;
+	assert_int_equal(run("--help", &out, &err), 0);
+	assert_non_null(strstr(out, "usage: pooltide run"));
+	assert_non_null(strstr(out, "--replications"));
+	free(out);
+	free(err);
+	assert_int_equal(run("--version", &out, &err), 0);
+	assert_non_null(strstr(out, "pooltide 0."));
+	free(out);
+	free(err);
+}
+
+static void test_usage_errors_exit_2(void **state)
+{
+	(void)state;
+	char *out, *err;
+	assert_int_equal(run("run --bogus", &out, &err), 2);
+	assert_non_null(strstr(err, "unknown option '--bogus'"));
+	free(out);
+	free(err);
+	assert_int_equal(run("frobnicate", &out, &err), 2);
+	assert_non_null(strstr(err, "unknown command 'frobnicate'"));
+	free(out);
+	free(err);
+	assert_int_equal(run("run --replications zero", &out, &err), 2);
+	assert_non_null(strstr(err, "--replications expects an integer 1..10000, got 'zero'"));
+	free(out);
+	free(err);
+	assert_int_equal(run("run --format xml", &out, &err), 2);
+	assert_non_null(strstr(err, "--format expects table or json, got 'xml'"));
+	free(out);
+	free(err);
+}
+
+static void test_invalid_scenario_exit_2(void **state)
+{
+	(void)state;
+	char *out, *err;
+	assert_int_equal(run("run /nonexistent/x.json", &out, &err), 2);
+	assert_non_null(strstr(err, "/nonexistent/x.json: cannot read"));
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	char *p = write_tmp("{\"pools\": {\"main\": {\"max_overflow\": \"twenty\"}}}");
+	char args[256];
+	snprintf(args, sizeof args, "run %s", p);
+	assert_int_equal(run(args, &out, &err), 2);
+	assert_non_null(strstr(err, "pools.main.max_overflow: expected an integer >= -1, got \"twenty\""));
+	assert_string_equal(out, "");
+	remove(p);
+	free(out);
+	free(err);
+}
+
+static void test_same_seed_same_bytes_any_threads(void **state)
+{
+	(void)state;
+	char *p = write_tmp(SMALL);
+	char args[512];
+	char *a, *b, *c, *err;
+	snprintf(args, sizeof args, "run %s --format json --threads 1", p);
+	assert_int_equal(run(args, &a, &err), 0);
+	free(err);
+	snprintf(args, sizeof args, "run %s --format json --threads 2", p);
+	assert_int_equal(run(args, &b, &err), 0);
+	free(err);
+	assert_string_equal(a, b);
+	snprintf(args, sizeof args, "run %s --format json --seed 2", p);
+	assert_int_equal(run(args, &c, &err), 0);
+	free(err);
+	assert_true(strcmp(a, c) != 0);
+	assert_non_null(strstr(a, "\"timeout_rate\": {\"mean\": "));
+	assert_non_null(strstr(a, "\"diff_to_first\""));
+	remove(p);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void test_table_and_overrides(void **state)
+{
+	(void)state;
+	char *p = write_tmp(SMALL);
+	char args[512];
+	char *out, *err;
+	snprintf(args, sizeof args, "run %s --quiet --set pools.main.timeout=1s --replications 2", p);
+	assert_int_equal(run(args, &out, &err), 0);
+	assert_non_null(strstr(out, "2 replications"));
+	assert_non_null(strstr(out, "workload api (pool main)"));
+	assert_non_null(strstr(out, "3+1"));
+	assert_non_null(strstr(out, "6+2"));
+	assert_string_equal(err, ""); /* not a terminal: no progress line */
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "check %s", p);
+	assert_int_equal(run(args, &out, &err), 0);
+	assert_non_null(strstr(out, "\"max_overflow\""));
+	remove(p);
+	free(out);
+	free(err);
+}
+
+static void test_bundled_default_runs(void **state)
+{
+	(void)state;
+	char *out, *err;
+	assert_int_equal(run("run --quiet --replications 3", &out, &err), 0);
+	assert_non_null(strstr(out, "incident"));
+	assert_non_null(strstr(out, "QueuePool limit of size 10 overflow 20 reached"));
+	free(out);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_usage_errors_exit_2),
+		cmocka_unit_test(test_invalid_scenario_exit_2),
+		cmocka_unit_test(test_same_seed_same_bytes_any_threads),
+		cmocka_unit_test(test_table_and_overrides),
+		cmocka_unit_test(test_bundled_default_runs),
+	};
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

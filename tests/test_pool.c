@@ -1,0 +1,1230 @@
+/* Exact tests of the SQLAlchemy QueuePool model (models/pool.c) and of the database slots it
+ * draws on (models/database.c).
+ *
+ * Every test drives one pool directly on an engine: test clients (struct client, embedding a
+ * struct pool_client) check out at chosen instants, hold for a chosen time after on_ready and
+ * check in. Connect times and round trips are constants, so every event time is known in
+ * advance; the expected values are derived in the comment above each test from the rules in
+ * models/pool.h and reference/pool-semantics.md §1.3-1.6 and §1.12 (cited as "rule 1" ... "rule
+ * 5" for §1.12's numbered model rules). Most times are dyadic (0.125, 0.0625, ...) so they are
+ * exact in binary; the few that are not (0.1, 0.002, taken from the brief) are compared with a
+ * tolerance of 1e-9 s.
+ *
+ * Same-instant order (pool.h): releases and completions (PRIO_COMPLETION) run first, then
+ * deadlines (PRIO_DEADLINE), then arrivals (PRIO_ARRIVAL); ties keep the scheduling order. Probes
+ * that read the pool's state run at SIM_PRIO_MAX, after everything else at their instant. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+
+#include "models/config.h"
+#include "models/database.h"
+#include "models/pool.h"
+#include "sim/dist.h"
+#include "sim/engine.h"
+#include "sim/stats.h"
+
+#define MAX_CLIENTS 48
+#define MAX_PROBES 16
+#define TOL 1e-9 /* seconds; only matters for the non-dyadic 0.1 s and 0.002 s */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Harness                                                                                    */
+
+enum outcome { PENDING = 0, READY, TIMED_OUT, REFUSED };
+
+struct fx;
+
+struct client {
+	struct pool_client pc; /* first: the pool calls back with a pointer to it */
+	struct fx *fx;
+	double hold_s;         /* release this long after on_ready; INFINITY = never */
+	enum outcome outcome;
+	double t_done;         /* when on_ready / on_fail ran */
+	double wait_s;         /* t_done - pc.t_request */
+	double connect_s;      /* pc.connect_s at on_ready */
+	uint32_t conn_id;
+	double created_at;     /* conn->created_at at hand-out */
+	struct pool_conn *conn;
+	int order;             /* 1, 2, ...: the order in which clients were answered */
+};
+
+struct probe {
+	int out, in, overflow, open, waiting, db_open;
+	uint64_t db_refused;
+	bool taken;
+};
+
+struct fx {
+	/* Configure these before fx_start. */
+	struct cfg_database dbcfg;
+	struct cfg_pool pc;
+	/* Built by fx_start. */
+	struct sim *sim;
+	struct database db;
+	gsl_rng *rng;
+	struct pool *pool;
+	struct client cl[MAX_CLIENTS];
+	int n_answered;
+	struct probe probes[MAX_PROBES];
+	int n_probes;
+};
+
+/* Assert |a - b| <= tol, printing both values with full precision. */
+#define assert_near(a, b) assert_near_at((a), (b), TOL, #a, __FILE__, __LINE__)
+static void assert_near_at(double a, double b, double tol, const char *expr, const char *file,
+			   int line)
+{
+	if (!(fabs(a - b) <= tol)) {
+		print_error("%s = %.17g, expected %.17g\n", expr, a, b);
+		_fail(file, line);
+	}
+}
+
+#define EXPECT_READY(c, t, id)                                                                \
+	do {                                                                                  \
+		assert_int_equal((c)->outcome, READY);                                        \
+		assert_near((c)->t_done, (t));                                                \
+		assert_int_equal((c)->conn_id, (id));                                         \
+	} while (0)
+
+#define EXPECT_FAIL(c, t, why)                                                                \
+	do {                                                                                  \
+		assert_int_equal((c)->outcome, (why));                                        \
+		assert_near((c)->t_done, (t));                                                \
+	} while (0)
+
+static void ev_release(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct client *c = obj;
+	pool_checkin(c->fx->pool, c->conn);
+}
+
+static void on_ready(struct pool_client *pc, struct pool_conn *conn)
+{
+	struct client *c = (struct client *)pc;
+	struct sim *sim = c->fx->sim;
+	double now = sim_now(sim);
+	assert_int_equal(c->outcome, PENDING); /* exactly one callback per checkout */
+	c->outcome = READY;
+	c->t_done = now;
+	c->wait_s = now - pc->t_request;
+	c->connect_s = pc->connect_s;
+	c->conn = conn;
+	c->conn_id = conn->id;
+	c->created_at = conn->created_at;
+	assert_true(conn->alive);
+	c->order = ++c->fx->n_answered;
+	if (isfinite(c->hold_s))
+		assert_true(sim_schedule_in(sim, c->hold_s, PRIO_COMPLETION, ev_release, c, 0) !=
+			    SIM_NO_EVENT);
+}
+
+static void on_fail(struct pool_client *pc, enum pool_failure why)
+{
+	struct client *c = (struct client *)pc;
+	double now = sim_now(c->fx->sim);
+	assert_int_equal(c->outcome, PENDING);
+	c->outcome = why == POOL_TIMEOUT ? TIMED_OUT : why == POOL_REFUSED ? REFUSED : PENDING;
+	assert_int_not_equal(c->outcome, PENDING);
+	c->t_done = now;
+	c->wait_s = now - pc->t_request;
+	c->order = ++c->fx->n_answered;
+}
+
+static void ev_checkout(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct client *c = obj;
+	pool_checkout(c->fx->pool, &c->pc);
+}
+
+static void ev_probe(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	struct fx *fx = obj;
+	struct probe *pr = &fx->probes[arg];
+	*pr = (struct probe){
+		.out = pool_checked_out(fx->pool),
+		.in = pool_checked_in(fx->pool),
+		.overflow = pool_overflow(fx->pool),
+		.open = pool_open(fx->pool),
+		.waiting = pool_waiting(fx->pool),
+		.db_open = fx->db.open,
+		.db_refused = fx->db.refused,
+		.taken = true,
+	};
+}
+
+static void ev_reset(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct fx *fx = obj;
+	pool_reset(fx->pool);
+}
+
+/* Client i checks out at t with priority prio and holds for hold_s after on_ready. */
+static struct client *arrive_prio(struct fx *fx, int i, double t, int prio, double hold_s)
+{
+	assert_true(i >= 0 && i < MAX_CLIENTS);
+	struct client *c = &fx->cl[i];
+	c->fx = fx;
+	c->hold_s = hold_s;
+	c->pc.on_ready = on_ready;
+	c->pc.on_fail = on_fail;
+	assert_true(sim_schedule_at(fx->sim, t, prio, ev_checkout, c, 0) != SIM_NO_EVENT);
+	return c;
+}
+
+static struct client *arrive(struct fx *fx, int i, double t, double hold_s)
+{
+	return arrive_prio(fx, i, t, PRIO_ARRIVAL, hold_s);
+}
+
+/* Read the pool's state at t, after every other event of that instant. */
+static const struct probe *probe_at(struct fx *fx, double t)
+{
+	assert_true(fx->n_probes < MAX_PROBES);
+	int k = fx->n_probes++;
+	assert_true(sim_schedule_at(fx->sim, t, SIM_PRIO_MAX, ev_probe, fx, (uint64_t)k) !=
+		    SIM_NO_EVENT);
+	return &fx->probes[k];
+}
+
+#define EXPECT_PROBE(pr, out_, in_, ovf_, open_, waiting_, db_open_)                          \
+	do {                                                                                  \
+		assert_true((pr)->taken);                                                     \
+		assert_int_equal((pr)->out, (out_));                                          \
+		assert_int_equal((pr)->in, (in_));                                            \
+		assert_int_equal((pr)->overflow, (ovf_));                                     \
+		assert_int_equal((pr)->open, (open_));                                        \
+		assert_int_equal((pr)->waiting, (waiting_));                                  \
+		assert_int_equal((pr)->db_open, (db_open_));                                  \
+	} while (0)
+
+/* Defaults for every test: PostgreSQL 100 / 3 / 0 (97 usable slots), rtt 0, the documented
+ * pool defaults; each test overrides what it needs, then calls fx_start. */
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof *fx);
+	if (!fx)
+		return -1;
+	fx->dbcfg.max_connections = 100;
+	fx->dbcfg.superuser_reserved_connections = 3;
+	fx->dbcfg.reserved_connections = 0;
+	fx->dbcfg.rtt_s = 0;
+	if (dist_constant(&fx->dbcfg.connect_time, 0.125) != 0) {
+		free(fx);
+		return -1;
+	}
+	cfg_pool_defaults(&fx->pc);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+	if (!fx)
+		return 0;
+	pool_destroy(fx->pool);
+	sim_destroy(fx->sim);
+	if (fx->rng)
+		gsl_rng_free(fx->rng);
+	free(fx);
+	return 0;
+}
+
+/* A pool of `size` + `overflow`, `timeout_s`, connect time `connect_s` (constant). */
+static void fx_config(struct fx *fx, int size, int overflow, double timeout_s, double connect_s)
+{
+	fx->pc.size = size;
+	fx->pc.max_overflow = overflow;
+	fx->pc.timeout_s = timeout_s;
+	assert_int_equal(dist_constant(&fx->dbcfg.connect_time, connect_s), 0);
+}
+
+static void fx_start(struct fx *fx)
+{
+	fx->sim = sim_create();
+	assert_non_null(fx->sim);
+	database_init(&fx->db, &fx->dbcfg, 0);
+	fx->rng = gsl_rng_alloc(gsl_rng_mt19937); /* constant distributions never draw from it */
+	assert_non_null(fx->rng);
+	fx->pool = pool_create(&fx->pc, fx->sim, &fx->db, fx->rng);
+	assert_non_null(fx->pool);
+}
+
+static void fx_run(struct fx *fx)
+{
+	sim_run(fx->sim, INFINITY);
+	assert_int_equal(sim_pending(fx->sim), 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 1. Timeout at the cap, and SQLAlchemy's message                                            */
+
+/* Pool 1+1 (cap 2), timeout 2 s, connect 0.1 s; A, B, C check out at t = 0 in that order and
+ * hold 10 s.
+ * - A: idle queue empty, 0 connections < cap 2 -> opens conn 1 (rule 1 else), ready 0 + 0.1.
+ * - B: 1 < 2 -> opens conn 2, ready 0.1.
+ * - C: 2 >= 2 -> waits with deadline 0 + 2 = 2.0 (rule 1); nothing is returned before 2.0 and
+ *   the cap is still reached, so at 2.0 it fails with POOL_TIMEOUT (rule 5). overflow() at
+ *   that moment = connections - size = 2 - 1 = 1.
+ * - Probe at 1.0: out 2 (A, B), in 0, overflow 1, open 2, 1 waiter, 2 server backends.
+ * - A returns at 10.1 (idle 0 < 1: kept), B returns at 10.1 just after (idle 1 = size:
+ *   closed, §1.6): 1 connection left, idle; one backend. */
+static void test_timeout_at_cap(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 1, 2.0, 0.1);
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, 10.0);
+	struct client *b = arrive(fx, 1, 0.0, 10.0);
+	struct client *c = arrive(fx, 2, 0.0, 10.0);
+	const struct probe *p1 = probe_at(fx, 1.0);
+	fx_run(fx);
+
+	EXPECT_READY(a, 0.1, 1);
+	EXPECT_READY(b, 0.1, 2);
+	assert_near(a->connect_s, 0.1);
+	assert_near(b->wait_s, 0.1);
+	EXPECT_FAIL(c, 2.0, TIMED_OUT);
+	assert_true(c->t_done == 2.0); /* exactly the deadline, no rounding: 0 + 2 */
+	assert_near(c->wait_s, 2.0);
+	EXPECT_PROBE(p1, 2, 0, 1, 2, 1, 2);
+	assert_int_equal(pool_cap(fx->pool), 2);
+
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->timeouts, 1);
+	assert_int_equal(s->checkouts, 2);
+	assert_int_equal(s->connects, 2);
+	assert_int_equal(s->refused, 0);
+	assert_int_equal(s->first_timeout_overflow, 1);
+	char msg[160];
+	pool_timeout_message(&fx->pc, s->first_timeout_overflow, msg, sizeof msg);
+	assert_string_equal(msg, "QueuePool limit of size 1 overflow 1 reached, connection timed "
+				 "out, timeout 2.00");
+
+	assert_int_equal(s->closes, 1);
+	assert_int_equal(pool_open(fx->pool), 1);
+	assert_int_equal(pool_checked_in(fx->pool), 1);
+	assert_int_equal(pool_checked_out(fx->pool), 0);
+	assert_int_equal(fx->db.open, 1);
+}
+
+/* The message of §1.5 with the incident's figures (size 10, overflow 20, timeout 30 s: "timeout
+ * 30.00"), and truncation to the buffer (snprintf semantics: len - 1 characters and a NUL). */
+static void test_timeout_message_format(void **state)
+{
+	(void)state;
+	struct cfg_pool pc;
+	cfg_pool_defaults(&pc);
+	pc.size = 10;
+	pc.max_overflow = 20;
+	pc.timeout_s = 30;
+	char msg[160];
+	pool_timeout_message(&pc, 20, msg, sizeof msg);
+	assert_string_equal(msg, "QueuePool limit of size 10 overflow 20 reached, connection "
+				 "timed out, timeout 30.00");
+	pc.timeout_s = 0.125;
+	pool_timeout_message(&pc, 7, msg, sizeof msg);
+	assert_string_equal(msg, "QueuePool limit of size 10 overflow 7 reached, connection "
+				 "timed out, timeout 0.12"); /* %0.2f of 0.125: round-half-even */
+	char small[10];
+	pool_timeout_message(&pc, 20, small, sizeof small);
+	assert_string_equal(small, "QueuePool");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 2. Checkin closes a connection when `size` are already idle                                */
+
+/* Pool 1+1, connect 0.125 s. A (t = 0, hold 2) opens conn 1, B (t = 0, hold 1) opens conn 2
+ * (overflow); both ready at 0.125.
+ * - 1.125: B returns conn 2: idle 0 < size 1 -> kept idle (§1.6: the returned connection is
+ *   kept, whichever of them was opened "as overflow"). State: out 1, in 1, overflow 1 (2
+ *   connections > size 1), open 2, backends 2.
+ * - 2.125: A returns conn 1: idle 1 = size -> closed: closes 1, open 1, in 1, out 0, overflow 0,
+ *   backends 1.
+ * - C at 3.0 gets the survivor, conn 2, at once (wait 0). */
+static void test_checkin_closes_when_size_idle(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 1, 30.0, 0.125);
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, 2.0);
+	struct client *b = arrive(fx, 1, 0.0, 1.0);
+	const struct probe *p1 = probe_at(fx, 1.5);
+	const struct probe *p2 = probe_at(fx, 2.5);
+	struct client *c = arrive(fx, 2, 3.0, INFINITY);
+	fx_run(fx);
+
+	EXPECT_READY(a, 0.125, 1);
+	EXPECT_READY(b, 0.125, 2);
+	EXPECT_PROBE(p1, 1, 1, 1, 2, 0, 2);
+	EXPECT_PROBE(p2, 0, 1, 0, 1, 0, 1);
+	EXPECT_READY(c, 3.0, 2);
+	assert_true(c->wait_s == 0);
+	assert_true(c->connect_s == 0);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->closes, 1);
+	assert_int_equal(s->connects, 2);
+	assert_int_equal(s->checkouts, 3);
+	assert_int_equal(fx->db.open, 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 3. FIFO vs LIFO idle queue                                                                 */
+
+/* Pool 3+0, connect 0.125 s. A, B, C check out at 0 and get conns 1, 2, 3 at 0.125. They
+ * return them in the order 3 (C at 1.0), 1 (A at 2.0), 2 (B at 3.0): idle queue, oldest
+ * returned first = [3, 1, 2]. D, E, F check out at 4.0 in that order (rule 1, §1.3 step 2):
+ * - FIFO takes from the head (returned longest ago): D 3, E 1, F 2;
+ * - LIFO takes from the tail (returned last): D 2, E 1, F 3.
+ * Both differ from creation order (1, 2, 3). No new connection, no wait. */
+static void run_idle_order(struct fx *fx, bool lifo, const uint32_t expect[3])
+{
+	fx_config(fx, 3, 0, 30.0, 0.125);
+	fx->pc.use_lifo = lifo;
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 2.0 - 0.125);
+	arrive(fx, 1, 0.0, 3.0 - 0.125);
+	arrive(fx, 2, 0.0, 1.0 - 0.125);
+	struct client *d = arrive(fx, 3, 4.0, INFINITY);
+	struct client *e = arrive(fx, 4, 4.0, INFINITY);
+	struct client *f = arrive(fx, 5, 4.0, INFINITY);
+	fx_run(fx);
+
+	for (int i = 0; i < 3; i++)
+		EXPECT_READY(&fx->cl[i], 0.125, (uint32_t)i + 1);
+	EXPECT_READY(d, 4.0, expect[0]);
+	EXPECT_READY(e, 4.0, expect[1]);
+	EXPECT_READY(f, 4.0, expect[2]);
+	assert_true(d->wait_s == 0 && e->wait_s == 0 && f->wait_s == 0);
+	assert_int_equal(pool_stats(fx->pool)->connects, 3);
+	assert_int_equal(pool_checked_in(fx->pool), 0);
+}
+
+static void test_idle_fifo(void **state)
+{
+	static const uint32_t expect[3] = {3, 1, 2};
+	run_idle_order(*state, false, expect);
+}
+
+static void test_idle_lifo(void **state)
+{
+	static const uint32_t expect[3] = {2, 1, 3};
+	run_idle_order(*state, true, expect);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 4. Waiters are served by checkins, FIFO; a release at a deadline serves it                 */
+
+/* Pool 1+0, timeout 2 s, connect 0.125 s, wakeup_latency 0 (strict FIFO hand-off).
+ * - A: t 0, opens conn 1, ready 0.125, hold 0.875 -> returns at 1.0.
+ * - W1 (t 0.25, hold 0.5), W2 (0.5, hold 1.25), W3 (0.75, hold 0.25), W4 (0.875, hold 10) wait
+ *   at the cap; deadlines 2.25, 2.5, 2.75, 2.875.
+ * - 1.0: A's checkin queues conn 1 and wakes the head, W1, which takes it at that instant
+ *   (rule 4): W1 ready 1.0, wait 0.75; returns at 1.5.
+ * - 1.5: W2 ready (wait 1.0); returns at 1.5 + 1.25 = 2.75.
+ * - 2.75 is also W3's deadline (0.75 + 2): the release (PRIO_COMPLETION) runs before the
+ *   deadline (PRIO_DEADLINE) although it was scheduled later, so W3 is served at 2.75 (wait
+ *   exactly 2.0, no timeout). W3 returns at 3.0.
+ * - W4's deadline 2.875 comes before 3.0: W4 times out at 2.875.
+ * Waiters: 4 at 0.9, 3 at 1.25, 2 at 2.0, 1 at 2.8. */
+static void test_waiters_fifo_served_by_checkin(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 2.0, 0.125);
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, 0.875);
+	struct client *w1 = arrive(fx, 1, 0.25, 0.5);
+	struct client *w2 = arrive(fx, 2, 0.5, 1.25);
+	struct client *w3 = arrive(fx, 3, 0.75, 0.25);
+	struct client *w4 = arrive(fx, 4, 0.875, 10.0);
+	const struct probe *p1 = probe_at(fx, 0.9);
+	const struct probe *p2 = probe_at(fx, 1.25);
+	const struct probe *p3 = probe_at(fx, 2.0);
+	const struct probe *p4 = probe_at(fx, 2.8);
+	fx_run(fx);
+
+	EXPECT_READY(a, 0.125, 1);
+	EXPECT_READY(w1, 1.0, 1);
+	EXPECT_READY(w2, 1.5, 1);
+	EXPECT_READY(w3, 2.75, 1);
+	EXPECT_FAIL(w4, 2.875, TIMED_OUT);
+	assert_true(w1->wait_s == 0.75 && w2->wait_s == 1.0 && w3->wait_s == 2.0);
+	assert_true(w1->connect_s == 0 && w3->connect_s == 0);
+	assert_int_equal(w1->order, 2);
+	assert_int_equal(w2->order, 3);
+	assert_int_equal(w3->order, 4);
+	assert_int_equal(w4->order, 5);
+	assert_int_equal(p1->waiting, 4);
+	assert_int_equal(p2->waiting, 3);
+	assert_int_equal(p3->waiting, 2);
+	assert_int_equal(p4->waiting, 1);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->checkouts, 4);
+	assert_int_equal(s->timeouts, 1);
+	assert_int_equal(s->connects, 1);
+	assert_int_equal(s->first_timeout_overflow, 0);
+	assert_int_equal(pool_waiting(fx->pool), 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 5. A deadline after capacity was freed opens a connection                                  */
+
+/* Pool 1+1 (cap 2), timeout 2 s, connect 0.125 s, wakeup_latency 0.0625 s.
+ * - A (t 0, hold 0.875) opens conn 1, B (t 0, hold 0.90625) opens conn 2; ready 0.125.
+ * - W1 arrives 0.25 (deadline 2.25), W2 arrives 0.5 (deadline 2.5): both wait at the cap and,
+ *   once served, never return their connection.
+ * - 1.0: A returns conn 1: idle 0 < 1 -> queued, W1 woken (leaves the waiter list; it needs
+ *   0.0625 s to take the connection: at 1.0625).
+ * - 1.03125: B returns conn 2 while conn 1 still sits in the queue: idle 1 = size -> conn 2 is
+ *   closed (§1.6) and nobody is woken (only a put notifies). 1 connection, cap 2: capacity
+ *   is free, but W2 keeps waiting (the blocking get only wakes on a put).
+ * - 1.0625: W1 takes conn 1: ready, wait 0.8125.
+ * - 2.5: W2's deadline; the idle queue is empty but 1 < cap, so W2 opens a new connection
+ *   instead of failing (§1.3 step 5, rule 5): conn 3, ready 2.625, connect_s 0.125, wait
+ *   2.125. connects 3, closes 1, no timeout.
+ * Probe at 1.5: out 1, in 0, overflow 0, open 1, 1 waiter, 1 backend. */
+static void test_deadline_opens_when_capacity_freed(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 1, 2.0, 0.125);
+	fx->pc.wakeup_latency_s = 0.0625;
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, 0.875);
+	struct client *b = arrive(fx, 1, 0.0, 0.90625);
+	struct client *w1 = arrive(fx, 2, 0.25, INFINITY);
+	struct client *w2 = arrive(fx, 3, 0.5, INFINITY);
+	const struct probe *p1 = probe_at(fx, 1.5);
+	const struct probe *p2 = probe_at(fx, 2.5625); /* W2's connect in progress */
+	fx_run(fx);
+
+	EXPECT_READY(a, 0.125, 1);
+	EXPECT_READY(b, 0.125, 2);
+	EXPECT_READY(w1, 1.0625, 1);
+	assert_true(w1->wait_s == 0.8125);
+	EXPECT_PROBE(p1, 1, 0, 0, 1, 1, 1);
+	EXPECT_READY(w2, 2.625, 3);
+	assert_true(w2->connect_s == 0.125);
+	assert_true(w2->wait_s == 2.125);
+	assert_true(w2->created_at == 2.625);
+	EXPECT_PROBE(p2, 2, 0, 1, 2, 0, 2);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->timeouts, 0);
+	assert_int_equal(s->connects, 3);
+	assert_int_equal(s->closes, 1);
+	assert_int_equal(s->checkouts, 4);
+	assert_int_equal(s->first_timeout_overflow, INT_MIN);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 6. Barging during the woken waiter's latency                                               */
+
+/* Pool 1+0, timeout 2 s, connect 0.125 s, wakeup_latency 0.0625 s.
+ * - A (t 0, hold 0.875): conn 1, ready 0.125, returns at 1.0.
+ * - W arrives 0.25: waits, deadline 2.25.
+ * - 1.0: A's checkin queues conn 1 and wakes W, which will take it at 1.0625.
+ * - N arrives 1.03125: the queue is not empty, so N takes conn 1 at once (§1.4 barging: the
+ *   check is "queue empty?", not "am I first?"): ready 1.03125, wait 0; returns at 1.53125.
+ * - W2 arrives 1.046875: queue empty, cap reached: waits (head of the list now).
+ * - 1.0625: W runs, finds the queue empty, deadline not reached: re-waits at the BACK of the
+ *   list, behind W2, until its original deadline 2.25.
+ * - 1.53125: N returns conn 1, W2 (head) is woken and takes it at 1.59375 (wait 0.546875);
+ *   W2 holds 10 s.
+ * - 2.25: W's original deadline: cap reached, nothing idle: POOL_TIMEOUT at 2.25 (not at
+ *   1.0625 + 2).
+ * Probes: 1.0 (after A's checkin) in 1, out 0, 0 waiting (W is woken); 1.04 out 1, in 0, 0
+ * waiting; 1.05 1 waiting (W2); 1.07 2 waiting (W2, W). */
+static void test_barging_wakeup_latency(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 2.0, 0.125);
+	fx->pc.wakeup_latency_s = 0.0625;
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, 0.875);
+	struct client *w = arrive(fx, 1, 0.25, 10.0);
+	struct client *n = arrive(fx, 2, 1.03125, 0.5);
+	struct client *w2 = arrive(fx, 3, 1.046875, 10.0);
+	const struct probe *p1 = probe_at(fx, 1.0);
+	const struct probe *p2 = probe_at(fx, 1.04);
+	const struct probe *p3 = probe_at(fx, 1.05);
+	const struct probe *p4 = probe_at(fx, 1.07);
+	fx_run(fx);
+
+	EXPECT_READY(a, 0.125, 1);
+	EXPECT_READY(n, 1.03125, 1);
+	assert_true(n->wait_s == 0);
+	EXPECT_READY(w2, 1.59375, 1);
+	assert_true(w2->wait_s == 0.546875);
+	EXPECT_FAIL(w, 2.25, TIMED_OUT);
+	assert_true(w->wait_s == 2.0);
+	EXPECT_PROBE(p1, 0, 1, 0, 1, 0, 1);
+	EXPECT_PROBE(p2, 1, 0, 0, 1, 0, 1);
+	EXPECT_PROBE(p3, 1, 0, 0, 1, 1, 1);
+	EXPECT_PROBE(p4, 1, 0, 0, 1, 2, 1);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->timeouts, 1);
+	assert_int_equal(s->checkouts, 3);
+	assert_int_equal(s->connects, 1);
+}
+
+/* Contrast: the same arrivals with wakeup_latency 0 (strict FIFO). At 1.0 W takes conn 1 at
+ * once (wait 0.75) and holds 10 s; N (1.03125) and W2 (1.046875) wait, FIFO, and time out at
+ * their deadlines 3.03125 and 3.046875. */
+static void test_no_barging_without_latency(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 2.0, 0.125);
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 0.875);
+	struct client *w = arrive(fx, 1, 0.25, 10.0);
+	struct client *n = arrive(fx, 2, 1.03125, 0.5);
+	struct client *w2 = arrive(fx, 3, 1.046875, 10.0);
+	fx_run(fx);
+
+	EXPECT_READY(w, 1.0, 1);
+	EXPECT_FAIL(n, 3.03125, TIMED_OUT);
+	EXPECT_FAIL(w2, 3.046875, TIMED_OUT);
+	assert_int_equal(pool_stats(fx->pool)->timeouts, 2);
+}
+
+/* A waiter whose deadline falls inside another waiter's wake-up latency finds the returned
+ * connection in the queue and takes it: Queue.get checks the queue before the clock (§1.4).
+ * Pool 1+0, timeout 1 s, connect 0.125 s, wakeup_latency 0.25 s.
+ * - A (t 0, hold 0.875): conn 1 ready 0.125, returns 1.0.
+ * - W1 arrives 0.0625 (deadline 1.0625), W2 arrives 0.125 (deadline 1.125).
+ * - 1.0: checkin wakes W1 (to take the connection at 1.25); W1's deadline no longer applies.
+ * - 1.125: W2's deadline: conn 1 is idle -> W2 takes it: ready 1.125, wait 1.0.
+ * - 1.25: W1 runs, queue empty, its deadline 1.0625 has passed, cap reached: POOL_TIMEOUT at
+ *   1.25 (wait 1.1875). */
+static void test_deadline_takes_idle_during_wakeup(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 1.0, 0.125);
+	fx->pc.wakeup_latency_s = 0.25;
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 0.875);
+	struct client *w1 = arrive(fx, 1, 0.0625, 10.0);
+	struct client *w2 = arrive(fx, 2, 0.125, 10.0);
+	fx_run(fx);
+
+	EXPECT_READY(w2, 1.125, 1);
+	assert_true(w2->wait_s == 1.0);
+	EXPECT_FAIL(w1, 1.25, TIMED_OUT);
+	assert_true(w1->wait_s == 1.1875);
+	assert_int_equal(pool_stats(fx->pool)->timeouts, 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 7. Lazy connections                                                                        */
+
+/* Default pool 5+10, connect 0.1 s. No connection exists before demand (§1.1): at 0 and 0.5
+ * the pool and the server hold nothing. A arrives at 1.0: opens conn 1 and pays the connect:
+ * ready 1.1, wait = connect_s = 0.1. While it connects (probe 1.05) the connection counts as
+ * checked out (SQLAlchemy's checkedout = size - idle + overflow) and holds a backend slot.
+ * A returns at 2.1 (hold 1); B arrives 3.0 and reuses conn 1 with wait 0 and connect_s 0. */
+static void test_lazy_connect(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 5, 10, 30.0, 0.1);
+	fx_start(fx);
+	assert_int_equal(pool_open(fx->pool), 0);
+	assert_int_equal(fx->db.open, 0);
+	const struct probe *p0 = probe_at(fx, 0.5);
+	struct client *a = arrive(fx, 0, 1.0, 1.0);
+	const struct probe *p1 = probe_at(fx, 1.05);
+	struct client *b = arrive(fx, 1, 3.0, INFINITY);
+	fx_run(fx);
+
+	EXPECT_PROBE(p0, 0, 0, 0, 0, 0, 0);
+	EXPECT_PROBE(p1, 1, 0, 0, 1, 0, 1);
+	EXPECT_READY(a, 1.1, 1);
+	assert_near(a->wait_s, 0.1);
+	assert_near(a->connect_s, 0.1);
+	assert_near(a->created_at, 1.1);
+	EXPECT_READY(b, 3.0, 1);
+	assert_true(b->wait_s == 0 && b->connect_s == 0);
+	assert_int_equal(pool_stats(fx->pool)->connects, 1);
+	assert_int_equal(pool_open(fx->pool), 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 8. Database refusal                                                                        */
+
+/* PostgreSQL max_connections 5, superuser_reserved 2, reserved 1: 5 - 2 - 1 = 2 usable slots;
+ * pool 1+4 (cap 5 > 2), connect 0.125 s.
+ * - A, B (t 0, hold 2) take the 2 slots: conns 1, 2, ready 0.125.
+ * - C (t 0): below the pool cap, so the pool counts a new connection and connects; the server
+ *   has no slot -> refused at once (§1.8, rule 2 CONNECT_FAIL): POOL_REFUSED at 0, wait 0,
+ *   answered before A and B; the pool's counter goes back (open 2), database refused 1.
+ * - D (t 1.0): refused the same way at 1.0.
+ * - 2.125: A returns conn 1 (kept idle), B returns conn 2 (idle full: closed; 1 backend).
+ * - E (t 3.0) takes idle conn 1 at once; F (t 3.0) opens a connection in the freed slot:
+ *   ready 3.125, connect_s 0.125. */
+static void test_database_refusal(void **state)
+{
+	struct fx *fx = *state;
+	fx->dbcfg.max_connections = 5;
+	fx->dbcfg.superuser_reserved_connections = 2;
+	fx->dbcfg.reserved_connections = 1;
+	fx_config(fx, 1, 4, 30.0, 0.125);
+	fx_start(fx);
+	assert_int_equal(fx->db.usable, 2);
+	struct client *a = arrive(fx, 0, 0.0, 2.0);
+	struct client *b = arrive(fx, 1, 0.0, 2.0);
+	struct client *c = arrive(fx, 2, 0.0, 2.0);
+	const struct probe *p1 = probe_at(fx, 0.0625);
+	struct client *d = arrive(fx, 3, 1.0, 2.0);
+	const struct probe *p2 = probe_at(fx, 1.0);
+	struct client *e = arrive(fx, 4, 3.0, INFINITY);
+	struct client *f = arrive(fx, 5, 3.0, INFINITY);
+	fx_run(fx);
+
+	EXPECT_READY(a, 0.125, 1);
+	EXPECT_READY(b, 0.125, 2);
+	EXPECT_FAIL(c, 0.0, REFUSED);
+	assert_true(c->wait_s == 0);
+	assert_int_equal(c->order, 1);
+	EXPECT_PROBE(p1, 2, 0, 1, 2, 0, 2);
+	assert_int_equal(p1->db_refused, 1);
+	EXPECT_FAIL(d, 1.0, REFUSED);
+	EXPECT_PROBE(p2, 2, 0, 1, 2, 0, 2);
+	assert_int_equal(p2->db_refused, 2);
+	EXPECT_READY(e, 3.0, 1);
+	assert_int_equal(f->outcome, READY);
+	assert_true(f->t_done == 3.125 && f->connect_s == 0.125);
+
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->refused, 2);
+	assert_int_equal(s->timeouts, 0);
+	assert_int_equal(s->connects, 3);
+	assert_int_equal(s->closes, 1);
+	assert_int_equal(fx->db.refused, 2);
+	assert_int_equal(fx->db.open, 2);
+	assert_int_equal(pool_open(fx->pool), 2);
+}
+
+/* pool.h documents pool_conn.id as "1, 2, ... in order of first creation": a connect the
+ * database refuses creates no record and consumes no id (regression: it used to, because the
+ * record was numbered before the database was asked). Same sequence as
+ * test_database_refusal: conns 1 and 2 are created, C and D are refused, then F creates the
+ * third connection ever: id 3. */
+static void test_refused_connect_consumes_no_id(void **state)
+{
+	struct fx *fx = *state;
+	fx->dbcfg.max_connections = 5;
+	fx->dbcfg.superuser_reserved_connections = 2;
+	fx->dbcfg.reserved_connections = 1;
+	fx_config(fx, 1, 4, 30.0, 0.125);
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 2.0);
+	arrive(fx, 1, 0.0, 2.0);
+	arrive(fx, 2, 0.0, 2.0);
+	arrive(fx, 3, 1.0, 2.0);
+	arrive(fx, 4, 3.0, INFINITY);
+	struct client *f = arrive(fx, 5, 3.0, INFINITY);
+	fx_run(fx);
+
+	EXPECT_READY(f, 3.125, 3);
+}
+
+/* Usable slots (§5.1: max_connections - superuser_reserved - reserved, never negative) and the
+ * refusal text a client sees in the three configurations, when this application holds every
+ * usable slot (PostgreSQL 16+ InitPostgres, §5.1): the new backend has claimed a slot, so the
+ * free slots are superuser_reserved + reserved - 1:
+ * - reserved_connections > 0: at least superuser_reserved free -> the pg_use_reserved_connections
+ *   message;
+ * - only superuser_reserved > 0: fewer than superuser_reserved free -> the SUPERUSER message;
+ * - no reserved slots at all: the server is full -> "sorry, too many clients already". */
+static void test_refusal_messages(void **state)
+{
+	(void)state;
+	struct cfg_database db = {.max_connections = 100, .superuser_reserved_connections = 3};
+	assert_int_equal(cfg_usable_connections(&db), 97);
+	assert_string_equal(database_refusal_message(&db),
+			    "FATAL:  remaining connection slots are reserved for roles with the "
+			    "SUPERUSER attribute");
+	db.reserved_connections = 2;
+	assert_int_equal(cfg_usable_connections(&db), 95);
+	assert_string_equal(database_refusal_message(&db),
+			    "FATAL:  remaining connection slots are reserved for roles with "
+			    "privileges of the \"pg_use_reserved_connections\" role");
+	db.superuser_reserved_connections = 0;
+	db.reserved_connections = 0;
+	assert_int_equal(cfg_usable_connections(&db), 100);
+	assert_string_equal(database_refusal_message(&db), "FATAL:  sorry, too many clients already");
+	db.max_connections = 2;
+	db.superuser_reserved_connections = 3;
+	assert_int_equal(cfg_usable_connections(&db), 0);
+}
+
+/* The database alone: slots are taken at once or refused at once; reset keeps the open count
+ * and restarts the refused counter and the level. 3 - 1 - 0 = 2 usable.
+ * open: 1 on [1, 2), 2 on [2, 4), 1 on [4, ...) -> over [0, 4]: (1 + 4) / 4 = 1.25, max 2. */
+static void test_database_slots(void **state)
+{
+	(void)state;
+	struct cfg_database cfg = {.max_connections = 3, .superuser_reserved_connections = 1};
+	assert_int_equal(dist_constant(&cfg.connect_time, 0.125), 0);
+	struct database db;
+	database_init(&db, &cfg, 0);
+	assert_int_equal(db.usable, 2);
+	assert_true(database_connect(&db, 1.0));
+	assert_true(database_connect(&db, 2.0));
+	assert_false(database_connect(&db, 3.0));
+	assert_int_equal(db.refused, 1);
+	assert_int_equal(db.open, 2);
+	database_disconnect(&db, 4.0);
+	assert_near(level_mean(&db.open_level, 4.0), 1.25);
+	assert_true(db.open_level.max == 2);
+	database_reset(&db, 4.0);
+	assert_int_equal(db.refused, 0);
+	assert_int_equal(db.open, 1);
+	assert_near(level_mean(&db.open_level, 6.0), 1.0);
+	assert_true(db.open_level.max == 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 9. Unlimited overflow                                                                      */
+
+/* Pool 2, max_overflow -1 (no cap), connect 0.125 s: five checkouts at 0 all open a
+ * connection (ids 1..5, ready 0.125); nobody waits, the pool is never "exhausted". They all
+ * return at 1.125 in that order: conns 1, 2 fill the idle queue (size 2), 3, 4, 5 are closed
+ * (§1.6). */
+static void test_unlimited_overflow(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 2, -1, 1.0, 0.125);
+	fx_start(fx);
+	for (int i = 0; i < 5; i++)
+		arrive(fx, i, 0.0, 1.0);
+	const struct probe *p1 = probe_at(fx, 0.5);
+	fx_run(fx);
+
+	assert_int_equal(pool_cap(fx->pool), -1);
+	for (int i = 0; i < 5; i++)
+		EXPECT_READY(&fx->cl[i], 0.125, (uint32_t)i + 1);
+	EXPECT_PROBE(p1, 5, 0, 3, 5, 0, 5);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_true(s->waiters.max == 0);
+	assert_true(s->exhausted.max == 0);
+	assert_true(s->longest_exhausted_s == 0);
+	assert_int_equal(s->closes, 3);
+	assert_int_equal(pool_open(fx->pool), 2);
+	assert_int_equal(pool_checked_in(fx->pool), 2);
+	assert_int_equal(fx->db.open, 2);
+}
+
+/* Size 0, max_overflow -1 (SQLAlchemy 2.0: unbounded idle queue, §1.11): every returned
+ * connection is kept. The sequence also wraps and then grows the idle ring (its initial
+ * capacity is 16), and checks that FIFO order survives the growth. Connect 0.125 s.
+ * - K1..K17 at 0: conns 1..17, ready 0.125. K1..K16 return at 1.0 (in order): idle [1..16].
+ * - X1..X4 at 1.5 take (FIFO) 1, 2, 3, 4; they hold 1.0.
+ * - K17 returns 17 at 2.0: idle [5..16, 17].
+ * - X1..X4 return at 2.5: idle [5..16, 17, 1, 2, 3, 4] (17 idle, no close).
+ * - Z1..Z17 at 3.0 get, in order: 5, 6, ..., 16, 17, 1, 2, 3, 4.
+ * LIFO, same sequence: X1..X4 take 16, 15, 14, 13; idle [1..12, 17, 16, 15, 14, 13]; Z1..Z17
+ * get 13, 14, 15, 16, 17, 12, 11, ..., 1. */
+static void run_size0(struct fx *fx, bool lifo, const uint32_t x_ids[4], const uint32_t z_ids[17])
+{
+	fx_config(fx, 0, -1, 1.0, 0.125);
+	fx->pc.use_lifo = lifo;
+	fx_start(fx);
+	for (int i = 0; i < 16; i++)
+		arrive(fx, i, 0.0, 0.875);
+	arrive(fx, 16, 0.0, 1.875);
+	for (int i = 0; i < 4; i++)
+		arrive(fx, 17 + i, 1.5, 1.0);
+	const struct probe *p1 = probe_at(fx, 1.25);
+	const struct probe *p2 = probe_at(fx, 2.75);
+	for (int i = 0; i < 17; i++)
+		arrive(fx, 21 + i, 3.0, INFINITY);
+	fx_run(fx);
+
+	for (int i = 0; i < 17; i++)
+		EXPECT_READY(&fx->cl[i], 0.125, (uint32_t)i + 1);
+	EXPECT_PROBE(p1, 1, 16, 17, 17, 0, 17);
+	EXPECT_PROBE(p2, 0, 17, 17, 17, 0, 17);
+	for (int i = 0; i < 4; i++)
+		EXPECT_READY(&fx->cl[17 + i], 1.5, x_ids[i]);
+	for (int i = 0; i < 17; i++)
+		EXPECT_READY(&fx->cl[21 + i], 3.0, z_ids[i]);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->closes, 0);
+	assert_int_equal(s->connects, 17);
+	assert_int_equal(pool_checked_in(fx->pool), 0);
+	assert_int_equal(pool_checked_out(fx->pool), 17);
+}
+
+static void test_size0_keeps_every_connection_fifo(void **state)
+{
+	static const uint32_t x[4] = {1, 2, 3, 4};
+	static const uint32_t z[17] = {5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 1, 2, 3, 4};
+	run_size0(*state, false, x, z);
+}
+
+static void test_size0_keeps_every_connection_lifo(void **state)
+{
+	static const uint32_t x[4] = {16, 15, 14, 13};
+	static const uint32_t z[17] = {13, 14, 15, 16, 17, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+	run_size0(*state, true, x, z);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 10. pre_ping                                                                               */
+
+/* Pool 2+0, pre_ping, rtt 0.002 s, connect 0.1 s (§1.7 step 4, rule 3).
+ * - A (t 0, hold 0.9): freshly opened conn 1 is not pinged: ready 0.1 (not 0.102); pings 0.
+ * - B (t 2.0, hold 1): reuses idle conn 1, pinged: ready 2.002, wait 0.002, connect_s 0. During
+ *   the ping (probe 2.001) the connection is checked out. B returns at 3.002.
+ * - C, D (t 4.0): C reuses conn 1, pinged, ready 4.002; D finds the queue empty and opens conn
+ *   2, not pinged, ready 4.1. pings 2, connects 2. */
+static void test_pre_ping(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 2, 0, 30.0, 0.1);
+	fx->pc.pre_ping = true;
+	fx->dbcfg.rtt_s = 0.002;
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, 0.9);
+	struct client *b = arrive(fx, 1, 2.0, 1.0);
+	const struct probe *p1 = probe_at(fx, 2.001);
+	struct client *c = arrive(fx, 2, 4.0, INFINITY);
+	struct client *d = arrive(fx, 3, 4.0, INFINITY);
+	fx_run(fx);
+
+	EXPECT_READY(a, 0.1, 1);
+	EXPECT_READY(b, 2.002, 1);
+	assert_near(b->wait_s, 0.002);
+	assert_true(b->connect_s == 0);
+	EXPECT_PROBE(p1, 1, 0, 0, 1, 0, 1);
+	EXPECT_READY(c, 4.002, 1);
+	EXPECT_READY(d, 4.1, 2);
+	assert_near(d->wait_s, 0.1);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->pings, 2);
+	assert_int_equal(s->connects, 2);
+	assert_int_equal(s->checkouts, 4);
+}
+
+/* pre_ping with rtt 0: the ping is counted but costs no time. Pool 1+0, connect 0.125:
+ * A (t 0, hold 0.875) conn 1 ready 0.125 (fresh, no ping); B (t 2) reuses it: ready 2.0, wait 0,
+ * pings 1. */
+static void test_pre_ping_zero_rtt(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 30.0, 0.125);
+	fx->pc.pre_ping = true;
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 0.875);
+	struct client *b = arrive(fx, 1, 2.0, INFINITY);
+	fx_run(fx);
+
+	EXPECT_READY(b, 2.0, 1);
+	assert_true(b->wait_s == 0);
+	assert_int_equal(pool_stats(fx->pool)->pings, 1);
+}
+
+/* A waiter served by a checkin gets a reused connection, so it is pinged too. Pool 1+0,
+ * rtt 0.002, connect 0.125, timeout 30: A (t 0, hold 0.875) returns conn 1 at 1.0; W (t 0.5)
+ * waits, is handed conn 1 at 1.0 and is ready after the ping at 1.002 (wait 0.502). */
+static void test_pre_ping_waiter(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 30.0, 0.125);
+	fx->pc.pre_ping = true;
+	fx->dbcfg.rtt_s = 0.002;
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 0.875);
+	struct client *w = arrive(fx, 1, 0.5, INFINITY);
+	const struct probe *p1 = probe_at(fx, 1.001);
+	fx_run(fx);
+
+	EXPECT_READY(w, 1.002, 1);
+	assert_near(w->wait_s, 0.502);
+	EXPECT_PROBE(p1, 1, 0, 0, 1, 0, 1);
+	assert_int_equal(pool_stats(fx->pool)->pings, 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 11. recycle                                                                                */
+
+/* Pool 1+0, recycle 5 s, connect 0.125 s (§1.7 step 2: age = now - created_at, checked only at
+ * checkout, strictly greater than recycle).
+ * - A (t 0, hold 0.875): conn 1 created at 0.125, returns 1.0.
+ * - B (t 3.0, hold 1): age 2.875 -> reused, wait 0; returns 4.0.
+ * - C (t 5.125, hold 0.5): age exactly 5.0, not > 5 -> reused, wait 0; returns 5.625.
+ * - D (t 6.0, hold 0.5): age 5.875 > 5 -> closed and reopened in D's name: ready 6.125, wait =
+ *   connect_s = 0.125, created_at 6.125, same record (id 1); the backend count stays 1
+ *   (probe 6.0625). Returns 6.625.
+ * - E (t 7.0): age 0.875 -> reused at once.
+ * reconnects 1, connects 2 (the reconnect opens a server connection), closes 0 (the record
+ * stays). */
+static void test_recycle(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 30.0, 0.125);
+	fx->pc.recycle_s = 5.0;
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, 0.875);
+	struct client *b = arrive(fx, 1, 3.0, 1.0);
+	struct client *c = arrive(fx, 2, 5.125, 0.5);
+	struct client *d = arrive(fx, 3, 6.0, 0.5);
+	const struct probe *p1 = probe_at(fx, 6.0625);
+	struct client *e = arrive(fx, 4, 7.0, INFINITY);
+	fx_run(fx);
+
+	EXPECT_READY(a, 0.125, 1);
+	assert_true(a->created_at == 0.125);
+	EXPECT_READY(b, 3.0, 1);
+	assert_true(b->wait_s == 0 && b->created_at == 0.125);
+	EXPECT_READY(c, 5.125, 1);
+	assert_true(c->wait_s == 0 && c->created_at == 0.125);
+	EXPECT_READY(d, 6.125, 1);
+	assert_true(d->wait_s == 0.125 && d->connect_s == 0.125 && d->created_at == 6.125);
+	EXPECT_PROBE(p1, 1, 0, 0, 1, 0, 1);
+	EXPECT_READY(e, 7.0, 1);
+	assert_true(e->wait_s == 0 && e->connect_s == 0 && e->created_at == 6.125);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->reconnects, 1);
+	assert_int_equal(s->connects, 2);
+	assert_int_equal(s->closes, 0);
+	assert_int_equal(fx->db.open, 1);
+}
+
+/* recycle + pre_ping, rtt 0.002: a reconnected connection is fresh and not pinged (rule 3).
+ * A (t 0, hold 0.875) conn 1 created 0.125; D (t 6.0, hold 0.5) reconnects: ready 6.125 (not
+ * 6.127), pings 0; E (t 7.0) reuses it (age 0.875) and is pinged: ready 7.002, pings 1. */
+static void test_recycle_reconnect_not_pinged(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 30.0, 0.125);
+	fx->pc.recycle_s = 5.0;
+	fx->pc.pre_ping = true;
+	fx->dbcfg.rtt_s = 0.002;
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 0.875);
+	struct client *d = arrive(fx, 1, 6.0, 0.5);
+	struct client *e = arrive(fx, 2, 7.0, INFINITY);
+	fx_run(fx);
+
+	EXPECT_READY(d, 6.125, 1);
+	EXPECT_READY(e, 7.002, 1);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->reconnects, 1);
+	assert_int_equal(s->pings, 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 12. timeout 0                                                                              */
+
+/* Pool 1+0, timeout 0, connect 0.125 s.
+ * - A (t 0, hold 0.875): conn 1 ready 0.125, returns 1.0.
+ * - B (arrival at 0.5): cap reached -> deadline 0.5 + 0 -> POOL_TIMEOUT at 0.5, wait 0;
+ *   overflow() 1 - 1 = 0.
+ * - C checks out at 1.0 from a PRIO_COMPLETION event scheduled before A's release (so it runs
+ *   first at 1.0): cap reached, deadline 1.0 (PRIO_DEADLINE) -> A's same-instant release still
+ *   runs before the deadline and serves C at 1.0.
+ * - D (arrival at 1.0, after both): C holds conn 1 -> POOL_TIMEOUT at 1.0. */
+static void test_timeout_zero(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 0.0, 0.125);
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, 0.875);
+	struct client *b = arrive(fx, 1, 0.5, INFINITY);
+	struct client *c = arrive_prio(fx, 2, 1.0, PRIO_COMPLETION, INFINITY);
+	struct client *d = arrive(fx, 3, 1.0, INFINITY);
+	fx_run(fx);
+
+	EXPECT_READY(a, 0.125, 1);
+	EXPECT_FAIL(b, 0.5, TIMED_OUT);
+	assert_true(b->wait_s == 0);
+	EXPECT_READY(c, 1.0, 1);
+	assert_true(c->wait_s == 0);
+	EXPECT_FAIL(d, 1.0, TIMED_OUT);
+	assert_true(c->order < d->order);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->timeouts, 2);
+	assert_int_equal(s->first_timeout_overflow, 0);
+	char msg[160];
+	pool_timeout_message(&fx->pc, s->first_timeout_overflow, msg, sizeof msg);
+	assert_string_equal(msg, "QueuePool limit of size 1 overflow 0 reached, connection timed "
+				 "out, timeout 0.00");
+	assert_int_equal(pool_waiting(fx->pool), 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 13. Time-weighted levels, warm-up reset, longest exhausted stretch                         */
+
+/* Pool 1+1 (cap 2), timeout 1 s, connect 0.5 s; observed until 6.0.
+ *   A  t 0.0  opens conn 1 (ready 0.5), hold 1.5 -> returns 2.0
+ *   B  t 1.0  opens conn 2 (ready 1.5), hold 2.5 -> returns 4.0
+ *   C  t 1.5  waits (deadline 2.5), served by A's return at 2.0 with conn 1, returns 3.0
+ *   D  t 2.5  waits (deadline 3.5), served by C's return at 3.0 with conn 1, returns 5.0
+ *   4.0 B returns conn 2: idle 0 < 1 -> kept; 5.0 D returns conn 1: idle full -> closed.
+ * Step functions (a connection being opened counts as checked out):
+ *   checked_out 1 [0,1) 2 [1,4) 1 [4,5) 0 [5,6)   area 1 + 6 + 1 = 8   mean 8/6
+ *   checked_in  0 [0,4) 1 [4,6)                   area 2               mean 2/6
+ *   overflow    0 [0,1) 1 [1,5) 0 [5,6)           area 4               mean 4/6
+ *   waiters     1 [1.5,2) 1 [2.5,3), else 0       area 1               mean 1/6
+ *   open        1 [0,1) 2 [1,5) 1 [5,6)           area 10              mean 10/6
+ *   exhausted   1 [1,4) (checked_out = cap 2)     area 3               mean 3/6
+ * The hand-offs at 2.0 and 3.0 keep checked_out at 2 (queued and taken in one step), so the
+ * exhausted stretch is one piece, [1, 4): longest 3.0. Maxima: out 2, waiters 1, overflow 1,
+ * open 2. Counters: checkouts 4, connects 2, closes 1, timeouts 0.
+ * The server's open level equals `open` here (one pool). */
+static void levels_scenario(struct fx *fx, double reset_at)
+{
+	fx_config(fx, 1, 1, 1.0, 0.5);
+	fx_start(fx);
+	if (reset_at >= 0)
+		assert_true(sim_schedule_at(fx->sim, reset_at, PRIO_COMPLETION, ev_reset, fx, 0) !=
+			    SIM_NO_EVENT);
+	arrive(fx, 0, 0.0, 1.5);
+	arrive(fx, 1, 1.0, 2.5);
+	arrive(fx, 2, 1.5, 1.0);
+	arrive(fx, 3, 2.5, 2.0);
+	const struct probe *end = probe_at(fx, 6.0);
+	fx_run(fx);
+	assert_true(end->taken);
+	EXPECT_READY(&fx->cl[0], 0.5, 1);
+	EXPECT_READY(&fx->cl[1], 1.5, 2);
+	EXPECT_READY(&fx->cl[2], 2.0, 1);
+	EXPECT_READY(&fx->cl[3], 3.0, 1);
+	assert_true(sim_now(fx->sim) == 6.0);
+}
+
+static void test_levels(void **state)
+{
+	struct fx *fx = *state;
+	levels_scenario(fx, -1);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	double t = 6.0;
+	assert_near(level_mean(&s->checked_out, t), 8.0 / 6);
+	assert_near(level_mean(&s->checked_in, t), 2.0 / 6);
+	assert_near(level_mean(&s->overflow, t), 4.0 / 6);
+	assert_near(level_mean(&s->waiters, t), 1.0 / 6);
+	assert_near(level_mean(&s->open, t), 10.0 / 6);
+	assert_near(level_mean(&s->exhausted, t), 3.0 / 6);
+	assert_near(level_mean(&fx->db.open_level, t), 10.0 / 6);
+	assert_true(s->checked_out.max == 2 && s->waiters.max == 1 && s->overflow.max == 1 &&
+		    s->open.max == 2 && s->exhausted.max == 1);
+	assert_true(s->longest_exhausted_s == 3.0);
+	assert_true(s->exhausted_since < 0);
+	assert_int_equal(s->checkouts, 4);
+	assert_int_equal(s->connects, 2);
+	assert_int_equal(s->closes, 1);
+	assert_int_equal(s->timeouts, 0);
+	assert_int_equal(s->first_timeout_overflow, INT_MIN);
+}
+
+/* The same scenario with pool_reset at 2.5 (PRIO_COMPLETION, before D's arrival). At 2.5 the
+ * state is out 2, in 0, overflow 1, 0 waiters, open 2, exhausted. Over [2.5, 6] (3.5 s):
+ *   checked_out 2 [2.5,4) 1 [4,5) 0 [5,6)  area 3 + 1 = 4     mean 4/3.5
+ *   checked_in  1 [4,6)                    area 2             mean 2/3.5
+ *   overflow    1 [2.5,5)                  area 2.5           mean 2.5/3.5
+ *   waiters     1 [2.5,3)                  area 0.5           mean 0.5/3.5
+ *   open        2 [2.5,5) 1 [5,6)          area 6             mean 6/3.5
+ *   exhausted   1 [2.5,4)                  area 1.5           mean 1.5/3.5
+ * The exhausted stretch in progress restarts at the reset: longest 1.5 (not 3). Counters
+ * restart: checkouts 1 (D at 3.0), connects 0, closes 1 (at 5.0). Maxima restart from the
+ * values at 2.5: out 2, waiters 1 (D), overflow 1, open 2. */
+static void test_levels_after_reset(void **state)
+{
+	struct fx *fx = *state;
+	levels_scenario(fx, 2.5);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	double t = 6.0;
+	assert_near(level_mean(&s->checked_out, t), 4.0 / 3.5);
+	assert_near(level_mean(&s->checked_in, t), 2.0 / 3.5);
+	assert_near(level_mean(&s->overflow, t), 2.5 / 3.5);
+	assert_near(level_mean(&s->waiters, t), 0.5 / 3.5);
+	assert_near(level_mean(&s->open, t), 6.0 / 3.5);
+	assert_near(level_mean(&s->exhausted, t), 1.5 / 3.5);
+	assert_true(s->checked_out.max == 2 && s->waiters.max == 1 && s->overflow.max == 1 &&
+		    s->open.max == 2);
+	assert_true(s->longest_exhausted_s == 1.5);
+	assert_int_equal(s->checkouts, 1);
+	assert_int_equal(s->connects, 0);
+	assert_int_equal(s->closes, 1);
+	assert_int_equal(s->timeouts, 0);
+}
+
+/* A reset while idle: levels restart from the current values and an empty window reports the
+ * current value. Pool 1+1, connect 0.5: A (t 0, hold 0.5) returns conn 1 at 1.0; reset at 2.0;
+ * at 2.0 the means are the current values (in 1, out 0); over [2, 4] checked_in is 1 and
+ * checked_out 0; the longest exhausted stretch is 0 (never exhausted). */
+static void test_reset_empty_window(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 1, 1.0, 0.5);
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 0.5);
+	assert_true(sim_schedule_at(fx->sim, 2.0, PRIO_COMPLETION, ev_reset, fx, 0) !=
+		    SIM_NO_EVENT);
+	fx_run(fx);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_true(level_mean(&s->checked_in, 2.0) == 1);
+	assert_true(level_mean(&s->checked_out, 2.0) == 0);
+	assert_true(level_mean(&s->checked_in, 4.0) == 1);
+	assert_true(level_mean(&s->checked_out, 4.0) == 0);
+	assert_true(s->longest_exhausted_s == 0);
+	assert_int_equal(s->checkouts, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_timeout_at_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_message_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkin_closes_when_size_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_lifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_waiters_fifo_served_by_checkin, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_opens_when_capacity_freed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_barging_wakeup_latency, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_barging_without_latency, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_takes_idle_during_wakeup, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_lazy_connect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_database_refusal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_connect_consumes_no_id, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_refusal_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_database_slots, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unlimited_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_size0_keeps_every_connection_fifo, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_size0_keeps_every_connection_lifo, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_pre_ping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pre_ping_zero_rtt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pre_ping_waiter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recycle_reconnect_not_pinged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_zero, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_levels_after_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_empty_window, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1081 @@
+/* Tests of app/scenario: the scenario loader.
+ *
+ * Every scenario here is written to a temporary file under /tmp (mkstemp/mkdtemp) and removed
+ * after loading. JSON in this file is written with single quotes for readability; sq() turns
+ * them into double quotes before the text is written (none of the inputs needs a literal ').
+ *
+ * What is checked: a complete scenario with every field and its parsed values; the defaults;
+ * durations and rates in every unit; every distribution form against the sim/dist.h
+ * constructors; variants and command-line overrides and their order; the resolved JSON (loads
+ * back to the same cfg, byte-identical when printed again); and every error path with its exact
+ * one-line message. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/scenario.h"
+#include "models/config.h"
+#include "sim/dist.h"
+#include "sim/status.h"
+
+#define assert_dbl(a, b)                                                                        \
+	do {                                                                                    \
+		double a_ = (a), b_ = (b);                                                      \
+		if (!(a_ == b_))                                                                \
+			fail_msg("%s = %.17g, expected %.17g (line %d)", #a, a_, b_, __LINE__); \
+	} while (0)
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+/* text with every ' replaced by " (malloc'd). */
+static char *sq(const char *text)
+{
+	char *s = strdup(text);
+	assert_non_null(s);
+	for (char *p = s; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return s;
+}
+
+/* Write len bytes to a new temporary file; returns its path (malloc'd). */
+static char *write_temp_n(const char *text, size_t len)
+{
+	char tmpl[] = "/tmp/pooltide-test-scenario-XXXXXX";
+	int fd = mkstemp(tmpl);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+	char *path = strdup(tmpl);
+	assert_non_null(path);
+	return path;
+}
+
+/* Write sq(json) to a temporary file; returns its path (malloc'd). */
+static char *write_temp(const char *json)
+{
+	char *text = sq(json);
+	char *path = write_temp_n(text, strlen(text));
+	free(text);
+	return path;
+}
+
+static void remove_temp(char *path)
+{
+	assert_int_equal(remove(path), 0);
+	free(path);
+}
+
+/* Load sq(json) with sets; must succeed. */
+static struct scenario *load_sets(const char *json, const char *const *sets, int n_sets)
+{
+	struct scenario *sc = NULL;
+	char err[1024] = "";
+	char *path = write_temp(json);
+	int rc = scenario_load(&sc, path, sets, n_sets, err, sizeof err);
+	if (rc != PT_OK)
+		fail_msg("scenario_load failed: %s", err);
+	assert_non_null(sc);
+	assert_string_equal(sc->path, path);
+	remove_temp(path);
+	return sc;
+}
+
+static struct scenario *load(const char *json)
+{
+	return load_sets(json, NULL, 0);
+}
+
+/* Load sq(json) (or the raw bytes when raw_len > 0) with sets; must fail with status want_rc and
+ * the message "<path>" want_after_path: one line, nothing returned. */
+static void expect_raw(const char *json, size_t raw_len, const char *const *sets, int n_sets,
+		       int want_rc, const char *want_after_path)
+{
+	struct scenario *sc = (struct scenario *)&sc; /* must be reset to NULL */
+	char err[1024] = "x", want[1024];
+	char *path = raw_len ? write_temp_n(json, raw_len) : write_temp(json);
+	int rc = scenario_load(&sc, path, sets, n_sets, err, sizeof err);
+
+	snprintf(want, sizeof want, "%s%s", path, want_after_path);
+	remove_temp(path);
+	assert_string_equal(err, want);
+	assert_int_equal(rc, want_rc);
+	assert_null(sc);
+	assert_null(strchr(err, '\n'));
+}
+
+/* The common case: an invalid scenario, message "<path>: " want. */
+static void expect_sets(const char *json, const char *const *sets, int n_sets, const char *want)
+{
+	char after[1024];
+	snprintf(after, sizeof after, ": %s", want);
+	expect_raw(json, 0, sets, n_sets, PT_EINVAL, after);
+}
+
+static void expect(const char *json, const char *want)
+{
+	expect_sets(json, NULL, 0, want);
+}
+
+static void assert_dist_equal(const struct dist *got, const struct dist *want)
+{
+	assert_int_equal(got->kind, want->kind);
+	assert_dbl(got->a, want->a);
+	assert_dbl(got->b, want->b);
+	assert_dbl(got->mean, want->mean);
+	assert_dbl(got->sd, want->sd);
+}
+
+/* Field by field (no memcmp: struct padding is not part of the value). */
+static void assert_cfg_equal(const struct cfg_scenario *a, const struct cfg_scenario *b)
+{
+	assert_string_equal(a->name, b->name);
+	assert_dbl(a->horizon_s, b->horizon_s);
+	assert_dbl(a->warmup_s, b->warmup_s);
+	assert_int_equal(a->replications, b->replications);
+	assert_true(a->seed == b->seed);
+	assert_int_equal(a->db.max_connections, b->db.max_connections);
+	assert_int_equal(a->db.superuser_reserved_connections, b->db.superuser_reserved_connections);
+	assert_int_equal(a->db.reserved_connections, b->db.reserved_connections);
+	assert_dist_equal(&a->db.connect_time, &b->db.connect_time);
+	assert_dbl(a->db.rtt_s, b->db.rtt_s);
+	assert_int_equal(a->n_pools, b->n_pools);
+	for (int i = 0; i < a->n_pools; i++) {
+		const struct cfg_pool *p = &a->pools[i], *q = &b->pools[i];
+		assert_string_equal(p->name, q->name);
+		assert_int_equal(p->size, q->size);
+		assert_int_equal(p->max_overflow, q->max_overflow);
+		assert_dbl(p->timeout_s, q->timeout_s);
+		assert_int_equal(p->use_lifo, q->use_lifo);
+		assert_int_equal(p->pre_ping, q->pre_ping);
+		assert_dbl(p->recycle_s, q->recycle_s);
+		assert_dbl(p->wakeup_latency_s, q->wakeup_latency_s);
+	}
+	assert_int_equal(a->n_workloads, b->n_workloads);
+	for (int i = 0; i < a->n_workloads; i++) {
+		const struct cfg_workload *w = &a->workloads[i], *v = &b->workloads[i];
+		assert_string_equal(w->name, v->name);
+		assert_int_equal(w->kind, v->kind);
+		assert_int_equal(w->pool, v->pool);
+		assert_dbl(w->req.rate_per_s, v->req.rate_per_s);
+		assert_dist_equal(&w->req.db_time, &v->req.db_time);
+		assert_dist_equal(&w->req.app_time, &v->req.app_time);
+		assert_int_equal(w->req.statements, v->req.statements);
+	}
+}
+
+/* The smallest valid scenario, in pieces for the error tests. */
+#define POOLS "'pools': {'main': {}}"
+#define WORKLOADS                                                                           \
+	"'workloads': {'api': {'type': 'requests', 'arrival': {'rate': 10}, "                  \
+	"'transaction': {'db_time': '10ms'}}}"
+#define MINIMAL "{" POOLS ", " WORKLOADS "}"
+/* MINIMAL plus top-level members x */
+#define WITH(x) "{" POOLS ", " WORKLOADS ", " x "}"
+/* a pool "main" with members x */
+#define POOL(x) "{'pools': {'main': {" x "}}, " WORKLOADS "}"
+/* a database with members x */
+#define DB(x) WITH("'database': {" x "}")
+/* workload "api" with members x (pool "main") */
+#define WL(x) "{" POOLS ", 'workloads': {'api': {" x "}}}"
+/* workload "api" with a transaction x */
+#define TX(x) WL("'type': 'requests', 'arrival': {'rate': 10}, 'transaction': {" x "}")
+/* workload "api" with db_time x */
+#define DBT(x) TX("'db_time': " x)
+/* workload "api" with arrival x */
+#define ARR(x) WL("'type': 'requests', 'arrival': " x ", 'transaction': {'db_time': '10ms'}")
+
+#define DUR_WHAT "a duration such as \"30s\" or a number of seconds"
+#define DUR_POS_WHAT "a duration > 0 such as \"30s\" or a number of seconds"
+#define RATE_WHAT "a rate > 0 such as \"120/s\" or a number per second"
+#define DIST_WHAT "a distribution such as {\"dist\": \"exponential\", \"mean\": \"20ms\"} or a duration"
+#define DIST_NAMES "constant, exponential, uniform, lognormal, gamma"
+#define SET_WHAT "a dotted path such as pools.main.size (not into variants)"
+#define DBT_PATH "workloads.api.transaction.db_time"
+
+/* ---- valid scenarios ---------------------------------------------------------------------- */
+
+static void test_destroy_null(void **state)
+{
+	(void)state;
+	scenario_destroy(NULL);
+}
+
+static const char complete[] =
+	"{'name': 'full', 'description': 'every field', 'horizon': '2h', 'warmup': '10m',"
+	" 'replications': 20, 'seed': 12345,"
+	" 'database': {'max_connections': 200, 'superuser_reserved_connections': 5,"
+	"   'reserved_connections': 2, 'connect_time': {'dist': 'lognormal', 'median': '8ms',"
+	"   'p99': '40ms'}, 'rtt': '500us'},"
+	" 'pools': {"
+	"   'api': {'size': 10, 'max_overflow': 20, 'timeout': '45s', 'use_lifo': true,"
+	"     'pre_ping': true, 'recycle': '30m', 'wakeup_latency': '0.25ms'},"
+	"   'worker': {'size': 2, 'max_overflow': -1, 'timeout': 5, 'use_lifo': false,"
+	"     'pre_ping': false, 'recycle': -1, 'wakeup_latency': 0}},"
+	" 'workloads': {"
+	"   'web': {'type': 'requests', 'pool': 'api', 'arrival': {'rate': '150/s'},"
+	"     'transaction': {'db_time': {'dist': 'gamma', 'mean': '15ms', 'cv': 1.5},"
+	"       'app_time': {'dist': 'uniform', 'min': '1ms', 'max': '3ms'}, 'statements': 3}},"
+	"   'jobs': {'type': 'requests', 'pool': 'worker', 'arrival': {'rate': 0.5},"
+	"     'transaction': {'db_time': {'dist': 'exponential', 'mean': '200ms'}}}}}";
+
+static void test_complete(void **state)
+{
+	struct scenario *sc = load(complete);
+	const struct cfg_scenario *c = &sc->variants[0].cfg;
+	struct dist d;
+	(void)state;
+
+	assert_string_equal(sc->description, "every field");
+	assert_int_equal(sc->n_variants, 1);
+	assert_string_equal(sc->variants[0].name, "base");
+	assert_string_equal(c->name, "full");
+	assert_dbl(c->horizon_s, 7200);
+	assert_dbl(c->warmup_s, 600);
+	assert_int_equal(c->replications, 20);
+	assert_true(c->seed == 12345);
+
+	assert_int_equal(c->db.max_connections, 200);
+	assert_int_equal(c->db.superuser_reserved_connections, 5);
+	assert_int_equal(c->db.reserved_connections, 2);
+	assert_int_equal(dist_lognormal_median_p99(&d, 0.008, 0.040), PT_OK);
+	assert_dist_equal(&c->db.connect_time, &d);
+	assert_dbl(c->db.rtt_s, 0.0005);
+
+	assert_int_equal(c->n_pools, 2);
+	assert_string_equal(c->pools[0].name, "api");
+	assert_int_equal(c->pools[0].size, 10);
+	assert_int_equal(c->pools[0].max_overflow, 20);
+	assert_dbl(c->pools[0].timeout_s, 45);
+	assert_true(c->pools[0].use_lifo);
+	assert_true(c->pools[0].pre_ping);
+	assert_dbl(c->pools[0].recycle_s, 1800);
+	assert_dbl(c->pools[0].wakeup_latency_s, 0.00025);
+	assert_string_equal(c->pools[1].name, "worker");
+	assert_int_equal(c->pools[1].size, 2);
+	assert_int_equal(c->pools[1].max_overflow, -1);
+	assert_dbl(c->pools[1].timeout_s, 5);
+	assert_false(c->pools[1].use_lifo);
+	assert_false(c->pools[1].pre_ping);
+	assert_dbl(c->pools[1].recycle_s, -1);
+	assert_dbl(c->pools[1].wakeup_latency_s, 0);
+
+	assert_int_equal(c->n_workloads, 2);
+	assert_string_equal(c->workloads[0].name, "web");
+	assert_int_equal(c->workloads[0].kind, CFG_WORKLOAD_REQUESTS);
+	assert_int_equal(c->workloads[0].pool, 0);
+	assert_dbl(c->workloads[0].req.rate_per_s, 150);
+	assert_int_equal(dist_gamma_mean_cv(&d, 0.015, 1.5), PT_OK);
+	assert_dist_equal(&c->workloads[0].req.db_time, &d);
+	assert_int_equal(dist_uniform(&d, 0.001, 0.003), PT_OK);
+	assert_dist_equal(&c->workloads[0].req.app_time, &d);
+	assert_int_equal(c->workloads[0].req.statements, 3);
+	assert_string_equal(c->workloads[1].name, "jobs");
+	assert_int_equal(c->workloads[1].pool, 1);
+	assert_dbl(c->workloads[1].req.rate_per_s, 0.5);
+	assert_int_equal(dist_exponential(&d, 0.2), PT_OK);
+	assert_dist_equal(&c->workloads[1].req.db_time, &d);
+	assert_int_equal(dist_constant(&d, 0), PT_OK);
+	assert_dist_equal(&c->workloads[1].req.app_time, &d);
+	assert_int_equal(c->workloads[1].req.statements, 1);
+	scenario_destroy(sc);
+}
+
+/* Every default, and the name from the file name ("incident.json" -> "incident"). */
+static void test_defaults(void **state)
+{
+	char dir[] = "/tmp/pooltide-test-scenario-XXXXXX", path[256], err[512] = "";
+	struct scenario *sc = NULL;
+	struct cfg_scenario want;
+	char *text = sq(MINIMAL);
+	FILE *f;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/incident.json", dir);
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	free(text);
+	if (scenario_load(&sc, path, NULL, 0, err, sizeof err) != PT_OK)
+		fail_msg("%s", err);
+	assert_int_equal(remove(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+
+	/* the documented defaults, from models/config.h and the scenario format */
+	cfg_scenario_defaults(&want);
+	memcpy(want.name, "incident", sizeof "incident");
+	want.n_pools = 1;
+	cfg_pool_defaults(&want.pools[0]);
+	memcpy(want.pools[0].name, "main", sizeof "main");
+	want.n_workloads = 1;
+	memcpy(want.workloads[0].name, "api", sizeof "api");
+	want.workloads[0].kind = CFG_WORKLOAD_REQUESTS;
+	want.workloads[0].pool = 0;
+	cfg_requests_defaults(&want.workloads[0].req);
+	want.workloads[0].req.rate_per_s = 10;
+	assert_int_equal(dist_constant(&want.workloads[0].req.db_time, 0.010), PT_OK);
+
+	assert_int_equal(sc->n_variants, 1);
+	assert_string_equal(sc->variants[0].name, "base");
+	assert_string_equal(sc->description, "");
+	assert_cfg_equal(&sc->variants[0].cfg, &want);
+	/* spelled out, so a changed default in config.c is noticed here too */
+	const struct cfg_scenario *c = &sc->variants[0].cfg;
+	assert_dbl(c->horizon_s, 3600);
+	assert_dbl(c->warmup_s, 0);
+	assert_int_equal(c->replications, 10);
+	assert_true(c->seed == 1);
+	assert_int_equal(c->db.max_connections, 100);
+	assert_int_equal(c->db.superuser_reserved_connections, 3);
+	assert_int_equal(c->db.reserved_connections, 0);
+	assert_int_equal(c->db.connect_time.kind, DIST_LOGNORMAL);
+	assert_dbl(c->db.connect_time.mean, 0.005);
+	assert_dbl(c->db.connect_time.sd, 0.002);
+	assert_dbl(c->db.rtt_s, 0);
+	assert_int_equal(c->pools[0].size, 5);
+	assert_int_equal(c->pools[0].max_overflow, 10);
+	assert_dbl(c->pools[0].timeout_s, 30);
+	assert_false(c->pools[0].use_lifo);
+	assert_false(c->pools[0].pre_ping);
+	assert_dbl(c->pools[0].recycle_s, -1);
+	assert_dbl(c->pools[0].wakeup_latency_s, 0);
+	assert_int_equal(c->workloads[0].req.app_time.kind, DIST_CONSTANT);
+	assert_dbl(c->workloads[0].req.app_time.mean, 0);
+	assert_int_equal(c->workloads[0].req.statements, 1);
+
+	/* the resolved JSON spells out every default */
+	assert_non_null(strstr(sc->resolved_json, "\"name\":\t\"incident\""));
+	assert_non_null(strstr(sc->resolved_json, "\"horizon\":\t3600"));
+	assert_non_null(strstr(sc->resolved_json, "\"superuser_reserved_connections\":\t3"));
+	assert_non_null(strstr(sc->resolved_json, "\"mean\":\t0.005"));
+	assert_non_null(strstr(sc->resolved_json, "\"recycle\":\t-1"));
+	assert_non_null(strstr(sc->resolved_json, "\"pool\":\t\"main\""));
+	assert_null(strstr(sc->resolved_json, "variants"));
+	scenario_destroy(sc);
+}
+
+/* SQLAlchemy 2.0: pool_size 0 means no limit, max_overflow forced to -1. */
+static void test_size_zero(void **state)
+{
+	struct scenario *sc = load(POOL("'size': 0, 'max_overflow': 10"));
+	(void)state;
+	assert_int_equal(sc->variants[0].cfg.pools[0].size, 0);
+	assert_int_equal(sc->variants[0].cfg.pools[0].max_overflow, -1);
+	scenario_destroy(sc);
+}
+
+static void test_parse_duration(void **state)
+{
+	static const struct {
+		const char *text;
+		double want;
+	} ok[] = {
+		{"250us", 0.00025}, {"150ms", 0.15}, {"1.5s", 1.5},   {"30s", 30},
+		{"2m", 120},        {"2min", 120},   {"2h", 7200},    {"1d", 86400},
+		{"45", 45},         {"0", 0},        {"1e3ms", 1},    {"2.5E1s", 25},
+		{".5s", 0.5},       {"5.s", 5},      {"0.25ms", 0.00025},
+	};
+	static const char *const bad[] = {
+		"",     "thirty", "-1s",   "+1s", "30 s",  "30S",  "30sec", "s",   " 30s",
+		"30s ", "1..5s",  "nan",   "inf", "0x10s", "1e400s", "1e",  "1,5s", "1/s",
+		"30ss",
+	};
+	double v;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		v = -1;
+		if (scenario_parse_duration(ok[i].text, &v) != PT_OK)
+			fail_msg("\"%s\" rejected", ok[i].text);
+		assert_dbl(v, ok[i].want);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = 42;
+		if (scenario_parse_duration(bad[i], &v) != PT_EINVAL)
+			fail_msg("\"%s\" accepted", bad[i]);
+		assert_dbl(v, 42); /* untouched */
+	}
+	assert_int_equal(scenario_parse_duration(NULL, &v), PT_EINVAL);
+}
+
+static void test_parse_rate(void **state)
+{
+	static const struct {
+		const char *text;
+		double want;
+	} ok[] = {
+		{"120/s", 120},  {"7200/min", 120}, {"7200/m", 120}, {"3600/h", 1},
+		{"86400/d", 1},  {"0.5/ms", 500},   {"2/us", 2e6},   {"120", 120},
+		{"0.25/s", 0.25}, {"0", 0},
+	};
+	static const char *const bad[] = {"", "fast", "-5/s", "120/", "120/sec", "120/ s",
+					  "/s", "120 /s", "120s", "nan/s", "1e400/s"};
+	double v;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		v = -1;
+		if (scenario_parse_rate(ok[i].text, &v) != PT_OK)
+			fail_msg("\"%s\" rejected", ok[i].text);
+		assert_dbl(v, ok[i].want);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = 42;
+		if (scenario_parse_rate(bad[i], &v) != PT_EINVAL)
+			fail_msg("\"%s\" accepted", bad[i]);
+		assert_dbl(v, 42);
+	}
+	assert_int_equal(scenario_parse_rate(NULL, &v), PT_EINVAL);
+}
+
+/* Durations and rates in a file, in every unit and as plain numbers. */
+static void test_units_in_file(void **state)
+{
+	struct scenario *sc = load(
+		"{'horizon': '1d', 'warmup': '2min',"
+		" 'database': {'rtt': '250us', 'connect_time': '3ms'},"
+		" 'pools': {'a': {'timeout': '1.5s', 'recycle': '2h', 'wakeup_latency': 0.125},"
+		"           'b': {'timeout': 7, 'recycle': '5m'}},"
+		" 'workloads': {"
+		"  'w1': {'type': 'requests', 'pool': 'a', 'arrival': {'rate': '7200/min'},"
+		"         'transaction': {'db_time': '150ms'}},"
+		"  'w2': {'type': 'requests', 'pool': 'a', 'arrival': {'rate': '3600/h'},"
+		"         'transaction': {'db_time': 0.02}},"
+		"  'w3': {'type': 'requests', 'pool': 'b', 'arrival': {'rate': '0.5/ms'},"
+		"         'transaction': {'db_time': '1e3us'}},"
+		"  'w4': {'type': 'requests', 'pool': 'b', 'arrival': {'rate': 12.5},"
+		"         'transaction': {'db_time': '2s'}},"
+		"  'w5': {'type': 'requests', 'pool': 'b', 'arrival': {'rate': '60/m'},"
+		"         'transaction': {'db_time': '1m'}},"
+		"  'w6': {'type': 'requests', 'pool': 'b', 'arrival': {'rate': '172800/d'},"
+		"         'transaction': {'db_time': '1h'}}}}");
+	const struct cfg_scenario *c = &sc->variants[0].cfg;
+	static const double rate[] = {120, 1, 500, 12.5, 1, 2};
+	static const double db[] = {0.15, 0.02, 0.001, 2, 60, 3600};
+	(void)state;
+
+	assert_dbl(c->horizon_s, 86400);
+	assert_dbl(c->warmup_s, 120);
+	assert_dbl(c->db.rtt_s, 0.00025);
+	assert_int_equal(c->db.connect_time.kind, DIST_CONSTANT);
+	assert_dbl(c->db.connect_time.mean, 0.003);
+	assert_dbl(c->pools[0].timeout_s, 1.5);
+	assert_dbl(c->pools[0].recycle_s, 7200);
+	assert_dbl(c->pools[0].wakeup_latency_s, 0.125);
+	assert_dbl(c->pools[1].timeout_s, 7);
+	assert_dbl(c->pools[1].recycle_s, 300);
+	assert_int_equal(c->n_workloads, 6);
+	for (int i = 0; i < 6; i++) {
+		assert_dbl(c->workloads[i].req.rate_per_s, rate[i]);
+		assert_int_equal(c->workloads[i].req.db_time.kind, DIST_CONSTANT);
+		assert_dbl(c->workloads[i].req.db_time.mean, db[i]);
+	}
+	scenario_destroy(sc);
+}
+
+/* Every distribution form gives what its sim/dist.h constructor gives. */
+static void test_distributions(void **state)
+{
+	static const char *const forms[] = {
+		"{'dist': 'constant', 'value': '20ms'}",
+		"'20ms'",
+		"0.02",
+		"{'dist': 'exponential', 'mean': '20ms'}",
+		"{'dist': 'uniform', 'min': '10ms', 'max': '30ms'}",
+		"{'dist': 'uniform', 'min': '20ms', 'max': '20ms'}",
+		"{'dist': 'lognormal', 'mean': '20ms', 'sd': '10ms'}",
+		"{'dist': 'lognormal', 'median': '15ms', 'p99': '100ms'}",
+		"{'dist': 'gamma', 'mean': '20ms', 'cv': 0.5}",
+	};
+	struct dist want[9];
+	(void)state;
+
+	assert_int_equal(dist_constant(&want[0], 0.02), PT_OK);
+	want[1] = want[0];
+	want[2] = want[0];
+	assert_int_equal(dist_exponential(&want[3], 0.02), PT_OK);
+	assert_int_equal(dist_uniform(&want[4], 0.01, 0.03), PT_OK);
+	assert_int_equal(dist_uniform(&want[5], 0.02, 0.02), PT_OK);
+	assert_int_equal(dist_lognormal_mean_sd(&want[6], 0.02, 0.01), PT_OK);
+	assert_int_equal(dist_lognormal_median_p99(&want[7], 0.015, 0.1), PT_OK);
+	assert_int_equal(dist_gamma_mean_cv(&want[8], 0.02, 0.5), PT_OK);
+
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		char json[512];
+		snprintf(json, sizeof json, TX("'db_time': %s, 'app_time': %s"), forms[i],
+			 forms[i]);
+		struct scenario *sc = load(json);
+		const struct cfg_requests *r = &sc->variants[0].cfg.workloads[0].req;
+		assert_dist_equal(&r->db_time, &want[i]);
+		assert_dist_equal(&r->app_time, &want[i]);
+		scenario_destroy(sc);
+	}
+}
+
+static const char with_variants[] =
+	"{'name': 'incident', 'horizon': '2h',"
+	" 'pools': {'main': {'size': 10, 'max_overflow': 20, 'timeout': '30s'}},"
+	" 'workloads': {'api': {'type': 'requests', 'arrival': {'rate': '150/s'},"
+	"   'transaction': {'db_time': {'dist': 'exponential', 'mean': '15ms'}}}},"
+	" 'variants': ["
+	"   {'name': 'before'},"
+	"   {'name': 'after', 'set': {'pools.main.size': 20, 'pools.main.max_overflow': 30,"
+	"      'pools.main.timeout': '45s', 'workloads.api.transaction.db_time.mean': '10ms'}},"
+	"   {'name': 'replica', 'set': {'pools.replica': {'size': 2},"
+	"      'workloads.api.pool': 'replica', 'workloads.api.transaction.db_time': '5ms',"
+	"      'database.rtt': '1ms'}},"
+	"   {'name': 'whole pool', 'set': {'pools.main': {'use_lifo': true}}}"
+	" ]}";
+
+static void test_variants(void **state)
+{
+	struct scenario *sc = load(with_variants);
+	const struct cfg_scenario *c;
+	struct dist d;
+	(void)state;
+
+	assert_int_equal(sc->n_variants, 4);
+	assert_string_equal(sc->variants[0].name, "before");
+	assert_string_equal(sc->variants[1].name, "after");
+	assert_string_equal(sc->variants[2].name, "replica");
+	assert_string_equal(sc->variants[3].name, "whole pool");
+
+	c = &sc->variants[0].cfg; /* the base as it is */
+	assert_string_equal(c->name, "incident");
+	assert_int_equal(c->pools[0].size, 10);
+	assert_int_equal(c->pools[0].max_overflow, 20);
+	assert_dbl(c->pools[0].timeout_s, 30);
+	assert_int_equal(dist_exponential(&d, 0.015), PT_OK);
+	assert_dist_equal(&c->workloads[0].req.db_time, &d);
+
+	c = &sc->variants[1].cfg; /* overrides, down to a distribution parameter */
+	assert_string_equal(c->name, "incident");
+	assert_dbl(c->horizon_s, 7200);
+	assert_int_equal(c->pools[0].size, 20);
+	assert_int_equal(c->pools[0].max_overflow, 30);
+	assert_dbl(c->pools[0].timeout_s, 45);
+	assert_int_equal(dist_exponential(&d, 0.010), PT_OK);
+	assert_dist_equal(&c->workloads[0].req.db_time, &d);
+
+	c = &sc->variants[2].cfg; /* a new pool, a rebound workload, a created database object */
+	assert_int_equal(c->n_pools, 2);
+	assert_string_equal(c->pools[1].name, "replica");
+	assert_int_equal(c->pools[1].size, 2);
+	assert_int_equal(c->pools[1].max_overflow, 10);
+	assert_int_equal(c->pools[0].size, 10); /* not the previous variant's 20 */
+	assert_int_equal(c->workloads[0].pool, 1);
+	assert_int_equal(dist_constant(&d, 0.005), PT_OK);
+	assert_dist_equal(&c->workloads[0].req.db_time, &d);
+	assert_dbl(c->db.rtt_s, 0.001);
+
+	c = &sc->variants[3].cfg; /* a replaced object loses the members it does not repeat */
+	assert_true(c->pools[0].use_lifo);
+	assert_int_equal(c->pools[0].size, 5);
+	assert_int_equal(c->pools[0].max_overflow, 10);
+
+	/* the resolved JSON is the base, plus the variants as given */
+	assert_non_null(strstr(sc->resolved_json, "\"size\":\t10"));
+	assert_non_null(strstr(sc->resolved_json, "\"variants\":"));
+	assert_non_null(strstr(sc->resolved_json, "\"pools.main.timeout\":\t\"45s\""));
+	scenario_destroy(sc);
+}
+
+static void test_cli_set(void **state)
+{
+	const char *sets[] = {
+		"pools.main.size=7",           /* a number */
+		"pools.main.timeout=45s",      /* not JSON: a string */
+		"pools.main.use_lifo=true",    /* a boolean */
+		"database.max_connections=50", /* "database" is absent: created */
+		"workloads.api.transaction.app_time={\"dist\": \"exponential\", \"mean\": \"2ms\"}",
+		"name=\"renamed\"",
+		"description=set from the command line",
+		"replications=3",
+		"replications=4", /* in order: the last one wins */
+	};
+	struct scenario *sc = load_sets(with_variants, sets, sizeof sets / sizeof sets[0]);
+	struct dist d;
+	(void)state;
+
+	assert_string_equal(sc->description, "set from the command line");
+	for (int i = 0; i < sc->n_variants; i++) {
+		const struct cfg_scenario *c = &sc->variants[i].cfg;
+		assert_string_equal(c->name, "renamed");
+		assert_dbl(c->pools[0].timeout_s, i == 3 ? 30 : 45); /* 3 replaces the pool */
+		assert_true(c->pools[0].use_lifo);
+		assert_int_equal(c->db.max_connections, 50);
+		assert_int_equal(c->replications, 4);
+		assert_int_equal(dist_exponential(&d, 0.002), PT_OK);
+		assert_dist_equal(&c->workloads[0].req.app_time, &d);
+	}
+	/* --set applies to the base, before the variants: a variant's set wins */
+	assert_int_equal(sc->variants[0].cfg.pools[0].size, 7);
+	assert_int_equal(sc->variants[1].cfg.pools[0].size, 20);
+	assert_int_equal(sc->variants[2].cfg.pools[0].size, 7);
+	assert_int_equal(sc->variants[3].cfg.pools[0].size, 5);
+	/* and the resolved JSON is the base after --set */
+	assert_non_null(strstr(sc->resolved_json, "\"size\":\t7"));
+	assert_non_null(strstr(sc->resolved_json, "\"max_connections\":\t50"));
+	scenario_destroy(sc);
+}
+
+/* The resolved JSON loads back to the same cfg for every variant, and prints the same. */
+static void test_round_trip(void **state)
+{
+	static const char *const files[] = {complete, with_variants, MINIMAL,
+		/* doubles that %.15g does not round-trip, and numbers in a variant's set */
+		"{'horizon': 1234.5678901234567, 'pools': {'p': {'timeout': 0.30000000000000004,"
+		" 'wakeup_latency': '0.1ms'}}, 'workloads': {'w': {'type': 'requests',"
+		" 'arrival': {'rate': '1/h'}, 'transaction': {'db_time': {'dist': 'lognormal',"
+		" 'median': '1ms', 'p99': 0.012345678901234567}, 'app_time': '0.7ms'}}},"
+		" 'variants': [{'name': 'v', 'set': {'pools.p.timeout': 0.10000000000000002,"
+		" 'pools.p.recycle': 1e-7}}]}"};
+	const char *sets[] = {"pools.main.recycle=3600"};
+	(void)state;
+
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		int n_sets = f == 1 ? 1 : 0;
+		struct scenario *a = load_sets(files[f], sets, n_sets);
+		char *path = write_temp_n(a->resolved_json, strlen(a->resolved_json));
+		struct scenario *b = NULL;
+		char err[512] = "";
+		if (scenario_load(&b, path, NULL, 0, err, sizeof err) != PT_OK)
+			fail_msg("reloading the resolved JSON: %s\n%s", err, a->resolved_json);
+		remove_temp(path);
+		assert_int_equal(a->n_variants, b->n_variants);
+		for (int i = 0; i < a->n_variants; i++) {
+			assert_string_equal(a->variants[i].name, b->variants[i].name);
+			assert_cfg_equal(&a->variants[i].cfg, &b->variants[i].cfg);
+		}
+		assert_string_equal(a->description, b->description);
+		assert_string_equal(a->resolved_json, b->resolved_json);
+		scenario_destroy(a);
+		scenario_destroy(b);
+	}
+}
+
+/* The same file twice gives byte-identical resolved JSON. */
+static void test_deterministic(void **state)
+{
+	struct scenario *a = load(complete), *b = load(complete);
+	(void)state;
+	assert_string_equal(a->resolved_json, b->resolved_json);
+	scenario_destroy(a);
+	scenario_destroy(b);
+}
+
+/* Numbers mean the same under a locale with a decimal comma. Skipped when none is installed;
+ * to run it anyway: localedef -i de_DE -f UTF-8 /tmp/loc/de_DE.UTF-8 and LOCPATH=/tmp/loc. */
+static void test_locale(void **state)
+{
+	static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+					    "fr_FR.utf8"};
+	const char *set = NULL;
+	double v = 0;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0] && !set; i++)
+		set = setlocale(LC_NUMERIC, names[i]);
+	if (!set)
+		skip();
+	assert_int_equal(scenario_parse_duration("1.5s", &v), PT_OK);
+	assert_dbl(v, 1.5);
+	struct scenario *sc = load(POOL("'timeout': '2.5s'"));
+	assert_dbl(sc->variants[0].cfg.pools[0].timeout_s, 2.5);
+	assert_non_null(strstr(sc->resolved_json, "\"timeout\":\t2.5"));
+	scenario_destroy(sc);
+	setlocale(LC_NUMERIC, "C");
+}
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+static void test_err_syntax(void **state)
+{
+	(void)state;
+	expect_raw("{\n  'a': 1,\n  'b' 2\n}", 0, NULL, 0, PT_EINVAL, ":3:7: invalid JSON");
+	expect_raw(MINIMAL " x", 0, NULL, 0, PT_EINVAL, ":1:130: invalid JSON"); /* 128 + 2 */
+	expect_raw("", 0, NULL, 0, PT_EINVAL, ":1:1: invalid JSON");
+	expect_raw("{'pools': [1, 2,]}", 0, NULL, 0, PT_EINVAL, ":1:17: invalid JSON");
+	expect_raw("{\n\t'name': tru}", 0, NULL, 0, PT_EINVAL, ":2:10: invalid JSON");
+	expect_raw("{\n\t'name': 'x}", 0, NULL, 0, PT_EINVAL, ":2:11: invalid JSON");
+	expect_raw("{} {}", 0, NULL, 0, PT_EINVAL, ":1:4: invalid JSON");
+	expect_raw("{}\0{}", 5, NULL, 0, PT_EINVAL, ":1:3: invalid JSON");
+}
+
+static void test_err_file(void **state)
+{
+	struct scenario *sc = (struct scenario *)&sc;
+	char err[512];
+	char dir[] = "/tmp/pooltide-test-scenario-XXXXXX", path[256];
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/missing.json", dir);
+	assert_int_equal(scenario_load(&sc, path, NULL, 0, err, sizeof err), PT_EIO);
+	assert_null(sc);
+	char want[512];
+	snprintf(want, sizeof want, "%s: cannot read: No such file or directory", path);
+	assert_string_equal(err, want);
+
+	sc = (struct scenario *)&sc;
+	assert_int_equal(scenario_load(&sc, dir, NULL, 0, err, sizeof err), PT_EIO);
+	assert_null(sc);
+	snprintf(want, sizeof want, "%s: cannot read: Is a directory", dir);
+	assert_string_equal(err, want);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_err_keys(void **state)
+{
+	(void)state;
+	expect("[1, 2]", "expected a JSON object at the top level, got [1,2]");
+	expect(WITH("'slo': {'api.timeout_rate': 0.001}"),
+	       "slo: unknown key (expected one of: name, description, horizon, warmup, "
+	       "replications, seed, database, pools, workloads, variants)");
+	expect(POOL("'sise': 10"),
+	       "pools.main.sise: unknown key (expected one of: size, max_overflow, timeout, "
+	       "use_lifo, pre_ping, recycle, wakeup_latency)");
+	expect(DB("'max_conn': 10"),
+	       "database.max_conn: unknown key (expected one of: max_connections, "
+	       "superuser_reserved_connections, reserved_connections, connect_time, rtt)");
+	expect(WL("'type': 'requests', 'users': 2000"),
+	       "workloads.api.users: unknown key (expected one of: type, pool, arrival, "
+	       "transaction)");
+	expect(ARR("{'rate': 1, 'profile': []}"),
+	       "workloads.api.arrival.profile: unknown key (expected one of: rate)");
+	expect(TX("'db_time': '1ms', 'writes': 0.3"),
+	       "workloads.api.transaction.writes: unknown key (expected one of: db_time, "
+	       "app_time, statements)");
+	expect(DBT("{'dist': 'exponential', 'mean': '1ms', 'sd': '1ms'}"),
+	       DBT_PATH ".sd: unknown key (expected one of: dist, mean)");
+	expect(POOL("'size': 1, 'size': 2"), "pools.main.size: duplicate key");
+	expect(WITH("'variants': [{'name': 'a', 'set': {'seed': 1, 'seed': 2}}]"),
+	       "variants[0].set.seed: duplicate key");
+}
+
+static void test_err_top(void **state)
+{
+	(void)state;
+	expect(WITH("'name': 5"), "name: expected a non-empty string of at most 63 bytes, got 5");
+	expect(WITH("'name': ''"), "name: expected a non-empty string of at most 63 bytes, got \"\"");
+	expect(WITH("'name': '0123456789012345678901234567890123456789012345678901234567890123'"),
+	       "name: expected a non-empty string of at most 63 bytes, got "
+	       "\"0123456789012345678901234567890123456789012345678901234567890123\"");
+	expect(WITH("'description': ['a']"), "description: expected a string, got [\"a\"]");
+	expect(WITH("'horizon': 'thirty'"),
+	       "horizon: expected " DUR_POS_WHAT ", got \"thirty\"");
+	expect(WITH("'horizon': 0"), "horizon: expected " DUR_POS_WHAT ", got 0");
+	expect(WITH("'horizon': -5"), "horizon: expected " DUR_POS_WHAT ", got -5");
+	expect(WITH("'horizon': 1e999"),
+	       "horizon: expected " DUR_POS_WHAT ", got a number out of range");
+	expect(WITH("'warmup': 'thirty'"), "warmup: expected " DUR_WHAT ", got \"thirty\"");
+	expect(WITH("'warmup': '2h'"),
+	       "warmup: expected a duration shorter than horizon (3600 s), got \"2h\"");
+	expect(WITH("'horizon': '10m', 'warmup': 600"),
+	       "warmup: expected a duration shorter than horizon (600 s), got 600");
+	expect(WITH("'replications': 0"),
+	       "replications: expected an integer from 1 to 10000, got 0");
+	expect(WITH("'replications': 10001"),
+	       "replications: expected an integer from 1 to 10000, got 10001");
+	expect(WITH("'replications': 2.5"),
+	       "replications: expected an integer from 1 to 10000, got 2.5");
+	expect(WITH("'replications': '20'"),
+	       "replications: expected an integer from 1 to 10000, got \"20\"");
+	expect(WITH("'seed': 0"),
+	       "seed: expected an integer from 1 to 9007199254740992 (2^53), got 0");
+	expect(WITH("'seed': 9007199254740994"),
+	       "seed: expected an integer from 1 to 9007199254740992 (2^53), got 9007199254740994");
+	expect(WITH("'seed': 1.5"),
+	       "seed: expected an integer from 1 to 9007199254740992 (2^53), got 1.5");
+	expect(WITH("'seed': '1'"),
+	       "seed: expected an integer from 1 to 9007199254740992 (2^53), got \"1\"");
+}
+
+static void test_err_database(void **state)
+{
+	(void)state;
+	expect(WITH("'database': 5"), "database: expected an object, got 5");
+	expect(DB("'max_connections': 0"),
+	       "database.max_connections: expected an integer >= 1, got 0");
+	expect(DB("'max_connections': 2000000"),
+	       "database.max_connections: expected an integer from 1 to 1000000, got 2000000");
+	expect(DB("'max_connections': '100'"),
+	       "database.max_connections: expected an integer >= 1, got \"100\"");
+	expect(DB("'superuser_reserved_connections': -1"),
+	       "database.superuser_reserved_connections: expected an integer >= 0, got -1");
+	expect(DB("'reserved_connections': 'two'"),
+	       "database.reserved_connections: expected an integer >= 0, got \"two\"");
+	expect(DB("'max_connections': 5, 'reserved_connections': 2"),
+	       "database.max_connections: expected an integer > superuser_reserved_connections + "
+	       "reserved_connections (5), so that one connection slot is usable, got 5");
+	expect(DB("'rtt': '-1ms'"), "database.rtt: expected " DUR_WHAT ", got \"-1ms\"");
+	expect(DB("'connect_time': {'dist': 'lognormal', 'mean': '5ms'}"),
+	       "database.connect_time.sd: required");
+	expect(DB("'connect_time': 'slow'"),
+	       "database.connect_time: expected " DIST_WHAT ", got \"slow\"");
+}
+
+static void test_err_pools(void **state)
+{
+	(void)state;
+	expect("{" WORKLOADS "}", "pools: required");
+	expect("{'pools': {}, " WORKLOADS "}", "pools: expected 1 to 8 pools, got 0");
+	expect("{'pools': {'a': {}, 'b': {}, 'c': {}, 'd': {}, 'e': {}, 'f': {}, 'g': {}, 'h': {},"
+	       " 'i': {}}, " WORKLOADS "}",
+	       "pools: expected 1 to 8 pools, got 9");
+	expect("{'pools': [], " WORKLOADS "}",
+	       "pools: expected an object mapping pool names to pools, got []");
+	expect("{'pools': {'a.b': {}}, " WORKLOADS "}",
+	       "pools: expected pool names of 1 to 63 letters, digits, '_' or '-', got \"a.b\"");
+	expect("{'pools': {'': {}}, " WORKLOADS "}",
+	       "pools: expected pool names of 1 to 63 letters, digits, '_' or '-', got \"\"");
+	expect("{'pools': {'main': 5}, " WORKLOADS "}", "pools.main: expected an object, got 5");
+	expect(POOL("'size': -3"), "pools.main.size: expected an integer >= 0, got -3");
+	expect(POOL("'size': 'five'"), "pools.main.size: expected an integer >= 0, got \"five\"");
+	expect(POOL("'size': 2.5"), "pools.main.size: expected an integer >= 0, got 2.5");
+	expect(POOL("'size': 1e7"),
+	       "pools.main.size: expected an integer from 0 to 1000000, got 10000000");
+	expect(POOL("'max_overflow': -2"),
+	       "pools.main.max_overflow: expected an integer >= -1, got -2");
+	expect(POOL("'max_overflow': 'twenty'"),
+	       "pools.main.max_overflow: expected an integer >= -1, got \"twenty\"");
+	expect(POOL("'timeout': '30 seconds'"),
+	       "pools.main.timeout: expected " DUR_WHAT ", got \"30 seconds\"");
+	expect(POOL("'timeout': null"), "pools.main.timeout: expected " DUR_WHAT ", got null");
+	expect(POOL("'use_lifo': 'yes'"), "pools.main.use_lifo: expected true or false, got \"yes\"");
+	expect(POOL("'pre_ping': 1"), "pools.main.pre_ping: expected true or false, got 1");
+	expect(POOL("'recycle': -2"),
+	       "pools.main.recycle: expected " DUR_WHAT ", or -1 (off), got -2");
+	expect(POOL("'recycle': 'never'"),
+	       "pools.main.recycle: expected " DUR_WHAT ", or -1 (off), got \"never\"");
+	expect(POOL("'wakeup_latency': -1"),
+	       "pools.main.wakeup_latency: expected " DUR_WHAT ", got -1");
+}
+
+static void test_err_workloads(void **state)
+{
+	(void)state;
+	expect("{" POOLS "}", "workloads: required");
+	expect("{" POOLS ", 'workloads': {}}", "workloads: expected 1 to 8 workloads, got 0");
+	expect("{" POOLS ", 'workloads': 'api'}",
+	       "workloads: expected an object mapping workload names to workloads, got \"api\"");
+	expect("{" POOLS ", 'workloads': {'my api': {}}}",
+	       "workloads: expected workload names of 1 to 63 letters, digits, '_' or '-', "
+	       "got \"my api\"");
+	expect("{" POOLS ", 'workloads': {'api': []}}", "workloads.api: expected an object, got []");
+	expect(WL("'arrival': {'rate': 1}"), "workloads.api.type: required");
+	expect(WL("'type': 'batch'"), "workloads.api.type: expected one of: requests, got \"batch\"");
+	expect(WL("'type': 'requests', 'pool': 'mian'"),
+	       "workloads.api.pool: expected the name of a pool (main), got \"mian\"");
+	expect("{'pools': {'main': {}, 'replica': {}}, 'workloads': {'api': {'type': 'requests',"
+	       " 'pool': 2}}}",
+	       "workloads.api.pool: expected the name of a pool (main, replica), got 2");
+	expect("{'pools': {'main': {}, 'replica': {}}, " WORKLOADS "}",
+	       "workloads.api.pool: required when there is more than one pool");
+	expect(WL("'type': 'requests'"), "workloads.api.arrival: required");
+	expect(ARR("5"), "workloads.api.arrival: expected an object, got 5");
+	expect(ARR("{}"), "workloads.api.arrival.rate: required");
+	expect(ARR("{'rate': 0}"), "workloads.api.arrival.rate: expected " RATE_WHAT ", got 0");
+	expect(ARR("{'rate': -5}"), "workloads.api.arrival.rate: expected " RATE_WHAT ", got -5");
+	expect(ARR("{'rate': 'fast'}"),
+	       "workloads.api.arrival.rate: expected " RATE_WHAT ", got \"fast\"");
+	expect(ARR("{'rate': '10/fortnight'}"),
+	       "workloads.api.arrival.rate: expected " RATE_WHAT ", got \"10/fortnight\"");
+	expect(ARR("{'rate': '0/s'}"),
+	       "workloads.api.arrival.rate: expected " RATE_WHAT ", got \"0/s\"");
+	expect(ARR("{'rate': true}"), "workloads.api.arrival.rate: expected " RATE_WHAT ", got true");
+	expect(WL("'type': 'requests', 'arrival': {'rate': 1}"),
+	       "workloads.api.transaction: required");
+	expect(TX("'app_time': '1ms'"), DBT_PATH ": required");
+	expect(TX("'db_time': '1ms', 'statements': 0"),
+	       "workloads.api.transaction.statements: expected an integer >= 1, got 0");
+	expect(TX("'db_time': '1ms', 'app_time': '-1ms'"),
+	       "workloads.api.transaction.app_time: expected " DIST_WHAT ", got \"-1ms\"");
+}
+
+static void test_err_distributions(void **state)
+{
+	(void)state;
+	expect(DBT("true"), DBT_PATH ": expected " DIST_WHAT ", got true");
+	expect(DBT("'fast'"), DBT_PATH ": expected " DIST_WHAT ", got \"fast\"");
+	expect(DBT("-0.5"), DBT_PATH ": expected " DIST_WHAT ", got -0.5");
+	expect(DBT("{'mean': '1ms'}"), DBT_PATH ".dist: required");
+	expect(DBT("{'dist': 'weibull', 'mean': '1ms'}"),
+	       DBT_PATH ".dist: expected one of: " DIST_NAMES ", got \"weibull\"");
+	expect(DBT("{'dist': 3}"), DBT_PATH ".dist: expected one of: " DIST_NAMES ", got 3");
+	expect(DBT("{'dist': 'constant'}"), DBT_PATH ".value: required");
+	expect(DBT("{'dist': 'exponential', 'mean': 0}"),
+	       DBT_PATH ": expected an exponential distribution with mean > 0, got "
+	       "{\"dist\":\"exponential\",\"mean\":0}");
+	expect(DBT("{'dist': 'exponential', 'mean': 'abc'}"),
+	       DBT_PATH ".mean: expected " DUR_WHAT ", got \"abc\"");
+	expect(DBT("{'dist': 'uniform', 'min': '3ms', 'max': '1ms'}"),
+	       DBT_PATH ": expected a uniform distribution with min <= max, got "
+	       "{\"dist\":\"uniform\",\"min\":\"3ms\",\"max\":\"1ms\"}");
+	expect(DBT("{'dist': 'uniform', 'min': '3ms'}"), DBT_PATH ".max: required");
+	expect(DBT("{'dist': 'lognormal', 'median': '20ms', 'p99': '10ms'}"),
+	       DBT_PATH ": expected a lognormal distribution with 0 < median < p99, got "
+	       "{\"dist\":\"lognormal\",\"median\":\"20ms\",\"p99\":\"10ms\"}");
+	expect(DBT("{'dist': 'lognormal', 'mean': 0, 'sd': '1ms'}"),
+	       DBT_PATH ": expected a lognormal distribution with mean > 0 and sd > 0, got "
+	       "{\"dist\":\"lognormal\",\"mean\":0,\"sd\":\"1ms\"}");
+	expect(DBT("{'dist': 'lognormal', 'mean': '10ms', 'p99': '50ms'}"),
+	       DBT_PATH ": expected a lognormal distribution given by mean and sd, or by median "
+	       "and p99, got {\"dist\":\"lognormal\",\"mean\":\"10ms\",\"p99\":\"50ms\"}");
+	expect(DBT("{'dist': 'lognormal'}"),
+	       DBT_PATH ": expected a lognormal distribution given by mean and sd, or by median "
+	       "and p99, got {\"dist\":\"lognormal\"}");
+	expect(DBT("{'dist': 'lognormal', 'median': '10ms'}"), DBT_PATH ".p99: required");
+	expect(DBT("{'dist': 'gamma', 'mean': '10ms', 'cv': 0}"),
+	       DBT_PATH ": expected a gamma distribution with mean > 0 and cv > 0, got "
+	       "{\"dist\":\"gamma\",\"mean\":\"10ms\",\"cv\":0}");
+	expect(DBT("{'dist': 'gamma', 'mean': '10ms', 'cv': '1'}"),
+	       DBT_PATH ".cv: expected a number (the coefficient of variation), got \"1\"");
+	expect(DBT("{'dist': 'gamma', 'mean': '10ms'}"), DBT_PATH ".cv: required");
+	/* a value longer than 80 bytes is cut to 77 + "..." */
+	expect(DBT("{'dist': 'uniform', 'min': '30000000000000000000000000000000000000000ms', 'max': '1ms'}"),
+	       DBT_PATH ": expected a uniform distribution with min <= max, got "
+	       "{\"dist\":\"uniform\",\"min\":\"30000000000000000000000000000000000000000ms\",\"max\":\"...");
+}
+
+static void test_err_variants(void **state)
+{
+	(void)state;
+	expect(WITH("'variants': {}"),
+	       "variants: expected a non-empty array of {\"name\": ..., \"set\": {...}} objects, "
+	       "got {}");
+	expect(WITH("'variants': []"),
+	       "variants: expected a non-empty array of {\"name\": ..., \"set\": {...}} objects, "
+	       "got []");
+	expect(WITH("'variants': [3]"),
+	       "variants[0]: expected an object {\"name\": ..., \"set\": {...}}, got 3");
+	expect(WITH("'variants': [{'set': {}}]"), "variants[0].name: required");
+	expect(WITH("'variants': [{'name': ''}]"),
+	       "variants[0].name: expected a non-empty string of at most 127 bytes, got \"\"");
+	expect(WITH("'variants': [{'name': 'a'}, {'name': 'b'}, {'name': 'a'}]"),
+	       "variants[2].name: expected a name not used by an earlier variant (variants[0] has "
+	       "it), got \"a\"");
+	expect(WITH("'variants': [{'name': 'a', 'sets': {}}]"),
+	       "variants[0].sets: unknown key (expected one of: name, set)");
+	expect(WITH("'variants': [{'name': 'a', 'set': []}]"),
+	       "variants[0] (\"a\").set: expected an object mapping dotted paths such as "
+	       "\"pools.main.size\" to values, got []");
+	expect(WITH("'variants': [{'name': 'a', 'set': {'pools..size': 1}}]"),
+	       "variants[0] (\"a\").set: expected " SET_WHAT ", got \"pools..size\"");
+	expect(WITH("'variants': [{'name': 'a', 'set': {'variants.x': 1}}]"),
+	       "variants[0] (\"a\").set: expected " SET_WHAT ", got \"variants.x\"");
+	expect(WITH("'variants': [{'name': 'before'}, {'name': 'after', 'set': "
+		    "{'pools.main.size': -3}}]"),
+	       "variants[1] (\"after\").set: pools.main.size: expected an integer >= 0, got -3");
+	expect(WITH("'horizon': '1h', 'variants': [{'name': 'a', 'set': {'horizon.x': 1}}]"),
+	       "variants[0] (\"a\").set: horizon: expected an object, got \"1h\"");
+	expect(WITH("'variants': [{'name': 'a', 'set': {'pools.mian.size': 1}}]"),
+	       "variants[0] (\"a\").set: pools.mian: unknown key (expected one of: main)");
+	expect(WITH("'variants': [{'name': 'a', 'set': {'pools.main.sise': 1}}]"),
+	       "variants[0] (\"a\").set: pools.main.sise: unknown key (expected one of: size, "
+	       "max_overflow, timeout, use_lifo, pre_ping, recycle, wakeup_latency)");
+	expect(WITH("'variants': [{'name': 'a', 'set': {'warmup': '2h'}}]"),
+	       "variants[0] (\"a\").set: warmup: expected a duration shorter than horizon "
+	       "(3600 s), got \"2h\"");
+}
+
+static void test_err_cli_set(void **state)
+{
+	const char *no_eq[] = {"pools.main.size"};
+	const char *bad_path[] = {"pools..size=3"};
+	const char *empty_path[] = {"=3"};
+	const char *into_variants[] = {"variants=[]"};
+	const char *bad_value[] = {"pools.main.size=abc"};
+	const char *not_object[] = {"horizon.x=3"};
+	const char *unknown_pool[] = {"pools.mian.size=3"};
+	const char *unknown_key[] = {"pools.main.sise=3"};
+	const char *dist_param[] = {"workloads.api.transaction.db_time={\"dist\": \"exponential\","
+				    " \"mean\": 1}",
+				    "workloads.api.transaction.db_time.mean=0"};
+	const char *second[] = {"pools.main.size=3", "replications=0"};
+	const char *cross[] = {"horizon=10m"};
+	(void)state;
+
+	expect_sets(MINIMAL, no_eq, 1,
+		    "--set pools.main.size: expected path=value, such as pools.main.size=20");
+	expect_sets(MINIMAL, bad_path, 1,
+		    "--set pools..size=3: expected " SET_WHAT ", got \"pools..size\"");
+	expect_sets(MINIMAL, empty_path, 1, "--set =3: expected " SET_WHAT ", got \"\"");
+	expect_sets(MINIMAL, into_variants, 1,
+		    "--set variants=[]: expected " SET_WHAT ", got \"variants\"");
+	expect_sets(MINIMAL, bad_value, 1,
+		    "--set pools.main.size=abc: pools.main.size: expected an integer >= 0, "
+		    "got \"abc\"");
+	expect_sets(WITH("'horizon': '1h'"), not_object, 1,
+		    "--set horizon.x=3: horizon: expected an object, got \"1h\"");
+	expect_sets(MINIMAL, unknown_pool, 1,
+		    "--set pools.mian.size=3: pools.mian: unknown key (expected one of: main)");
+	expect_sets(MINIMAL, unknown_key, 1,
+		    "--set pools.main.sise=3: pools.main.sise: unknown key (expected one of: size, "
+		    "max_overflow, timeout, use_lifo, pre_ping, recycle, wakeup_latency)");
+	expect_sets(MINIMAL, dist_param, 2,
+		    "--set workloads.api.transaction.db_time.mean=0: " DBT_PATH ": expected an "
+		    "exponential distribution with mean > 0, got {\"dist\":\"exponential\",\"mean\":0}");
+	expect_sets(MINIMAL, second, 2,
+		    "--set replications=0: replications: expected an integer from 1 to 10000, got 0");
+	/* an error between fields is reported where it is, without guessing the override */
+	expect_sets(WITH("'warmup': '30m'"), cross, 1,
+		    "warmup: expected a duration shorter than horizon (600 s), got \"30m\"");
+}
+
+/* A short err buffer gets a truncated, terminated message; a NULL one is allowed. */
+static void test_err_buffer(void **state)
+{
+	struct scenario *sc = NULL;
+	char err[16];
+	char *path = write_temp(POOL("'size': -3"));
+	(void)state;
+
+	memset(err, 'x', sizeof err);
+	assert_int_equal(scenario_load(&sc, path, NULL, 0, err, sizeof err), PT_EINVAL);
+	assert_int_equal(strlen(err), sizeof err - 1);
+	assert_memory_equal(err, path, sizeof err - 1);
+	assert_int_equal(scenario_load(&sc, path, NULL, 0, NULL, 0), PT_EINVAL);
+	assert_null(sc);
+	remove_temp(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_destroy_null),
+		cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_size_zero),
+		cmocka_unit_test(test_parse_duration),
+		cmocka_unit_test(test_parse_rate),
+		cmocka_unit_test(test_units_in_file),
+		cmocka_unit_test(test_distributions),
+		cmocka_unit_test(test_variants),
+		cmocka_unit_test(test_cli_set),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_locale),
+		cmocka_unit_test(test_err_syntax),
+		cmocka_unit_test(test_err_file),
+		cmocka_unit_test(test_err_keys),
+		cmocka_unit_test(test_err_top),
+		cmocka_unit_test(test_err_database),
+		cmocka_unit_test(test_err_pools),
+		cmocka_unit_test(test_err_workloads),
+		cmocka_unit_test(test_err_distributions),
+		cmocka_unit_test(test_err_variants),
+		cmocka_unit_test(test_err_cli_set),
+		cmocka_unit_test(test_err_buffer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
