@@ -1,6 +1,6 @@
 /* pooltide: the command line. Only orchestrates: parse options, load the scenario, run the
- * experiment, print the report, pick the exit code (0 ok, 1 runtime failure, 2 usage or
- * invalid scenario). */
+ * experiment, print the report, write the result folder, pick the exit code (0 ok, 1 runtime
+ * failure, 2 usage or invalid scenario). */
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -12,15 +12,20 @@
 #include <gsl/gsl_errno.h>
 
 #include "app/report.h"
+#include "app/results.h"
 #include "app/scenario.h"
 #include "models/experiment.h"
+#include "models/timeline.h"
+#include "sim/runner.h"
 #include "sim/status.h"
+
+#include "app/plot.h"
 
 #define DEFAULT_SCENARIO "incident.json"
 #define MAX_SETS 256
 
 enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, OPT_FORMAT,
-	      OPT_HELP, OPT_VERSION };
+	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_HELP, OPT_VERSION };
 
 struct option_def {
 	enum opt_id id;
@@ -38,8 +43,14 @@ static const struct option_def options[] = {
 	{OPT_HORIZON, "horizon", 0, "DURATION", "simulated time per replication, e.g. 2h"},
 	{OPT_THREADS, "threads", 'j', "N", "worker threads (default: all processors; results do "
 					   "not depend on it)"},
-	{OPT_QUIET, "quiet", 'q', NULL, "no progress line"},
+	{OPT_QUIET, "quiet", 'q', NULL, "no progress line, no closing lines"},
 	{OPT_FORMAT, "format", 'f', "table|json", "output format on stdout (default table)"},
+	{OPT_OUTPUT, "output", 'o', "DIR", "root of the result folders (default results): "
+					   "DIR/<scenario>/<run-id>/"},
+	{OPT_NO_PLOT, "no-plot", 0, NULL, "write the result folder without drawing the plots"},
+	{OPT_FAIL_ON_SLO, "fail-on-slo", 0, NULL, "exit 3 when the first variant (or --variant) "
+						  "does not pass every SLO limit"},
+	{OPT_VARIANT, "variant", 0, "NAME", "the variant --fail-on-slo judges (default: the first)"},
 	{OPT_HELP, "help", 'h', NULL, "show this help"},
 	{OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -55,6 +66,10 @@ struct cli {
 	int threads;
 	bool quiet;
 	bool json;
+	const char *output;   /* root of result folders, NULL: "results" */
+	bool no_plot;
+	bool fail_on_slo;
+	const char *variant;  /* --variant NAME, NULL: the first */
 };
 
 static void usage(FILE *out)
@@ -64,6 +79,7 @@ static void usage(FILE *out)
 		"bundled incident)\n"
 		"       pooltide check SCENARIO [--set ...]  validate and print the resolved "
 		"scenario\n"
+		"       pooltide plot DIR                    draw the plots of a result folder\n"
 		"       pooltide --help | --version\n\noptions:\n");
 	for (size_t i = 0; i < N_OPTIONS; i++) {
 		char left[48];
@@ -76,7 +92,10 @@ static void usage(FILE *out)
 				 o->arg ? o->arg : "");
 		fprintf(out, "  %-28s %s\n", left, o->help);
 	}
-	fprintf(out, "\nexit codes: 0 ok, 1 runtime failure, 2 usage or invalid scenario\n");
+	fprintf(out, "\nA run writes DIR/<scenario>/<run-id>/ (summary.json, summary.csv, waits.csv, "
+		     "timeline.csv,\nreport.md, plots); DIR is results unless -o says otherwise.\n");
+	fprintf(out, "\nexit codes: 0 ok, 1 runtime failure, 2 usage or invalid scenario, 3 SLO not "
+		     "met (with --fail-on-slo)\n");
 }
 
 static int usage_error(const char *fmt, const char *what)
@@ -203,6 +222,20 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			else
 				return usage_error("--format expects table or json, got '%s'", val);
 			break;
+		case OPT_OUTPUT:
+			if (!*val)
+				return usage_error("--output expects a directory%s", "");
+			cli->output = val;
+			break;
+		case OPT_NO_PLOT:
+			cli->no_plot = true;
+			break;
+		case OPT_FAIL_ON_SLO:
+			cli->fail_on_slo = true;
+			break;
+		case OPT_VARIANT:
+			cli->variant = val;
+			break;
 		case OPT_HELP:
 			usage(stdout);
 			return 0;
@@ -243,6 +276,7 @@ struct progress {
 	bool on;
 	struct timespec start;
 	bool shown;
+	double horizon_s;  /* simulated time per replication */
 };
 
 static double elapsed_s(const struct timespec *t0)
@@ -264,8 +298,11 @@ static void show_progress(void *pctx, int done, int total)
 	if (!p->shown && done == total)
 		return; /* finished within a second: say nothing */
 	double eta = done > 0 ? el * (total - done) / done : 0;
-	fprintf(stderr, "\r\033[Kreplications %d/%d  elapsed %.1fs  ETA %.1fs", done, total, el,
-		eta);
+	char sim_done[32], sim_total[32];
+	report_format_duration(done * p->horizon_s, sim_done, sizeof sim_done);
+	report_format_duration(total * p->horizon_s, sim_total, sizeof sim_total);
+	fprintf(stderr, "\r\033[Kreplications %d/%d  simulated %s of %s  elapsed %.1fs  ETA %.1fs",
+		done, total, sim_done, sim_total, el, eta);
 	p->shown = true;
 	if (done == total)
 		fputs("\r\033[K", stderr);
@@ -291,47 +328,193 @@ static int cmd_check(struct cli *cli)
 	return 0;
 }
 
+/* s with every occurrence of `from` replaced by `to`, into out (truncated to len). */
+static void replace_all(const char *s, const char *from, const char *to, char *out, size_t len)
+{
+	size_t n = 0, fl = strlen(from), tl = strlen(to);
+	while (*s && n + 1 < len) {
+		if (fl && strncmp(s, from, fl) == 0 && n + tl + 1 < len) {
+			memcpy(out + n, to, tl);
+			n += tl;
+			s += fl;
+		} else {
+			out[n++] = *s++;
+		}
+	}
+	out[n] = 0;
+}
+
+/* Draw the plots into the result folder, or leave the marker that says why they are not
+ * there. A plot that cannot be drawn is a warning, not a failure (the data and the report are
+ * what matters), returned in warn (naming the folder "DIR") for after the rename; only failing
+ * to write the marker is an error. */
+static int draw_plots(struct results_dir *rd, const struct cli *cli, char *warn, size_t wlen,
+		      char *err, size_t errlen)
+{
+	warn[0] = 0;
+	if (cli->no_plot)
+		return results_mark_plots_missing(rd, "--no-plot was given", err, errlen);
+	/* Quiet: the plot module would name each image by its temporary path, which is gone
+	 * after the rename; the closing lines name the folder. */
+	char w[512] = "";
+	int st = plot_dir(results_path(rd), true, w, sizeof w);
+	if (st == 0 && !w[0])
+		return 0;
+	/* The message may name the temporary folder; the marker and report say DIR ("this
+	 * folder"), the terminal the final path. */
+	replace_all(w[0] ? w : pt_strerror(st), results_path(rd), "DIR", warn, wlen);
+	return results_mark_plots_missing(rd, warn, err, errlen);
+}
+
+static void slo_section(FILE *out, const struct scenario *sc, const struct experiment *ex,
+			void *ctx)
+{
+	(void)ctx;
+	report_slo(out, sc, ex, true, 0);
+}
+
 static int cmd_run(struct cli *cli)
 {
 	char path[PATH_MAX + 64], err[1024];
 	const char *file = cli->scenario ? cli->scenario : default_scenario(path, sizeof path);
 	struct scenario *sc;
+	struct progress prog = {.on = !cli->quiet && isatty(STDERR_FILENO)};
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	time_t started = time(NULL);
 	int st = scenario_load(&sc, file, cli->sets, cli->n_sets, err, sizeof err);
 	if (st) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		return 2;
 	}
+	/* --variant names the variant --fail-on-slo judges: a usage error when unknown. */
+	int gate = 0;
+	if (cli->variant) {
+		gate = -1;
+		for (int v = 0; v < sc->n_variants; v++)
+			if (strcmp(sc->variants[v].name, cli->variant) == 0)
+				gate = v;
+		if (gate < 0) {
+			fprintf(stderr, "pooltide: --variant: %s has no variant named '%s' (", sc->path,
+				cli->variant);
+			for (int v = 0; v < sc->n_variants; v++)
+				fprintf(stderr, "%s'%s'", v ? ", " : "expected one of: ",
+					sc->variants[v].name);
+			fprintf(stderr, ")\n");
+			scenario_destroy(sc);
+			return 2;
+		}
+	}
+	if (cli->fail_on_slo && sc->variants[gate].cfg.n_slo == 0) {
+		fprintf(stderr, "pooltide: --fail-on-slo: variant '%s' of %s has no SLO limits (add "
+				"an \"slo\" section)\n", sc->variants[gate].name, sc->path);
+		scenario_destroy(sc);
+		return 2;
+	}
+	int rc = 1;
+	struct results_dir *rd = NULL;
+	struct timeline *tls = NULL;
+	struct experiment ex = {0};
 	const struct cfg_scenario **cfgs = malloc((size_t)sc->n_variants * sizeof *cfgs);
 	if (!cfgs) {
-		scenario_destroy(sc);
 		fprintf(stderr, "pooltide: out of memory\n");
-		return 1;
+		goto done;
 	}
 	for (int v = 0; v < sc->n_variants; v++)
 		cfgs[v] = &sc->variants[v].cfg;
+	prog.horizon_s = sc->variants[0].cfg.horizon_s;
 
-	struct progress prog = {.on = !cli->quiet && isatty(STDERR_FILENO)};
-	clock_gettime(CLOCK_MONOTONIC, &prog.start);
-	struct experiment ex;
+	/* The temporary result folder first: an unwritable root fails before the simulation. */
+	if (results_begin(&rd, cli->output, sc, started, err, sizeof err)) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		goto done;
+	}
 	st = experiment_run(&ex, sc->n_variants, (const struct cfg_scenario *const *)cfgs,
 			    cli->threads, show_progress, &prog);
-	int rc = 0;
+	tls = calloc((size_t)sc->n_variants, sizeof *tls);
+	if (!st)
+		st = tls ? timeline_record_all(tls, sc->n_variants,
+					       (const struct cfg_scenario *const *)cfgs, cli->threads)
+			 : PT_ENOMEM;
 	if (st) {
 		fprintf(stderr, "pooltide: simulation failed: %s\n", pt_strerror(st));
-		rc = 1;
-	} else if (cli->json) {
+		goto done;
+	}
+	struct results_info info = {
+		.sc = sc,
+		.ex = &ex,
+		.timelines = tls,
+		.started = started,
+		.wall_time_s = elapsed_s(&prog.start),
+		.threads = cli->threads ? cli->threads : runner_default_threads(),
+	};
+
+	enum slo_verdict verdict;
+	if (cli->json) {
 		report_json(stdout, sc, &ex);
+		FILE *devnull = fopen("/dev/null", "w");
+		verdict = devnull ? report_slo(devnull, sc, &ex, false, gate) : SLO_FAIL;
+		if (devnull)
+			fclose(devnull);
 	} else {
 		report_table(stdout, sc, &ex);
+		verdict = report_slo(stdout, sc, &ex, false, gate);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pooltide: cannot write the report: %s\n", strerror(errno));
-		rc = 1;
+		goto done;
 	}
+
+	char warn[512];
+	if (results_write_data(rd, &info, err, sizeof err) ||
+	    draw_plots(rd, cli, warn, sizeof warn, err, sizeof err) ||
+	    results_write_report(rd, &info, slo_section, NULL, err, sizeof err) ||
+	    results_commit(rd, err, sizeof err)) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		goto done;
+	}
+	if (warn[0] && !cli->no_plot && !cli->quiet) {
+		char msg[PATH_MAX + 600];
+		replace_all(warn, "DIR", results_path(rd), msg, sizeof msg);
+		fprintf(stderr, "pooltide: warning: plots not drawn: %s\n", msg);
+	}
+	if (!cli->quiet)
+		fprintf(stderr, "results: %s/\nreport:  %s/report.md\n", results_path(rd),
+			results_path(rd));
+	rc = 0;
+	if (cli->fail_on_slo && verdict != SLO_PASS) {
+		if (!cli->quiet)
+			fprintf(stderr, "pooltide: SLO %s for variant '%s' (--fail-on-slo)\n",
+				slo_verdict_name(verdict), sc->variants[gate].name);
+		rc = 3;
+	}
+done:
+	results_destroy(rd); /* removes the temporary folder unless committed */
+	if (tls)
+		for (int v = 0; v < sc->n_variants; v++)
+			timeline_fini(&tls[v]);
+	free(tls);
 	experiment_fini(&ex);
 	free(cfgs);
 	scenario_destroy(sc);
 	return rc;
+}
+
+/* Redraw the plots of a result folder from the data and scripts it holds. */
+static int cmd_plot(struct cli *cli)
+{
+	if (!cli->scenario)
+		return usage_error("plot needs a result folder DIR%s", "");
+	char warn[512] = "";
+	int st = plot_dir(cli->scenario, cli->quiet, warn, sizeof warn);
+	if (st) {
+		fprintf(stderr, "pooltide: %s\n", warn[0] ? warn : pt_strerror(st));
+		return 1;
+	}
+	if (warn[0]) {
+		fprintf(stderr, "pooltide: warning: plots not drawn: %s\n", warn);
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -345,9 +528,11 @@ int main(int argc, char **argv)
 		return cmd_run(&cli);
 	if (strcmp(cli.command, "check") == 0)
 		return cmd_check(&cli);
+	if (strcmp(cli.command, "plot") == 0)
+		return cmd_plot(&cli);
 	if (strcmp(cli.command, "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
-	return usage_error("unknown command '%s' (expected run or check)", cli.command);
+	return usage_error("unknown command '%s' (expected run, check or plot)", cli.command);
 }

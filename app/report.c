@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "models/pool.h"
+#include "models/slo.h"
 #include "models/summary.h"
 
 void report_format_duration(double s, char *buf, size_t len)
@@ -25,13 +26,13 @@ void report_format_duration(double s, char *buf, size_t len)
 		snprintf(buf, len, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
 }
 
-static void format_rate(double r, char *buf, size_t len)
+void report_format_rate(double r, char *buf, size_t len)
 {
 	if (isnan(r))
 		snprintf(buf, len, "-");
 	else if (r == 0)
 		snprintf(buf, len, "0%%");
-	else if (r < 1e-4)
+	else if (fabs(r) < 1e-4)
 		snprintf(buf, len, "%.2g%%", r * 100);
 	else
 		snprintf(buf, len, "%.3g%%", r * 100);
@@ -87,9 +88,9 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			format_count(est(ex, v, "served", wi).mean, srv, sizeof srv);
 			format_count(est(ex, v, "timed_out", wi).mean, tmo, sizeof tmo);
 			struct estimate tr = est(ex, v, "timeout_rate", wi);
-			format_rate(tr.mean, r0, sizeof r0);
-			format_rate(tr.lo < 0 ? 0 : tr.lo, r1, sizeof r1);
-			format_rate(tr.hi, r2, sizeof r2);
+			report_format_rate(tr.mean, r0, sizeof r0);
+			report_format_rate(tr.lo < 0 ? 0 : tr.lo, r1, sizeof r1);
+			report_format_rate(tr.hi, r2, sizeof r2);
 			snprintf(ci, sizeof ci, "%s [%s, %s]", r0, r1, r2);
 			static const char *const qs[] = {"wait_mean", "wait_p50", "wait_p95",
 							 "wait_p99", "wait_p999", "wait_max"};
@@ -121,7 +122,7 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 					break;
 				}
 			}
-			format_rate(est(ex, v, "exhausted_share", pi).mean, ex_s, sizeof ex_s);
+			report_format_rate(est(ex, v, "exhausted_share", pi).mean, ex_s, sizeof ex_s);
 			fprintf(out, "%-*.*s  %-10s %5s %11.2f %9.2f %9.2f %9s  %s\n", namew, namew,
 				pi == 0 ? sc->variants[v].name : "", pc->name, cap,
 				est(ex, v, "checked_out_mean", pi).mean,
@@ -140,7 +141,7 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 	}
 }
 
-static void json_string(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -160,7 +161,7 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_number(FILE *out, double x)
+void report_json_number(FILE *out, double x)
 {
 	if (isnan(x) || isinf(x))
 		fputs("null", out);
@@ -168,14 +169,14 @@ static void json_number(FILE *out, double x)
 		fprintf(out, "%.9g", x);
 }
 
-static void json_estimate(FILE *out, const struct estimate *e)
+void report_json_estimate(FILE *out, const struct estimate *e)
 {
 	fputs("{\"mean\": ", out);
-	json_number(out, e->mean);
+	report_json_number(out, e->mean);
 	fputs(", \"ci_low\": ", out);
-	json_number(out, e->lo);
+	report_json_number(out, e->lo);
 	fputs(", \"ci_high\": ", out);
-	json_number(out, e->hi);
+	report_json_number(out, e->hi);
 	fputc('}', out);
 }
 
@@ -191,62 +192,155 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 		struct estimate e;
 		estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], idx, &e);
 		fprintf(out, "%s%s\"%s\": ", first ? "" : ",\n", indent, t[k].name);
-		json_estimate(out, &e);
+		report_json_estimate(out, &e);
 		first = false;
 	}
 	if (scope == METRIC_WORKLOAD && v > 0) {
 		/* Paired differences to the first variant (common random numbers). */
-		static const char *const diffs[] = {"timeout_rate", "wait_mean", "wait_p99",
-						    "hold_mean"};
+		int nd;
+		const char *const *diffs = report_diff_metrics(&nd);
 		fprintf(out, ",\n%s\"diff_to_first\": {", indent);
-		for (size_t k = 0; k < sizeof diffs / sizeof diffs[0]; k++) {
+		for (int k = 0; k < nd; k++) {
 			struct estimate e;
 			estimate_paired_diff(experiment_variant(ex, 0), experiment_variant(ex, v),
 					     ex->nrep, metric_find(diffs[k]), idx, &e);
 			fprintf(out, "%s\"%s\": ", k ? ", " : "", diffs[k]);
-			json_estimate(out, &e);
+			report_json_estimate(out, &e);
 		}
 		fputc('}', out);
 	}
-	fputc('\n', out);
+}
+
+const char *const *report_diff_metrics(int *n)
+{
+	static const char *const diffs[] = {"timeout_rate", "wait_mean", "wait_p99", "hold_mean"};
+	*n = (int)(sizeof diffs / sizeof diffs[0]);
+	return diffs;
 }
 
 void report_json(FILE *out, const struct scenario *sc, const struct experiment *ex)
 {
+	report_json_ext(out, sc, ex, NULL);
+}
+
+/* ,"slo": {"verdict": ..., "limits": [...]} of variant v, when it has limits. */
+static void json_slo(FILE *out, const struct scenario *sc, const struct experiment *ex, int v)
+{
+	const struct cfg_scenario *c = &sc->variants[v].cfg;
+	if (c->n_slo == 0)
+		return;
+	struct slo_result res[CFG_MAX_SLO];
+	enum slo_verdict all = slo_evaluate_variant(experiment_variant(ex, v), ex->nrep, c, res);
+	fprintf(out, ",\n      \"slo\": {\"verdict\": \"%s\", \"limits\": [", slo_verdict_name(all));
+	for (int i = 0; i < c->n_slo; i++) {
+		fputs(i ? ",\n        {\"workload\": " : "\n        {\"workload\": ", out);
+		report_json_string(out, c->workloads[res[i].slo.workload].name);
+		fprintf(out, ", \"metric\": \"%s\", \"limit\": ", res[i].slo.metric);
+		report_json_number(out, res[i].slo.limit);
+		fputs(", \"estimate\": ", out);
+		report_json_estimate(out, &res[i].est);
+		fprintf(out, ", \"verdict\": \"%s\"}", slo_verdict_name(res[i].verdict));
+	}
+	fputs("]}", out);
+}
+
+enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct experiment *ex,
+			    bool markdown, int gate)
+{
+	enum slo_verdict gate_verdict = SLO_PASS;
+	bool any = false;
+	for (int v = 0; v < ex->n_variants; v++)
+		any |= sc->variants[v].cfg.n_slo > 0;
+	if (!any)
+		return SLO_PASS;
+	if (markdown)
+		fputs("## SLO\n\nA limit passes only when the upper end of its 95 % confidence "
+		      "interval meets it, fails when the lower end exceeds it, and is inconclusive "
+		      "when the interval straddles it (more replications narrow it).\n\n"
+		      "| variant | objective | estimate [95 % CI] | verdict |\n"
+		      "|---|---|---|---|\n", out);
+	else
+		fputs("\nSLO (pass: the upper end of the 95 % CI meets the limit; inconclusive: "
+		      "the CI straddles it)\n", out);
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_scenario *c = &sc->variants[v].cfg;
+		struct slo_result res[CFG_MAX_SLO];
+		enum slo_verdict all =
+			slo_evaluate_variant(experiment_variant(ex, v), ex->nrep, c, res);
+		if (v == gate)
+			gate_verdict = all;
+		if (!markdown)
+			fprintf(out, "%s: %s\n", sc->variants[v].name, slo_verdict_name(all));
+		for (int i = 0; i < c->n_slo; i++) {
+			char line[256];
+			slo_format(line, sizeof line, c, &res[i]);
+			if (!markdown) {
+				fprintf(out, "  %s\n", line);
+				continue;
+			}
+			/* "api wait_p99 <= 100ms: 84.2ms [79.1ms, 89.3ms] pass" -> table cells */
+			char *colon = strstr(line, ": ");
+			char *last = strrchr(line, ' ');
+			if (colon && last && last > colon) {
+				*colon = 0;
+				*last = 0;
+				fprintf(out, "| %s | %s | %s | **%s** |\n", sc->variants[v].name, line,
+					colon + 2, last + 1);
+			} else {
+				fprintf(out, "| %s | %s | | |\n", sc->variants[v].name, line);
+			}
+		}
+	}
+	if (markdown)
+		fputc('\n', out);
+	return gate_verdict;
+}
+
+void report_json_ext(FILE *out, const struct scenario *sc, const struct experiment *ex,
+		     const struct report_json_ext *ext)
+{
 	const struct cfg_scenario *base = &sc->variants[0].cfg;
 	fprintf(out, "{\n  \"pooltide\": \"%s\",\n  \"scenario\": ", POOLTIDE_VERSION);
-	json_string(out, base->name);
+	report_json_string(out, base->name);
 	fputs(",\n  \"path\": ", out);
-	json_string(out, sc->path);
+	report_json_string(out, sc->path);
 	fprintf(out, ",\n  \"seed\": %llu,\n  \"replications\": %d,\n  \"horizon_s\": ",
 		(unsigned long long)base->seed, ex->nrep);
-	json_number(out, base->horizon_s);
+	report_json_number(out, base->horizon_s);
 	fputs(",\n  \"warmup_s\": ", out);
-	json_number(out, base->warmup_s);
+	report_json_number(out, base->warmup_s);
+	if (ext && ext->top)
+		ext->top(out, ext->ctx, "  ");
 	fputs(",\n  \"variants\": [\n", out);
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
 		fputs("    {\n      \"name\": ", out);
-		json_string(out, sc->variants[v].name);
+		report_json_string(out, sc->variants[v].name);
 		fputs(",\n      \"workloads\": {\n", out);
 		for (int w = 0; w < c->n_workloads; w++) {
 			fputs("        ", out);
-			json_string(out, c->workloads[w].name);
+			report_json_string(out, c->workloads[w].name);
 			fputs(": {\n          \"pool\": ", out);
-			json_string(out, c->pools[c->workloads[w].pool].name);
+			report_json_string(out, c->pools[c->workloads[w].pool].name);
 			fputs(",\n", out);
 			json_metrics(out, ex, v, METRIC_WORKLOAD, w, "          ");
+			fputc('\n', out);
 			fprintf(out, "        }%s\n", w + 1 < c->n_workloads ? "," : "");
 		}
 		fputs("      },\n      \"pools\": {\n", out);
 		for (int p = 0; p < c->n_pools; p++) {
 			fputs("        ", out);
-			json_string(out, c->pools[p].name);
+			report_json_string(out, c->pools[p].name);
 			fputs(": {\n", out);
 			json_metrics(out, ex, v, METRIC_POOL, p, "          ");
+			if (ext && ext->pool)
+				ext->pool(out, ext->ctx, v, p, "          ");
+			fputc('\n', out);
 			fprintf(out, "        }%s\n", p + 1 < c->n_pools ? "," : "");
 		}
-		fprintf(out, "      }\n    }%s\n", v + 1 < ex->n_variants ? "," : "");
+		fputs("      }", out);
+		json_slo(out, sc, ex, v);
+		fprintf(out, "\n    }%s\n", v + 1 < ex->n_variants ? "," : "");
 	}
 	fputs("  ]\n}\n", out);
 }

@@ -6,10 +6,13 @@
 #ifndef POOLTIDE_REPORT_H
 #define POOLTIDE_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "app/scenario.h"
 #include "models/experiment.h"
+#include "models/slo.h"
+#include "models/summary.h"
 
 #define POOLTIDE_VERSION "0.1.0"
 
@@ -18,7 +21,40 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 /* The JSON document (schema in README.md). */
 void report_json(FILE *out, const struct scenario *sc, const struct experiment *ex);
 
+/* Extension points of the JSON document, so that the result folder's summary.json is this
+ * document plus a manifest and pool health, not a second copy of it. Each callback may be
+ * NULL; each writes complete members, every one preceded by ",\n" and `indent`. */
+struct report_json_ext {
+	/* Extra top-level members (indent "  "), after "warmup_s". */
+	void (*top)(FILE *out, void *ctx, const char *indent);
+	/* Extra members of pool p of variant v, after its metrics. */
+	void (*pool)(FILE *out, void *ctx, int v, int p, const char *indent);
+	void *ctx;
+};
+/* report_json with extensions (ext NULL: exactly report_json). */
+void report_json_ext(FILE *out, const struct scenario *sc, const struct experiment *ex,
+		     const struct report_json_ext *ext);
+
+/* JSON pieces shared with app/results.c: a string with JSON escapes; a number as "%.9g" in
+ * the C locale, null for NAN and infinities; an estimate {"mean", "ci_low", "ci_high"}. */
+void report_json_string(FILE *out, const char *s);
+void report_json_number(FILE *out, double x);
+void report_json_estimate(FILE *out, const struct estimate *e);
+
+/* The metrics of which every report gives the paired difference variant - first variant;
+ * *n receives the count. */
+const char *const *report_diff_metrics(int *n);
+
 /* "12.3ms", "1.20s", "3m05s": a duration for people. */
 void report_format_duration(double s, char *buf, size_t len);
+/* A fraction as a percentage for people: "1.58%", "0.0012%", "0%", "-" for NAN. */
+void report_format_rate(double r, char *buf, size_t len);
+
+/* The SLO verdicts of every variant that has limits (scenario "slo"): one line per limit with
+ * its estimate, 95 % CI and verdict, as terminal text or as the "## SLO" section of
+ * report.md. Prints nothing when no variant has limits. Returns the overall verdict of
+ * variant `gate` (SLO_PASS when it has no limits). */
+enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct experiment *ex,
+			    bool markdown, int gate);
 
 #endif

@@ -29,6 +29,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "models/slo.h"
+#include "models/summary.h"
 #include "sim/dist.h"
 #include "sim/status.h"
 
@@ -52,6 +54,11 @@
 #define RATE_WHAT "a rate > 0 such as \"120/s\" or a number per second"
 #define NAME_WHAT "1 to 63 letters, digits, '_' or '-'"
 #define SET_PATH_WHAT "a dotted path such as pools.main.size (not into variants)"
+#define SLO_WHAT "an object mapping workload names to limits, such as " \
+	"{\"api\": {\"timeout_rate\": 0.001, \"wait_p99\": \"100ms\"}}"
+#define SLO_LIMITS_WHAT "an object mapping limits to values, such as " \
+	"{\"timeout_rate\": 0.001, \"wait_p99\": \"100ms\"}"
+#define FRACTION_WHAT "a fraction from 0 to 1 such as 0.001, or a percentage such as \"0.1%\""
 
 /* The first error found: where (a JSON path, "" for the file as a whole) and what. */
 struct ctx {
@@ -682,7 +689,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, struct dist
 /* "variants" is detached before validation; it is listed for the unknown-key message. */
 static const char *const top_keys[] = {"name",     "description", "horizon",  "warmup",
 				       "replications", "seed",   "database", "pools",
-				       "workloads", "variants", NULL};
+				       "workloads", "slo",   "variants", NULL};
 static const char *const database_keys[] = {"max_connections", "superuser_reserved_connections",
 					    "reserved_connections", "connect_time", "rtt", NULL};
 static const char *const pool_keys[] = {"size",     "max_overflow", "timeout",        "use_lifo",
@@ -912,6 +919,155 @@ static int get_section(struct ctx *c, const cJSON *v, const char *key, int max, 
 	return PT_OK;
 }
 
+/* ---- service-level objectives ------------------------------------------------------------- */
+
+/* Index of the workload called name, or -1. */
+static int find_workload(const struct cfg_scenario *cfg, const char *name)
+{
+	for (int i = 0; i < cfg->n_workloads; i++)
+		if (strcmp(cfg->workloads[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static bool is_slo_metric(const char *name)
+{
+	for (const char *const *m = slo_metrics(); *m; m++)
+		if (strcmp(*m, name) == 0)
+			return true;
+	return false;
+}
+
+/* A rate limit: a number in [0, 1] or a string "<number>%" with the number in [0, 100]. */
+static int to_fraction(const cJSON *v, double *out)
+{
+	double x;
+	size_t len;
+
+	if (cJSON_IsNumber(v)) {
+		x = v->valuedouble;
+		if (!(x >= 0 && x <= 1))
+			return PT_EINVAL;
+		*out = x + 0.0;
+		return PT_OK;
+	}
+	if (!cJSON_IsString(v) || (len = scan_number(v->valuestring, &x)) == 0 ||
+	    strcmp(v->valuestring + len, "%") != 0 || !(x <= 100))
+		return PT_EINVAL;
+	{
+		/* "0.1%" is the same double as 0.001 when the decimal text is read with the
+		 * exponent shifted ("0.1e-2"); x / 100 can be an ulp away. */
+		char buf[72];
+		struct c_numeric cn;
+		if (len + 4 > sizeof buf || memchr(v->valuestring, 'e', len) ||
+		    memchr(v->valuestring, 'E', len)) {
+			*out = x / 100;
+			return PT_OK;
+		}
+		memcpy(buf, v->valuestring, len);
+		memcpy(buf + len, "e-2", 4);
+		c_numeric_begin(&cn);
+		*out = strtod(buf, NULL);
+		c_numeric_end(&cn);
+	}
+	return PT_OK;
+}
+
+/* "slo": upper bounds on workload metrics, in two forms that may be mixed,
+ *   {"api": {"timeout_rate": 0.001, "wait_p99": "100ms"}}   and
+ *   {"api.timeout_rate": 0.001, "api.wait_p99": "100ms"}     (DESIGN.md section 3);
+ * either way a limit's path is slo.api.timeout_rate. Keys are checked first (in file order,
+ * like check_keys), then the values by workload and by limit in slo_metrics() order, which is
+ * also the order of cfg->slo, so neither the first error nor the cfg depends on the layout.
+ * The resolved tree gets the nested form, with rates as fractions and waits in seconds. */
+static int get_slo(struct ctx *c, const cJSON *v, struct cfg_scenario *cfg, cJSON *res)
+{
+	const char *const *names = slo_metrics();
+	char p[PATH_LEN], q[PATH_LEN], list[MSG_LEN / 2];
+	cJSON *r = put_obj(c, res, "slo");
+	int n = 0;
+
+	cfg->n_slo = 0;
+	if (!v)
+		return PT_OK;
+	if (!cJSON_IsObject(v))
+		return expected(c, "slo", v, SLO_WHAT);
+
+	for (const cJSON *m = v->child; m; m = m->next) {
+		const char *dot = strchr(m->string, '.');
+		char wname[PATH_LEN];
+
+		copy_str(wname, sizeof wname, m->string);
+		if (dot && (size_t)(dot - m->string) < sizeof wname)
+			wname[dot - m->string] = '\0';
+		join(p, sizeof p, "slo", wname);
+		if (find_workload(cfg, wname) < 0) {
+			list[0] = '\0';
+			for (int i = 0; i < cfg->n_workloads; i++) {
+				append(list, sizeof list, i > 0 ? ", " : "");
+				append(list, sizeof list, cfg->workloads[i].name);
+			}
+			return fail(c, p, "unknown workload (expected one of: %s)", list);
+		}
+		join_list(list, sizeof list, names);
+		if (dot) {
+			if (!is_slo_metric(dot + 1)) {
+				join(p, sizeof p, "slo", m->string);
+				return fail(c, p, "unknown limit (expected one of: %s)", list);
+			}
+			continue;
+		}
+		if (!cJSON_IsObject(m))
+			return expected(c, p, m, SLO_LIMITS_WHAT);
+		for (const cJSON *l = m->child; l; l = l->next) {
+			if (!is_slo_metric(l->string)) {
+				join(q, sizeof q, p, l->string);
+				return fail(c, q, "unknown limit (expected one of: %s)", list);
+			}
+		}
+	}
+
+	for (int w = 0; w < cfg->n_workloads; w++) {
+		const char *wname = cfg->workloads[w].name;
+		const cJSON *nested = member(v, wname);
+		cJSON *rw = NULL;
+
+		for (int k = 0; names[k]; k++) {
+			const cJSON *flat, *inner = nested ? member(nested, names[k]) : NULL, *val;
+			char key[PATH_LEN];
+			double limit;
+			bool rate = strcmp(metric_find(names[k])->unit, "s") != 0;
+
+			join(key, sizeof key, wname, names[k]);
+			flat = member(v, key);
+			if (!flat && !inner)
+				continue;
+			join(p, sizeof p, "slo", key);
+			if (flat && inner)
+				return fail(c, p, "duplicate limit (given both as \"%s\" and inside "
+					    "\"%s\")", key, wname);
+			val = flat ? flat : inner;
+			if (rate ? to_fraction(val, &limit) != PT_OK
+				 : to_duration(val, &limit) != PT_OK)
+				return expected(c, p, val, "%s", rate ? FRACTION_WHAT : DURATION_WHAT);
+			if (n < CFG_MAX_SLO) {
+				struct cfg_slo *s = &cfg->slo[n];
+				s->workload = w;
+				copy_str(s->metric, sizeof s->metric, names[k]);
+				s->limit = limit;
+			}
+			n++;
+			if (!rw)
+				rw = put_obj(c, r, wname);
+			put_num(c, rw, names[k], limit);
+		}
+	}
+	if (n > CFG_MAX_SLO)
+		return fail(c, "slo", "expected at most %d limits, got %d", CFG_MAX_SLO, n);
+	cfg->n_slo = n;
+	return PT_OK;
+}
+
 /* Validate a whole scenario tree into *cfg and, when res is not NULL, the resolved tree. */
 static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_name,
 			struct cfg_scenario *cfg, cJSON *res)
@@ -988,6 +1144,9 @@ static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_n
 			return rc;
 	cfg->n_workloads = i;
 
+	if ((rc = get_slo(c, member(root, "slo"), cfg, res)))
+		return rc;
+
 	return c->oom ? fail_oom(c) : PT_OK;
 }
 
@@ -1005,6 +1164,27 @@ static bool valid_set_path(const char *s, size_t len)
 	return !(strncmp(s, "variants", 8) == 0 && (len == 8 || s[8] == '.'));
 }
 
+/* "slo" takes a limit either nested, slo.api.timeout_rate, or flat, slo["api.timeout_rate"];
+ * an override always comes as a nested path. Before it is applied, drop the flat members it
+ * replaces (slo["api.timeout_rate"] for slo.api.timeout_rate, every slo["api.*"] for slo.api),
+ * so that a variant can override a limit in whichever form the base gave it. */
+static void drop_flat_slo(cJSON *root, const char *path)
+{
+	cJSON *slo = cJSON_GetObjectItemCaseSensitive(root, "slo"), *m, *next;
+	const char *rest = path + 4;
+	size_t len;
+
+	if (strncmp(path, "slo.", 4) != 0 || !cJSON_IsObject(slo))
+		return;
+	len = strlen(rest);
+	for (m = slo->child; m; m = next) {
+		next = m->next;
+		if (strchr(rest, '.') ? strcmp(m->string, rest) == 0
+				      : strncmp(m->string, rest, len) == 0 && m->string[len] == '.')
+			cJSON_Delete(cJSON_DetachItemViaPointer(slo, m));
+	}
+}
+
 /* Set the member at `path` (already checked by valid_set_path) of root to value, which this
  * takes over (deleted on failure). Missing intermediate objects are created, except a pool or
  * workload name: `pools.mian.size` must not silently add a pool "mian". An intermediate that
@@ -1016,6 +1196,7 @@ static int apply_set(struct ctx *c, cJSON *root, const char *path, cJSON *value)
 	cJSON *obj = root, *next;
 	int depth = 0;
 
+	drop_flat_slo(root, path);
 	copy_str(buf, sizeof buf, path);
 	for (; (dot = strchr(seg, '.')) != NULL; seg = dot + 1, depth++) {
 		*dot = '\0';

@@ -15,6 +15,8 @@
 #define CFG_MAX_POOLS 8
 #define CFG_MAX_WORKLOADS 8
 #define CFG_NAME_MAX 64
+#define CFG_MAX_SLO 32
+#define CFG_SLO_METRIC_MAX 32
 
 /* PostgreSQL server. */
 struct cfg_database {
@@ -56,6 +58,16 @@ struct cfg_workload {
 	struct cfg_requests req;
 };
 
+/* One service-level objective: an upper bound on a metric of one workload (smaller is better).
+ * models/slo.h says which metrics may carry one and how a variant is judged against it. */
+struct cfg_slo {
+	int workload;                   /* index into cfg_scenario.workloads */
+	char metric[CFG_SLO_METRIC_MAX]; /* a metric name of models/summary.h: "timeout_rate",
+					    "wait_p99", ... */
+	double limit;                   /* in the metric's unit: a fraction 0..1 for rates,
+					   seconds for waits */
+};
+
 struct cfg_scenario {
 	char name[CFG_NAME_MAX];
 	double horizon_s;       /* arrivals stop here; the run then drains. > warmup_s */
@@ -67,6 +79,9 @@ struct cfg_scenario {
 	struct cfg_pool pools[CFG_MAX_POOLS];
 	int n_workloads;
 	struct cfg_workload workloads[CFG_MAX_WORKLOADS];
+	int n_slo;              /* default 0: no objective */
+	struct cfg_slo slo[CFG_MAX_SLO]; /* ordered by workload, then by the metric's place in
+					    slo_metrics() (whatever the order in the file) */
 };
 
 /* Fill every field with its documented default: no pools, no workloads, horizon 1 h. */

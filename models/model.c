@@ -1,6 +1,7 @@
 #include "models/model.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,10 @@ struct run {
 		const struct model_hooks *hooks;
 		int workload;
 	} hook[CFG_MAX_WORKLOADS];
+	const struct model_hooks *sampler; /* NULL when not sampling */
+	uint64_t n_samples;                /* sampling instants */
+	uint64_t sample_events;            /* sampler events run: not the model's events */
+	bool sampler_oom;
 };
 
 static void ev_warmup_end(struct sim *sim, void *obj, uint64_t arg)
@@ -76,6 +81,48 @@ static void ev_horizon(struct sim *sim, void *obj, uint64_t arg)
 	run->out->db_open_max = run->db.open_level.max;
 }
 
+uint64_t model_sample_count(double horizon_s, double step_s)
+{
+	if (!(step_s > 0) || !(horizon_s >= 0))
+		return 0;
+	/* 1e-9 relative: 7200 / 0.1 must give 72001 instants, not 72000. */
+	return (uint64_t)floor(horizon_s / step_s * (1 + 1e-9)) + 1;
+}
+
+/* Instant k of the sampler: k x step (not a running sum, which would drift), the last one
+ * clamped to the horizon. */
+static double sample_time(const struct run *run, uint64_t k)
+{
+	double t = (double)k * run->sampler->sample_step_s;
+	return t > run->sc->horizon_s ? run->sc->horizon_s : t;
+}
+
+/* A sample of every pool, then the next instant. The sampler only reads the pools and draws
+ * nothing; its priority is unique, so it never reorders model events at the same instant
+ * (their relative insertion order is unchanged). */
+static void ev_sample(struct sim *sim, void *obj, uint64_t k)
+{
+	struct run *run = obj;
+	const struct model_hooks *h = run->sampler;
+	run->sample_events++;
+	for (int i = 0; i < run->sc->n_pools; i++) {
+		const struct pool *p = run->pools[i];
+		struct model_sample s = {
+			.t_s = sim_now(sim),
+			.pool = i,
+			.checked_out = pool_checked_out(p),
+			.checked_in = pool_checked_in(p),
+			.overflow = pool_overflow(p),
+			.waiters = pool_waiting(p),
+			.open = pool_open(p),
+		};
+		h->on_sample(h->ctx, &s);
+	}
+	if (k + 1 < run->n_samples &&
+	    !sim_schedule_at(sim, sample_time(run, k + 1), PRIO_SAMPLE, ev_sample, run, k + 1))
+		run->sampler_oom = true;
+}
+
 static void observe_arrival(void *ctx, double t)
 {
 	struct arrival_hook *h = ctx;
@@ -127,6 +174,12 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 		goto fail;
 	if (!sim_schedule_at(run.sim, sc->horizon_s, PRIO_ARRIVAL, ev_horizon, &run, 0))
 		goto fail;
+	if (hooks && hooks->on_sample && hooks->sample_step_s > 0) {
+		run.sampler = hooks;
+		run.n_samples = model_sample_count(sc->horizon_s, hooks->sample_step_s);
+		if (!sim_schedule_at(run.sim, 0, PRIO_SAMPLE, ev_sample, &run, 0))
+			goto fail;
+	}
 	for (int i = 0; i < sc->n_workloads; i++)
 		requests_start(run.wl[i]);
 	sim_run(run.sim, INFINITY);
@@ -144,7 +197,9 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 		out->pools[i].pings = s->pings;
 		out->pools[i].first_timeout_overflow = s->first_timeout_overflow;
 	}
-	out->events = sim_events_run(run.sim);
+	if (run.sampler_oom)
+		goto fail;
+	out->events = sim_events_run(run.sim) - run.sample_events;
 	out->peak_pending = sim_peak_pending(run.sim);
 	out->end_s = sim_now(run.sim);
 	status = PT_OK;

@@ -41,11 +41,36 @@ struct model_result {
 	double end_s;                /* simulated time when the drain finished */
 };
 
-/* Optional observers for tests; any member may be NULL. */
+/* One pool's status at one instant, in SQLAlchemy's words (models/pool.h): connections handed
+ * out (checked_out), idle in the pool (checked_in), beyond pool_size (overflow), all open
+ * connection records (open = checked_out + checked_in), and requesters waiting. */
+struct model_sample {
+	double t_s;
+	int pool;             /* index into cfg_scenario.pools */
+	int checked_out, checked_in, overflow, waiters, open;
+};
+
+/* Optional observers; any member may be NULL (or 0). Observing changes nothing: the same
+ * random draws, the same events in the same order, the same model_result except the engine
+ * figure peak_pending, which counts the sampler's one pending event. */
 struct model_hooks {
 	void (*on_arrival)(void *ctx, int workload, double t);
+	/* With sample_step_s > 0: called for every pool (in pool order) at t = 0, step, 2 step,
+	 * ... while t <= horizon (a last instant within 1e-9 relative of the horizon is taken at
+	 * the horizon), after every other event at that instant (priority PRIO_SAMPLE). Samples
+	 * cover the warm-up too. */
+	double sample_step_s;
+	void (*on_sample)(void *ctx, const struct model_sample *s);
 	void *ctx;
 };
+
+/* The sampler's event priority: the largest there is, so a sample sees the state after every
+ * model event at its instant, whatever priorities models add later. */
+enum { PRIO_SAMPLE = SIM_PRIO_MAX };
+
+/* Sampling instants for a horizon and step: floor(horizon / step) + 1, with the tolerance
+ * above. */
+uint64_t model_sample_count(double horizon_s, double step_s);
 
 /* Run replication `rep` (0-based) of `sc` with master seed sc->seed. Fills *out (which may be
  * large: allocate it on the heap). Returns 0, or PT_ENOMEM. */

@@ -11,6 +11,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+/* Result folders of the runs go to a temporary root, removed at the end. */
+static char outroot[] = "/tmp/pooltide-cli-results-XXXXXX";
+
 static const char *bin(void)
 {
 	const char *b = getenv("POOLTIDE");
@@ -26,7 +29,9 @@ static int run(const char *args, char **out, char **err)
 	close(fo);
 	close(fe);
 	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s </dev/null", bin(), args, outf, errf);
+	snprintf(cmd, sizeof cmd, "%s %s%s%s >%s 2>%s </dev/null", bin(), args,
+		 strncmp(args, "run", 3) == 0 ? " -o " : "",
+		 strncmp(args, "run", 3) == 0 ? outroot : "", outf, errf);
 	int st = system(cmd);
 	assert_true(st != -1 && WIFEXITED(st));
 	const char *files[2] = {outf, errf};
@@ -187,8 +192,39 @@ static void test_bundled_default_runs(void **state)
 	free(err);
 }
 
+static void test_slo_gate(void **state)
+{
+	(void)state;
+	/* The bundled incident's "before" variant fails its wait_p99 <= 100ms limit (waits of
+	 * tens of seconds); "after" passes. */
+	char *out, *err;
+	assert_int_equal(run("run --quiet --replications 3 --no-plot --fail-on-slo", &out, &err), 3);
+	assert_non_null(strstr(out, "\nSLO ("));
+	assert_non_null(strstr(out, "api wait_p99 <= 100ms: "));
+	free(out);
+	free(err);
+	assert_int_equal(run("run --replications 3 --no-plot --fail-on-slo --variant "
+			     "'after: 20+30, timeout 45s, short batches'", &out, &err), 0);
+	free(out);
+	free(err);
+	assert_int_equal(run("run --quiet --fail-on-slo --variant nope", &out, &err), 2);
+	assert_non_null(strstr(err, "has no variant named 'nope'"));
+	free(out);
+	free(err);
+	char *p = write_tmp(SMALL);
+	char args[512];
+	snprintf(args, sizeof args, "run %s --fail-on-slo", p);
+	assert_int_equal(run(args, &out, &err), 2);
+	assert_non_null(strstr(err, "has no SLO limits"));
+	remove(p);
+	free(out);
+	free(err);
+}
+
 int main(void)
 {
+	if (!mkdtemp(outroot))
+		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_usage_errors_exit_2),
@@ -196,6 +232,12 @@ int main(void)
 		cmocka_unit_test(test_same_seed_same_bytes_any_threads),
 		cmocka_unit_test(test_table_and_overrides),
 		cmocka_unit_test(test_bundled_default_runs),
+		cmocka_unit_test(test_slo_gate),
 	};
-	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", outroot);
+	if (system(cmd) != 0)
+		rc = 1;
+	return rc;
 }

@@ -170,6 +170,12 @@ static void assert_cfg_equal(const struct cfg_scenario *a, const struct cfg_scen
 		assert_dist_equal(&w->req.app_time, &v->req.app_time);
 		assert_int_equal(w->req.statements, v->req.statements);
 	}
+	assert_int_equal(a->n_slo, b->n_slo);
+	for (int i = 0; i < a->n_slo; i++) {
+		assert_int_equal(a->slo[i].workload, b->slo[i].workload);
+		assert_string_equal(a->slo[i].metric, b->slo[i].metric);
+		assert_dbl(a->slo[i].limit, b->slo[i].limit);
+	}
 }
 
 /* The smallest valid scenario, in pieces for the error tests. */
@@ -738,9 +744,9 @@ static void test_err_keys(void **state)
 {
 	(void)state;
 	expect("[1, 2]", "expected a JSON object at the top level, got [1,2]");
-	expect(WITH("'slo': {'api.timeout_rate': 0.001}"),
-	       "slo: unknown key (expected one of: name, description, horizon, warmup, "
-	       "replications, seed, database, pools, workloads, variants)");
+	expect(WITH("'slos': {'api.timeout_rate': 0.001}"),
+	       "slos: unknown key (expected one of: name, description, horizon, warmup, "
+	       "replications, seed, database, pools, workloads, slo, variants)");
 	expect(POOL("'sise': 10"),
 	       "pools.main.sise: unknown key (expected one of: size, max_overflow, timeout, "
 	       "use_lifo, pre_ping, recycle, wakeup_latency)");
@@ -1049,6 +1055,349 @@ static void test_err_buffer(void **state)
 	remove_temp(path);
 }
 
+/* ---- service-level objectives ------------------------------------------------------------- */
+
+/* two workloads on one pool, for the slo tests */
+#define TWO_WORKLOADS                                                                       \
+	"'pools': {'main': {}}, 'workloads': {"                                                \
+	"'api': {'type': 'requests', 'arrival': {'rate': 10}, 'transaction': {'db_time': '10ms'}}," \
+	"'jobs': {'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': '1s'}}}"
+#define SLO2(x) "{" TWO_WORKLOADS ", 'slo': " x "}"
+#define SLO_METRICS                                                                         \
+	"timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, "      \
+	"wait_p999, wait_max"
+#define SLO_WHAT                                                                            \
+	"an object mapping workload names to limits, such as {\"api\": {\"timeout_rate\": "   \
+	"0.001, \"wait_p99\": \"100ms\"}}"
+#define SLO_LIMITS_WHAT                                                                     \
+	"an object mapping limits to values, such as {\"timeout_rate\": 0.001, \"wait_p99\": " \
+	"\"100ms\"}"
+#define FRACTION_WHAT "a fraction from 0 to 1 such as 0.001, or a percentage such as \"0.1%\""
+
+static void assert_slo(const struct cfg_slo *s, int workload, const char *metric, double limit)
+{
+	assert_int_equal(s->workload, workload);
+	assert_string_equal(s->metric, metric);
+	assert_dbl(s->limit, limit);
+}
+
+/* The nested form, the flat form of DESIGN.md section 3, and both mixed give the same cfg,
+ * ordered by workload then limit whatever the order in the file. */
+static void test_slo_forms(void **state)
+{
+	static const char *const files[] = {
+		SLO2("{'api': {'timeout_rate': 0.001, 'wait_p99': '100ms'}, 'jobs': {'wait_max': 60}}"),
+		SLO2("{'jobs.wait_max': '1m', 'api.wait_p99': '100ms', 'api.timeout_rate': 0.001}"),
+		SLO2("{'api.wait_p99': 0.1, 'jobs': {'wait_max': '60s'}, 'api': {'timeout_rate': '0.1%'}}"),
+	};
+	(void)state;
+
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		struct scenario *sc = load(files[f]);
+		const struct cfg_scenario *c = &sc->variants[0].cfg;
+		assert_int_equal(c->n_slo, 3);
+		assert_slo(&c->slo[0], 0, "timeout_rate", 0.001);
+		assert_slo(&c->slo[1], 0, "wait_p99", 0.1);
+		assert_slo(&c->slo[2], 1, "wait_max", 60);
+		/* the resolved JSON has the nested form, rates as fractions, waits in seconds */
+		assert_non_null(strstr(sc->resolved_json,
+				       "\"slo\":\t{\n\t\t\"api\":\t{\n\t\t\t\"timeout_rate\":\t0.001,\n"
+				       "\t\t\t\"wait_p99\":\t0.1\n\t\t},\n\t\t\"jobs\":\t{\n"
+				       "\t\t\t\"wait_max\":\t60\n\t\t}\n\t}"));
+		scenario_destroy(sc);
+	}
+}
+
+/* Every limit, rates as fractions or percentages, waits in any unit; none, and empty objects. */
+static void test_slo_values(void **state)
+{
+	struct scenario *sc = load(SLO2(
+		"{'api': {'wait_max': '30s', 'wait_p999': '1s', 'wait_p99': '250ms', 'wait_p95': "
+		"0.05, 'wait_p90': '500us', 'wait_p50': 0, 'wait_mean': '2ms', 'refused_rate': "
+		"'0%', 'timeout_rate': '2.5e-1%'}, 'jobs.timeout_rate': 1, 'jobs.refused_rate': "
+		"'100%', 'jobs.wait_p50': '1m', 'jobs': {'wait_p90': '0.5h'}}"));
+	const struct cfg_scenario *c = &sc->variants[0].cfg;
+	(void)state;
+
+	assert_int_equal(c->n_slo, 13);
+	assert_slo(&c->slo[0], 0, "timeout_rate", 0.0025);
+	assert_slo(&c->slo[1], 0, "refused_rate", 0);
+	assert_slo(&c->slo[2], 0, "wait_mean", 0.002);
+	assert_slo(&c->slo[3], 0, "wait_p50", 0);
+	assert_slo(&c->slo[4], 0, "wait_p90", 0.0005);
+	assert_slo(&c->slo[5], 0, "wait_p95", 0.05);
+	assert_slo(&c->slo[6], 0, "wait_p99", 0.25);
+	assert_slo(&c->slo[7], 0, "wait_p999", 1);
+	assert_slo(&c->slo[8], 0, "wait_max", 30);
+	assert_slo(&c->slo[9], 1, "timeout_rate", 1);
+	assert_slo(&c->slo[10], 1, "refused_rate", 1);
+	assert_slo(&c->slo[11], 1, "wait_p50", 60);
+	assert_slo(&c->slo[12], 1, "wait_p90", 1800);
+	scenario_destroy(sc);
+
+	/* a percentage is the same double as the fraction written out */
+	static const struct {
+		const char *text;
+		double want;
+	} pct[] = {{"'0.1%'", 0.001}, {"'1%'", 0.01}, {"'0.01%'", 0.0001}, {"'33.3%'", 0.333},
+		   {"'0.07%'", 0.0007}, {"'.5%'", 0.005}, {"'5.%'", 0.05}, {"'1e-1%'", 0.001}};
+	for (size_t i = 0; i < sizeof pct / sizeof pct[0]; i++) {
+		char json[512];
+		snprintf(json, sizeof json, WITH("'slo': {'api.timeout_rate': %s}"), pct[i].text);
+		sc = load(json);
+		assert_int_equal(sc->variants[0].cfg.n_slo, 1);
+		assert_dbl(sc->variants[0].cfg.slo[0].limit, pct[i].want);
+		scenario_destroy(sc);
+	}
+
+	static const char *const none[] = {MINIMAL, WITH("'slo': {}"), WITH("'slo': {'api': {}}")};
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		sc = load(none[i]);
+		assert_int_equal(sc->variants[0].cfg.n_slo, 0);
+		assert_non_null(strstr(sc->resolved_json, "\"slo\":\t{\n\t}"));
+		scenario_destroy(sc);
+	}
+}
+
+/* A variant's set (and --set) overrides a limit in whichever form the base gave it, replaces a
+ * workload's limits as a whole, or adds limits; the other variants keep the base's. */
+static void test_slo_overrides(void **state)
+{
+	static const char *const bases[] = {
+		"{'api.timeout_rate': 0.001, 'api.wait_p99': '100ms'}",
+		"{'api': {'timeout_rate': 0.001, 'wait_p99': '100ms'}}",
+	};
+	const char *sets[] = {"slo.api.wait_p99=250ms"};
+	(void)state;
+
+	for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++) {
+		char json[2048];
+		snprintf(json, sizeof json,
+			 "{" TWO_WORKLOADS ", 'slo': %s, 'variants': ["
+			 " {'name': 'base'},"
+			 " {'name': 'looser', 'set': {'slo.api.timeout_rate': 0.01}},"
+			 " {'name': 'percent', 'set': {'slo.api.timeout_rate': '0.5%%'}},"
+			 " {'name': 'replaced', 'set': {'slo.api': {'wait_p50': '5ms'}}},"
+			 " {'name': 'added', 'set': {'slo.jobs.wait_max': '30s',"
+			 "   'slo.api.wait_max': '1s'}},"
+			 " {'name': 'none', 'set': {'slo': {}}}]}",
+			 bases[b]);
+		for (int n_sets = 0; n_sets <= 1; n_sets++) {
+			struct scenario *sc = load_sets(json, sets, n_sets);
+			double p99 = n_sets ? 0.25 : 0.1;
+			const struct cfg_scenario *c;
+
+			assert_int_equal(sc->n_variants, 6);
+			c = &sc->variants[0].cfg;
+			assert_int_equal(c->n_slo, 2);
+			assert_slo(&c->slo[0], 0, "timeout_rate", 0.001);
+			assert_slo(&c->slo[1], 0, "wait_p99", p99);
+			c = &sc->variants[1].cfg;
+			assert_int_equal(c->n_slo, 2);
+			assert_slo(&c->slo[0], 0, "timeout_rate", 0.01);
+			assert_slo(&c->slo[1], 0, "wait_p99", p99);
+			c = &sc->variants[2].cfg;
+			assert_int_equal(c->n_slo, 2);
+			assert_slo(&c->slo[0], 0, "timeout_rate", 0.005);
+			c = &sc->variants[3].cfg;
+			assert_int_equal(c->n_slo, 1);
+			assert_slo(&c->slo[0], 0, "wait_p50", 0.005);
+			c = &sc->variants[4].cfg;
+			assert_int_equal(c->n_slo, 4);
+			assert_slo(&c->slo[0], 0, "timeout_rate", 0.001);
+			assert_slo(&c->slo[1], 0, "wait_p99", p99);
+			assert_slo(&c->slo[2], 0, "wait_max", 1);
+			assert_slo(&c->slo[3], 1, "wait_max", 30);
+			assert_int_equal(sc->variants[5].cfg.n_slo, 0);
+			scenario_destroy(sc);
+		}
+	}
+
+	/* limits only in a variant, or only from the command line */
+	const char *add[] = {"slo.jobs.timeout_rate=1%"};
+	struct scenario *sc = load_sets("{" TWO_WORKLOADS ", 'variants': [{'name': 'a'},"
+					" {'name': 'b', 'set': {'slo.api.wait_p99': '20ms'}}]}",
+					add, 1);
+	assert_int_equal(sc->variants[0].cfg.n_slo, 1);
+	assert_slo(&sc->variants[0].cfg.slo[0], 1, "timeout_rate", 0.01);
+	assert_int_equal(sc->variants[1].cfg.n_slo, 2);
+	assert_slo(&sc->variants[1].cfg.slo[0], 0, "wait_p99", 0.02);
+	assert_slo(&sc->variants[1].cfg.slo[1], 1, "timeout_rate", 0.01);
+	scenario_destroy(sc);
+}
+
+/* The resolved JSON with limits loads back to the same cfg and prints the same. */
+static void test_slo_round_trip(void **state)
+{
+	static const char *const files[] = {
+		SLO2("{'jobs.wait_max': '1m', 'api.wait_p99': '100ms', 'api.timeout_rate': '0.1%'}"),
+		SLO2("{'api': {'timeout_rate': 0.30000000000000004, 'wait_p50': '0.1ms'},"
+		     " 'jobs': {'refused_rate': '33.3%', 'wait_p999': 1234.5678901234567}}"),
+		"{" TWO_WORKLOADS ", 'slo': {'api.timeout_rate': 0.001}, 'variants': [{'name': 'a',"
+		" 'set': {'slo.api.timeout_rate': '1%', 'slo.jobs.wait_mean': '3ms'}}]}",
+	};
+	(void)state;
+
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		struct scenario *a = load(files[f]);
+		char *path = write_temp_n(a->resolved_json, strlen(a->resolved_json));
+		struct scenario *b = NULL;
+		char err[512] = "";
+		if (scenario_load(&b, path, NULL, 0, err, sizeof err) != PT_OK)
+			fail_msg("reloading the resolved JSON: %s\n%s", err, a->resolved_json);
+		remove_temp(path);
+		assert_int_equal(a->n_variants, b->n_variants);
+		for (int i = 0; i < a->n_variants; i++) {
+			assert_true(a->variants[i].cfg.n_slo > 0);
+			assert_cfg_equal(&a->variants[i].cfg, &b->variants[i].cfg);
+		}
+		assert_string_equal(a->resolved_json, b->resolved_json);
+		scenario_destroy(a);
+		scenario_destroy(b);
+	}
+}
+
+static void test_err_slo(void **state)
+{
+	(void)state;
+	expect(WITH("'slo': 5"), "slo: expected " SLO_WHAT ", got 5");
+	expect(WITH("'slo': ['api.timeout_rate']"),
+	       "slo: expected " SLO_WHAT ", got [\"api.timeout_rate\"]");
+	/* workloads */
+	expect(WITH("'slo': {'web': {'timeout_rate': 0.001}}"),
+	       "slo.web: unknown workload (expected one of: api)");
+	expect(WITH("'slo': {'web.timeout_rate': 0.001}"),
+	       "slo.web: unknown workload (expected one of: api)");
+	expect(SLO2("{'api.timeout_rate': 0.001, 'job.wait_p99': '1s'}"),
+	       "slo.job: unknown workload (expected one of: api, jobs)");
+	expect(WITH("'slo': {'timeout_rate': 0.001}"),
+	       "slo.timeout_rate: unknown workload (expected one of: api)");
+	expect(WITH("'slo': {'.timeout_rate': 0.001}"),
+	       "slo.: unknown workload (expected one of: api)");
+	/* limits */
+	expect(WITH("'slo': {'api': 0.001}"), "slo.api: expected " SLO_LIMITS_WHAT ", got 0.001");
+	expect(WITH("'slo': {'api': ['timeout_rate']}"),
+	       "slo.api: expected " SLO_LIMITS_WHAT ", got [\"timeout_rate\"]");
+	expect(WITH("'slo': {'api': {'timeout_rate': 0.001, 'p99': '100ms'}}"),
+	       "slo.api.p99: unknown limit (expected one of: " SLO_METRICS ")");
+	expect(WITH("'slo': {'api.wait_p98': '100ms'}"),
+	       "slo.api.wait_p98: unknown limit (expected one of: " SLO_METRICS ")");
+	expect(WITH("'slo': {'api.wait.p99': '100ms'}"),
+	       "slo.api.wait.p99: unknown limit (expected one of: " SLO_METRICS ")");
+	expect(WITH("'slo': {'api.': '100ms'}"),
+	       "slo.api.: unknown limit (expected one of: " SLO_METRICS ")");
+	expect(WITH("'slo': {'api.hold_mean': '100ms'}"), /* a metric, but not one to bound */
+	       "slo.api.hold_mean: unknown limit (expected one of: " SLO_METRICS ")");
+	/* keys are checked before values: the unknown limit is reported, not the bad value */
+	expect(WITH("'slo': {'api.timeout_rate': 5, 'api.p99': 1}"),
+	       "slo.api.p99: unknown limit (expected one of: " SLO_METRICS ")");
+	/* the same limit twice */
+	expect(WITH("'slo': {'api.timeout_rate': 0.001, 'api': {'timeout_rate': 0.002}}"),
+	       "slo.api.timeout_rate: duplicate limit (given both as \"api.timeout_rate\" and "
+	       "inside \"api\")");
+	expect(WITH("'slo': {'api': {'wait_p99': 1}, 'api.wait_p99': 1}"),
+	       "slo.api.wait_p99: duplicate limit (given both as \"api.wait_p99\" and inside "
+	       "\"api\")");
+	expect(WITH("'slo': {'api.timeout_rate': 0.001, 'api.timeout_rate': 0.002}"),
+	       "slo.api.timeout_rate: duplicate key");
+	/* rates */
+	expect(WITH("'slo': {'api': {'timeout_rate': 2}}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got 2");
+	expect(WITH("'slo': {'api.timeout_rate': -0.001}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got -0.001");
+	expect(WITH("'slo': {'api.timeout_rate': '0.001'}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got \"0.001\"");
+	expect(WITH("'slo': {'api.timeout_rate': '150%'}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got \"150%\"");
+	expect(WITH("'slo': {'api.timeout_rate': '-1%'}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got \"-1%\"");
+	expect(WITH("'slo': {'api.timeout_rate': '0.1 %'}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got \"0.1 %\"");
+	expect(WITH("'slo': {'api.timeout_rate': '0.1%%'}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got \"0.1%%\"");
+	expect(WITH("'slo': {'api.timeout_rate': '%'}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got \"%\"");
+	expect(WITH("'slo': {'api.timeout_rate': 'nan%'}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got \"nan%\"");
+	expect(WITH("'slo': {'api.timeout_rate': '1e999%'}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got \"1e999%\"");
+	expect(WITH("'slo': {'api.timeout_rate': 1e999}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got a number out of range");
+	expect(WITH("'slo': {'api.refused_rate': true}"),
+	       "slo.api.refused_rate: expected " FRACTION_WHAT ", got true");
+	expect(WITH("'slo': {'api': {'refused_rate': null}}"),
+	       "slo.api.refused_rate: expected " FRACTION_WHAT ", got null");
+	/* waits */
+	expect(WITH("'slo': {'api': {'wait_p99': 'fast'}}"),
+	       "slo.api.wait_p99: expected " DUR_WHAT ", got \"fast\"");
+	expect(WITH("'slo': {'api.wait_p99': '100 ms'}"),
+	       "slo.api.wait_p99: expected " DUR_WHAT ", got \"100 ms\"");
+	expect(WITH("'slo': {'api.wait_max': -1}"),
+	       "slo.api.wait_max: expected " DUR_WHAT ", got -1");
+	expect(WITH("'slo': {'api.wait_mean': '0.1%'}"),
+	       "slo.api.wait_mean: expected " DUR_WHAT ", got \"0.1%\"");
+	expect(WITH("'slo': {'api.wait_p50': {'dist': 'constant', 'value': '1ms'}}"),
+	       "slo.api.wait_p50: expected " DUR_WHAT ", got {\"dist\":\"constant\",\"value\":\"1ms\"}");
+	/* values are checked by workload, then limit in the documented order, not in file order */
+	expect(WITH("'slo': {'api.wait_p99': 'x', 'api.timeout_rate': 5}"),
+	       "slo.api.timeout_rate: expected " FRACTION_WHAT ", got 5");
+	expect(SLO2("{'jobs': {'timeout_rate': 5}, 'api': {'wait_max': 'x'}}"),
+	       "slo.api.wait_max: expected " DUR_WHAT ", got \"x\"");
+	/* at most 32 limits: 4 workloads x 9 */
+	expect("{'pools': {'main': {}}, 'workloads': {"
+	       "'a': {'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': 1}},"
+	       "'b': {'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': 1}},"
+	       "'c': {'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': 1}},"
+	       "'d': {'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': 1}}},"
+	       " 'slo': {"
+	       "'a': {'timeout_rate': 0, 'refused_rate': 0, 'wait_mean': 0, 'wait_p50': 0, 'wait_p90': 0,"
+	       " 'wait_p95': 0, 'wait_p99': 0, 'wait_p999': 0, 'wait_max': 0},"
+	       "'b': {'timeout_rate': 0, 'refused_rate': 0, 'wait_mean': 0, 'wait_p50': 0, 'wait_p90': 0,"
+	       " 'wait_p95': 0, 'wait_p99': 0, 'wait_p999': 0, 'wait_max': 0},"
+	       "'c': {'timeout_rate': 0, 'refused_rate': 0, 'wait_mean': 0, 'wait_p50': 0, 'wait_p90': 0,"
+	       " 'wait_p95': 0, 'wait_p99': 0, 'wait_p999': 0, 'wait_max': 0},"
+	       "'d': {'timeout_rate': 0, 'refused_rate': 0, 'wait_mean': 0, 'wait_p50': 0, 'wait_p90': 0,"
+	       " 'wait_p95': 0, 'wait_p99': 0, 'wait_p999': 0, 'wait_max': 0}}}",
+	       "slo: expected at most 32 limits, got 36");
+}
+
+/* Errors in limits that come from a variant's set or from --set name where they come from. */
+static void test_err_slo_overrides(void **state)
+{
+	const char *bad_wait[] = {"slo.api.wait_p99=fast"};
+	const char *bad_workload[] = {"slo.web.wait_p99=1s"};
+	const char *bad_limit[] = {"slo.api.p99=1s"};
+	const char *into_limit[] = {"slo.api.timeout_rate.x=1"};
+	(void)state;
+
+	expect(WITH("'slo': {'api.timeout_rate': 0.001}, 'variants': [{'name': 'a'}, {'name': 'b',"
+		    " 'set': {'slo.api.timeout_rate': 2}}]"),
+	       "variants[1] (\"b\").set: slo.api.timeout_rate: expected " FRACTION_WHAT ", got 2");
+	expect(WITH("'variants': [{'name': 'a', 'set': {'slo.mian.timeout_rate': 0.1}}]"),
+	       "variants[0] (\"a\").set: slo.mian: unknown workload (expected one of: api)");
+	expect(WITH("'variants': [{'name': 'a', 'set': {'slo.api.timeout': 0.1}}]"),
+	       "variants[0] (\"a\").set: slo.api.timeout: unknown limit (expected one of: "
+	       SLO_METRICS ")");
+	expect(WITH("'variants': [{'name': 'a', 'set': {'slo': {'api.timeout_rate': 0.1,"
+		    " 'api': {'timeout_rate': 0.2}}}}]"),
+	       "variants[0] (\"a\").set: slo.api.timeout_rate: duplicate limit (given both as "
+	       "\"api.timeout_rate\" and inside \"api\")");
+	expect(WITH("'slo': {'api': 1}, 'variants': [{'name': 'a', 'set': "
+		    "{'slo.api.timeout_rate': 0.1}}]"),
+	       "slo.api: expected " SLO_LIMITS_WHAT ", got 1");
+	expect_sets(WITH("'slo': {'api.wait_p99': '1s'}"), bad_wait, 1,
+		    "--set slo.api.wait_p99=fast: slo.api.wait_p99: expected " DUR_WHAT
+		    ", got \"fast\"");
+	expect_sets(MINIMAL, bad_workload, 1,
+		    "--set slo.web.wait_p99=1s: slo.web: unknown workload (expected one of: api)");
+	expect_sets(MINIMAL, bad_limit, 1,
+		    "--set slo.api.p99=1s: slo.api.p99: unknown limit (expected one of: "
+		    SLO_METRICS ")");
+	expect_sets(WITH("'slo': {'api': {'timeout_rate': 0.1}}"), into_limit, 1,
+		    "--set slo.api.timeout_rate.x=1: slo.api.timeout_rate: expected an object, "
+		    "got 0.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1076,6 +1425,12 @@ int main(void)
 		cmocka_unit_test(test_err_variants),
 		cmocka_unit_test(test_err_cli_set),
 		cmocka_unit_test(test_err_buffer),
+		cmocka_unit_test(test_slo_forms),
+		cmocka_unit_test(test_slo_values),
+		cmocka_unit_test(test_slo_overrides),
+		cmocka_unit_test(test_slo_round_trip),
+		cmocka_unit_test(test_err_slo),
+		cmocka_unit_test(test_err_slo_overrides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

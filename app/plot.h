@@ -1,0 +1,52 @@
+/* Plots of a result folder: gnuplot data files, scripts and images.
+ *
+ * plot_dir reads the CSV files a run leaves in its result folder (summary.csv, waits.csv,
+ * timeline.csv and, when present, pools.csv), writes for each plot a data file `<name>.dat`
+ * (blocks separated by two blank lines, one per plotted series, a comment naming each) and a
+ * script `<name>.gp`, and runs gnuplot on each script with the folder as working directory, so
+ * the folder redraws itself (`cd DIR && gnuplot waits_cdf.gp`) and can be moved. The scripts
+ * name no path: only files next to them.
+ *
+ * Plots (each 1000 x 600, pngcairo `<name>.png` and svg `<name>.svg`):
+ *   waits_cdf      CDF of the wait for a connection of served requests, one line per variant
+ *                  and workload, log time axis, P(wait = 0) in the legend, the pool timeouts
+ *                  as dotted vertical lines (one per distinct value, naming its variants)
+ *   timeout_rate   timeout rate per variant and workload with its 95 % CI, percent axis
+ *   pool_timeline  checked out / overflow in use / waiters over time, one panel per variant and
+ *                  pool, at most four panels per image: pool_timeline.png, then
+ *                  pool_timeline-2.png, ...; the pool cap dashed, batch windows shaded when
+ *                  timeline.csv has a `batch_active` column
+ *   backlog        backlog over time, only when timeline.csv has a `backlog` column
+ *
+ * Not here: computing any statistic (the CSVs are the whole input) or writing the CSVs
+ * (app/results.c). Missing or failing gnuplot is a warning, not an error: the data and scripts
+ * are written first, and an empty marker file `plots-missing` tells a reader (and a later
+ * `pooltide plot DIR`) that the images are absent or stale. */
+#ifndef POOLTIDE_PLOT_H
+#define POOLTIDE_PLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The marker file plot_dir leaves in the folder when the images could not all be drawn. */
+#define PLOT_MISSING_MARKER "plots-missing"
+
+/* Draw every plot of the result folder `dir`.
+ *
+ * Returns 0 when the data files and scripts were written, whether or not gnuplot drew the
+ * images. warn (warnlen bytes, may be NULL when warnlen is 0) is then "" when every image was
+ * drawn (and the marker file removed), or one line, without a trailing newline, saying why
+ * not: gnuplot not found on PATH, or which script failed and the log to read. In that case the
+ * marker file PLOT_MISSING_MARKER exists in dir.
+ *
+ * Returns PT_EIO when a CSV file is missing or unreadable or an output cannot be written,
+ * PT_EINVAL when a CSV file is malformed (its path and line in the message), PT_ENOMEM; warn
+ * then holds the error message.
+ *
+ * Unless quiet, one line per drawn plot goes to stderr. Numbers are read and written in the C
+ * locale whatever the process locale is. gnuplot is looked up on PATH and started with
+ * fork/exec (never a shell); its output goes to `<name>.log` in dir. Not thread-safe with
+ * respect to concurrent changes of PATH. */
+int plot_dir(const char *dir, bool quiet, char *warn, size_t warnlen);
+
+#endif

@@ -1,0 +1,1018 @@
+#include "app/results.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/report.h"
+#include "app/sha256.h"
+#include "models/pool.h"
+#include "models/summary.h"
+#include "sim/stats.h"
+#include "sim/status.h"
+
+#define DEFAULT_ROOT "results"
+#define MAX_SUFFIX 1000
+
+struct results_dir {
+	char *parent;       /* root/<scenario> */
+	char *tmp;          /* parent/.tmp-<run-id>-<pid> */
+	char *final;        /* parent/<run-id>[-N], once committed */
+	char run_id[64];
+	char started_utc[32];
+	char sha256[SHA256_HEX_LEN + 1];
+	bool committed;
+};
+
+/* ---------------------------------------------------------------------------------------- */
+/* Paths and folders                                                                        */
+
+/* A new string from a format; NULL when out of memory. */
+static char *strf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static int fail(char *err, size_t errlen, int status, const char *what, const char *path)
+{
+	snprintf(err, errlen, "%s %s: %s", what, path,
+		 status == PT_ENOMEM ? "out of memory" : strerror(errno));
+	return status;
+}
+
+/* mkdir -p: every missing component of path, as a directory. */
+static int make_dirs(const char *path, char *err, size_t errlen)
+{
+	char *p = strf("%s", path);
+	if (!p)
+		return fail(err, errlen, PT_ENOMEM, "cannot create", path);
+	int st = PT_OK;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != 0)
+			continue;
+		char c = *s;
+		*s = 0;
+		struct stat sb;
+		if (mkdir(p, 0777) != 0 && !(errno == EEXIST && stat(p, &sb) == 0 &&
+					     S_ISDIR(sb.st_mode))) {
+			if (errno == EEXIST)
+				errno = ENOTDIR;
+			st = fail(err, errlen, PT_EIO, "cannot create", p);
+			break;
+		}
+		*s = c;
+		if (c == 0)
+			break;
+	}
+	free(p);
+	return st;
+}
+
+/* rm -r of a folder we wrote (no symbolic links are followed). Best effort: a run that is
+ * failing already reports its first error. */
+static void remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			char *p = strf("%s/%s", path, e->d_name);
+			struct stat sb;
+			if (!p)
+				continue;
+			if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+				remove_tree(p);
+			else
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	rmdir(path);
+}
+
+/* Make a scenario name safe as one path component. */
+static void safe_name(const char *name, char *buf, size_t len)
+{
+	size_t i = 0;
+	for (; name[i] && i + 1 < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			  c == '-' || c == '_' || (c == '.' && i > 0);
+		buf[i] = ok ? (char)c : '_';
+	}
+	buf[i] = 0;
+	if (i == 0)
+		snprintf(buf, len, "scenario");
+}
+
+void results_run_id(time_t started, unsigned long long seed, char *buf, size_t len)
+{
+	struct tm tm;
+	char stamp[32] = "00000000-000000";
+	if (gmtime_r(&started, &tm))
+		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	snprintf(buf, len, "%s-seed%llu", stamp, seed);
+}
+
+int results_begin(struct results_dir **out, const char *root, const struct scenario *sc,
+		  time_t started, char *err, size_t errlen)
+{
+	*out = NULL;
+	const struct cfg_scenario *base = &sc->variants[0].cfg;
+	struct results_dir *rd = calloc(1, sizeof *rd);
+	char name[CFG_NAME_MAX];
+	if (!rd)
+		return fail(err, errlen, PT_ENOMEM, "cannot create", root ? root : DEFAULT_ROOT);
+	safe_name(base->name, name, sizeof name);
+	results_run_id(started, (unsigned long long)base->seed, rd->run_id, sizeof rd->run_id);
+	struct tm tm;
+	if (gmtime_r(&started, &tm))
+		strftime(rd->started_utc, sizeof rd->started_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	if (sha256_file_hex(sc->path, rd->sha256)) {
+		fail(err, errlen, PT_EIO, "cannot read", sc->path);
+		results_destroy(rd);
+		return PT_EIO;
+	}
+	rd->parent = strf("%s/%s", root ? root : DEFAULT_ROOT, name);
+	if (rd->parent)
+		rd->tmp = strf("%s/.tmp-%s-%ld", rd->parent, rd->run_id, (long)getpid());
+	if (!rd->tmp) {
+		fail(err, errlen, PT_ENOMEM, "cannot create", root ? root : DEFAULT_ROOT);
+		results_destroy(rd);
+		return PT_ENOMEM;
+	}
+	int st = make_dirs(rd->parent, err, errlen);
+	if (!st && mkdir(rd->tmp, 0777) != 0)
+		st = fail(err, errlen, PT_EIO, "cannot create", rd->tmp);
+	if (st) {
+		/* Nothing of ours to remove: the temporary folder was not made. */
+		rd->committed = true;
+		results_destroy(rd);
+		return st;
+	}
+	*out = rd;
+	return PT_OK;
+}
+
+const char *results_path(const struct results_dir *rd)
+{
+	return rd->committed ? rd->final : rd->tmp;
+}
+
+void results_destroy(struct results_dir *rd)
+{
+	if (!rd)
+		return;
+	if (!rd->committed && rd->tmp)
+		remove_tree(rd->tmp);
+	free(rd->parent);
+	free(rd->tmp);
+	free(rd->final);
+	free(rd);
+}
+
+int results_commit(struct results_dir *rd, char *err, size_t errlen)
+{
+	/* rename() refuses to replace a non-empty directory (EEXIST or ENOTEMPTY), which makes
+	 * it the reservation of the name too: two runs starting in the same second with the
+	 * same seed get -2, -3, ... whichever renames first. */
+	for (int k = 1; k <= MAX_SUFFIX; k++) {
+		char *dst = k == 1 ? strf("%s/%s", rd->parent, rd->run_id)
+				   : strf("%s/%s-%d", rd->parent, rd->run_id, k);
+		if (!dst)
+			return fail(err, errlen, PT_ENOMEM, "cannot rename", rd->tmp);
+		if (rename(rd->tmp, dst) == 0) {
+			rd->final = dst;
+			rd->committed = true;
+			return PT_OK;
+		}
+		int e = errno;
+		free(dst);
+		if (e != EEXIST && e != ENOTEMPTY) {
+			errno = e;
+			return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
+		}
+	}
+	errno = EEXIST;
+	return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
+}
+
+/* Write one file of the folder through fn (which returns 0 or a status of its own, such as
+ * PT_ENOMEM), flushed to disk before the folder is renamed. */
+static int write_file(struct results_dir *rd, const char *name, int (*fn)(FILE *, void *),
+		      void *ctx, char *err, size_t errlen)
+{
+	char *p = strf("%s/%s", rd->tmp, name);
+	if (!p)
+		return fail(err, errlen, PT_ENOMEM, "cannot write", name);
+	FILE *f = fopen(p, "w");
+	if (!f) {
+		int st = fail(err, errlen, PT_EIO, "cannot write", p);
+		free(p);
+		return st;
+	}
+	int fst = fn(f, ctx);
+	errno = 0;
+	bool bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+	int e = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = true;
+		e = errno;
+	}
+	int st = PT_OK;
+	if (fst)
+		st = fail(err, errlen, fst, "cannot write", p);
+	else if (bad) {
+		errno = e ? e : EIO;
+		st = fail(err, errlen, PT_EIO, "cannot write", p);
+	}
+	free(p);
+	return st;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Shared readings of the experiment                                                        */
+
+static struct estimate est(const struct experiment *ex, int v, const char *metric, int idx)
+{
+	struct estimate e;
+	estimate_metric(experiment_variant(ex, v), ex->nrep, metric_find(metric), idx, &e);
+	return e;
+}
+
+static struct estimate diff(const struct experiment *ex, int v, const char *metric, int idx)
+{
+	struct estimate e;
+	estimate_paired_diff(experiment_variant(ex, 0), experiment_variant(ex, v), ex->nrep,
+			     metric_find(metric), idx, &e);
+	return e;
+}
+
+/* Pool health of pool p in variant v, in SQLAlchemy's words. */
+struct health {
+	double checked_out, checked_in, overflow, waiters; /* time averages, mean over reps */
+	double exhausted_share, longest_exhausted_s;       /* mean over replications */
+	int exhausted_reps;   /* replications in which the pool was exhausted at some point */
+	int first_timeout_overflow; /* from the first replication with a timeout, or INT_MIN */
+};
+
+static struct health pool_health(const struct experiment *ex, int v, int p)
+{
+	struct health h = {
+		.checked_out = est(ex, v, "checked_out_mean", p).mean,
+		.checked_in = est(ex, v, "checked_in_mean", p).mean,
+		.overflow = est(ex, v, "overflow_mean", p).mean,
+		.waiters = est(ex, v, "waiters_mean", p).mean,
+		.exhausted_share = est(ex, v, "exhausted_share", p).mean,
+		.longest_exhausted_s = est(ex, v, "longest_exhausted", p).mean,
+		.first_timeout_overflow = INT_MIN,
+	};
+	const struct model_result *const *reps = experiment_variant(ex, v);
+	for (int r = 0; r < ex->nrep; r++) {
+		const struct pool_result *pr = &reps[r]->pools[p];
+		if (pr->exhausted_share > 0 || pr->longest_exhausted_s > 0)
+			h.exhausted_reps++;
+		if (h.first_timeout_overflow == INT_MIN && pr->first_timeout_overflow != INT_MIN)
+			h.first_timeout_overflow = pr->first_timeout_overflow;
+	}
+	return h;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* summary.json: the JSON report plus the manifest and pool health                          */
+
+struct run_ctx {
+	const struct results_info *info;
+	const struct results_dir *rd;
+	results_section_fn slo;
+	void *slo_ctx;
+	const char *plots_missing; /* the marker's reason, or NULL when the plots were drawn */
+};
+
+static void json_key(FILE *out, const char *indent, const char *key)
+{
+	fprintf(out, ",\n%s\"%s\": ", indent, key);
+}
+
+static void manifest_json(FILE *out, void *pctx, const char *indent)
+{
+	const struct run_ctx *c = pctx;
+	const struct results_info *info = c->info;
+	const struct scenario *sc = info->sc;
+	const struct cfg_scenario *base = &sc->variants[0].cfg;
+	char in2[32];
+	snprintf(in2, sizeof in2, "%s  ", indent);
+	fprintf(out, ",\n%s\"manifest\": {\n%s\"pooltide_version\": ", indent, in2);
+	report_json_string(out, POOLTIDE_VERSION);
+	json_key(out, in2, "scenario_name");
+	report_json_string(out, base->name);
+	json_key(out, in2, "scenario_path");
+	report_json_string(out, sc->path);
+	json_key(out, in2, "scenario_sha256");
+	report_json_string(out, c->rd->sha256);
+	json_key(out, in2, "run_id");
+	report_json_string(out, c->rd->run_id);
+	json_key(out, in2, "seed");
+	fprintf(out, "%llu", (unsigned long long)base->seed);
+	json_key(out, in2, "replications");
+	fprintf(out, "%d", info->ex->nrep);
+	json_key(out, in2, "horizon_s");
+	report_json_number(out, base->horizon_s);
+	json_key(out, in2, "warmup_s");
+	report_json_number(out, base->warmup_s);
+	json_key(out, in2, "started_utc");
+	report_json_string(out, c->rd->started_utc);
+	json_key(out, in2, "wall_time_s");
+	report_json_number(out, info->wall_time_s);
+	json_key(out, in2, "threads");
+	fprintf(out, "%d", info->threads);
+	json_key(out, in2, "timeline_step_s");
+	report_json_number(out, info->timelines ? info->timelines[0].step_s : NAN);
+	json_key(out, in2, "variants");
+	fputc('[', out);
+	for (int v = 0; v < sc->n_variants; v++) {
+		fputs(v ? ", " : "", out);
+		report_json_string(out, sc->variants[v].name);
+	}
+	fputc(']', out);
+	/* The resolved scenario, embedded as an object: written back to a file it reruns the
+	 * experiment (cJSON prints numbers so that they read back exactly). Its raw line breaks
+	 * and tabs only separate tokens (strings escape theirs), so re-indenting is safe:
+	 * leading tabs become two spaces, other tabs one. */
+	json_key(out, in2, "scenario");
+	bool line_start = false;
+	for (const char *p = sc->resolved_json; *p; p++) {
+		if (*p == '\t') {
+			fputs(line_start ? "  " : " ", out);
+			continue;
+		}
+		line_start = *p == '\n';
+		fputc(*p, out);
+		if (line_start)
+			fputs(in2, out);
+	}
+	fprintf(out, "\n%s}", indent);
+}
+
+static void pool_json(FILE *out, void *pctx, int v, int p, const char *indent)
+{
+	const struct run_ctx *c = pctx;
+	const struct experiment *ex = c->info->ex;
+	const struct cfg_pool *pc = &c->info->sc->variants[v].cfg.pools[p];
+	struct health h = pool_health(ex, v, p);
+	fprintf(out, ",\n%s\"health\": {\"pool_size\": %d, \"max_overflow\": %d, \"cap\": ", indent,
+		pc->size, pc->max_overflow);
+	if (pc->max_overflow < 0)
+		fputs("null", out);
+	else
+		fprintf(out, "%d", pc->size + pc->max_overflow);
+	fputs(", \"timeout_s\": ", out);
+	report_json_number(out, pc->timeout_s);
+	fputs(", \"checked_out\": ", out);
+	report_json_number(out, h.checked_out);
+	fputs(", \"checked_in\": ", out);
+	report_json_number(out, h.checked_in);
+	fputs(", \"overflow\": ", out);
+	report_json_number(out, h.overflow);
+	fputs(", \"waiters\": ", out);
+	report_json_number(out, h.waiters);
+	fprintf(out, ", \"status\": \"%s\", \"exhausted_replications\": %d",
+		h.exhausted_reps ? "exhausted" : "healthy", h.exhausted_reps);
+	fputs(", \"exhausted_share\": ", out);
+	report_json_number(out, h.exhausted_share);
+	fputs(", \"longest_exhausted_s\": ", out);
+	report_json_number(out, h.longest_exhausted_s);
+	fputs(", \"first_timeout\": ", out);
+	if (h.first_timeout_overflow == INT_MIN) {
+		fputs("null", out);
+	} else {
+		char msg[160];
+		pool_timeout_message(pc, h.first_timeout_overflow, msg, sizeof msg);
+		report_json_string(out, msg);
+	}
+	fputc('}', out);
+}
+
+static int summary_json(FILE *out, void *pctx)
+{
+	struct run_ctx *c = pctx;
+	struct report_json_ext ext = {.top = manifest_json, .pool = pool_json, .ctx = c};
+	report_json_ext(out, c->info->sc, c->info->ex, &ext);
+	return PT_OK;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* CSV (RFC 4180 quoting, LF line ends)                                                     */
+
+static void csv_field(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void csv_number(FILE *out, double x)
+{
+	if (!isnan(x) && !isinf(x))
+		fprintf(out, "%.9g", x);
+}
+
+static void csv_estimate_row(FILE *out, const char *variant, const char *workload,
+			     const char *prefix, const struct metric_def *m,
+			     const struct estimate *e)
+{
+	csv_field(out, variant);
+	fputc(',', out);
+	csv_field(out, workload);
+	fputc(',', out);
+	fputs(prefix, out);
+	csv_field(out, m->name);
+	fputc(',', out);
+	csv_number(out, e->mean);
+	fputc(',', out);
+	csv_number(out, e->lo);
+	fputc(',', out);
+	csv_number(out, e->hi);
+	fputc(',', out);
+	csv_field(out, m->unit);
+	fputc('\n', out);
+}
+
+static int summary_csv(FILE *out, void *pctx)
+{
+	const struct run_ctx *c = pctx;
+	const struct experiment *ex = c->info->ex;
+	const struct scenario *sc = c->info->sc;
+	int nm, nd;
+	const struct metric_def *t = metric_table(&nm);
+	const char *const *diffs = report_diff_metrics(&nd);
+	fputs("variant,workload,metric,mean,ci_low,ci_high,unit\n", out);
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		const char *vname = sc->variants[v].name;
+		for (int w = 0; w < cfg->n_workloads; w++) {
+			for (int k = 0; k < nm; k++) {
+				if (t[k].scope != METRIC_WORKLOAD)
+					continue;
+				struct estimate e;
+				estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], w, &e);
+				csv_estimate_row(out, vname, cfg->workloads[w].name, "", &t[k], &e);
+			}
+			for (int k = 0; v > 0 && k < nd; k++) {
+				struct estimate e = diff(ex, v, diffs[k], w);
+				csv_estimate_row(out, vname, cfg->workloads[w].name, "diff_to_first.",
+						 metric_find(diffs[k]), &e);
+			}
+		}
+		for (int p = 0; p < cfg->n_pools; p++) {
+			char wname[CFG_NAME_MAX + 8];
+			snprintf(wname, sizeof wname, "pool/%s", cfg->pools[p].name);
+			for (int k = 0; k < nm; k++) {
+				if (t[k].scope != METRIC_POOL)
+					continue;
+				struct estimate e;
+				estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], p, &e);
+				csv_estimate_row(out, vname, wname, "", &t[k], &e);
+			}
+		}
+	}
+	return PT_OK;
+}
+
+static void waits_row(FILE *out, const char *variant, const char *workload, const char *kind,
+		      double lo, double hi, uint64_t count, uint64_t cum, uint64_t n)
+{
+	csv_field(out, variant);
+	fputc(',', out);
+	csv_field(out, workload);
+	fprintf(out, ",%s,", kind);
+	csv_number(out, lo);
+	fputc(',', out);
+	csv_number(out, hi);
+	fprintf(out, ",%llu,", (unsigned long long)count);
+	csv_number(out, n ? (double)cum / (double)n : NAN);
+	fputc('\n', out);
+}
+
+/* The merged histogram h as rows: exact zeros first, then the underflow cell (smallest value
+ * seen .. HISTO_MIN), every non-empty bucket, the overflow cell (HISTO_MAX .. largest value
+ * seen). The cdf is cumulative count / all values, so the last row has exactly 1. */
+static void waits_rows(FILE *out, const char *variant, const char *workload, const char *kind,
+		       const struct histo *h)
+{
+	uint64_t cum = h->zero;
+	waits_row(out, variant, workload, kind, 0, 0, h->zero, cum, h->n);
+	if (h->under) {
+		cum += h->under;
+		waits_row(out, variant, workload, kind, h->min_pos, HISTO_MIN, h->under, cum, h->n);
+	}
+	for (int i = 0; i < HISTO_NBUCKETS; i++) {
+		if (!h->bucket[i])
+			continue;
+		cum += h->bucket[i];
+		waits_row(out, variant, workload, kind, histo_bucket_lo(i), histo_bucket_hi(i),
+			  h->bucket[i], cum, h->n);
+	}
+	if (h->over) {
+		cum += h->over;
+		waits_row(out, variant, workload, kind, HISTO_MAX, h->max, h->over, cum, h->n);
+	}
+}
+
+static int waits_csv(FILE *out, void *pctx)
+{
+	const struct run_ctx *c = pctx;
+	const struct experiment *ex = c->info->ex;
+	const struct scenario *sc = c->info->sc;
+	fputs("variant,workload,kind,lo_s,hi_s,count,cdf\n", out);
+	struct histo *h = malloc(sizeof *h);
+	if (!h)
+		return PT_ENOMEM;
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		const struct model_result *const *reps = experiment_variant(ex, v);
+		for (int w = 0; w < cfg->n_workloads; w++) {
+			for (int kind = 0; kind < 2; kind++) {
+				histo_init(h);
+				for (int r = 0; r < ex->nrep; r++)
+					histo_merge(h, kind == 0 ? &reps[r]->workloads[w].h_served
+								 : &reps[r]->workloads[w].h_all);
+				waits_rows(out, sc->variants[v].name, cfg->workloads[w].name,
+					   kind == 0 ? "served" : "all", h);
+			}
+		}
+	}
+	free(h);
+	return PT_OK;
+}
+
+static int timeline_csv(FILE *out, void *pctx)
+{
+	const struct run_ctx *c = pctx;
+	const struct scenario *sc = c->info->sc;
+	fputs("variant,t_s,pool,checked_out,checked_in,overflow,waiters,open\n", out);
+	if (!c->info->timelines)
+		return PT_OK;
+	for (int v = 0; v < sc->n_variants; v++) {
+		const struct timeline *tl = &c->info->timelines[v];
+		for (size_t i = 0; i < tl->n; i++) {
+			const struct model_sample *s = &tl->samples[i];
+			csv_field(out, sc->variants[v].name);
+			fputc(',', out);
+			csv_number(out, s->t_s);
+			fputc(',', out);
+			csv_field(out, sc->variants[v].cfg.pools[s->pool].name);
+			fprintf(out, ",%d,%d,%d,%d,%d\n", s->checked_out, s->checked_in, s->overflow,
+				s->waiters, s->open);
+		}
+	}
+	return PT_OK;
+}
+
+/* Each variant's pool configuration, for the plots (the cap line, the timeout marks). */
+static int pools_csv(FILE *out, void *pctx)
+{
+	const struct run_ctx *c = pctx;
+	const struct scenario *sc = c->info->sc;
+	fputs("variant,pool,size,max_overflow,cap,timeout_s\n", out);
+	for (int v = 0; v < sc->n_variants; v++) {
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		for (int p = 0; p < cfg->n_pools; p++) {
+			const struct cfg_pool *pc = &cfg->pools[p];
+			csv_field(out, sc->variants[v].name);
+			fputc(',', out);
+			csv_field(out, pc->name);
+			fprintf(out, ",%d,%d,%d,", pc->size, pc->max_overflow,
+				pc->max_overflow < 0 ? -1 : pc->size + pc->max_overflow);
+			csv_number(out, pc->timeout_s);
+			fputc('\n', out);
+		}
+	}
+	return PT_OK;
+}
+
+int results_write_data(struct results_dir *rd, const struct results_info *info, char *err,
+		       size_t errlen)
+{
+	struct run_ctx c = {.info = info, .rd = rd};
+	int st = write_file(rd, "summary.json", summary_json, &c, err, errlen);
+	if (!st)
+		st = write_file(rd, "summary.csv", summary_csv, &c, err, errlen);
+	if (!st)
+		st = write_file(rd, "waits.csv", waits_csv, &c, err, errlen);
+	if (!st)
+		st = write_file(rd, "timeline.csv", timeline_csv, &c, err, errlen);
+	if (!st)
+		st = write_file(rd, "pools.csv", pools_csv, &c, err, errlen);
+	return st;
+}
+
+int results_mark_plots_missing(struct results_dir *rd, const char *reason, char *err,
+			       size_t errlen)
+{
+	char *p = strf("%s/%s", rd->tmp, RESULTS_PLOTS_MISSING);
+	if (!p)
+		return fail(err, errlen, PT_ENOMEM, "cannot write", RESULTS_PLOTS_MISSING);
+	/* The plot module leaves the marker empty; the reason goes in for the report. */
+	int st = PT_OK;
+	FILE *f = fopen(p, "w");
+	if (!f)
+		st = fail(err, errlen, PT_EIO, "cannot write", p);
+	else {
+		bool bad = fprintf(f, "%s\n", reason) < 0;
+		if (fclose(f) != 0 || bad) /* close in any case */
+			st = fail(err, errlen, PT_EIO, "cannot write", p);
+	}
+	free(p);
+	return st;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* report.md                                                                                */
+
+/* Text in a Markdown table cell or paragraph: characters Markdown would act on escaped, line
+ * breaks as spaces. */
+static void md_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r')
+			fputc(' ', out);
+		else {
+			if (strchr("\\`*_[]<>|#", *s))
+				fputc('\\', out);
+			fputc(*s, out);
+		}
+	}
+}
+
+/* A duration that may be negative (a paired difference). */
+static void fmt_signed_duration(double s, bool plus, char *buf, size_t len)
+{
+	char b[24];
+	report_format_duration(fabs(s), b, sizeof b);
+	snprintf(buf, len, "%s%s", isnan(s) || s == 0 ? "" : s < 0 ? "-" : plus ? "+" : "", b);
+}
+
+enum md_kind { MD_RATE, MD_DURATION, MD_RATE_DIFF, MD_DURATION_DIFF };
+
+/* "x [lo, hi]"; rates and durations are >= 0, so a lower bound below 0 shows as 0 (as in the
+ * terminal table); differences are signed, rates in percentage points. */
+static void fmt_ci(enum md_kind kind, const struct estimate *e, char *buf, size_t len)
+{
+	char m[32], lo[32], hi[32];
+	double l = e->lo;
+	switch (kind) {
+	case MD_RATE:
+		report_format_rate(e->mean, m, sizeof m);
+		report_format_rate(l < 0 ? 0 : l, lo, sizeof lo);
+		report_format_rate(e->hi, hi, sizeof hi);
+		break;
+	case MD_DURATION:
+		fmt_signed_duration(e->mean, false, m, sizeof m);
+		fmt_signed_duration(l < 0 ? 0 : l, false, lo, sizeof lo);
+		fmt_signed_duration(e->hi, false, hi, sizeof hi);
+		break;
+	case MD_RATE_DIFF: {
+		const double x[3] = {e->mean, e->lo, e->hi};
+		char *o[3] = {m, lo, hi};
+		for (int i = 0; i < 3; i++)
+			if (isnan(x[i]))
+				snprintf(o[i], 32, "-");
+			else if (x[i] == 0)
+				snprintf(o[i], 32, "0 pp");
+			else
+				snprintf(o[i], 32, "%+.3g pp", x[i] * 100);
+		break;
+	}
+	case MD_DURATION_DIFF:
+		fmt_signed_duration(e->mean, true, m, sizeof m);
+		fmt_signed_duration(e->lo, true, lo, sizeof lo);
+		fmt_signed_duration(e->hi, true, hi, sizeof hi);
+		break;
+	}
+	if (isnan(e->mean))
+		snprintf(buf, len, "-");
+	else if (e->n < 2)
+		snprintf(buf, len, "%s", m); /* one replication: no interval */
+	else
+		snprintf(buf, len, "%s [%s, %s]", m, lo, hi);
+}
+
+static void fmt_count(double x, char *buf, size_t len)
+{
+	if (isnan(x))
+		snprintf(buf, len, "-");
+	else if (x >= 100)
+		snprintf(buf, len, "%.0f", x);
+	else
+		snprintf(buf, len, "%.3g", x);
+}
+
+static void pool_config_text(FILE *out, const struct cfg_pool *pc)
+{
+	char t[32];
+	report_format_duration(pc->timeout_s, t, sizeof t);
+	md_text(out, pc->name);
+	fprintf(out, ": pool_size %d, max_overflow %d, pool_timeout %s", pc->size, pc->max_overflow,
+		t);
+	if (pc->use_lifo)
+		fputs(", LIFO", out);
+	if (pc->pre_ping)
+		fputs(", pre_ping", out);
+	if (pc->recycle_s >= 0) {
+		report_format_duration(pc->recycle_s, t, sizeof t);
+		fprintf(out, ", pool_recycle %s", t);
+	}
+}
+
+static void md_scenario(FILE *out, const struct run_ctx *c)
+{
+	const struct scenario *sc = c->info->sc;
+	const struct experiment *ex = c->info->ex;
+	const struct cfg_scenario *base = &sc->variants[0].cfg;
+	char h[32], w[32], wall[32];
+	report_format_duration(base->horizon_s, h, sizeof h);
+	report_format_duration(base->warmup_s, w, sizeof w);
+	report_format_duration(c->info->wall_time_s, wall, sizeof wall);
+
+	fputs("# ", out);
+	md_text(out, base->name);
+	fputs(": pooltide report\n\n", out);
+	if (sc->description[0]) {
+		fputs(sc->description, out);
+		fputs("\n\n", out);
+	}
+	fprintf(out, "Each replication simulates %s of traffic", h);
+	if (base->warmup_s > 0)
+		fprintf(out, ", of which the first %s is a warm-up that is not counted", w);
+	fprintf(out, "; %d replication%s per variant, master seed %llu. Variants run on the same "
+		     "random numbers (common random numbers), so their differences are the "
+		     "configuration's. Intervals are 95 %% confidence intervals over replications "
+		     "(Student t).\n\n",
+		ex->nrep, ex->nrep == 1 ? "" : "s", (unsigned long long)base->seed);
+	fputs("Scenario file `", out);
+	md_text(out, sc->path);
+	fprintf(out, "` (SHA-256 `%s`); pooltide %s; started %s, %s wall time on %d thread%s. "
+		     "Run id `%s`.\n\n",
+		c->rd->sha256, POOLTIDE_VERSION, c->rd->started_utc, wall, c->info->threads,
+		c->info->threads == 1 ? "" : "s", c->rd->run_id);
+
+	fputs("| # | variant | pools |\n|--:|---|---|\n", out);
+	for (int v = 0; v < sc->n_variants; v++) {
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		fprintf(out, "| %d | ", v + 1);
+		md_text(out, sc->variants[v].name);
+		fputs(" | ", out);
+		for (int p = 0; p < cfg->n_pools; p++) {
+			fputs(p ? "; " : "", out);
+			pool_config_text(out, &cfg->pools[p]);
+		}
+		fputs(" |\n", out);
+	}
+	fputc('\n', out);
+}
+
+static void md_workloads(FILE *out, const struct run_ctx *c)
+{
+	const struct scenario *sc = c->info->sc;
+	const struct experiment *ex = c->info->ex;
+	const struct cfg_scenario *base = &sc->variants[0].cfg;
+	static const char *const qs[] = {"wait_p50", "wait_p95", "wait_p99", "wait_p999"};
+	int nd;
+	const char *const *diffs = report_diff_metrics(&nd);
+	char cell[160];
+	for (int w = 0; w < base->n_workloads; w++) {
+		fputs("## Workload ", out);
+		md_text(out, base->workloads[w].name);
+		fputs(" (pool ", out);
+		md_text(out, base->pools[base->workloads[w].pool].name);
+		fputs(")\n\n", out);
+		fputs("Per replication: requests offered (arrived after the warm-up) and timed out "
+		      "(mean), the timeout rate, and quantiles of the wait for a connection of served "
+		      "requests (mean over replications of each replication's quantile).\n\n",
+		      out);
+		fputs("| variant | offered | timed out | timeout rate | wait p50 | wait p95 | "
+		      "wait p99 | wait p99.9 |\n|---|--:|--:|---|---|---|---|---|\n",
+		      out);
+		for (int v = 0; v < ex->n_variants; v++) {
+			fputs("| ", out);
+			md_text(out, sc->variants[v].name);
+			fmt_count(est(ex, v, "offered", w).mean, cell, sizeof cell);
+			fprintf(out, " | %s", cell);
+			fmt_count(est(ex, v, "timed_out", w).mean, cell, sizeof cell);
+			fprintf(out, " | %s", cell);
+			struct estimate e = est(ex, v, "timeout_rate", w);
+			fmt_ci(MD_RATE, &e, cell, sizeof cell);
+			fprintf(out, " | %s", cell);
+			for (int k = 0; k < 4; k++) {
+				e = est(ex, v, qs[k], w);
+				fmt_ci(MD_DURATION, &e, cell, sizeof cell);
+				fprintf(out, " | %s", cell);
+			}
+			fputs(" |\n", out);
+		}
+		fputc('\n', out);
+		if (ex->n_variants < 2)
+			continue;
+		fputs("Paired differences to the first variant (", out);
+		md_text(out, sc->variants[0].name);
+		fputs("), variant minus first, replication by replication; an interval that "
+		      "excludes 0 is a difference the replications resolve.\n\n| variant |",
+		      out);
+		for (int k = 0; k < nd; k++) {
+			fputc(' ', out);
+			for (const char *p = diffs[k]; *p; p++)
+				fputc(*p == '_' ? ' ' : *p, out);
+			fputs(" |", out);
+		}
+		fputs("\n|---|", out);
+		for (int k = 0; k < nd; k++)
+			fputs("---|", out);
+		fputc('\n', out);
+		for (int v = 1; v < ex->n_variants; v++) {
+			fputs("| ", out);
+			md_text(out, sc->variants[v].name);
+			fputs(" |", out);
+			for (int k = 0; k < nd; k++) {
+				struct estimate e = diff(ex, v, diffs[k], w);
+				bool rate = strcmp(metric_find(diffs[k])->unit, "1") == 0;
+				fmt_ci(rate ? MD_RATE_DIFF : MD_DURATION_DIFF, &e, cell, sizeof cell);
+				fprintf(out, " %s |", cell);
+			}
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	}
+}
+
+static void md_pools(FILE *out, const struct run_ctx *c)
+{
+	const struct scenario *sc = c->info->sc;
+	const struct experiment *ex = c->info->ex;
+	fputs("## Pool health\n\n"
+	      "SQLAlchemy's pool status as time averages after the warm-up (mean over "
+	      "replications): connections checked out, checked in (idle in the pool), overflow "
+	      "(beyond pool_size) and requests waiting. A pool is *exhausted* while every allowed "
+	      "connection (pool_size + max_overflow) is checked out: requests then wait, and fail "
+	      "after pool_timeout. Status is \"exhausted\" when that happened in at least one "
+	      "replication; the share of time and the longest stretch are means over "
+	      "replications.\n\n"
+	      "| variant | pool | pool_size + max_overflow | checked out | checked in | overflow | "
+	      "waiters | status | exhausted (share of time) | longest exhausted | first timeout "
+	      "|\n|---|---|--:|--:|--:|--:|--:|---|--:|--:|---|\n",
+	      out);
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		for (int p = 0; p < cfg->n_pools; p++) {
+			const struct cfg_pool *pc = &cfg->pools[p];
+			struct health h = pool_health(ex, v, p);
+			char share[32], longest[32], cap[32], msg[160] = "-";
+			report_format_rate(h.exhausted_share, share, sizeof share);
+			report_format_duration(h.longest_exhausted_s, longest, sizeof longest);
+			if (pc->max_overflow < 0)
+				snprintf(cap, sizeof cap, "%d + unlimited", pc->size);
+			else
+				snprintf(cap, sizeof cap, "%d + %d", pc->size, pc->max_overflow);
+			fputs("| ", out);
+			md_text(out, sc->variants[v].name);
+			fputs(" | ", out);
+			md_text(out, pc->name);
+			fprintf(out, " | %s | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | ", cap,
+				h.checked_out, h.checked_in, h.overflow, h.waiters,
+				h.exhausted_reps ? "exhausted" : "healthy", share, longest);
+			if (h.first_timeout_overflow != INT_MIN) {
+				pool_timeout_message(pc, h.first_timeout_overflow, msg, sizeof msg);
+				fprintf(out, "`%s` |\n", msg);
+			} else {
+				fputs("- |\n", out);
+			}
+		}
+	}
+	fputc('\n', out);
+	for (int v = 0; v < ex->n_variants; v++) {
+		uint64_t refused = 0;
+		for (int r = 0; r < ex->nrep; r++)
+			refused += experiment_variant(ex, v)[r]->db_refused;
+		if (!refused)
+			continue;
+		md_text(out, sc->variants[v].name);
+		fprintf(out, ": the database refused %llu connects over all replications: `%s`\n\n",
+			(unsigned long long)refused,
+			database_refusal_message(&sc->variants[v].cfg.db));
+	}
+}
+
+static void md_plots(FILE *out, const struct run_ctx *c)
+{
+	fputs("## Plots\n\n", out);
+	if (c->plots_missing) {
+		fputs("> **The plots were not drawn**", out);
+		if (c->plots_missing[0]) {
+			fputs(" (", out);
+			md_text(out, c->plots_missing);
+			fputc(')', out);
+		}
+		fputs(". The links below stay empty until they are: draw them with "
+		      "`pooltide plot DIR`, DIR being this folder (needs gnuplot).\n\n",
+		      out);
+	}
+	fputs("![Wait for a connection: CDF per variant and workload (log time axis)]"
+	      "(waits_cdf.png)\n\n"
+	      "![Timeout rate per variant, with 95 % confidence intervals](timeout_rate.png)\n\n",
+	      out);
+	/* One panel per variant and pool, at most four per image (app/plot.h):
+	 * pool_timeline.png, pool_timeline-2.png, ... */
+	int panels = 0;
+	for (int v = 0; v < c->info->sc->n_variants; v++)
+		panels += c->info->sc->variants[v].cfg.n_pools;
+	for (int k = 1; k == 1 || k <= (panels + 3) / 4; k++) {
+		fputs("![Pool status over time, first replication: checked out, overflow, waiters]"
+		      "(pool_timeline",
+		      out);
+		if (k > 1)
+			fprintf(out, "-%d", k);
+		fputs(".png)\n\n", out);
+	}
+}
+
+static void md_files(FILE *out)
+{
+	fputs("## Files\n\n"
+	      "- `summary.json`: the manifest (version, scenario and its SHA-256, the resolved "
+	      "scenario, seed, replications) and every metric with its confidence interval.\n"
+	      "- `summary.csv`: the same metrics, one row per variant, workload and metric.\n"
+	      "- `waits.csv`: the wait histograms and CDFs, all replications merged.\n"
+	      "- `timeline.csv`: pool status at a fixed step over the first replication.\n"
+	      "- `pools.csv`: each variant's pool configuration (size, max_overflow, cap, "
+	      "timeout).\n"
+	      "- `*.dat`, `*.gp`: the plots' data and gnuplot scripts (`pooltide plot DIR` "
+	      "redraws them).\n",
+	      out);
+}
+
+static int report_md(FILE *out, void *pctx)
+{
+	struct run_ctx *c = pctx;
+	md_scenario(out, c);
+	md_workloads(out, c);
+	/* The SLO verdicts (written by their own module): after the numbers they judge. */
+	if (c->slo) {
+		c->slo(out, c->info->sc, c->info->ex, c->slo_ctx);
+		fputc('\n', out);
+	}
+	md_pools(out, c);
+	md_plots(out, c);
+	md_files(out);
+	return PT_OK;
+}
+
+int results_write_report(struct results_dir *rd, const struct results_info *info,
+			 results_section_fn slo, void *slo_ctx, char *err, size_t errlen)
+{
+	struct run_ctx c = {.info = info, .rd = rd, .slo = slo, .slo_ctx = slo_ctx};
+	char reason[512] = "";
+	char *marker = strf("%s/%s", rd->tmp, RESULTS_PLOTS_MISSING);
+	if (!marker)
+		return fail(err, errlen, PT_ENOMEM, "cannot write", "report.md");
+	FILE *f = fopen(marker, "r");
+	if (f) {
+		if (fgets(reason, sizeof reason, f))
+			reason[strcspn(reason, "\r\n")] = 0;
+		fclose(f);
+		c.plots_missing = reason;
+	}
+	free(marker);
+	return write_file(rd, "report.md", report_md, &c, err, errlen);
+}

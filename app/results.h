@@ -1,0 +1,86 @@
+/* Result folders: every run leaves results/<scenario>/<run-id>/, complete and self-describing
+ * (schema in README.md, "Result folder").
+ *
+ * The folder is written into a temporary sibling, results/<scenario>/.tmp-<run-id>-<pid>, and
+ * renamed into place at the end, so an interrupted or failed run never leaves a folder that
+ * looks complete: only a ".tmp-" folder, which a failed run removes and a killed one cannot.
+ * run-id is the UTC start time and the master seed, 20250131-142501-seed1, with "-2", "-3", ...
+ * appended when that name is taken.
+ *
+ * The order of use is: results_begin (creates the temporary folder; do it before simulating,
+ * so an unwritable root fails at once) -> results_write_data (summary.json, summary.csv,
+ * waits.csv, timeline.csv, pools.csv) -> the plot module draws into results_path(), or
+ * results_mark_plots_missing -> results_write_report (report.md, which links the plots and
+ * says when they are missing) -> results_commit -> results_destroy. results_destroy without a
+ * commit removes the temporary folder.
+ *
+ * Numbers in data files are "%.9g" in the C locale (the program never calls setlocale); an
+ * undefined value is an empty CSV field or a JSON null.
+ *
+ * Not here: drawing plots (app/plot.c), SLO verdicts (a callback writes that report section). */
+#ifndef POOLTIDE_RESULTS_H
+#define POOLTIDE_RESULTS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "app/scenario.h"
+#include "models/experiment.h"
+#include "models/timeline.h"
+
+/* The marker file whose presence says the plots were not drawn; its first line says why. */
+#define RESULTS_PLOTS_MISSING "plots-missing"
+
+/* Everything a result folder records about one run (all borrowed). */
+struct results_info {
+	const struct scenario *sc;
+	const struct experiment *ex;
+	const struct timeline *timelines; /* one per variant (replication 0), or NULL */
+	time_t started;                   /* wall-clock start of the run */
+	double wall_time_s;               /* wall time of the simulation */
+	int threads;                      /* worker threads used */
+};
+
+/* Writes the report's SLO section (beginning with the line "## SLO"), between the comparison
+ * tables and the pool health; ctx is what was given to results_write_report. */
+typedef void (*results_section_fn)(FILE *out, const struct scenario *sc,
+				   const struct experiment *ex, void *ctx);
+
+struct results_dir;
+
+/* Create root/<scenario name>/.tmp-<run-id>-<pid> (root NULL: "results"; missing parents are
+ * created) and hash the scenario file. The scenario name is sc's base name with every byte
+ * outside [A-Za-z0-9._-] replaced by '_' (and a leading '.' too). Returns 0, or PT_EIO /
+ * PT_ENOMEM with one line in err ("cannot create results/x: Permission denied"). */
+int results_begin(struct results_dir **out, const char *root, const struct scenario *sc,
+		  time_t started, char *err, size_t errlen);
+
+/* The folder's path: the temporary one until results_commit, then the final one. */
+const char *results_path(const struct results_dir *rd);
+
+/* Write summary.json, summary.csv, waits.csv, timeline.csv and pools.csv. 0, or
+ * PT_EIO/PT_ENOMEM and err. */
+int results_write_data(struct results_dir *rd, const struct results_info *info, char *err,
+		       size_t errlen);
+
+/* Write the RESULTS_PLOTS_MISSING marker with `reason` (one line; "DIR" stands for the
+ * folder), replacing one the plot module left. 0 or PT_EIO and err. */
+int results_mark_plots_missing(struct results_dir *rd, const char *reason, char *err,
+			       size_t errlen);
+
+/* Write report.md. slo may be NULL (no SLO section). 0 or PT_EIO/PT_ENOMEM and err. */
+int results_write_report(struct results_dir *rd, const struct results_info *info,
+			 results_section_fn slo, void *slo_ctx, char *err, size_t errlen);
+
+/* Rename the temporary folder to root/<scenario>/<run-id>[-N]. 0 or PT_EIO and err (the
+ * temporary folder is then still there, for results_destroy to remove). */
+int results_commit(struct results_dir *rd, char *err, size_t errlen);
+
+/* Free rd; remove the temporary folder and what is in it unless committed. NULL is a no-op. */
+void results_destroy(struct results_dir *rd);
+
+/* "20250131-142501-seed7" for a start time (UTC) and a seed, into buf. */
+void results_run_id(time_t started, unsigned long long seed, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,127 @@
+#include "models/slo.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The order in which the scenario format documents them; the loader stores a scenario's
+ * objectives in this order too. */
+static const char *const metrics[] = {
+	"timeout_rate", "refused_rate", "wait_mean", "wait_p50",  "wait_p90",
+	"wait_p95",     "wait_p99",     "wait_p999", "wait_max",  NULL,
+};
+
+const char *const *slo_metrics(void)
+{
+	return metrics;
+}
+
+enum slo_verdict slo_verdict_of(const struct estimate *e, double limit)
+{
+	/* One value has no interval (ci_student returns the point): deciding on it would be
+	 * deciding on luck. */
+	if (e->n < 2 || isnan(e->lo) || isnan(e->hi))
+		return SLO_INCONCLUSIVE;
+	if (e->hi <= limit)
+		return SLO_PASS;
+	if (e->lo > limit)
+		return SLO_FAIL;
+	return SLO_INCONCLUSIVE;
+}
+
+void slo_evaluate(const struct model_result *const *reps, int nrep, const struct cfg_slo *slo,
+		  struct slo_result *out)
+{
+	const struct metric_def *m = metric_find(slo->metric);
+
+	assert(m && m->scope == METRIC_WORKLOAD);
+	assert(slo->workload >= 0 && slo->workload < CFG_MAX_WORKLOADS);
+	out->slo = *slo;
+	estimate_metric(reps, nrep, m, slo->workload, &out->est);
+	out->verdict = slo_verdict_of(&out->est, slo->limit);
+}
+
+enum slo_verdict slo_evaluate_variant(const struct model_result *const *reps, int nrep,
+				      const struct cfg_scenario *sc, struct slo_result *out)
+{
+	bool fail = false, inconclusive = false;
+
+	for (int i = 0; i < sc->n_slo; i++) {
+		struct slo_result r;
+		slo_evaluate(reps, nrep, &sc->slo[i], &r);
+		fail |= r.verdict == SLO_FAIL;
+		inconclusive |= r.verdict == SLO_INCONCLUSIVE;
+		if (out)
+			out[i] = r;
+	}
+	return fail ? SLO_FAIL : inconclusive ? SLO_INCONCLUSIVE : SLO_PASS;
+}
+
+const char *slo_verdict_name(enum slo_verdict v)
+{
+	switch (v) {
+	case SLO_PASS:
+		return "pass";
+	case SLO_FAIL:
+		return "fail";
+	case SLO_INCONCLUSIVE:
+		return "inconclusive";
+	}
+	return "?";
+}
+
+/* v with `digits` significant digits: a rate as a percentage ("0.1%"), a duration in us, ms
+ * or s, whichever keeps it between 1 and 1000 (seconds beyond that stay seconds). */
+static void fmt_value(char *buf, size_t n, double v, bool rate, int digits)
+{
+	char tmp[48];
+	double a;
+
+	v += 0.0; /* -0 -> 0 */
+	if (rate) {
+		snprintf(buf, n, "%.*g%%", digits, v * 100);
+		return;
+	}
+	/* pick the unit on the rounded value: 999.96 ms is "1s", not "1e+03ms" */
+	snprintf(tmp, sizeof tmp, "%.*e", digits - 1, v);
+	a = fabs(strtod(tmp, NULL));
+	if (a == 0)
+		snprintf(buf, n, "0s");
+	else if (a < 1e-3)
+		snprintf(buf, n, "%.*gus", digits, v * 1e6);
+	else if (a < 1)
+		snprintf(buf, n, "%.*gms", digits, v * 1e3);
+	else if (a < 1000)
+		snprintf(buf, n, "%.*gs", digits, v);
+	else
+		snprintf(buf, n, "%.0fs", v);
+}
+
+int slo_format(char *buf, size_t n, const struct cfg_scenario *sc, const struct slo_result *r)
+{
+	const struct metric_def *m = metric_find(r->slo.metric);
+	bool rate;
+	char limit[48], mean[48], lo[48], hi[48], value[160];
+
+	assert(m && r->slo.workload >= 0 && r->slo.workload < sc->n_workloads);
+	rate = strcmp(m->unit, "s") != 0;
+	/* the limit as given (6 digits); estimates to 3, which is all a CI supports */
+	fmt_value(limit, sizeof limit, r->slo.limit, rate, 6);
+	if (r->est.n == 0 || isnan(r->est.mean)) {
+		snprintf(value, sizeof value, "undefined");
+	} else {
+		fmt_value(mean, sizeof mean, r->est.mean, rate, 3);
+		if (r->est.n < 2) {
+			snprintf(value, sizeof value, "%s (1 replication, no interval)", mean);
+		} else {
+			fmt_value(lo, sizeof lo, r->est.lo, rate, 3);
+			fmt_value(hi, sizeof hi, r->est.hi, rate, 3);
+			snprintf(value, sizeof value, "%s [%s, %s]", mean, lo, hi);
+		}
+	}
+	return snprintf(buf, n, "%s %s <= %s: %s %s", sc->workloads[r->slo.workload].name,
+			r->slo.metric, limit, value, slo_verdict_name(r->verdict));
+}

@@ -1,0 +1,109 @@
+#include "models/timeline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/runner.h"
+#include "sim/status.h"
+
+double timeline_step(double horizon_s)
+{
+	static const double minutes[] = {10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200,
+					 10800, 21600, 43200, 86400};
+	double want = horizon_s / TIMELINE_TARGET_INSTANTS;
+	if (!(want > 0))
+		return 1;
+	if (want <= 5) {
+		/* 1, 2, 5 x 10^k: start one decade below and climb. A tiny relative slack keeps a
+		 * step that is exactly readable (horizon 2000 s -> 1 s) from skipping up. */
+		double dec = pow(10, floor(log10(want)) - 1);
+		for (;;) {
+			static const double m[] = {1, 2, 5};
+			for (int i = 0; i < 3; i++)
+				if (m[i] * dec >= want * (1 - 1e-12))
+					return m[i] * dec;
+			dec *= 10;
+		}
+	}
+	for (size_t i = 0; i < sizeof minutes / sizeof minutes[0]; i++)
+		if (minutes[i] >= want * (1 - 1e-12))
+			return minutes[i];
+	double days = want / 86400, dec = pow(10, floor(log10(days)));
+	for (;;) {
+		static const double m[] = {1, 2, 5};
+		for (int i = 0; i < 3; i++)
+			if (m[i] * dec >= days * (1 - 1e-12))
+				return m[i] * dec * 86400;
+		dec *= 10;
+	}
+}
+
+static void on_sample(void *ctx, const struct model_sample *s)
+{
+	struct timeline *tl = ctx;
+	/* Capacity is exact (instants x pools), allocated before the run. */
+	if (tl->n < tl->cap)
+		tl->samples[tl->n++] = *s;
+}
+
+int timeline_record(struct timeline *tl, const struct cfg_scenario *sc, double step_s,
+		    struct model_result *result)
+{
+	*tl = (struct timeline){.step_s = step_s > 0 ? step_s : timeline_step(sc->horizon_s),
+				.n_pools = sc->n_pools};
+	uint64_t instants = model_sample_count(sc->horizon_s, tl->step_s);
+	if (instants > TIMELINE_MAX_INSTANTS)
+		return PT_ERANGE;
+	struct model_result *r = result ? result : malloc(sizeof *r);
+	if (!r)
+		return PT_ENOMEM;
+	int st = PT_ENOMEM;
+	tl->cap = (size_t)instants * (size_t)(sc->n_pools > 0 ? sc->n_pools : 1);
+	tl->samples = malloc(tl->cap * sizeof *tl->samples);
+	if (tl->samples) {
+		struct model_hooks hooks = {.sample_step_s = tl->step_s, .on_sample = on_sample,
+					    .ctx = tl};
+		st = model_run(sc, 0, r, &hooks);
+	}
+	if (r != result)
+		free(r);
+	if (st)
+		timeline_fini(tl);
+	return st;
+}
+
+struct batch {
+	struct timeline *tls;
+	const struct cfg_scenario *const *cfgs;
+	int *status;
+};
+
+static void record_one(void *ctx, int i)
+{
+	struct batch *b = ctx;
+	b->status[i] = timeline_record(&b->tls[i], b->cfgs[i], 0, NULL);
+}
+
+int timeline_record_all(struct timeline *tls, int n, const struct cfg_scenario *const *cfgs,
+			int threads)
+{
+	for (int i = 0; i < n; i++)
+		tls[i] = (struct timeline){0};
+	int *status = calloc((size_t)(n > 0 ? n : 1), sizeof *status);
+	if (!status)
+		return PT_ENOMEM;
+	struct batch b = {.tls = tls, .cfgs = cfgs, .status = status};
+	runner_run(n, threads, record_one, &b, NULL, NULL, 0.25);
+	int st = PT_OK;
+	for (int i = 0; i < n && !st; i++)
+		st = status[i];
+	free(status);
+	return st;
+}
+
+void timeline_fini(struct timeline *tl)
+{
+	free(tl->samples);
+	*tl = (struct timeline){0};
+}

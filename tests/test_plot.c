@@ -1,0 +1,560 @@
+/* Plot tests: a small result folder built by hand in a mkdtemp directory (two variants whose
+ * names hold a comma and both quote characters, two workloads, one pool), drawn with the real
+ * gnuplot, with no gnuplot on PATH, with a gnuplot that fails, and with malformed CSV files.
+ * Images are checked by their PNG signature and IHDR size, and by the SVG root element. */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "app/plot.h"
+#include "sim/status.h"
+
+/* The variants as they appear in the CSV files, quoted per RFC 4180. */
+#define V1 "\"a,b\""
+#define V2 "\"q\"\"uo'te\""
+#define V1_NAME "a,b"
+#define V2_NAME "q\"uo'te"
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *read_file(const char *dir, const char *name)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *b = malloc((size_t)n + 1);
+	assert_non_null(b);
+	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+	b[n] = 0;
+	fclose(f);
+	return b;
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+/* A PNG file of width x height: the signature, then IHDR's big-endian width and height. */
+static void assert_png(const char *dir, const char *name, uint32_t width, uint32_t height)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "rb");
+	assert_non_null(f);
+	unsigned char h[24];
+	assert_int_equal(fread(h, 1, sizeof h, f), sizeof h);
+	fclose(f);
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	assert_memory_equal(h, sig, 8);
+	assert_memory_equal(h + 12, "IHDR", 4);
+	uint32_t w = (uint32_t)h[16] << 24 | (uint32_t)h[17] << 16 | (uint32_t)h[18] << 8 | h[19];
+	uint32_t hh = (uint32_t)h[20] << 24 | (uint32_t)h[21] << 16 | (uint32_t)h[22] << 8 | h[23];
+	assert_int_equal(w, width);
+	assert_int_equal(hh, height);
+}
+
+static void assert_svg(const char *dir, const char *name)
+{
+	char *s = read_file(dir, name);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "<svg"));
+	assert_non_null(strstr(s, "</svg>"));
+	free(s);
+}
+
+static void rm_rf(const char *dir)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static bool gnuplot_on_path(void)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", path ? path : "");
+	for (char *d = strtok(buf, ":"); d; d = strtok(NULL, ":")) {
+		char p[4200];
+		snprintf(p, sizeof p, "%s/gnuplot", d);
+		if (access(p, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Append printf-style text to a growing string. */
+struct text {
+	char *s;
+	size_t n, cap;
+};
+
+static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0);
+	if (t->n + (size_t)n + 1 > t->cap) {
+		t->cap = (t->n + (size_t)n + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+		assert_non_null(t->s);
+	}
+	va_start(ap, fmt);
+	vsnprintf(t->s + t->n, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	t->n += (size_t)n;
+}
+
+struct folder {
+	bool extra_columns; /* batch_active and backlog in timeline.csv */
+	bool pools;         /* write pools.csv */
+	int variants;       /* 2, or more for the page test (names v3, v4, ...) */
+};
+
+/* A result folder as app/results.c writes it, small enough to read. */
+static void make_folder(char *dir, const struct folder *spec)
+{
+	strcpy(dir, "/tmp/pooltide-plot-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	char names[8][16] = {V1, V2};
+	for (int v = 2; v < spec->variants; v++)
+		snprintf(names[v], sizeof names[v], "v%d", v + 1);
+	static const char *const wl[] = {"api", "batch_job"};
+
+	struct text t = {0};
+	add(&t, "variant,workload,metric,mean,ci_low,ci_high,unit\n");
+	for (int v = 0; v < spec->variants; v++) {
+		for (int w = 0; w < 2; w++) {
+			if (v == 1 && w == 0) /* no CI: one replication */
+				add(&t, "%s,%s,timeout_rate,0,,,1\n", names[v], wl[w]);
+			else
+				add(&t, "%s,%s,timeout_rate,%.9g,%.9g,%.9g,1\n", names[v], wl[w],
+				    0.01 * (v + 1) * (w + 1), 0.006 * (v + 1) * (w + 1),
+				    0.014 * (v + 1) * (w + 1));
+			add(&t, "%s,%s,wait_p99,%.9g,%.9g,%.9g,s\n", names[v], wl[w], 2.0 + v, 1.5 + v,
+			    2.5 + v);
+		}
+		add(&t, "%s,pool/main,checked_out_mean,12,11,13,1\n", names[v]);
+	}
+	write_file(dir, "summary.csv", t.s);
+
+	t.n = 0;
+	add(&t, "variant,workload,kind,lo_s,hi_s,count,cdf\n");
+	for (int v = 0; v < spec->variants; v++)
+		for (int w = 0; w < 2; w++)
+			for (int k = 0; k < 2; k++) {
+				const char *kind = k ? "all" : "served";
+				double p0 = 0.5 + 0.1 * v + 0.05 * w, cdf = p0;
+				add(&t, "%s,%s,%s,0,0,%d,%.9g\n", names[v], wl[w], kind, 500, p0);
+				/* Bins 1 ms .. 10 s, the CDF climbing geometrically to 1. */
+				double lo = 0.001;
+				for (int b = 0; b < 12; b++) {
+					double hi = lo * 2.15443469; /* 10^(1/3) */
+					cdf = b == 11 ? 1 : cdf + (1 - cdf) * 0.35;
+					add(&t, "%s,%s,%s,%.9g,%.9g,%d,%.9g\n", names[v], wl[w], kind, lo,
+					    hi, 10 + b, cdf);
+					lo = hi;
+				}
+			}
+	write_file(dir, "waits.csv", t.s);
+
+	t.n = 0;
+	add(&t, "variant,t_s,pool,checked_out,checked_in,overflow,waiters,open%s\n",
+	    spec->extra_columns ? ",batch_active,backlog" : "");
+	for (int v = 0; v < spec->variants; v++)
+		for (int s = 0; s <= 60; s++) {
+			double tt = 10.0 * s;
+			bool batch = (s >= 10 && s < 20) || (s >= 40 && s < 45);
+			int co = batch ? 30 - 10 * (v % 2) : 5 + s % 4;
+			int ov = co > 10 ? co - 10 : 0, waiters = batch ? 40 + s % 7 : 0;
+			add(&t, "%s,%.9g,main,%d,%d,%d,%d,%d", names[v], tt, co, 10 - (co < 10 ? co : 10),
+			    ov, waiters, co + 2);
+			if (spec->extra_columns)
+				add(&t, ",%d,%d", batch ? 1 : 0, batch ? 3 * (s % 10) : 0);
+			add(&t, "\n");
+		}
+	write_file(dir, "timeline.csv", t.s);
+
+	if (spec->pools) {
+		t.n = 0;
+		add(&t, "variant,pool,size,max_overflow,cap,timeout_s\n");
+		for (int v = 0; v < spec->variants; v++)
+			add(&t, "%s,main,%d,%d,%d,%d\n", names[v], v ? 20 : 10, v ? 30 : 20,
+			    v ? 50 : 30, v ? 45 : 30);
+		write_file(dir, "pools.csv", t.s);
+	}
+	free(t.s);
+}
+
+static const char *const plots[] = {"waits_cdf", "timeout_rate", "pool_timeline"};
+
+static void test_draws_every_plot(void **state)
+{
+	(void)state;
+	if (!gnuplot_on_path())
+		skip();
+	char dir[64], warn[512] = "x";
+	make_folder(dir, &(struct folder){.extra_columns = true, .pools = true, .variants = 2});
+	write_file(dir, PLOT_MISSING_MARKER, ""); /* left by an earlier run without gnuplot */
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
+	for (size_t i = 0; i < 4; i++) {
+		char f[64];
+		static const char *const ext[] = {"dat", "gp", "log"};
+		for (size_t k = 0; k < 3; k++) {
+			snprintf(f, sizeof f, "%s.%s", all[i], ext[k]);
+			assert_true(exists(dir, f));
+		}
+		snprintf(f, sizeof f, "%s.png", all[i]);
+		assert_png(dir, f, 1000, 600);
+		snprintf(f, sizeof f, "%s.svg", all[i]);
+		assert_svg(dir, f);
+	}
+	assert_false(exists(dir, PLOT_MISSING_MARKER));
+	assert_false(exists(dir, "pool_timeline-2.png"));
+
+	/* Names are gnuplot single-quoted strings with the quote doubled. */
+	char *gp = read_file(dir, "waits_cdf.gp");
+	assert_non_null(strstr(gp, "'a,b / api   P(wait = 0) = 0.5'"));
+	assert_non_null(strstr(gp, "'q\"uo''te / batch_job   P(wait = 0) = 0.65'"));
+	assert_non_null(strstr(gp, "'pool timeout 45 s (q\"uo''te)'"));
+	assert_non_null(strstr(gp, "set logscale x"));
+	assert_non_null(strstr(gp, "set terminal pngcairo size 1000,600"));
+	assert_non_null(strstr(gp, "set terminal svg size 1000,600"));
+	free(gp);
+	gp = read_file(dir, "pool_timeline.gp");
+	assert_non_null(strstr(gp, "'a,b: cap 30 (size 10 + max_overflow 20)'"));
+	assert_non_null(strstr(gp, "'batch running'"));
+	assert_non_null(strstr(gp, "'pool cap = size + max_overflow'"));
+	free(gp);
+	gp = read_file(dir, "timeout_rate.gp");
+	assert_non_null(strstr(gp, "set ytics ('a,b' 0, 'q\"uo''te' 1)"));
+	free(gp);
+
+	/* The CDF starts at the smallest positive bin at height P(wait = 0). */
+	char *dat = read_file(dir, "waits_cdf.dat");
+	assert_non_null(strstr(dat, "# index 0: variant a,b, workload api, P(wait = 0) = 0.5\n0.001 0.5\n"));
+	free(dat);
+	rm_rf(dir);
+}
+
+static void test_without_optional_inputs(void **state)
+{
+	(void)state;
+	if (!gnuplot_on_path())
+		skip();
+	char dir[64], warn[512];
+	make_folder(dir, &(struct folder){.variants = 2});
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	for (size_t i = 0; i < 3; i++) {
+		char f[64];
+		snprintf(f, sizeof f, "%s.png", plots[i]);
+		assert_png(dir, f, 1000, 600);
+	}
+	/* No backlog column, no plot; no pools.csv, no cap line and no timeout mark. */
+	assert_false(exists(dir, "backlog.gp"));
+	assert_false(exists(dir, "backlog.png"));
+	char *gp = read_file(dir, "pool_timeline.gp");
+	assert_null(strstr(gp, "cap"));
+	assert_null(strstr(gp, "batch running"));
+	free(gp);
+	gp = read_file(dir, "waits_cdf.gp");
+	assert_null(strstr(gp, "timeout"));
+	free(gp);
+	rm_rf(dir);
+}
+
+/* Five variants: four panels in pool_timeline.png, the fifth in pool_timeline-2.png. */
+static void test_timeline_pages(void **state)
+{
+	(void)state;
+	if (!gnuplot_on_path())
+		skip();
+	char dir[64], warn[512];
+	make_folder(dir, &(struct folder){.pools = true, .variants = 5});
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	assert_png(dir, "pool_timeline.png", 1000, 600);
+	assert_png(dir, "pool_timeline-2.png", 1000, 600);
+	assert_svg(dir, "pool_timeline-2.svg");
+	assert_false(exists(dir, "pool_timeline-3.png"));
+	rm_rf(dir);
+}
+
+/* Nothing to autoscale on: no request ever waited, nothing timed out, one timeline sample,
+ * an unlimited pool and a pool without a timeout. gnuplot must still draw every plot. */
+static void test_degenerate_inputs(void **state)
+{
+	(void)state;
+	if (!gnuplot_on_path())
+		skip();
+	char dir[64], warn[512];
+	make_folder(dir, &(struct folder){.extra_columns = true, .pools = true, .variants = 2});
+	write_file(dir, "summary.csv",
+		   "variant,workload,metric,mean,ci_low,ci_high,unit\n"
+		   "a,api,timeout_rate,0,0,0,1\n"
+		   "b,api,timeout_rate,,,,1\n");
+	write_file(dir, "waits.csv",
+		   "variant,workload,kind,lo_s,hi_s,count,cdf\n"
+		   "a,api,served,0,0,10,1\n"
+		   "a,api,all,0,0,10,1\n"
+		   "b,api,served,0,0,0,\n"
+		   "b,api,all,0,0,0,\n");
+	write_file(dir, "timeline.csv",
+		   "variant,t_s,pool,checked_out,overflow,waiters,batch_active,backlog\n"
+		   "a,0,main,0,0,0,0,\n"
+		   "b,0,main,0,0,0,,\n");
+	write_file(dir, "pools.csv",
+		   "variant,pool,size,max_overflow,cap,timeout_s\n"
+		   "a,main,0,-1,-1,30\n"
+		   "b,main,5,10,15,\n");
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
+	for (size_t i = 0; i < 4; i++) {
+		char f[64];
+		snprintf(f, sizeof f, "%s.png", all[i]);
+		assert_png(dir, f, 1000, 600);
+	}
+	char *gp = read_file(dir, "waits_cdf.gp");
+	assert_non_null(strstr(gp, "'a   P(wait = 0) = 1'"));
+	assert_non_null(strstr(gp, "'b   P(wait = 0) = unknown (nothing served)'"));
+	assert_non_null(strstr(gp, "'pool timeout 30 s (a)'"));
+	free(gp);
+	gp = read_file(dir, "pool_timeline.gp");
+	assert_non_null(strstr(gp, "'a: no cap (max_overflow -1)'"));
+	assert_non_null(strstr(gp, "'b: cap 15 (size 5 + max_overflow 10)'"));
+	free(gp);
+	gp = read_file(dir, "timeout_rate.gp");
+	assert_non_null(strstr(gp, "set label ' 0 % [0, 0]'"));
+	assert_null(strstr(gp, "(no CI)")); /* b has no mean either: no label */
+	free(gp);
+	rm_rf(dir);
+}
+
+/* A process locale with a decimal comma changes nothing in the files (plot_dir switches its
+ * thread to the C locale). Skipped where no such locale is installed. */
+static void test_decimal_comma_locale(void **state)
+{
+	(void)state;
+	const char *const comma[] = {"de_DE.UTF-8", "fr_FR.UTF-8", "de_DE", "fr_FR", "nl_NL.UTF-8"};
+	bool set = false;
+	for (size_t i = 0; i < sizeof comma / sizeof *comma && !set; i++)
+		set = setlocale(LC_NUMERIC, comma[i]) != NULL;
+	if (!set)
+		skip();
+	char dir[64], warn[512];
+	make_folder(dir, &(struct folder){.pools = true, .variants = 2});
+	int rc = plot_dir(dir, true, warn, sizeof warn);
+	setlocale(LC_NUMERIC, "C");
+	assert_int_equal(rc, 0);
+	char *dat = read_file(dir, "waits_cdf.dat");
+	assert_non_null(strstr(dat, "\n0.001 0.5\n"));
+	free(dat);
+	rm_rf(dir);
+}
+
+/* PATH without gnuplot: a warning, the marker, every .dat and .gp, no image; then with
+ * gnuplot back on PATH the images are drawn and the marker goes. */
+static void test_gnuplot_missing(void **state)
+{
+	(void)state;
+	char dir[64], empty[] = "/tmp/pooltide-plot-path-XXXXXX", warn[512];
+	make_folder(dir, &(struct folder){.extra_columns = true, .pools = true, .variants = 2});
+	assert_non_null(mkdtemp(empty));
+	const char *p = getenv("PATH");
+	char *saved = p ? strdup(p) : NULL;
+	assert_int_equal(setenv("PATH", empty, 1), 0);
+	int rc = plot_dir(dir, true, warn, sizeof warn);
+	if (saved)
+		assert_int_equal(setenv("PATH", saved, 1), 0);
+	else
+		unsetenv("PATH");
+	free(saved);
+	rmdir(empty);
+
+	assert_int_equal(rc, 0);
+	char want[512];
+	snprintf(want, sizeof want,
+		 "gnuplot not found on PATH: wrote the data and scripts; install gnuplot-nox and run `pooltide plot %s`",
+		 dir);
+	assert_string_equal(warn, want);
+	assert_true(exists(dir, PLOT_MISSING_MARKER));
+	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
+	for (size_t i = 0; i < 4; i++) {
+		char f[64];
+		snprintf(f, sizeof f, "%s.dat", all[i]);
+		assert_true(exists(dir, f));
+		snprintf(f, sizeof f, "%s.gp", all[i]);
+		assert_true(exists(dir, f));
+		snprintf(f, sizeof f, "%s.png", all[i]);
+		assert_false(exists(dir, f));
+	}
+
+	if (gnuplot_on_path()) {
+		assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+		assert_string_equal(warn, "");
+		assert_false(exists(dir, PLOT_MISSING_MARKER));
+		assert_png(dir, "waits_cdf.png", 1000, 600);
+	}
+	rm_rf(dir);
+}
+
+/* A gnuplot that fails: the first failure and its log in the warning, the marker, status 0. */
+static void test_gnuplot_fails(void **state)
+{
+	(void)state;
+	char dir[64], bin[] = "/tmp/pooltide-plot-bin-XXXXXX", warn[512];
+	make_folder(dir, &(struct folder){.variants = 2});
+	assert_non_null(mkdtemp(bin));
+	write_file(bin, "gnuplot", "#!/bin/sh\necho \"fake gnuplot: cannot draw $1\" >&2\nexit 3\n");
+	char fake[128];
+	snprintf(fake, sizeof fake, "%s/gnuplot", bin);
+	assert_int_equal(chmod(fake, 0755), 0);
+
+	const char *p = getenv("PATH");
+	char *saved = p ? strdup(p) : NULL;
+	assert_int_equal(setenv("PATH", bin, 1), 0);
+	int rc = plot_dir(dir, true, warn, sizeof warn);
+	if (saved)
+		assert_int_equal(setenv("PATH", saved, 1), 0);
+	free(saved);
+	unlink(fake);
+	rmdir(bin);
+
+	assert_int_equal(rc, 0);
+	char want[512];
+	snprintf(want, sizeof want,
+		 "gnuplot failed on %s/waits_cdf.gp (exit status 3): see %s/waits_cdf.log (and 2 more plots failed)",
+		 dir, dir);
+	assert_string_equal(warn, want);
+	assert_true(exists(dir, PLOT_MISSING_MARKER));
+	char *log = read_file(dir, "waits_cdf.log");
+	assert_string_equal(log, "fake gnuplot: cannot draw waits_cdf.gp\n");
+	free(log);
+	rm_rf(dir);
+}
+
+struct bad {
+	const char *file, *text;
+	int status;
+	const char *msg; /* after "DIR/" */
+};
+
+static const struct bad bad_inputs[] = {
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count,cdf\nv,api,served,0,0,1,0.5\nv,api,served,0.1,0.2,1\n",
+	 PT_EINVAL, "waits.csv:3: expected 7 fields as in the header, got 6"},
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count,cdf\n\"v,api,served,0,0,1,0.5\n",
+	 PT_EINVAL, "waits.csv:2: unterminated quoted field"},
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count,cdf\nv\"x,api,served,0,0,1,0.5\n",
+	 PT_EINVAL, "waits.csv:2: quote inside an unquoted field"},
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count,cdf\n\"v\"x,api,served,0,0,1,0.5\n",
+	 PT_EINVAL, "waits.csv:2: unexpected character after a closing quote"},
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count,cdf\r\nv,api,served,0,0,1,0.5\r\nv,api,served,0.1,0.2,1,1.5\r\n",
+	 PT_EINVAL, "waits.csv:3: cdf: expected a number in [0, 1], got \"1.5\""},
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count,cdf\n\"multi\nline\",api,served,0,0,1,0.5\n\"multi\nline\",api,served,0.1,0.2,1,0,4\n",
+	 PT_EINVAL, "waits.csv:4: expected 7 fields as in the header, got 8"},
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count,cdf\nv,api,served,0.1,0.2,1,0.5\n",
+	 PT_EINVAL, "waits.csv:2: the first row of variant \"v\", workload \"api\", kind served must be the zero-wait row (lo_s = hi_s = 0)"},
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count,cdf\nv,api,served,0,0,1,0.5\nv,api,served,0.1,0.2,1,0.4\n",
+	 PT_EINVAL, "waits.csv:3: cdf: decreases (0.4 after 0.5)"},
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count,cdf\nv,api,queued,0,0,1,0.5\n",
+	 PT_EINVAL, "waits.csv:2: kind: expected \"served\" or \"all\", got \"queued\""},
+	{"waits.csv", "variant,workload,kind,lo_s,hi_s,count\n",
+	 PT_EINVAL, "waits.csv:1: missing column \"cdf\" (expected the header variant,workload,kind,lo_s,hi_s,count,cdf)"},
+	{"waits.csv", "", PT_EINVAL, "waits.csv:1: empty file, expected a header line"},
+	{"summary.csv", "variant,workload,metric,mean,ci_low,ci_high,unit\nv,api,timeout_rate,0.1x,,,1\n",
+	 PT_EINVAL, "summary.csv:2: mean: expected a number, got \"0.1x\""},
+	{"summary.csv", "variant,workload,metric,mean,ci_low,ci_high,unit\nv,api,timeout_rate,1.5,,,%\n",
+	 PT_EINVAL, "summary.csv:2: unit: expected \"1\" for timeout_rate, got \"%\""},
+	{"summary.csv", "variant,workload,metric,mean,ci_low,ci_high,unit\n",
+	 PT_EINVAL, "summary.csv:2: no data rows"},
+	{"timeline.csv", "variant,t_s,pool,checked_out,overflow,waiters\nv,10,main,1,0,0\nv,5,main,1,0,0\n",
+	 PT_EINVAL, "timeline.csv:3: t_s: goes back in time (5 after 10)"},
+	{"timeline.csv", "variant,t_s,pool,checked_out,overflow,waiters\nv,10,main,-1,0,0\n",
+	 PT_EINVAL, "timeline.csv:2: checked_out: expected a number >= 0, got \"-1\""},
+	{"timeline.csv", "variant,t_s,pool,checked_out,overflow,waiters\nv,10,main,,0,0\n",
+	 PT_EINVAL, "timeline.csv:2: checked_out: expected a number, got an empty field"},
+	{"pools.csv", "variant,pool,size,max_overflow,cap,timeout_s\n\"a,b\",main,10,20,thirty,30\n",
+	 PT_EINVAL, "pools.csv:2: cap: expected a number, got \"thirty\""},
+};
+
+static void test_malformed_csv(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad_inputs / sizeof *bad_inputs; i++) {
+		const struct bad *b = &bad_inputs[i];
+		char dir[64], warn[512], want[512];
+		make_folder(dir, &(struct folder){.pools = true, .variants = 2});
+		write_file(dir, b->file, b->text);
+		int rc = plot_dir(dir, true, warn, sizeof warn);
+		snprintf(want, sizeof want, "%s/%s", dir, b->msg);
+		if (rc != b->status || strcmp(warn, want) != 0)
+			print_error("case %zu: got %d \"%s\"\n", i, rc, warn);
+		assert_int_equal(rc, b->status);
+		assert_string_equal(warn, want);
+		rm_rf(dir);
+	}
+}
+
+static void test_missing_csv(void **state)
+{
+	(void)state;
+	char dir[64], warn[512], want[512];
+	make_folder(dir, &(struct folder){.variants = 2});
+	char p[128];
+	snprintf(p, sizeof p, "%s/timeline.csv", dir);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), PT_EIO);
+	snprintf(want, sizeof want, "%s/timeline.csv: cannot open: No such file or directory", dir);
+	assert_string_equal(warn, want);
+	/* A NULL warning buffer is allowed. */
+	assert_int_equal(plot_dir(dir, true, NULL, 0), PT_EIO);
+	rm_rf(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_draws_every_plot),
+		cmocka_unit_test(test_without_optional_inputs),
+		cmocka_unit_test(test_timeline_pages),
+		cmocka_unit_test(test_degenerate_inputs),
+		cmocka_unit_test(test_decimal_comma_locale),
+		cmocka_unit_test(test_gnuplot_missing),
+		cmocka_unit_test(test_gnuplot_fails),
+		cmocka_unit_test(test_malformed_csv),
+		cmocka_unit_test(test_missing_csv),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

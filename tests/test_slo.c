@@ -1,0 +1,413 @@
+/* Tests of models/slo: verdicts of service-level objectives on constructed replications.
+ *
+ * The replication results are built by hand, setting only what the metric reads (offered and
+ * timed_out for timeout_rate, the served-wait histogram for the wait quantiles), so the mean
+ * and the 95 % Student-t interval are known in advance:
+ *   timeout_rate over 5 replications of 10000 requests with 8, 9, 10, 11, 12 timeouts:
+ *     mean 0.001, s^2 = (4 + 1 + 0 + 1 + 4) 1e-8 / 4 = 2.5e-8,
+ *     half width = t_{0.975,4} sqrt(2.5e-8 / 5) = 2.7764451052 x 7.0710678e-5 = 1.963243e-4,
+ *     interval [0.0008036757, 0.0011963243];
+ *   wait_max (the exact largest served wait) of 80, 82, 84, 86, 88 ms:
+ *     mean 84 ms, s^2 = 10 ms^2, half width = 2.7764451052 sqrt(2) ms = 3.926486 ms.
+ * t_{0.975,4} = 2.7764451052 from any t table (e.g. NIST/SEMATECH e-Handbook, table 1.3.6.7.2). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/config.h"
+#include "models/model.h"
+#include "models/slo.h"
+#include "models/summary.h"
+#include "sim/stats.h"
+
+#define NREP 5
+#define T_975_4 2.7764451052
+
+#define assert_near(a, b, tol)                                                                  \
+	do {                                                                                    \
+		double a_ = (a), b_ = (b);                                                      \
+		if (!(fabs(a_ - b_) <= (tol)))                                                  \
+			fail_msg("%s = %.17g, expected %.17g (line %d)", #a, a_, b_, __LINE__); \
+	} while (0)
+
+/* NREP zeroed results (large: on the heap) and the pointer array the API takes. */
+struct reps {
+	struct model_result *r;
+	const struct model_result *p[NREP];
+};
+
+static void reps_init(struct reps *s, int n_workloads)
+{
+	s->r = calloc(NREP, sizeof *s->r);
+	assert_non_null(s->r);
+	for (int i = 0; i < NREP; i++) {
+		s->r[i].n_workloads = n_workloads;
+		s->r[i].n_pools = 1;
+		for (int w = 0; w < CFG_MAX_WORKLOADS; w++) {
+			histo_init(&s->r[i].workloads[w].h_served);
+			histo_init(&s->r[i].workloads[w].h_all);
+			tally_init(&s->r[i].workloads[w].wait_served);
+		}
+		s->p[i] = &s->r[i];
+	}
+}
+
+static void reps_fini(struct reps *s)
+{
+	free(s->r);
+}
+
+/* Workload w: 10000 offered, 8..12 timed out (the interval in the header). */
+static void set_timeouts(struct reps *s, int w)
+{
+	for (int i = 0; i < NREP; i++) {
+		s->r[i].workloads[w].offered = 10000;
+		s->r[i].workloads[w].timed_out = (uint64_t)(8 + i);
+	}
+}
+
+/* Workload w: replication i serves 10 requests, the largest waiting `max_ms[i]` ms. */
+static void set_waits(struct reps *s, int w, const double *max_ms)
+{
+	for (int i = 0; i < NREP; i++) {
+		struct histo *h = &s->r[i].workloads[w].h_served;
+		for (int k = 0; k < 9; k++)
+			histo_add(h, 0.001 * (k + 1));
+		histo_add(h, max_ms[i] / 1000);
+	}
+}
+
+static struct cfg_slo slo(int workload, const char *metric, double limit)
+{
+	struct cfg_slo s = {.workload = workload, .limit = limit};
+	snprintf(s.metric, sizeof s.metric, "%s", metric);
+	return s;
+}
+
+static enum slo_verdict verdict(const struct reps *s, struct cfg_slo o)
+{
+	struct slo_result r;
+	slo_evaluate(s->p, NREP, &o, &r);
+	return r.verdict;
+}
+
+/* ---- tests -------------------------------------------------------------------------------- */
+
+/* The metrics a limit may bound, in the documented order, each a workload metric of the table
+ * with the unit the loader relies on (rates "1", waits "s"). */
+static void test_metrics(void **state)
+{
+	static const char *const want[] = {"timeout_rate", "refused_rate", "wait_mean",
+					   "wait_p50",     "wait_p90",     "wait_p95",
+					   "wait_p99",     "wait_p999",    "wait_max"};
+	const char *const *m = slo_metrics();
+	size_t i = 0;
+	(void)state;
+
+	for (; m[i]; i++) {
+		const struct metric_def *d = metric_find(m[i]);
+		assert_true(i < sizeof want / sizeof want[0]);
+		assert_string_equal(m[i], want[i]);
+		assert_non_null(d);
+		assert_int_equal(d->scope, METRIC_WORKLOAD);
+		assert_string_equal(d->unit, i < 2 ? "1" : "s");
+		assert_true(strlen(m[i]) < CFG_SLO_METRIC_MAX);
+	}
+	assert_int_equal(i, sizeof want / sizeof want[0]);
+}
+
+static void test_verdict_names(void **state)
+{
+	(void)state;
+	assert_string_equal(slo_verdict_name(SLO_PASS), "pass");
+	assert_string_equal(slo_verdict_name(SLO_FAIL), "fail");
+	assert_string_equal(slo_verdict_name(SLO_INCONCLUSIVE), "inconclusive");
+}
+
+/* The interval of the header, and the verdict on each side of it. */
+static void test_timeout_rate(void **state)
+{
+	struct reps s;
+	struct slo_result r;
+	struct cfg_slo o = slo(0, "timeout_rate", 0.0013);
+	double half = T_975_4 * sqrt(2.5e-8 / 5);
+	(void)state;
+
+	reps_init(&s, 1);
+	set_timeouts(&s, 0);
+	slo_evaluate(s.p, NREP, &o, &r);
+	assert_int_equal(r.est.n, NREP);
+	assert_near(r.est.mean, 0.001, 1e-15);
+	assert_near(r.est.lo, 0.001 - half, 1e-12);
+	assert_near(r.est.hi, 0.001 + half, 1e-12);
+	assert_near(r.est.lo, 0.0008036757, 1e-10);
+	assert_near(r.est.hi, 0.0011963243, 1e-10);
+	assert_string_equal(r.slo.metric, "timeout_rate");
+	assert_int_equal(r.slo.workload, 0);
+	assert_true(r.slo.limit == 0.0013);
+	assert_int_equal(r.verdict, SLO_PASS);                          /* all below 0.13 % */
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.0007)), SLO_FAIL); /* all above */
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.001)), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.0009)), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.0011)), SLO_INCONCLUSIVE);
+	/* another metric of the same results: no request was refused, [0, 0] */
+	assert_int_equal(verdict(&s, slo(0, "refused_rate", 0)), SLO_PASS);
+	reps_fini(&s);
+}
+
+/* The ends of the interval, to the last bit: ci_high == limit passes, ci_low == limit does not
+ * fail. */
+static void test_boundary(void **state)
+{
+	struct reps s;
+	struct slo_result r;
+	struct cfg_slo o = slo(0, "timeout_rate", 1);
+	(void)state;
+
+	reps_init(&s, 1);
+	set_timeouts(&s, 0);
+	slo_evaluate(s.p, NREP, &o, &r);
+	double lo = r.est.lo, hi = r.est.hi;
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", hi)), SLO_PASS);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", nextafter(hi, 0))), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", lo)), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", nextafter(lo, 0))), SLO_FAIL);
+
+	/* slo_verdict_of on its own */
+	struct estimate e = {.mean = 2, .lo = 1, .hi = 3, .n = 5};
+	assert_int_equal(slo_verdict_of(&e, 3), SLO_PASS);
+	assert_int_equal(slo_verdict_of(&e, 2.5), SLO_INCONCLUSIVE);
+	assert_int_equal(slo_verdict_of(&e, 1), SLO_INCONCLUSIVE);
+	assert_int_equal(slo_verdict_of(&e, 0.5), SLO_FAIL);
+	reps_fini(&s);
+}
+
+/* Every replication the same: the interval is the point, and decides. */
+static void test_zero_variance(void **state)
+{
+	struct reps s;
+	(void)state;
+
+	reps_init(&s, 1);
+	for (int i = 0; i < NREP; i++)
+		s.r[i].workloads[0].offered = 5000;
+	/* no timeout anywhere: [0, 0] meets even a limit of 0 */
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0)), SLO_PASS);
+	for (int i = 0; i < NREP; i++)
+		s.r[i].workloads[0].timed_out = 10; /* 0.2 % in each */
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.002)), SLO_PASS);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.001)), SLO_FAIL);
+	reps_fini(&s);
+}
+
+/* A metric undefined in every replication (a wait quantile when nothing was served, a rate
+ * when nothing was offered) is inconclusive whatever the limit. */
+static void test_undefined(void **state)
+{
+	struct reps s;
+	struct slo_result r;
+	struct cfg_slo o = slo(0, "wait_p99", 1e9);
+	(void)state;
+
+	reps_init(&s, 1);
+	slo_evaluate(s.p, NREP, &o, &r);
+	assert_true(isnan(r.est.mean));
+	assert_int_equal(r.est.n, 0);
+	assert_int_equal(r.verdict, SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "wait_mean", 1e9)), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "wait_max", 1e9)), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 1)), SLO_INCONCLUSIVE);
+	reps_fini(&s);
+}
+
+/* Defined in only one replication: one value has no interval, so no verdict. Defined in two:
+ * an interval over those two. */
+static void test_one_value(void **state)
+{
+	struct reps s;
+	struct slo_result r;
+	struct cfg_slo o = slo(0, "wait_max", 1e9);
+	(void)state;
+
+	reps_init(&s, 1);
+	histo_add(&s.r[2].workloads[0].h_served, 0.010);
+	slo_evaluate(s.p, NREP, &o, &r);
+	assert_int_equal(r.est.n, 1);
+	assert_near(r.est.mean, 0.010, 0);
+	assert_int_equal(r.verdict, SLO_INCONCLUSIVE);
+	/* nrep 1: the same */
+	slo_evaluate(s.p + 2, 1, &o, &r);
+	assert_int_equal(r.verdict, SLO_INCONCLUSIVE);
+
+	histo_add(&s.r[4].workloads[0].h_served, 0.012);
+	slo_evaluate(s.p, NREP, &o, &r);
+	assert_int_equal(r.est.n, 2);
+	assert_near(r.est.mean, 0.011, 1e-15);
+	assert_int_equal(r.verdict, SLO_PASS);
+	reps_fini(&s);
+}
+
+/* Waits: the interval of wait_max in the header; a quantile reads the served histogram of the
+ * right workload. */
+static void test_waits(void **state)
+{
+	static const double max_ms[NREP] = {80, 82, 84, 86, 88};
+	struct reps s;
+	struct slo_result r;
+	struct cfg_slo o = slo(1, "wait_max", 0.1);
+	double half = T_975_4 * sqrt(10.0 / 5) / 1000;
+	(void)state;
+
+	reps_init(&s, 2);
+	set_waits(&s, 1, max_ms);
+	slo_evaluate(s.p, NREP, &o, &r);
+	assert_int_equal(r.est.n, NREP);
+	assert_near(r.est.mean, 0.084, 1e-15);
+	assert_near(r.est.lo, 0.084 - half, 1e-12);
+	assert_near(r.est.hi, 0.084 + half, 1e-12);
+	assert_int_equal(r.verdict, SLO_PASS);
+	assert_int_equal(verdict(&s, slo(1, "wait_max", 0.080)), SLO_FAIL);
+	assert_int_equal(verdict(&s, slo(1, "wait_max", 0.085)), SLO_INCONCLUSIVE);
+	/* p99 of 10 values is the largest (rank ceil(9.9) = 10), reported exactly */
+	assert_int_equal(verdict(&s, slo(1, "wait_p99", 0.088 + half)), SLO_PASS);
+	/* p50 of 1..9 ms and the max is 5 ms (within the histogram's 1 %) in every replication */
+	assert_int_equal(verdict(&s, slo(1, "wait_p50", 0.0051)), SLO_PASS);
+	assert_int_equal(verdict(&s, slo(1, "wait_p50", 0.0049)), SLO_FAIL);
+	/* workload 0 served nothing */
+	assert_int_equal(verdict(&s, slo(0, "wait_max", 1)), SLO_INCONCLUSIVE);
+	reps_fini(&s);
+}
+
+/* A variant: fail if any fails, else inconclusive if any is, else pass; results in order. */
+static void test_variant(void **state)
+{
+	static const double max_ms[NREP] = {80, 82, 84, 86, 88};
+	struct cfg_scenario sc;
+	struct slo_result out[4];
+	struct reps s;
+	(void)state;
+
+	cfg_scenario_defaults(&sc);
+	sc.n_workloads = 2;
+	snprintf(sc.workloads[0].name, sizeof sc.workloads[0].name, "api");
+	snprintf(sc.workloads[1].name, sizeof sc.workloads[1].name, "worker");
+	reps_init(&s, 2);
+	set_timeouts(&s, 0);
+	set_waits(&s, 0, max_ms);
+
+	/* no objective: nothing to miss */
+	assert_int_equal(slo_evaluate_variant(s.p, NREP, &sc, NULL), SLO_PASS);
+
+	sc.n_slo = 2;
+	sc.slo[0] = slo(0, "timeout_rate", 0.0013); /* pass */
+	sc.slo[1] = slo(0, "wait_max", 0.1);        /* pass */
+	assert_int_equal(slo_evaluate_variant(s.p, NREP, &sc, out), SLO_PASS);
+	assert_int_equal(out[0].verdict, SLO_PASS);
+	assert_string_equal(out[0].slo.metric, "timeout_rate");
+	assert_int_equal(out[1].verdict, SLO_PASS);
+	assert_string_equal(out[1].slo.metric, "wait_max");
+
+	sc.n_slo = 3;
+	sc.slo[2] = slo(1, "wait_p99", 0.1);        /* inconclusive: worker served nothing */
+	assert_int_equal(slo_evaluate_variant(s.p, NREP, &sc, out), SLO_INCONCLUSIVE);
+	assert_int_equal(out[2].verdict, SLO_INCONCLUSIVE);
+	assert_int_equal(out[2].slo.workload, 1);
+
+	sc.n_slo = 4;
+	sc.slo[3] = slo(0, "timeout_rate", 0.0007); /* fail */
+	assert_int_equal(slo_evaluate_variant(s.p, NREP, &sc, out), SLO_FAIL);
+	assert_int_equal(out[0].verdict, SLO_PASS);
+	assert_int_equal(out[2].verdict, SLO_INCONCLUSIVE);
+	assert_int_equal(out[3].verdict, SLO_FAIL);
+
+	sc.slo[2] = slo(0, "wait_max", 0.085);      /* fail outranks inconclusive either way */
+	assert_int_equal(slo_evaluate_variant(s.p, NREP, &sc, NULL), SLO_FAIL);
+	sc.slo[3] = slo(0, "refused_rate", 0);
+	assert_int_equal(slo_evaluate_variant(s.p, NREP, &sc, NULL), SLO_INCONCLUSIVE);
+	reps_fini(&s);
+}
+
+/* The line for people, from hand-made results. */
+static void test_format(void **state)
+{
+	static const struct {
+		const char *metric;
+		double limit, mean, lo, hi;
+		int n;
+		enum slo_verdict v;
+		const char *want;
+	} cases[] = {
+		{"wait_p99", 0.1, 0.08423, 0.07914, 0.08931, 20, SLO_PASS,
+		 "api wait_p99 <= 100ms: 84.2ms [79.1ms, 89.3ms] pass"},
+		{"timeout_rate", 0.001, 0.0025, 0.0019, 0.0031, 20, SLO_FAIL,
+		 "api timeout_rate <= 0.1%: 0.25% [0.19%, 0.31%] fail"},
+		{"refused_rate", 0, 0, 0, 0, 5, SLO_PASS,
+		 "api refused_rate <= 0%: 0% [0%, 0%] pass"},
+		{"timeout_rate", 0.00125, 0.00042, -0.00012, 0.00096, 5, SLO_PASS,
+		 "api timeout_rate <= 0.125%: 0.042% [-0.012%, 0.096%] pass"},
+		{"wait_p50", 0.0005, 0.000251, 0.0000004, 0.0009996, 5, SLO_INCONCLUSIVE,
+		 "api wait_p50 <= 500us: 251us [0.4us, 1ms] inconclusive"},
+		{"wait_max", 30, 29.996, 12.3456, 1234.4, 5, SLO_INCONCLUSIVE,
+		 "api wait_max <= 30s: 30s [12.3s, 1234s] inconclusive"},
+		{"wait_mean", 1.5, 0.9996, -0.0021, 2, 5, SLO_INCONCLUSIVE,
+		 "api wait_mean <= 1.5s: 1s [-2.1ms, 2s] inconclusive"},
+		{"wait_p999", 0.2505, 0, 0, 0, 5, SLO_PASS,
+		 "api wait_p999 <= 250.5ms: 0s [0s, 0s] pass"},
+		{"wait_p99", 0.1, NAN, NAN, NAN, 0, SLO_INCONCLUSIVE,
+		 "api wait_p99 <= 100ms: undefined inconclusive"},
+		{"wait_p99", 0.1, 0.0842, 0.0842, 0.0842, 1, SLO_INCONCLUSIVE,
+		 "api wait_p99 <= 100ms: 84.2ms (1 replication, no interval) inconclusive"},
+	};
+	struct cfg_scenario sc;
+	char buf[160], small[12];
+	(void)state;
+
+	cfg_scenario_defaults(&sc);
+	sc.n_workloads = 2;
+	snprintf(sc.workloads[0].name, sizeof sc.workloads[0].name, "api");
+	snprintf(sc.workloads[1].name, sizeof sc.workloads[1].name, "worker");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct slo_result r = {
+			.slo = slo(0, cases[i].metric, cases[i].limit),
+			.est = {cases[i].mean, cases[i].lo, cases[i].hi, cases[i].n},
+			.verdict = cases[i].v,
+		};
+		int len = slo_format(buf, sizeof buf, &sc, &r);
+		assert_string_equal(buf, cases[i].want);
+		assert_int_equal(len, (int)strlen(cases[i].want));
+	}
+
+	/* the workload by index; a short buffer is truncated and terminated */
+	struct slo_result r = {.slo = slo(1, "timeout_rate", 0.001),
+			       .est = {0.0004, 0.0003, 0.0005, 10},
+			       .verdict = SLO_PASS};
+	const char *want = "worker timeout_rate <= 0.1%: 0.04% [0.03%, 0.05%] pass";
+	assert_int_equal(slo_format(buf, sizeof buf, &sc, &r), (int)strlen(want));
+	assert_string_equal(buf, want);
+	assert_int_equal(slo_format(small, sizeof small, &sc, &r), (int)strlen(want));
+	assert_string_equal(small, "worker time");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_verdict_names),
+		cmocka_unit_test(test_timeout_rate),
+		cmocka_unit_test(test_boundary),
+		cmocka_unit_test(test_zero_variance),
+		cmocka_unit_test(test_undefined),
+		cmocka_unit_test(test_one_value),
+		cmocka_unit_test(test_waits),
+		cmocka_unit_test(test_variant),
+		cmocka_unit_test(test_format),
+	};
+	return cmocka_run_group_tests_name("slo", tests, NULL, NULL);
+}
