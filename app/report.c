@@ -48,11 +48,128 @@ static void format_count(double x, char *buf, size_t len)
 		snprintf(buf, len, "%.0f", x);
 }
 
+
 static struct estimate est(const struct experiment *ex, int v, const char *metric, int idx)
 {
 	struct estimate e;
 	estimate_metric(experiment_variant(ex, v), ex->nrep, metric_find(metric), idx, &e);
 	return e;
+}
+
+static void format_rate_ci(struct estimate e, char *buf, size_t len)
+{
+	char r0[16], r1[16], r2[16];
+	report_format_rate(e.mean, r0, sizeof r0);
+	report_format_rate(e.lo < 0 ? 0 : e.lo, r1, sizeof r1);
+	report_format_rate(e.hi, r2, sizeof r2);
+	snprintf(buf, len, "%s [%s, %s]", r0, r1, r2);
+}
+
+/* A signed paired difference with its interval: "-1.97pp [-3.85, -0.10]" or "-29.8s [...]". */
+static void format_diff(struct estimate e, bool rate, char *buf, size_t len)
+{
+	if (isnan(e.mean)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (rate) {
+		snprintf(buf, len, "%+.3gpp [%+.3g, %+.3g]", e.mean * 100, e.lo * 100, e.hi * 100);
+		return;
+	}
+	char m[32], lo[32], hi[32];
+	report_format_duration(fabs(e.mean), m, sizeof m);
+	report_format_duration(fabs(e.lo), lo, sizeof lo);
+	report_format_duration(fabs(e.hi), hi, sizeof hi);
+	snprintf(buf, len, "%s%s [%s%s, %s%s]", e.mean < 0 ? "-" : "+", m, e.lo < 0 ? "-" : "+", lo,
+		 e.hi < 0 ? "-" : "+", hi);
+}
+
+/* Paired differences to the first variant (common random numbers): what each change did. */
+static void table_diffs(FILE *out, const struct scenario *sc, const struct experiment *ex,
+			int wi, int namew, enum metric_scope scope)
+{
+	if (ex->n_variants < 2 || ex->nrep < 2)
+		return;
+	int nd;
+	const char *const *diffs = report_diff_metrics(scope, &nd);
+	fprintf(out, "%-*s  paired difference to \"%s\" [95%% CI]:", namew, "", sc->variants[0].name);
+	fputc('\n', out);
+	fprintf(out, "%-*s ", namew, "variant");
+	for (int k = 0; k < nd; k++)
+		fprintf(out, " %-32s", diffs[k]);
+	fputc('\n', out);
+	for (int v = 1; v < ex->n_variants; v++) {
+		fprintf(out, "%-*.*s ", namew, namew, sc->variants[v].name);
+		for (int k = 0; k < nd; k++) {
+			const struct metric_def *m = metric_find(diffs[k]);
+			struct estimate e;
+			estimate_paired_diff(experiment_variant(ex, 0), experiment_variant(ex, v),
+					     ex->nrep, m, wi, &e);
+			char cell[128];
+			format_diff(e, strcmp(m->unit, "1") == 0, cell, sizeof cell);
+			fprintf(out, " %-32s", cell);
+		}
+		fputc('\n', out);
+	}
+}
+
+/* Retries, row-lock waits and the attribution of pool timeouts to batches, when any. */
+static void table_contention(FILE *out, const struct scenario *sc, const struct experiment *ex,
+			     int wi, int namew)
+{
+	bool any = false;
+	for (int v = 0; v < ex->n_variants; v++)
+		any |= est(ex, v, "retries", wi).mean > 0 || est(ex, v, "lock_waits", wi).mean > 0 ||
+		       est(ex, v, "pool_timeouts", wi).mean > 0;
+	if (!any)
+		return;
+	fprintf(out, "%-*s  %13s %-15s %-21s %9s %10s %9s %9s %9s\n", namew, "",
+		"pool timeouts", "batches >= 1/2", "batches+locks >= 1/2", "retried", "lock waits",
+		"lock wait", "hold", "hold max");
+	for (int v = 0; v < ex->n_variants; v++) {
+		char pt[16], share[16], lshare[16], rt[16], lw[16], d[3][16];
+		format_count(est(ex, v, "pool_timeouts", wi).mean, pt, sizeof pt);
+		report_format_rate(est(ex, v, "timeouts_batch_heavy_share", wi).mean, share,
+				   sizeof share);
+		report_format_rate(est(ex, v, "timeouts_lock_heavy_share", wi).mean, lshare,
+				   sizeof lshare);
+		format_count(est(ex, v, "retried", wi).mean, rt, sizeof rt);
+		format_count(est(ex, v, "lock_waits", wi).mean, lw, sizeof lw);
+		static const char *const ds[] = {"lock_wait_mean", "hold_mean", "hold_max"};
+		for (int k = 0; k < 3; k++)
+			report_format_duration(est(ex, v, ds[k], wi).mean, d[k], sizeof d[k]);
+		fprintf(out, "%-*.*s  %13s %-15s %-21s %9s %10s %9s %9s %9s\n", namew, namew,
+			sc->variants[v].name, pt, share, lshare, rt, lw, d[0], d[1], d[2]);
+	}
+}
+
+static void table_batch(FILE *out, const struct scenario *sc, const struct experiment *ex,
+			int wi, int namew)
+{
+	const struct cfg_scenario *base = &sc->variants[0].cfg;
+	const struct cfg_workload *wl = &base->workloads[wi];
+	static const char *const commit_names[] = {"per_batch", "per_group", "per_record"};
+	fprintf(out, "\nbatch workload %s (pool %s)\n", wl->name, base->pools[wl->pool].name);
+	fprintf(out, "%-*s  %-10s %8s %-22s %8s %9s %9s %9s %9s %9s %9s\n", namew, "variant",
+		"commit", "batches", "failed [95% CI]", "records", "duration", "txn hold",
+		"hold max", "lag", "records/s", "backlog");
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_batch *bc = &sc->variants[v].cfg.workloads[wi].batch;
+		char nb[16], fr[64], sz[16], d[4][16], rps[16], bl[16];
+		format_count(est(ex, v, "batches", wi).mean, nb, sizeof nb);
+		format_rate_ci(est(ex, v, "failed_batch_rate", wi), fr, sizeof fr);
+		snprintf(sz, sizeof sz, "%.0f", est(ex, v, "batch_size_mean", wi).mean);
+		static const char *const ds[] = {"batch_duration_mean", "txn_hold_mean",
+						 "txn_hold_max", "lag_mean"};
+		for (int k = 0; k < 4; k++)
+			report_format_duration(est(ex, v, ds[k], wi).mean, d[k], sizeof d[k]);
+		snprintf(rps, sizeof rps, "%.3g", est(ex, v, "records_per_s", wi).mean);
+		snprintf(bl, sizeof bl, "%.3g", est(ex, v, "backlog_mean", wi).mean);
+		fprintf(out, "%-*.*s  %-10s %8s %-22s %8s %9s %9s %9s %9s %9s %9s\n", namew, namew,
+			sc->variants[v].name, commit_names[bc->commit], nb, fr, sz, d[0], d[1], d[2],
+			d[3], rps, bl);
+	}
+	table_diffs(out, sc, ex, wi, namew, METRIC_BATCH);
 }
 
 void report_table(FILE *out, const struct scenario *sc, const struct experiment *ex)
@@ -77,29 +194,32 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 
 	for (int wi = 0; wi < base->n_workloads; wi++) {
 		const struct cfg_workload *wl = &base->workloads[wi];
+		if (wl->kind == CFG_WORKLOAD_BATCH) {
+			table_batch(out, sc, ex, wi, namew);
+			continue;
+		}
 		fprintf(out, "\nworkload %s (pool %s)\n", wl->name, base->pools[wl->pool].name);
-		fprintf(out, "%-*s  %9s %9s %9s  %-26s  %8s %8s %8s %8s %8s %8s\n", namew, "variant",
-			"offered", "served", "timed out", "timeout rate [95% CI]", "wait", "p50", "p95",
-			"p99", "p99.9", "max");
+		fprintf(out, "%-*s  %9s %9s %9s %8s  %-26s  %8s %8s %8s %8s %8s %8s\n", namew,
+			"variant", "offered", "served", "timed out", "refused", "timeout rate [95% CI]",
+			"wait", "p50", "p95", "p99", "p99.9", "max");
 		for (int v = 0; v < ex->n_variants; v++) {
-			char off[16], srv[16], tmo[16], r0[16], r1[16], r2[16], ci[64];
+			char off[16], srv[16], tmo[16], rfd[16], ci[64];
 			char q[6][16];
+			format_count(est(ex, v, "refused", wi).mean, rfd, sizeof rfd);
 			format_count(est(ex, v, "offered", wi).mean, off, sizeof off);
 			format_count(est(ex, v, "served", wi).mean, srv, sizeof srv);
 			format_count(est(ex, v, "timed_out", wi).mean, tmo, sizeof tmo);
-			struct estimate tr = est(ex, v, "timeout_rate", wi);
-			report_format_rate(tr.mean, r0, sizeof r0);
-			report_format_rate(tr.lo < 0 ? 0 : tr.lo, r1, sizeof r1);
-			report_format_rate(tr.hi, r2, sizeof r2);
-			snprintf(ci, sizeof ci, "%s [%s, %s]", r0, r1, r2);
+			format_rate_ci(est(ex, v, "timeout_rate", wi), ci, sizeof ci);
 			static const char *const qs[] = {"wait_mean", "wait_p50", "wait_p95",
 							 "wait_p99", "wait_p999", "wait_max"};
 			for (int k = 0; k < 6; k++)
 				report_format_duration(est(ex, v, qs[k], wi).mean, q[k], sizeof q[k]);
-			fprintf(out, "%-*.*s  %9s %9s %9s  %-26s  %8s %8s %8s %8s %8s %8s\n", namew,
-				namew, sc->variants[v].name, off, srv, tmo, ci, q[0], q[1], q[2], q[3],
-				q[4], q[5]);
+			fprintf(out, "%-*.*s  %9s %9s %9s %8s  %-26s  %8s %8s %8s %8s %8s %8s\n",
+				namew, namew, sc->variants[v].name, off, srv, tmo, rfd, ci, q[0], q[1],
+				q[2], q[3], q[4], q[5]);
 		}
+		table_contention(out, sc, ex, wi, namew);
+		table_diffs(out, sc, ex, wi, namew, METRIC_WORKLOAD);
 	}
 
 	fprintf(out, "\npools (time averages over the run after warm-up)\n");
@@ -129,6 +249,23 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 				est(ex, v, "overflow_mean", pi).mean,
 				est(ex, v, "waiters_mean", pi).mean, ex_s, msg);
 		}
+	}
+	fprintf(out, "\ndatabase (server connections over all processes and pools)\n");
+	fprintf(out, "%-*s  %9s %10s %12s %9s %9s\n", namew, "variant", "processes", "conn mean",
+		"conn max/use", "refused", "cpu busy");
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_scenario *c = &sc->variants[v].cfg;
+		uint64_t refused = 0;
+		for (int r = 0; r < ex->nrep; r++)
+			refused += experiment_variant(ex, v)[r]->db_refused;
+		char mx[24], busy[16];
+		snprintf(mx, sizeof mx, "%.0f/%d", est(ex, v, "server_connections_max", 0).mean,
+			 cfg_usable_connections(&c->db));
+		report_format_rate(est(ex, v, "cpu_busy_mean", 0).mean, busy, sizeof busy);
+		fprintf(out, "%-*.*s  %9d %10.2f %12s %9.0f %9s\n", namew, namew,
+			sc->variants[v].name, experiment_variant(ex, v)[0]->n_processes,
+			est(ex, v, "server_connections_mean", 0).mean, mx,
+			(double)refused / ex->nrep, busy);
 	}
 	for (int v = 0; v < ex->n_variants; v++) {
 		uint64_t refused = 0;
@@ -195,10 +332,10 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 		report_json_estimate(out, &e);
 		first = false;
 	}
-	if (scope == METRIC_WORKLOAD && v > 0) {
+	if ((scope == METRIC_WORKLOAD || scope == METRIC_BATCH) && v > 0) {
 		/* Paired differences to the first variant (common random numbers). */
 		int nd;
-		const char *const *diffs = report_diff_metrics(&nd);
+		const char *const *diffs = report_diff_metrics(scope, &nd);
 		fprintf(out, ",\n%s\"diff_to_first\": {", indent);
 		for (int k = 0; k < nd; k++) {
 			struct estimate e;
@@ -211,11 +348,17 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 	}
 }
 
-const char *const *report_diff_metrics(int *n)
+const char *const *report_diff_metrics(enum metric_scope scope, int *n)
 {
-	static const char *const diffs[] = {"timeout_rate", "wait_mean", "wait_p99", "hold_mean"};
-	*n = (int)(sizeof diffs / sizeof diffs[0]);
-	return diffs;
+	static const char *const req[] = {"timeout_rate", "wait_mean", "wait_p99", "hold_mean"};
+	static const char *const batch[] = {"failed_batch_rate", "batch_duration_mean",
+					    "txn_hold_mean", "lag_mean"};
+	if (scope == METRIC_BATCH) {
+		*n = (int)(sizeof batch / sizeof batch[0]);
+		return batch;
+	}
+	*n = (int)(sizeof req / sizeof req[0]);
+	return req;
 }
 
 void report_json(FILE *out, const struct scenario *sc, const struct experiment *ex)
@@ -323,7 +466,11 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 			fputs(": {\n          \"pool\": ", out);
 			report_json_string(out, c->pools[c->workloads[w].pool].name);
 			fputs(",\n", out);
-			json_metrics(out, ex, v, METRIC_WORKLOAD, w, "          ");
+			fputs("          \"type\": ", out);
+			report_json_string(out, c->workloads[w].kind == CFG_WORKLOAD_BATCH ? "batch"
+											: "requests");
+			fputs(",\n", out);
+			json_metrics(out, ex, v, metric_scope_of(&c->workloads[w]), w, "          ");
 			fputc('\n', out);
 			fprintf(out, "        }%s\n", w + 1 < c->n_workloads ? "," : "");
 		}
@@ -338,7 +485,9 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 			fputc('\n', out);
 			fprintf(out, "        }%s\n", p + 1 < c->n_pools ? "," : "");
 		}
-		fputs("      }", out);
+		fputs("      },\n      \"database\": {\n", out);
+		json_metrics(out, ex, v, METRIC_DATABASE, 0, "        ");
+		fputs("\n      }", out);
 		json_slo(out, sc, ex, v);
 		fprintf(out, "\n    }%s\n", v + 1 < ex->n_variants ? "," : "");
 	}

@@ -43,7 +43,7 @@ void report_json_estimate(FILE *out, const struct estimate *e);
 
 /* The metrics of which every report gives the paired difference variant - first variant;
  * *n receives the count. */
-const char *const *report_diff_metrics(int *n);
+const char *const *report_diff_metrics(enum metric_scope scope, int *n);
 
 /* "12.3ms", "1.20s", "3m05s": a duration for people. */
 void report_format_duration(double s, char *buf, size_t len);

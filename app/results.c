@@ -477,14 +477,15 @@ static int summary_csv(FILE *out, void *pctx)
 	const struct scenario *sc = c->info->sc;
 	int nm, nd;
 	const struct metric_def *t = metric_table(&nm);
-	const char *const *diffs = report_diff_metrics(&nd);
 	fputs("variant,workload,metric,mean,ci_low,ci_high,unit\n", out);
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
 		const char *vname = sc->variants[v].name;
 		for (int w = 0; w < cfg->n_workloads; w++) {
+			enum metric_scope scope = metric_scope_of(&cfg->workloads[w]);
+			const char *const *diffs = report_diff_metrics(scope, &nd);
 			for (int k = 0; k < nm; k++) {
-				if (t[k].scope != METRIC_WORKLOAD)
+				if (t[k].scope != scope)
 					continue;
 				struct estimate e;
 				estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], w, &e);
@@ -506,6 +507,13 @@ static int summary_csv(FILE *out, void *pctx)
 				estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], p, &e);
 				csv_estimate_row(out, vname, wname, "", &t[k], &e);
 			}
+		}
+		for (int k = 0; k < nm; k++) {
+			if (t[k].scope != METRIC_DATABASE)
+				continue;
+			struct estimate e;
+			estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], 0, &e);
+			csv_estimate_row(out, vname, "database", "", &t[k], &e);
 		}
 	}
 	return PT_OK;
@@ -564,6 +572,8 @@ static int waits_csv(FILE *out, void *pctx)
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
 		const struct model_result *const *reps = experiment_variant(ex, v);
 		for (int w = 0; w < cfg->n_workloads; w++) {
+			if (cfg->workloads[w].kind != CFG_WORKLOAD_REQUESTS)
+				continue; /* batches have no checkout-wait histogram */
 			for (int kind = 0; kind < 2; kind++) {
 				histo_init(h);
 				for (int r = 0; r < ex->nrep; r++)
@@ -582,7 +592,8 @@ static int timeline_csv(FILE *out, void *pctx)
 {
 	const struct run_ctx *c = pctx;
 	const struct scenario *sc = c->info->sc;
-	fputs("variant,t_s,pool,checked_out,checked_in,overflow,waiters,open\n", out);
+	fputs("variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,backlog,batch_active\n",
+	      out);
 	if (!c->info->timelines)
 		return PT_OK;
 	for (int v = 0; v < sc->n_variants; v++) {
@@ -594,8 +605,8 @@ static int timeline_csv(FILE *out, void *pctx)
 			csv_number(out, s->t_s);
 			fputc(',', out);
 			csv_field(out, sc->variants[v].cfg.pools[s->pool].name);
-			fprintf(out, ",%d,%d,%d,%d,%d\n", s->checked_out, s->checked_in, s->overflow,
-				s->waiters, s->open);
+			fprintf(out, ",%d,%d,%d,%d,%d,%d,%d\n", s->checked_out, s->checked_in,
+				s->overflow, s->waiters, s->open, s->backlog, s->batch_active);
 		}
 	}
 	return PT_OK;
@@ -685,7 +696,7 @@ static void fmt_signed_duration(double s, bool plus, char *buf, size_t len)
 	snprintf(buf, len, "%s%s", isnan(s) || s == 0 ? "" : s < 0 ? "-" : plus ? "+" : "", b);
 }
 
-enum md_kind { MD_RATE, MD_DURATION, MD_RATE_DIFF, MD_DURATION_DIFF };
+enum md_kind { MD_RATE, MD_DURATION, MD_RATE_DIFF, MD_DURATION_DIFF, MD_NUMBER };
 
 /* "x [lo, hi]"; rates and durations are >= 0, so a lower bound below 0 shows as 0 (as in the
  * terminal table); differences are signed, rates in percentage points. */
@@ -720,6 +731,11 @@ static void fmt_ci(enum md_kind kind, const struct estimate *e, char *buf, size_
 		fmt_signed_duration(e->mean, true, m, sizeof m);
 		fmt_signed_duration(e->lo, true, lo, sizeof lo);
 		fmt_signed_duration(e->hi, true, hi, sizeof hi);
+		break;
+	case MD_NUMBER:
+		snprintf(m, sizeof m, "%.3g", e->mean);
+		snprintf(lo, sizeof lo, "%.3g", l < 0 ? 0 : l);
+		snprintf(hi, sizeof hi, "%.3g", e->hi);
 		break;
 	}
 	if (isnan(e->mean))
@@ -804,6 +820,107 @@ static void md_scenario(FILE *out, const struct run_ctx *c)
 	fputc('\n', out);
 }
 
+/* Retries, row-lock waits and the attribution of timeouts to batches, when any occurred. */
+static void md_contention(FILE *out, const struct run_ctx *c, int w)
+{
+	const struct scenario *sc = c->info->sc;
+	const struct experiment *ex = c->info->ex;
+	bool any = false;
+	for (int v = 0; v < ex->n_variants; v++)
+		any |= est(ex, v, "retries", w).mean > 0 || est(ex, v, "lock_waits", w).mean > 0 ||
+		       est(ex, v, "pool_timeouts", w).mean > 0;
+	if (!any)
+		return;
+	fputs("Contention: pool timeouts (retried ones included) and the share of them that "
+	      "happened while batch workloads held at least half of the pool's connections, and "
+	      "while batches and transactions waiting for a row lock together held at least half "
+	      "(the lock cascade: requests that wait inside PostgreSQL keep their connections); "
+	      "requests that retried; transactions that waited for a row lock, and how long; "
+	      "connection hold time (lock waits included).\n\n"
+	      "| variant | pool timeouts | batches held >= half | batches + lock waits held >= "
+	      "half | retried | lock waits | lock wait mean | hold mean | hold max |\n"
+	      "|---|--:|---|---|--:|--:|---|---|---|\n",
+	      out);
+	char cell[160];
+	for (int v = 0; v < ex->n_variants; v++) {
+		fputs("| ", out);
+		md_text(out, sc->variants[v].name);
+		fmt_count(est(ex, v, "pool_timeouts", w).mean, cell, sizeof cell);
+		fprintf(out, " | %s", cell);
+		struct estimate e = est(ex, v, "timeouts_batch_heavy_share", w);
+		fmt_ci(MD_RATE, &e, cell, sizeof cell);
+		fprintf(out, " | %s", cell);
+		e = est(ex, v, "timeouts_lock_heavy_share", w);
+		fmt_ci(MD_RATE, &e, cell, sizeof cell);
+		fprintf(out, " | %s", cell);
+		fmt_count(est(ex, v, "retried", w).mean, cell, sizeof cell);
+		fprintf(out, " | %s", cell);
+		fmt_count(est(ex, v, "lock_waits", w).mean, cell, sizeof cell);
+		fprintf(out, " | %s", cell);
+		static const char *const ds[] = {"lock_wait_mean", "hold_mean", "hold_max"};
+		for (int k = 0; k < 3; k++) {
+			e = est(ex, v, ds[k], w);
+			fmt_ci(MD_DURATION, &e, cell, sizeof cell);
+			fprintf(out, " | %s", cell);
+		}
+		fputs(" |\n", out);
+	}
+	fputc('\n', out);
+}
+
+/* A batch workload: batches, failures, how long transactions held connections and locks,
+ * how far the backlog lagged. */
+static void md_batch(FILE *out, const struct run_ctx *c, int w)
+{
+	const struct scenario *sc = c->info->sc;
+	const struct experiment *ex = c->info->ex;
+	const struct cfg_scenario *base = &sc->variants[0].cfg;
+	fputs("## Batch workload ", out);
+	md_text(out, base->workloads[w].name);
+	fputs(" (pool ", out);
+	md_text(out, base->pools[base->workloads[w].pool].name);
+	fputs(")\n\nPer replication (mean, 95 % CI): batches started after the warm-up and the "
+	      "share that failed (a worker timed out acquiring a connection: its records went "
+	      "back to the backlog); records per batch; batch duration; connection hold per "
+	      "transaction (what the pool sees); lag of a record from arrival to commit; records "
+	      "committed per second; backlog (time average and largest).\n\n"
+	      "| variant | commit | batches | failed | records/batch | duration | hold per "
+	      "transaction | hold max | lag | records/s | backlog | backlog max |\n"
+	      "|---|---|--:|---|---|---|---|---|---|---|---|---|\n",
+	      out);
+	static const char *const commit_names[] = {"per_batch", "per_group", "per_record"};
+	char cell[160];
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_batch *bc = &sc->variants[v].cfg.workloads[w].batch;
+		fputs("| ", out);
+		md_text(out, sc->variants[v].name);
+		fprintf(out, " | %s", commit_names[bc->commit]);
+		fmt_count(est(ex, v, "batches", w).mean, cell, sizeof cell);
+		fprintf(out, " | %s", cell);
+		struct estimate e = est(ex, v, "failed_batch_rate", w);
+		fmt_ci(MD_RATE, &e, cell, sizeof cell);
+		fprintf(out, " | %s", cell);
+		e = est(ex, v, "batch_size_mean", w);
+		fmt_ci(MD_NUMBER, &e, cell, sizeof cell);
+		fprintf(out, " | %s", cell);
+		static const char *const ds[] = {"batch_duration_mean", "txn_hold_mean", "txn_hold_max",
+						 "lag_mean"};
+		for (int k = 0; k < 4; k++) {
+			e = est(ex, v, ds[k], w);
+			fmt_ci(MD_DURATION, &e, cell, sizeof cell);
+			fprintf(out, " | %s", cell);
+		}
+		static const char *const ns[] = {"records_per_s", "backlog_mean", "backlog_max"};
+		for (int k = 0; k < 3; k++) {
+			e = est(ex, v, ns[k], w);
+			fmt_ci(MD_NUMBER, &e, cell, sizeof cell);
+			fprintf(out, " | %s", cell);
+		}
+		fputs(" |\n", out);
+	}
+	fputc('\n', out);
+}
+
 static void md_workloads(FILE *out, const struct run_ctx *c)
 {
 	const struct scenario *sc = c->info->sc;
@@ -811,9 +928,14 @@ static void md_workloads(FILE *out, const struct run_ctx *c)
 	const struct cfg_scenario *base = &sc->variants[0].cfg;
 	static const char *const qs[] = {"wait_p50", "wait_p95", "wait_p99", "wait_p999"};
 	int nd;
-	const char *const *diffs = report_diff_metrics(&nd);
 	char cell[160];
 	for (int w = 0; w < base->n_workloads; w++) {
+		enum metric_scope scope = metric_scope_of(&base->workloads[w]);
+		const char *const *diffs = report_diff_metrics(scope, &nd);
+		if (scope == METRIC_BATCH) {
+			md_batch(out, c, w);
+			goto diffs;
+		}
 		fputs("## Workload ", out);
 		md_text(out, base->workloads[w].name);
 		fputs(" (pool ", out);
@@ -844,6 +966,8 @@ static void md_workloads(FILE *out, const struct run_ctx *c)
 			fputs(" |\n", out);
 		}
 		fputc('\n', out);
+		md_contention(out, c, w);
+	diffs:
 		if (ex->n_variants < 2)
 			continue;
 		fputs("Paired differences to the first variant (", out);

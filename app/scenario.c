@@ -4,7 +4,9 @@
  * duplicate keys anywhere; detach "variants"; apply the command-line --set overrides to the
  * rest (the base); validate the base into a cfg and, at the same time, into a canonical
  * "resolved" tree (every default filled in, durations in seconds); then for each variant copy
- * the base, apply the variant's "set" and validate the copy into that variant's cfg.
+ * the base, apply the variant's "set" and validate the copy into that variant's cfg. Trace files
+ * named by arrival objects are read when first met (relative to the scenario file), once per
+ * path, and handed to the struct scenario with the cfgs that point into them.
  *
  * Each object is checked the same way: its keys against the schema first (so a typo is
  * reported before anything else in that object), then its known keys in schema order, so the
@@ -48,10 +50,23 @@
 #define SEED_MAX 9007199254740992.0 /* 2^53: every integer up to it is exact in a double */
 #define FILE_MAX ((size_t)64 << 20) /* a scenario is a few KiB; this stops /dev/zero */
 #define NUM_LEN 40              /* "%.17g" of any double */
+#define USERS_MAX 10000000
+#define CORES_MAX 4096
+#define PROCESSES_MAX 1000      /* deployment.processes and a workload's processes */
+#define WORKERS_MAX 1000
+#define RETRIES_MAX 100
 
 #define DURATION_WHAT "a duration such as \"30s\" or a number of seconds"
 #define DURATION_POS_WHAT "a duration > 0 such as \"30s\" or a number of seconds"
 #define RATE_WHAT "a rate > 0 such as \"120/s\" or a number per second"
+#define RATE0_WHAT "a rate >= 0 such as \"120/s\" or a number per second"
+#define WRITES_WHAT "a fraction from 0 to 1 such as 0.3, or a percentage such as \"30%\""
+#define COUNTS_WHAT "a number > 0 or a distribution of counts such as " \
+	"{\"dist\": \"uniform\", \"min\": 1, \"max\": 20}"
+#define TRACE_WHAT "the path of a CSV file of arrival times, relative to the scenario file"
+#define USERS_WHAT "an integer >= 1 or an object {\"count\": ..., \"zipf\": ...}"
+#define POINT_WHAT "{\"at\": ..., \"rate\": ...}"
+#define BURST_WHAT "{\"start\": ..., \"end\": ..., \"factor\": ...}"
 #define NAME_WHAT "1 to 63 letters, digits, '_' or '-'"
 #define SET_PATH_WHAT "a dotted path such as pools.main.size (not into variants)"
 #define SLO_WHAT "an object mapping workload names to limits, such as " \
@@ -60,11 +75,24 @@
 	"{\"timeout_rate\": 0.001, \"wait_p99\": \"100ms\"}"
 #define FRACTION_WHAT "a fraction from 0 to 1 such as 0.001, or a percentage such as \"0.1%\""
 
-/* The first error found: where (a JSON path, "" for the file as a whole) and what. */
+/* A trace file read for an arrival process; one per distinct path, shared by every variant. */
+struct scenario_trace {
+	struct scenario_trace *next;
+	char *path;          /* as opened: the scenario file's directory joined with the name */
+	size_t n;
+	double *t_s;         /* n ascending arrival times */
+	double *hold_s;      /* n hold times, or NULL when the file has one column */
+};
+
+/* The first error found: where (a JSON path, "" for the file as a whole) and what; and what
+ * validation needs beyond the JSON: the scenario file (traces are relative to it) and the
+ * traces read so far (handed to the struct scenario on success). */
 struct ctx {
 	char path[PATH_LEN];
 	char msg[MSG_LEN];
 	bool oom; /* building the resolved tree ran out of memory */
+	const char *file;
+	struct scenario_trace *traces;
 };
 
 /* ---- strings and numbers ------------------------------------------------------------------ */
@@ -94,6 +122,16 @@ static void join(char *dst, size_t n, const char *parent, const char *key)
 	if (parent[0])
 		append(dst, n, ".");
 	append(dst, n, key);
+}
+
+/* dst = path "[" i "]", an array element's path. */
+static void element(char *dst, size_t n, const char *path, int i)
+{
+	char idx[24];
+
+	snprintf(idx, sizeof idx, "[%d]", i);
+	copy_str(dst, n, path);
+	append(dst, n, idx);
 }
 
 /* "a, b, c" from a NULL-terminated list. */
@@ -375,6 +413,30 @@ static cJSON *put_obj(struct ctx *c, cJSON *res, const char *key)
 	return o;
 }
 
+static cJSON *put_arr(struct ctx *c, cJSON *res, const char *key)
+{
+	cJSON *a;
+	if (!res)
+		return NULL;
+	if (!(a = cJSON_AddArrayToObject(res, key)))
+		c->oom = true;
+	return a;
+}
+
+/* A new object at the end of the array arr. */
+static cJSON *put_elem(struct ctx *c, cJSON *arr)
+{
+	cJSON *o;
+	if (!arr)
+		return NULL;
+	if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+		cJSON_Delete(o);
+		c->oom = true;
+		return NULL;
+	}
+	return o;
+}
+
 /* A deep copy in which every number is a raw item printed by fmt_num (exact round trip). */
 static cJSON *copy_exact(const cJSON *v)
 {
@@ -501,6 +563,92 @@ static int get_bool(struct ctx *c, const cJSON *obj, const char *path, const cha
 	return PT_OK;
 }
 
+/* obj.key as a finite number >= min (> min when strict); unchanged when absent. */
+static int get_number(struct ctx *c, const cJSON *obj, const char *path, const char *key,
+		      double min, bool strict, double *out)
+{
+	const cJSON *v = member(obj, key);
+	char p[PATH_LEN], m[NUM_LEN];
+	double d;
+
+	if (!v)
+		return PT_OK;
+	d = v->valuedouble;
+	if (cJSON_IsNumber(v) && isfinite(d) && (strict ? d > min : d >= min)) {
+		*out = d + 0.0;
+		return PT_OK;
+	}
+	join(p, sizeof p, path, key);
+	fmt_num(m, sizeof m, min);
+	return expected(c, p, v, "a number %s %s", strict ? ">" : ">=", m);
+}
+
+/* "required" at path.key when obj has no such member. */
+static int require(struct ctx *c, const cJSON *obj, const char *path, const char *key)
+{
+	char p[PATH_LEN];
+
+	if (member(obj, key))
+		return PT_OK;
+	join(p, sizeof p, path, key);
+	return fail(c, p, "required");
+}
+
+/* A rate value: a number per second >= 0 or a string with a unit ("120/s"). */
+static int to_rate(const cJSON *v, double *per_second)
+{
+	double r;
+
+	if (cJSON_IsNumber(v)) {
+		r = v->valuedouble;
+		if (!isfinite(r) || !(r >= 0))
+			return PT_EINVAL;
+		*per_second = r + 0.0;
+		return PT_OK;
+	}
+	if (cJSON_IsString(v) && scenario_parse_rate(v->valuestring, &r) == PT_OK) {
+		*per_second = r;
+		return PT_OK;
+	}
+	return PT_EINVAL;
+}
+
+/* A fraction (an SLO rate limit, a share of writes): a number in [0, 1] or a string
+ * "<number>%" with the number in [0, 100]. */
+static int to_fraction(const cJSON *v, double *out)
+{
+	double x;
+	size_t len;
+
+	if (cJSON_IsNumber(v)) {
+		x = v->valuedouble;
+		if (!(x >= 0 && x <= 1))
+			return PT_EINVAL;
+		*out = x + 0.0;
+		return PT_OK;
+	}
+	if (!cJSON_IsString(v) || (len = scan_number(v->valuestring, &x)) == 0 ||
+	    strcmp(v->valuestring + len, "%") != 0 || !(x <= 100))
+		return PT_EINVAL;
+	{
+		/* "0.1%" is the same double as 0.001 when the decimal text is read with the
+		 * exponent shifted ("0.1e-2"); x / 100 can be an ulp away. */
+		char buf[72];
+		struct c_numeric cn;
+		if (len + 4 > sizeof buf || memchr(v->valuestring, 'e', len) ||
+		    memchr(v->valuestring, 'E', len)) {
+			*out = x / 100;
+			return PT_OK;
+		}
+		memcpy(buf, v->valuestring, len);
+		memcpy(buf + len, "e-2", 4);
+		c_numeric_begin(&cn);
+		*out = strtod(buf, NULL);
+		c_numeric_end(&cn);
+	}
+	return PT_OK;
+}
+
 /* A duration value: a number of seconds >= 0 or a string with a unit. */
 static int to_duration(const cJSON *v, double *seconds)
 {
@@ -569,16 +717,16 @@ static const char *const uniform_keys[] = {"dist", "min", "max", NULL};
 static const char *const lognormal_keys[] = {"dist", "mean", "sd", "median", "p99", NULL};
 static const char *const gamma_keys[] = {"dist", "mean", "cv", NULL};
 
-/* A required duration parameter of a distribution. */
-static int dist_param(struct ctx *c, const cJSON *v, const char *path, const char *key, double *x)
+/* A required parameter of a distribution: a duration, or with counts a plain number >= 0. */
+static int dist_param(struct ctx *c, const cJSON *v, const char *path, const char *key,
+		      bool counts, double *x)
 {
-	char p[PATH_LEN];
+	int rc;
 
-	if (!member(v, key)) {
-		join(p, sizeof p, path, key);
-		return fail(c, p, "required");
-	}
-	return get_duration(c, v, path, key, false, x);
+	if ((rc = require(c, v, path, key)))
+		return rc;
+	return counts ? get_number(c, v, path, key, 0, false, x)
+		      : get_duration(c, v, path, key, false, x);
 }
 
 /* res[key] = {"dist": kind, k1: v1 [, k2: v2]}, the canonical form. */
@@ -593,9 +741,11 @@ static void put_dist(struct ctx *c, cJSON *res, const char *key, const char *kin
 }
 
 /* The distribution at path: {"dist": ...} or a bare duration (a constant). Fills *d with the
- * sim/dist.h constructor and res[key] with the canonical object. */
-static int get_dist(struct ctx *c, const cJSON *v, const char *path, struct dist *d, cJSON *res,
-		    const char *key)
+ * sim/dist.h constructor and res[key] with the canonical object. With counts (records per
+ * group, say), the values are numbers of things, not durations: parameters are plain numbers
+ * and a constant must be > 0. */
+static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts, struct dist *d,
+		    cJSON *res, const char *key)
 {
 	const cJSON *kind;
 	char p[PATH_LEN];
@@ -603,9 +753,15 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, struct dist
 	int rc;
 
 	if (!cJSON_IsObject(v)) {
-		if (to_duration(v, &x) != PT_OK)
+		if (counts) {
+			x = v ? v->valuedouble : 0;
+			if (!cJSON_IsNumber(v) || !isfinite(x) || !(x > 0))
+				return expected(c, path, v, COUNTS_WHAT);
+			x += 0.0;
+		} else if (to_duration(v, &x) != PT_OK) {
 			return expected(c, path, v, "a distribution such as {\"dist\": \"exponential\", "
 					"\"mean\": \"20ms\"} or a duration");
+		}
 		dist_constant(d, x);
 		put_dist(c, res, key, "constant", "value", x, NULL, 0);
 		return PT_OK;
@@ -619,22 +775,23 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, struct dist
 
 	if (strcmp(kind->valuestring, "constant") == 0) {
 		if ((rc = check_keys(c, v, path, constant_keys)) ||
-		    (rc = dist_param(c, v, path, "value", &x)))
+		    (rc = dist_param(c, v, path, "value", counts, &x)))
 			return rc;
-		if (dist_constant(d, x) != PT_OK)
-			return expected(c, path, v, "a constant distribution with value >= 0");
+		if ((counts && !(x > 0)) || dist_constant(d, x) != PT_OK)
+			return expected(c, path, v, "a constant distribution with value %s 0",
+					counts ? ">" : ">=");
 		put_dist(c, res, key, "constant", "value", x, NULL, 0);
 	} else if (strcmp(kind->valuestring, "exponential") == 0) {
 		if ((rc = check_keys(c, v, path, exponential_keys)) ||
-		    (rc = dist_param(c, v, path, "mean", &x)))
+		    (rc = dist_param(c, v, path, "mean", counts, &x)))
 			return rc;
 		if (dist_exponential(d, x) != PT_OK)
 			return expected(c, path, v, "an exponential distribution with mean > 0");
 		put_dist(c, res, key, "exponential", "mean", x, NULL, 0);
 	} else if (strcmp(kind->valuestring, "uniform") == 0) {
 		if ((rc = check_keys(c, v, path, uniform_keys)) ||
-		    (rc = dist_param(c, v, path, "min", &x)) ||
-		    (rc = dist_param(c, v, path, "max", &y)))
+		    (rc = dist_param(c, v, path, "min", counts, &x)) ||
+		    (rc = dist_param(c, v, path, "max", counts, &y)))
 			return rc;
 		if (dist_uniform(d, x, y) != PT_OK)
 			return expected(c, path, v, "a uniform distribution with min <= max");
@@ -648,16 +805,16 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, struct dist
 			return expected(c, path, v, "a lognormal distribution given by mean and sd, "
 					"or by median and p99");
 		if (by_mean) {
-			if ((rc = dist_param(c, v, path, "mean", &x)) ||
-			    (rc = dist_param(c, v, path, "sd", &y)))
+			if ((rc = dist_param(c, v, path, "mean", counts, &x)) ||
+			    (rc = dist_param(c, v, path, "sd", counts, &y)))
 				return rc;
 			if (dist_lognormal_mean_sd(d, x, y) != PT_OK)
 				return expected(c, path, v, "a lognormal distribution with mean > 0 "
 						"and sd > 0");
 			put_dist(c, res, key, "lognormal", "mean", x, "sd", y);
 		} else {
-			if ((rc = dist_param(c, v, path, "median", &x)) ||
-			    (rc = dist_param(c, v, path, "p99", &y)))
+			if ((rc = dist_param(c, v, path, "median", counts, &x)) ||
+			    (rc = dist_param(c, v, path, "p99", counts, &y)))
 				return rc;
 			if (dist_lognormal_median_p99(d, x, y) != PT_OK)
 				return expected(c, path, v, "a lognormal distribution with "
@@ -667,7 +824,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, struct dist
 	} else if (strcmp(kind->valuestring, "gamma") == 0) {
 		const cJSON *cv = member(v, "cv");
 		if ((rc = check_keys(c, v, path, gamma_keys)) ||
-		    (rc = dist_param(c, v, path, "mean", &x)))
+		    (rc = dist_param(c, v, path, "mean", counts, &x)))
 			return rc;
 		join(p, sizeof p, path, "cv");
 		if (!cv)
@@ -687,17 +844,40 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, struct dist
 /* ---- the scenario schema ------------------------------------------------------------------ */
 
 /* "variants" is detached before validation; it is listed for the unknown-key message. */
-static const char *const top_keys[] = {"name",     "description", "horizon",  "warmup",
-				       "replications", "seed",   "database", "pools",
-				       "workloads", "slo",   "variants", NULL};
+static const char *const top_keys[] = {"name",       "description", "horizon",  "warmup",
+				       "replications", "seed",     "database", "deployment",
+				       "users",      "pools",       "workloads", "slo",
+				       "variants",   NULL};
 static const char *const database_keys[] = {"max_connections", "superuser_reserved_connections",
-					    "reserved_connections", "connect_time", "rtt", NULL};
+					    "reserved_connections", "connect_time", "rtt",
+					    "cores", "row_locks", NULL};
+static const char *const deployment_keys[] = {"processes", NULL};
+static const char *const users_keys[] = {"count", "zipf", NULL};
 static const char *const pool_keys[] = {"size",     "max_overflow", "timeout",        "use_lifo",
 					"pre_ping", "recycle",      "wakeup_latency", NULL};
-static const char *const requests_keys[] = {"type", "pool", "arrival", "transaction", NULL};
-static const char *const arrival_keys[] = {"rate", NULL};
-static const char *const transaction_keys[] = {"db_time", "app_time", "statements", NULL};
-static const char *const workload_types = "requests";
+static const char *const requests_keys[] = {"type",    "pool",    "arrival",   "transaction",
+					    "retries", "backoff", "processes", NULL};
+static const char *const batch_keys[] = {"type",       "pool",           "every",
+					 "backlog_rate", "records",      "batch_size",
+					 "max_batch_size", "group_size", "per_record",
+					 "commit",     "workers",        "processes", NULL};
+static const char *const arrival_keys[] = {"rate", "profile", "period", "bursts", "trace", NULL};
+static const char *const point_keys[] = {"at", "rate", NULL};
+static const char *const burst_keys[] = {"start", "end", "factor", NULL};
+static const char *const transaction_keys[] = {"db_time", "app_time", "statements", "writes",
+					       NULL};
+/* indexed by enum cfg_workload_kind and enum cfg_commit */
+static const char *const workload_types[] = {"requests", "batch", NULL};
+static const char *const commit_names[] = {"per_batch", "per_group", "per_record", NULL};
+
+/* Index of s in the NULL-terminated names, or -1. */
+static int find_name(const char *const *names, const char *s)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
 
 static int get_database(struct ctx *c, const cJSON *v, struct cfg_database *db, cJSON *res)
 {
@@ -725,7 +905,7 @@ static int get_database(struct ctx *c, const cJSON *v, struct cfg_database *db, 
 	put_int(c, r, "reserved_connections", db->reserved_connections);
 
 	if (member(v, "connect_time")) {
-		if ((rc = get_dist(c, member(v, "connect_time"), "database.connect_time",
+		if ((rc = get_dist(c, member(v, "connect_time"), "database.connect_time", false,
 				   &db->connect_time, r, "connect_time")))
 			return rc;
 	} else {
@@ -733,9 +913,52 @@ static int get_database(struct ctx *c, const cJSON *v, struct cfg_database *db, 
 		dist_lognormal_mean_sd(&db->connect_time, 0.005, 0.002);
 		put_dist(c, r, "connect_time", "lognormal", "mean", 0.005, "sd", 0.002);
 	}
-	if ((rc = get_duration(c, v, path, "rtt", false, &db->rtt_s)))
+	if ((rc = get_duration(c, v, path, "rtt", false, &db->rtt_s)) ||
+	    (rc = get_int(c, v, path, "cores", 0, CORES_MAX, 0, &db->cores)) ||
+	    (rc = get_bool(c, v, path, "row_locks", &db->row_locks)))
 		return rc;
 	put_num(c, r, "rtt", db->rtt_s);
+	put_int(c, r, "cores", db->cores);
+	put_bool(c, r, "row_locks", db->row_locks);
+	return PT_OK;
+}
+
+static int get_deployment(struct ctx *c, const cJSON *v, struct cfg_scenario *cfg, cJSON *res)
+{
+	const char *path = "deployment";
+	int rc;
+
+	if (v && !cJSON_IsObject(v))
+		return expected(c, path, v, "an object");
+	if ((v && (rc = check_keys(c, v, path, deployment_keys))) ||
+	    (rc = get_int(c, v, path, "processes", 1, PROCESSES_MAX, 1, &cfg->processes)))
+		return rc;
+	put_int(c, put_obj(c, res, path), "processes", cfg->processes);
+	return PT_OK;
+}
+
+/* "users": {"count": n, "zipf": s}, or a bare count. */
+static int get_users(struct ctx *c, const cJSON *root, struct cfg_users *u, cJSON *res)
+{
+	const char *path = "users";
+	const cJSON *v = member(root, path);
+	cJSON *r;
+	int rc;
+
+	if (cJSON_IsNumber(v)) {
+		if ((rc = get_int(c, root, "", path, 1, USERS_MAX, 1000, &u->count)))
+			return rc;
+	} else if (cJSON_IsObject(v)) {
+		if ((rc = check_keys(c, v, path, users_keys)) ||
+		    (rc = get_int(c, v, path, "count", 1, USERS_MAX, 1000, &u->count)) ||
+		    (rc = get_number(c, v, path, "zipf", 0, false, &u->zipf_s)))
+			return rc;
+	} else if (v) {
+		return expected(c, path, v, USERS_WHAT);
+	}
+	r = put_obj(c, res, path);
+	put_int(c, r, "count", u->count);
+	put_num(c, r, "zipf", u->zipf_s);
 	return PT_OK;
 }
 
@@ -802,14 +1025,572 @@ static void pool_list(const struct cfg_scenario *cfg, char *buf, size_t n)
 	}
 }
 
+/* ---- reading files ------------------------------------------------------------------------ */
+
+/* The whole file, NUL-terminated, in *text (length *len). On failure, errno-style *errnum. */
+static int read_file(const char *path, char **text, size_t *len, int *errnum)
+{
+	size_t cap = 4096, n = 0;
+	char *buf, *grown;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		*errnum = errno;
+		return PT_EIO;
+	}
+	if (!(buf = malloc(cap))) {
+		*errnum = ENOMEM;
+		goto fail;
+	}
+	for (;;) {
+		size_t got;
+		if (n + 1 >= cap) {
+			if (cap > FILE_MAX) {
+				*errnum = EFBIG;
+				goto fail;
+			}
+			if (!(grown = realloc(buf, cap * 2))) {
+				*errnum = ENOMEM;
+				goto fail;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		errno = 0;
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				*errnum = errno ? errno : EIO;
+				goto fail;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return PT_OK;
+fail:
+	fclose(f);
+	free(buf);
+	return PT_EIO;
+}
+
+/* ---- traces ------------------------------------------------------------------------------- */
+
+static void free_traces(struct scenario_trace *t)
+{
+	while (t) {
+		struct scenario_trace *next = t->next;
+		free(t->path);
+		free(t->t_s);
+		free(t->hold_s);
+		free(t);
+		t = next;
+	}
+}
+
+/* s without the blanks around it (s is modified: the trailing ones are cut). */
+static char *trim(char *s)
+{
+	size_t len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		s[--len] = '\0';
+	return s;
+}
+
+/* The whole of s is a plain decimal number (no sign), finite. */
+static bool plain_number(const char *s, double *v)
+{
+	size_t len = scan_number(s, v);
+	return len > 0 && s[len] == '\0' && isfinite(*v);
+}
+
+/* The whole of s is a number, signs included: a first line like this is data, not a header. */
+static bool numeric(const char *s)
+{
+	double v;
+	return plain_number(s + (*s == '-' || *s == '+'), &v);
+}
+
+/* "<csv>:<line>: expected <what>, got <text as a JSON string>", at the trace's JSON path. */
+static int csv_fail(struct ctx *c, const char *path, const char *csv, int line, const char *text,
+		    const char *fmt, ...) PRINTF_LIKE(6, 7);
+static int csv_fail(struct ctx *c, const char *path, const char *csv, int line, const char *text,
+		    const char *fmt, ...)
+{
+	char what[MSG_LEN / 2], q[GOT_MAX + 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	quote(text, q, sizeof q);
+	return fail(c, path, "%s:%d: expected %s, got %s", csv, line, what, q);
+}
+
+/* Append (t, hold) to the trace, growing its arrays. */
+static int trace_push(struct scenario_trace *t, size_t *cap, double at, bool two, double hold)
+{
+	if (t->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1024;
+		double *nt = realloc(t->t_s, ncap * sizeof *nt);
+		if (!nt)
+			return PT_ENOMEM;
+		t->t_s = nt;
+		if (two) {
+			double *nh = realloc(t->hold_s, ncap * sizeof *nh);
+			if (!nh)
+				return PT_ENOMEM;
+			t->hold_s = nh;
+		}
+		*cap = ncap;
+	}
+	t->t_s[t->n] = at;
+	if (two)
+		t->hold_s[t->n] = hold;
+	t->n++;
+	return PT_OK;
+}
+
+/* Parse the CSV text (modified in place) into t: lines "t_s" or "t_s,hold_s", seconds as
+ * plain numbers, times ascending (equal times allowed) from 0; an optional header line whose
+ * first field is not a number; blank lines and lines starting with '#' skipped; every row with
+ * the number of fields of the first (the header's, when there is one). Blanks around fields,
+ * CRLF line ends and a UTF-8 byte order mark are accepted. */
+static int parse_trace(struct ctx *c, const char *path, char *text, size_t len,
+		       struct scenario_trace *t)
+{
+	const char *csv = t->path;
+	char *end = text + len, *next;
+	int line = 0, cols = 0, cols_line = 0;
+	size_t cap = 0;
+	double prev = 0;
+
+	if (strlen(text) != len)
+		return fail(c, path, "%s: expected a text file, got a NUL byte", csv);
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte order mark */
+		text += 3;
+	for (char *s = text; s; s = next) {
+		char *nl = memchr(s, '\n', (size_t)(end - s)), *row, *f[2] = {NULL, NULL};
+		int nf = 1;
+		double at, hold = 0;
+
+		next = nl ? nl + 1 : NULL;
+		*(nl ? nl : end) = '\0';
+		line++;
+		row = trim(s);
+		if (row[0] == '\0' || row[0] == '#')
+			continue;
+		for (const char *p = row; *p; p++)
+			nf += *p == ',';
+		if (nf > 2 && !cols)
+			return csv_fail(c, path, csv, line, row, "1 or 2 fields (t_s or t_s,hold_s)");
+		if (cols && nf != cols)
+			return csv_fail(c, path, csv, line, row, "%d field%s as on line %d", cols,
+					cols == 1 ? "" : "s", cols_line);
+		f[0] = row;
+		if (nf == 2) {
+			f[1] = strchr(row, ',');
+			*f[1]++ = '\0';
+			f[1] = trim(f[1]);
+		}
+		f[0] = trim(f[0]);
+		if (!cols) {
+			cols = nf;
+			cols_line = line;
+			if (!numeric(f[0])) /* a header */
+				continue;
+		}
+		if (!plain_number(f[0], &at) || at < prev)
+			return csv_fail(c, path, csv, line, f[0], "a time in seconds >= %s",
+					t->n ? "the previous one" : "0");
+		if (nf == 2 && !plain_number(f[1], &hold))
+			return csv_fail(c, path, csv, line, f[1], "a hold time in seconds >= 0");
+		if (trace_push(t, &cap, at + 0.0, nf == 2, hold + 0.0))
+			return fail_oom(c);
+		prev = at;
+	}
+	if (t->n == 0)
+		return fail(c, path, "%s: expected at least one arrival time, got none", csv);
+	return PT_OK;
+}
+
+/* The trace `name` (relative to the scenario file's directory unless absolute), read once per
+ * load and shared by every variant that names it. Errors are reported at the JSON path. */
+static int load_trace(struct ctx *c, const char *path, const char *name,
+		      const struct scenario_trace **out)
+{
+	const char *slash = strrchr(c->file, '/');
+	size_t dir = name[0] != '/' && slash ? (size_t)(slash - c->file) + 1 : 0;
+	struct scenario_trace *t;
+	char *text = NULL;
+	size_t len;
+	int rc, errnum = 0;
+
+	if (!(t = calloc(1, sizeof *t)) || !(t->path = malloc(dir + strlen(name) + 1))) {
+		free(t);
+		return fail_oom(c);
+	}
+	memcpy(t->path, c->file, dir);
+	memcpy(t->path + dir, name, strlen(name) + 1);
+	for (const struct scenario_trace *o = c->traces; o; o = o->next) {
+		if (strcmp(o->path, t->path) == 0) {
+			free_traces(t);
+			*out = o;
+			return PT_OK;
+		}
+	}
+	if (read_file(t->path, &text, &len, &errnum)) {
+		fail(c, path, "%s: cannot read: %s", t->path, strerror(errnum));
+		free_traces(t);
+		return PT_EIO;
+	}
+	rc = parse_trace(c, path, text, len, t);
+	free(text);
+	if (rc) {
+		free_traces(t);
+		return rc;
+	}
+	t->next = c->traces;
+	c->traces = t;
+	*out = t;
+	return PT_OK;
+}
+
+/* ---- workloads ---------------------------------------------------------------------------- */
+
+/* "trace" of the arrival object at path: the file read into a (as shared pointers), the name as
+ * given into r. Without holds (batch records), a second column is an error. */
+static int get_trace(struct ctx *c, const cJSON *v, const char *path, bool holds,
+		     struct cfg_arrival *a, cJSON *r)
+{
+	const struct scenario_trace *t;
+	char p[PATH_LEN];
+	int rc;
+
+	join(p, sizeof p, path, "trace");
+	if (!cJSON_IsString(v) || !v->valuestring[0])
+		return expected(c, p, v, TRACE_WHAT);
+	if ((rc = load_trace(c, p, v->valuestring, &t)))
+		return rc;
+	if (t->hold_s && !holds)
+		return fail(c, p, "%s: expected 1 field per line (records have no hold time), got 2",
+			    t->path);
+	a->trace_n = t->n;
+	a->trace_t = t->t_s;
+	a->trace_hold = t->hold_s;
+	put_str(c, r, "trace", v->valuestring);
+	return PT_OK;
+}
+
+/* "profile": [{"at": 0, "rate": r0}, {"at": t1, "rate": r1}, ...], ats strictly ascending
+ * from 0, rates >= 0, one of them > 0. */
+static int get_profile(struct ctx *c, const cJSON *v, const char *path, struct cfg_arrival *a)
+{
+	char ip[PATH_LEN], h[NUM_LEN];
+	double rate_sum = 0;
+	int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0, i = 0, rc;
+
+	if (!cJSON_IsArray(v) || n < 1 || n > CFG_MAX_PROFILE)
+		return expected(c, path, v, "an array of 1 to %d points " POINT_WHAT,
+				CFG_MAX_PROFILE);
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		struct cfg_rate_point *pt = &a->profile[i];
+		char atp[PATH_LEN], rp[PATH_LEN];
+
+		element(ip, sizeof ip, path, i);
+		if (!cJSON_IsObject(e))
+			return expected(c, ip, e, "an object " POINT_WHAT);
+		if ((rc = check_keys(c, e, ip, point_keys)) || (rc = require(c, e, ip, "at")) ||
+		    (rc = get_duration(c, e, ip, "at", false, &pt->t_s)))
+			return rc;
+		join(atp, sizeof atp, ip, "at");
+		if (i == 0 && pt->t_s != 0)
+			return expected(c, atp, member(e, "at"), "0 (a profile starts at time 0)");
+		if (i > 0 && !(pt->t_s > a->profile[i - 1].t_s)) {
+			fmt_num(h, sizeof h, a->profile[i - 1].t_s);
+			return expected(c, atp, member(e, "at"),
+					"a duration > the previous point's (%s s)", h);
+		}
+		if ((rc = require(c, e, ip, "rate")))
+			return rc;
+		join(rp, sizeof rp, ip, "rate");
+		if (to_rate(member(e, "rate"), &pt->rate_per_s))
+			return expected(c, rp, member(e, "rate"), RATE0_WHAT);
+		rate_sum += pt->rate_per_s;
+	}
+	if (!(rate_sum > 0))
+		return expected(c, path, v, "a profile with at least one rate > 0");
+	a->n_profile = n;
+	return PT_OK;
+}
+
+/* "bursts": [{"start": t0, "end": t1, "factor": f}, ...]: the rate times f in [t0, t1). */
+static int get_bursts(struct ctx *c, const cJSON *v, const char *path, struct cfg_arrival *a)
+{
+	char ip[PATH_LEN], h[NUM_LEN];
+	int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0, i = 0, rc;
+
+	if (!cJSON_IsArray(v) || n > CFG_MAX_BURSTS)
+		return expected(c, path, v, "an array of at most %d windows " BURST_WHAT,
+				CFG_MAX_BURSTS);
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		struct cfg_burst *b = &a->bursts[i];
+		char ep[PATH_LEN];
+
+		element(ip, sizeof ip, path, i);
+		if (!cJSON_IsObject(e))
+			return expected(c, ip, e, "an object " BURST_WHAT);
+		if ((rc = check_keys(c, e, ip, burst_keys)) || (rc = require(c, e, ip, "start")) ||
+		    (rc = get_duration(c, e, ip, "start", false, &b->start_s)) ||
+		    (rc = require(c, e, ip, "end")) ||
+		    (rc = get_duration(c, e, ip, "end", false, &b->end_s)))
+			return rc;
+		if (!(b->end_s > b->start_s)) {
+			join(ep, sizeof ep, ip, "end");
+			fmt_num(h, sizeof h, b->start_s);
+			return expected(c, ep, member(e, "end"), "a duration > start (%s s)", h);
+		}
+		if ((rc = require(c, e, ip, "factor")) ||
+		    (rc = get_number(c, e, ip, "factor", 0, true, &b->factor)))
+			return rc;
+	}
+	a->n_bursts = n;
+	return PT_OK;
+}
+
+/* An arrival object at path (requests' "arrival", a batch's "records") into a and r: exactly
+ * one of "rate" (Poisson), "profile" (piecewise rates, "period" to repeat it) or "trace";
+ * "bursts" with a rate or a profile. holds: whether a trace may carry hold times. */
+static int get_arrival(struct ctx *c, const cJSON *v, const char *path, bool holds,
+		       struct cfg_arrival *a, cJSON *r)
+{
+	static const char *const not_with_trace[] = {"rate", "profile", "period", "bursts", NULL};
+	const cJSON *rate = member(v, "rate"), *profile = member(v, "profile");
+	char p[PATH_LEN], h[NUM_LEN];
+	cJSON *arr;
+	int rc;
+
+	if ((rc = check_keys(c, v, path, arrival_keys)))
+		return rc;
+	if (member(v, "trace")) {
+		for (int i = 0; not_with_trace[i]; i++) {
+			if (member(v, not_with_trace[i])) {
+				join(p, sizeof p, path, not_with_trace[i]);
+				return fail(c, p, "not allowed with \"trace\" (the trace gives the "
+					    "arrival times)");
+			}
+		}
+		return get_trace(c, member(v, "trace"), path, holds, a, r);
+	}
+
+	join(p, sizeof p, path, "rate");
+	if (rate && profile)
+		return fail(c, p, "not allowed with \"profile\" (the profile gives the rates)");
+	if (!rate && !profile)
+		return fail(c, p, "required unless a profile or a trace is given");
+	if (rate) {
+		if (to_rate(rate, &a->rate_per_s) || !(a->rate_per_s > 0))
+			return expected(c, p, rate, RATE_WHAT);
+		put_num(c, r, "rate", a->rate_per_s);
+	}
+	if (profile) {
+		join(p, sizeof p, path, "profile");
+		if ((rc = get_profile(c, profile, p, a)))
+			return rc;
+	}
+	if (member(v, "period")) {
+		join(p, sizeof p, path, "period");
+		if (!profile)
+			return fail(c, p, "allowed only with a profile");
+		if ((rc = get_duration(c, v, path, "period", true, &a->profile_period_s)))
+			return rc;
+		fmt_num(h, sizeof h, a->profile_period_s);
+		for (int i = 0; i < a->n_profile; i++) {
+			if (!(a->profile[i].t_s < a->profile_period_s)) {
+				char pp[PATH_LEN];
+				join(pp, sizeof pp, path, "profile");
+				element(p, sizeof p, pp, i);
+				append(p, sizeof p, ".at");
+				return expected(c, p, member(cJSON_GetArrayItem(profile, i), "at"),
+						"a duration < period (%s s)", h);
+			}
+		}
+	}
+	if (member(v, "bursts")) {
+		join(p, sizeof p, path, "bursts");
+		if ((rc = get_bursts(c, member(v, "bursts"), p, a)))
+			return rc;
+	}
+
+	if (profile) {
+		arr = put_arr(c, r, "profile");
+		for (int i = 0; i < a->n_profile; i++) {
+			cJSON *o = put_elem(c, arr);
+			put_num(c, o, "at", a->profile[i].t_s);
+			put_num(c, o, "rate", a->profile[i].rate_per_s);
+		}
+		if (a->profile_period_s > 0)
+			put_num(c, r, "period", a->profile_period_s);
+	}
+	arr = put_arr(c, r, "bursts");
+	for (int i = 0; i < a->n_bursts; i++) {
+		cJSON *o = put_elem(c, arr);
+		put_num(c, o, "start", a->bursts[i].start_s);
+		put_num(c, o, "end", a->bursts[i].end_s);
+		put_num(c, o, "factor", a->bursts[i].factor);
+	}
+	return PT_OK;
+}
+
+/* The members of a "requests" workload after type and pool, into req (holding its defaults). */
+static int get_requests(struct ctx *c, const cJSON *v, const char *path,
+			struct cfg_requests *req, cJSON *r)
+{
+	const cJSON *arrival, *tx, *writes;
+	char p[PATH_LEN], dp[PATH_LEN];
+	cJSON *rt;
+	int rc;
+
+	join(p, sizeof p, path, "arrival");
+	if ((rc = get_object(c, v, path, "arrival", &arrival)) ||
+	    (rc = get_arrival(c, arrival, p, true, &req->arrival, put_obj(c, r, "arrival"))))
+		return rc;
+
+	join(p, sizeof p, path, "transaction");
+	if ((rc = get_object(c, v, path, "transaction", &tx)) ||
+	    (rc = check_keys(c, tx, p, transaction_keys)) ||
+	    (rc = require(c, tx, p, "db_time")))
+		return rc;
+	rt = put_obj(c, r, "transaction");
+	join(dp, sizeof dp, p, "db_time");
+	if ((rc = get_dist(c, member(tx, "db_time"), dp, false, &req->db_time, rt, "db_time")))
+		return rc;
+	join(dp, sizeof dp, p, "app_time");
+	if (member(tx, "app_time")) {
+		if ((rc = get_dist(c, member(tx, "app_time"), dp, false, &req->app_time, rt,
+				   "app_time")))
+			return rc;
+	} else {
+		dist_constant(&req->app_time, 0);
+		put_dist(c, rt, "app_time", "constant", "value", 0, NULL, 0);
+	}
+	if ((rc = get_int(c, tx, p, "statements", 1, INT_CAP, 1, &req->statements)))
+		return rc;
+	put_int(c, rt, "statements", req->statements);
+	join(dp, sizeof dp, p, "writes");
+	if ((writes = member(tx, "writes")) && to_fraction(writes, &req->writes))
+		return expected(c, dp, writes, "%s", WRITES_WHAT);
+	put_num(c, rt, "writes", req->writes);
+
+	if ((rc = get_int(c, v, path, "retries", 0, RETRIES_MAX, 0, &req->retries)) ||
+	    (rc = get_duration(c, v, path, "backoff", false, &req->backoff_s)) ||
+	    (rc = get_int(c, v, path, "processes", 0, PROCESSES_MAX, 0, &req->processes)))
+		return rc;
+	put_int(c, r, "retries", req->retries);
+	put_num(c, r, "backoff", req->backoff_s);
+	put_int(c, r, "processes", req->processes);
+	return PT_OK;
+}
+
+/* The members of a "batch" workload after type and pool, into b (holding its defaults). */
+static int get_batch(struct ctx *c, const cJSON *v, const char *path, struct cfg_batch *b,
+		     cJSON *r)
+{
+	const cJSON *backlog = member(v, "backlog_rate"), *records = member(v, "records"), *x;
+	char p[PATH_LEN];
+	int rc;
+
+	if ((rc = require(c, v, path, "every")) ||
+	    (rc = get_duration(c, v, path, "every", true, &b->every_s)))
+		return rc;
+	put_num(c, r, "every", b->every_s);
+
+	if (!backlog && !records) {
+		join(p, sizeof p, path, "backlog_rate");
+		return fail(c, p, "required unless \"records\" is given");
+	}
+	if (backlog && records) {
+		join(p, sizeof p, path, "records");
+		return fail(c, p, "not allowed with \"backlog_rate\" (give one of the two)");
+	}
+	if (backlog) {
+		join(p, sizeof p, path, "backlog_rate");
+		if (to_rate(backlog, &b->records.rate_per_s) || !(b->records.rate_per_s > 0))
+			return expected(c, p, backlog, RATE_WHAT);
+		put_num(c, r, "backlog_rate", b->records.rate_per_s);
+	} else {
+		join(p, sizeof p, path, "records");
+		if (!cJSON_IsObject(records))
+			return expected(c, p, records, "an object");
+		if ((rc = get_arrival(c, records, p, false, &b->records,
+				      put_obj(c, r, "records"))))
+			return rc;
+	}
+
+	if ((rc = get_int(c, v, path, "batch_size", 1, INT_CAP, 100, &b->batch_size)))
+		return rc;
+	put_int(c, r, "batch_size", b->batch_size);
+	/* the cap follows batch_size unless given: printed only then, so that a variant that
+	 * changes batch_size alone means the same when the resolved JSON is loaded again */
+	b->max_batch_size = b->batch_size;
+	if ((x = member(v, "max_batch_size"))) {
+		double d = x->valuedouble;
+		join(p, sizeof p, path, "max_batch_size");
+		if (!cJSON_IsNumber(x) || !isfinite(d) || floor(d) != d || d < b->batch_size)
+			return expected(c, p, x, "an integer >= batch_size (%d)", b->batch_size);
+		if (d > INT_CAP)
+			return expected(c, p, x, "an integer from %d to %d", b->batch_size, INT_CAP);
+		b->max_batch_size = (int)d;
+		put_int(c, r, "max_batch_size", b->max_batch_size);
+	}
+
+	join(p, sizeof p, path, "group_size");
+	if ((x = member(v, "group_size"))) {
+		if ((rc = get_dist(c, x, p, true, &b->group_size, r, "group_size")))
+			return rc;
+	} else {
+		put_dist(c, r, "group_size", "constant", "value", b->group_size.mean, NULL, 0);
+	}
+	join(p, sizeof p, path, "per_record");
+	if ((rc = require(c, v, path, "per_record")) ||
+	    (rc = get_dist(c, member(v, "per_record"), p, false, &b->per_record, r,
+			   "per_record")))
+		return rc;
+
+	if ((x = member(v, "commit"))) {
+		int k = cJSON_IsString(x) ? find_name(commit_names, x->valuestring) : -1;
+		char list[MSG_LEN / 2];
+		if (k < 0) {
+			join(p, sizeof p, path, "commit");
+			join_list(list, sizeof list, commit_names);
+			return expected(c, p, x, "one of: %s", list);
+		}
+		b->commit = (enum cfg_commit)k;
+	}
+	put_str(c, r, "commit", commit_names[b->commit]);
+	if ((rc = get_int(c, v, path, "workers", 1, WORKERS_MAX, 1, &b->workers)) ||
+	    (rc = get_int(c, v, path, "processes", 1, PROCESSES_MAX, 1, &b->processes)))
+		return rc;
+	put_int(c, r, "workers", b->workers);
+	put_int(c, r, "processes", b->processes);
+	return PT_OK;
+}
+
 static int get_workload(struct ctx *c, const cJSON *v, const struct cfg_scenario *cfg,
 			struct cfg_workload *w, cJSON *res)
 {
 	char path[PATH_LEN], p[PATH_LEN], q[GOT_MAX + 8], list[MSG_LEN / 2];
-	const cJSON *type, *pool, *arrival, *rate, *tx;
-	struct cfg_requests *req = &w->req;
-	cJSON *r, *rt;
-	int rc;
+	const cJSON *type, *pool;
+	cJSON *r;
+	int rc, kind;
 
 	join(path, sizeof path, "workloads", v->string);
 	if (!valid_name(v->string)) {
@@ -818,19 +1599,25 @@ static int get_workload(struct ctx *c, const cJSON *v, const struct cfg_scenario
 	}
 	if (!cJSON_IsObject(v))
 		return expected(c, path, v, "an object");
+	/* both halves get their defaults; the models read the one of w->kind */
 	memset(w, 0, sizeof *w);
 	copy_str(w->name, sizeof w->name, v->string);
-	cfg_requests_defaults(req);
+	cfg_requests_defaults(&w->req);
+	cfg_batch_defaults(&w->batch);
 
 	/* the type decides which keys are allowed, so it comes first */
 	join(p, sizeof p, path, "type");
 	type = member(v, "type");
 	if (!type)
 		return fail(c, p, "required");
-	if (!cJSON_IsString(type) || strcmp(type->valuestring, "requests") != 0)
-		return expected(c, p, type, "one of: %s", workload_types);
-	w->kind = CFG_WORKLOAD_REQUESTS;
-	if ((rc = check_keys(c, v, path, requests_keys)))
+	kind = cJSON_IsString(type) ? find_name(workload_types, type->valuestring) : -1;
+	if (kind < 0) {
+		join_list(list, sizeof list, workload_types);
+		return expected(c, p, type, "one of: %s", list);
+	}
+	w->kind = (enum cfg_workload_kind)kind;
+	if ((rc = check_keys(c, v, path,
+			     w->kind == CFG_WORKLOAD_BATCH ? batch_keys : requests_keys)))
 		return rc;
 
 	join(p, sizeof p, path, "pool");
@@ -850,58 +1637,12 @@ static int get_workload(struct ctx *c, const cJSON *v, const struct cfg_scenario
 		}
 	}
 
-	join(p, sizeof p, path, "arrival");
-	if ((rc = get_object(c, v, path, "arrival", &arrival)) ||
-	    (rc = check_keys(c, arrival, p, arrival_keys)))
-		return rc;
-	{
-		char rp[PATH_LEN];
-		bool ok;
-		join(rp, sizeof rp, p, "rate");
-		rate = member(arrival, "rate");
-		if (!rate)
-			return fail(c, rp, "required");
-		if (cJSON_IsNumber(rate)) {
-			req->rate_per_s = rate->valuedouble;
-			ok = isfinite(req->rate_per_s);
-		} else {
-			ok = cJSON_IsString(rate) &&
-			     scenario_parse_rate(rate->valuestring, &req->rate_per_s) == PT_OK;
-		}
-		if (!ok || !(req->rate_per_s > 0))
-			return expected(c, rp, rate, RATE_WHAT);
-	}
-
-	join(p, sizeof p, path, "transaction");
-	if ((rc = get_object(c, v, path, "transaction", &tx)) ||
-	    (rc = check_keys(c, tx, p, transaction_keys)))
-		return rc;
 	r = put_obj(c, res, v->string);
-	put_str(c, r, "type", workload_types);
+	put_str(c, r, "type", workload_types[w->kind]);
 	put_str(c, r, "pool", cfg->pools[w->pool].name);
-	put_num(c, put_obj(c, r, "arrival"), "rate", req->rate_per_s);
-	rt = put_obj(c, r, "transaction");
-	{
-		char dp[PATH_LEN];
-		join(dp, sizeof dp, p, "db_time");
-		if (!member(tx, "db_time"))
-			return fail(c, dp, "required");
-		if ((rc = get_dist(c, member(tx, "db_time"), dp, &req->db_time, rt, "db_time")))
-			return rc;
-		join(dp, sizeof dp, p, "app_time");
-		if (member(tx, "app_time")) {
-			if ((rc = get_dist(c, member(tx, "app_time"), dp, &req->app_time, rt,
-					   "app_time")))
-				return rc;
-		} else {
-			dist_constant(&req->app_time, 0);
-			put_dist(c, rt, "app_time", "constant", "value", 0, NULL, 0);
-		}
-	}
-	if ((rc = get_int(c, tx, p, "statements", 1, INT_CAP, 1, &req->statements)))
-		return rc;
-	put_int(c, rt, "statements", req->statements);
-	return PT_OK;
+	if (w->kind == CFG_WORKLOAD_BATCH)
+		return get_batch(c, v, path, &w->batch, r);
+	return get_requests(c, v, path, &w->req, r);
 }
 
 /* A name-keyed section ("pools", "workloads"): required, 1..max members. */
@@ -936,41 +1677,6 @@ static bool is_slo_metric(const char *name)
 		if (strcmp(*m, name) == 0)
 			return true;
 	return false;
-}
-
-/* A rate limit: a number in [0, 1] or a string "<number>%" with the number in [0, 100]. */
-static int to_fraction(const cJSON *v, double *out)
-{
-	double x;
-	size_t len;
-
-	if (cJSON_IsNumber(v)) {
-		x = v->valuedouble;
-		if (!(x >= 0 && x <= 1))
-			return PT_EINVAL;
-		*out = x + 0.0;
-		return PT_OK;
-	}
-	if (!cJSON_IsString(v) || (len = scan_number(v->valuestring, &x)) == 0 ||
-	    strcmp(v->valuestring + len, "%") != 0 || !(x <= 100))
-		return PT_EINVAL;
-	{
-		/* "0.1%" is the same double as 0.001 when the decimal text is read with the
-		 * exponent shifted ("0.1e-2"); x / 100 can be an ulp away. */
-		char buf[72];
-		struct c_numeric cn;
-		if (len + 4 > sizeof buf || memchr(v->valuestring, 'e', len) ||
-		    memchr(v->valuestring, 'E', len)) {
-			*out = x / 100;
-			return PT_OK;
-		}
-		memcpy(buf, v->valuestring, len);
-		memcpy(buf + len, "e-2", 4);
-		c_numeric_begin(&cn);
-		*out = strtod(buf, NULL);
-		c_numeric_end(&cn);
-	}
-	return PT_OK;
 }
 
 /* "slo": upper bounds on workload metrics, in two forms that may be mixed,
@@ -1121,7 +1827,9 @@ static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_n
 	}
 	put_int(c, res, "seed", (long long)cfg->seed);
 
-	if ((rc = get_database(c, member(root, "database"), &cfg->db, res)))
+	if ((rc = get_database(c, member(root, "database"), &cfg->db, res)) ||
+	    (rc = get_deployment(c, member(root, "deployment"), cfg, res)) ||
+	    (rc = get_users(c, root, &cfg->users, res)))
 		return rc;
 
 	v = member(root, "pools");
@@ -1236,7 +1944,8 @@ static int apply_set(struct ctx *c, cJSON *root, const char *path, cJSON *value)
 }
 
 /* Does an error at path `p` concern the override of `s` (s[0..slen))? Either one contains the
- * other: an error below a replaced object, or at a distribution whose parameter was set. */
+ * other: an error below a replaced object or array, or at a distribution whose parameter was
+ * set. */
 static bool concerns(const char *p, const char *s, size_t slen)
 {
 	size_t plen = strlen(p);
@@ -1244,62 +1953,12 @@ static bool concerns(const char *p, const char *s, size_t slen)
 	if (plen == 0)
 		return false;
 	if (plen >= slen)
-		return strncmp(p, s, slen) == 0 && (p[slen] == '\0' || p[slen] == '.');
+		return strncmp(p, s, slen) == 0 &&
+		       (p[slen] == '\0' || p[slen] == '.' || p[slen] == '[');
 	return strncmp(s, p, plen) == 0 && s[plen] == '.';
 }
 
-/* ---- files -------------------------------------------------------------------------------- */
-
-/* The whole file, NUL-terminated, in *text (length *len). On failure, errno-style *errnum. */
-static int read_file(const char *path, char **text, size_t *len, int *errnum)
-{
-	size_t cap = 4096, n = 0;
-	char *buf, *grown;
-	FILE *f = fopen(path, "rb");
-
-	if (!f) {
-		*errnum = errno;
-		return PT_EIO;
-	}
-	if (!(buf = malloc(cap))) {
-		*errnum = ENOMEM;
-		goto fail;
-	}
-	for (;;) {
-		size_t got;
-		if (n + 1 >= cap) {
-			if (cap > FILE_MAX) {
-				*errnum = EFBIG;
-				goto fail;
-			}
-			if (!(grown = realloc(buf, cap * 2))) {
-				*errnum = ENOMEM;
-				goto fail;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-		errno = 0;
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				*errnum = errno ? errno : EIO;
-				goto fail;
-			}
-			break;
-		}
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return PT_OK;
-fail:
-	fclose(f);
-	free(buf);
-	return PT_EIO;
-}
+/* ---- positions and names ------------------------------------------------------------------ */
 
 /* 1-based line and column (in bytes) of text[pos]. */
 static void line_col(const char *text, size_t pos, int *line, int *col)
@@ -1420,7 +2079,7 @@ static int load_variant(struct ctx *c, const cJSON *base, const cJSON *v, int i,
 int scenario_load(struct scenario **out, const char *path, const char *const *sets, int n_sets,
 		  char *err, size_t errlen)
 {
-	struct ctx c = {.oom = false};
+	struct ctx c = {.oom = false, .file = path, .traces = NULL};
 	char prefix[PATH_LEN + 64] = "", defname[CFG_NAME_MAX], setpath[PATH_LEN];
 	char *text = NULL, *printed = NULL;
 	cJSON *root = NULL, *variants = NULL, *res = NULL, *copy;
@@ -1564,6 +2223,7 @@ int scenario_load(struct scenario **out, const char *path, const char *const *se
 		goto report;
 	}
 	sc->resolved_json = printed;
+	sc->traces = c.traces;
 	cJSON_Delete(res);
 	cJSON_Delete(variants);
 	cJSON_Delete(root);
@@ -1575,6 +2235,7 @@ report:
 	report(&c, path, prefix, err, errlen);
 fail:
 	scenario_destroy(sc);
+	free_traces(c.traces);
 	cJSON_Delete(res);
 	cJSON_Delete(variants);
 	cJSON_Delete(root);
@@ -1590,5 +2251,6 @@ void scenario_destroy(struct scenario *sc)
 	free(sc->description);
 	free(sc->variants);
 	cJSON_free(sc->resolved_json);
+	free_traces(sc->traces);
 	free(sc);
 }

@@ -17,7 +17,11 @@ void cfg_pool_defaults(struct cfg_pool *p)
 void cfg_requests_defaults(struct cfg_requests *r)
 {
 	memset(r, 0, sizeof *r);
-	r->rate_per_s = 1;
+	r->arrival.rate_per_s = 1;
+	r->writes = 0;
+	r->retries = 0;
+	r->backoff_s = 1;
+	r->processes = 0;
 	dist_exponential(&r->db_time, 0.010);
 	dist_constant(&r->app_time, 0);
 	r->statements = 1;
@@ -36,10 +40,29 @@ void cfg_scenario_defaults(struct cfg_scenario *sc)
 	sc->db.reserved_connections = 0;
 	dist_lognormal_mean_sd(&sc->db.connect_time, 0.005, 0.002);
 	sc->db.rtt_s = 0;
+	sc->db.cores = 0;
+	sc->db.row_locks = true;
+	sc->processes = 1;
+	sc->users.count = 1000;
+	sc->users.zipf_s = 0;
 }
 
 int cfg_usable_connections(const struct cfg_database *db)
 {
 	int n = db->max_connections - db->superuser_reserved_connections - db->reserved_connections;
 	return n > 0 ? n : 0;
+}
+
+void cfg_batch_defaults(struct cfg_batch *b)
+{
+	memset(b, 0, sizeof *b);
+	b->records.rate_per_s = 1;
+	b->every_s = 60;
+	b->batch_size = 100;
+	b->max_batch_size = 100;
+	dist_constant(&b->group_size, 8);
+	dist_constant(&b->per_record, 0.1);
+	b->commit = CFG_COMMIT_PER_BATCH;
+	b->workers = 1;
+	b->processes = 1;
 }

@@ -23,6 +23,8 @@ void database_disconnect(struct database *db, double now)
 	level_set(&db->open_level, now, db->open);
 }
 
+uint64_t database_begin(struct database *db) { return ++db->next_txn; }
+
 void database_reset(struct database *db, double t)
 {
 	db->refused = 0;

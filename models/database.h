@@ -5,7 +5,9 @@
  * max_connections - superuser_reserved_connections - reserved_connections. The connect latency
  * is drawn by the caller (the pool) from `connect_time`, because the requester pays it.
  *
- * Not here: row locks and processor sharing (later), any I/O. */
+ * It also carries what transactions meet on the server: the CPU (processor sharing, cpu.h;
+ * NULL when unlimited), the row locks (locks.h; NULL when disabled) and transaction ids.
+ * No I/O. */
 #ifndef POOLTIDE_DATABASE_H
 #define POOLTIDE_DATABASE_H
 
@@ -15,8 +17,14 @@
 #include "models/config.h"
 #include "sim/stats.h"
 
+struct cpu;
+struct locks;
+
 struct database {
 	const struct cfg_database *cfg;
+	struct cpu *cpu;     /* NULL: no CPU limit (borrowed, set by the model) */
+	struct locks *locks; /* NULL: row locks off (borrowed, set by the model) */
+	uint64_t next_txn;   /* last transaction id handed out */
 	int usable;          /* slots for ordinary roles */
 	int open;            /* backends now (connections being opened included) */
 	uint64_t refused;    /* connect attempts refused since the last reset */
@@ -28,6 +36,9 @@ void database_init(struct database *db, const struct cfg_database *cfg, double t
 bool database_connect(struct database *db, double now);
 /* Give a slot back. */
 void database_disconnect(struct database *db, double now);
+/* A new transaction id (never 0). */
+uint64_t database_begin(struct database *db);
+
 /* Restart counters and levels at t (warm-up). */
 void database_reset(struct database *db, double t);
 

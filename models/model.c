@@ -1,12 +1,16 @@
 #include "models/model.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/cpu.h"
 #include "models/database.h"
+#include "models/locks.h"
 #include "models/pool.h"
+#include "models/users.h"
 #include "sim/rng.h"
 #include "sim/status.h"
 
@@ -15,9 +19,17 @@ struct run {
 	struct model_result *out;
 	struct sim *sim;
 	struct database db;
-	struct pool *pools[CFG_MAX_POOLS];
-	gsl_rng *pool_rng[CFG_MAX_POOLS];
+	struct cpu *cpu;
+	struct locks *locks;
+	struct users *users;
+	int n_proc;
+	/* pool instances: pools[p * n_pools + i] is pool i of process p; per pool name, the
+	 * instances of processes 0..n_proc-1 are contiguous through `by_pool` */
+	struct pool **pools;
+	gsl_rng **pool_rng;
+	struct pool **by_pool[CFG_MAX_POOLS]; /* by_pool[i][p] */
 	struct requests *wl[CFG_MAX_WORKLOADS];
+	struct batch *bw[CFG_MAX_WORKLOADS];
 	gsl_rng *arr_rng[CFG_MAX_WORKLOADS], *hold_rng[CFG_MAX_WORKLOADS];
 	struct arrival_hook {
 		const struct model_hooks *hooks;
@@ -29,42 +41,74 @@ struct run {
 	bool sampler_oom;
 };
 
+int model_processes(const struct cfg_scenario *sc)
+{
+	int n = sc->processes > 0 ? sc->processes : 1;
+	for (int i = 0; i < sc->n_workloads; i++) {
+		const struct cfg_workload *w = &sc->workloads[i];
+		int k = w->kind == CFG_WORKLOAD_BATCH ? w->batch.processes : w->req.processes;
+		if (k > n)
+			n = k;
+	}
+	return n;
+}
+
 static void ev_warmup_end(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)arg;
 	struct run *run = obj;
-	for (int i = 0; i < run->sc->n_pools; i++)
+	for (int i = 0; i < run->sc->n_pools * run->n_proc; i++)
 		pool_reset(run->pools[i]);
 	database_reset(&run->db, sim_now(sim));
+	if (run->cpu)
+		cpu_reset(run->cpu);
+	for (int i = 0; i < run->sc->n_workloads; i++)
+		if (run->bw[i])
+			batch_reset_levels(run->bw[i]);
 }
 
-static void snapshot_pool(struct pool_result *pr, const struct pool *p, double t)
+/* Pool i's figures over its instances: time averages averaged, maxima and the longest
+ * exhausted stretch the largest, counters summed (counters are filled after the drain). */
+static void snapshot_pool(struct pool_result *pr, struct pool *const *inst, int n, double t)
 {
-	const struct pool_stats *s = pool_stats(p);
 	memset(pr, 0, sizeof *pr); /* padding too: results are compared byte for byte */
-	*pr = (struct pool_result){
-		.checkouts = s->checkouts,
-		.timeouts = s->timeouts,
-		.refused = s->refused,
-		.connects = s->connects,
-		.closes = s->closes,
-		.reconnects = s->reconnects,
-		.pings = s->pings,
-		.checked_out_mean = level_mean(&s->checked_out, t),
-		.checked_out_max = s->checked_out.max,
-		.checked_in_mean = level_mean(&s->checked_in, t),
-		.overflow_mean = level_mean(&s->overflow, t),
-		.overflow_max = s->overflow.max,
-		.waiters_mean = level_mean(&s->waiters, t),
-		.waiters_max = s->waiters.max,
-		.open_mean = level_mean(&s->open, t),
-		.open_max = s->open.max,
-		.exhausted_share = level_mean(&s->exhausted, t),
-		.longest_exhausted_s = s->longest_exhausted_s,
-		.first_timeout_overflow = s->first_timeout_overflow,
-	};
-	if (s->exhausted_since >= 0 && t - s->exhausted_since > pr->longest_exhausted_s)
-		pr->longest_exhausted_s = t - s->exhausted_since;
+	pr->first_timeout_overflow = INT_MIN;
+	for (int k = 0; k < n; k++) {
+		const struct pool_stats *s = pool_stats(inst[k]);
+		pr->checked_out_mean += level_mean(&s->checked_out, t) / n;
+		pr->checked_in_mean += level_mean(&s->checked_in, t) / n;
+		pr->overflow_mean += level_mean(&s->overflow, t) / n;
+		pr->waiters_mean += level_mean(&s->waiters, t) / n;
+		pr->open_mean += level_mean(&s->open, t) / n;
+		pr->exhausted_share += level_mean(&s->exhausted, t) / n;
+		pr->checked_out_max = fmax(pr->checked_out_max, s->checked_out.max);
+		pr->overflow_max = fmax(pr->overflow_max, s->overflow.max);
+		pr->waiters_max = fmax(pr->waiters_max, s->waiters.max);
+		pr->open_max = fmax(pr->open_max, s->open.max);
+		double longest = s->longest_exhausted_s;
+		if (s->exhausted_since >= 0 && t - s->exhausted_since > longest)
+			longest = t - s->exhausted_since;
+		pr->longest_exhausted_s = fmax(pr->longest_exhausted_s, longest);
+	}
+}
+
+static void count_pool(struct pool_result *pr, struct pool *const *inst, int n)
+{
+	pr->checkouts = pr->timeouts = pr->refused = pr->connects = pr->closes = 0;
+	pr->reconnects = pr->pings = 0;
+	pr->first_timeout_overflow = INT_MIN;
+	for (int k = 0; k < n; k++) {
+		const struct pool_stats *s = pool_stats(inst[k]);
+		pr->checkouts += s->checkouts;
+		pr->timeouts += s->timeouts;
+		pr->refused += s->refused;
+		pr->connects += s->connects;
+		pr->closes += s->closes;
+		pr->reconnects += s->reconnects;
+		pr->pings += s->pings;
+		if (pr->first_timeout_overflow == INT_MIN)
+			pr->first_timeout_overflow = s->first_timeout_overflow;
+	}
 }
 
 /* Levels are observed over [warmup, horizon]: the drain after the horizon has no arrivals
@@ -76,9 +120,16 @@ static void ev_horizon(struct sim *sim, void *obj, uint64_t arg)
 	struct run *run = obj;
 	double t = sim_now(sim);
 	for (int i = 0; i < run->sc->n_pools; i++)
-		snapshot_pool(&run->out->pools[i], run->pools[i], t);
+		snapshot_pool(&run->out->pools[i], run->by_pool[i], run->n_proc, t);
 	run->out->db_open_mean = level_mean(&run->db.open_level, t);
 	run->out->db_open_max = run->db.open_level.max;
+	if (run->cpu) {
+		run->out->db_cpu_busy_mean = level_mean(cpu_busy_level(run->cpu), t);
+		run->out->db_cpu_active_mean = level_mean(cpu_active_level(run->cpu), t);
+	}
+	for (int i = 0; i < run->sc->n_workloads; i++)
+		if (run->bw[i])
+			batch_snapshot_levels(run->bw[i]);
 }
 
 uint64_t model_sample_count(double horizon_s, double step_s)
@@ -105,9 +156,17 @@ static void ev_sample(struct sim *sim, void *obj, uint64_t k)
 	struct run *run = obj;
 	const struct model_hooks *h = run->sampler;
 	run->sample_events++;
+	int backlog = 0, active = 0;
+	for (int i = 0; i < run->sc->n_workloads; i++)
+		if (run->bw[i]) {
+			backlog += batch_backlog(run->bw[i]);
+			active += batch_active(run->bw[i]);
+		}
 	for (int i = 0; i < run->sc->n_pools; i++) {
-		const struct pool *p = run->pools[i];
+		const struct pool *p = run->by_pool[i][0];
 		struct model_sample s = {
+			.backlog = backlog,
+			.batch_active = active,
 			.t_s = sim_now(sim),
 			.pool = i,
 			.checked_out = pool_checked_out(p),
@@ -137,20 +196,51 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 	memset(out, 0, sizeof *out);
 	out->n_pools = sc->n_pools;
 	out->n_workloads = sc->n_workloads;
+	out->db_cpu_busy_mean = out->db_cpu_active_mean = NAN;
+	out->window_s = sc->horizon_s - sc->warmup_s;
+	run.n_proc = model_processes(sc);
+	out->n_processes = run.n_proc;
+	int n_inst = run.n_proc * sc->n_pools;
 
 	run.sim = sim_create();
-	if (!run.sim)
+	run.pools = calloc((size_t)n_inst, sizeof *run.pools);
+	run.pool_rng = calloc((size_t)n_inst, sizeof *run.pool_rng);
+	for (int i = 0; i < sc->n_pools; i++)
+		run.by_pool[i] = calloc((size_t)run.n_proc, sizeof *run.by_pool[i]);
+	if (!run.sim || !run.pools || !run.pool_rng)
 		goto fail;
 	database_init(&run.db, &sc->db, 0);
+	if (sc->db.cores > 0) {
+		run.cpu = cpu_create(run.sim, sc->db.cores);
+		if (!run.cpu)
+			goto fail;
+		run.db.cpu = run.cpu;
+	}
+	if (sc->db.row_locks) {
+		run.locks = locks_create(sc->users.count);
+		if (!run.locks)
+			goto fail;
+		run.db.locks = run.locks;
+	}
+	run.users = users_create(&sc->users);
+	if (!run.users)
+		goto fail;
 	for (int i = 0; i < sc->n_pools; i++) {
+		if (!run.by_pool[i])
+			goto fail;
 		const struct cfg_pool *pc = &sc->pools[i];
-		run.pool_rng[i] =
-			rng_stream_create(sc->seed, rep, rng_stream_id(pc->name, STREAM_CONNECT));
-		if (!run.pool_rng[i])
-			goto fail;
-		run.pools[i] = pool_create(pc, run.sim, &run.db, run.pool_rng[i]);
-		if (!run.pools[i])
-			goto fail;
+		for (int p = 0; p < run.n_proc; p++) {
+			int k = p * sc->n_pools + i;
+			/* Process 0 keeps the stream id of a single-process run. */
+			run.pool_rng[k] = rng_stream_create(
+				sc->seed, rep, rng_stream_id(pc->name, STREAM_CONNECT + 16 * (uint64_t)p));
+			if (!run.pool_rng[k])
+				goto fail;
+			run.pools[k] = pool_create(pc, run.sim, &run.db, run.pool_rng[k]);
+			if (!run.pools[k])
+				goto fail;
+			run.by_pool[i][p] = run.pools[k];
+		}
 	}
 	for (int i = 0; i < sc->n_workloads; i++) {
 		const struct cfg_workload *w = &sc->workloads[i];
@@ -158,9 +248,19 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 		run.hold_rng[i] = rng_stream_create(sc->seed, rep, rng_stream_id(w->name, STREAM_HOLDS));
 		if (!run.arr_rng[i] || !run.hold_rng[i])
 			goto fail;
-		run.wl[i] = requests_create(&w->req, sc->db.rtt_s, run.sim, run.pools[w->pool],
-					    run.arr_rng[i], run.hold_rng[i], sc->warmup_s,
-					    sc->horizon_s, &out->workloads[i]);
+		if (w->kind == CFG_WORKLOAD_BATCH) {
+			run.bw[i] = batch_create(&w->batch, run.sim, &run.db, run.by_pool[w->pool],
+						 run.users, run.arr_rng[i], run.hold_rng[i],
+						 sc->warmup_s, sc->horizon_s, &out->batches[i]);
+			if (!run.bw[i])
+				goto fail;
+			continue;
+		}
+		int procs = w->req.processes > 0 ? w->req.processes : sc->processes;
+		run.wl[i] = requests_create(&w->req, run.sim, &run.db, run.by_pool[w->pool],
+					    procs > 0 ? procs : 1, run.users, run.arr_rng[i],
+					    run.hold_rng[i], sc->warmup_s, sc->horizon_s,
+					    &out->workloads[i]);
 		if (!run.wl[i])
 			goto fail;
 		if (hooks && hooks->on_arrival) {
@@ -180,23 +280,17 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 		if (!sim_schedule_at(run.sim, 0, PRIO_SAMPLE, ev_sample, &run, 0))
 			goto fail;
 	}
-	for (int i = 0; i < sc->n_workloads; i++)
-		requests_start(run.wl[i]);
+	for (int i = 0; i < sc->n_workloads; i++) {
+		if (run.wl[i])
+			requests_start(run.wl[i]);
+		if (run.bw[i])
+			batch_start(run.bw[i]);
+	}
 	sim_run(run.sim, INFINITY);
 
 	out->db_refused = run.db.refused;
-	for (int i = 0; i < sc->n_pools; i++) {
-		/* Counters include the drain (the requests arrived before the horizon). */
-		const struct pool_stats *s = pool_stats(run.pools[i]);
-		out->pools[i].checkouts = s->checkouts;
-		out->pools[i].timeouts = s->timeouts;
-		out->pools[i].refused = s->refused;
-		out->pools[i].connects = s->connects;
-		out->pools[i].closes = s->closes;
-		out->pools[i].reconnects = s->reconnects;
-		out->pools[i].pings = s->pings;
-		out->pools[i].first_timeout_overflow = s->first_timeout_overflow;
-	}
+	for (int i = 0; i < sc->n_pools; i++)
+		count_pool(&out->pools[i], run.by_pool[i], run.n_proc);
 	if (run.sampler_oom)
 		goto fail;
 	out->events = sim_events_run(run.sim) - run.sample_events;
@@ -206,16 +300,24 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 fail:
 	for (int i = 0; i < sc->n_workloads; i++) {
 		requests_destroy(run.wl[i]);
+		batch_destroy(run.bw[i]);
 		if (run.arr_rng[i])
 			gsl_rng_free(run.arr_rng[i]);
 		if (run.hold_rng[i])
 			gsl_rng_free(run.hold_rng[i]);
 	}
-	for (int i = 0; i < sc->n_pools; i++) {
+	for (int i = 0; run.pools && i < n_inst; i++) {
 		pool_destroy(run.pools[i]);
 		if (run.pool_rng[i])
 			gsl_rng_free(run.pool_rng[i]);
 	}
+	for (int i = 0; i < sc->n_pools; i++)
+		free(run.by_pool[i]);
+	free(run.pools);
+	free(run.pool_rng);
+	users_destroy(run.users);
+	locks_destroy(run.locks);
+	cpu_destroy(run.cpu);
 	sim_destroy(run.sim);
 	return status;
 }

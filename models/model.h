@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "models/config.h"
+#include "models/batch.h"
 #include "models/requests.h"
 
 struct pool_result {
@@ -30,12 +31,19 @@ struct pool_result {
 					when nothing timed out */
 };
 
+/* Pool figures are per pool name, over the pool's instances in every process: counters are
+ * summed, time averages averaged (the status of one process's pool), maxima the largest. */
 struct model_result {
 	int n_pools, n_workloads;
+	int n_processes;             /* application processes (each with its own pools) */
 	struct pool_result pools[CFG_MAX_POOLS];
-	struct requests_stats workloads[CFG_MAX_WORKLOADS];
+	struct requests_stats workloads[CFG_MAX_WORKLOADS]; /* requests workloads */
+	struct batch_stats batches[CFG_MAX_WORKLOADS];      /* batch workloads */
+	double window_s;             /* horizon - warmup: the observation window */
 	uint64_t db_refused;
-	double db_open_mean, db_open_max;
+	double db_open_mean, db_open_max; /* server connections, all processes and pools */
+	double db_cpu_busy_mean;     /* share of the cores busy (NAN without cores) */
+	double db_cpu_active_mean;   /* statements running, time average (NAN without cores) */
 	uint64_t events;             /* engine events run */
 	size_t peak_pending;         /* largest future-event set */
 	double end_s;                /* simulated time when the drain finished */
@@ -46,8 +54,10 @@ struct model_result {
  * connection records (open = checked_out + checked_in), and requesters waiting. */
 struct model_sample {
 	double t_s;
-	int pool;             /* index into cfg_scenario.pools */
+	int pool;             /* index into cfg_scenario.pools (its instance in process 0) */
 	int checked_out, checked_in, overflow, waiters, open;
+	int backlog;          /* records waiting in every batch workload's backlog */
+	int batch_active;     /* workers running a batch (all batch workloads and processes) */
 };
 
 /* Optional observers; any member may be NULL (or 0). Observing changes nothing: the same
@@ -78,7 +88,12 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 	      const struct model_hooks *hooks);
 
 /* Stream ids of a workload's and a pool's random sources (documented so tests can rebuild
- * them). */
+ * them): rng_stream_id(workload name, STREAM_ARRIVALS / STREAM_HOLDS) and, for the instance
+ * of a pool in process p, rng_stream_id(pool name, STREAM_CONNECT + 16 p). */
 enum { STREAM_ARRIVALS = 1, STREAM_HOLDS = 2, STREAM_CONNECT = 3 };
+
+/* Application processes a scenario runs: the largest of deployment.processes and every
+ * workload's own processes. */
+int model_processes(const struct cfg_scenario *sc);
 
 #endif

@@ -38,6 +38,7 @@ struct pool {
 	struct pool_conn *free_conns;
 	struct conn_chunk *chunks;
 	uint32_t next_id;
+	int held[POOL_HOLDER_CLASSES];
 	struct pool_stats st;
 };
 
@@ -54,6 +55,14 @@ int pool_overflow(const struct pool *p)
 	return p->total > p->cfg->size ? p->total - p->cfg->size : 0;
 }
 int pool_open(const struct pool *p) { return p->total; }
+int pool_held_by(const struct pool *p, int cls) { return p->held[cls]; }
+
+void pool_set_holder_class(struct pool *p, struct pool_conn *conn, int cls)
+{
+	p->held[conn->holder_class]--;
+	conn->holder_class = cls;
+	p->held[cls]++;
+}
 int pool_waiting(const struct pool *p) { return p->waiting; }
 int pool_cap(const struct pool *p)
 {
@@ -246,6 +255,8 @@ static void grant(struct pool *p, struct pool_client *c, struct pool_conn *conn)
 {
 	p->st.checkouts++;
 	c->conn = NULL;
+	conn->holder_class = c->holder_class;
+	p->held[conn->holder_class]++;
 	c->on_ready(c, conn);
 }
 
@@ -385,6 +396,7 @@ static void checkin_record(struct pool *p, struct pool_conn *conn)
 
 void pool_checkin(struct pool *p, struct pool_conn *conn)
 {
+	p->held[conn->holder_class]--;
 	checkin_record(p, conn);
 	update_levels(p);
 }

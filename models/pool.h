@@ -35,12 +35,14 @@ enum {
 	PRIO_COMPLETION = 0,
 	PRIO_DEADLINE = 1,
 	PRIO_ARRIVAL = 2,
+	PRIO_TICK = 3,        /* a batch worker's tick sees every record arriving at its instant */
 };
 
 struct pool_conn {
 	uint32_t id;          /* 1, 2, ... in order of first creation */
 	double created_at;    /* when its server connection was (re)opened, seconds */
 	bool alive;           /* has a server connection */
+	int holder_class;     /* the class of the client holding it (while checked out) */
 	struct pool_conn *next_free;
 };
 
@@ -55,10 +57,20 @@ struct pool_client;
 typedef void (*pool_ready_fn)(struct pool_client *c, struct pool_conn *conn);
 typedef void (*pool_fail_fn)(struct pool_client *c, enum pool_failure why);
 
+/* Who holds a connection, for attribution ("how many connections did the batches hold when
+ * this API request timed out?"). */
+enum {
+	POOL_HOLDER_REQUEST = 0,
+	POOL_HOLDER_BATCH = 1,
+	POOL_HOLDER_LOCK_WAIT = 2, /* a request whose transaction waits for a row lock */
+	POOL_HOLDER_CLASSES = 3
+};
+
 struct pool_client {
 	/* Set by the requester before pool_checkout. */
 	pool_ready_fn on_ready;
 	pool_fail_fn on_fail;
+	int holder_class;     /* POOL_HOLDER_*; 0 by default */
 	/* Set by the pool. */
 	double t_request;     /* when pool_checkout was called */
 	double connect_s;     /* time spent opening a server connection during this checkout */
@@ -108,6 +120,11 @@ int pool_open(const struct pool *p);
 int pool_waiting(const struct pool *p);
 /* size + max_overflow, or -1 when unlimited. */
 int pool_cap(const struct pool *p);
+/* Connections handed out now to clients of holder class `cls` (POOL_HOLDER_*). */
+int pool_held_by(const struct pool *p, int cls);
+/* A checked-out connection's holder changes class (a request starts or stops waiting for a
+ * row lock). */
+void pool_set_holder_class(struct pool *p, struct pool_conn *conn, int cls);
 
 /* SQLAlchemy's TimeoutError text for a given overflow() value, into buf (NUL-terminated). */
 void pool_timeout_message(const struct cfg_pool *cfg, int overflow, char *buf, unsigned len);

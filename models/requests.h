@@ -1,15 +1,20 @@
 /* Request workload: API traffic competing for a pool.
  *
- * Requests arrive as a Poisson process at `rate_per_s` until the horizon. Each runs one
- * transaction: it checks a connection out, holds it for
- *   db_time + app_time + (statements + 2) x rtt   (BEGIN, each statement, COMMIT)
- * and checks it back in. The hold is drawn when the request arrives, from the workload's own
- * stream, so the n-th request holds for the same time in every variant (common random
- * numbers) whatever the pool does to it. Requests that arrive before the warm-up ends run but
- * are not counted. Request records are recycled through a free list: memory follows the
- * number of requests in flight, not the simulated time.
+ * Requests arrive from an arrival process (arrivals.h: Poisson, a rate profile with bursts,
+ * or a trace) until the horizon, spread round-robin over the application processes (each
+ * process has its own pool). Each runs one transaction:
  *
- * Not here: the statistics summary across replications (summary.h); any I/O. */
+ *   checkout -> BEGIN (1 RTT) -> [write: take the user's row lock, waiting FIFO while holding
+ *   the connection] -> statements (db_time, in processor sharing when the database has
+ *   cores, plus one RTT each) -> app_time -> COMMIT (1 RTT, releases the lock) -> checkin
+ *
+ * A request's random numbers (db_time, app_time, user, whether it writes) are drawn when it
+ * arrives, in a fixed order, from the workload's own stream: the n-th request is the same
+ * request in every variant (common random numbers) whatever the pool does to it. After a
+ * pool timeout a client may retry (`retries`, backoff doubling from `backoff_s`); its wait is
+ * measured from its first attempt. Requests that arrive before the warm-up ends run but are not
+ * counted. Request records are recycled through a free list: memory follows the number of
+ * requests in flight, not the simulated time. No I/O. */
 #ifndef POOLTIDE_REQUESTS_H
 #define POOLTIDE_REQUESTS_H
 
@@ -17,33 +22,46 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/config.h"
+#include "models/database.h"
 #include "models/pool.h"
+#include "models/users.h"
 #include "sim/engine.h"
 #include "sim/stats.h"
 
 /* What one replication measured for one workload (counted requests only). */
 struct requests_stats {
 	uint64_t offered;     /* counted arrivals */
-	uint64_t served;      /* got a connection */
-	uint64_t timed_out;   /* pool timeout */
+	uint64_t served;      /* got a connection (possibly after retries) */
+	uint64_t timed_out;   /* finally failed with a pool timeout (retries exhausted) */
 	uint64_t refused;     /* the database refused the connect */
-	struct tally wait_served;  /* request -> usable connection, served requests */
-	struct tally wait_all;     /* same, every request (a timed-out one counts its wait) */
+	uint64_t retried;     /* requests that retried at least once */
+	uint64_t retries;     /* retry attempts */
+	uint64_t pool_timeouts;        /* every pool timeout, retried or final */
+	uint64_t timeouts_batch_heavy; /* pool timeouts while batch workloads held at least half
+					  the pool's connections (size + max_overflow) */
+	uint64_t timeouts_lock_heavy;  /* pool timeouts while batches and transactions waiting
+					  for a row lock together held at least half of them */
+	uint64_t lock_waits;  /* transactions that waited for a row lock */
+	struct tally lock_wait;    /* their time waiting for it */
+	struct tally wait_served;  /* first attempt -> usable connection, served requests */
+	struct tally wait_all;     /* same, every request (a failed one counts its wait) */
 	struct tally connect;      /* connect time paid within a served request's wait */
-	struct tally hold;         /* connection hold time of served requests */
+	struct tally hold;         /* connection hold time of served requests: checkout to
+				      checkin, lock waits and CPU contention included */
 	struct histo h_served;
 	struct histo h_all;
 };
 
 struct requests;
 
-/* A workload on `pool`; arrival times from `arrivals`, holds from `holds` (borrowed). It
- * initialises *stats and records into it. The first arrival is scheduled by requests_start.
- * NULL when out of memory. */
-struct requests *requests_create(const struct cfg_requests *cfg, double rtt_s,
-				 struct sim *sim, struct pool *pool, gsl_rng *arrivals,
-				 gsl_rng *holds, double warmup_s, double horizon_s,
-				 struct requests_stats *stats);
+/* A workload whose processes use pools[0 .. n_processes-1]; arrivals and holds are drawn from
+ * the two streams given (borrowed). `db` gives the RTT, the CPU and the row locks; `users`
+ * the user of each request. It initialises *stats and records into it. The first arrival is
+ * scheduled by requests_start. NULL when out of memory. */
+struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim,
+				 struct database *db, struct pool *const *pools, int n_processes,
+				 const struct users *users, gsl_rng *arrivals, gsl_rng *holds,
+				 double warmup_s, double horizon_s, struct requests_stats *stats);
 void requests_destroy(struct requests *r);
 /* Schedule the first arrival (the process starts empty at time 0). */
 void requests_start(struct requests *r);

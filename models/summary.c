@@ -8,6 +8,15 @@
 
 #define W(r, i) (&(r)->workloads[i])
 #define P(r, i) (&(r)->pools[i])
+#define B(r, i) (&(r)->batches[i])
+
+enum metric_scope metric_scope_of(const struct cfg_workload *w)
+{
+	return w->kind == CFG_WORKLOAD_BATCH ? METRIC_BATCH : METRIC_WORKLOAD;
+}
+
+static double tmean(const struct tally *t) { return t->n ? t->mean : NAN; }
+static double tmax(const struct tally *t) { return t->n ? t->max : NAN; }
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : NAN; }
 static double q_or_nan(const struct histo *h, double q) { return h->n ? histo_quantile(h, q) : NAN; }
@@ -56,6 +65,66 @@ static double w_hold_mean(const struct model_result *r, int i)
 	return W(r, i)->hold.n ? W(r, i)->hold.mean : NAN;
 }
 
+static double w_retried(const struct model_result *r, int i) { return (double)W(r, i)->retried; }
+static double w_retries(const struct model_result *r, int i) { return (double)W(r, i)->retries; }
+static double w_pool_timeouts(const struct model_result *r, int i)
+{
+	return (double)W(r, i)->pool_timeouts;
+}
+static double w_batch_heavy_share(const struct model_result *r, int i)
+{
+	return ratio(W(r, i)->timeouts_batch_heavy, W(r, i)->pool_timeouts);
+}
+static double w_lock_heavy_share(const struct model_result *r, int i)
+{
+	return ratio(W(r, i)->timeouts_lock_heavy, W(r, i)->pool_timeouts);
+}
+static double w_lock_waits(const struct model_result *r, int i) { return (double)W(r, i)->lock_waits; }
+static double w_lock_wait_rate(const struct model_result *r, int i)
+{
+	return ratio(W(r, i)->lock_waits, W(r, i)->served);
+}
+static double w_lock_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->lock_wait); }
+static double w_hold_max(const struct model_result *r, int i) { return tmax(&W(r, i)->hold); }
+
+static double b_batches(const struct model_result *r, int i) { return (double)B(r, i)->batches; }
+static double b_failed(const struct model_result *r, int i) { return (double)B(r, i)->failed; }
+static double b_failed_rate(const struct model_result *r, int i)
+{
+	return ratio(B(r, i)->failed, B(r, i)->batches);
+}
+static double b_size_mean(const struct model_result *r, int i) { return tmean(&B(r, i)->size); }
+static double b_duration_mean(const struct model_result *r, int i) { return tmean(&B(r, i)->duration); }
+static double b_duration_max(const struct model_result *r, int i) { return tmax(&B(r, i)->duration); }
+static double b_hold_mean(const struct model_result *r, int i) { return tmean(&B(r, i)->hold); }
+static double b_hold_max(const struct model_result *r, int i) { return tmax(&B(r, i)->hold); }
+static double b_transactions(const struct model_result *r, int i)
+{
+	return (double)B(r, i)->transactions;
+}
+static double b_lock_waits(const struct model_result *r, int i) { return (double)B(r, i)->lock_waits; }
+static double b_lock_wait_mean(const struct model_result *r, int i) { return tmean(&B(r, i)->lock_wait); }
+static double b_lag_mean(const struct model_result *r, int i) { return tmean(&B(r, i)->lag); }
+static double b_lag_max(const struct model_result *r, int i) { return tmax(&B(r, i)->lag); }
+static double b_records_per_s(const struct model_result *r, int i)
+{
+	return r->window_s > 0 ? (double)B(r, i)->records / r->window_s : NAN;
+}
+static double b_backlog_mean(const struct model_result *r, int i) { return B(r, i)->backlog_mean; }
+static double b_backlog_max(const struct model_result *r, int i) { return B(r, i)->backlog_max; }
+static double b_backlog_end(const struct model_result *r, int i) { return B(r, i)->backlog_end; }
+static double b_active_mean(const struct model_result *r, int i) { return B(r, i)->active_mean; }
+static double b_pool_timeouts(const struct model_result *r, int i)
+{
+	return (double)B(r, i)->pool_timeouts;
+}
+
+static double d_open_mean(const struct model_result *r, int i) { (void)i; return r->db_open_mean; }
+static double d_open_max(const struct model_result *r, int i) { (void)i; return r->db_open_max; }
+static double d_refused(const struct model_result *r, int i) { (void)i; return (double)r->db_refused; }
+static double d_cpu_busy(const struct model_result *r, int i) { (void)i; return r->db_cpu_busy_mean; }
+static double d_cpu_active(const struct model_result *r, int i) { (void)i; return r->db_cpu_active_mean; }
+
 static double p_checked_out_mean(const struct model_result *r, int i) { return P(r, i)->checked_out_mean; }
 static double p_checked_out_max(const struct model_result *r, int i) { return P(r, i)->checked_out_max; }
 static double p_checked_in_mean(const struct model_result *r, int i) { return P(r, i)->checked_in_mean; }
@@ -89,6 +158,39 @@ static const struct metric_def table[] = {
 	{"wait_all_p99", "s", METRIC_WORKLOAD, w_wait_all_p99},
 	{"connect_mean", "s", METRIC_WORKLOAD, w_connect_mean},
 	{"hold_mean", "s", METRIC_WORKLOAD, w_hold_mean},
+	{"hold_max", "s", METRIC_WORKLOAD, w_hold_max},
+	{"retried", "requests", METRIC_WORKLOAD, w_retried},
+	{"retries", "attempts", METRIC_WORKLOAD, w_retries},
+	{"pool_timeouts", "timeouts", METRIC_WORKLOAD, w_pool_timeouts},
+	{"timeouts_batch_heavy_share", "1", METRIC_WORKLOAD, w_batch_heavy_share},
+	{"timeouts_lock_heavy_share", "1", METRIC_WORKLOAD, w_lock_heavy_share},
+	{"lock_waits", "transactions", METRIC_WORKLOAD, w_lock_waits},
+	{"lock_wait_rate", "1", METRIC_WORKLOAD, w_lock_wait_rate},
+	{"lock_wait_mean", "s", METRIC_WORKLOAD, w_lock_wait_mean},
+	{"batches", "batches", METRIC_BATCH, b_batches},
+	{"failed_batches", "batches", METRIC_BATCH, b_failed},
+	{"failed_batch_rate", "1", METRIC_BATCH, b_failed_rate},
+	{"batch_size_mean", "records", METRIC_BATCH, b_size_mean},
+	{"batch_duration_mean", "s", METRIC_BATCH, b_duration_mean},
+	{"batch_duration_max", "s", METRIC_BATCH, b_duration_max},
+	{"transactions", "transactions", METRIC_BATCH, b_transactions},
+	{"txn_hold_mean", "s", METRIC_BATCH, b_hold_mean},
+	{"txn_hold_max", "s", METRIC_BATCH, b_hold_max},
+	{"batch_lock_waits", "transactions", METRIC_BATCH, b_lock_waits},
+	{"batch_lock_wait_mean", "s", METRIC_BATCH, b_lock_wait_mean},
+	{"lag_mean", "s", METRIC_BATCH, b_lag_mean},
+	{"lag_max", "s", METRIC_BATCH, b_lag_max},
+	{"records_per_s", "1/s", METRIC_BATCH, b_records_per_s},
+	{"backlog_mean", "records", METRIC_BATCH, b_backlog_mean},
+	{"backlog_max", "records", METRIC_BATCH, b_backlog_max},
+	{"backlog_end", "records", METRIC_BATCH, b_backlog_end},
+	{"workers_active_mean", "workers", METRIC_BATCH, b_active_mean},
+	{"batch_pool_timeouts", "timeouts", METRIC_BATCH, b_pool_timeouts},
+	{"server_connections_mean", "connections", METRIC_DATABASE, d_open_mean},
+	{"server_connections_max", "connections", METRIC_DATABASE, d_open_max},
+	{"connects_refused", "connects", METRIC_DATABASE, d_refused},
+	{"cpu_busy_mean", "1", METRIC_DATABASE, d_cpu_busy},
+	{"cpu_active_mean", "statements", METRIC_DATABASE, d_cpu_active},
 	{"checked_out_mean", "connections", METRIC_POOL, p_checked_out_mean},
 	{"checked_out_max", "connections", METRIC_POOL, p_checked_out_max},
 	{"checked_in_mean", "connections", METRIC_POOL, p_checked_in_mean},

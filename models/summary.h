@@ -12,7 +12,11 @@
 
 #include "models/model.h"
 
-enum metric_scope { METRIC_WORKLOAD, METRIC_POOL };
+/* What a metric describes: a requests workload, a batch workload, a pool, the database. */
+enum metric_scope { METRIC_WORKLOAD, METRIC_POOL, METRIC_BATCH, METRIC_DATABASE };
+
+/* The scope of a workload's metrics: METRIC_WORKLOAD (requests) or METRIC_BATCH. */
+enum metric_scope metric_scope_of(const struct cfg_workload *w);
 
 struct metric_def {
 	const char *name;     /* snake_case, stable: part of the JSON/CSV schema */

@@ -204,7 +204,7 @@ static void test_slo_gate(void **state)
 	free(out);
 	free(err);
 	assert_int_equal(run("run --replications 3 --no-plot --fail-on-slo --variant "
-			     "'after: 20+30, timeout 45s, short batches'", &out, &err), 0);
+			     "'after: 20+30, 45s, batch 50-200, per group'", &out, &err), 0);
 	free(out);
 	free(err);
 	assert_int_equal(run("run --quiet --fail-on-slo --variant nope", &out, &err), 2);

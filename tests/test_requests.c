@@ -146,12 +146,16 @@ static void rfx_run(struct rfx *f)
 	assert_true(f->conn_rng && f->arr_rng && f->hold_rng);
 	f->pool = pool_create(&f->pc, f->sim, &f->db, f->conn_rng);
 	assert_non_null(f->pool);
-	f->wl = requests_create(&f->rc, f->dbcfg.rtt_s, f->sim, f->pool, f->arr_rng, f->hold_rng,
-				f->warmup_s, f->horizon_s, &f->st);
+	struct cfg_users ucfg = {.count = 10, .zipf_s = 0};
+	struct users *users = users_create(&ucfg);
+	assert_non_null(users);
+	f->wl = requests_create(&f->rc, f->sim, &f->db, &f->pool, 1, users, f->arr_rng,
+				f->hold_rng, f->warmup_s, f->horizon_s, &f->st);
 	assert_non_null(f->wl);
 	requests_observe_arrivals(f->wl, observe, &f->arrivals);
 	requests_start(f->wl);
 	sim_run(f->sim, INFINITY);
+	users_destroy(users);
 
 	/* Drain: nothing left anywhere. */
 	assert_int_equal(sim_pending(f->sim), 0);
@@ -185,7 +189,7 @@ static void test_conservation_with_timeouts(void **state)
 	f->pc.size = 2;
 	f->pc.max_overflow = 1;
 	f->pc.timeout_s = 0.05;
-	f->rc.rate_per_s = 200;
+	f->rc.arrival.rate_per_s = 200;
 	assert_int_equal(dist_exponential(&f->rc.db_time, 0.02), 0);
 	rfx_run(f);
 
@@ -214,7 +218,7 @@ static void test_conservation_with_refusals(void **state)
 	f->pc.size = 2;
 	f->pc.max_overflow = 2;
 	f->pc.timeout_s = 0.05;
-	f->rc.rate_per_s = 200;
+	f->rc.arrival.rate_per_s = 200;
 	assert_int_equal(dist_exponential(&f->rc.db_time, 0.02), 0);
 	rfx_run(f);
 
@@ -237,7 +241,7 @@ static void test_hold_exact(void **state)
 	f->dbcfg.rtt_s = 0.001;
 	f->pc.size = 50;
 	f->pc.max_overflow = 0;
-	f->rc.rate_per_s = 100;
+	f->rc.arrival.rate_per_s = 100;
 	assert_int_equal(dist_constant(&f->rc.db_time, 0.010), 0);
 	assert_int_equal(dist_constant(&f->rc.app_time, 0.005), 0);
 	f->rc.statements = 3;
@@ -268,7 +272,7 @@ static void test_hold_default_statements(void **state)
 	struct rfx *f = *state;
 	f->dbcfg.rtt_s = 0.002;
 	f->pc.size = 50;
-	f->rc.rate_per_s = 20;
+	f->rc.arrival.rate_per_s = 20;
 	assert_int_equal(dist_constant(&f->rc.db_time, 0.010), 0);
 	rfx_run(f);
 
@@ -286,7 +290,7 @@ static void test_warmup_not_counted(void **state)
 	f->pc.size = 2;
 	f->pc.max_overflow = 0;
 	f->pc.timeout_s = 0.02;
-	f->rc.rate_per_s = 100;
+	f->rc.arrival.rate_per_s = 100;
 	assert_int_equal(dist_constant(&f->rc.db_time, 0.015), 0);
 	rfx_run(f);
 
@@ -314,7 +318,7 @@ static void test_same_seed_identical(void **state)
 	f->pc.size = 2;
 	f->pc.max_overflow = 1;
 	f->pc.timeout_s = 0.05;
-	f->rc.rate_per_s = 150;
+	f->rc.arrival.rate_per_s = 150;
 	assert_int_equal(dist_exponential(&f->rc.db_time, 0.02), 0);
 	assert_int_equal(dist_lognormal_mean_sd(&f->dbcfg.connect_time, 0.005, 0.002), 0);
 
@@ -353,7 +357,7 @@ static void test_arrivals_independent_of_pool(void **state)
 	f->pc.size = 1;
 	f->pc.max_overflow = 0;
 	f->pc.timeout_s = 0.01;
-	f->rc.rate_per_s = 100;
+	f->rc.arrival.rate_per_s = 100;
 	assert_int_equal(dist_exponential(&f->rc.db_time, 0.02), 0);
 	rfx_run(f);
 	size_t n = f->arrivals.n;
@@ -399,7 +403,7 @@ static void tiny_scenario(struct cfg_scenario *sc, int size)
 	w->kind = CFG_WORKLOAD_REQUESTS;
 	w->pool = 0;
 	cfg_requests_defaults(&w->req);
-	w->req.rate_per_s = 150;
+	w->req.arrival.rate_per_s = 150;
 	assert_int_equal(dist_exponential(&w->req.db_time, 0.02), 0);
 }
 

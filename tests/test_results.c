@@ -762,13 +762,16 @@ static void test_summary_csv(void **state)
 	run_scenario(root, sizeof root, dir, sizeof dir, "");
 	struct csv c = csv_file(dir, "summary.csv", "variant,workload,metric,mean,ci_low,ci_high,unit",
 				7);
-	int nm, nw = 0, np = 0;
+	int nm, nw = 0, np = 0, nd = 0;
 	const struct metric_def *t = metric_table(&nm);
-	for (int k = 0; k < nm; k++)
-		*(t[k].scope == METRIC_WORKLOAD ? &nw : &np) += 1;
-	/* Per variant: 2 workloads x workload metrics, 2 pools x pool metrics; the second
-	 * variant adds 4 paired differences per workload. */
-	assert_int_equal(c.nrows - 1, 2 * (2 * nw + 2 * np) + 2 * 4);
+	for (int k = 0; k < nm; k++) {
+		nw += t[k].scope == METRIC_WORKLOAD;
+		np += t[k].scope == METRIC_POOL;
+		nd += t[k].scope == METRIC_DATABASE;
+	}
+	/* Per variant: 2 (requests) workloads x workload metrics, 2 pools x pool metrics, the
+	 * database metrics; the second variant adds 4 paired differences per workload. */
+	assert_int_equal(c.nrows - 1, 2 * (2 * nw + 2 * np + nd) + 2 * 4);
 	bool saw_quoted = false, saw_pool = false, saw_diff = false;
 	for (int r = 1; r < c.nrows; r++) {
 		char **f = c.fields[r];
@@ -791,6 +794,9 @@ static void test_summary_csv(void **state)
 			assert_true(strcmp(f[1], "pool/main") == 0 || strcmp(f[1], "pool/jobs") == 0);
 			assert_non_null(metric_find(metric));
 			assert_int_equal(metric_find(metric)->scope, METRIC_POOL);
+		} else if (strcmp(f[1], "database") == 0) {
+			assert_non_null(metric_find(metric));
+			assert_int_equal(metric_find(metric)->scope, METRIC_DATABASE);
 		} else {
 			assert_true(strcmp(f[1], "api") == 0 || strcmp(f[1], "batch") == 0);
 			if (strncmp(metric, "diff_to_first.", 14) == 0) {
@@ -860,7 +866,7 @@ static void test_timeline_csv(void **state)
 	char root[64], dir[PATH_MAX];
 	run_scenario(root, sizeof root, dir, sizeof dir, "");
 	struct csv c = csv_file(dir, "timeline.csv",
-				"variant,t_s,pool,checked_out,checked_in,overflow,waiters,open", 8);
+				"variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,backlog,batch_active", 10);
 	/* 2 min at 100 ms: 1201 instants x 2 pools x 2 variants. */
 	assert_int_equal(c.nrows - 1, 1201 * 2 * 2);
 	for (int r = 1; r < c.nrows; r++) {

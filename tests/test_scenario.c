@@ -134,6 +134,33 @@ static void assert_dist_equal(const struct dist *got, const struct dist *want)
 	assert_dbl(got->sd, want->sd);
 }
 
+/* Arrival processes field by field; traces by content (a reloaded scenario has its own
+ * copies). */
+static void assert_arrival_equal(const struct cfg_arrival *a, const struct cfg_arrival *b)
+{
+	assert_dbl(a->rate_per_s, b->rate_per_s);
+	assert_int_equal(a->n_profile, b->n_profile);
+	for (int i = 0; i < a->n_profile; i++) {
+		assert_dbl(a->profile[i].t_s, b->profile[i].t_s);
+		assert_dbl(a->profile[i].rate_per_s, b->profile[i].rate_per_s);
+	}
+	assert_dbl(a->profile_period_s, b->profile_period_s);
+	assert_int_equal(a->n_bursts, b->n_bursts);
+	for (int i = 0; i < a->n_bursts; i++) {
+		assert_dbl(a->bursts[i].start_s, b->bursts[i].start_s);
+		assert_dbl(a->bursts[i].end_s, b->bursts[i].end_s);
+		assert_dbl(a->bursts[i].factor, b->bursts[i].factor);
+	}
+	assert_int_equal(a->trace_n, b->trace_n);
+	assert_int_equal(a->trace_t == NULL, b->trace_t == NULL);
+	assert_int_equal(a->trace_hold == NULL, b->trace_hold == NULL);
+	for (size_t i = 0; i < a->trace_n; i++) {
+		assert_dbl(a->trace_t[i], b->trace_t[i]);
+		if (a->trace_hold)
+			assert_dbl(a->trace_hold[i], b->trace_hold[i]);
+	}
+}
+
 /* Field by field (no memcmp: struct padding is not part of the value). */
 static void assert_cfg_equal(const struct cfg_scenario *a, const struct cfg_scenario *b)
 {
@@ -147,6 +174,11 @@ static void assert_cfg_equal(const struct cfg_scenario *a, const struct cfg_scen
 	assert_int_equal(a->db.reserved_connections, b->db.reserved_connections);
 	assert_dist_equal(&a->db.connect_time, &b->db.connect_time);
 	assert_dbl(a->db.rtt_s, b->db.rtt_s);
+	assert_int_equal(a->db.cores, b->db.cores);
+	assert_int_equal(a->db.row_locks, b->db.row_locks);
+	assert_int_equal(a->processes, b->processes);
+	assert_int_equal(a->users.count, b->users.count);
+	assert_dbl(a->users.zipf_s, b->users.zipf_s);
 	assert_int_equal(a->n_pools, b->n_pools);
 	for (int i = 0; i < a->n_pools; i++) {
 		const struct cfg_pool *p = &a->pools[i], *q = &b->pools[i];
@@ -165,10 +197,27 @@ static void assert_cfg_equal(const struct cfg_scenario *a, const struct cfg_scen
 		assert_string_equal(w->name, v->name);
 		assert_int_equal(w->kind, v->kind);
 		assert_int_equal(w->pool, v->pool);
-		assert_dbl(w->req.rate_per_s, v->req.rate_per_s);
+		if (w->kind == CFG_WORKLOAD_BATCH) {
+			const struct cfg_batch *x = &w->batch, *y = &v->batch;
+			assert_arrival_equal(&x->records, &y->records);
+			assert_dbl(x->every_s, y->every_s);
+			assert_int_equal(x->batch_size, y->batch_size);
+			assert_int_equal(x->max_batch_size, y->max_batch_size);
+			assert_dist_equal(&x->group_size, &y->group_size);
+			assert_dist_equal(&x->per_record, &y->per_record);
+			assert_int_equal(x->commit, y->commit);
+			assert_int_equal(x->workers, y->workers);
+			assert_int_equal(x->processes, y->processes);
+			continue;
+		}
+		assert_arrival_equal(&w->req.arrival, &v->req.arrival);
 		assert_dist_equal(&w->req.db_time, &v->req.db_time);
 		assert_dist_equal(&w->req.app_time, &v->req.app_time);
 		assert_int_equal(w->req.statements, v->req.statements);
+		assert_dbl(w->req.writes, v->req.writes);
+		assert_int_equal(w->req.retries, v->req.retries);
+		assert_dbl(w->req.backoff_s, v->req.backoff_s);
+		assert_int_equal(w->req.processes, v->req.processes);
 	}
 	assert_int_equal(a->n_slo, b->n_slo);
 	for (int i = 0; i < a->n_slo; i++) {
@@ -278,7 +327,7 @@ static void test_complete(void **state)
 	assert_string_equal(c->workloads[0].name, "web");
 	assert_int_equal(c->workloads[0].kind, CFG_WORKLOAD_REQUESTS);
 	assert_int_equal(c->workloads[0].pool, 0);
-	assert_dbl(c->workloads[0].req.rate_per_s, 150);
+	assert_dbl(c->workloads[0].req.arrival.rate_per_s, 150);
 	assert_int_equal(dist_gamma_mean_cv(&d, 0.015, 1.5), PT_OK);
 	assert_dist_equal(&c->workloads[0].req.db_time, &d);
 	assert_int_equal(dist_uniform(&d, 0.001, 0.003), PT_OK);
@@ -286,7 +335,7 @@ static void test_complete(void **state)
 	assert_int_equal(c->workloads[0].req.statements, 3);
 	assert_string_equal(c->workloads[1].name, "jobs");
 	assert_int_equal(c->workloads[1].pool, 1);
-	assert_dbl(c->workloads[1].req.rate_per_s, 0.5);
+	assert_dbl(c->workloads[1].req.arrival.rate_per_s, 0.5);
 	assert_int_equal(dist_exponential(&d, 0.2), PT_OK);
 	assert_dist_equal(&c->workloads[1].req.db_time, &d);
 	assert_int_equal(dist_constant(&d, 0), PT_OK);
@@ -327,7 +376,7 @@ static void test_defaults(void **state)
 	want.workloads[0].kind = CFG_WORKLOAD_REQUESTS;
 	want.workloads[0].pool = 0;
 	cfg_requests_defaults(&want.workloads[0].req);
-	want.workloads[0].req.rate_per_s = 10;
+	want.workloads[0].req.arrival.rate_per_s = 10;
 	assert_int_equal(dist_constant(&want.workloads[0].req.db_time, 0.010), PT_OK);
 
 	assert_int_equal(sc->n_variants, 1);
@@ -481,7 +530,7 @@ static void test_units_in_file(void **state)
 	assert_dbl(c->pools[1].recycle_s, 300);
 	assert_int_equal(c->n_workloads, 6);
 	for (int i = 0; i < 6; i++) {
-		assert_dbl(c->workloads[i].req.rate_per_s, rate[i]);
+		assert_dbl(c->workloads[i].req.arrival.rate_per_s, rate[i]);
 		assert_int_equal(c->workloads[i].req.db_time.kind, DIST_CONSTANT);
 		assert_dbl(c->workloads[i].req.db_time.mean, db[i]);
 	}
@@ -746,21 +795,25 @@ static void test_err_keys(void **state)
 	expect("[1, 2]", "expected a JSON object at the top level, got [1,2]");
 	expect(WITH("'slos': {'api.timeout_rate': 0.001}"),
 	       "slos: unknown key (expected one of: name, description, horizon, warmup, "
-	       "replications, seed, database, pools, workloads, slo, variants)");
+	       "replications, seed, database, deployment, users, pools, workloads, slo, "
+	       "variants)");
 	expect(POOL("'sise': 10"),
 	       "pools.main.sise: unknown key (expected one of: size, max_overflow, timeout, "
 	       "use_lifo, pre_ping, recycle, wakeup_latency)");
 	expect(DB("'max_conn': 10"),
 	       "database.max_conn: unknown key (expected one of: max_connections, "
-	       "superuser_reserved_connections, reserved_connections, connect_time, rtt)");
+	       "superuser_reserved_connections, reserved_connections, connect_time, rtt, cores, "
+	       "row_locks)");
+	/* users belong to the scenario, not to a workload */
 	expect(WL("'type': 'requests', 'users': 2000"),
 	       "workloads.api.users: unknown key (expected one of: type, pool, arrival, "
-	       "transaction)");
-	expect(ARR("{'rate': 1, 'profile': []}"),
-	       "workloads.api.arrival.profile: unknown key (expected one of: rate)");
-	expect(TX("'db_time': '1ms', 'writes': 0.3"),
-	       "workloads.api.transaction.writes: unknown key (expected one of: db_time, "
-	       "app_time, statements)");
+	       "transaction, retries, backoff, processes)");
+	expect(ARR("{'rate': 1, 'burst': []}"),
+	       "workloads.api.arrival.burst: unknown key (expected one of: rate, profile, period, "
+	       "bursts, trace)");
+	expect(TX("'db_time': '1ms', 'write': 0.3"),
+	       "workloads.api.transaction.write: unknown key (expected one of: db_time, "
+	       "app_time, statements, writes)");
 	expect(DBT("{'dist': 'exponential', 'mean': '1ms', 'sd': '1ms'}"),
 	       DBT_PATH ".sd: unknown key (expected one of: dist, mean)");
 	expect(POOL("'size': 1, 'size': 2"), "pools.main.size: duplicate key");
@@ -879,7 +932,10 @@ static void test_err_workloads(void **state)
 	       "got \"my api\"");
 	expect("{" POOLS ", 'workloads': {'api': []}}", "workloads.api: expected an object, got []");
 	expect(WL("'arrival': {'rate': 1}"), "workloads.api.type: required");
-	expect(WL("'type': 'batch'"), "workloads.api.type: expected one of: requests, got \"batch\"");
+	expect(WL("'type': 'bulk'"),
+	       "workloads.api.type: expected one of: requests, batch, got \"bulk\"");
+	expect(WL("'type': ['batch']"),
+	       "workloads.api.type: expected one of: requests, batch, got [\"batch\"]");
 	expect(WL("'type': 'requests', 'pool': 'mian'"),
 	       "workloads.api.pool: expected the name of a pool (main), got \"mian\"");
 	expect("{'pools': {'main': {}, 'replica': {}}, 'workloads': {'api': {'type': 'requests',"
@@ -889,7 +945,8 @@ static void test_err_workloads(void **state)
 	       "workloads.api.pool: required when there is more than one pool");
 	expect(WL("'type': 'requests'"), "workloads.api.arrival: required");
 	expect(ARR("5"), "workloads.api.arrival: expected an object, got 5");
-	expect(ARR("{}"), "workloads.api.arrival.rate: required");
+	expect(ARR("{}"),
+	       "workloads.api.arrival.rate: required unless a profile or a trace is given");
 	expect(ARR("{'rate': 0}"), "workloads.api.arrival.rate: expected " RATE_WHAT ", got 0");
 	expect(ARR("{'rate': -5}"), "workloads.api.arrival.rate: expected " RATE_WHAT ", got -5");
 	expect(ARR("{'rate': 'fast'}"),
@@ -1398,6 +1455,1028 @@ static void test_err_slo_overrides(void **state)
 		    "got 0.1");
 }
 
+/* ---- issue 3: deployment, users, cores, row locks, traffic shapes, batch workloads --------- */
+
+#define REQ(x) WL("'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': 1}, " x)
+/* a batch workload "agg" with members x (pool "main") */
+#define BATCH(x) "{" POOLS ", 'workloads': {'agg': {'type': 'batch', " x "}}}"
+/* the same with its required members, plus x */
+#define BATCH_OK(x) BATCH("'every': '1m', 'backlog_rate': '5/s', 'per_record': '100ms', " x)
+#define RATE0_WHAT "a rate >= 0 such as \"120/s\" or a number per second"
+#define WRITES_WHAT "a fraction from 0 to 1 such as 0.3, or a percentage such as \"30%\""
+#define COUNTS_WHAT "a number > 0 or a distribution of counts such as {\"dist\": \"uniform\", " \
+	"\"min\": 1, \"max\": 20}"
+#define TRACE_WHAT "the path of a CSV file of arrival times, relative to the scenario file"
+#define USERS_WHAT "an integer >= 1 or an object {\"count\": ..., \"zipf\": ...}"
+#define POINTS_WHAT "an array of 1 to 96 points {\"at\": ..., \"rate\": ...}"
+#define BURSTS_WHAT "an array of at most 16 windows {\"start\": ..., \"end\": ..., \"factor\": ...}"
+#define BATCH_KEYS "type, pool, every, backlog_rate, records, batch_size, max_batch_size, " \
+	"group_size, per_record, commit, workers, processes"
+#define REQUESTS_KEYS "type, pool, arrival, transaction, retries, backoff, processes"
+#define NOT_WITH_TRACE "not allowed with \"trace\" (the trace gives the arrival times)"
+
+/* A temporary directory for a scenario ("s.json") and the files it names. */
+static void dir_make(char dir[64])
+{
+	snprintf(dir, 64, "/tmp/pooltide-test-scenario-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+}
+
+/* Write text (len bytes; strlen when len is 0) to dir/name, as is (no quote conversion). */
+static void dir_write_n(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "wb"));
+	if (!len)
+		len = strlen(text);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void dir_write(const char *dir, const char *name, const char *text)
+{
+	dir_write_n(dir, name, text, 0);
+}
+
+static void dir_unlink(const char *dir, const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_int_equal(remove(path), 0);
+}
+
+/* Load sq(json) from dir/s.json with sets; must succeed. */
+static struct scenario *load_in(const char *dir, const char *json, const char *const *sets,
+				int n_sets)
+{
+	struct scenario *sc = NULL;
+	char path[256], err[1024] = "";
+	char *text = sq(json);
+
+	dir_write(dir, "s.json", text);
+	free(text);
+	snprintf(path, sizeof path, "%s/s.json", dir);
+	if (scenario_load(&sc, path, sets, n_sets, err, sizeof err) != PT_OK)
+		fail_msg("scenario_load failed: %s", err);
+	dir_unlink(dir, "s.json");
+	return sc;
+}
+
+/* Load sq(json) from dir/s.json with sets; must fail with want_rc and the message
+ * "<dir>/s.json: " want, where every '@' of want stands for dir. */
+static void expect_in(const char *dir, const char *json, const char *const *sets, int n_sets,
+		      int want_rc, const char *want)
+{
+	struct scenario *sc = (struct scenario *)&sc;
+	char path[256], err[1024] = "x", full[1024];
+	char *text = sq(json);
+	size_t n;
+
+	dir_write(dir, "s.json", text);
+	free(text);
+	snprintf(path, sizeof path, "%s/s.json", dir);
+	int rc = scenario_load(&sc, path, sets, n_sets, err, sizeof err);
+	dir_unlink(dir, "s.json");
+	snprintf(full, sizeof full, "%s: ", path);
+	n = strlen(full);
+	for (const char *w = want; *w && n + 64 < sizeof full; w++) {
+		if (*w == '@') {
+			snprintf(full + n, sizeof full - n, "%s", dir);
+			n += strlen(dir);
+		} else {
+			full[n++] = *w;
+		}
+	}
+	full[n] = '\0';
+	assert_string_equal(err, full);
+	assert_int_equal(rc, want_rc);
+	assert_null(sc);
+}
+
+/* The scenario of DESIGN.md section 3 and issue 3, grown to use every new key. */
+static const char issue3[] =
+	"{'name': 'vitals-aggregation-incident', 'horizon': '2h', 'warmup': '10m',"
+	" 'replications': 20, 'seed': 1,"
+	" 'database': {'max_connections': 100, 'connect_time': {'dist': 'lognormal', 'mean': '8ms',"
+	"   'sd': '4ms'}, 'cores': 8, 'row_locks': true},"
+	" 'deployment': {'processes': 2},"
+	" 'users': {'count': 2000, 'zipf': 1.1},"
+	" 'pools': {'main': {'size': 10, 'max_overflow': 20, 'timeout': '30s'}, 'worker': {'size': 2}},"
+	" 'workloads': {"
+	"  'api': {'type': 'requests', 'pool': 'main',"
+	"    'arrival': {'profile': [{'at': 0, 'rate': '100/s'}, {'at': '8h', 'rate': 150},"
+	"      {'at': '20h', 'rate': 0}], 'period': '1d',"
+	"      'bursts': [{'start': '30m', 'end': '35m', 'factor': 3},"
+	"                 {'start': 3600, 'end': '61m', 'factor': 0.5}]},"
+	"    'transaction': {'db_time': {'dist': 'lognormal', 'mean': '15ms', 'sd': '20ms'},"
+	"      'writes': 0.3},"
+	"    'retries': 2, 'backoff': '500ms', 'processes': 1},"
+	"  'aggregation': {'type': 'batch', 'pool': 'main', 'every': '60s', 'backlog_rate': '5/s',"
+	"    'batch_size': 100, 'max_batch_size': 500, 'group_size': 8,"
+	"    'per_record': {'dist': 'gamma', 'mean': '120ms', 'cv': 1.0}, 'commit': 'per_batch',"
+	"    'workers': 2, 'processes': 3},"
+	"  'nightly': {'type': 'batch', 'pool': 'worker', 'every': '5m',"
+	"    'records': {'rate': '600/h', 'bursts': [{'start': '1h', 'end': '90m', 'factor': 4}]},"
+	"    'batch_size': 50, 'group_size': {'dist': 'uniform', 'min': 1, 'max': 20},"
+	"    'per_record': '40ms', 'commit': 'per_group'},"
+	"  'replay': {'type': 'requests', 'pool': 'worker', 'arrival': {'trace': 'holds.csv'},"
+	"    'transaction': {'db_time': '5ms', 'writes': '25%'}}},"
+	" 'variants': ["
+	"  {'name': 'before: 10+20, batch 100, commit per batch'},"
+	"  {'name': 'after: 20+30, batch 50, commit per group',"
+	"   'set': {'pools.main.size': 20, 'pools.main.max_overflow': 30, 'pools.main.timeout': '45s',"
+	"     'workloads.aggregation.batch_size': 50, 'workloads.aggregation.max_batch_size': 200,"
+	"     'workloads.aggregation.commit': 'per_group'}},"
+	"  {'name': 'no locks, 4 processes', 'set': {'database.row_locks': false,"
+	"     'deployment.processes': 4, 'users.zipf': 0, 'database.cores': 0,"
+	"     'workloads.nightly.group_size.max': 5, 'workloads.api.retries': 0,"
+	"     'workloads.replay.arrival.trace': 'times.csv'}}],"
+	" 'slo': {'api.timeout_rate': 0.001, 'api.wait_p99': '100ms', 'aggregation.wait_p99': '1s'}}";
+
+static const char holds_csv[] = "t_s,hold_s\n0.5,0.02\n1.25,0.5\n1.25,0\n4,1e-3\n";
+static const char times_csv[] = "0\n0.5\n0.5\n2.25\n";
+
+static void test_issue3_complete(void **state)
+{
+	char dir[64];
+	struct scenario *sc;
+	const struct cfg_scenario *c;
+	const struct cfg_workload *w;
+	struct dist d;
+	(void)state;
+
+	dir_make(dir);
+	dir_write(dir, "holds.csv", holds_csv);
+	dir_write(dir, "times.csv", times_csv);
+	sc = load_in(dir, issue3, NULL, 0);
+	assert_int_equal(sc->n_variants, 3);
+	c = &sc->variants[0].cfg;
+
+	assert_int_equal(c->db.cores, 8);
+	assert_true(c->db.row_locks);
+	assert_int_equal(c->processes, 2);
+	assert_int_equal(c->users.count, 2000);
+	assert_dbl(c->users.zipf_s, 1.1);
+	assert_int_equal(c->n_workloads, 4);
+
+	w = &c->workloads[0]; /* api: a daily profile with bursts */
+	assert_string_equal(w->name, "api");
+	assert_int_equal(w->kind, CFG_WORKLOAD_REQUESTS);
+	assert_int_equal(w->pool, 0);
+	assert_int_equal(w->req.arrival.n_profile, 3);
+	assert_dbl(w->req.arrival.profile[0].t_s, 0);
+	assert_dbl(w->req.arrival.profile[0].rate_per_s, 100);
+	assert_dbl(w->req.arrival.profile[1].t_s, 28800);
+	assert_dbl(w->req.arrival.profile[1].rate_per_s, 150);
+	assert_dbl(w->req.arrival.profile[2].t_s, 72000);
+	assert_dbl(w->req.arrival.profile[2].rate_per_s, 0);
+	assert_dbl(w->req.arrival.profile_period_s, 86400);
+	assert_int_equal(w->req.arrival.n_bursts, 2);
+	assert_dbl(w->req.arrival.bursts[0].start_s, 1800);
+	assert_dbl(w->req.arrival.bursts[0].end_s, 2100);
+	assert_dbl(w->req.arrival.bursts[0].factor, 3);
+	assert_dbl(w->req.arrival.bursts[1].start_s, 3600);
+	assert_dbl(w->req.arrival.bursts[1].end_s, 3660);
+	assert_dbl(w->req.arrival.bursts[1].factor, 0.5);
+	assert_int_equal(w->req.arrival.trace_n, 0);
+	assert_null(w->req.arrival.trace_t);
+	assert_null(w->req.arrival.trace_hold);
+	assert_int_equal(dist_lognormal_mean_sd(&d, 0.015, 0.020), PT_OK);
+	assert_dist_equal(&w->req.db_time, &d);
+	assert_dbl(w->req.writes, 0.3);
+	assert_int_equal(w->req.retries, 2);
+	assert_dbl(w->req.backoff_s, 0.5);
+	assert_int_equal(w->req.processes, 1);
+
+	w = &c->workloads[1]; /* aggregation: the incident's worker */
+	assert_string_equal(w->name, "aggregation");
+	assert_int_equal(w->kind, CFG_WORKLOAD_BATCH);
+	assert_int_equal(w->pool, 0);
+	assert_dbl(w->batch.every_s, 60);
+	assert_dbl(w->batch.records.rate_per_s, 5);
+	assert_int_equal(w->batch.records.n_profile, 0);
+	assert_int_equal(w->batch.records.n_bursts, 0);
+	assert_int_equal(w->batch.records.trace_n, 0);
+	assert_int_equal(w->batch.batch_size, 100);
+	assert_int_equal(w->batch.max_batch_size, 500);
+	assert_int_equal(dist_constant(&d, 8), PT_OK);
+	assert_dist_equal(&w->batch.group_size, &d);
+	assert_int_equal(dist_gamma_mean_cv(&d, 0.120, 1.0), PT_OK);
+	assert_dist_equal(&w->batch.per_record, &d);
+	assert_int_equal(w->batch.commit, CFG_COMMIT_PER_BATCH);
+	assert_int_equal(w->batch.workers, 2);
+	assert_int_equal(w->batch.processes, 3);
+
+	w = &c->workloads[2]; /* nightly: records as an arrival object, group sizes drawn */
+	assert_int_equal(w->kind, CFG_WORKLOAD_BATCH);
+	assert_int_equal(w->pool, 1);
+	assert_dbl(w->batch.every_s, 300);
+	assert_dbl(w->batch.records.rate_per_s, 600.0 / 3600);
+	assert_int_equal(w->batch.records.n_bursts, 1);
+	assert_dbl(w->batch.records.bursts[0].start_s, 3600);
+	assert_dbl(w->batch.records.bursts[0].end_s, 5400);
+	assert_dbl(w->batch.records.bursts[0].factor, 4);
+	assert_int_equal(w->batch.batch_size, 50);
+	assert_int_equal(w->batch.max_batch_size, 50); /* = batch_size */
+	assert_int_equal(dist_uniform(&d, 1, 20), PT_OK);
+	assert_dist_equal(&w->batch.group_size, &d);
+	assert_int_equal(dist_constant(&d, 0.040), PT_OK);
+	assert_dist_equal(&w->batch.per_record, &d);
+	assert_int_equal(w->batch.commit, CFG_COMMIT_PER_GROUP);
+	assert_int_equal(w->batch.workers, 1);
+	assert_int_equal(w->batch.processes, 1);
+
+	w = &c->workloads[3]; /* replay: a trace with hold times */
+	assert_int_equal(w->kind, CFG_WORKLOAD_REQUESTS);
+	assert_int_equal(w->req.arrival.trace_n, 4);
+	assert_non_null(w->req.arrival.trace_hold);
+	static const double t_want[] = {0.5, 1.25, 1.25, 4}, h_want[] = {0.02, 0.5, 0, 0.001};
+	for (int i = 0; i < 4; i++) {
+		assert_dbl(w->req.arrival.trace_t[i], t_want[i]);
+		assert_dbl(w->req.arrival.trace_hold[i], h_want[i]);
+	}
+	assert_dbl(w->req.writes, 0.25);
+	assert_int_equal(w->req.retries, 0);
+	assert_dbl(w->req.backoff_s, 1);
+	assert_int_equal(w->req.processes, 0);
+
+	/* SLO limits may name a batch workload */
+	assert_int_equal(c->n_slo, 3);
+	assert_int_equal(c->slo[2].workload, 1);
+	assert_string_equal(c->slo[2].metric, "wait_p99");
+	assert_dbl(c->slo[2].limit, 1);
+
+	/* the fix */
+	c = &sc->variants[1].cfg;
+	assert_int_equal(c->pools[0].size, 20);
+	assert_int_equal(c->workloads[1].batch.batch_size, 50);
+	assert_int_equal(c->workloads[1].batch.max_batch_size, 200);
+	assert_int_equal(c->workloads[1].batch.commit, CFG_COMMIT_PER_GROUP);
+	assert_int_equal(c->workloads[1].batch.workers, 2);
+	assert_true(c->db.row_locks);
+
+	/* set paths into the new sections, a distribution parameter of counts, another trace */
+	c = &sc->variants[2].cfg;
+	assert_false(c->db.row_locks);
+	assert_int_equal(c->db.cores, 0);
+	assert_int_equal(c->processes, 4);
+	assert_int_equal(c->users.count, 2000);
+	assert_dbl(c->users.zipf_s, 0);
+	assert_int_equal(dist_uniform(&d, 1, 5), PT_OK);
+	assert_dist_equal(&c->workloads[2].batch.group_size, &d);
+	assert_int_equal(c->workloads[0].req.retries, 0);
+	assert_int_equal(c->workloads[3].req.arrival.trace_n, 4);
+	assert_null(c->workloads[3].req.arrival.trace_hold);
+	assert_dbl(c->workloads[3].req.arrival.trace_t[3], 2.25);
+	assert_int_equal(c->workloads[1].batch.commit, CFG_COMMIT_PER_BATCH);
+
+	/* the resolved JSON spells out the new sections */
+	assert_non_null(strstr(sc->resolved_json, "\"cores\":\t8,\n\t\t\"row_locks\":\ttrue"));
+	assert_non_null(strstr(sc->resolved_json, "\"deployment\":\t{\n\t\t\"processes\":\t2\n\t}"));
+	assert_non_null(strstr(sc->resolved_json,
+			       "\"users\":\t{\n\t\t\"count\":\t2000,\n\t\t\"zipf\":\t1.1\n\t}"));
+	assert_non_null(strstr(sc->resolved_json, "\"trace\":\t\"holds.csv\""));
+	assert_non_null(strstr(sc->resolved_json, "\"period\":\t86400"));
+	assert_non_null(strstr(sc->resolved_json, "\"commit\":\t\"per_group\""));
+	assert_non_null(strstr(sc->resolved_json, "\"max_batch_size\":\t500"));
+	scenario_destroy(sc);
+	dir_unlink(dir, "holds.csv");
+	dir_unlink(dir, "times.csv");
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* The defaults of every new key (models/config.c), in the cfg and in the resolved JSON. */
+static void test_issue3_defaults(void **state)
+{
+	struct scenario *sc = load("{" POOLS ", 'workloads': {"
+				   "'api': {'type': 'requests', 'arrival': {'rate': 10},"
+				   "  'transaction': {'db_time': '10ms'}},"
+				   "'agg': {'type': 'batch', 'every': '1m', 'backlog_rate': 2,"
+				   "  'per_record': '50ms'}}}");
+	const struct cfg_scenario *c = &sc->variants[0].cfg;
+	struct cfg_batch want_b;
+	struct dist d;
+	(void)state;
+
+	assert_int_equal(c->db.cores, 0);
+	assert_true(c->db.row_locks);
+	assert_int_equal(c->processes, 1);
+	assert_int_equal(c->users.count, 1000);
+	assert_dbl(c->users.zipf_s, 0);
+
+	const struct cfg_requests *r = &c->workloads[0].req;
+	assert_dbl(r->arrival.rate_per_s, 10);
+	assert_int_equal(r->arrival.n_profile, 0);
+	assert_dbl(r->arrival.profile_period_s, 0);
+	assert_int_equal(r->arrival.n_bursts, 0);
+	assert_int_equal(r->arrival.trace_n, 0);
+	assert_null(r->arrival.trace_t);
+	assert_dbl(r->writes, 0);
+	assert_int_equal(r->retries, 0);
+	assert_dbl(r->backoff_s, 1);
+	assert_int_equal(r->processes, 0);
+
+	const struct cfg_batch *b = &c->workloads[1].batch;
+	cfg_batch_defaults(&want_b);
+	assert_int_equal(c->workloads[1].kind, CFG_WORKLOAD_BATCH);
+	assert_int_equal(c->workloads[1].pool, 0);
+	assert_dbl(b->every_s, 60);
+	assert_dbl(b->records.rate_per_s, 2);
+	assert_int_equal(b->records.n_profile, 0);
+	assert_int_equal(b->records.n_bursts, 0);
+	assert_int_equal(b->batch_size, 100);
+	assert_int_equal(b->max_batch_size, 100);
+	assert_dist_equal(&b->group_size, &want_b.group_size);
+	assert_int_equal(dist_constant(&d, 8), PT_OK);
+	assert_dist_equal(&b->group_size, &d);
+	assert_int_equal(dist_constant(&d, 0.05), PT_OK);
+	assert_dist_equal(&b->per_record, &d);
+	assert_int_equal(b->commit, CFG_COMMIT_PER_BATCH);
+	assert_int_equal(b->workers, 1);
+	assert_int_equal(b->processes, 1);
+
+	assert_non_null(strstr(sc->resolved_json, "\"cores\":\t0,\n\t\t\"row_locks\":\ttrue"));
+	assert_non_null(strstr(sc->resolved_json, "\"deployment\":\t{\n\t\t\"processes\":\t1\n\t}"));
+	assert_non_null(strstr(sc->resolved_json,
+			       "\"users\":\t{\n\t\t\"count\":\t1000,\n\t\t\"zipf\":\t0\n\t}"));
+	assert_non_null(strstr(sc->resolved_json,
+			       "\"arrival\":\t{\n\t\t\t\t\"rate\":\t10,\n\t\t\t\t\"bursts\":\t[]\n"));
+	assert_non_null(strstr(sc->resolved_json, "\"statements\":\t1,\n\t\t\t\t\"writes\":\t0\n"));
+	assert_non_null(strstr(sc->resolved_json, "\"retries\":\t0,\n\t\t\t\"backoff\":\t1,\n"
+			       "\t\t\t\"processes\":\t0\n"));
+	assert_non_null(strstr(sc->resolved_json,
+			       "\"type\":\t\"batch\",\n\t\t\t\"pool\":\t\"main\",\n\t\t\t\"every\":\t60,\n"
+			       "\t\t\t\"backlog_rate\":\t2,\n\t\t\t\"batch_size\":\t100,\n"
+			       "\t\t\t\"group_size\":\t{\n\t\t\t\t\"dist\":\t\"constant\",\n"
+			       "\t\t\t\t\"value\":\t8\n\t\t\t},\n"));
+	/* the cap follows batch_size and is printed only when given */
+	assert_null(strstr(sc->resolved_json, "max_batch_size"));
+	assert_non_null(strstr(sc->resolved_json, "\"commit\":\t\"per_batch\",\n\t\t\t\"workers\":\t1,\n"
+			       "\t\t\t\"processes\":\t1\n"));
+	scenario_destroy(sc);
+
+	/* users as a bare count */
+	sc = load(WITH("'users': 300"));
+	assert_int_equal(sc->variants[0].cfg.users.count, 300);
+	assert_dbl(sc->variants[0].cfg.users.zipf_s, 0);
+	scenario_destroy(sc);
+}
+
+/* Rates in profiles, bursts with a rate, group sizes in every form, commit strategies. */
+static void test_issue3_forms(void **state)
+{
+	struct scenario *sc;
+	const struct cfg_arrival *a;
+	struct dist d;
+	(void)state;
+
+	sc = load(ARR("{'profile': [{'at': 0, 'rate': '7200/min'}, {'at': '30m', 'rate': '0/s'},"
+		      " {'at': 3600.5, 'rate': 0.25}]}"));
+	a = &sc->variants[0].cfg.workloads[0].req.arrival;
+	assert_int_equal(a->n_profile, 3);
+	assert_dbl(a->profile[0].rate_per_s, 120);
+	assert_dbl(a->profile[1].t_s, 1800);
+	assert_dbl(a->profile[1].rate_per_s, 0);
+	assert_dbl(a->profile[2].t_s, 3600.5);
+	assert_dbl(a->profile[2].rate_per_s, 0.25);
+	assert_dbl(a->profile_period_s, 0); /* no period: the last rate holds */
+	assert_int_equal(a->n_bursts, 0);
+	assert_null(strstr(sc->resolved_json, "\"period\""));
+	assert_null(strstr(sc->resolved_json, "\"rate\":\t1\n")); /* no base rate printed */
+	scenario_destroy(sc);
+
+	/* bursts with a constant rate; they may overlap */
+	sc = load(ARR("{'rate': '10/s', 'bursts': [{'start': 0, 'end': '1s', 'factor': 10},"
+		      " {'start': '0.5s', 'end': '2h', 'factor': 1.5}]}"));
+	a = &sc->variants[0].cfg.workloads[0].req.arrival;
+	assert_dbl(a->rate_per_s, 10);
+	assert_int_equal(a->n_profile, 0);
+	assert_int_equal(a->n_bursts, 2);
+	assert_dbl(a->bursts[0].start_s, 0);
+	assert_dbl(a->bursts[0].end_s, 1);
+	assert_dbl(a->bursts[0].factor, 10);
+	assert_dbl(a->bursts[1].start_s, 0.5);
+	assert_dbl(a->bursts[1].end_s, 7200);
+	assert_dbl(a->bursts[1].factor, 1.5);
+	scenario_destroy(sc);
+
+	/* 96 profile points and 16 bursts: the most a cfg holds */
+	{
+		char json[16384], *p = json;
+		size_t left = sizeof json;
+		int k = snprintf(p, left, "{" POOLS ", 'workloads': {'api': {'type': 'requests',"
+				 " 'transaction': {'db_time': 1}, 'arrival': {'profile': [");
+		p += k, left -= (size_t)k;
+		for (int i = 0; i < 96; i++) {
+			k = snprintf(p, left, "%s{'at': %d, 'rate': %d}", i ? ", " : "", i * 60, i + 1);
+			p += k, left -= (size_t)k;
+		}
+		k = snprintf(p, left, "], 'period': '96m', 'bursts': [");
+		p += k, left -= (size_t)k;
+		for (int i = 0; i < 16; i++) {
+			k = snprintf(p, left, "%s{'start': %d, 'end': %d, 'factor': 2}", i ? ", " : "",
+				     i, i + 1);
+			p += k, left -= (size_t)k;
+		}
+		snprintf(p, left, "]}}}}");
+		sc = load(json);
+		a = &sc->variants[0].cfg.workloads[0].req.arrival;
+		assert_int_equal(a->n_profile, 96);
+		assert_dbl(a->profile[95].t_s, 5700);
+		assert_dbl(a->profile[95].rate_per_s, 96);
+		assert_dbl(a->profile_period_s, 5760);
+		assert_int_equal(a->n_bursts, 16);
+		assert_dbl(a->bursts[15].start_s, 15);
+		scenario_destroy(sc);
+	}
+
+	/* group sizes: a number, a constant, distributions of counts with plain numbers */
+	static const struct {
+		const char *json;
+		int kind;
+		double a, b;
+	} groups[] = {
+		{"8", 0, 8, 0},
+		{"2.5", 0, 2.5, 0},
+		{"{'dist': 'constant', 'value': 12}", 0, 12, 0},
+		{"{'dist': 'uniform', 'min': 0, 'max': 20}", 1, 0, 20},
+		{"{'dist': 'exponential', 'mean': 6}", 2, 6, 0},
+		{"{'dist': 'lognormal', 'mean': 8, 'sd': 4}", 3, 8, 4},
+		{"{'dist': 'lognormal', 'median': 5, 'p99': 40}", 4, 5, 40},
+		{"{'dist': 'gamma', 'mean': 8, 'cv': 0.5}", 5, 8, 0.5},
+	};
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+		char json[512];
+		snprintf(json, sizeof json, BATCH_OK("'group_size': %s"), groups[i].json);
+		sc = load(json);
+		switch (groups[i].kind) {
+		case 0:
+			assert_int_equal(dist_constant(&d, groups[i].a), PT_OK);
+			break;
+		case 1:
+			assert_int_equal(dist_uniform(&d, groups[i].a, groups[i].b), PT_OK);
+			break;
+		case 2:
+			assert_int_equal(dist_exponential(&d, groups[i].a), PT_OK);
+			break;
+		case 3:
+			assert_int_equal(dist_lognormal_mean_sd(&d, groups[i].a, groups[i].b), PT_OK);
+			break;
+		case 4:
+			assert_int_equal(dist_lognormal_median_p99(&d, groups[i].a, groups[i].b),
+					 PT_OK);
+			break;
+		default:
+			assert_int_equal(dist_gamma_mean_cv(&d, groups[i].a, groups[i].b), PT_OK);
+		}
+		assert_dist_equal(&sc->variants[0].cfg.workloads[0].batch.group_size, &d);
+		scenario_destroy(sc);
+	}
+
+	/* every commit strategy, and a batch taking its records from a profile */
+	static const char *const commits[] = {"per_batch", "per_group", "per_record"};
+	static const enum cfg_commit commit_want[] = {CFG_COMMIT_PER_BATCH, CFG_COMMIT_PER_GROUP,
+						      CFG_COMMIT_PER_RECORD};
+	for (int i = 0; i < 3; i++) {
+		char json[512];
+		snprintf(json, sizeof json, BATCH("'every': 30, 'records': {'profile': [{'at': 0,"
+			 " 'rate': 1}, {'at': '1h', 'rate': 5}]}, 'per_record': '1ms',"
+			 " 'batch_size': 1000000, 'commit': '%s'"), commits[i]);
+		sc = load(json);
+		const struct cfg_batch *b = &sc->variants[0].cfg.workloads[0].batch;
+		assert_int_equal(b->commit, commit_want[i]);
+		assert_int_equal(b->records.n_profile, 2);
+		assert_dbl(b->records.profile[1].rate_per_s, 5);
+		assert_int_equal(b->batch_size, 1000000);
+		assert_int_equal(b->max_batch_size, 1000000);
+		scenario_destroy(sc);
+	}
+}
+
+/* Traces: one column or two, a header, comments, blank lines, CRLF, blanks around fields, a
+ * byte order mark; relative to the scenario file or absolute; each file read once. */
+static void test_issue3_traces(void **state)
+{
+	char dir[64], json[2048], abs_times[128];
+	struct scenario *sc;
+	const struct cfg_scenario *c;
+	(void)state;
+
+	dir_make(dir);
+	dir_write(dir, "times.csv", times_csv);
+	dir_write(dir, "holds.csv", "\xEF\xBB\xBF# exported from the gateway log\r\n"
+		  "arrival_s , hold_s\r\n\r\n  0.1, 0.02\r\n0.2 ,0.5\t\r\n# a comment\n\n3,0");
+	dir_write(dir, "header.csv", "t_s\n1e-3\n2.5E1\n");
+	snprintf(abs_times, sizeof abs_times, "%s/times.csv", dir);
+	snprintf(json, sizeof json,
+		 "{'pools': {'main': {}}, 'workloads': {"
+		 "'a': {'type': 'requests', 'arrival': {'trace': 'times.csv'},"
+		 "  'transaction': {'db_time': 1}},"
+		 "'b': {'type': 'requests', 'arrival': {'trace': 'holds.csv'},"
+		 "  'transaction': {'db_time': 1}},"
+		 "'c': {'type': 'requests', 'arrival': {'trace': '%s'}, 'transaction': {'db_time': 1}},"
+		 "'d': {'type': 'batch', 'every': 1, 'records': {'trace': './header.csv'},"
+		 "  'per_record': 1}},"
+		 "'variants': [{'name': 'base'}, {'name': 'swap', 'set': {"
+		 "  'workloads.a.arrival.trace': 'holds.csv', 'workloads.b.arrival': {'rate': 3}}}]}",
+		 abs_times);
+	sc = load_in(dir, json, NULL, 0);
+	c = &sc->variants[0].cfg;
+
+	const struct cfg_arrival *a = &c->workloads[0].req.arrival;
+	assert_int_equal(a->trace_n, 4);
+	assert_null(a->trace_hold);
+	static const double times[] = {0, 0.5, 0.5, 2.25}; /* equal times are allowed */
+	for (int i = 0; i < 4; i++)
+		assert_dbl(a->trace_t[i], times[i]);
+	assert_int_equal(a->n_profile, 0);
+	assert_int_equal(a->n_bursts, 0);
+
+	const struct cfg_arrival *b = &c->workloads[1].req.arrival;
+	assert_int_equal(b->trace_n, 3);
+	assert_non_null(b->trace_hold);
+	assert_dbl(b->trace_t[0], 0.1);
+	assert_dbl(b->trace_t[1], 0.2);
+	assert_dbl(b->trace_t[2], 3);
+	assert_dbl(b->trace_hold[0], 0.02);
+	assert_dbl(b->trace_hold[1], 0.5);
+	assert_dbl(b->trace_hold[2], 0);
+
+	/* the same file by an absolute path is read once: the same arrays */
+	assert_ptr_equal(c->workloads[2].req.arrival.trace_t, a->trace_t);
+	assert_int_equal(c->workloads[2].req.arrival.trace_n, 4);
+
+	const struct cfg_arrival *r = &c->workloads[3].batch.records;
+	assert_int_equal(r->trace_n, 2);
+	assert_null(r->trace_hold);
+	assert_dbl(r->trace_t[0], 0.001);
+	assert_dbl(r->trace_t[1], 25);
+
+	/* a variant names another trace (already read: shared) or replaces one by a rate */
+	c = &sc->variants[1].cfg;
+	assert_ptr_equal(c->workloads[0].req.arrival.trace_t, b->trace_t);
+	assert_ptr_equal(c->workloads[0].req.arrival.trace_hold, b->trace_hold);
+	assert_int_equal(c->workloads[1].req.arrival.trace_n, 0);
+	assert_null(c->workloads[1].req.arrival.trace_t);
+	assert_dbl(c->workloads[1].req.arrival.rate_per_s, 3);
+	assert_ptr_equal(sc->variants[0].cfg.workloads[2].req.arrival.trace_t,
+			 c->workloads[2].req.arrival.trace_t);
+
+	/* the resolved JSON keeps the names as given */
+	assert_non_null(strstr(sc->resolved_json, "\"trace\":\t\"times.csv\""));
+	assert_non_null(strstr(sc->resolved_json, "\"trace\":\t\"./header.csv\""));
+	assert_non_null(strstr(sc->resolved_json, abs_times));
+	assert_null(strstr(sc->resolved_json, "\"bursts\"")); /* a trace has none */
+	scenario_destroy(sc);
+
+	/* --set a trace: relative to the scenario file, not to the working directory */
+	const char *sets[] = {"workloads.api.arrival={\"trace\": \"header.csv\"}"};
+	sc = load_in(dir, MINIMAL, sets, 1);
+	assert_int_equal(sc->variants[0].cfg.workloads[0].req.arrival.trace_n, 2);
+	scenario_destroy(sc);
+
+	dir_unlink(dir, "times.csv");
+	dir_unlink(dir, "holds.csv");
+	dir_unlink(dir, "header.csv");
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* Command-line overrides of the new keys. */
+static void test_issue3_cli_set(void **state)
+{
+	const char *sets[] = {
+		"deployment.processes=4",
+		"database.row_locks=false",
+		"database.cores=16",
+		"users.zipf=0.8",
+		"users.count=50",
+		"workloads.agg.commit=per_group", /* not JSON: a string */
+		"workloads.agg.group_size={\"dist\": \"uniform\", \"min\": 1, \"max\": 20}",
+		"workloads.agg.max_batch_size=300",
+		("workloads.agg.records={\"rate\": \"2/s\", \"bursts\": [{\"start\": \"1m\","
+		 " \"end\": \"2m\", \"factor\": 3}]}"),
+	};
+	struct scenario *sc;
+	const struct cfg_scenario *c;
+	struct dist d;
+	(void)state;
+
+	sc = load_sets("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1m',"
+		       " 'records': {'rate': 1}, 'per_record': '100ms'}}}",
+		       sets, sizeof sets / sizeof sets[0]);
+	c = &sc->variants[0].cfg;
+	assert_int_equal(c->processes, 4);
+	assert_false(c->db.row_locks);
+	assert_int_equal(c->db.cores, 16);
+	assert_dbl(c->users.zipf_s, 0.8);
+	assert_int_equal(c->users.count, 50);
+	assert_int_equal(c->workloads[0].batch.commit, CFG_COMMIT_PER_GROUP);
+	assert_int_equal(dist_uniform(&d, 1, 20), PT_OK);
+	assert_dist_equal(&c->workloads[0].batch.group_size, &d);
+	assert_int_equal(c->workloads[0].batch.max_batch_size, 300);
+	assert_dbl(c->workloads[0].batch.records.rate_per_s, 2);
+	assert_int_equal(c->workloads[0].batch.records.n_bursts, 1);
+	assert_dbl(c->workloads[0].batch.records.bursts[0].factor, 3);
+	scenario_destroy(sc);
+}
+
+/* The resolved JSON with every new key loads back to the same cfg and prints the same; trace
+ * names are relative to the file, so the reloaded file sits next to the traces. */
+static void test_issue3_round_trip(void **state)
+{
+	static const char *const files[] = {
+		issue3,
+		/* a variant that changes batch_size alone keeps the cap tied to it */
+		"{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1m', 'backlog_rate': 2,"
+		" 'per_record': '50ms', 'group_size': {'dist': 'gamma', 'mean': 7.3,"
+		" 'cv': 0.30000000000000004}}},"
+		" 'variants': [{'name': 'a'}, {'name': 'b', 'set': {'workloads.agg.batch_size': 400}}]}",
+		/* doubles that %.15g does not round-trip */
+		"{" POOLS ", 'users': {'count': 7, 'zipf': 0.30000000000000004},"
+		" 'workloads': {'api': {'type': 'requests', 'arrival': {'profile': [{'at': 0,"
+		" 'rate': 1234.5678901234567}, {'at': 0.10000000000000002, 'rate': '1/h'}],"
+		" 'period': 1.2345678901234567, 'bursts': [{'start': 1e-7,"
+		" 'end': 0.30000000000000004, 'factor': 1.0000000000000002}]},"
+		" 'transaction': {'db_time': 1, 'writes': '0.07%'}, 'backoff': 0.30000000000000004},"
+		" 'tr': {'type': 'requests', 'arrival': {'trace': 'times.csv'},"
+		" 'transaction': {'db_time': 1}}}}",
+	};
+	char dir[64];
+	(void)state;
+
+	dir_make(dir);
+	dir_write(dir, "holds.csv", holds_csv);
+	dir_write(dir, "times.csv", times_csv);
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		struct scenario *a = load_in(dir, files[f], NULL, 0), *b = NULL;
+		char path[256], err[512] = "";
+		dir_write(dir, "resolved.json", a->resolved_json);
+		snprintf(path, sizeof path, "%s/resolved.json", dir);
+		if (scenario_load(&b, path, NULL, 0, err, sizeof err) != PT_OK)
+			fail_msg("reloading the resolved JSON: %s\n%s", err, a->resolved_json);
+		dir_unlink(dir, "resolved.json");
+		assert_int_equal(a->n_variants, b->n_variants);
+		for (int i = 0; i < a->n_variants; i++) {
+			assert_string_equal(a->variants[i].name, b->variants[i].name);
+			assert_cfg_equal(&a->variants[i].cfg, &b->variants[i].cfg);
+		}
+		assert_string_equal(a->resolved_json, b->resolved_json);
+		if (f == 1) {
+			assert_int_equal(a->variants[1].cfg.workloads[0].batch.max_batch_size, 400);
+			assert_int_equal(b->variants[1].cfg.workloads[0].batch.max_batch_size, 400);
+		}
+		scenario_destroy(a);
+		scenario_destroy(b);
+	}
+	dir_unlink(dir, "holds.csv");
+	dir_unlink(dir, "times.csv");
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_err_issue3_top(void **state)
+{
+	(void)state;
+	expect(DB("'cores': -1"), "database.cores: expected an integer from 0 to 4096, got -1");
+	expect(DB("'cores': 5000"), "database.cores: expected an integer from 0 to 4096, got 5000");
+	expect(DB("'cores': 2.5"), "database.cores: expected an integer from 0 to 4096, got 2.5");
+	expect(DB("'row_locks': 'no'"), "database.row_locks: expected true or false, got \"no\"");
+	expect(WITH("'deployment': 4"), "deployment: expected an object, got 4");
+	expect(WITH("'deployment': {'processes': 0}"),
+	       "deployment.processes: expected an integer from 1 to 1000, got 0");
+	expect(WITH("'deployment': {'processes': 1001}"),
+	       "deployment.processes: expected an integer from 1 to 1000, got 1001");
+	expect(WITH("'deployment': {'process': 2}"),
+	       "deployment.process: unknown key (expected one of: processes)");
+	expect(WITH("'users': 0"), "users: expected an integer >= 1, got 0");
+	expect(WITH("'users': 2e7"), "users: expected an integer from 1 to 10000000, got 20000000");
+	expect(WITH("'users': 'many'"), "users: expected " USERS_WHAT ", got \"many\"");
+	expect(WITH("'users': {'count': 0}"), "users.count: expected an integer >= 1, got 0");
+	expect(WITH("'users': {'zipf': -0.5}"), "users.zipf: expected a number >= 0, got -0.5");
+	expect(WITH("'users': {'zipf': '1'}"), "users.zipf: expected a number >= 0, got \"1\"");
+	expect(WITH("'users': {'count': 10, 'skew': 1}"),
+	       "users.skew: unknown key (expected one of: count, zipf)");
+}
+
+static void test_err_issue3_requests(void **state)
+{
+	(void)state;
+	expect(TX("'db_time': '1ms', 'writes': 1.5"),
+	       "workloads.api.transaction.writes: expected " WRITES_WHAT ", got 1.5");
+	expect(TX("'db_time': '1ms', 'writes': -0.1"),
+	       "workloads.api.transaction.writes: expected " WRITES_WHAT ", got -0.1");
+	expect(TX("'db_time': '1ms', 'writes': '130%'"),
+	       "workloads.api.transaction.writes: expected " WRITES_WHAT ", got \"130%\"");
+	expect(REQ("'retries': 101"),
+	       "workloads.api.retries: expected an integer from 0 to 100, got 101");
+	expect(REQ("'retries': -1"), "workloads.api.retries: expected an integer from 0 to 100, got -1");
+	expect(REQ("'backoff': '-1s'"), "workloads.api.backoff: expected " DUR_WHAT ", got \"-1s\"");
+	expect(REQ("'processes': 1001"),
+	       "workloads.api.processes: expected an integer from 0 to 1000, got 1001");
+	/* a key of the other type */
+	expect(REQ("'commit': 'per_group'"),
+	       "workloads.api.commit: unknown key (expected one of: " REQUESTS_KEYS ")");
+	expect(REQ("'every': '1m'"),
+	       "workloads.api.every: unknown key (expected one of: " REQUESTS_KEYS ")");
+}
+
+static void test_err_issue3_arrival(void **state)
+{
+	(void)state;
+	/* profiles */
+	expect(ARR("{'profile': [{'at': '1h', 'rate': 5}]}"),
+	       "workloads.api.arrival.profile[0].at: expected 0 (a profile starts at time 0), "
+	       "got \"1h\"");
+	expect(ARR("{'profile': [{'at': 0, 'rate': 5}, {'at': '2h', 'rate': 1},"
+		   " {'at': '1h', 'rate': 2}]}"),
+	       "workloads.api.arrival.profile[2].at: expected a duration > the previous point's "
+	       "(7200 s), got \"1h\"");
+	expect(ARR("{'profile': [{'at': 0, 'rate': 5}, {'at': 0, 'rate': 1}]}"),
+	       "workloads.api.arrival.profile[1].at: expected a duration > the previous point's "
+	       "(0 s), got 0");
+	expect(ARR("{'profile': [{'at': 0, 'rate': 5}, {'at': '12h', 'rate': 1},"
+		   " {'at': '1d', 'rate': 2}], 'period': '1d'}"),
+	       "workloads.api.arrival.profile[2].at: expected a duration < period (86400 s), "
+	       "got \"1d\"");
+	expect(ARR("{'profile': []}"),
+	       "workloads.api.arrival.profile: expected " POINTS_WHAT ", got []");
+	expect(ARR("{'profile': {'at': 0, 'rate': 1}}"),
+	       "workloads.api.arrival.profile: expected " POINTS_WHAT ", got {\"at\":0,\"rate\":1}");
+	expect(ARR("{'profile': [5]}"),
+	       "workloads.api.arrival.profile[0]: expected an object {\"at\": ..., \"rate\": ...}, "
+	       "got 5");
+	expect(ARR("{'profile': [{'at': 0, 'rate': 1, 'r': 2}]}"),
+	       "workloads.api.arrival.profile[0].r: unknown key (expected one of: at, rate)");
+	expect(ARR("{'profile': [{'at': 0}]}"), "workloads.api.arrival.profile[0].rate: required");
+	expect(ARR("{'profile': [{'rate': 1}]}"), "workloads.api.arrival.profile[0].at: required");
+	expect(ARR("{'profile': [{'at': 'noon', 'rate': 1}]}"),
+	       "workloads.api.arrival.profile[0].at: expected " DUR_WHAT ", got \"noon\"");
+	expect(ARR("{'profile': [{'at': 0, 'rate': -1}]}"),
+	       "workloads.api.arrival.profile[0].rate: expected " RATE0_WHAT ", got -1");
+	expect(ARR("{'profile': [{'at': 0, 'rate': 1}, {'at': 1, 'rate': 'lots'}]}"),
+	       "workloads.api.arrival.profile[1].rate: expected " RATE0_WHAT ", got \"lots\"");
+	expect(ARR("{'profile': [{'at': 0, 'rate': 0}, {'at': 1, 'rate': '0/s'}]}"),
+	       "workloads.api.arrival.profile: expected a profile with at least one rate > 0, got "
+	       "[{\"at\":0,\"rate\":0},{\"at\":1,\"rate\":\"0/s\"}]");
+	expect(ARR("{'rate': 1, 'profile': [{'at': 0, 'rate': 1}]}"),
+	       "workloads.api.arrival.rate: not allowed with \"profile\" (the profile gives the "
+	       "rates)");
+	expect(ARR("{'rate': 1, 'period': '1d'}"),
+	       "workloads.api.arrival.period: allowed only with a profile");
+	expect(ARR("{'profile': [{'at': 0, 'rate': 1}], 'period': 0}"),
+	       "workloads.api.arrival.period: expected " DUR_POS_WHAT ", got 0");
+	{
+		/* 97 points: too many; the value quoted is cut to 77 bytes and "..." */
+		char points[256] = "[", json[1024], want[512];
+		for (int i = 0; i < 97; i++)
+			strcat(points, i ? ",1" : "1");
+		strcat(points, "]");
+		snprintf(json, sizeof json, ARR("{'profile': %s}"), points);
+		points[77] = '\0';
+		snprintf(want, sizeof want, "workloads.api.arrival.profile: expected " POINTS_WHAT
+			 ", got %s...", points);
+		expect(json, want);
+	}
+	/* bursts */
+	expect(ARR("{'rate': 1, 'bursts': [{'start': '10m', 'end': '5m', 'factor': 2}]}"),
+	       "workloads.api.arrival.bursts[0].end: expected a duration > start (600 s), "
+	       "got \"5m\"");
+	expect(ARR("{'rate': 1, 'bursts': [{'start': 60, 'end': '1m', 'factor': 2}]}"),
+	       "workloads.api.arrival.bursts[0].end: expected a duration > start (60 s), "
+	       "got \"1m\"");
+	expect(ARR("{'rate': 1, 'bursts': [{'start': 0, 'end': 1, 'factor': 0}]}"),
+	       "workloads.api.arrival.bursts[0].factor: expected a number > 0, got 0");
+	expect(ARR("{'rate': 1, 'bursts': [{'start': 0, 'end': 1, 'factor': 2},"
+		   " {'start': 0, 'end': 1, 'factor': -2}]}"),
+	       "workloads.api.arrival.bursts[1].factor: expected a number > 0, got -2");
+	expect(ARR("{'rate': 1, 'bursts': [{'start': 0, 'end': 1, 'factor': 'x2'}]}"),
+	       "workloads.api.arrival.bursts[0].factor: expected a number > 0, got \"x2\"");
+	expect(ARR("{'rate': 1, 'bursts': {}}"),
+	       "workloads.api.arrival.bursts: expected " BURSTS_WHAT ", got {}");
+	expect(ARR("{'rate': 1, 'bursts': [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}"),
+	       "workloads.api.arrival.bursts: expected " BURSTS_WHAT
+	       ", got [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]");
+	expect(ARR("{'rate': 1, 'bursts': [{'start': 0, 'end': 1, 'factor': 2}, 'x']}"),
+	       "workloads.api.arrival.bursts[1]: expected an object {\"start\": ..., \"end\": ..., "
+	       "\"factor\": ...}, got \"x\"");
+	expect(ARR("{'rate': 1, 'bursts': [{'start': 0, 'end': 1}]}"),
+	       "workloads.api.arrival.bursts[0].factor: required");
+	expect(ARR("{'rate': 1, 'bursts': [{'end': 1, 'factor': 2}]}"),
+	       "workloads.api.arrival.bursts[0].start: required");
+	expect(ARR("{'rate': 1, 'bursts': [{'start': 0, 'factor': 2}]}"),
+	       "workloads.api.arrival.bursts[0].end: required");
+	expect(ARR("{'rate': 1, 'bursts': [{'start': 0, 'stop': 1, 'factor': 2}]}"),
+	       "workloads.api.arrival.bursts[0].stop: unknown key (expected one of: start, end, "
+	       "factor)");
+	/* a trace excludes the other forms */
+	expect(ARR("{'rate': 1, 'trace': 't.csv'}"), "workloads.api.arrival.rate: " NOT_WITH_TRACE);
+	expect(ARR("{'trace': 't.csv', 'profile': [{'at': 0, 'rate': 1}]}"),
+	       "workloads.api.arrival.profile: " NOT_WITH_TRACE);
+	expect(ARR("{'trace': 't.csv', 'period': '1d'}"),
+	       "workloads.api.arrival.period: " NOT_WITH_TRACE);
+	expect(ARR("{'trace': 't.csv', 'bursts': []}"),
+	       "workloads.api.arrival.bursts: " NOT_WITH_TRACE);
+	expect(ARR("{'trace': 5}"), "workloads.api.arrival.trace: expected " TRACE_WHAT ", got 5");
+	expect(ARR("{'trace': ''}"),
+	       "workloads.api.arrival.trace: expected " TRACE_WHAT ", got \"\"");
+}
+
+static void test_err_issue3_traces(void **state)
+{
+	static const struct {
+		const char *csv, *want;
+	} bad[] = {
+		{"0.5\nabc\n", "@/t.csv:2: expected a time in seconds >= the previous one, got \"abc\""},
+		{"1\n2\n# late\n\n1.5\n",
+		 "@/t.csv:5: expected a time in seconds >= the previous one, got \"1.5\""},
+		{"-1\n", "@/t.csv:1: expected a time in seconds >= 0, got \"-1\""},
+		{"t_s\n-1\n", "@/t.csv:2: expected a time in seconds >= 0, got \"-1\""},
+		{"0.1\n0x10\n", "@/t.csv:2: expected a time in seconds >= the previous one, got \"0x10\""},
+		{"0.1\n1e999\n",
+		 "@/t.csv:2: expected a time in seconds >= the previous one, got \"1e999\""},
+		{"0.1,0.02\n0.2\n", "@/t.csv:2: expected 2 fields as on line 1, got \"0.2\""},
+		{"t_s\n0.1\n0.2,0.3\n", "@/t.csv:3: expected 1 field as on line 1, got \"0.2,0.3\""},
+		{"# a\nt,hold\n0.1\n", "@/t.csv:3: expected 2 fields as on line 2, got \"0.1\""},
+		{"0.1,0.2\n0.3,0.4,0.5\n",
+		 "@/t.csv:2: expected 2 fields as on line 1, got \"0.3,0.4,0.5\""},
+		{"1,2,3\n", "@/t.csv:1: expected 1 or 2 fields (t_s or t_s,hold_s), got \"1,2,3\""},
+		{"0.1,abc\n", "@/t.csv:1: expected a hold time in seconds >= 0, got \"abc\""},
+		{"0.1,-1\n", "@/t.csv:1: expected a hold time in seconds >= 0, got \"-1\""},
+		{"0.1,\n", "@/t.csv:1: expected a hold time in seconds >= 0, got \"\""},
+		{"t_s\n# nothing yet\n\n", "@/t.csv: expected at least one arrival time, got none"},
+		{"", "@/t.csv: expected at least one arrival time, got none"},
+	};
+	char dir[64];
+	(void)state;
+
+	dir_make(dir);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char want[512];
+		dir_write_n(dir, "t.csv", bad[i].csv, strlen(bad[i].csv));
+		snprintf(want, sizeof want, "workloads.api.arrival.trace: %s", bad[i].want);
+		expect_in(dir, ARR("{'trace': 't.csv'}"), NULL, 0, PT_EINVAL, want);
+	}
+	dir_write_n(dir, "t.csv", "0.1\n\0\n0.2\n", 9);
+	expect_in(dir, ARR("{'trace': 't.csv'}"), NULL, 0, PT_EINVAL,
+		  "workloads.api.arrival.trace: @/t.csv: expected a text file, got a NUL byte");
+	/* records carry no hold time */
+	dir_write(dir, "t.csv", "0.1,0.02\n");
+	expect_in(dir, BATCH("'every': 1, 'records': {'trace': 't.csv'}, 'per_record': 1"), NULL, 0,
+		  PT_EINVAL, "workloads.agg.records.trace: @/t.csv: expected 1 field per line "
+		  "(records have no hold time), got 2");
+	/* a missing file; a bad one from a variant; a missing one from --set */
+	expect_in(dir, ARR("{'trace': 'none.csv'}"), NULL, 0, PT_EIO,
+		  "workloads.api.arrival.trace: @/none.csv: cannot read: No such file or directory");
+	dir_write(dir, "t.csv", "0\n1\n");
+	dir_write(dir, "bad.csv", "1\n0\n");
+	expect_in(dir, "{" POOLS ", 'workloads': {'api': {'type': 'requests', 'arrival': {'trace':"
+		  " 't.csv'}, 'transaction': {'db_time': 1}}}, 'variants': [{'name': 'a'},"
+		  " {'name': 'b', 'set': {'workloads.api.arrival.trace': 'bad.csv'}}]}", NULL, 0,
+		  PT_EINVAL, "variants[1] (\"b\").set: workloads.api.arrival.trace: @/bad.csv:2: "
+		  "expected a time in seconds >= the previous one, got \"0\"");
+	const char *sets[] = {"workloads.api.arrival.trace=none.csv"};
+	expect_in(dir, ARR("{'trace': 't.csv'}"), sets, 1, PT_EIO,
+		  "--set workloads.api.arrival.trace=none.csv: workloads.api.arrival.trace: "
+		  "@/none.csv: cannot read: No such file or directory");
+	dir_unlink(dir, "t.csv");
+	dir_unlink(dir, "bad.csv");
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_err_issue3_batch(void **state)
+{
+	(void)state;
+	expect(BATCH("'backlog_rate': 1, 'per_record': 1"), "workloads.agg.every: required");
+	expect(BATCH("'every': 0, 'backlog_rate': 1, 'per_record': 1"),
+	       "workloads.agg.every: expected " DUR_POS_WHAT ", got 0");
+	expect(BATCH("'every': 'hourly', 'backlog_rate': 1, 'per_record': 1"),
+	       "workloads.agg.every: expected " DUR_POS_WHAT ", got \"hourly\"");
+	expect(BATCH("'every': 1, 'per_record': 1"),
+	       "workloads.agg.backlog_rate: required unless \"records\" is given");
+	expect(BATCH("'every': 1, 'backlog_rate': 1, 'records': {'rate': 1}, 'per_record': 1"),
+	       "workloads.agg.records: not allowed with \"backlog_rate\" (give one of the two)");
+	expect(BATCH("'every': 1, 'backlog_rate': 0, 'per_record': 1"),
+	       "workloads.agg.backlog_rate: expected " RATE_WHAT ", got 0");
+	expect(BATCH("'every': 1, 'backlog_rate': '5 per second', 'per_record': 1"),
+	       "workloads.agg.backlog_rate: expected " RATE_WHAT ", got \"5 per second\"");
+	expect(BATCH("'every': 1, 'records': 5, 'per_record': 1"),
+	       "workloads.agg.records: expected an object, got 5");
+	expect(BATCH("'every': 1, 'records': {}, 'per_record': 1"),
+	       "workloads.agg.records.rate: required unless a profile or a trace is given");
+	expect(BATCH("'every': 1, 'records': {'rates': 1}, 'per_record': 1"),
+	       "workloads.agg.records.rates: unknown key (expected one of: rate, profile, period, "
+	       "bursts, trace)");
+	expect(BATCH("'every': 1, 'records': {'profile': [{'at': 5, 'rate': 1}]}, 'per_record': 1"),
+	       "workloads.agg.records.profile[0].at: expected 0 (a profile starts at time 0), got 5");
+	expect(BATCH_OK("'batch_size': 0"),
+	       "workloads.agg.batch_size: expected an integer >= 1, got 0");
+	expect(BATCH_OK("'batch_size': 2e6"),
+	       "workloads.agg.batch_size: expected an integer from 1 to 1000000, got 2000000");
+	expect(BATCH_OK("'max_batch_size': 50"),
+	       "workloads.agg.max_batch_size: expected an integer >= batch_size (100), got 50");
+	expect(BATCH_OK("'batch_size': 200, 'max_batch_size': 150"),
+	       "workloads.agg.max_batch_size: expected an integer >= batch_size (200), got 150");
+	expect(BATCH_OK("'max_batch_size': 'big'"),
+	       "workloads.agg.max_batch_size: expected an integer >= batch_size (100), got \"big\"");
+	expect(BATCH_OK("'max_batch_size': 250.5"),
+	       "workloads.agg.max_batch_size: expected an integer >= batch_size (100), got 250.5");
+	expect(BATCH_OK("'max_batch_size': 2e6"),
+	       "workloads.agg.max_batch_size: expected an integer from 100 to 1000000, got 2000000");
+	expect(BATCH_OK("'group_size': 0"),
+	       "workloads.agg.group_size: expected " COUNTS_WHAT ", got 0");
+	expect(BATCH_OK("'group_size': -3"),
+	       "workloads.agg.group_size: expected " COUNTS_WHAT ", got -3");
+	expect(BATCH_OK("'group_size': '8'"),
+	       "workloads.agg.group_size: expected " COUNTS_WHAT ", got \"8\"");
+	expect(BATCH_OK("'group_size': {'dist': 'uniform', 'min': '1ms', 'max': 20}"),
+	       "workloads.agg.group_size.min: expected a number >= 0, got \"1ms\"");
+	expect(BATCH_OK("'group_size': {'dist': 'constant', 'value': 0}"),
+	       "workloads.agg.group_size: expected a constant distribution with value > 0, got "
+	       "{\"dist\":\"constant\",\"value\":0}");
+	expect(BATCH_OK("'group_size': {'dist': 'uniform', 'min': 5, 'max': 2}"),
+	       "workloads.agg.group_size: expected a uniform distribution with min <= max, got "
+	       "{\"dist\":\"uniform\",\"min\":5,\"max\":2}");
+	expect(BATCH_OK("'group_size': {'dist': 'exponential'}"),
+	       "workloads.agg.group_size.mean: required");
+	expect(BATCH("'every': 1, 'backlog_rate': 1"), "workloads.agg.per_record: required");
+	expect(BATCH("'every': 1, 'backlog_rate': 1, 'per_record': 'slow'"),
+	       "workloads.agg.per_record: expected " DIST_WHAT ", got \"slow\"");
+	expect(BATCH("'every': 1, 'backlog_rate': 1, 'per_record': {'dist': 'constant',"
+		     " 'value': 'x'}"),
+	       "workloads.agg.per_record.value: expected " DUR_WHAT ", got \"x\"");
+	expect(BATCH_OK("'commit': 'per_user'"),
+	       "workloads.agg.commit: expected one of: per_batch, per_group, per_record, "
+	       "got \"per_user\"");
+	expect(BATCH_OK("'commit': 1"),
+	       "workloads.agg.commit: expected one of: per_batch, per_group, per_record, got 1");
+	expect(BATCH_OK("'workers': 0"),
+	       "workloads.agg.workers: expected an integer from 1 to 1000, got 0");
+	expect(BATCH_OK("'workers': 1001"),
+	       "workloads.agg.workers: expected an integer from 1 to 1000, got 1001");
+	expect(BATCH_OK("'processes': 0"),
+	       "workloads.agg.processes: expected an integer from 1 to 1000, got 0");
+	expect(BATCH_OK("'pool': 'worker'"),
+	       "workloads.agg.pool: expected the name of a pool (main), got \"worker\"");
+	/* keys of the other type, or of none: the accepted keys of a batch workload */
+	expect(BATCH_OK("'worker': 2"),
+	       "workloads.agg.worker: unknown key (expected one of: " BATCH_KEYS ")");
+	expect(BATCH_OK("'arrival': {'rate': 1}"),
+	       "workloads.agg.arrival: unknown key (expected one of: " BATCH_KEYS ")");
+	expect(BATCH_OK("'transaction': {'db_time': 1}"),
+	       "workloads.agg.transaction: unknown key (expected one of: " BATCH_KEYS ")");
+	expect(BATCH_OK("'retries': 3"),
+	       "workloads.agg.retries: unknown key (expected one of: " BATCH_KEYS ")");
+	/* an SLO on a batch workload is checked like any other */
+	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': 1, 'backlog_rate': 1,"
+	       " 'per_record': 1}}, 'slo': {'agg.wait_p99': 'soon'}}",
+	       "slo.agg.wait_p99: expected " DUR_WHAT ", got \"soon\"");
+	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': 1, 'backlog_rate': 1,"
+	       " 'per_record': 1}}, 'slo': {'api.wait_p99': 1}}",
+	       "slo.api: unknown workload (expected one of: agg)");
+}
+
+/* Errors in the new keys coming from a variant's set or from --set name where they come from. */
+static void test_err_issue3_overrides(void **state)
+{
+	const char *deploy[] = {"deployment.processes=0"};
+	const char *locks[] = {"database.row_locks=maybe"};
+	const char *arrival[] = {"workloads.api.arrival={\"profile\": [{\"at\": 1, \"rate\": 1}]}"};
+	const char *points[] = {"workloads.api.arrival.profile=[{\"at\": 0, \"rate\": 1},"
+				" {\"at\": 0, \"rate\": 2}]"};
+	const char *commit[] = {"workloads.agg.commit=per_user"};
+	const char *zipf[] = {"users.zipf=-1"};
+	(void)state;
+
+	expect_sets(MINIMAL, deploy, 1, "--set deployment.processes=0: deployment.processes: "
+		    "expected an integer from 1 to 1000, got 0");
+	expect_sets(MINIMAL, locks, 1, "--set database.row_locks=maybe: database.row_locks: "
+		    "expected true or false, got \"maybe\"");
+	expect_sets(MINIMAL, arrival, 1,
+		    "--set workloads.api.arrival={\"profile\": [{\"at\": 1, \"rate\": 1}]}: "
+		    "workloads.api.arrival.profile[0].at: expected 0 (a profile starts at time 0), "
+		    "got 1");
+	/* an error inside an array that was set names the override too */
+	expect_sets(ARR("{'profile': [{'at': 0, 'rate': 1}]}"), points, 1,
+		    "--set workloads.api.arrival.profile=[{\"at\": 0, \"rate\": 1}, {\"at\": 0, "
+		    "\"rate\": 2}]: workloads.api.arrival.profile[1].at: expected a duration > the "
+		    "previous point's (0 s), got 0");
+	expect_sets(BATCH_OK("'commit': 'per_group'"), commit, 1,
+		    "--set workloads.agg.commit=per_user: workloads.agg.commit: expected one of: "
+		    "per_batch, per_group, per_record, got \"per_user\"");
+	expect_sets(WITH("'users': 10"), zipf, 1,
+		    "--set users.zipf=-1: users: expected an object, got 10");
+	expect(WITH("'variants': [{'name': 'a'}, {'name': 'b', 'set': {'database.cores': -4}}]"),
+	       "variants[1] (\"b\").set: database.cores: expected an integer from 0 to 4096, got -4");
+	/* a variant that raises batch_size above the base's cap */
+	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': 1, 'backlog_rate': 1,"
+	       " 'per_record': 1, 'max_batch_size': 500}}, 'variants': [{'name': 'big', 'set':"
+	       " {'workloads.agg.batch_size': 600}}]}",
+	       "variants[0] (\"big\").set: workloads.agg.max_batch_size: expected an integer >= "
+	       "batch_size (600), got 500");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1431,6 +2510,18 @@ int main(void)
 		cmocka_unit_test(test_slo_round_trip),
 		cmocka_unit_test(test_err_slo),
 		cmocka_unit_test(test_err_slo_overrides),
+		cmocka_unit_test(test_issue3_complete),
+		cmocka_unit_test(test_issue3_defaults),
+		cmocka_unit_test(test_issue3_forms),
+		cmocka_unit_test(test_issue3_traces),
+		cmocka_unit_test(test_issue3_cli_set),
+		cmocka_unit_test(test_issue3_round_trip),
+		cmocka_unit_test(test_err_issue3_top),
+		cmocka_unit_test(test_err_issue3_requests),
+		cmocka_unit_test(test_err_issue3_arrival),
+		cmocka_unit_test(test_err_issue3_traces),
+		cmocka_unit_test(test_err_issue3_batch),
+		cmocka_unit_test(test_err_issue3_overrides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

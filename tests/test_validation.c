@@ -21,6 +21,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "app/scenario.h"
+#include "models/experiment.h"
 #include "models/model.h"
 #include "models/summary.h"
 #include "sim/stats.h"
@@ -51,7 +53,7 @@ static void mmc_config(struct cfg_scenario *sc, int c, double lam, double mu, do
 	w->kind = CFG_WORKLOAD_REQUESTS;
 	w->pool = 0;
 	cfg_requests_defaults(&w->req);
-	w->req.rate_per_s = lam;
+	w->req.arrival.rate_per_s = lam;
 	dist_exponential(&w->req.db_time, 1.0 / mu);
 }
 
@@ -184,6 +186,86 @@ static void test_mmcd_c1(void **state)
 	mmcd_case(1, 8, 10, 0.2, 4000, 100, 0.05, false);
 }
 
+/* Processor sharing through the whole model. A pool large enough never to make anyone
+ * wait, zero round trips, cores = 1: the database is an M/M/1-PS queue whose sojourn is the
+ * connection hold time, mean 1/(mu - lam) (queueing_ref.h: qref_mm1ps_sojourn). */
+static void test_ps_mm1_through_model(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	mmc_config(&sc, 200, 8, 10, 1e9, 20000, 200);
+	sc.db.cores = 1;
+	struct sim_estimates se;
+	run_all(&sc, &se);
+	printf("  M/M/1-PS through the model, lam 8 mu 10\n");
+	for (int i = 0; i < REPS; i++)
+		assert_int_equal(se.r[i]->workloads[0].h_served.n, se.r[i]->workloads[0].h_served.zero);
+	check(&se, "hold_mean", qref_mm1ps_sojourn(8, 10), 0.05);
+	free_all(&se);
+}
+
+/* cores = c and a pool of exactly c connections: at most c statements run, each at full
+ * speed, so the CPU never slows anyone and the model is M/M/c again (Erlang C). */
+static void test_ps_cores_equal_pool_is_mmc(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	struct qref_mmc q;
+	assert_int_equal(qref_mmc(10, 80, 10, &q), QREF_OK);
+	mmc_config(&sc, 10, 80, 10, 1e9, 2000, 50);
+	sc.db.cores = 10;
+	struct sim_estimates se;
+	run_all(&sc, &se);
+	printf("  M/M/10 with cores = 10\n");
+	check(&se, "p_wait", q.p_wait, 0.05);
+	check(&se, "wait_mean", q.mean_wait, 0.10);
+	check(&se, "hold_mean", 0.1, 0.02);
+	free_all(&se);
+}
+
+/* Common random numbers: on the incident scenario, the paired difference of the timeout rate
+ * between two variants (replication by replication, same random numbers) has a narrower 95 %
+ * interval than the unpaired comparison of the two variants' means (Welch: the variances
+ * add). That is what sharing the streams is for. */
+static void test_crn_paired_ci_narrower(void **state)
+{
+	(void)state;
+	const char *sets[] = {"horizon=\"40m\"", "warmup=\"10m\"", "replications=6"};
+	char err[512];
+	struct scenario *sc;
+	int st = scenario_load(&sc, "scenarios/incident.json", sets, 3, err, sizeof err);
+	if (st)
+		fail_msg("%s", err);
+	int nv = sc->n_variants;
+	const struct cfg_scenario **cfgs = malloc((size_t)nv * sizeof *cfgs);
+	assert_non_null(cfgs);
+	for (int v = 0; v < nv; v++)
+		cfgs[v] = &sc->variants[v].cfg;
+	struct experiment ex;
+	assert_int_equal(experiment_run(&ex, nv, cfgs, 0, NULL, NULL), 0);
+	const struct metric_def *m = metric_find("timeout_rate");
+	int compared = 0;
+	for (int v = 1; v < nv; v++) {
+		struct estimate a, b, d;
+		estimate_metric(experiment_variant(&ex, 0), ex.nrep, m, 0, &a);
+		estimate_metric(experiment_variant(&ex, v), ex.nrep, m, 0, &b);
+		estimate_paired_diff(experiment_variant(&ex, 0), experiment_variant(&ex, v), ex.nrep,
+				     m, 0, &d);
+		double ha = (a.hi - a.lo) / 2, hb = (b.hi - b.lo) / 2, hd = (d.hi - d.lo) / 2;
+		double unpaired = sqrt(ha * ha + hb * hb); /* same t quantile, same n */
+		if (hb == 0)
+			continue; /* a variant without timeouts: both widths come from variant 0 */
+		printf("    %-48s paired half-width %.3g%%, unpaired %.3g%%\n", sc->variants[v].name,
+		       100 * hd, 100 * unpaired);
+		assert_true(hd < unpaired);
+		compared++;
+	}
+	assert_true(compared >= 1);
+	experiment_fini(&ex);
+	free(cfgs);
+	scenario_destroy(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +275,9 @@ int main(void)
 		cmocka_unit_test(test_mmcd_c30_t50ms),
 		cmocka_unit_test(test_mmcd_c10_overloaded),
 		cmocka_unit_test(test_mmcd_c1),
+		cmocka_unit_test(test_ps_mm1_through_model),
+		cmocka_unit_test(test_ps_cores_equal_pool_is_mmc),
+		cmocka_unit_test(test_crn_paired_ci_narrower),
 	};
 	return cmocka_run_group_tests_name("validation", tests, NULL, NULL);
 }

@@ -53,7 +53,7 @@ static void reference_config(struct cfg_scenario *sc, double timeout, double arr
 	snprintf(sc->workloads[0].name, CFG_NAME_MAX, "api");
 	sc->workloads[0].kind = CFG_WORKLOAD_REQUESTS;
 	cfg_requests_defaults(&sc->workloads[0].req);
-	sc->workloads[0].req.rate_per_s = 280;
+	sc->workloads[0].req.arrival.rate_per_s = 280;
 	dist_exponential(&sc->workloads[0].req.db_time, 0.1);
 }
 
