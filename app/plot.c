@@ -1516,7 +1516,7 @@ static int write_backlog(const struct input *in, const char *dir, struct err *e)
 	      "set title 'Backlog over time, first replication'\n",
 	      s);
 	fprintf(s, "set xlabel 'simulated time (%s)'\n", u.name);
-	fputs("set ylabel 'backlog (items waiting)'\n"
+	fputs("set ylabel 'backlog (records waiting)'\n"
 	      "set grid xtics ytics\n"
 	      "set key top left opaque box font ',9'\n",
 	      s);

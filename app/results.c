@@ -592,8 +592,14 @@ static int timeline_csv(FILE *out, void *pctx)
 {
 	const struct run_ctx *c = pctx;
 	const struct scenario *sc = c->info->sc;
-	fputs("variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,backlog,batch_active\n",
-	      out);
+	/* Batch columns only when some variant runs batches: plots shade batch windows and draw
+	 * the backlog when the columns exist. */
+	bool batch = false;
+	for (int v = 0; v < sc->n_variants; v++)
+		for (int w = 0; w < sc->variants[v].cfg.n_workloads; w++)
+			batch |= sc->variants[v].cfg.workloads[w].kind == CFG_WORKLOAD_BATCH;
+	fputs("variant,t_s,pool,checked_out,checked_in,overflow,waiters,open", out);
+	fputs(batch ? ",backlog,backlog_age_s,batch_active\n" : "\n", out);
 	if (!c->info->timelines)
 		return PT_OK;
 	for (int v = 0; v < sc->n_variants; v++) {
@@ -605,8 +611,14 @@ static int timeline_csv(FILE *out, void *pctx)
 			csv_number(out, s->t_s);
 			fputc(',', out);
 			csv_field(out, sc->variants[v].cfg.pools[s->pool].name);
-			fprintf(out, ",%d,%d,%d,%d,%d,%d,%d\n", s->checked_out, s->checked_in,
-				s->overflow, s->waiters, s->open, s->backlog, s->batch_active);
+			fprintf(out, ",%d,%d,%d,%d,%d", s->checked_out, s->checked_in, s->overflow,
+				s->waiters, s->open);
+			if (batch) {
+				fprintf(out, ",%d,", s->backlog);
+				csv_number(out, s->backlog_age_s);
+				fprintf(out, ",%d", s->batch_active);
+			}
+			fputc('\n', out);
 		}
 	}
 	return PT_OK;

@@ -67,6 +67,10 @@ static void cpu_record_done(void *ctx, uint64_t tag);
 
 int batch_backlog(const struct batch *b) { return b->q_n; }
 int batch_active(const struct batch *b) { return b->active; }
+double batch_backlog_age(const struct batch *b)
+{
+	return b->q_n ? sim_now(b->sim) - b->q[b->q_head] : 0;
+}
 
 static void set_levels(struct batch *b)
 {

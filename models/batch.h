@@ -72,8 +72,9 @@ void batch_start(struct batch *b);
 /* Restart the levels at the current time (warm-up) / read them off at the horizon. */
 void batch_reset_levels(struct batch *b);
 void batch_snapshot_levels(struct batch *b);
-/* Records waiting now; workers running a batch now. */
+/* Records waiting now; the age of the oldest one (0 when none); workers running a batch now. */
 int batch_backlog(const struct batch *b);
+double batch_backlog_age(const struct batch *b);
 int batch_active(const struct batch *b);
 
 #endif

@@ -157,15 +157,18 @@ static void ev_sample(struct sim *sim, void *obj, uint64_t k)
 	const struct model_hooks *h = run->sampler;
 	run->sample_events++;
 	int backlog = 0, active = 0;
+	double age = 0;
 	for (int i = 0; i < run->sc->n_workloads; i++)
 		if (run->bw[i]) {
 			backlog += batch_backlog(run->bw[i]);
 			active += batch_active(run->bw[i]);
+			age = fmax(age, batch_backlog_age(run->bw[i]));
 		}
 	for (int i = 0; i < run->sc->n_pools; i++) {
 		const struct pool *p = run->by_pool[i][0];
 		struct model_sample s = {
 			.backlog = backlog,
+			.backlog_age_s = age,
 			.batch_active = active,
 			.t_s = sim_now(sim),
 			.pool = i,

@@ -57,6 +57,7 @@ struct model_sample {
 	int pool;             /* index into cfg_scenario.pools (its instance in process 0) */
 	int checked_out, checked_in, overflow, waiters, open;
 	int backlog;          /* records waiting in every batch workload's backlog */
+	double backlog_age_s; /* age of the oldest waiting record (the lag building up), s */
 	int batch_active;     /* workers running a batch (all batch workloads and processes) */
 };
 

@@ -1100,6 +1100,51 @@ static void test_failed_batch_on_refusal(void **state)
 	EXPECT_OVER(f, F_ACTIVE, 0, 20.25, 0);
 }
 
+/* Client retries after a pool timeout (requests.h). Pool 1+0, timeout 1 s; A at 0 holds 2.5 s.
+ * B arrives at 0.25 with retries 2, backoff 0.5: its first checkout times out at 1.25 (pool
+ * timeout 1), it retries after 0.5 x 2^0 = 0.5 s at 1.75 with a new deadline 2.75, and A's
+ * release at 2.5 serves it: served, wait 2.5 - 0.25 = 2.25 (counted from the first attempt),
+ * retried 1, retries 1, pool_timeouts 1. C arrives at 0.5: times out at 1.5, retries after 0.5
+ * at 2.0 (deadline 3.0), behind B, who takes A's connection at 2.5 and holds it until 5.0; C
+ * times out again at 3.0, retries after 0.5 x 2^1 = 1.0 at 4.0 (deadline 5.0), and B's release
+ * at exactly 5.0 serves it (releases before deadlines at one instant): served, wait 4.5.
+ * Totals: served 3, timed_out 0, retried 2, retries 3, pool_timeouts 3. With retries 1, C's
+ * second timeout at 3.0 is final: served 2, timed_out 1, retries 2. */
+static void test_request_retries(void **state)
+{
+	struct bfx *f = *state;
+	bfx_requests_only(f);
+	set_pool(f, 1, 0, 1.0);
+	static const double t[3] = {0, 0.25, 0.5};
+	static const double h[3] = {2.5, 2.5, 2.5};
+	struct cfg_requests *rc = bfx_requests(f, 3, t, h, 0, 0);
+	rc->retries = 2;
+	rc->backoff_s = 0.5;
+	bfx_run(f);
+	const struct requests_stats *r = R(f);
+	assert_int_equal(r->offered, 3);
+	assert_int_equal(r->served, 3);
+	assert_int_equal(r->timed_out, 0);
+	assert_int_equal(r->retried, 2);
+	assert_int_equal(r->retries, 3);
+	assert_int_equal(r->pool_timeouts, 3);
+	/* waits of served requests: A 0, B 2.25, C 4.5 */
+	assert_near(r->wait_served.min, 0);
+	assert_near(r->wait_served.max, 4.5);
+	assert_near(r->wait_served.mean, (0 + 2.25 + 4.5) / 3);
+
+	rc = &f->sc.workloads[f->req_wl].req;
+	rc->retries = 1;
+	bfx_run(f);
+	r = R(f);
+	assert_int_equal(r->served, 2);
+	assert_int_equal(r->timed_out, 1);
+	assert_int_equal(r->retried, 2);
+	assert_int_equal(r->retries, 2);
+	assert_int_equal(r->pool_timeouts, 3);
+	assert_near(r->wait_all.max, 3.0 - 0.5); /* C's wait to its final timeout */
+}
+
 /* The same refusal with two workers: the records the first worker put back are not taken
  * again at the same tick (batch.h), so one tick makes one failed batch and one refusal, not
  * one per worker. One tick (10) before the horizon (20): 1 batch, 1 failed, 1 refusal
@@ -1512,6 +1557,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_batch_on_refusal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusal_not_retried_in_same_tick, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_request_retries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_size_catch_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_worker_skips_tick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_processes_share_backlog, setup, teardown),

@@ -221,6 +221,43 @@ static void test_slo_gate(void **state)
 	free(err);
 }
 
+/* A scenario with batch workloads: the timeline has the backlog columns (plots shade batch
+ * windows and draw the backlog from them), the report has the batch table, and the backlog
+ * plot is drawn. */
+static void test_batch_result_folder(void **state)
+{
+	(void)state;
+	char *out, *err;
+	char args[256];
+	snprintf(args, sizeof args, "run --quiet --replications 2 --horizon 20m "
+				    "--set warmup=\\\"5m\\\" --set name=batchcheck");
+	assert_int_equal(run(args, &out, &err), 0);
+	assert_non_null(strstr(out, "batch workload aggregation (pool main)"));
+	free(out);
+	free(err);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "head -n 1 %s/batchcheck/*/timeline.csv", outroot);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char line[512] = "";
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	assert_string_equal(line, "variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,"
+				  "backlog,backlog_age_s,batch_active\n");
+	snprintf(cmd, sizeof cmd, "grep -c '## Batch workload aggregation' %s/batchcheck/*/report.md",
+		 outroot);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	assert_string_equal(line, "1\n");
+	snprintf(cmd, sizeof cmd, "ls %s/batchcheck/*/backlog.png", outroot);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof line, p));
+	assert_int_equal(pclose(p), 0);
+}
+
 int main(void)
 {
 	if (!mkdtemp(outroot))
@@ -233,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_table_and_overrides),
 		cmocka_unit_test(test_bundled_default_runs),
 		cmocka_unit_test(test_slo_gate),
+		cmocka_unit_test(test_batch_result_folder),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	char cmd[128];

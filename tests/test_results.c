@@ -866,7 +866,7 @@ static void test_timeline_csv(void **state)
 	char root[64], dir[PATH_MAX];
 	run_scenario(root, sizeof root, dir, sizeof dir, "");
 	struct csv c = csv_file(dir, "timeline.csv",
-				"variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,backlog,batch_active", 10);
+				"variant,t_s,pool,checked_out,checked_in,overflow,waiters,open", 8);
 	/* 2 min at 100 ms: 1201 instants x 2 pools x 2 variants. */
 	assert_int_equal(c.nrows - 1, 1201 * 2 * 2);
 	for (int r = 1; r < c.nrows; r++) {
