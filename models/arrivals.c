@@ -7,6 +7,8 @@
  * the profile's maximum or integral is read off its points. */
 #include "models/arrivals.h"
 
+#include "sim/dist.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
@@ -235,13 +237,13 @@ double arrivals_next(struct arrivals *a, double *hold_s)
 		*hold_s = NAN;
 	switch (a->mode) {
 	case MODE_CONSTANT:
-		a->t_s += gsl_ran_exponential(a->rng, a->mean_gap_s);
+		a->t_s += dist_exp_draw(a->rng, a->mean_gap_s);
 		if (a->t_s < a->horizon_s)
 			return a->t_s;
 		break;
 	case MODE_THINNING:
 		for (;;) {
-			a->t_s += gsl_ran_exponential(a->rng, a->mean_gap_s);
+			a->t_s += dist_exp_draw(a->rng, a->mean_gap_s);
 			if (!(a->t_s < a->horizon_s))
 				break;
 			double r = rate_at(c, a->t_s);

@@ -290,6 +290,9 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 			batch_start(run.bw[i]);
 	}
 	sim_run(run.sim, INFINITY);
+	for (int i = 0; i < sc->n_workloads; i++)
+		if (run.wl[i])
+			requests_finish(run.wl[i]);
 
 	out->db_refused = run.db.refused;
 	for (int i = 0; i < sc->n_pools; i++)

@@ -156,6 +156,15 @@ static void schedule_next(struct requests *r)
 
 void requests_start(struct requests *r) { schedule_next(r); }
 
+/* Served waits are recorded once, in the served tally and histogram, and merged into the
+ * all-requests ones at the end: the same result as adding each wait to both, for half the
+ * work on the hot path. */
+void requests_finish(struct requests *r)
+{
+	tally_merge(&r->st->wait_all, &r->st->wait_served);
+	histo_merge(&r->st->h_all, &r->st->h_served);
+}
+
 /* The transaction's fixed delays, once the statements' work is done: one RTT per statement,
  * the application time, and COMMIT. */
 static double tail_s(const struct request *q)
@@ -228,10 +237,8 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 		struct requests_stats *s = r->st;
 		s->served++;
 		tally_add(&s->wait_served, wait);
-		tally_add(&s->wait_all, wait);
 		tally_add(&s->connect, c->connect_s);
-		histo_add(&s->h_served, wait);
-		histo_add(&s->h_all, wait);
+		histo_add(&s->h_served, wait); /* joins h_all and wait_all in requests_finish */
 	}
 	bool lock = q->writes && r->db->locks;
 	q->hold_s = NAN;

@@ -65,6 +65,9 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 void requests_destroy(struct requests *r);
 /* Schedule the first arrival (the process starts empty at time 0). */
 void requests_start(struct requests *r);
+/* Complete the statistics once the run has drained (wait_all and h_all hold only the failed
+ * requests' waits until then). Call exactly once. */
+void requests_finish(struct requests *r);
 /* Requests in flight now (for tests and drain checks). */
 uint64_t requests_in_flight(const struct requests *r);
 

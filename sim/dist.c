@@ -81,13 +81,18 @@ int dist_gamma_mean_cv(struct dist *d, double mean, double cv)
 	return store(d, v);
 }
 
+double dist_exp_draw(gsl_rng *r, double mean)
+{
+	return -mean * log(gsl_rng_uniform_pos(r));
+}
+
 double dist_sample(const struct dist *d, gsl_rng *r)
 {
 	switch (d->kind) {
 	case DIST_CONSTANT:
 		return d->a;
 	case DIST_EXPONENTIAL:
-		return gsl_ran_exponential(r, d->a);
+		return dist_exp_draw(r, d->a);
 	case DIST_UNIFORM:
 		return d->a + (d->b - d->a) * gsl_rng_uniform(r);
 	case DIST_LOGNORMAL:

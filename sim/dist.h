@@ -35,6 +35,12 @@ int dist_lognormal_mean_sd(struct dist *d, double mean, double sd);       /* mea
 int dist_lognormal_median_p99(struct dist *d, double median, double p99); /* 0 < median < p99 */
 int dist_gamma_mean_cv(struct dist *d, double mean, double cv);  /* mean > 0, cv > 0 */
 
+/* An exponential draw of the given mean by inversion, -mean ln(U) with U uniform on (0, 1):
+ * one uniform per draw, the distribution of gsl_ran_exponential (which computes
+ * -mean ln(1 - U), with log1p, several times slower than log on glibc). Every exponential in
+ * pooltide comes from here. */
+double dist_exp_draw(gsl_rng *r, double mean);
+
 /* One draw, seconds. Constant draws consume no random number. */
 double dist_sample(const struct dist *d, gsl_rng *r);
 

@@ -3,7 +3,7 @@
  *
  * Kinds of test:
  * - exact: the constant-rate stream is compared bit for bit with a hand loop of
- *   gsl_ran_exponential on a second generator with the same seed (the draws the request
+ *   dist_exp_draw on a second generator with the same seed (the draws the request
  *   workload made before this module existed); trace replay, rng states (memcmp of the GSL
  *   state: "no draws" means the state did not move), arrivals_rate and arrivals_mean_rate on
  *   hand-computed cases (the arithmetic is written next to each value; all of it is exact in
@@ -29,6 +29,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/arrivals.h"
+#include "sim/dist.h"
 #include "models/config.h"
 #include "sim/rng.h"
 #include "sim/stats.h"
@@ -162,7 +163,7 @@ static void test_constant_matches_hand_loop(void **state)
 	size_t n = 0;
 	double t = 0, hold = 0;
 	for (;;) {
-		t += gsl_ran_exponential(hand, 1.0 / c.rate_per_s);
+		t += dist_exp_draw(hand, 1.0 / c.rate_per_s);
 		double got = arrivals_next(a, &hold);
 		if (t >= h) {
 			assert_true(got == INFINITY);

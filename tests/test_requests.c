@@ -155,6 +155,7 @@ static void rfx_run(struct rfx *f)
 	requests_observe_arrivals(f->wl, observe, &f->arrivals);
 	requests_start(f->wl);
 	sim_run(f->sim, INFINITY);
+	requests_finish(f->wl);
 	users_destroy(users);
 
 	/* Drain: nothing left anywhere. */

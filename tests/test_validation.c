@@ -130,13 +130,13 @@ static void test_erlang_c_c1(void **state)
 static void test_erlang_c_c10(void **state)
 {
 	(void)state;
-	erlang_c_case(10, 80, 10, 2000, 50);
+	erlang_c_case(10, 80, 10, 4000, 50);
 }
 
 static void test_erlang_c_c30(void **state)
 {
 	(void)state;
-	erlang_c_case(30, 280, 10, 1000, 50);
+	erlang_c_case(30, 280, 10, 3000, 50);
 }
 
 static void mmcd_case(int c, double lam, double mu, double T, double horizon, double warmup,
