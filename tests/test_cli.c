@@ -251,11 +251,27 @@ static void test_batch_result_folder(void **state)
 	assert_non_null(fgets(line, sizeof line, p));
 	pclose(p);
 	assert_string_equal(line, "1\n");
-	snprintf(cmd, sizeof cmd, "ls %s/batchcheck/*/backlog.png", outroot);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_non_null(fgets(line, sizeof line, p));
-	assert_int_equal(pclose(p), 0);
+	/* Every plot of the incident is a PNG of 1000 x 600 (signature, then IHDR width and
+	 * height, big-endian, at bytes 16..23). */
+	static const char *const plots[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
+	for (size_t k = 0; k < sizeof plots / sizeof plots[0]; k++) {
+		snprintf(cmd, sizeof cmd, "ls %s/batchcheck/*/%s.png", outroot, plots[k]);
+		p = popen(cmd, "r");
+		assert_non_null(p);
+		assert_non_null(fgets(line, sizeof line, p));
+		assert_int_equal(pclose(p), 0);
+		line[strcspn(line, "\n")] = 0;
+		FILE *png = fopen(line, "rb");
+		assert_non_null(png);
+		unsigned char h[24];
+		assert_int_equal(fread(h, 1, sizeof h, png), sizeof h);
+		fclose(png);
+		assert_memory_equal(h, "\x89PNG\r\n\x1a\n", 8);
+		unsigned w = (unsigned)h[16] << 24 | (unsigned)h[17] << 16 | (unsigned)h[18] << 8 | h[19];
+		unsigned ht = (unsigned)h[20] << 24 | (unsigned)h[21] << 16 | (unsigned)h[22] << 8 | h[23];
+		assert_int_equal(w, 1000);
+		assert_int_equal(ht, 600);
+	}
 }
 
 int main(void)
