@@ -20,6 +20,8 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "sim/objpool.h"
+
 /* 128 nodes of 40 bytes: about 5 KiB per chunk. */
 #define WAITER_CHUNK 128
 
@@ -28,12 +30,7 @@ struct waiter {
 	locks_grant_fn grant;
 	void *ctx;
 	uint64_t tag;
-	struct waiter *next; /* next in the user's queue, or in the free list */
-};
-
-struct waiter_chunk {
-	struct waiter_chunk *next;
-	struct waiter nodes[WAITER_CHUNK];
+	struct waiter *next; /* next in the user's queue */
 };
 
 struct user_lock {
@@ -45,9 +42,7 @@ struct locks {
 	struct user_lock *users;
 	int n_users;
 	int waiting;                /* waiters over all users */
-	struct waiter *free_nodes;
-	struct waiter_chunk *chunks;
-	size_t capacity;            /* nodes in all chunks */
+	struct objpool nodes;       /* waiter nodes */
 };
 
 struct locks *locks_create(int users)
@@ -64,6 +59,7 @@ struct locks *locks_create(int users)
 		return NULL;
 	}
 	lk->n_users = users;
+	objpool_init(&lk->nodes, sizeof(struct waiter), WAITER_CHUNK);
 	return lk;
 }
 
@@ -71,40 +67,20 @@ void locks_destroy(struct locks *lk)
 {
 	if (!lk)
 		return;
-	struct waiter_chunk *c = lk->chunks;
-	while (c) {
-		struct waiter_chunk *next = c->next;
-		free(c);
-		c = next;
-	}
+	objpool_fini(&lk->nodes);
 	free(lk->users);
 	free(lk);
 }
 
 static struct waiter *node_get(struct locks *lk)
 {
-	if (!lk->free_nodes) {
-		struct waiter_chunk *c = malloc(sizeof *c);
-		if (!c)
-			abort(); /* out of memory inside an event handler: nothing sensible to do */
-		c->next = lk->chunks;
-		lk->chunks = c;
-		for (int i = WAITER_CHUNK - 1; i >= 0; i--) {
-			c->nodes[i].next = lk->free_nodes;
-			lk->free_nodes = &c->nodes[i];
-		}
-		lk->capacity += WAITER_CHUNK;
-	}
-	struct waiter *w = lk->free_nodes;
-	lk->free_nodes = w->next;
+	struct waiter *w = objpool_get(&lk->nodes);
+	if (!w)
+		abort(); /* out of memory inside an event handler: nothing sensible to do */
 	return w;
 }
 
-static void node_put(struct locks *lk, struct waiter *w)
-{
-	w->next = lk->free_nodes;
-	lk->free_nodes = w;
-}
+static void node_put(struct locks *lk, struct waiter *w) { objpool_put(&lk->nodes, w); }
 
 #ifndef NDEBUG
 static bool is_queued(const struct user_lock *u, uint64_t txn)
@@ -195,5 +171,5 @@ int locks_total_waiting(const struct locks *lk)
 size_t locks_pool_capacity(const struct locks *lk)
 {
 	assert(lk);
-	return lk->capacity;
+	return objpool_capacity(&lk->nodes);
 }

@@ -6,15 +6,11 @@
 #include <stdlib.h>
 
 #include "sim/dist.h"
+#include "sim/objpool.h"
 
-/* Connection records are allocated in chunks whose addresses never move, and recycled through
- * a free list: the pool allocates only while it grows to its peak. */
+/* Connection records come from an object pool: the pool allocates only while it grows to
+ * its peak number of connections. */
 #define CONN_CHUNK 64
-
-struct conn_chunk {
-	struct conn_chunk *next;
-	struct pool_conn conns[CONN_CHUNK];
-};
 
 struct pool {
 	const struct cfg_pool *cfg;
@@ -35,8 +31,7 @@ struct pool {
 	 * a barged waiter re-joins at the back with its old deadline, the order breaks, and
 	 * each waiter gets its own deadline event instead. */
 	sim_handle timer;
-	struct pool_conn *free_conns;
-	struct conn_chunk *chunks;
+	struct objpool conns;
 	uint32_t next_id;
 	int held[POOL_HOLDER_CLASSES];
 	struct pool_stats st;
@@ -140,6 +135,7 @@ struct pool *pool_create(const struct cfg_pool *cfg, struct sim *sim, struct dat
 		free(p);
 		return NULL;
 	}
+	objpool_init(&p->conns, sizeof(struct pool_conn), CONN_CHUNK);
 	p->st.exhausted_since = -1;
 	stats_start(p, sim_now(sim));
 	return p;
@@ -149,11 +145,7 @@ void pool_destroy(struct pool *p)
 {
 	if (!p)
 		return;
-	while (p->chunks) {
-		struct conn_chunk *c = p->chunks;
-		p->chunks = c->next;
-		free(c);
-	}
+	objpool_fini(&p->conns);
 	free(p->idle);
 	free(p);
 }
@@ -169,28 +161,14 @@ void pool_timeout_message(const struct cfg_pool *cfg, int overflow, char *buf, u
 
 static struct pool_conn *conn_new(struct pool *p)
 {
-	if (!p->free_conns) {
-		struct conn_chunk *c = malloc(sizeof *c);
-		if (!c)
-			abort(); /* out of memory inside an event handler: nothing sensible to do */
-		c->next = p->chunks;
-		p->chunks = c;
-		for (int i = CONN_CHUNK - 1; i >= 0; i--) {
-			c->conns[i].next_free = p->free_conns;
-			p->free_conns = &c->conns[i];
-		}
-	}
-	struct pool_conn *conn = p->free_conns;
-	p->free_conns = conn->next_free;
+	struct pool_conn *conn = objpool_get(&p->conns);
+	if (!conn)
+		abort(); /* out of memory inside an event handler: nothing sensible to do */
 	*conn = (struct pool_conn){.id = ++p->next_id, .alive = false};
 	return conn;
 }
 
-static void conn_free(struct pool *p, struct pool_conn *conn)
-{
-	conn->next_free = p->free_conns;
-	p->free_conns = conn;
-}
+static void conn_free(struct pool *p, struct pool_conn *conn) { objpool_put(&p->conns, conn); }
 
 static void idle_push(struct pool *p, struct pool_conn *conn)
 {

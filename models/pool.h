@@ -43,7 +43,6 @@ struct pool_conn {
 	double created_at;    /* when its server connection was (re)opened, seconds */
 	bool alive;           /* has a server connection */
 	int holder_class;     /* the class of the client holding it (while checked out) */
-	struct pool_conn *next_free;
 };
 
 enum pool_failure {

@@ -8,6 +8,7 @@
 #include "models/cpu.h"
 #include "models/locks.h"
 #include "sim/dist.h"
+#include "sim/objpool.h"
 
 #define REQ_CHUNK 256
 
@@ -26,12 +27,6 @@ struct request {
 	int attempt;            /* retries done */
 	bool writes;
 	bool counted;
-	struct request *next_free;
-};
-
-struct req_chunk {
-	struct req_chunk *next;
-	struct request reqs[REQ_CHUNK];
 };
 
 struct requests {
@@ -47,8 +42,7 @@ struct requests {
 	double rtt_s;
 	double warmup_s, horizon_s;
 	struct requests_stats *st;
-	struct request *free_reqs;
-	struct req_chunk *chunks;
+	struct objpool reqs;        /* request records: memory follows the requests in flight */
 	uint64_t in_flight;
 	void (*observe)(void *ctx, double t);
 	void *observe_ctx;
@@ -85,6 +79,7 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 	r->warmup_s = warmup_s;
 	r->horizon_s = horizon_s;
 	r->st = stats;
+	objpool_init(&r->reqs, sizeof(struct request), REQ_CHUNK);
 	*stats = (struct requests_stats){0};
 	tally_init(&stats->lock_wait);
 	tally_init(&stats->wait_served);
@@ -100,11 +95,7 @@ void requests_destroy(struct requests *r)
 {
 	if (!r)
 		return;
-	while (r->chunks) {
-		struct req_chunk *c = r->chunks;
-		r->chunks = c->next;
-		free(c);
-	}
+	objpool_fini(&r->reqs);
 	arrivals_destroy(r->arr);
 	free(r);
 }
@@ -119,27 +110,16 @@ void requests_observe_arrivals(struct requests *r, void (*fn)(void *ctx, double 
 
 static struct request *req_new(struct requests *r)
 {
-	if (!r->free_reqs) {
-		struct req_chunk *c = malloc(sizeof *c);
-		if (!c)
-			abort(); /* out of memory inside an event handler */
-		c->next = r->chunks;
-		r->chunks = c;
-		for (int i = REQ_CHUNK - 1; i >= 0; i--) {
-			c->reqs[i].next_free = r->free_reqs;
-			r->free_reqs = &c->reqs[i];
-		}
-	}
-	struct request *q = r->free_reqs;
-	r->free_reqs = q->next_free;
+	struct request *q = objpool_get(&r->reqs);
+	if (!q)
+		abort(); /* out of memory inside an event handler */
 	r->in_flight++;
 	return q;
 }
 
 static void req_free(struct requests *r, struct request *q)
 {
-	q->next_free = r->free_reqs;
-	r->free_reqs = q;
+	objpool_put(&r->reqs, q);
 	r->in_flight--;
 }
 
