@@ -25,6 +25,21 @@ static double w_offered(const struct model_result *r, int i) { return (double)W(
 static double w_served(const struct model_result *r, int i) { return (double)W(r, i)->served; }
 static double w_timed_out(const struct model_result *r, int i) { return (double)W(r, i)->timed_out; }
 static double w_refused(const struct model_result *r, int i) { return (double)W(r, i)->refused; }
+static void w_timeout_counts(const struct model_result *r, int i, double *e, double *n)
+{
+	*e = (double)W(r, i)->timed_out;
+	*n = (double)W(r, i)->offered;
+}
+static void w_refused_counts(const struct model_result *r, int i, double *e, double *n)
+{
+	*e = (double)W(r, i)->refused;
+	*n = (double)W(r, i)->offered;
+}
+static void b_failed_counts(const struct model_result *r, int i, double *e, double *n)
+{
+	*e = (double)B(r, i)->failed;
+	*n = (double)B(r, i)->batches;
+}
 static double w_timeout_rate(const struct model_result *r, int i)
 {
 	return ratio(W(r, i)->timed_out, W(r, i)->offered);
@@ -140,70 +155,70 @@ static double p_connects(const struct model_result *r, int i) { return (double)P
 static double p_closes(const struct model_result *r, int i) { return (double)P(r, i)->closes; }
 
 static const struct metric_def table[] = {
-	{"offered", "requests", METRIC_WORKLOAD, w_offered},
-	{"served", "requests", METRIC_WORKLOAD, w_served},
-	{"timed_out", "requests", METRIC_WORKLOAD, w_timed_out},
-	{"refused", "requests", METRIC_WORKLOAD, w_refused},
-	{"timeout_rate", "1", METRIC_WORKLOAD, w_timeout_rate},
-	{"refused_rate", "1", METRIC_WORKLOAD, w_refused_rate},
-	{"p_wait", "1", METRIC_WORKLOAD, w_p_wait},
-	{"wait_mean", "s", METRIC_WORKLOAD, w_wait_mean},
-	{"wait_p50", "s", METRIC_WORKLOAD, w_wait_p50},
-	{"wait_p90", "s", METRIC_WORKLOAD, w_wait_p90},
-	{"wait_p95", "s", METRIC_WORKLOAD, w_wait_p95},
-	{"wait_p99", "s", METRIC_WORKLOAD, w_wait_p99},
-	{"wait_p999", "s", METRIC_WORKLOAD, w_wait_p999},
-	{"wait_max", "s", METRIC_WORKLOAD, w_wait_max},
-	{"wait_all_mean", "s", METRIC_WORKLOAD, w_wait_all_mean},
-	{"wait_all_p99", "s", METRIC_WORKLOAD, w_wait_all_p99},
-	{"connect_mean", "s", METRIC_WORKLOAD, w_connect_mean},
-	{"hold_mean", "s", METRIC_WORKLOAD, w_hold_mean},
-	{"hold_max", "s", METRIC_WORKLOAD, w_hold_max},
-	{"retried", "requests", METRIC_WORKLOAD, w_retried},
-	{"retries", "attempts", METRIC_WORKLOAD, w_retries},
-	{"pool_timeouts", "timeouts", METRIC_WORKLOAD, w_pool_timeouts},
-	{"timeouts_batch_heavy_share", "1", METRIC_WORKLOAD, w_batch_heavy_share},
-	{"timeouts_lock_heavy_share", "1", METRIC_WORKLOAD, w_lock_heavy_share},
-	{"lock_waits", "transactions", METRIC_WORKLOAD, w_lock_waits},
-	{"lock_wait_rate", "1", METRIC_WORKLOAD, w_lock_wait_rate},
-	{"lock_wait_mean", "s", METRIC_WORKLOAD, w_lock_wait_mean},
-	{"batches", "batches", METRIC_BATCH, b_batches},
-	{"failed_batches", "batches", METRIC_BATCH, b_failed},
-	{"failed_batch_rate", "1", METRIC_BATCH, b_failed_rate},
-	{"batch_size_mean", "records", METRIC_BATCH, b_size_mean},
-	{"batch_duration_mean", "s", METRIC_BATCH, b_duration_mean},
-	{"batch_duration_max", "s", METRIC_BATCH, b_duration_max},
-	{"transactions", "transactions", METRIC_BATCH, b_transactions},
-	{"txn_hold_mean", "s", METRIC_BATCH, b_hold_mean},
-	{"txn_hold_max", "s", METRIC_BATCH, b_hold_max},
-	{"batch_lock_waits", "transactions", METRIC_BATCH, b_lock_waits},
-	{"batch_lock_wait_mean", "s", METRIC_BATCH, b_lock_wait_mean},
-	{"lag_mean", "s", METRIC_BATCH, b_lag_mean},
-	{"lag_max", "s", METRIC_BATCH, b_lag_max},
-	{"records_per_s", "1/s", METRIC_BATCH, b_records_per_s},
-	{"backlog_mean", "records", METRIC_BATCH, b_backlog_mean},
-	{"backlog_max", "records", METRIC_BATCH, b_backlog_max},
-	{"backlog_end", "records", METRIC_BATCH, b_backlog_end},
-	{"workers_active_mean", "workers", METRIC_BATCH, b_active_mean},
-	{"batch_pool_timeouts", "timeouts", METRIC_BATCH, b_pool_timeouts},
-	{"server_connections_mean", "connections", METRIC_DATABASE, d_open_mean},
-	{"server_connections_max", "connections", METRIC_DATABASE, d_open_max},
-	{"connects_refused", "connects", METRIC_DATABASE, d_refused},
-	{"cpu_busy_mean", "1", METRIC_DATABASE, d_cpu_busy},
-	{"cpu_active_mean", "statements", METRIC_DATABASE, d_cpu_active},
-	{"checked_out_mean", "connections", METRIC_POOL, p_checked_out_mean},
-	{"checked_out_max", "connections", METRIC_POOL, p_checked_out_max},
-	{"checked_in_mean", "connections", METRIC_POOL, p_checked_in_mean},
-	{"overflow_mean", "connections", METRIC_POOL, p_overflow_mean},
-	{"overflow_max", "connections", METRIC_POOL, p_overflow_max},
-	{"waiters_mean", "requests", METRIC_POOL, p_waiters_mean},
-	{"waiters_max", "requests", METRIC_POOL, p_waiters_max},
-	{"open_mean", "connections", METRIC_POOL, p_open_mean},
-	{"open_max", "connections", METRIC_POOL, p_open_max},
-	{"exhausted_share", "1", METRIC_POOL, p_exhausted_share},
-	{"longest_exhausted", "s", METRIC_POOL, p_longest_exhausted},
-	{"connects", "connections", METRIC_POOL, p_connects},
-	{"closes", "connections", METRIC_POOL, p_closes},
+	{"offered", "requests", METRIC_WORKLOAD, w_offered, NULL},
+	{"served", "requests", METRIC_WORKLOAD, w_served, NULL},
+	{"timed_out", "requests", METRIC_WORKLOAD, w_timed_out, NULL},
+	{"refused", "requests", METRIC_WORKLOAD, w_refused, NULL},
+	{"timeout_rate", "1", METRIC_WORKLOAD, w_timeout_rate, w_timeout_counts},
+	{"refused_rate", "1", METRIC_WORKLOAD, w_refused_rate, w_refused_counts},
+	{"p_wait", "1", METRIC_WORKLOAD, w_p_wait, NULL},
+	{"wait_mean", "s", METRIC_WORKLOAD, w_wait_mean, NULL},
+	{"wait_p50", "s", METRIC_WORKLOAD, w_wait_p50, NULL},
+	{"wait_p90", "s", METRIC_WORKLOAD, w_wait_p90, NULL},
+	{"wait_p95", "s", METRIC_WORKLOAD, w_wait_p95, NULL},
+	{"wait_p99", "s", METRIC_WORKLOAD, w_wait_p99, NULL},
+	{"wait_p999", "s", METRIC_WORKLOAD, w_wait_p999, NULL},
+	{"wait_max", "s", METRIC_WORKLOAD, w_wait_max, NULL},
+	{"wait_all_mean", "s", METRIC_WORKLOAD, w_wait_all_mean, NULL},
+	{"wait_all_p99", "s", METRIC_WORKLOAD, w_wait_all_p99, NULL},
+	{"connect_mean", "s", METRIC_WORKLOAD, w_connect_mean, NULL},
+	{"hold_mean", "s", METRIC_WORKLOAD, w_hold_mean, NULL},
+	{"hold_max", "s", METRIC_WORKLOAD, w_hold_max, NULL},
+	{"retried", "requests", METRIC_WORKLOAD, w_retried, NULL},
+	{"retries", "attempts", METRIC_WORKLOAD, w_retries, NULL},
+	{"pool_timeouts", "timeouts", METRIC_WORKLOAD, w_pool_timeouts, NULL},
+	{"timeouts_batch_heavy_share", "1", METRIC_WORKLOAD, w_batch_heavy_share, NULL},
+	{"timeouts_lock_heavy_share", "1", METRIC_WORKLOAD, w_lock_heavy_share, NULL},
+	{"lock_waits", "transactions", METRIC_WORKLOAD, w_lock_waits, NULL},
+	{"lock_wait_rate", "1", METRIC_WORKLOAD, w_lock_wait_rate, NULL},
+	{"lock_wait_mean", "s", METRIC_WORKLOAD, w_lock_wait_mean, NULL},
+	{"batches", "batches", METRIC_BATCH, b_batches, NULL},
+	{"failed_batches", "batches", METRIC_BATCH, b_failed, NULL},
+	{"failed_batch_rate", "1", METRIC_BATCH, b_failed_rate, b_failed_counts},
+	{"batch_size_mean", "records", METRIC_BATCH, b_size_mean, NULL},
+	{"batch_duration_mean", "s", METRIC_BATCH, b_duration_mean, NULL},
+	{"batch_duration_max", "s", METRIC_BATCH, b_duration_max, NULL},
+	{"transactions", "transactions", METRIC_BATCH, b_transactions, NULL},
+	{"txn_hold_mean", "s", METRIC_BATCH, b_hold_mean, NULL},
+	{"txn_hold_max", "s", METRIC_BATCH, b_hold_max, NULL},
+	{"batch_lock_waits", "transactions", METRIC_BATCH, b_lock_waits, NULL},
+	{"batch_lock_wait_mean", "s", METRIC_BATCH, b_lock_wait_mean, NULL},
+	{"lag_mean", "s", METRIC_BATCH, b_lag_mean, NULL},
+	{"lag_max", "s", METRIC_BATCH, b_lag_max, NULL},
+	{"records_per_s", "1/s", METRIC_BATCH, b_records_per_s, NULL},
+	{"backlog_mean", "records", METRIC_BATCH, b_backlog_mean, NULL},
+	{"backlog_max", "records", METRIC_BATCH, b_backlog_max, NULL},
+	{"backlog_end", "records", METRIC_BATCH, b_backlog_end, NULL},
+	{"workers_active_mean", "workers", METRIC_BATCH, b_active_mean, NULL},
+	{"batch_pool_timeouts", "timeouts", METRIC_BATCH, b_pool_timeouts, NULL},
+	{"server_connections_mean", "connections", METRIC_DATABASE, d_open_mean, NULL},
+	{"server_connections_max", "connections", METRIC_DATABASE, d_open_max, NULL},
+	{"connects_refused", "connects", METRIC_DATABASE, d_refused, NULL},
+	{"cpu_busy_mean", "1", METRIC_DATABASE, d_cpu_busy, NULL},
+	{"cpu_active_mean", "statements", METRIC_DATABASE, d_cpu_active, NULL},
+	{"checked_out_mean", "connections", METRIC_POOL, p_checked_out_mean, NULL},
+	{"checked_out_max", "connections", METRIC_POOL, p_checked_out_max, NULL},
+	{"checked_in_mean", "connections", METRIC_POOL, p_checked_in_mean, NULL},
+	{"overflow_mean", "connections", METRIC_POOL, p_overflow_mean, NULL},
+	{"overflow_max", "connections", METRIC_POOL, p_overflow_max, NULL},
+	{"waiters_mean", "requests", METRIC_POOL, p_waiters_mean, NULL},
+	{"waiters_max", "requests", METRIC_POOL, p_waiters_max, NULL},
+	{"open_mean", "connections", METRIC_POOL, p_open_mean, NULL},
+	{"open_max", "connections", METRIC_POOL, p_open_max, NULL},
+	{"exhausted_share", "1", METRIC_POOL, p_exhausted_share, NULL},
+	{"longest_exhausted", "s", METRIC_POOL, p_longest_exhausted, NULL},
+	{"connects", "connections", METRIC_POOL, p_connects, NULL},
+	{"closes", "connections", METRIC_POOL, p_closes, NULL},
 };
 
 const struct metric_def *metric_table(int *n)
@@ -228,10 +243,46 @@ static void estimate_values(double *v, int n, struct estimate *e)
 	e->mean = ci_student(v, n, 0.95, &e->lo, &e->hi);
 }
 
+/* The 95 % Wilson score interval of k events in n trials. */
+static void wilson95(double k, double n, double *lo, double *hi)
+{
+	const double z = 1.959963984540054;
+	double p = k / n, z2n = z * z / n;
+	double centre = (p + z2n / 2) / (1 + z2n);
+	double half = z * sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
+	*lo = fmax(0, centre - half);
+	*hi = fmin(1, centre + half);
+}
+
+static void widen_by_counts(const struct model_result *const *reps, int nrep,
+			    const struct metric_def *m, int idx, struct estimate *e)
+{
+	double k = 0, n = 0;
+	for (int i = 0; i < nrep; i++) {
+		double ki, ni;
+		m->counts(reps[i], idx, &ki, &ni);
+		k += ki;
+		n += ni;
+	}
+	if (!(n > 0) || isnan(e->mean))
+		return;
+	double lo, hi;
+	wilson95(k, n, &lo, &hi);
+	if (lo < e->lo)
+		e->lo = lo;
+	if (hi > e->hi)
+		e->hi = hi;
+	/* a proportion lies in [0, 1], whatever the t interval says */
+	if (e->lo < 0)
+		e->lo = 0;
+	if (e->hi > 1)
+		e->hi = 1;
+}
+
 void estimate_metric(const struct model_result *const *reps, int nrep,
 		     const struct metric_def *m, int idx, struct estimate *e)
 {
-	double *v = malloc((size_t)(nrep > 0 ? nrep : 1) * sizeof *v);
+	double *v = calloc((size_t)(nrep > 0 ? nrep : 1), sizeof *v);
 	if (!v) {
 		*e = (struct estimate){NAN, NAN, NAN, 0};
 		return;
@@ -240,12 +291,14 @@ void estimate_metric(const struct model_result *const *reps, int nrep,
 		v[i] = m->get(reps[i], idx);
 	estimate_values(v, nrep, e);
 	free(v);
+	if (m->counts)
+		widen_by_counts(reps, nrep, m, idx, e);
 }
 
 void estimate_paired_diff(const struct model_result *const *a, const struct model_result *const *b,
 			  int nrep, const struct metric_def *m, int idx, struct estimate *e)
 {
-	double *v = malloc((size_t)(nrep > 0 ? nrep : 1) * sizeof *v);
+	double *v = calloc((size_t)(nrep > 0 ? nrep : 1), sizeof *v);
 	if (!v) {
 		*e = (struct estimate){NAN, NAN, NAN, 0};
 		return;

@@ -25,6 +25,9 @@ struct metric_def {
 	/* The value in one replication for workload or pool `idx`; NAN when undefined (e.g. a
 	 * quantile of no served request). */
 	double (*get)(const struct model_result *r, int idx);
+	/* For a proportion (events / trials, e.g. timed out / offered): the two counts of one
+	 * replication; NULL for other metrics. See estimate_metric. */
+	void (*counts)(const struct model_result *r, int idx, double *events, double *trials);
 };
 
 /* The metric table; *n receives its length. */
@@ -37,7 +40,12 @@ struct estimate {
 	int n;                /* replications that define it */
 };
 
-/* Estimate metric m of workload/pool idx over nrep replications. */
+/* Estimate metric m of workload/pool idx over nrep replications: the mean over replications
+ * and its 95 % Student-t interval. For a proportion the interval is widened to contain the
+ * 95 % Wilson score interval of the counts pooled over replications: when events are rare the
+ * replications barely vary (all zero: a zero-width t interval) and the t interval alone would
+ * claim a certainty the data does not have; with 0 timeouts out of n requests the upper end
+ * becomes about 3.84 / n instead of 0. A proportion's interval is then clipped to [0, 1]. */
 void estimate_metric(const struct model_result *const *reps, int nrep,
 		     const struct metric_def *m, int idx, struct estimate *e);
 /* Paired difference: metric(b) - metric(a) replication by replication. */

@@ -132,11 +132,23 @@ static void test_verdict_names(void **state)
 }
 
 /* The interval of the header, and the verdict on each side of it. */
+/* 95 % Wilson score interval of k events in n trials, written out independently of
+ * models/summary.c. */
+static void wilson(double k, double n, double *lo, double *hi)
+{
+	double z = 1.959963984540054, p = k / n;
+	double denom = 1 + z * z / n;
+	double centre = (p + z * z / (2 * n)) / denom;
+	double half = z / denom * sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+	*lo = centre - half < 0 ? 0 : centre - half;
+	*hi = centre + half;
+}
+
 static void test_timeout_rate(void **state)
 {
 	struct reps s;
 	struct slo_result r;
-	struct cfg_slo o = slo(0, "timeout_rate", 0.0013);
+	struct cfg_slo o = slo(0, "timeout_rate", 0.0014);
 	double half = T_975_4 * sqrt(2.5e-8 / 5);
 	(void)state;
 
@@ -145,20 +157,28 @@ static void test_timeout_rate(void **state)
 	slo_evaluate(s.p, NREP, &o, &r);
 	assert_int_equal(r.est.n, NREP);
 	assert_near(r.est.mean, 0.001, 1e-15);
-	assert_near(r.est.lo, 0.001 - half, 1e-12);
-	assert_near(r.est.hi, 0.001 + half, 1e-12);
-	assert_near(r.est.lo, 0.0008036757, 1e-10);
-	assert_near(r.est.hi, 0.0011963243, 1e-10);
+	/* The interval is the union of the Student-t interval over replications,
+	 * 0.001 -/+ half = [0.0008036757, 0.0011963243], and the Wilson interval of the pooled
+	 * counts, 50 of 50000 = [0.000758, 0.001318] (summary.h): here Wilson's is the wider. */
+	double wlo, whi;
+	wilson(50, 50000, &wlo, &whi);
+	assert_true(wlo < 0.001 - half && whi > 0.001 + half);
+	assert_near(r.est.lo, wlo, 1e-12);
+	assert_near(r.est.hi, whi, 1e-12);
+	assert_near(r.est.lo, 0.000758, 1e-6);
+	assert_near(r.est.hi, 0.001318, 1e-6);
 	assert_string_equal(r.slo.metric, "timeout_rate");
 	assert_int_equal(r.slo.workload, 0);
-	assert_true(r.slo.limit == 0.0013);
-	assert_int_equal(r.verdict, SLO_PASS);                          /* all below 0.13 % */
+	assert_true(r.slo.limit == 0.0014);
+	assert_int_equal(r.verdict, SLO_PASS);                          /* all below 0.14 % */
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.0007)), SLO_FAIL); /* all above */
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.0013)), SLO_INCONCLUSIVE);
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.001)), SLO_INCONCLUSIVE);
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.0009)), SLO_INCONCLUSIVE);
-	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.0011)), SLO_INCONCLUSIVE);
-	/* another metric of the same results: no request was refused, [0, 0] */
-	assert_int_equal(verdict(&s, slo(0, "refused_rate", 0)), SLO_PASS);
+	/* another metric of the same results: no request refused in 50000: [0, 3.84 / 50004],
+	 * so a limit of 0 is not met with certainty, 0.01 % is */
+	assert_int_equal(verdict(&s, slo(0, "refused_rate", 0)), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "refused_rate", 0.0001)), SLO_PASS);
 	reps_fini(&s);
 }
 
@@ -189,7 +209,8 @@ static void test_boundary(void **state)
 	reps_fini(&s);
 }
 
-/* Every replication the same: the interval is the point, and decides. */
+/* Every replication the same: the Student-t interval is the point, but a proportion keeps the
+ * Wilson interval of its pooled counts, so zero variance is not mistaken for certainty. */
 static void test_zero_variance(void **state)
 {
 	struct reps s;
@@ -198,11 +219,17 @@ static void test_zero_variance(void **state)
 	reps_init(&s, 1);
 	for (int i = 0; i < NREP; i++)
 		s.r[i].workloads[0].offered = 5000;
-	/* no timeout anywhere: [0, 0] meets even a limit of 0 */
-	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0)), SLO_PASS);
+	/* no timeout in 25000 requests: [0, 3.84 / 25004 = 0.0154 %] (rule of three) */
+	double lo, hi;
+	wilson(0, 25000, &lo, &hi);
+	assert_near(hi, 1.536e-4, 1e-6);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0)), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 1.5e-4)), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 1.6e-4)), SLO_PASS);
 	for (int i = 0; i < NREP; i++)
-		s.r[i].workloads[0].timed_out = 10; /* 0.2 % in each */
-	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.002)), SLO_PASS);
+		s.r[i].workloads[0].timed_out = 10; /* 0.2 % in each: Wilson [0.152 %, 0.262 %] */
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.002)), SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.003)), SLO_PASS);
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.001)), SLO_FAIL);
 	reps_fini(&s);
 }
@@ -306,7 +333,7 @@ static void test_variant(void **state)
 	assert_int_equal(slo_evaluate_variant(s.p, NREP, &sc, NULL), SLO_PASS);
 
 	sc.n_slo = 2;
-	sc.slo[0] = slo(0, "timeout_rate", 0.0013); /* pass */
+	sc.slo[0] = slo(0, "timeout_rate", 0.0014); /* pass: above the Wilson bound 0.001318 */
 	sc.slo[1] = slo(0, "wait_max", 0.1);        /* pass */
 	assert_int_equal(slo_evaluate_variant(s.p, NREP, &sc, out), SLO_PASS);
 	assert_int_equal(out[0].verdict, SLO_PASS);
