@@ -413,6 +413,7 @@ static int cmd_run(struct cli *cli)
 	int rc = 1;
 	struct results_dir *rd = NULL;
 	struct timeline *tls = NULL;
+	struct model_hooks *hooks = NULL;
 	struct experiment ex = {0};
 	const struct cfg_scenario **cfgs = malloc((size_t)sc->n_variants * sizeof *cfgs);
 	if (!cfgs) {
@@ -428,13 +429,16 @@ static int cmd_run(struct cli *cli)
 		fprintf(stderr, "pooltide: %s\n", err);
 		goto done;
 	}
-	st = experiment_run(&ex, sc->n_variants, (const struct cfg_scenario *const *)cfgs,
-			    cli->threads, show_progress, &prog);
+	/* The timeline of each variant is sampled during its replication 0. */
 	tls = calloc((size_t)sc->n_variants, sizeof *tls);
+	hooks = calloc((size_t)sc->n_variants, sizeof *hooks);
+	st = tls && hooks ? PT_OK : PT_ENOMEM;
+	for (int v = 0; !st && v < sc->n_variants; v++)
+		st = timeline_prepare(&tls[v], cfgs[v], 0, &hooks[v]);
 	if (!st)
-		st = tls ? timeline_record_all(tls, sc->n_variants,
-					       (const struct cfg_scenario *const *)cfgs, cli->threads)
-			 : PT_ENOMEM;
+		st = experiment_run_sampled(&ex, sc->n_variants,
+					    (const struct cfg_scenario *const *)cfgs, cli->threads,
+					    hooks, show_progress, &prog);
 	if (st) {
 		fprintf(stderr, "pooltide: simulation failed: %s\n", pt_strerror(st));
 		goto done;
@@ -493,6 +497,7 @@ done:
 		for (int v = 0; v < sc->n_variants; v++)
 			timeline_fini(&tls[v]);
 	free(tls);
+	free(hooks);
 	experiment_fini(&ex);
 	free(cfgs);
 	scenario_destroy(sc);

@@ -8,7 +8,8 @@ static void run_one(void *ctx, int index)
 {
 	struct experiment *ex = ctx;
 	int v = index / ex->nrep, r = index % ex->nrep;
-	int st = model_run(ex->cfgs[v], (uint64_t)r, ex->results[index], NULL);
+	const struct model_hooks *h = ex->hooks && r == 0 ? &ex->hooks[v] : NULL;
+	int st = model_run(ex->cfgs[v], (uint64_t)r, ex->results[index], h);
 	if (st)
 		ex->status = st; /* any failing task reports; which one wins does not matter */
 }
@@ -16,7 +17,14 @@ static void run_one(void *ctx, int index)
 int experiment_run(struct experiment *ex, int n_variants, const struct cfg_scenario *const *cfgs,
 		   int threads, runner_progress_fn progress, void *pctx)
 {
-	*ex = (struct experiment){.n_variants = n_variants, .cfgs = cfgs};
+	return experiment_run_sampled(ex, n_variants, cfgs, threads, NULL, progress, pctx);
+}
+
+int experiment_run_sampled(struct experiment *ex, int n_variants,
+			   const struct cfg_scenario *const *cfgs, int threads,
+			   const struct model_hooks *hooks, runner_progress_fn progress, void *pctx)
+{
+	*ex = (struct experiment){.n_variants = n_variants, .cfgs = cfgs, .hooks = hooks};
 	ex->nrep = cfgs[0]->replications;
 	int n = n_variants * ex->nrep;
 	ex->results = calloc((size_t)n, sizeof *ex->results);

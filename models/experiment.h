@@ -19,12 +19,18 @@ struct experiment {
 	const struct cfg_scenario *const *cfgs; /* one per variant (borrowed) */
 	struct model_result **results;     /* n_variants x nrep, results[v * nrep + r] */
 	int status;                        /* first failing model_run status, or 0 */
+	const struct model_hooks *hooks;   /* per variant, for replication 0; or NULL */
 };
 
 /* Run the experiment on `threads` threads (0 = all processors). nrep is taken from the first
  * variant's replications. Returns 0 or PT_ENOMEM. */
 int experiment_run(struct experiment *ex, int n_variants, const struct cfg_scenario *const *cfgs,
 		   int threads, runner_progress_fn progress, void *pctx);
+/* The same, with replication 0 of variant v sampled through hooks[v] (model_hooks; NULL: no
+ * sampling), so a timeline costs no extra replication. Sampling changes no result. */
+int experiment_run_sampled(struct experiment *ex, int n_variants,
+			   const struct cfg_scenario *const *cfgs, int threads,
+			   const struct model_hooks *hooks, runner_progress_fn progress, void *pctx);
 void experiment_fini(struct experiment *ex);
 
 /* Replication results of variant v, as an array of nrep pointers. */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/runner.h"
 #include "sim/status.h"
 
 double timeline_step(double horizon_s)
@@ -47,58 +46,38 @@ static void on_sample(void *ctx, const struct model_sample *s)
 		tl->samples[tl->n++] = *s;
 }
 
-int timeline_record(struct timeline *tl, const struct cfg_scenario *sc, double step_s,
-		    struct model_result *result)
+int timeline_prepare(struct timeline *tl, const struct cfg_scenario *sc, double step_s,
+		     struct model_hooks *hooks)
 {
 	*tl = (struct timeline){.step_s = step_s > 0 ? step_s : timeline_step(sc->horizon_s),
 				.n_pools = sc->n_pools};
 	uint64_t instants = model_sample_count(sc->horizon_s, tl->step_s);
 	if (instants > TIMELINE_MAX_INSTANTS)
 		return PT_ERANGE;
-	struct model_result *r = result ? result : malloc(sizeof *r);
-	if (!r)
-		return PT_ENOMEM;
-	int st = PT_ENOMEM;
 	tl->cap = (size_t)instants * (size_t)(sc->n_pools > 0 ? sc->n_pools : 1);
 	tl->samples = malloc(tl->cap * sizeof *tl->samples);
-	if (tl->samples) {
-		struct model_hooks hooks = {.sample_step_s = tl->step_s, .on_sample = on_sample,
-					    .ctx = tl};
-		st = model_run(sc, 0, r, &hooks);
+	if (!tl->samples) {
+		timeline_fini(tl);
+		return PT_ENOMEM;
 	}
+	*hooks = (struct model_hooks){.sample_step_s = tl->step_s, .on_sample = on_sample,
+				      .ctx = tl};
+	return PT_OK;
+}
+
+int timeline_record(struct timeline *tl, const struct cfg_scenario *sc, double step_s,
+		    struct model_result *result)
+{
+	struct model_hooks hooks;
+	int st = timeline_prepare(tl, sc, step_s, &hooks);
+	if (st)
+		return st;
+	struct model_result *r = result ? result : malloc(sizeof *r);
+	st = r ? model_run(sc, 0, r, &hooks) : PT_ENOMEM;
 	if (r != result)
 		free(r);
 	if (st)
 		timeline_fini(tl);
-	return st;
-}
-
-struct batch {
-	struct timeline *tls;
-	const struct cfg_scenario *const *cfgs;
-	int *status;
-};
-
-static void record_one(void *ctx, int i)
-{
-	struct batch *b = ctx;
-	b->status[i] = timeline_record(&b->tls[i], b->cfgs[i], 0, NULL);
-}
-
-int timeline_record_all(struct timeline *tls, int n, const struct cfg_scenario *const *cfgs,
-			int threads)
-{
-	for (int i = 0; i < n; i++)
-		tls[i] = (struct timeline){0};
-	int *status = calloc((size_t)(n > 0 ? n : 1), sizeof *status);
-	if (!status)
-		return PT_ENOMEM;
-	struct batch b = {.tls = tls, .cfgs = cfgs, .status = status};
-	runner_run(n, threads, record_one, &b, NULL, NULL, 0.25);
-	int st = PT_OK;
-	for (int i = 0; i < n && !st; i++)
-		st = status[i];
-	free(status);
 	return st;
 }
 

@@ -2,8 +2,9 @@
  * replication (replication 0 of a variant), for the result folder's timeline.csv and the
  * pool-status plot.
  *
- * The replication is run again with a sampler hook (models/model.h); sampling draws nothing and
- * reorders nothing, so the replication's result is the one the experiment computed. Memory is
+ * The experiment samples replication 0 of each variant through a hook (timeline_prepare, then
+ * experiment_run_sampled); sampling draws nothing and reorders nothing, so the result is the
+ * same as without it. Memory is
  * one record per pool per sampling instant, allocated once: the default step keeps the
  * instants at most TIMELINE_TARGET_INSTANTS + 1 whatever the horizon, so a timeline does not
  * grow with simulated time.
@@ -37,18 +38,18 @@ struct timeline {
  * gives 200 ms, 20 min gives 1 s. */
 double timeline_step(double horizon_s);
 
+/* Prepare *tl to record replication 0 of sc every step_s seconds (timeline_step(sc->horizon_s)
+ * when step_s <= 0): allocates the samples and fills *hooks, to pass to model_run for that
+ * replication. Returns 0, PT_ENOMEM or PT_ERANGE (too many instants; *tl is then empty). */
+int timeline_prepare(struct timeline *tl, const struct cfg_scenario *sc, double step_s,
+		     struct model_hooks *hooks);
+
 /* Run replication 0 of sc sampling every step_s seconds (timeline_step(sc->horizon_s) when
  * step_s <= 0) into *tl, which is initialised here; its result goes to *result when that is
  * not NULL. Returns 0, PT_ENOMEM, or PT_ERANGE when the step would give more than
  * TIMELINE_MAX_INSTANTS instants (*tl is then empty and safe to fini). */
 int timeline_record(struct timeline *tl, const struct cfg_scenario *sc, double step_s,
 		    struct model_result *result);
-
-/* timeline_record for n scenarios (the variants of an experiment) on `threads` threads
- * (0 = all processors), each with its default step. tls has n elements. Returns the first
- * failing status, or 0; every element can be finalised either way. */
-int timeline_record_all(struct timeline *tls, int n, const struct cfg_scenario *const *cfgs,
-			int threads);
 
 void timeline_fini(struct timeline *tl);
 
