@@ -11,6 +11,7 @@
  * 4. Engine micro-benchmark: the classic "hold" model (pop the earliest event, schedule one a
  *    random time later) with 1 000 and 100 000 pending events. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,11 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "app/scenario.h"
+#include "models/experiment.h"
 #include "models/model.h"
+#include "sim/runner.h"
+#include "sim/dist.h"
 #include "sim/engine.h"
 #include "sim/rng.h"
 
@@ -124,8 +129,7 @@ static void hold_ev(struct sim *sim, void *obj, uint64_t arg)
 {
 	struct hold_ctx *h = obj;
 	if (h->remaining-- > 0)
-		sim_schedule_in(sim, gsl_ran_exponential(h->r, 1.0), (int)(arg & 3), hold_ev, h,
-				arg + 1);
+		sim_schedule_in(sim, dist_exp_draw(h->r, 1.0), (int)(arg & 3), hold_ev, h, arg + 1);
 }
 
 static void bench_engine(int pending, long events)
@@ -133,7 +137,7 @@ static void bench_engine(int pending, long events)
 	struct sim *sim = sim_create();
 	struct hold_ctx h = {.r = rng_stream_create(1, 0, 2), .remaining = events};
 	for (int i = 0; i < pending; i++)
-		sim_schedule_at(sim, gsl_ran_exponential(h.r, 1.0), 0, hold_ev, &h, (uint64_t)i);
+		sim_schedule_at(sim, dist_exp_draw(h.r, 1.0), 0, hold_ev, &h, (uint64_t)i);
 	double t0 = now_s();
 	uint64_t ran = sim_run(sim, INFINITY);
 	double dt = now_s() - t0;
@@ -141,6 +145,39 @@ static void bench_engine(int pending, long events)
 	       (double)ran, dt, (double)ran / dt / 1e6);
 	gsl_rng_free(h.r);
 	sim_destroy(sim);
+}
+
+/* Replications in parallel: the bundled incident (7 variants, shortened) on 1 thread and on
+ * every processor; the results must be the same bytes. */
+static void bench_parallel(void)
+{
+	const char *sets[] = {"horizon=\"30m\"", "warmup=\"5m\"", "replications=8"};
+	char err[512];
+	struct scenario *sc;
+	if (scenario_load(&sc, "scenarios/incident.json", sets, 3, err, sizeof err)) {
+		printf("parallel: skipped (%s)\n", err);
+		return;
+	}
+	const struct cfg_scenario *cfgs[16];
+	for (int v = 0; v < sc->n_variants && v < 16; v++)
+		cfgs[v] = &sc->variants[v].cfg;
+	int threads = runner_default_threads();
+	struct experiment one, all;
+	double t0 = now_s();
+	experiment_run(&one, sc->n_variants, cfgs, 1, NULL, NULL);
+	double t1 = now_s();
+	experiment_run(&all, sc->n_variants, cfgs, threads, NULL, NULL);
+	double t2 = now_s();
+	bool same = true;
+	for (int i = 0; i < sc->n_variants * one.nrep; i++)
+		same &= memcmp(one.results[i], all.results[i], sizeof *one.results[i]) == 0;
+	printf("parallel incident (%d variants x %d replications, 30 min): 1 thread %.3f s, "
+	       "%d threads %.3f s, speed-up %.2f, results %s\n",
+	       sc->n_variants, one.nrep, t1 - t0, threads, t2 - t1, (t1 - t0) / (t2 - t1),
+	       same ? "identical" : "DIFFERENT");
+	experiment_fini(&one);
+	experiment_fini(&all);
+	scenario_destroy(sc);
 }
 
 int main(void)
@@ -153,5 +190,6 @@ int main(void)
 	bench_baseline(0.05, 1000000);
 	bench_engine(1000, 5000000);
 	bench_engine(100000, 5000000);
+	bench_parallel();
 	return 0;
 }
