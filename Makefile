@@ -100,9 +100,10 @@ lint:
 	  --suppress=missingIncludeSystem -I. sim models app
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios/traces
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/pooltide
 	install -m 0644 scenarios/*.json $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 0644 scenarios/traces/*.csv $(DESTDIR)$(DATADIR)/scenarios/traces/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pooltide

@@ -249,8 +249,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	return -1;
 }
 
-/* The bundled scenario: ./scenarios/ (a checkout), next to the executable's ../scenarios
- * (build/pooltide in a checkout), then the installed data directory. */
+/* The bundled scenario: ./scenarios/ (a checkout), then next to the executable: ../scenarios
+ * (build/pooltide in a checkout) or ../share/pooltide/scenarios (an installed tree, wherever
+ * it was moved), then the data directory chosen at build time. */
 static const char *default_scenario(char *buf, size_t len)
 {
 	snprintf(buf, len, "scenarios/%s", DEFAULT_SCENARIO);
@@ -263,9 +264,12 @@ static const char *default_scenario(char *buf, size_t len)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = 0;
-			snprintf(buf, len, "%s/../scenarios/%s", exe, DEFAULT_SCENARIO);
-			if (access(buf, R_OK) == 0)
-				return buf;
+			static const char *const rel[] = {"../scenarios", "../share/pooltide/scenarios"};
+			for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+				snprintf(buf, len, "%s/%s/%s", exe, rel[i], DEFAULT_SCENARIO);
+				if (access(buf, R_OK) == 0)
+					return buf;
+			}
 		}
 	}
 	snprintf(buf, len, "%s/scenarios/%s", POOLTIDE_DATADIR, DEFAULT_SCENARIO);

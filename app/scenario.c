@@ -18,6 +18,9 @@
  * printer cannot promise that (its round-trip test is approximate), hence the raw items.
  *
  * Not here: anything about simulating; the cfg structs are the whole interface to models/. */
+
+/* realpath() is XSI: ask for it (the Makefile sets _POSIX_C_SOURCE only). */
+#define _XOPEN_SOURCE 700
 #include "app/scenario.h"
 
 #include <errno.h>
@@ -1286,7 +1289,12 @@ static int get_trace(struct ctx *c, const cJSON *v, const char *path, bool holds
 	a->trace_n = t->n;
 	a->trace_t = t->t_s;
 	a->trace_hold = t->hold_s;
-	put_str(c, r, "trace", v->valuestring);
+	/* The resolved scenario names the file absolutely: a manifest written into a result
+	 * folder must find it again from there (a relative name would be taken relative to the
+	 * manifest's own folder). */
+	char *abs = realpath(t->path, NULL);
+	put_str(c, r, "trace", abs ? abs : t->path);
+	free(abs);
 	return PT_OK;
 }
 

@@ -943,6 +943,60 @@ static void test_manifest_reproduces_run(void **state)
 	rm_rf(root);
 }
 
+/* The same for bundled scenarios with a trace file (relative to the scenario file) and with
+ * batch workloads: the manifest, copied anywhere, runs again to the same metrics. */
+static void manifest_roundtrip(const char *scenario, const char *name, const char *extra)
+{
+	char root[64], p[PATH_MAX + 32], args[PATH_MAX * 3], out[PATH_MAX], dir[PATH_MAX];
+	make_tmpdir(root, sizeof root);
+	fmt(args, sizeof args, "run %s -o %s/out --no-plot %s", scenario, root, extra);
+	char *err;
+	int rc = run(args, &err);
+	if (rc != 0)
+		fail_msg("pooltide %s: exit %d: %s", args, rc, err);
+	free(err);
+	fmt(out, sizeof out, "%s/out", root);
+	only_run_dir(out, name, dir, sizeof dir);
+	fmt(p, sizeof p, "%s/summary.json", dir);
+	char *text = read_all(p);
+	cJSON *doc = cJSON_Parse(text);
+	assert_non_null(doc);
+	const cJSON *m = get(doc, "manifest");
+	char *resolved = cJSON_Print(get(m, "scenario"));
+	char scen[PATH_MAX + 32];
+	fmt(scen, sizeof scen, "%s/elsewhere.json", root); /* not next to the trace */
+	write_all(scen, resolved);
+	fmt(args, sizeof args, "run %s -o %s/again --no-plot --seed %.0f", scen, root,
+	    get(m, "seed")->valuedouble);
+	rc = run(args, &err);
+	if (rc != 0)
+		fail_msg("pooltide %s: exit %d: %s", args, rc, err);
+	free(err);
+	char again[PATH_MAX], dir2[PATH_MAX];
+	fmt(again, sizeof again, "%s/again", root);
+	only_run_dir(again, name, dir2, sizeof dir2);
+	fmt(p, sizeof p, "%s/summary.csv", dir);
+	char *x = read_all(p);
+	fmt(p, sizeof p, "%s/summary.csv", dir2);
+	char *y = read_all(p);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	cJSON_free(resolved);
+	cJSON_Delete(doc);
+	free(text);
+	rm_rf(root);
+}
+
+static void test_manifest_trace_and_batch(void **state)
+{
+	(void)state;
+	manifest_roundtrip("scenarios/trace-replay.json", "trace-replay",
+			   "--replications 2 --horizon 2m");
+	manifest_roundtrip("scenarios/incident.json", "incident",
+			   "--replications 2 --horizon 10m --set warmup=60");
+}
+
 static void test_unwritable_root_fails(void **state)
 {
 	(void)state;
@@ -1080,6 +1134,7 @@ int main(void)
 		cmocka_unit_test(test_waits_csv),
 		cmocka_unit_test(test_timeline_csv),
 		cmocka_unit_test(test_manifest_reproduces_run),
+		cmocka_unit_test(test_manifest_trace_and_batch),
 		cmocka_unit_test(test_unwritable_root_fails),
 		cmocka_unit_test(test_write_error_removes_temp),
 		cmocka_unit_test(test_killed_run_leaves_no_result),

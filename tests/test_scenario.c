@@ -1738,7 +1738,9 @@ static void test_issue3_complete(void **state)
 	assert_non_null(strstr(sc->resolved_json, "\"deployment\":\t{\n\t\t\"processes\":\t2\n\t}"));
 	assert_non_null(strstr(sc->resolved_json,
 			       "\"users\":\t{\n\t\t\"count\":\t2000,\n\t\t\"zipf\":\t1.1\n\t}"));
-	assert_non_null(strstr(sc->resolved_json, "\"trace\":\t\"holds.csv\""));
+	/* a trace is named absolutely (a manifest in a result folder must find it) */
+	assert_non_null(strstr(sc->resolved_json, "\"trace\":\t\"/"));
+	assert_non_null(strstr(sc->resolved_json, "/holds.csv\""));
 	assert_non_null(strstr(sc->resolved_json, "\"period\":\t86400"));
 	assert_non_null(strstr(sc->resolved_json, "\"commit\":\t\"per_group\""));
 	assert_non_null(strstr(sc->resolved_json, "\"max_batch_size\":\t500"));
@@ -2025,9 +2027,11 @@ static void test_issue3_traces(void **state)
 	assert_ptr_equal(sc->variants[0].cfg.workloads[2].req.arrival.trace_t,
 			 c->workloads[2].req.arrival.trace_t);
 
-	/* the resolved JSON keeps the names as given */
-	assert_non_null(strstr(sc->resolved_json, "\"trace\":\t\"times.csv\""));
-	assert_non_null(strstr(sc->resolved_json, "\"trace\":\t\"./header.csv\""));
+	/* the resolved JSON names the files absolutely, whatever was given */
+	assert_null(strstr(sc->resolved_json, "\"trace\":\t\"times.csv\""));
+	assert_null(strstr(sc->resolved_json, "\"trace\":\t\"./header.csv\""));
+	assert_non_null(strstr(sc->resolved_json, "/times.csv\""));
+	assert_non_null(strstr(sc->resolved_json, "/header.csv\""));
 	assert_non_null(strstr(sc->resolved_json, abs_times));
 	assert_null(strstr(sc->resolved_json, "\"bursts\"")); /* a trace has none */
 	scenario_destroy(sc);
