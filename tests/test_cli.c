@@ -3,6 +3,7 @@
  * build/pooltide. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,35 @@ static void test_batch_result_folder(void **state)
 	}
 }
 
+/* On a terminal (script(1) gives the run a pseudo-terminal) a run longer than a second shows
+ * a progress line on stderr; with --quiet it does not. Skipped where script(1) is missing. */
+static void test_progress_on_terminal(void **state)
+{
+	(void)state;
+	if (system("command -v script >/dev/null 2>&1") != 0) {
+		skip();
+		return;
+	}
+	char cmd[1024], line[4096];
+	for (int quiet = 0; quiet < 2; quiet++) {
+		snprintf(cmd, sizeof cmd,
+			 "script -qec \"%s run --replications 6 --no-plot -o %s%s\" /dev/null "
+			 "</dev/null 2>&1",
+			 bin(), outroot, quiet ? " --quiet" : "");
+		FILE *p = popen(cmd, "r");
+		assert_non_null(p);
+		size_t n = fread(line, 1, sizeof line - 1, p);
+		line[n] = 0;
+		bool progress = strstr(line, "replications ") && strstr(line, "simulated ") &&
+				strstr(line, "ETA ");
+		/* the table is still printed; drain the rest */
+		while (fread(line, 1, sizeof line, p) > 0)
+			;
+		assert_int_equal(pclose(p), 0);
+		assert_int_equal(progress, !quiet);
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(outroot))
@@ -287,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_bundled_default_runs),
 		cmocka_unit_test(test_slo_gate),
 		cmocka_unit_test(test_batch_result_folder),
+		cmocka_unit_test(test_progress_on_terminal),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	char cmd[128];
