@@ -36,8 +36,8 @@
  * test_lock_lifetimes drives batch_create directly on an engine, to read the row locks
  * themselves (who holds which user's lock at each instant), which the sampler does not show.
  * The last two tests are determinism tests on a stochastic scenario (same seed = same bytes;
- * common random numbers across pool sizes). Tests marked KNOWN BUG fail against the current
- * models/ and say why. */
+ * common random numbers across pool sizes). Tests that once caught a bug say so
+ * ("regression"). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
