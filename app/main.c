@@ -14,6 +14,7 @@
 #include "app/report.h"
 #include "app/results.h"
 #include "app/scenario.h"
+#include "app/sweep.h"
 #include "models/experiment.h"
 #include "models/timeline.h"
 #include "sim/runner.h"
@@ -25,7 +26,8 @@
 #define MAX_SETS 256
 
 enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, OPT_FORMAT,
-	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_HELP, OPT_VERSION };
+	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_HELP,
+	      OPT_VERSION };
 
 struct option_def {
 	enum opt_id id;
@@ -50,7 +52,10 @@ static const struct option_def options[] = {
 	{OPT_NO_PLOT, "no-plot", 0, NULL, "write the result folder without drawing the plots"},
 	{OPT_FAIL_ON_SLO, "fail-on-slo", 0, NULL, "exit 3 when the first variant (or --variant) "
 						  "does not pass every SLO limit"},
-	{OPT_VARIANT, "variant", 0, "NAME", "the variant --fail-on-slo judges (default: the first)"},
+	{OPT_VARIANT, "variant", 0, "NAME", "the variant --fail-on-slo judges, or a sweep sweeps "
+					    "(default: the first)"},
+	{OPT_VARY, "vary", 0, "PATH=V1,V2,...", "sweep: a grid axis (repeatable, up to 3), e.g. "
+						 "--vary pools.main.size=10,20,30"},
 	{OPT_HELP, "help", 'h', NULL, "show this help"},
 	{OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -70,6 +75,7 @@ struct cli {
 	bool no_plot;
 	bool fail_on_slo;
 	const char *variant;  /* --variant NAME, NULL: the first */
+	struct sweep sweep;   /* --vary axes (sweep.n_axes of them) */
 };
 
 static void usage(FILE *out)
@@ -79,6 +85,10 @@ static void usage(FILE *out)
 		"bundled incident)\n"
 		"       pooltide check SCENARIO [--set ...]  validate and print the resolved "
 		"scenario\n"
+		"       pooltide sweep SCENARIO --vary PATH=V1,V2,... [--vary ...] [options]\n"
+		"                                            run a grid of configurations; name the "
+		"smallest\n"
+		"                                            that meets the scenario's SLO\n"
 		"       pooltide plot DIR                    draw the plots of a result folder\n"
 		"       pooltide --help | --version\n\noptions:\n");
 	for (size_t i = 0; i < N_OPTIONS; i++) {
@@ -236,6 +246,15 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_VARIANT:
 			cli->variant = val;
 			break;
+		case OPT_VARY: {
+			char err[256];
+			if (cli->sweep.n_axes == SWEEP_MAX_AXES)
+				return usage_error("at most 3 --vary axes%s", "");
+			if (sweep_parse_axis(val, &cli->sweep.axes[cli->sweep.n_axes], err, sizeof err))
+				return usage_error("%s", err);
+			cli->sweep.n_axes++;
+			break;
+		}
 		case OPT_HELP:
 			usage(stdout);
 			return 0;
@@ -377,6 +396,9 @@ static void slo_section(FILE *out, const struct scenario *sc, const struct exper
 	report_slo(out, sc, ex, true, 0);
 }
 
+static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
+		      struct progress prog, time_t started);
+
 static int cmd_run(struct cli *cli)
 {
 	char path[PATH_MAX + 64], err[1024];
@@ -385,11 +407,112 @@ static int cmd_run(struct cli *cli)
 	struct progress prog = {.on = !cli->quiet && isatty(STDERR_FILENO)};
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	time_t started = time(NULL);
+	if (cli->sweep.n_axes)
+		return usage_error("--vary belongs to 'pooltide sweep'%s", "");
 	int st = scenario_load(&sc, file, cli->sets, cli->n_sets, err, sizeof err);
 	if (st) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		return 2;
 	}
+	int rc = run_loaded(cli, sc, NULL, prog, started);
+	scenario_destroy(sc);
+	return rc;
+}
+
+/* The grid as compact tables, one per requests workload: the timeout rate (and the upper end
+ * of its interval) at every point; for two axes a matrix, first axis down. Then the smallest
+ * point meeting every SLO limit. */
+static void print_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex)
+{
+	const struct cfg_scenario *base = &sw->grid->variants[0].cfg;
+	const struct metric_def *tr = metric_find("timeout_rate"), *p99 = metric_find("wait_p99");
+	fprintf(out, "\nsweep: %d configurations on common random numbers\n", sw->n_points);
+	for (int w = 0; w < base->n_workloads; w++) {
+		if (base->workloads[w].kind != CFG_WORKLOAD_REQUESTS)
+			continue;
+		fprintf(out, "workload %s: timeout rate (upper end of its 95 %% CI), wait p99\n",
+			base->workloads[w].name);
+		bool matrix = sw->n_axes == 2;
+		int cols = matrix ? sw->axes[1].n : 1;
+		if (matrix) {
+			fprintf(out, "%-22.22s", sw->axes[0].path);
+			for (int j = 0; j < cols; j++) {
+				char h[SWEEP_PATH_MAX + SWEEP_VALUE_MAX + 2];
+				snprintf(h, sizeof h, "%s=%s", strrchr(sw->axes[1].path, '.')
+								   ? strrchr(sw->axes[1].path, '.') + 1
+								   : sw->axes[1].path,
+					 sw->axes[1].values[j]);
+				fprintf(out, " %-24.24s", h);
+			}
+			fputc('\n', out);
+		}
+		for (int k = 0; k < sw->n_points; k++) {
+			if (k % cols == 0)
+				fprintf(out, "%-22.22s",
+					matrix ? sw->axes[0].values[k / cols] : sw->grid->variants[k].name);
+			struct estimate e, q;
+			estimate_metric(experiment_variant(ex, k), ex->nrep, tr, w, &e);
+			estimate_metric(experiment_variant(ex, k), ex->nrep, p99, w, &q);
+			char r0[16], r1[16], d[16], cell[64];
+			report_format_rate(e.mean, r0, sizeof r0);
+			report_format_rate(e.hi, r1, sizeof r1);
+			report_format_duration(q.mean, d, sizeof d);
+			snprintf(cell, sizeof cell, "%s (<%s) %s", r0, r1, d);
+			fprintf(out, " %-24.24s", cell);
+			if (k % cols == cols - 1)
+				fputc('\n', out);
+		}
+	}
+	if (base->n_slo == 0) {
+		fprintf(out, "no \"slo\" in the scenario: add limits to find the smallest configuration "
+			     "meeting them\n");
+		return;
+	}
+	int best = sweep_smallest_passing(sw, ex);
+	if (best < 0)
+		fprintf(out, "no configuration of the grid passes every SLO limit (inconclusive ones "
+			     "need more replications)\n");
+	else
+		fprintf(out, "smallest configuration meeting every SLO limit: %s\n",
+			sw->grid->variants[best].name);
+}
+
+static int write_sweep_csv(FILE *f, void *ctx)
+{
+	const void *const *p = ctx;
+	sweep_write_csv(f, p[0], p[1]);
+	return PT_OK;
+}
+
+static int cmd_sweep(struct cli *cli)
+{
+	char err[1024];
+	if (!cli->scenario)
+		return usage_error("sweep needs a SCENARIO file%s", "");
+	if (cli->sweep.n_axes == 0)
+		return usage_error("sweep needs at least one --vary PATH=V1,V2,...%s", "");
+	struct progress prog = {.on = !cli->quiet && isatty(STDERR_FILENO)};
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	time_t started = time(NULL);
+	struct sweep *sw = &cli->sweep;
+	if (sweep_load(sw, cli->scenario, cli->sets, cli->n_sets, cli->variant, err, sizeof err)) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		return 2;
+	}
+	const char *variant = cli->variant;
+	cli->variant = NULL; /* the grid's points are the variants now */
+	int rc = run_loaded(cli, sw->grid, sw, prog, started);
+	cli->variant = variant;
+	sweep_fini(sw);
+	return rc;
+}
+
+/* Run a loaded scenario (or a sweep's grid), print, write the result folder. */
+static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
+		      struct progress prog, time_t started)
+{
+	char err[1024];
+	int st;
 	/* --variant names the variant --fail-on-slo judges: a usage error when unknown. */
 	int gate = 0;
 	if (cli->variant) {
@@ -404,14 +527,12 @@ static int cmd_run(struct cli *cli)
 				fprintf(stderr, "%s'%s'", v ? ", " : "expected one of: ",
 					sc->variants[v].name);
 			fprintf(stderr, ")\n");
-			scenario_destroy(sc);
 			return 2;
 		}
 	}
 	if (cli->fail_on_slo && sc->variants[gate].cfg.n_slo == 0) {
 		fprintf(stderr, "pooltide: --fail-on-slo: variant '%s' of %s has no SLO limits (add "
 				"an \"slo\" section)\n", sc->variants[gate].name, sc->path);
-		scenario_destroy(sc);
 		return 2;
 	}
 	int rc = 1;
@@ -463,6 +584,9 @@ static int cmd_run(struct cli *cli)
 		verdict = devnull ? report_slo(devnull, sc, &ex, false, gate) : SLO_FAIL;
 		if (devnull)
 			fclose(devnull);
+	} else if (sw) {
+		print_sweep(stdout, sw, &ex);
+		verdict = SLO_PASS;
 	} else {
 		report_table(stdout, sc, &ex);
 		verdict = report_slo(stdout, sc, &ex, false, gate);
@@ -473,7 +597,10 @@ static int cmd_run(struct cli *cli)
 	}
 
 	char warn[512];
-	if (results_write_data(rd, &info, err, sizeof err) ||
+	const void *sweep_ctx[2] = {sw, &ex};
+	if ((sw && results_write_file(rd, "sweep.csv", write_sweep_csv, (void *)sweep_ctx, err,
+				      sizeof err)) ||
+	    results_write_data(rd, &info, err, sizeof err) ||
 	    draw_plots(rd, cli, warn, sizeof warn, err, sizeof err) ||
 	    results_write_report(rd, &info, slo_section, NULL, err, sizeof err) ||
 	    results_commit(rd, err, sizeof err)) {
@@ -504,7 +631,6 @@ done:
 	free(hooks);
 	experiment_fini(&ex);
 	free(cfgs);
-	scenario_destroy(sc);
 	return rc;
 }
 
@@ -539,9 +665,11 @@ int main(int argc, char **argv)
 		return cmd_check(&cli);
 	if (strcmp(cli.command, "plot") == 0)
 		return cmd_plot(&cli);
+	if (strcmp(cli.command, "sweep") == 0)
+		return cmd_sweep(&cli);
 	if (strcmp(cli.command, "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
-	return usage_error("unknown command '%s' (expected run, check or plot)", cli.command);
+	return usage_error("unknown command '%s' (expected run, sweep, check or plot)", cli.command);
 }

@@ -254,6 +254,12 @@ static int write_file(struct results_dir *rd, const char *name, int (*fn)(FILE *
 	return st;
 }
 
+int results_write_file(struct results_dir *rd, const char *name, int (*fn)(FILE *, void *),
+		       void *ctx, char *err, size_t errlen)
+{
+	return write_file(rd, name, fn, ctx, err, errlen);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Shared readings of the experiment                                                        */
 

@@ -73,6 +73,11 @@ int results_mark_plots_missing(struct results_dir *rd, const char *reason, char 
 int results_write_report(struct results_dir *rd, const struct results_info *info,
 			 results_section_fn slo, void *slo_ctx, char *err, size_t errlen);
 
+/* Write one more file `name` into the (temporary) folder through fn(file, ctx), which returns
+ * a status; a write error is reported like the others (err, non-zero status). */
+int results_write_file(struct results_dir *rd, const char *name, int (*fn)(FILE *, void *),
+		       void *ctx, char *err, size_t errlen);
+
 /* Rename the temporary folder to root/<scenario>/<run-id>[-N]. 0 or PT_EIO and err (the
  * temporary folder is then still there, for results_destroy to remove). */
 int results_commit(struct results_dir *rd, char *err, size_t errlen);

@@ -30,9 +30,9 @@ static int run(const char *args, char **out, char **err)
 	close(fo);
 	close(fe);
 	char cmd[4096];
+	bool writes = strncmp(args, "run", 3) == 0 || strncmp(args, "sweep", 5) == 0;
 	snprintf(cmd, sizeof cmd, "%s %s%s%s >%s 2>%s </dev/null", bin(), args,
-		 strncmp(args, "run", 3) == 0 ? " -o " : "",
-		 strncmp(args, "run", 3) == 0 ? outroot : "", outf, errf);
+		 writes ? " -o " : "", writes ? outroot : "", outf, errf);
 	int st = system(cmd);
 	assert_true(st != -1 && WIFEXITED(st));
 	const char *files[2] = {outf, errf};
@@ -304,6 +304,44 @@ static void test_progress_on_terminal(void **state)
 	}
 }
 
+/* pooltide sweep: its usage errors, the compact grid, the answer line and sweep.csv. */
+static void test_sweep_command(void **state)
+{
+	(void)state;
+	char *out, *err;
+	assert_int_equal(run("sweep scenarios/mmc-validation.json", &out, &err), 2);
+	assert_non_null(strstr(err, "sweep needs at least one --vary PATH=V1,V2,..."));
+	free(out);
+	free(err);
+	assert_int_equal(run("run --vary pools.main.size=1,2", &out, &err), 2);
+	assert_non_null(strstr(err, "--vary belongs to 'pooltide sweep'"));
+	free(out);
+	free(err);
+	assert_int_equal(run("sweep scenarios/mmc-validation.json --vary pools.main.size", &out, &err),
+			 2);
+	assert_non_null(strstr(err, "--vary expects PATH=V1,V2,..."));
+	free(out);
+	free(err);
+	assert_int_equal(run("sweep scenarios/mmc-validation.json --quiet --no-plot -r 4 "
+			     "--horizon 5m --vary pools.main.size=29,31,33 "
+			     "--vary pools.main.timeout=50ms,500ms "
+			     "--set 'slo={\"api\": {\"timeout_rate\": \"2.5%\"}}'",
+			     &out, &err),
+			 0);
+	assert_non_null(strstr(out, "sweep: 6 configurations on common random numbers"));
+	assert_non_null(strstr(out, "pools.main.size        timeout=50ms"));
+	assert_non_null(strstr(out, "smallest configuration meeting every SLO limit: size="));
+	free(out);
+	free(err);
+	char cmd[512], line[256];
+	snprintf(cmd, sizeof cmd, "ls %s/mmc-validation/*/sweep.csv | wc -l", outroot);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	assert_string_equal(line, "1\n");
+}
+
 int main(void)
 {
 	if (!mkdtemp(outroot))
@@ -318,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_slo_gate),
 		cmocka_unit_test(test_batch_result_folder),
 		cmocka_unit_test(test_progress_on_terminal),
+		cmocka_unit_test(test_sweep_command),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	char cmd[128];
