@@ -1544,6 +1544,125 @@ static int write_backlog(const struct input *in, const char *dir, struct err *e)
 
 /* The absolute path of an executable "gnuplot" on PATH (as execvp would search it) in a new
  * string; *found false when there is none. */
+#define SWEEP_PLOT_MAX 64 /* values per axis (a sweep allows 64) */
+
+/* A sweep over two axes (sweep.csv with exactly two axis columns before the first
+ * "<workload>.timeout_rate" column): a heat map of the first request workload's timeout rate,
+ * the axes' values as categories (their spacing need not be regular), each cell labelled with
+ * its rate and the SLO verdict. *drawn says whether there was anything to draw. */
+static int write_sweep_heatmap(const char *dir, bool *drawn, struct err *e)
+{
+	struct csv c;
+	bool present;
+	*drawn = false;
+	static const char *const required[] = {"slo", NULL};
+	int rc = csv_load(&c, dir, "sweep.csv", required, true, &present, e);
+	if (rc || !present) {
+		csv_fini(&c);
+		return rc;
+	}
+	int rate = -1, verdict = col_of(&c, "slo");
+	for (size_t i = 0; i < c.ncol; i++) {
+		const char *h = c.f[i];
+		size_t n = strlen(h);
+		if (n > 13 && strcmp(h + n - 13, ".timeout_rate") == 0) {
+			rate = (int)i;
+			break;
+		}
+	}
+	size_t rows = csv_rows(&c);
+	if (rate != 2 || rows < 1) { /* not a two-axis sweep of requests */
+		csv_fini(&c);
+		return 0;
+	}
+	/* distinct values of each axis, in order of appearance */
+	const char *xs[SWEEP_PLOT_MAX], *ys[SWEEP_PLOT_MAX];
+	size_t nx = 0, ny = 0;
+	for (size_t r = 0; r < rows; r++) {
+		const char *x = cell(&c, r, 0), *y = cell(&c, r, 1);
+		size_t i, j;
+		for (i = 0; i < nx && strcmp(xs[i], x) != 0; i++)
+			;
+		if (i == nx && nx < SWEEP_PLOT_MAX)
+			xs[nx++] = x;
+		for (j = 0; j < ny && strcmp(ys[j], y) != 0; j++)
+			;
+		if (j == ny && ny < SWEEP_PLOT_MAX)
+			ys[ny++] = y;
+	}
+	struct out d, g;
+	if ((rc = out_open(&d, dir, "sweep_heatmap", "dat", e))) {
+		csv_fini(&c);
+		return rc;
+	}
+	if ((rc = out_open(&g, dir, "sweep_heatmap", "gp", e))) {
+		csv_fini(&c);
+		return out_close(&d, rc, e);
+	}
+	FILE *f = d.f, *s = g.f;
+	fputs("# pooltide sweep_heatmap.dat: from sweep.csv. Columns: x index, y index, timeout\n"
+	      "# rate, label (the rate and the point's SLO verdict)\n",
+	      f);
+	for (size_t r = 0; r < rows; r++) {
+		size_t i, j;
+		for (i = 0; i < nx && strcmp(xs[i], cell(&c, r, 0)) != 0; i++)
+			;
+		for (j = 0; j < ny && strcmp(ys[j], cell(&c, r, 1)) != 0; j++)
+			;
+		char *end;
+		const char *txt = cell(&c, r, rate);
+		double v = strtod(txt, &end);
+		if (end == txt)
+			v = NAN;
+		fprintf(f, "%zu %zu ", i, j);
+		put_num(f, v);
+		char label[64];
+		if (isnan(v))
+			snprintf(label, sizeof label, "-");
+		else
+			snprintf(label, sizeof label, "%.3g%%", 100 * v);
+		const char *vd = verdict >= 0 ? cell(&c, r, verdict) : "";
+		fprintf(f, " \"%s%s%s\"\n", label, vd[0] ? "\\n" : "", vd);
+	}
+	gp_begin(s, "sweep_heatmap", "timeout rate over a two-axis sweep");
+	fputs("set output 'sweep_heatmap.'.ext\nset title ", s);
+	char t[256];
+	snprintf(t, sizeof t, "Timeout rate of %.*s over the sweep (label: rate and SLO verdict)",
+		 (int)(strlen(c.f[rate]) - 13), c.f[rate]);
+	gp_quote(s, t);
+	fputs("\nset xlabel ", s);
+	gp_quote(s, c.f[0]);
+	fputs("\nset ylabel ", s);
+	gp_quote(s, c.f[1]);
+	fputs("\nset xtics (", s);
+	for (size_t i = 0; i < nx; i++) {
+		fputs(i ? ", " : "", s);
+		gp_quote(s, xs[i]);
+		fprintf(s, " %zu", i);
+	}
+	fputs(")\nset ytics (", s);
+	for (size_t j = 0; j < ny; j++) {
+		fputs(j ? ", " : "", s);
+		gp_quote(s, ys[j]);
+		fprintf(s, " %zu", j);
+	}
+	fprintf(s, ")\nset xrange [-0.5:%.1f]\nset yrange [-0.5:%.1f]\n", (double)nx - 0.5,
+		(double)ny - 0.5);
+	fputs("set palette defined (0 '#f7fbff', 0.5 '#fdae61', 1 '#d7191c')\n"
+	      "set cbrange [0:*]\nset cblabel 'timeout rate (%)'\n"
+	      "set key off\n"
+	      "plot 'sweep_heatmap.dat' using 1:2:($3*100) with image, \\\n"
+	      "     '' using 1:2:4 with labels font ',9'\n",
+	      s);
+	gp_end(s);
+	csv_fini(&c);
+	rc = out_close(&d, 0, e);
+	rc = out_close(&g, rc, e);
+	if (!rc)
+		*drawn = true;
+	return rc;
+}
+
 static int find_gnuplot(char **out, bool *found)
 {
 	*out = NULL;
@@ -1662,8 +1781,13 @@ int plot_dir(const char *dir, bool quiet, char *warn, size_t warnlen)
 	    (rc = load_timeline(&in, dir, &e)) || (rc = load_pools(&in, dir, &e)))
 		goto done;
 
-	struct plot plots[4];
+	struct plot plots[5];
 	size_t np = 0;
+	bool heatmap = false;
+	if ((rc = write_sweep_heatmap(dir, &heatmap, &e)))
+		goto done;
+	if (heatmap)
+		plots[np++] = (struct plot){"sweep_heatmap", 1};
 	plots[np++] = (struct plot){"waits_cdf", 1};
 	plots[np++] = (struct plot){"timeout_rate", 1};
 	plots[np++] = (struct plot){"pool_timeline", timeline_pages(&in)};

@@ -1107,6 +1107,20 @@ static void md_plots(FILE *out, const struct run_ctx *c)
 			fprintf(out, "-%d", k);
 		fputs(".png)\n\n", out);
 	}
+	bool batch = false;
+	for (int v = 0; v < c->info->sc->n_variants; v++)
+		for (int w = 0; w < c->info->sc->variants[v].cfg.n_workloads; w++)
+			batch |= c->info->sc->variants[v].cfg.workloads[w].kind == CFG_WORKLOAD_BATCH;
+	if (batch)
+		fputs("![Backlog of the batch workloads over time, first replication](backlog.png)\n\n",
+		      out);
+	/* A two-axis sweep (pooltide sweep) also has its heat map. */
+	char *sweep = strf("%s/sweep.csv", c->rd->tmp);
+	if (sweep && access(sweep, F_OK) == 0)
+		fputs("![Sweep: timeout rate at every grid point, with its SLO verdict (drawn for two "
+		      "axes)](sweep_heatmap.png)\n\n",
+		      out);
+	free(sweep);
 }
 
 static void md_files(FILE *out)

@@ -245,13 +245,14 @@ static void test_batch_result_folder(void **state)
 	pclose(p);
 	assert_string_equal(line, "variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,"
 				  "backlog,backlog_age_s,batch_active\n");
-	snprintf(cmd, sizeof cmd, "grep -c '## Batch workload aggregation' %s/batchcheck/*/report.md",
+	snprintf(cmd, sizeof cmd,
+		 "grep -c -e '## Batch workload aggregation' -e '(backlog.png)' %s/batchcheck/*/report.md",
 		 outroot);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(line, sizeof line, p));
 	pclose(p);
-	assert_string_equal(line, "1\n");
+	assert_string_equal(line, "2\n");
 	/* Every plot of the incident is a PNG of 1000 x 600 (signature, then IHDR width and
 	 * height, big-endian, at bytes 16..23). */
 	static const char *const plots[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
@@ -322,7 +323,7 @@ static void test_sweep_command(void **state)
 	assert_non_null(strstr(err, "--vary expects PATH=V1,V2,..."));
 	free(out);
 	free(err);
-	assert_int_equal(run("sweep scenarios/mmc-validation.json --quiet --no-plot -r 4 "
+	assert_int_equal(run("sweep scenarios/mmc-validation.json --quiet -r 4 "
 			     "--horizon 5m --vary pools.main.size=29,31,33 "
 			     "--vary pools.main.timeout=50ms,500ms "
 			     "--set 'slo={\"api\": {\"timeout_rate\": \"2.5%\"}}'",
@@ -334,12 +335,14 @@ static void test_sweep_command(void **state)
 	free(out);
 	free(err);
 	char cmd[512], line[256];
-	snprintf(cmd, sizeof cmd, "ls %s/mmc-validation/*/sweep.csv | wc -l", outroot);
+	/* two axes: the heat map is drawn next to sweep.csv */
+	snprintf(cmd, sizeof cmd, "ls %s/mmc-validation/*/sweep.csv %s/mmc-validation/*/sweep_heatmap.png | wc -l",
+		 outroot, outroot);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(line, sizeof line, p));
 	pclose(p);
-	assert_string_equal(line, "1\n");
+	assert_string_equal(line, "2\n");
 }
 
 int main(void)
