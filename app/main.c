@@ -3,6 +3,7 @@
  * failure, 2 usage or invalid scenario). */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "app/results.h"
 #include "app/scenario.h"
 #include "app/sweep.h"
+#include "models/plan.h"
 #include "models/experiment.h"
 #include "models/timeline.h"
 #include "sim/runner.h"
@@ -26,8 +28,8 @@
 #define MAX_SETS 256
 
 enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, OPT_FORMAT,
-	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_HELP,
-	      OPT_VERSION };
+	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
+	      OPT_TOLERANCE, OPT_HELP, OPT_VERSION };
 
 struct option_def {
 	enum opt_id id;
@@ -56,6 +58,9 @@ static const struct option_def options[] = {
 					    "(default: the first)"},
 	{OPT_VARY, "vary", 0, "PATH=V1,V2,...", "sweep: a grid axis (repeatable, up to 3), e.g. "
 						 "--vary pools.main.size=10,20,30"},
+	{OPT_LOAD, "load", 0, "WORKLOAD", "plan: the request workload whose arrival rate is scaled"},
+	{OPT_TOLERANCE, "tolerance", 0, "PERCENT", "plan: stop when the failing load is within "
+						  "this of the passing one (default 5)"},
 	{OPT_HELP, "help", 'h', NULL, "show this help"},
 	{OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -76,6 +81,8 @@ struct cli {
 	bool fail_on_slo;
 	const char *variant;  /* --variant NAME, NULL: the first */
 	struct sweep sweep;   /* --vary axes (sweep.n_axes of them) */
+	const char *load;     /* plan --load WORKLOAD */
+	double tolerance;     /* plan --tolerance, a fraction; 0: the default 5 % */
 };
 
 static void usage(FILE *out)
@@ -89,6 +96,8 @@ static void usage(FILE *out)
 		"                                            run a grid of configurations; name the "
 		"smallest\n"
 		"                                            that meets the scenario's SLO\n"
+		"       pooltide plan SCENARIO --load WORKLOAD [options]\n"
+		"                                            the load at which the SLO breaks\n"
 		"       pooltide plot DIR                    draw the plots of a result folder\n"
 		"       pooltide --help | --version\n\noptions:\n");
 	for (size_t i = 0; i < N_OPTIONS; i++) {
@@ -136,6 +145,18 @@ static bool parse_long(const char *s, long min, long max, long *out)
 	if (errno || end == s || *end || v < min || v > max)
 		return false;
 	*out = v;
+	return true;
+}
+
+/* "5" or "5%": a percentage in [0.1, 100], as a fraction. */
+static bool parse_percent(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || (*end && strcmp(end, "%") != 0) || !(v >= 0.1 && v <= 100))
+		return false;
+	*out = v / 100;
 	return true;
 }
 
@@ -245,6 +266,14 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_VARIANT:
 			cli->variant = val;
+			break;
+		case OPT_LOAD:
+			cli->load = val;
+			break;
+		case OPT_TOLERANCE:
+			if (!parse_percent(val, &cli->tolerance))
+				return usage_error("--tolerance expects a percentage from 0.1 to 100, "
+						   "got '%s'", val);
 			break;
 		case OPT_VARY: {
 			char err[256];
@@ -397,7 +426,7 @@ static void slo_section(FILE *out, const struct scenario *sc, const struct exper
 }
 
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
-		      struct progress prog, time_t started);
+		      const struct plan *pl, struct progress prog, time_t started);
 
 static int cmd_run(struct cli *cli)
 {
@@ -414,7 +443,7 @@ static int cmd_run(struct cli *cli)
 		fprintf(stderr, "pooltide: %s\n", err);
 		return 2;
 	}
-	int rc = run_loaded(cli, sc, NULL, prog, started);
+	int rc = run_loaded(cli, sc, NULL, NULL, prog, started);
 	scenario_destroy(sc);
 	return rc;
 }
@@ -501,15 +530,160 @@ static int cmd_sweep(struct cli *cli)
 	}
 	const char *variant = cli->variant;
 	cli->variant = NULL; /* the grid's points are the variants now */
-	int rc = run_loaded(cli, sw->grid, sw, prog, started);
+	int rc = run_loaded(cli, sw->grid, sw, NULL, prog, started);
 	cli->variant = variant;
 	sweep_fini(sw);
 	return rc;
 }
 
-/* Run a loaded scenario (or a sweep's grid), print, write the result folder. */
+/* The probes of a plan, in order of load, and the answer. */
+static void print_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
+{
+	const struct cfg_workload *w = &sc->variants[0].cfg.workloads[pl->workload];
+	fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, each %d "
+		     "replications; inconclusive counts as not passing)\n",
+		w->name, pl->n, sc->variants[0].cfg.replications);
+	fprintf(out, "%-10s %-12s %-28s %s\n", "load", "rate", "timeout rate (CI upper end)",
+		"SLO");
+	int order[PLAN_MAX_PROBES];
+	for (int i = 0; i < pl->n; i++)
+		order[i] = i;
+	for (int i = 1; i < pl->n; i++)
+		for (int j = i; j > 0 && pl->probes[order[j]].factor < pl->probes[order[j - 1]].factor;
+		     j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int i = 0; i < pl->n; i++) {
+		const struct plan_probe *p = &pl->probes[order[i]];
+		char f[24], r[24], t0[16], t1[16], tr[48];
+		snprintf(f, sizeof f, "x%.3g", p->factor);
+		snprintf(r, sizeof r, "%.4g/s", p->rate_per_s);
+		report_format_rate(p->timeout_rate, t0, sizeof t0);
+		report_format_rate(p->timeout_rate_hi, t1, sizeof t1);
+		snprintf(tr, sizeof tr, "%s (<%s)", t0, t1);
+		fprintf(out, "%-10s %-12s %-28s %s\n", f, r, tr, slo_verdict_name(p->verdict));
+	}
+	double base_rate = pl->probes[0].rate_per_s / pl->probes[0].factor;
+	if (pl->pass_factor > 0 && isfinite(pl->fail_factor) && pl->fail_factor > pl->pass_factor)
+		fprintf(out, "the SLO holds up to %.4g/s (x%.3g) and breaks by %.4g/s (x%.3g)\n",
+			base_rate * pl->pass_factor, pl->pass_factor, base_rate * pl->fail_factor,
+			pl->fail_factor);
+	else if (pl->pass_factor > 0 && !isfinite(pl->fail_factor))
+		fprintf(out, "the SLO still holds at %.4g/s (x%.3g), the largest load tried\n",
+			base_rate * pl->pass_factor, pl->pass_factor);
+	else if (pl->pass_factor == 0)
+		fprintf(out, "the SLO fails even at %.4g/s (x%.3g), the smallest load tried\n",
+			base_rate * pl->fail_factor, pl->fail_factor);
+	else
+		fprintf(out, "the verdicts are not monotone in the load (an inconclusive probe): run "
+			     "more replications\n");
+}
+
+static void plan_progress(void *ctx, const struct plan *pl)
+{
+	const struct progress *p = ctx;
+	if (!p->on)
+		return;
+	fprintf(stderr, "\r\033[Kplan: %d probes, elapsed %.1fs", pl->n, elapsed_s(&p->start));
+	fflush(stderr);
+}
+
+static int cmd_plan(struct cli *cli)
+{
+	char err[1024];
+	if (!cli->scenario)
+		return usage_error("plan needs a SCENARIO file%s", "");
+	if (!cli->load)
+		return usage_error("plan needs --load WORKLOAD (the request workload to scale)%s", "");
+	struct progress prog = {.on = !cli->quiet && isatty(STDERR_FILENO)};
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	time_t started = time(NULL);
+	struct scenario *sc;
+	if (scenario_load(&sc, cli->scenario, cli->sets, cli->n_sets, err, sizeof err)) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		return 2;
+	}
+	int v = 0, w = -1, rc = 2;
+	if (cli->variant) {
+		for (v = 0; v < sc->n_variants && strcmp(sc->variants[v].name, cli->variant); v++)
+			;
+		if (v == sc->n_variants) {
+			fprintf(stderr, "pooltide: --variant: %s has no variant named '%s'\n", sc->path,
+				cli->variant);
+			goto out;
+		}
+	}
+	const struct cfg_scenario *base = &sc->variants[v].cfg;
+	for (int i = 0; i < base->n_workloads; i++)
+		if (strcmp(base->workloads[i].name, cli->load) == 0)
+			w = i;
+	if (w < 0 || base->workloads[w].kind != CFG_WORKLOAD_REQUESTS ||
+	    base->workloads[w].req.arrival.trace_n > 0) {
+		fprintf(stderr, "pooltide: --load: %s has no request workload '%s' with a rate or a "
+				"profile to scale\n", sc->path, cli->load);
+		goto out;
+	}
+	if (base->n_slo == 0) {
+		fprintf(stderr, "pooltide: plan: variant '%s' of %s has no SLO limits (add an \"slo\" "
+				"section, or --set 'slo={...}')\n", sc->variants[v].name, sc->path);
+		goto out;
+	}
+	struct plan *pl = malloc(sizeof *pl);
+	rc = 1;
+	if (!pl)
+		goto out;
+	int st = plan_search(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
+			     plan_progress, &prog);
+	if (prog.on)
+		fputs("\r\033[K", stderr);
+	if (st) {
+		fprintf(stderr, "pooltide: plan failed: %s\n", pt_strerror(st));
+		free(pl);
+		goto out;
+	}
+	/* The result folder: the probes as variants, in order of load (run once more, with the
+	 * timelines, like any run). */
+	struct scenario_variant *probes = calloc((size_t)pl->n, sizeof *probes);
+	if (!probes) {
+		free(pl);
+		goto out;
+	}
+	int order[PLAN_MAX_PROBES], n = pl->n;
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && pl->probes[order[j]].factor < pl->probes[order[j - 1]].factor;
+		     j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int i = 0; i < n; i++) {
+		const struct plan_probe *p = &pl->probes[order[i]];
+		probes[i].cfg = *base;
+		plan_scale(&probes[i].cfg, w, p->factor);
+		snprintf(probes[i].name, sizeof probes[i].name, "load x%.3g (%.4g/s)", p->factor,
+			 p->rate_per_s);
+	}
+	free(sc->variants);
+	sc->variants = probes;
+	sc->n_variants = n;
+	const char *variant = cli->variant;
+	cli->variant = NULL;
+	rc = run_loaded(cli, sc, NULL, pl, prog, started);
+	cli->variant = variant;
+	free(pl);
+out:
+	scenario_destroy(sc);
+	return rc;
+}
+
+/* Run a loaded scenario (or a sweep's grid, or a plan's probes), print, write the result
+ * folder. */
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
-		      struct progress prog, time_t started)
+		      const struct plan *pl, struct progress prog, time_t started)
 {
 	char err[1024];
 	int st;
@@ -586,6 +760,9 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 			fclose(devnull);
 	} else if (sw) {
 		print_sweep(stdout, sw, &ex);
+		verdict = SLO_PASS;
+	} else if (pl) {
+		print_plan(stdout, sc, pl);
 		verdict = SLO_PASS;
 	} else {
 		report_table(stdout, sc, &ex);
@@ -667,9 +844,12 @@ int main(int argc, char **argv)
 		return cmd_plot(&cli);
 	if (strcmp(cli.command, "sweep") == 0)
 		return cmd_sweep(&cli);
+	if (strcmp(cli.command, "plan") == 0)
+		return cmd_plan(&cli);
 	if (strcmp(cli.command, "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
-	return usage_error("unknown command '%s' (expected run, sweep, check or plot)", cli.command);
+	return usage_error("unknown command '%s' (expected run, sweep, plan, check or plot)",
+			   cli.command);
 }

@@ -30,7 +30,8 @@ static int run(const char *args, char **out, char **err)
 	close(fo);
 	close(fe);
 	char cmd[4096];
-	bool writes = strncmp(args, "run", 3) == 0 || strncmp(args, "sweep", 5) == 0;
+	bool writes = strncmp(args, "run", 3) == 0 || strncmp(args, "sweep", 5) == 0 ||
+		      strncmp(args, "plan", 4) == 0;
 	snprintf(cmd, sizeof cmd, "%s %s%s%s >%s 2>%s </dev/null", bin(), args,
 		 writes ? " -o " : "", writes ? outroot : "", outf, errf);
 	int st = system(cmd);
@@ -345,6 +346,38 @@ static void test_sweep_command(void **state)
 	assert_string_equal(line, "2\n");
 }
 
+/* pooltide plan: usage errors and the answer line. */
+static void test_plan_command(void **state)
+{
+	(void)state;
+	char *out, *err;
+	assert_int_equal(run("plan scenarios/mmc-validation.json", &out, &err), 2);
+	assert_non_null(strstr(err, "plan needs --load WORKLOAD"));
+	free(out);
+	free(err);
+	assert_int_equal(run("plan scenarios/mmc-validation.json --load api", &out, &err), 2);
+	assert_non_null(strstr(err, "has no SLO limits"));
+	free(out);
+	free(err);
+	assert_int_equal(run("plan scenarios/mmc-validation.json --load nope "
+			     "--set 'slo={\"api\": {\"timeout_rate\": \"1%\"}}'", &out, &err), 2);
+	assert_non_null(strstr(err, "has no request workload 'nope'"));
+	free(out);
+	free(err);
+	assert_int_equal(run("plan scenarios/mmc-validation.json --load api --tolerance 0", &out,
+			     &err), 2);
+	assert_non_null(strstr(err, "--tolerance expects a percentage from 0.1 to 100, got '0'"));
+	free(out);
+	free(err);
+	assert_int_equal(run("plan scenarios/mmc-validation.json --load api --quiet --no-plot -r 4 "
+			     "--horizon 5m --tolerance 10 "
+			     "--set 'slo={\"api\": {\"timeout_rate\": \"1%\"}}'", &out, &err), 0);
+	assert_non_null(strstr(out, "plan: the load of workload api at which the SLO breaks"));
+	assert_non_null(strstr(out, "the SLO holds up to "));
+	free(out);
+	free(err);
+}
+
 int main(void)
 {
 	if (!mkdtemp(outroot))
@@ -360,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_batch_result_folder),
 		cmocka_unit_test(test_progress_on_terminal),
 		cmocka_unit_test(test_sweep_command),
+		cmocka_unit_test(test_plan_command),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	char cmd[128];

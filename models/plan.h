@@ -1,0 +1,47 @@
+/* Plans: the load at which a configuration breaks its SLO.
+ *
+ * The arrival rate of one request workload (its constant rate, or every rate of its profile)
+ * is multiplied by a factor f; each probe runs the scenario's chosen variant at f as an
+ * experiment and asks whether every SLO limit passes. From f = 1 the factor doubles (or
+ * halves) until the verdict changes, then bisects geometrically until the passing and the
+ * failing factor are within the tolerance. Every probe runs on the same random streams as the
+ * others (common random numbers: the arrivals are the same process, scaled), so the verdict
+ * changes with the load, not with luck. "Inconclusive" counts as not passing: a plan only
+ * promises loads that pass. No I/O: the caller prints the probes.
+ *
+ * Not here: a search over pool sizes (that is a sweep, app/sweep.h). */
+#ifndef POOLTIDE_PLAN_H
+#define POOLTIDE_PLAN_H
+
+#include "models/config.h"
+#include "models/slo.h"
+
+#define PLAN_MAX_PROBES 40
+
+struct plan_probe {
+	double factor;          /* load multiplier */
+	double rate_per_s;      /* the workload's (first) rate at that factor */
+	enum slo_verdict verdict;
+	double timeout_rate, timeout_rate_hi; /* mean and upper end of the 95 % CI */
+};
+
+struct plan {
+	int workload;           /* index of the scaled workload */
+	double tolerance;       /* relative: stop when fail / pass <= 1 + tolerance */
+	int n;
+	struct plan_probe probes[PLAN_MAX_PROBES];
+	double pass_factor;     /* largest passing factor found, or 0 */
+	double fail_factor;     /* smallest failing factor found, or INFINITY */
+};
+
+/* Scale workload w's arrival rates by f, in place. */
+void plan_scale(struct cfg_scenario *sc, int w, double f);
+
+/* Search the breaking load of `base` (which must have SLO limits) for workload `w`, running each
+ * probe on `threads` threads; `progress` (may be NULL) is called after each probe with the
+ * probes done so far. Returns 0 or PT_ENOMEM / PT_EINVAL (no limits, w not a requests workload
+ * with a rate or profile). */
+int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
+		int threads, void (*progress)(void *ctx, const struct plan *pl), void *ctx);
+
+#endif
