@@ -1576,7 +1576,7 @@ static int write_sweep_heatmap(const char *dir, bool *drawn, struct err *e)
 		return 0;
 	}
 	/* distinct values of each axis, in order of appearance */
-	const char *xs[SWEEP_PLOT_MAX], *ys[SWEEP_PLOT_MAX];
+	const char *xs[SWEEP_PLOT_MAX] = {0}, *ys[SWEEP_PLOT_MAX] = {0};
 	size_t nx = 0, ny = 0;
 	for (size_t r = 0; r < rows; r++) {
 		const char *x = cell(&c, r, 0), *y = cell(&c, r, 1);
