@@ -48,7 +48,7 @@ BENCH_BIN  := $(BUILD)/tests/bench
 
 DEB_PKGS := libgsl-dev libcjson-dev libcmocka-dev gnuplot-nox pkg-config
 
-.PHONY: all run test check-deps deps bench lint install uninstall clean
+.PHONY: all run test check-deps deps bench lint fuzz install uninstall clean
 
 all: $(BIN)
 
@@ -95,6 +95,18 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
+# Fuzz the scenario loader with libFuzzer (needs clang); FUZZ_SECONDS of inputs, seeded with the
+# bundled scenarios. A crash or leak stops it and leaves the input in build-fuzz/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@mkdir -p build-fuzz/corpus
+	cp scenarios/*.json build-fuzz/corpus/
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+	  $(shell pkg-config --cflags $(PKG_LIBS)) app/scenario.c models/config.c models/slo.c \
+	  models/summary.c sim/dist.c sim/stats.c sim/status.c tests/fuzz/fuzz_scenario.c \
+	  -o build-fuzz/fuzz_scenario $(LDLIBS)
+	cd build-fuzz && ./fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
+
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 	  --suppress=missingIncludeSystem -I. sim models app
@@ -110,6 +122,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
