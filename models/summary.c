@@ -70,7 +70,14 @@ static double w_wait_all_mean(const struct model_result *r, int i)
 {
 	return W(r, i)->wait_all.n ? W(r, i)->wait_all.mean : NAN;
 }
+static double w_wait_all_p50(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_all, 0.50); }
+static double w_wait_all_p95(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_all, 0.95); }
 static double w_wait_all_p99(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_all, 0.99); }
+static double w_wait_all_p999(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_all, 0.999); }
+static double w_wait_all_max(const struct model_result *r, int i)
+{
+	return W(r, i)->h_all.n ? W(r, i)->h_all.max : NAN;
+}
 static double w_connect_mean(const struct model_result *r, int i)
 {
 	return W(r, i)->connect.n ? W(r, i)->connect.mean : NAN;
@@ -170,7 +177,11 @@ static const struct metric_def table[] = {
 	{"wait_p999", "s", METRIC_WORKLOAD, w_wait_p999, NULL},
 	{"wait_max", "s", METRIC_WORKLOAD, w_wait_max, NULL},
 	{"wait_all_mean", "s", METRIC_WORKLOAD, w_wait_all_mean, NULL},
+	{"wait_all_p50", "s", METRIC_WORKLOAD, w_wait_all_p50, NULL},
+	{"wait_all_p95", "s", METRIC_WORKLOAD, w_wait_all_p95, NULL},
 	{"wait_all_p99", "s", METRIC_WORKLOAD, w_wait_all_p99, NULL},
+	{"wait_all_p999", "s", METRIC_WORKLOAD, w_wait_all_p999, NULL},
+	{"wait_all_max", "s", METRIC_WORKLOAD, w_wait_all_max, NULL},
 	{"connect_mean", "s", METRIC_WORKLOAD, w_connect_mean, NULL},
 	{"hold_mean", "s", METRIC_WORKLOAD, w_hold_mean, NULL},
 	{"hold_max", "s", METRIC_WORKLOAD, w_hold_max, NULL},
