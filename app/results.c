@@ -434,7 +434,7 @@ static int summary_json(FILE *out, void *pctx)
 /* ---------------------------------------------------------------------------------------- */
 /* CSV (RFC 4180 quoting, LF line ends)                                                     */
 
-static void csv_field(FILE *out, const char *s)
+void results_csv_field(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, out);
@@ -449,7 +449,7 @@ static void csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void csv_number(FILE *out, double x)
+void results_csv_number(FILE *out, double x)
 {
 	if (!isnan(x) && !isinf(x))
 		fprintf(out, "%.9g", x);
@@ -459,20 +459,20 @@ static void csv_estimate_row(FILE *out, const char *variant, const char *workloa
 			     const char *prefix, const struct metric_def *m,
 			     const struct estimate *e)
 {
-	csv_field(out, variant);
+	results_csv_field(out, variant);
 	fputc(',', out);
-	csv_field(out, workload);
+	results_csv_field(out, workload);
 	fputc(',', out);
 	fputs(prefix, out);
-	csv_field(out, m->name);
+	results_csv_field(out, m->name);
 	fputc(',', out);
-	csv_number(out, e->mean);
+	results_csv_number(out, e->mean);
 	fputc(',', out);
-	csv_number(out, e->lo);
+	results_csv_number(out, e->lo);
 	fputc(',', out);
-	csv_number(out, e->hi);
+	results_csv_number(out, e->hi);
 	fputc(',', out);
-	csv_field(out, m->unit);
+	results_csv_field(out, m->unit);
 	fputc('\n', out);
 }
 
@@ -528,15 +528,15 @@ static int summary_csv(FILE *out, void *pctx)
 static void waits_row(FILE *out, const char *variant, const char *workload, const char *kind,
 		      double lo, double hi, uint64_t count, uint64_t cum, uint64_t n)
 {
-	csv_field(out, variant);
+	results_csv_field(out, variant);
 	fputc(',', out);
-	csv_field(out, workload);
+	results_csv_field(out, workload);
 	fprintf(out, ",%s,", kind);
-	csv_number(out, lo);
+	results_csv_number(out, lo);
 	fputc(',', out);
-	csv_number(out, hi);
+	results_csv_number(out, hi);
 	fprintf(out, ",%llu,", (unsigned long long)count);
-	csv_number(out, n ? (double)cum / (double)n : NAN);
+	results_csv_number(out, n ? (double)cum / (double)n : NAN);
 	fputc('\n', out);
 }
 
@@ -612,16 +612,16 @@ static int timeline_csv(FILE *out, void *pctx)
 		const struct timeline *tl = &c->info->timelines[v];
 		for (size_t i = 0; i < tl->n; i++) {
 			const struct model_sample *s = &tl->samples[i];
-			csv_field(out, sc->variants[v].name);
+			results_csv_field(out, sc->variants[v].name);
 			fputc(',', out);
-			csv_number(out, s->t_s);
+			results_csv_number(out, s->t_s);
 			fputc(',', out);
-			csv_field(out, sc->variants[v].cfg.pools[s->pool].name);
+			results_csv_field(out, sc->variants[v].cfg.pools[s->pool].name);
 			fprintf(out, ",%d,%d,%d,%d,%d", s->checked_out, s->checked_in, s->overflow,
 				s->waiters, s->open);
 			if (batch) {
 				fprintf(out, ",%d,", s->backlog);
-				csv_number(out, s->backlog_age_s);
+				results_csv_number(out, s->backlog_age_s);
 				fprintf(out, ",%d", s->batch_active);
 			}
 			fputc('\n', out);
@@ -640,12 +640,12 @@ static int pools_csv(FILE *out, void *pctx)
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
 		for (int p = 0; p < cfg->n_pools; p++) {
 			const struct cfg_pool *pc = &cfg->pools[p];
-			csv_field(out, sc->variants[v].name);
+			results_csv_field(out, sc->variants[v].name);
 			fputc(',', out);
-			csv_field(out, pc->name);
+			results_csv_field(out, pc->name);
 			fprintf(out, ",%d,%d,%d,", pc->size, pc->max_overflow,
 				pc->max_overflow < 0 ? -1 : pc->size + pc->max_overflow);
-			csv_number(out, pc->timeout_s);
+			results_csv_number(out, pc->timeout_s);
 			fputc('\n', out);
 		}
 	}

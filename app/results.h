@@ -85,6 +85,11 @@ int results_commit(struct results_dir *rd, char *err, size_t errlen);
 /* Free rd; remove the temporary folder and what is in it unless committed. NULL is a no-op. */
 void results_destroy(struct results_dir *rd);
 
+/* One CSV field (RFC 4180 quoting when it holds a comma, a quote or a line break) / one number
+ * ("%.9g", C locale; empty for NAN or infinity). Shared by every CSV pooltide writes. */
+void results_csv_field(FILE *out, const char *s);
+void results_csv_number(FILE *out, double x);
+
 /* "20250131-142501-seed7" for a start time (UTC) and a seed, into buf. */
 void results_run_id(time_t started, unsigned long long seed, char *buf, size_t len);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/results.h"
 #include "models/slo.h"
 #include "models/summary.h"
 #include "sim/status.h"
@@ -186,33 +187,12 @@ int sweep_smallest_passing(const struct sweep *sw, const struct experiment *ex)
 	return best;
 }
 
-static void csv_field(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void csv_num(FILE *out, double x)
-{
-	if (!isnan(x))
-		fprintf(out, "%.9g", x);
-}
-
 void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment *ex)
 {
 	const struct cfg_scenario *base = &sw->grid->variants[0].cfg;
 	static const char *const metrics[] = {"timeout_rate", "wait_p99"};
 	for (int a = 0; a < sw->n_axes; a++) {
-		csv_field(out, sw->axes[a].path);
+		results_csv_field(out, sw->axes[a].path);
 		fputc(',', out);
 	}
 	for (int w = 0; w < base->n_workloads; w++) {
@@ -228,7 +208,7 @@ void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment 
 		int idx[SWEEP_MAX_AXES];
 		point_indices(sw, k, idx);
 		for (int a = 0; a < sw->n_axes; a++) {
-			csv_field(out, sw->axes[a].values[idx[a]]);
+			results_csv_field(out, sw->axes[a].values[idx[a]]);
 			fputc(',', out);
 		}
 		for (int w = 0; w < base->n_workloads; w++) {
@@ -238,11 +218,11 @@ void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment 
 				struct estimate e;
 				estimate_metric(experiment_variant(ex, k), ex->nrep,
 						metric_find(metrics[m]), w, &e);
-				csv_num(out, e.mean);
+				results_csv_number(out, e.mean);
 				fputc(',', out);
-				csv_num(out, e.lo);
+				results_csv_number(out, e.lo);
 				fputc(',', out);
-				csv_num(out, e.hi);
+				results_csv_number(out, e.hi);
 				fputc(',', out);
 			}
 		}
