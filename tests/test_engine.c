@@ -20,6 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim/engine.h"
+#include "tests/testutil.h"
 
 /* ---- a recorder: each handler call appends (now, arg) ------------------------------------ */
 
@@ -657,46 +658,32 @@ static void noop(struct sim *sim, void *obj, uint64_t arg)
 	(void)arg;
 }
 
-static void expect_abort(enum death_case which)
+static void engine_case(const void *arg)
 {
-#ifdef NDEBUG
-	(void)which;
-	skip();
-#else
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(3);
-		struct sim *sim = sim_create();
-		sim_schedule_at(sim, 2.0, 0, noop, NULL, 0);
-		sim_run(sim, INFINITY); /* now = 2 */
-		switch (which) {
-		case PAST_AT:
-			sim_schedule_at(sim, 1.0, 0, noop, NULL, 0);
-			break;
-		case PAST_IN:
-			sim_schedule_in(sim, -1e-9, 0, noop, NULL, 0);
-			break;
-		case BAD_PRIO_HIGH:
-			sim_schedule_at(sim, 3.0, SIM_PRIO_MAX + 1, noop, NULL, 0);
-			break;
-		case BAD_PRIO_NEG:
-			sim_schedule_at(sim, 3.0, -1, noop, NULL, 0);
-			break;
-		case NAN_TIME:
-			sim_schedule_at(sim, NAN, 0, noop, NULL, 0);
-			break;
-		}
-		_exit(0); /* no assertion fired */
+	enum death_case which = *(const enum death_case *)arg;
+	struct sim *sim = sim_create();
+	sim_schedule_at(sim, 2.0, 0, noop, NULL, 0);
+	sim_run(sim, INFINITY); /* now = 2 */
+	switch (which) {
+	case PAST_AT:
+		sim_schedule_at(sim, 1.0, 0, noop, NULL, 0);
+		break;
+	case PAST_IN:
+		sim_schedule_in(sim, -1e-9, 0, noop, NULL, 0);
+		break;
+	case BAD_PRIO_HIGH:
+		sim_schedule_at(sim, 3.0, SIM_PRIO_MAX + 1, noop, NULL, 0);
+		break;
+	case BAD_PRIO_NEG:
+		sim_schedule_at(sim, 3.0, -1, noop, NULL, 0);
+		break;
+	case NAN_TIME:
+		sim_schedule_at(sim, NAN, 0, noop, NULL, 0);
+		break;
 	}
-	int status = 0;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGABRT);
-#endif
 }
+
+static void expect_abort(enum death_case which) { testutil_expect_abort(engine_case, &which); }
 
 static void test_schedule_in_past_asserts(void **state)
 {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "models/locks.h"
+#include "tests/testutil.h"
 
 /* ---- harness -------------------------------------------------------------------------------- */
 
@@ -549,72 +550,56 @@ enum death_case {
 	CREATE_NEGATIVE,
 };
 
-static void expect_abort(enum death_case which)
+static void locks_case(const void *arg)
 {
-#ifdef NDEBUG
-	(void)which;
-	skip();
-#else
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(3);
-		struct log log = {.user = 0};
-		struct locks *lk = log.lk = locks_create(3);
-		if (!lk)
-			_exit(4);
-		locks_acquire(lk, 0, 1, no_grant, NULL, 0);      /* T1 holds u0 */
-		locks_acquire(lk, 0, 2, on_grant, &log, 0);      /* T2 waits for u0 */
-		switch (which) {
-		case RELEASE_NOT_HOLDER:
-			locks_release(lk, 0, 3);
-			break;
-		case RELEASE_FREE:
-			locks_release(lk, 1, 1);
-			break;
-		case RELEASE_BY_WAITER:
-			locks_release(lk, 0, 2);
-			break;
-		case ACQUIRE_USER_NEG:
-			locks_acquire(lk, -1, 5, on_grant, &log, 0);
-			break;
-		case ACQUIRE_USER_HIGH:
-			locks_acquire(lk, 3, 5, on_grant, &log, 0);
-			break;
-		case RELEASE_USER_HIGH:
-			locks_release(lk, 3, 1);
-			break;
-		case HOLDER_USER_HIGH:
-			(void)locks_holder(lk, 3);
-			break;
-		case WAITING_USER_NEG:
-			(void)locks_waiting(lk, -1);
-			break;
-		case ACQUIRE_TXN_ZERO:
-			locks_acquire(lk, 1, 0, on_grant, &log, 0);
-			break;
-		case ACQUIRE_NULL_GRANT:
-			locks_acquire(lk, 1, 5, NULL, NULL, 0);
-			break;
-		case WAITER_ASKS_AGAIN:
-			locks_acquire(lk, 0, 2, on_grant, &log, 1);
-			break;
-		case CREATE_NEGATIVE:
-			(void)locks_create(-1);
-			break;
-		}
-		_exit(0); /* no assertion fired */
+	enum death_case which = *(const enum death_case *)arg;
+	struct log log = {.user = 0};
+	struct locks *lk = log.lk = locks_create(3);
+	if (!lk)
+		_exit(4); /* not an abort: the parent reports it */
+	locks_acquire(lk, 0, 1, no_grant, NULL, 0);      /* T1 holds u0 */
+	locks_acquire(lk, 0, 2, on_grant, &log, 0);      /* T2 waits for u0 */
+	switch (which) {
+	case RELEASE_NOT_HOLDER:
+		locks_release(lk, 0, 3);
+		break;
+	case RELEASE_FREE:
+		locks_release(lk, 1, 1);
+		break;
+	case RELEASE_BY_WAITER:
+		locks_release(lk, 0, 2);
+		break;
+	case ACQUIRE_USER_NEG:
+		locks_acquire(lk, -1, 5, on_grant, &log, 0);
+		break;
+	case ACQUIRE_USER_HIGH:
+		locks_acquire(lk, 3, 5, on_grant, &log, 0);
+		break;
+	case RELEASE_USER_HIGH:
+		locks_release(lk, 3, 1);
+		break;
+	case HOLDER_USER_HIGH:
+		(void)locks_holder(lk, 3);
+		break;
+	case WAITING_USER_NEG:
+		(void)locks_waiting(lk, -1);
+		break;
+	case ACQUIRE_TXN_ZERO:
+		locks_acquire(lk, 1, 0, on_grant, &log, 0);
+		break;
+	case ACQUIRE_NULL_GRANT:
+		locks_acquire(lk, 1, 5, NULL, NULL, 0);
+		break;
+	case WAITER_ASKS_AGAIN:
+		locks_acquire(lk, 0, 2, on_grant, &log, 1);
+		break;
+	case CREATE_NEGATIVE:
+		(void)locks_create(-1);
+		break;
 	}
-	int status = 0;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFSIGNALED(status))
-		fail_msg("case %d: child exited with status %d, expected SIGABRT", (int)which,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	assert_int_equal(WTERMSIG(status), SIGABRT);
-#endif
 }
+
+static void expect_abort(enum death_case which) { testutil_expect_abort(locks_case, &which); }
 
 static void test_release_contract_asserts(void **state)
 {
