@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "app/sweep.h"
+#include "models/plan.h"
 #include "models/pool.h"
 #include "models/slo.h"
 #include "models/summary.h"
@@ -492,4 +494,107 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 		fprintf(out, "\n    }%s\n", v + 1 < ex->n_variants ? "," : "");
 	}
 	fputs("  ]\n}\n", out);
+}
+
+/* The grid as compact tables, one per requests workload: the timeout rate (and the upper end
+ * of its interval) at every point; for two axes a matrix, first axis down. Then the smallest
+ * point meeting every SLO limit. */
+void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex)
+{
+	const struct cfg_scenario *base = &sw->grid->variants[0].cfg;
+	const struct metric_def *tr = metric_find("timeout_rate"), *p99 = metric_find("wait_p99");
+	fprintf(out, "\nsweep: %d configurations on common random numbers\n", sw->n_points);
+	for (int w = 0; w < base->n_workloads; w++) {
+		if (base->workloads[w].kind != CFG_WORKLOAD_REQUESTS)
+			continue;
+		fprintf(out, "workload %s: timeout rate (upper end of its 95 %% CI), wait p99\n",
+			base->workloads[w].name);
+		bool matrix = sw->n_axes == 2;
+		int cols = matrix ? sw->axes[1].n : 1;
+		if (matrix) {
+			fprintf(out, "%-22.22s", sw->axes[0].path);
+			for (int j = 0; j < cols; j++) {
+				char h[SWEEP_PATH_MAX + SWEEP_VALUE_MAX + 2];
+				snprintf(h, sizeof h, "%s=%s", strrchr(sw->axes[1].path, '.')
+								   ? strrchr(sw->axes[1].path, '.') + 1
+								   : sw->axes[1].path,
+					 sw->axes[1].values[j]);
+				fprintf(out, " %-24.24s", h);
+			}
+			fputc('\n', out);
+		}
+		for (int k = 0; k < sw->n_points; k++) {
+			if (k % cols == 0)
+				fprintf(out, "%-22.22s",
+					matrix ? sw->axes[0].values[k / cols] : sw->grid->variants[k].name);
+			struct estimate e, q;
+			estimate_metric(experiment_variant(ex, k), ex->nrep, tr, w, &e);
+			estimate_metric(experiment_variant(ex, k), ex->nrep, p99, w, &q);
+			char r0[16], r1[16], d[16], cell[64];
+			report_format_rate(e.mean, r0, sizeof r0);
+			report_format_rate(e.hi, r1, sizeof r1);
+			report_format_duration(q.mean, d, sizeof d);
+			snprintf(cell, sizeof cell, "%s (<%s) %s", r0, r1, d);
+			fprintf(out, " %-24.24s", cell);
+			if (k % cols == cols - 1)
+				fputc('\n', out);
+		}
+	}
+	if (base->n_slo == 0) {
+		fprintf(out, "no \"slo\" in the scenario: add limits to find the smallest configuration "
+			     "meeting them\n");
+		return;
+	}
+	int best = sweep_smallest_passing(sw, ex);
+	if (best < 0)
+		fprintf(out, "no configuration of the grid passes every SLO limit (inconclusive ones "
+			     "need more replications)\n");
+	else
+		fprintf(out, "smallest configuration meeting every SLO limit: %s\n",
+			sw->grid->variants[best].name);
+}
+
+/* The probes of a plan, in order of load, and the answer. */
+void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
+{
+	const struct cfg_workload *w = &sc->variants[0].cfg.workloads[pl->workload];
+	fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, each %d "
+		     "replications; inconclusive counts as not passing)\n",
+		w->name, pl->n, sc->variants[0].cfg.replications);
+	fprintf(out, "%-10s %-12s %-28s %s\n", "load", "rate", "timeout rate (CI upper end)",
+		"SLO");
+	int order[PLAN_MAX_PROBES];
+	for (int i = 0; i < pl->n; i++)
+		order[i] = i;
+	for (int i = 1; i < pl->n; i++)
+		for (int j = i; j > 0 && pl->probes[order[j]].factor < pl->probes[order[j - 1]].factor;
+		     j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int i = 0; i < pl->n; i++) {
+		const struct plan_probe *p = &pl->probes[order[i]];
+		char f[24], r[24], t0[16], t1[16], tr[48];
+		snprintf(f, sizeof f, "x%.3g", p->factor);
+		snprintf(r, sizeof r, "%.4g/s", p->rate_per_s);
+		report_format_rate(p->timeout_rate, t0, sizeof t0);
+		report_format_rate(p->timeout_rate_hi, t1, sizeof t1);
+		snprintf(tr, sizeof tr, "%s (<%s)", t0, t1);
+		fprintf(out, "%-10s %-12s %-28s %s\n", f, r, tr, slo_verdict_name(p->verdict));
+	}
+	double base_rate = pl->probes[0].rate_per_s / pl->probes[0].factor;
+	if (pl->pass_factor > 0 && isfinite(pl->fail_factor) && pl->fail_factor > pl->pass_factor)
+		fprintf(out, "the SLO holds up to %.4g/s (x%.3g) and breaks by %.4g/s (x%.3g)\n",
+			base_rate * pl->pass_factor, pl->pass_factor, base_rate * pl->fail_factor,
+			pl->fail_factor);
+	else if (pl->pass_factor > 0 && !isfinite(pl->fail_factor))
+		fprintf(out, "the SLO still holds at %.4g/s (x%.3g), the largest load tried\n",
+			base_rate * pl->pass_factor, pl->pass_factor);
+	else if (pl->pass_factor == 0)
+		fprintf(out, "the SLO fails even at %.4g/s (x%.3g), the smallest load tried\n",
+			base_rate * pl->fail_factor, pl->fail_factor);
+	else
+		fprintf(out, "the verdicts are not monotone in the load (an inconclusive probe): run "
+			     "more replications\n");
 }

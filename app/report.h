@@ -57,4 +57,14 @@ void report_format_rate(double r, char *buf, size_t len);
 enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct experiment *ex,
 			    bool markdown, int gate);
 
+struct sweep;
+struct plan;
+
+/* A sweep's grid as compact tables (the timeout rate, its CI's upper end and the p99 wait at
+ * every point; a matrix for two axes) and the smallest point meeting every SLO limit. */
+void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex);
+
+/* A plan's probes in order of load, and the load at which the SLO breaks. */
+void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl);
+
 #endif
