@@ -547,15 +547,7 @@ static int cmd_plan(struct cli *cli)
 		goto out;
 	}
 	int order[PLAN_MAX_PROBES], n = pl->n;
-	for (int i = 0; i < n; i++)
-		order[i] = i;
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && pl->probes[order[j]].factor < pl->probes[order[j - 1]].factor;
-		     j--) {
-			int t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
+	plan_order(pl, order);
 	for (int i = 0; i < n; i++) {
 		const struct plan_probe *p = &pl->probes[order[i]];
 		probes[i].cfg = *base;

@@ -564,15 +564,7 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 	fprintf(out, "%-10s %-12s %-28s %s\n", "load", "rate", "timeout rate (CI upper end)",
 		"SLO");
 	int order[PLAN_MAX_PROBES];
-	for (int i = 0; i < pl->n; i++)
-		order[i] = i;
-	for (int i = 1; i < pl->n; i++)
-		for (int j = i; j > 0 && pl->probes[order[j]].factor < pl->probes[order[j - 1]].factor;
-		     j--) {
-			int t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
+	plan_order(pl, order);
 	for (int i = 0; i < pl->n; i++) {
 		const struct plan_probe *p = &pl->probes[order[i]];
 		char f[24], r[24], t0[16], t1[16], tr[48];

@@ -91,3 +91,16 @@ int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double 
 	}
 	return PT_OK;
 }
+
+void plan_order(const struct plan *pl, int *order)
+{
+	for (int i = 0; i < pl->n; i++)
+		order[i] = i;
+	for (int i = 1; i < pl->n; i++) /* insertion sort: at most PLAN_MAX_PROBES */
+		for (int j = i; j > 0 && pl->probes[order[j]].factor < pl->probes[order[j - 1]].factor;
+		     j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+}

@@ -44,4 +44,7 @@ void plan_scale(struct cfg_scenario *sc, int w, double f);
 int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
 		int threads, void (*progress)(void *ctx, const struct plan *pl), void *ctx);
 
+/* The probes' indices in order of increasing load, into order[0 .. pl->n-1]. */
+void plan_order(const struct plan *pl, int *order);
+
 #endif
