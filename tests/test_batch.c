@@ -936,6 +936,21 @@ static void test_attribution_boundary(void **state)
 	assert_int_equal(R(f)->timed_out, 1);
 	assert_int_equal(R(f)->pool_timeouts, 1);
 	assert_int_equal(R(f)->timeouts_batch_heavy, 0);
+	assert_int_equal(R(f)->timeouts_lock_heavy, 0); /* nobody waits for a lock */
+
+	/* The same, but the two requests write user 0, whose lock the batch holds from its first
+	 * write at 10 to its commit at 16: both wait inside the database holding their
+	 * connections (lock waiters). At the timeout (12) the batch holds 1 of 3 connections (not
+	 * half) and the batch plus the lock waiters hold 3: timeouts_lock_heavy counts it,
+	 * timeouts_batch_heavy does not. */
+	bfx_base(f, CFG_COMMIT_PER_BATCH);
+	set_pool(f, 3, 0, 1);
+	bfx_requests(f, 3, t3, h3, 0, 1.0);
+	bfx_run(f);
+	assert_int_equal(R(f)->timed_out, 1);
+	assert_int_equal(R(f)->lock_waits, 2);
+	assert_int_equal(R(f)->timeouts_batch_heavy, 0);
+	assert_int_equal(R(f)->timeouts_lock_heavy, 1);
 }
 
 /* ------------------------------------------------------------------------------------------ */
