@@ -290,6 +290,10 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 			batch_start(run.bw[i]);
 	}
 	sim_run(run.sim, INFINITY);
+	if (sim_status(run.sim)) {
+		status = sim_status(run.sim);
+		goto fail;
+	}
 	for (int i = 0; i < sc->n_workloads; i++)
 		if (run.wl[i])
 			requests_finish(run.wl[i]);

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "sim/status.h"
+
 /* A heap entry carries its own sort key so sift operations touch only the heap array. The key
  * packs the priority into the top 8 bits and the insertion sequence into the low 56 bits: one
  * integer compare breaks time ties in (priority, sequence) order. 2^56 events is far beyond any
@@ -29,6 +31,7 @@ struct sim {
 	uint64_t seq;
 	uint64_t events_run;
 	bool stopped;
+	int status;         /* sticky failure: 0, or the first status given to sim_fail */
 	struct heap_entry *heap;
 	size_t n, cap;
 	struct event *slab;
@@ -62,6 +65,16 @@ uint64_t sim_events_run(const struct sim *sim) { return sim->events_run; }
 size_t sim_pending(const struct sim *sim) { return sim->n; }
 size_t sim_peak_pending(const struct sim *sim) { return sim->peak; }
 void sim_stop(struct sim *sim) { sim->stopped = true; }
+
+void sim_fail(struct sim *sim, int status)
+{
+	assert(status != 0);
+	if (sim->status == 0)
+		sim->status = status;
+	sim->stopped = true;
+}
+
+int sim_status(const struct sim *sim) { return sim->status; }
 
 static inline bool before(const struct heap_entry *a, const struct heap_entry *b)
 {
@@ -140,8 +153,10 @@ sim_handle sim_schedule_at(struct sim *sim, double t, int prio, sim_event_fn fn,
 	assert(!isnan(t)); /* first: NaN would otherwise be reported as "in the past" */
 	assert(t >= sim->now && "scheduling in the past");
 	assert(prio >= 0 && prio <= SIM_PRIO_MAX);
-	if (!grow(sim))
+	if (!grow(sim)) {
+		sim_fail(sim, PT_ENOMEM); /* an event lost is a run lost: never a silent drop */
 		return SIM_NO_EVENT;
+	}
 	uint32_t slot = sim->free_head;
 	struct event *ev = &sim->slab[slot];
 	sim->free_head = ev->next_free;
@@ -241,7 +256,7 @@ static void pop_root(struct sim *sim)
 uint64_t sim_run(struct sim *sim, double until)
 {
 	uint64_t ran = 0;
-	sim->stopped = false;
+	sim->stopped = sim->status != 0;
 	while (sim->n > 0 && !sim->stopped) {
 		struct heap_entry top = sim->heap[0];
 		if (top.t > until)

@@ -55,6 +55,15 @@ uint64_t sim_run(struct sim *sim, double until);
 /* Make sim_run return after the current event. */
 void sim_stop(struct sim *sim);
 
+/* Sticky failure, in the spirit of SQLite's mallocFailed: a handler that cannot go on (out of
+ * memory, an impossible count, an overloaded queue past its cap) records a status (PT_*, not
+ * 0) and the run stops after the current event; every later sim_run returns at once. The first
+ * status wins. sim_schedule_at records PT_ENOMEM itself when it cannot grow, so no event is
+ * ever dropped silently: the caller of sim_run checks sim_status and turns it into an error. */
+void sim_fail(struct sim *sim, int status);
+/* 0 while the run is sound, else the first status given to sim_fail. */
+int sim_status(const struct sim *sim);
+
 /* Events run since creation; events pending now; the largest number ever pending. */
 uint64_t sim_events_run(const struct sim *sim);
 size_t sim_pending(const struct sim *sim);

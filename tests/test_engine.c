@@ -20,6 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim/engine.h"
+#include "sim/status.h"
 #include "tests/testutil.h"
 
 /* ---- a recorder: each handler call appends (now, arg) ------------------------------------ */
@@ -510,6 +511,38 @@ static void stopper(struct sim *sim, void *obj, uint64_t arg)
 		sim_stop(sim);
 }
 
+static void failer(struct sim *sim, void *obj, uint64_t arg)
+{
+	struct stopper_ctx *c = obj;
+	record(sim, c->lg, arg);
+	if (arg == c->stop_at)
+		sim_fail(sim, PT_ERANGE);
+	if (arg == c->stop_at + 1)
+		sim_fail(sim, PT_ENOMEM); /* never reached: the run stopped at the first failure */
+}
+
+/* A failure is sticky: the run stops after the failing event (same-time events after it do
+ * not run), the first status wins, and a later sim_run runs nothing. */
+static void test_fail_sticky(void **state)
+{
+	(void)state;
+	struct sim *sim = sim_create();
+	struct log *lg = log_new();
+	struct stopper_ctx c = {lg, 2};
+	sim_schedule_at(sim, 1.0, 0, failer, &c, 1);
+	sim_schedule_at(sim, 2.0, 0, failer, &c, 2);
+	sim_schedule_at(sim, 2.0, 0, failer, &c, 3);
+	assert_int_equal(sim_status(sim), 0);
+	assert_int_equal(sim_run(sim, INFINITY), 2);
+	assert_int_equal(sim_status(sim), PT_ERANGE);
+	assert_int_equal(sim_run(sim, INFINITY), 0);
+	assert_int_equal(sim_pending(sim), 1);
+	const uint64_t want[] = {1, 2};
+	assert_args(lg, want, 2);
+	free(lg);
+	sim_destroy(sim);
+}
+
 static void test_stop(void **state)
 {
 	(void)state;
@@ -722,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_clock_never_decreases),
 		cmocka_unit_test(test_slab_reuse_bounded),
 		cmocka_unit_test(test_schedule_in_past_asserts),
+		cmocka_unit_test(test_fail_sticky),
 		cmocka_unit_test(test_priority_out_of_range_asserts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
