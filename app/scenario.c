@@ -60,8 +60,10 @@
 #define WORKERS_MAX 1000
 #define RETRIES_MAX 100
 
-#define DURATION_WHAT "a duration such as \"30s\" or a number of seconds"
-#define DURATION_POS_WHAT "a duration > 0 such as \"30s\" or a number of seconds"
+#define DURATION_WHAT "a duration with a unit such as \"8ms\" or \"8s\" (us, ms, s, m, " \
+	"min, h, d; a bare number only for 0)"
+#define DURATION_POS_WHAT "a duration > 0 with a unit such as \"8ms\" or \"8s\" (us, ms, s, " \
+	"m, min, h, d)"
 #define RATE_WHAT "a rate > 0 such as \"120/s\" or a number per second"
 #define RATE0_WHAT "a rate >= 0 such as \"120/s\" or a number per second"
 #define WRITES_WHAT "a fraction from 0 to 1 such as 0.3, or a percentage such as \"30%\""
@@ -258,7 +260,10 @@ int scenario_parse_duration(const char *text, double *seconds)
 
 	if (!text || (len = scan_number(text, &v)) == 0)
 		return PT_EINVAL;
+	/* A bare number is ambiguous ("8" meant 8 ms as often as 8 s): only 0 needs no unit. */
 	if (text[len] == '\0') {
+		if (v != 0)
+			return PT_EINVAL;
 		u = find_unit("s");
 	} else if (!(u = find_unit(text + len))) {
 		return PT_EINVAL;
@@ -410,6 +415,17 @@ static void put_bool(struct ctx *c, cJSON *res, const char *key, bool b)
 {
 	if (res && !cJSON_AddBoolToObject(res, key, b))
 		c->oom = true;
+}
+
+/* A duration in the resolved tree: seconds with the unit ("0.015s"), so that the resolved tree
+ * is itself a valid scenario (bare numbers are not durations) and reads back bit for bit. */
+static void put_dur(struct ctx *c, cJSON *res, const char *key, double seconds)
+{
+	char b[NUM_LEN + 1];
+
+	fmt_num(b, sizeof b - 1, seconds);
+	append(b, sizeof b, "s");
+	put_str(c, res, key, b);
 }
 
 static cJSON *put_obj(struct ctx *c, cJSON *res, const char *key)
@@ -658,13 +674,15 @@ static int to_fraction(const cJSON *v, double *out)
 	return PT_OK;
 }
 
-/* A duration value: a number of seconds >= 0 or a string with a unit. */
+/* A duration value: a string with a unit, or the number 0. A bare number other than 0 is an
+ * error: "db_time": 8 meant 8 ms as often as 8 s, and "pool_timeout": 30000 (milliseconds, in
+ * HikariCP's habit) would otherwise be 8 h 20 min. */
 static int to_duration(const cJSON *v, double *seconds)
 {
 	if (cJSON_IsNumber(v)) {
-		if (!isfinite(v->valuedouble) || !(v->valuedouble >= 0))
+		if (v->valuedouble != 0)
 			return PT_EINVAL;
-		*seconds = v->valuedouble + 0.0;
+		*seconds = 0;
 		return PT_OK;
 	}
 	if (cJSON_IsString(v))
@@ -742,15 +760,25 @@ static int dist_param(struct ctx *c, const cJSON *v, const char *path, const cha
 		      : get_duration(c, v, path, key, false, x);
 }
 
+/* One parameter of a distribution in the resolved tree: a duration unless the distribution
+ * counts things or the parameter is the (dimensionless) coefficient of variation. */
+static void put_param(struct ctx *c, cJSON *o, bool counts, const char *k, double v)
+{
+	if (counts || strcmp(k, "cv") == 0)
+		put_num(c, o, k, v);
+	else
+		put_dur(c, o, k, v);
+}
+
 /* res[key] = {"dist": kind, k1: v1 [, k2: v2]}, the canonical form. */
-static void put_dist(struct ctx *c, cJSON *res, const char *key, const char *kind,
+static void put_dist(struct ctx *c, cJSON *res, const char *key, const char *kind, bool counts,
 		     const char *k1, double v1, const char *k2, double v2)
 {
 	cJSON *o = put_obj(c, res, key);
 	put_str(c, o, "dist", kind);
-	put_num(c, o, k1, v1);
+	put_param(c, o, counts, k1, v1);
 	if (k2)
-		put_num(c, o, k2, v2);
+		put_param(c, o, counts, k2, v2);
 }
 
 static int get_empirical(struct ctx *c, const cJSON *v, const char *path, struct dist *d,
@@ -776,10 +804,10 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			x += 0.0;
 		} else if (to_duration(v, &x) != PT_OK) {
 			return expected(c, path, v, "a distribution such as {\"dist\": \"exponential\", "
-					"\"mean\": \"20ms\"} or a duration");
+					"\"mean\": \"20ms\"} or a duration with a unit such as \"8ms\" or \"8s\"");
 		}
 		dist_constant(d, x);
-		put_dist(c, res, key, "constant", "value", x, NULL, 0);
+		put_dist(c, res, key, "constant", counts, "value", x, NULL, 0);
 		return PT_OK;
 	}
 	join(p, sizeof p, path, "dist");
@@ -796,14 +824,14 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 		if ((counts && !(x > 0)) || dist_constant(d, x) != PT_OK)
 			return expected(c, path, v, "a constant distribution with value %s 0",
 					counts ? ">" : ">=");
-		put_dist(c, res, key, "constant", "value", x, NULL, 0);
+		put_dist(c, res, key, "constant", counts, "value", x, NULL, 0);
 	} else if (strcmp(kind->valuestring, "exponential") == 0) {
 		if ((rc = check_keys(c, v, path, exponential_keys)) ||
 		    (rc = dist_param(c, v, path, "mean", counts, &x)))
 			return rc;
 		if (dist_exponential(d, x) != PT_OK)
 			return expected(c, path, v, "an exponential distribution with mean > 0");
-		put_dist(c, res, key, "exponential", "mean", x, NULL, 0);
+		put_dist(c, res, key, "exponential", counts, "mean", x, NULL, 0);
 	} else if (strcmp(kind->valuestring, "uniform") == 0) {
 		if ((rc = check_keys(c, v, path, uniform_keys)) ||
 		    (rc = dist_param(c, v, path, "min", counts, &x)) ||
@@ -811,7 +839,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			return rc;
 		if (dist_uniform(d, x, y) != PT_OK)
 			return expected(c, path, v, "a uniform distribution with min <= max");
-		put_dist(c, res, key, "uniform", "min", x, "max", y);
+		put_dist(c, res, key, "uniform", counts, "min", x, "max", y);
 	} else if (strcmp(kind->valuestring, "lognormal") == 0) {
 		bool by_mean = member(v, "mean") || member(v, "sd");
 		bool by_median = member(v, "median") || member(v, "p99");
@@ -827,7 +855,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			if (dist_lognormal_mean_sd(d, x, y) != PT_OK)
 				return expected(c, path, v, "a lognormal distribution with mean > 0 "
 						"and sd > 0");
-			put_dist(c, res, key, "lognormal", "mean", x, "sd", y);
+			put_dist(c, res, key, "lognormal", counts, "mean", x, "sd", y);
 		} else {
 			if ((rc = dist_param(c, v, path, "median", counts, &x)) ||
 			    (rc = dist_param(c, v, path, "p99", counts, &y)))
@@ -835,7 +863,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			if (dist_lognormal_median_p99(d, x, y) != PT_OK)
 				return expected(c, path, v, "a lognormal distribution with "
 						"0 < median < p99");
-			put_dist(c, res, key, "lognormal", "median", x, "p99", y);
+			put_dist(c, res, key, "lognormal", counts, "median", x, "p99", y);
 		}
 	} else if (strcmp(kind->valuestring, "gamma") == 0) {
 		const cJSON *cv = member(v, "cv");
@@ -850,7 +878,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 		y = cv->valuedouble;
 		if (dist_gamma_mean_cv(d, x, y) != PT_OK)
 			return expected(c, path, v, "a gamma distribution with mean > 0 and cv > 0");
-		put_dist(c, res, key, "gamma", "mean", x, "cv", y);
+		put_dist(c, res, key, "gamma", counts, "mean", x, "cv", y);
 	} else if (strcmp(kind->valuestring, "empirical") == 0) {
 		if (counts)
 			return expected(c, p, kind, "one of: constant, exponential, uniform, "
@@ -952,13 +980,13 @@ static int get_database(struct ctx *c, const cJSON *v, struct cfg_database *db, 
 	} else {
 		/* the default of cfg_scenario_defaults: lognormal, mean 5 ms, sd 2 ms */
 		dist_lognormal_mean_sd(&db->connect_time, 0.005, 0.002);
-		put_dist(c, r, "connect_time", "lognormal", "mean", 0.005, "sd", 0.002);
+		put_dist(c, r, "connect_time", "lognormal", false, "mean", 0.005, "sd", 0.002);
 	}
 	if ((rc = get_duration(c, v, path, "rtt", false, &db->rtt_s)) ||
 	    (rc = get_int(c, v, path, "cores", 0, CORES_MAX, 0, &db->cores)) ||
 	    (rc = get_bool(c, v, path, "row_locks", &db->row_locks)))
 		return rc;
-	put_num(c, r, "rtt", db->rtt_s);
+	put_dur(c, r, "rtt", db->rtt_s);
 	put_int(c, r, "cores", db->cores);
 	put_bool(c, r, "row_locks", db->row_locks);
 	return PT_OK;
@@ -1047,11 +1075,14 @@ static int get_pool(struct ctx *c, const cJSON *v, struct cfg_pool *pool, cJSON 
 	r = put_obj(c, res, v->string);
 	put_int(c, r, "size", pool->size);
 	put_int(c, r, "max_overflow", pool->max_overflow);
-	put_num(c, r, "timeout", pool->timeout_s);
+	put_dur(c, r, "timeout", pool->timeout_s);
 	put_bool(c, r, "use_lifo", pool->use_lifo);
 	put_bool(c, r, "pre_ping", pool->pre_ping);
-	put_num(c, r, "recycle", pool->recycle_s);
-	put_num(c, r, "wakeup_latency", pool->wakeup_latency_s);
+	if (pool->recycle_s < 0)
+		put_int(c, r, "recycle", -1);
+	else
+		put_dur(c, r, "recycle", pool->recycle_s);
+	put_dur(c, r, "wakeup_latency", pool->wakeup_latency_s);
 	return PT_OK;
 }
 
@@ -1308,15 +1339,16 @@ static int load_trace(struct ctx *c, const char *path, const char *name,
 
 /* ---- empirical distributions -------------------------------------------------------------- */
 
-/* res[key] = [x0, x1, ...], each printed to read back to the same double. */
-static void put_numbers(struct ctx *c, cJSON *res, const char *key, const double *x, size_t n)
+/* res[key] = ["x0s", "x1s", ...]: durations as put_dur writes them (read back bit for bit). */
+static void put_durations(struct ctx *c, cJSON *res, const char *key, const double *x, size_t n)
 {
 	cJSON *a = put_arr(c, res, key);
 	for (size_t i = 0; a && i < n; i++) {
-		char b[NUM_LEN];
+		char b[NUM_LEN + 1];
 		cJSON *e;
-		fmt_num(b, sizeof b, x[i]);
-		if (!(e = cJSON_CreateRaw(b)) || !cJSON_AddItemToArray(a, e)) {
+		fmt_num(b, sizeof b - 1, x[i]);
+		append(b, sizeof b, "s");
+		if (!(e = cJSON_CreateString(b)) || !cJSON_AddItemToArray(a, e)) {
 			cJSON_Delete(e);
 			c->oom = true;
 		}
@@ -1454,7 +1486,7 @@ static int get_empirical(struct ctx *c, const cJSON *v, const char *path, struct
 		dist_empirical_sample(d, x, n);
 		o = put_obj(c, res, key);
 		put_str(c, o, "dist", "empirical");
-		put_numbers(c, o, "values", x, n);
+		put_durations(c, o, "values", x, n);
 		return PT_OK;
 	}
 	/* a histogram: edges (durations, ascending) and counts, one fewer */
@@ -1521,7 +1553,7 @@ static int get_empirical(struct ctx *c, const cJSON *v, const char *path, struct
 	o = put_obj(c, res, key);
 	put_str(c, o, "dist", "empirical");
 	o = put_obj(c, o, "histogram");
-	put_numbers(c, o, "edges", e, ne);
+	put_durations(c, o, "edges", e, ne);
 	{
 		cJSON *cc = copy_exact(counts);
 		if (o && (!cc || !cJSON_AddItemToObject(o, "counts", cc))) {
@@ -1707,17 +1739,17 @@ static int get_arrival(struct ctx *c, const cJSON *v, const char *path, bool hol
 		arr = put_arr(c, r, "profile");
 		for (int i = 0; i < a->n_profile; i++) {
 			cJSON *o = put_elem(c, arr);
-			put_num(c, o, "at", a->profile[i].t_s);
+			put_dur(c, o, "at", a->profile[i].t_s);
 			put_num(c, o, "rate", a->profile[i].rate_per_s);
 		}
 		if (a->profile_period_s > 0)
-			put_num(c, r, "period", a->profile_period_s);
+			put_dur(c, r, "period", a->profile_period_s);
 	}
 	arr = put_arr(c, r, "bursts");
 	for (int i = 0; i < a->n_bursts; i++) {
 		cJSON *o = put_elem(c, arr);
-		put_num(c, o, "start", a->bursts[i].start_s);
-		put_num(c, o, "end", a->bursts[i].end_s);
+		put_dur(c, o, "start", a->bursts[i].start_s);
+		put_dur(c, o, "end", a->bursts[i].end_s);
 		put_num(c, o, "factor", a->bursts[i].factor);
 	}
 	return PT_OK;
@@ -1753,7 +1785,7 @@ static int get_requests(struct ctx *c, const cJSON *v, const char *path,
 			return rc;
 	} else {
 		dist_constant(&req->app_time, 0);
-		put_dist(c, rt, "app_time", "constant", "value", 0, NULL, 0);
+		put_dist(c, rt, "app_time", "constant", false, "value", 0, NULL, 0);
 	}
 	if ((rc = get_int(c, tx, p, "statements", 1, INT_CAP, 1, &req->statements)))
 		return rc;
@@ -1768,7 +1800,7 @@ static int get_requests(struct ctx *c, const cJSON *v, const char *path,
 	    (rc = get_int(c, v, path, "processes", 0, PROCESSES_MAX, 0, &req->processes)))
 		return rc;
 	put_int(c, r, "retries", req->retries);
-	put_num(c, r, "backoff", req->backoff_s);
+	put_dur(c, r, "backoff", req->backoff_s);
 	put_int(c, r, "processes", req->processes);
 	return PT_OK;
 }
@@ -1784,7 +1816,7 @@ static int get_batch(struct ctx *c, const cJSON *v, const char *path, struct cfg
 	if ((rc = require(c, v, path, "every")) ||
 	    (rc = get_duration(c, v, path, "every", true, &b->every_s)))
 		return rc;
-	put_num(c, r, "every", b->every_s);
+	put_dur(c, r, "every", b->every_s);
 
 	if (!backlog && !records) {
 		join(p, sizeof p, path, "backlog_rate");
@@ -1830,7 +1862,7 @@ static int get_batch(struct ctx *c, const cJSON *v, const char *path, struct cfg
 		if ((rc = get_dist(c, x, p, true, &b->group_size, r, "group_size")))
 			return rc;
 	} else {
-		put_dist(c, r, "group_size", "constant", "value", b->group_size.mean, NULL, 0);
+		put_dist(c, r, "group_size", "constant", true, "value", b->group_size.mean, NULL, 0);
 	}
 	join(p, sizeof p, path, "per_record");
 	if ((rc = require(c, v, path, "per_record")) ||
@@ -2038,7 +2070,10 @@ static int get_slo(struct ctx *c, const cJSON *v, struct cfg_scenario *cfg, cJSO
 			n++;
 			if (!rw)
 				rw = put_obj(c, r, wname);
-			put_num(c, rw, names[k], limit);
+			if (rate)
+				put_num(c, rw, names[k], limit);
+			else
+				put_dur(c, rw, names[k], limit);
 		}
 	}
 	if (n > CFG_MAX_SLO)
@@ -2083,8 +2118,8 @@ static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_n
 		return expected(c, "warmup", member(root, "warmup"),
 				"a duration shorter than horizon (%s s)", h);
 	}
-	put_num(c, res, "horizon", cfg->horizon_s);
-	put_num(c, res, "warmup", cfg->warmup_s);
+	put_dur(c, res, "horizon", cfg->horizon_s);
+	put_dur(c, res, "warmup", cfg->warmup_s);
 
 	if ((rc = get_int(c, root, "", "replications", 1, REPLICATIONS_MAX, 10,
 			  &cfg->replications)))
@@ -2242,6 +2277,19 @@ static int rename_pool_aliases(struct ctx *c, cJSON *root)
 					    "SQLAlchemy's name)", key);
 			}
 			cJSON *item = cJSON_DetachItemViaPointer(pool, m);
+			/* SQLAlchemy's pool_timeout and pool_recycle are numbers of seconds
+			 * (pool_recycle=3600); under those names a bare number means seconds, as
+			 * it does in create_engine (-1, recycle off, stays -1) */
+			if (cJSON_IsNumber(item) && (strcmp(key, "timeout") == 0 ||
+						     (strcmp(key, "recycle") == 0 &&
+						      item->valuedouble != -1))) {
+				char b[NUM_LEN + 1];
+				fmt_num(b, sizeof b - 1, item->valuedouble);
+				append(b, sizeof b, "s");
+				cJSON_Delete(item);
+				if (!(item = cJSON_CreateString(b)))
+					return fail_oom(c);
+			}
 			if (!cJSON_AddItemToObject(pool, key, item)) {
 				cJSON_Delete(item);
 				return fail_oom(c);
