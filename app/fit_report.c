@@ -516,8 +516,11 @@ int fit_report_run(const struct fit_options *o, FILE *out, char *dir, size_t dir
 		return PT_ENOMEM;
 	}
 	s->o = o;
-	if ((rc = obslog_read(&s->log, o->log, &o->map, err, errlen)))
+	/* an unreadable input is bad input (exit 2), as for `pooltide run` */
+	if ((rc = obslog_read(&s->log, o->log, &o->map, err, errlen))) {
+		rc = rc == PT_ENOMEM ? rc : PT_EINVAL;
 		goto done;
+	}
 	s->window_s = s->log.t_s[s->log.n - 1];
 	if (!(s->window_s > o->warmup_s)) {
 		snprintf(err, errlen, "%s: expected requests over more than the warm-up (%.6g s), "
@@ -553,8 +556,10 @@ int fit_report_run(const struct fit_options *o, FILE *out, char *dir, size_t dir
 		}
 		s->chosen = fit_choose(s->fits);
 	} else if (o->pgss) {
-		if ((rc = obslog_read_pgss(o->pgss, &s->pgss, err, errlen)))
+		if ((rc = obslog_read_pgss(o->pgss, &s->pgss, err, errlen))) {
+			rc = rc == PT_ENOMEM ? rc : PT_EINVAL;
 			goto done;
+		}
 		if (!(s->pgss.sd_s > 0)) {
 			snprintf(err, errlen, "%s: expected execution times that vary (stddev > 0)",
 				 o->pgss);

@@ -233,8 +233,11 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 		warn[0] = 0;
 	if (dir && dirlen)
 		dir[0] = 0;
-	if ((rc = scenario_load(&sc, o->scenario, o->sets, o->n_sets, err, errlen)))
+	/* an unreadable input is bad input (exit 2), as for `pooltide run` */
+	if ((rc = scenario_load(&sc, o->scenario, o->sets, o->n_sets, err, errlen))) {
+		rc = rc == PT_ENOMEM ? rc : PT_EINVAL;
 		goto done;
+	}
 	cfg = sc->variants[0].cfg;
 	for (int i = 0; i < cfg.n_workloads && w < 0; i++)
 		if (cfg.workloads[i].kind == CFG_WORKLOAD_REQUESTS)
@@ -246,8 +249,10 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 		goto done;
 	}
 	pool = cfg.workloads[w].pool;
-	if ((rc = obslog_read(&log, o->observed, &o->map, err, errlen)))
+	if ((rc = obslog_read(&log, o->observed, &o->map, err, errlen))) {
+		rc = rc == PT_ENOMEM ? rc : PT_EINVAL;
 		goto done;
+	}
 	if (!log.wait_s || !log.hold_s) {
 		snprintf(err, errlen, "%s: expected a wait and a hold column (--wait COL --hold COL) "
 			 "to compare, got %s%s%s", o->observed, log.wait_s ? "" : "no wait column",
