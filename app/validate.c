@@ -222,7 +222,7 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 	struct validate_observed obs;
 	struct validate_interval pred[VALIDATE_METRICS];
 	enum validate_verdict verdict[VALIDATE_METRICS];
-	struct histo *hall = NULL;
+	const struct histo *hall = NULL;
 	struct outdir od = {0};
 	struct cfg_scenario cfg;
 	int rc, w = -1, pool;
@@ -282,11 +282,11 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 		rc = rc == PT_EINVAL ? PT_EIO : rc;
 		goto done;
 	}
-	const struct model_result *const *reps = experiment_variant(&ex, 0);
+	const struct aggregate *agg = experiment_aggregate(&ex, 0);
 	for (int i = 0; i < VALIDATE_METRICS; i++) {
 		struct estimate est;
 		const struct metric_def *m = metric_find(model_names[i]);
-		estimate_metric(reps, ex.nrep, m, i >= 4 ? pool : w, &est);
+		aggregate_estimate(agg, m, i >= 4 ? pool : w, &est);
 		pred[i] = (struct validate_interval){est.mean, est.lo, est.hi};
 		if (i >= 1 && i <= 3) {
 			/* a predicted quantile is a histogram bucket's midpoint, within a relative
@@ -299,14 +299,7 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 		verdict[i] = validate_judge(&pred[i], &obs.m[i]);
 		*differs += verdict[i] == VALIDATE_DIFFERS;
 	}
-	if (!(hall = malloc(sizeof *hall))) {
-		rc = PT_ENOMEM;
-		snprintf(err, errlen, "out of memory");
-		goto done;
-	}
-	histo_init(hall);
-	for (int r = 0; r < ex.nrep; r++)
-		histo_merge(hall, &reps[r]->workloads[w].h_all);
+	hall = agg->h_all[w]; /* the waits of every replication, merged */
 
 	/* the table */
 	char head[512], line[3][128];
@@ -426,7 +419,6 @@ write_fail:
 	snprintf(err, errlen, "%s: cannot write the results", od.path);
 	rc = PT_EIO;
 done:
-	free(hall);
 	outdir_fini(&od);
 	experiment_fini(&ex);
 	obslog_fini(&log);
