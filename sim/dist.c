@@ -81,26 +81,19 @@ int dist_gamma_mean_cv(struct dist *d, double mean, double cv)
 	return store(d, v);
 }
 
-double dist_exp_draw(gsl_rng *r, double mean)
-{
-	return -mean * log(gsl_rng_uniform_pos(r));
-}
-
-double dist_sample(const struct dist *d, gsl_rng *r)
+double dist_sample_gsl(const struct dist *d, gsl_rng *r)
 {
 	switch (d->kind) {
-	case DIST_CONSTANT:
-		return d->a;
-	case DIST_EXPONENTIAL:
-		return dist_exp_draw(r, d->a);
-	case DIST_UNIFORM:
-		return d->a + (d->b - d->a) * gsl_rng_uniform(r);
 	case DIST_LOGNORMAL:
 		return gsl_ran_lognormal(r, d->a, d->b);
 	case DIST_GAMMA:
 		return gsl_ran_gamma(r, d->a, d->b);
+	case DIST_CONSTANT:
+	case DIST_EXPONENTIAL:
+	case DIST_UNIFORM:
+		break;
 	}
-	return 0;
+	return dist_sample(d, r);
 }
 
 const char *dist_kind_name(enum dist_kind kind)

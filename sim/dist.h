@@ -9,7 +9,10 @@
 #ifndef POOLTIDE_DIST_H
 #define POOLTIDE_DIST_H
 
+#include <math.h>
 #include <gsl/gsl_rng.h>
+
+#include "sim/rng.h"
 
 enum dist_kind {
 	DIST_CONSTANT,
@@ -35,14 +38,35 @@ int dist_lognormal_mean_sd(struct dist *d, double mean, double sd);       /* mea
 int dist_lognormal_median_p99(struct dist *d, double median, double p99); /* 0 < median < p99 */
 int dist_gamma_mean_cv(struct dist *d, double mean, double cv);  /* mean > 0, cv > 0 */
 
-/* An exponential draw of the given mean by inversion, -mean ln(U) with U uniform on (0, 1):
- * one uniform per draw, the distribution of gsl_ran_exponential (which computes
- * -mean ln(1 - U), with log1p, several times slower than log on glibc). Every exponential in
- * pooltide comes from here. */
-double dist_exp_draw(gsl_rng *r, double mean);
+/* An exponential draw of the given mean by inversion, -mean ln(U) with U uniform on (0, 1)
+ * (rng_uniform_pos): one uniform per draw, the distribution of gsl_ran_exponential (which
+ * computes -mean ln(1 - U), with log1p, several times slower than log on glibc). Every
+ * exponential in pooltide comes from here. Inline: it is on every arrival's path. */
+static inline double dist_exp_draw(gsl_rng *r, double mean)
+{
+	return -mean * log(rng_uniform_pos(r));
+}
 
-/* One draw, seconds. Constant draws consume no random number. */
-double dist_sample(const struct dist *d, gsl_rng *r);
+/* A lognormal or gamma draw, through GSL's samplers (dist_sample's out-of-line half). */
+double dist_sample_gsl(const struct dist *d, gsl_rng *r);
+
+/* One draw, seconds. Constant draws consume no random number. Constant, exponential and
+ * uniform draws are inline (no call through GSL); the others go to GSL. */
+static inline double dist_sample(const struct dist *d, gsl_rng *r)
+{
+	switch (d->kind) {
+	case DIST_CONSTANT:
+		return d->a;
+	case DIST_EXPONENTIAL:
+		return dist_exp_draw(r, d->a);
+	case DIST_UNIFORM:
+		return d->a + (d->b - d->a) * rng_uniform(r);
+	case DIST_LOGNORMAL:
+	case DIST_GAMMA:
+		break;
+	}
+	return dist_sample_gsl(d, r);
+}
 
 /* The name of a kind ("lognormal"). */
 const char *dist_kind_name(enum dist_kind kind);
