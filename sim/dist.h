@@ -10,6 +10,7 @@
 #define POOLTIDE_DIST_H
 
 #include <math.h>
+#include <stdint.h>
 #include <gsl/gsl_rng.h>
 
 #include "sim/rng.h"
@@ -38,12 +39,34 @@ int dist_lognormal_mean_sd(struct dist *d, double mean, double sd);       /* mea
 int dist_lognormal_median_p99(struct dist *d, double median, double p99); /* 0 < median < p99 */
 int dist_gamma_mean_cv(struct dist *d, double mean, double cv);  /* mean > 0, cv > 0 */
 
-/* An exponential draw of the given mean by inversion, -mean ln(U) with U uniform on (0, 1)
- * (rng_uniform_pos): one uniform per draw, the distribution of gsl_ran_exponential (which
- * computes -mean ln(1 - U), with log1p, several times slower than log on glibc). Every
- * exponential in pooltide comes from here. Inline: it is on every arrival's path. */
+/* The exponential ziggurat's tables (Marsaglia & Tsang, "The ziggurat method for generating
+ * random variables", J. Stat. Softw. 5(8), 2000, 256 layers; dist.c says how they were made
+ * and tests/test_dist.c checks them). */
+#define DIST_ZIG_R 0x1.ec9d9297ebb83p+2 /* r = 7.697117470131050: where the tail starts */
+extern const uint64_t dist_zig_k[256];
+extern const double dist_zig_w[256], dist_zig_f[256];
+
+/* The ziggurat's rare branches (a wedge or the tail), out of line. */
+double dist_exp_zig_slow(gsl_rng *r, unsigned layer, double x);
+
+/* An exponential draw of the given mean. On pooltide's streams (rng.h), by the ziggurat: one
+ * 64-bit output gives a layer (its low 8 bits) and a point in it (its high 53 bits); 98.9 % of
+ * draws end at the first comparison, with no logarithm; the others go to dist_exp_zig_slow.
+ * On a generator of another type (tests use GSL's mt19937), by inversion, -mean ln(U) with U
+ * uniform on (0, 1) (gsl_ran_exponential computes -mean ln(1 - U) with log1p, several times
+ * slower than log on glibc). Every exponential in pooltide comes from here. Inline: it is on
+ * every arrival's path. */
 static inline double dist_exp_draw(gsl_rng *r, double mean)
 {
+	if (r->type == &rng_xoshiro256ss) {
+		uint64_t bits = rng_next64(r->state);
+		unsigned layer = (unsigned)(bits & 0xff);
+		uint64_t u = bits >> 11;
+		double x = (double)u * dist_zig_w[layer];
+		if (u < dist_zig_k[layer])
+			return mean * x;
+		return mean * dist_exp_zig_slow(r, layer, x);
+	}
 	return -mean * log(rng_uniform_pos(r));
 }
 
