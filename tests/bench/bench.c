@@ -76,23 +76,24 @@ static void reference_config(struct cfg_scenario *sc, double timeout, double arr
 	dist_exponential(&sc->workloads[0].req.db_time, 0.1);
 }
 
-/* One run of the model on the reference queue; CPU seconds, and the result in *r. */
-static double run_model(double timeout, double arrivals, struct model_result *r)
+/* One run of the model on the reference queue into r (made by model_result_create for sc);
+ * CPU seconds. */
+static double run_model(const struct cfg_scenario *sc, struct model_result *r)
 {
-	struct cfg_scenario sc;
-	reference_config(&sc, timeout, arrivals);
 	double t0 = cpu_s();
-	model_run(&sc, 0, r, NULL);
+	model_run(sc, 0, r, NULL);
 	return cpu_s() - t0;
 }
 
 static void bench_model(double timeout, double arrivals)
 {
-	struct model_result *r = malloc(sizeof *r);
+	struct cfg_scenario sc;
+	reference_config(&sc, timeout, arrivals);
+	struct model_result *r = model_result_create(&sc);
 	if (!r)
 		return;
 	double t0 = now_s();
-	run_model(timeout, arrivals, r);
+	run_model(&sc, r);
 	double dt = now_s() - t0;
 	const struct requests_stats *s = &r->workloads[0];
 	printf("model  M/M/30+D timeout %-5g %8.0f arrivals  %6.3f s  %6.2f M arrivals/s  "
@@ -100,7 +101,7 @@ static void bench_model(double timeout, double arrivals)
 	       timeout, (double)s->offered, dt, (double)s->offered / dt / 1e6,
 	       (double)r->events / dt / 1e6, r->peak_pending,
 	       (double)s->timed_out / (double)s->offered, peak_rss_kib());
-	free(r);
+	model_result_destroy(r);
 }
 
 /* The same queue by hand: FIFO M/M/c+D via the offered-wait recursion on the sorted release
@@ -152,12 +153,14 @@ static void bench_baseline(double timeout, long n)
 
 static void bench_ratio(void)
 {
-	struct model_result *r = malloc(sizeof *r);
+	struct cfg_scenario sc;
+	reference_config(&sc, 0.5, 1e6);
+	struct model_result *r = model_result_create(&sc);
 	if (!r)
 		return;
 	double best_model = INFINITY, best_loop = INFINITY, rate = 0;
 	for (int i = 0; i < BENCH_ROUNDS; i++) {
-		double m = run_model(0.5, 1e6, r);
+		double m = run_model(&sc, r);
 		double l = run_loop(0.5, 1000000, &rate);
 		best_model = fmin(best_model, m);
 		best_loop = fmin(best_loop, l);
@@ -166,7 +169,7 @@ static void bench_ratio(void)
 	       "replication), CPU time, best of %d:\n"
 	       "       pooltide %.3f s, hand-written loop %.3f s: ratio %.2f\n",
 	       BENCH_ROUNDS, best_model, best_loop, best_model / best_loop);
-	free(r);
+	model_result_destroy(r);
 }
 
 struct hold_ctx {
@@ -218,8 +221,8 @@ static void bench_parallel(void)
 	experiment_run(&all, sc->n_variants, cfgs, threads, NULL, NULL);
 	double t2 = now_s();
 	bool same = true;
-	for (int i = 0; i < sc->n_variants * one.nrep; i++)
-		same &= memcmp(one.results[i], all.results[i], sizeof *one.results[i]) == 0;
+	for (int v = 0; v < sc->n_variants; v++)
+		same &= aggregate_equal(experiment_aggregate(&one, v), experiment_aggregate(&all, v));
 	printf("parallel incident (%d variants x %d replications, 30 min): 1 thread %.3f s, "
 	       "%d threads %.3f s, speed-up %.2f, results %s\n",
 	       sc->n_variants, one.nrep, t1 - t0, threads, t2 - t1, (t1 - t0) / (t2 - t1),
