@@ -245,7 +245,7 @@ static void test_batch_result_folder(void **state)
 	assert_non_null(fgets(line, sizeof line, p));
 	pclose(p);
 	assert_string_equal(line, "variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,"
-				  "backlog,backlog_age_s,batch_active\n");
+				  "server_connections,backlog,backlog_age_s,batch_active\n");
 	snprintf(cmd, sizeof cmd,
 		 "grep -c -e '## Batch workload aggregation' -e '(backlog.png)' %s/batchcheck/*/report.md",
 		 outroot);
