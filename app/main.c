@@ -233,7 +233,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_HORIZON:
 			if (scenario_parse_duration(val, &d) || !(d > 0))
-				return usage_error("--horizon expects a duration such as 2h or 30m, got '%s'", val);
+				return usage_error("--horizon expects a duration with a unit such as 2h or "
+						   "30m (us, ms, s, m, min, h, d), got '%s'", val);
 			add_set(cli, "%s=\"%s\"", "horizon", val);
 			break;
 		case OPT_THREADS:
@@ -644,8 +645,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		report_json(stdout, sc, &ex);
 		/* the gate's verdict without printing it (report_slo prints and returns it) */
 		struct slo_result res[CFG_MAX_SLO];
-		verdict = slo_evaluate_variant(experiment_variant(&ex, gate), ex.nrep,
-					       &sc->variants[gate].cfg, res);
+		verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, gate), &sc->variants[gate].cfg, res);
 	} else if (sw) {
 		report_sweep(stdout, sw, &ex);
 		verdict = SLO_PASS;
