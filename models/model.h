@@ -79,6 +79,9 @@ struct model_sample {
 	int backlog;          /* records waiting in every batch workload's backlog */
 	double backlog_age_s; /* age of the oldest waiting record (the lag building up), s */
 	int batch_active;     /* workers running a batch (all batch workloads and processes) */
+	int server_connections; /* backends open on the database server: every process and
+				   pool, connections being opened included (the same in every
+				   pool's sample of one instant) */
 };
 
 /* Optional observers; any member may be NULL (or 0). Observing changes nothing: the same
