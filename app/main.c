@@ -627,7 +627,13 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 					    (const struct cfg_scenario *const *)cfgs, cli->threads,
 					    hooks, show_progress, &prog);
 	if (st) {
-		fprintf(stderr, "pooltide: simulation failed: %s\n", pt_strerror(st));
+		char why[512];
+		if (ex.failed >= 0)
+			model_failure_text(cfgs[ex.failed / ex.nrep], ex.results[ex.failed], why,
+					   sizeof why);
+		else
+			snprintf(why, sizeof why, "%s", pt_strerror(st));
+		fprintf(stderr, "pooltide: simulation failed: %s\n", why);
 		goto done;
 	}
 	struct results_info info = {

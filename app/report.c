@@ -232,10 +232,10 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 		for (int pi = 0; pi < c->n_pools; pi++) {
 			const struct cfg_pool *pc = &c->pools[pi];
 			char cap[16], msg[160] = "-", ex_s[16];
-			if (pc->max_overflow < 0)
+			if (pool_cfg_cap(pc) < 0)
 				snprintf(cap, sizeof cap, "inf");
 			else
-				snprintf(cap, sizeof cap, "%d", pc->size + pc->max_overflow);
+				snprintf(cap, sizeof cap, "%d", pool_cfg_cap(pc));
 			/* The first timeout's message, from the first replication that had one. */
 			for (int r = 0; r < ex->nrep; r++) {
 				int o = experiment_variant(ex, v)[r]->pools[pi].first_timeout_overflow;

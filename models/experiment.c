@@ -9,9 +9,9 @@ static void run_one(void *ctx, int index)
 	struct experiment *ex = ctx;
 	int v = index / ex->nrep, r = index % ex->nrep;
 	const struct model_hooks *h = ex->hooks && r == 0 ? &ex->hooks[v] : NULL;
-	int st = model_run(ex->cfgs[v], (uint64_t)r, ex->results[index], h);
-	if (st)
-		ex->status = st; /* any failing task reports; which one wins does not matter */
+	/* The status is kept in the result; experiment_run picks the first failure in index
+	 * order, so the message does not depend on the threads. */
+	(void)model_run(ex->cfgs[v], (uint64_t)r, ex->results[index], h);
 }
 
 int experiment_run(struct experiment *ex, int n_variants, const struct cfg_scenario *const *cfgs,
@@ -37,7 +37,13 @@ int experiment_run_sampled(struct experiment *ex, int n_variants,
 			return PT_ENOMEM;
 		}
 	}
+	ex->failed = -1;
 	runner_run(n, threads, run_one, ex, progress, pctx, 0.25);
+	for (int i = 0; i < n && !ex->status; i++)
+		if (ex->results[i]->status) {
+			ex->status = ex->results[i]->status;
+			ex->failed = i;
+		}
 	return ex->status;
 }
 

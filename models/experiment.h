@@ -18,7 +18,9 @@ struct experiment {
 	int nrep;                          /* replications per variant */
 	const struct cfg_scenario *const *cfgs; /* one per variant (borrowed) */
 	struct model_result **results;     /* n_variants x nrep, results[v * nrep + r] */
-	int status;                        /* first failing model_run status, or 0 */
+	int status;                        /* the first failing replication's status (in index
+					      order, whatever the threads), or 0 */
+	int failed;                        /* that replication's index into results, or -1 */
 	const struct model_hooks *hooks;   /* per variant, for replication 0; or NULL */
 };
 
