@@ -34,6 +34,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "app/obslog.h"
 #include "models/pool.h"
 #include "models/slo.h"
 #include "models/summary.h"
@@ -60,8 +61,10 @@
 #define WORKERS_MAX 1000
 #define RETRIES_MAX 100
 
-#define DURATION_WHAT "a duration such as \"30s\" or a number of seconds"
-#define DURATION_POS_WHAT "a duration > 0 such as \"30s\" or a number of seconds"
+#define DURATION_WHAT "a duration with a unit such as \"8ms\" or \"8s\" (us, ms, s, m, " \
+	"min, h, d; a bare number only for 0)"
+#define DURATION_POS_WHAT "a duration > 0 with a unit such as \"8ms\" or \"8s\" (us, ms, s, " \
+	"m, min, h, d)"
 #define RATE_WHAT "a rate > 0 such as \"120/s\" or a number per second"
 #define RATE0_WHAT "a rate >= 0 such as \"120/s\" or a number per second"
 #define WRITES_WHAT "a fraction from 0 to 1 such as 0.3, or a percentage such as \"30%\""
@@ -79,13 +82,18 @@
 	"{\"timeout_rate\": 0.001, \"wait_p99\": \"100ms\"}"
 #define FRACTION_WHAT "a fraction from 0 to 1 such as 0.001, or a percentage such as \"0.1%\""
 
-/* A trace file read for an arrival process; one per distinct path, shared by every variant. */
+/* A trace file read for an arrival process; one per distinct path, shared by every variant.
+ * The same list holds the data of `empirical` distributions (column set): one column of a CSV
+ * file (t_s = its values; one per distinct path and column), or values or a histogram given in
+ * the JSON (path "", never shared: t_s = the values or the edges, hold_s = the cumulative
+ * counts). */
 struct scenario_trace {
 	struct scenario_trace *next;
 	char *path;          /* as opened: the scenario file's directory joined with the name */
 	size_t n;
 	double *t_s;         /* n ascending arrival times */
 	double *hold_s;      /* n hold times, or NULL when the file has one column */
+	char *column;        /* empirical data: the CSV column, or "" for inline data; else NULL */
 };
 
 /* The first error found: where (a JSON path, "" for the file as a whole) and what; and what
@@ -253,7 +261,10 @@ int scenario_parse_duration(const char *text, double *seconds)
 
 	if (!text || (len = scan_number(text, &v)) == 0)
 		return PT_EINVAL;
+	/* A bare number is ambiguous ("8" meant 8 ms as often as 8 s): only 0 needs no unit. */
 	if (text[len] == '\0') {
+		if (v != 0)
+			return PT_EINVAL;
 		u = find_unit("s");
 	} else if (!(u = find_unit(text + len))) {
 		return PT_EINVAL;
@@ -405,6 +416,17 @@ static void put_bool(struct ctx *c, cJSON *res, const char *key, bool b)
 {
 	if (res && !cJSON_AddBoolToObject(res, key, b))
 		c->oom = true;
+}
+
+/* A duration in the resolved tree: seconds with the unit ("0.015s"), so that the resolved tree
+ * is itself a valid scenario (bare numbers are not durations) and reads back bit for bit. */
+static void put_dur(struct ctx *c, cJSON *res, const char *key, double seconds)
+{
+	char b[NUM_LEN + 1];
+
+	fmt_num(b, sizeof b - 1, seconds);
+	append(b, sizeof b, "s");
+	put_str(c, res, key, b);
 }
 
 static cJSON *put_obj(struct ctx *c, cJSON *res, const char *key)
@@ -653,13 +675,15 @@ static int to_fraction(const cJSON *v, double *out)
 	return PT_OK;
 }
 
-/* A duration value: a number of seconds >= 0 or a string with a unit. */
+/* A duration value: a string with a unit, or the number 0. A bare number other than 0 is an
+ * error: "db_time": 8 meant 8 ms as often as 8 s, and "pool_timeout": 30000 (milliseconds, in
+ * HikariCP's habit) would otherwise be 8 h 20 min. */
 static int to_duration(const cJSON *v, double *seconds)
 {
 	if (cJSON_IsNumber(v)) {
-		if (!isfinite(v->valuedouble) || !(v->valuedouble >= 0))
+		if (v->valuedouble != 0)
 			return PT_EINVAL;
-		*seconds = v->valuedouble + 0.0;
+		*seconds = 0;
 		return PT_OK;
 	}
 	if (cJSON_IsString(v))
@@ -714,12 +738,16 @@ static bool valid_name(const char *s)
 
 /* ---- distributions ------------------------------------------------------------------------ */
 
-static const char *const dist_names = "constant, exponential, uniform, lognormal, gamma";
+static const char *const dist_names = "constant, exponential, uniform, lognormal, gamma, "
+				       "empirical";
 static const char *const constant_keys[] = {"dist", "value", NULL};
 static const char *const exponential_keys[] = {"dist", "mean", NULL};
 static const char *const uniform_keys[] = {"dist", "min", "max", NULL};
 static const char *const lognormal_keys[] = {"dist", "mean", "sd", "median", "p99", NULL};
 static const char *const gamma_keys[] = {"dist", "mean", "cv", NULL};
+static const char *const empirical_keys[] = {"dist", "file", "column", "values", "histogram",
+					     NULL};
+static const char *const histogram_keys[] = {"edges", "counts", NULL};
 
 /* A required parameter of a distribution: a duration, or with counts a plain number >= 0. */
 static int dist_param(struct ctx *c, const cJSON *v, const char *path, const char *key,
@@ -733,16 +761,29 @@ static int dist_param(struct ctx *c, const cJSON *v, const char *path, const cha
 		      : get_duration(c, v, path, key, false, x);
 }
 
+/* One parameter of a distribution in the resolved tree: a duration unless the distribution
+ * counts things or the parameter is the (dimensionless) coefficient of variation. */
+static void put_param(struct ctx *c, cJSON *o, bool counts, const char *k, double v)
+{
+	if (counts || strcmp(k, "cv") == 0)
+		put_num(c, o, k, v);
+	else
+		put_dur(c, o, k, v);
+}
+
 /* res[key] = {"dist": kind, k1: v1 [, k2: v2]}, the canonical form. */
-static void put_dist(struct ctx *c, cJSON *res, const char *key, const char *kind,
+static void put_dist(struct ctx *c, cJSON *res, const char *key, const char *kind, bool counts,
 		     const char *k1, double v1, const char *k2, double v2)
 {
 	cJSON *o = put_obj(c, res, key);
 	put_str(c, o, "dist", kind);
-	put_num(c, o, k1, v1);
+	put_param(c, o, counts, k1, v1);
 	if (k2)
-		put_num(c, o, k2, v2);
+		put_param(c, o, counts, k2, v2);
 }
+
+static int get_empirical(struct ctx *c, const cJSON *v, const char *path, struct dist *d,
+			 cJSON *res, const char *key);
 
 /* The distribution at path: {"dist": ...} or a bare duration (a constant). Fills *d with the
  * sim/dist.h constructor and res[key] with the canonical object. With counts (records per
@@ -764,10 +805,10 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			x += 0.0;
 		} else if (to_duration(v, &x) != PT_OK) {
 			return expected(c, path, v, "a distribution such as {\"dist\": \"exponential\", "
-					"\"mean\": \"20ms\"} or a duration");
+					"\"mean\": \"20ms\"} or a duration with a unit such as \"8ms\" or \"8s\"");
 		}
 		dist_constant(d, x);
-		put_dist(c, res, key, "constant", "value", x, NULL, 0);
+		put_dist(c, res, key, "constant", counts, "value", x, NULL, 0);
 		return PT_OK;
 	}
 	join(p, sizeof p, path, "dist");
@@ -784,14 +825,14 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 		if ((counts && !(x > 0)) || dist_constant(d, x) != PT_OK)
 			return expected(c, path, v, "a constant distribution with value %s 0",
 					counts ? ">" : ">=");
-		put_dist(c, res, key, "constant", "value", x, NULL, 0);
+		put_dist(c, res, key, "constant", counts, "value", x, NULL, 0);
 	} else if (strcmp(kind->valuestring, "exponential") == 0) {
 		if ((rc = check_keys(c, v, path, exponential_keys)) ||
 		    (rc = dist_param(c, v, path, "mean", counts, &x)))
 			return rc;
 		if (dist_exponential(d, x) != PT_OK)
 			return expected(c, path, v, "an exponential distribution with mean > 0");
-		put_dist(c, res, key, "exponential", "mean", x, NULL, 0);
+		put_dist(c, res, key, "exponential", counts, "mean", x, NULL, 0);
 	} else if (strcmp(kind->valuestring, "uniform") == 0) {
 		if ((rc = check_keys(c, v, path, uniform_keys)) ||
 		    (rc = dist_param(c, v, path, "min", counts, &x)) ||
@@ -799,7 +840,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			return rc;
 		if (dist_uniform(d, x, y) != PT_OK)
 			return expected(c, path, v, "a uniform distribution with min <= max");
-		put_dist(c, res, key, "uniform", "min", x, "max", y);
+		put_dist(c, res, key, "uniform", counts, "min", x, "max", y);
 	} else if (strcmp(kind->valuestring, "lognormal") == 0) {
 		bool by_mean = member(v, "mean") || member(v, "sd");
 		bool by_median = member(v, "median") || member(v, "p99");
@@ -815,7 +856,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			if (dist_lognormal_mean_sd(d, x, y) != PT_OK)
 				return expected(c, path, v, "a lognormal distribution with mean > 0 "
 						"and sd > 0");
-			put_dist(c, res, key, "lognormal", "mean", x, "sd", y);
+			put_dist(c, res, key, "lognormal", counts, "mean", x, "sd", y);
 		} else {
 			if ((rc = dist_param(c, v, path, "median", counts, &x)) ||
 			    (rc = dist_param(c, v, path, "p99", counts, &y)))
@@ -823,7 +864,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			if (dist_lognormal_median_p99(d, x, y) != PT_OK)
 				return expected(c, path, v, "a lognormal distribution with "
 						"0 < median < p99");
-			put_dist(c, res, key, "lognormal", "median", x, "p99", y);
+			put_dist(c, res, key, "lognormal", counts, "median", x, "p99", y);
 		}
 	} else if (strcmp(kind->valuestring, "gamma") == 0) {
 		const cJSON *cv = member(v, "cv");
@@ -838,7 +879,14 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 		y = cv->valuedouble;
 		if (dist_gamma_mean_cv(d, x, y) != PT_OK)
 			return expected(c, path, v, "a gamma distribution with mean > 0 and cv > 0");
-		put_dist(c, res, key, "gamma", "mean", x, "cv", y);
+		put_dist(c, res, key, "gamma", counts, "mean", x, "cv", y);
+	} else if (strcmp(kind->valuestring, "empirical") == 0) {
+		if (counts)
+			return expected(c, p, kind, "one of: constant, exponential, uniform, "
+					"lognormal, gamma (counts have no empirical form)");
+		if ((rc = check_keys(c, v, path, empirical_keys)))
+			return rc;
+		return get_empirical(c, v, path, d, res, key);
 	} else {
 		return expected(c, p, kind, "one of: %s", dist_names);
 	}
@@ -857,6 +905,24 @@ static const char *const database_keys[] = {"max_connections", "superuser_reserv
 					    "cores", "row_locks", NULL};
 static const char *const deployment_keys[] = {"processes", NULL};
 static const char *const users_keys[] = {"count", "zipf", NULL};
+/* SQLAlchemy's create_engine() argument names, read as the pool keys they set (max_overflow
+ * is the same word in both). The file's pools are renamed before anything else; an override
+ * path pools.NAME.pool_size sets pools.NAME.size. */
+static const char *const pool_aliases[][2] = {
+	{"pool_size", "size"},	   {"pool_timeout", "timeout"},	  {"pool_recycle", "recycle"},
+	{"pool_pre_ping", "pre_ping"}, {"pool_use_lifo", "use_lifo"},
+};
+#define N_POOL_ALIASES (sizeof pool_aliases / sizeof pool_aliases[0])
+
+/* The pool key an alias stands for, or key itself. */
+static const char *pool_key(const char *key)
+{
+	for (size_t i = 0; i < N_POOL_ALIASES; i++)
+		if (strcmp(key, pool_aliases[i][0]) == 0)
+			return pool_aliases[i][1];
+	return key;
+}
+
 static const char *const pool_keys[] = {"kind",     "max_waiting", "size",    "max_overflow",
 					"timeout",  "use_lifo",    "pre_ping", "recycle",
 					"wakeup_latency", NULL};
@@ -916,13 +982,13 @@ static int get_database(struct ctx *c, const cJSON *v, struct cfg_database *db, 
 	} else {
 		/* the default of cfg_scenario_defaults: lognormal, mean 5 ms, sd 2 ms */
 		dist_lognormal_mean_sd(&db->connect_time, 0.005, 0.002);
-		put_dist(c, r, "connect_time", "lognormal", "mean", 0.005, "sd", 0.002);
+		put_dist(c, r, "connect_time", "lognormal", false, "mean", 0.005, "sd", 0.002);
 	}
 	if ((rc = get_duration(c, v, path, "rtt", false, &db->rtt_s)) ||
 	    (rc = get_int(c, v, path, "cores", 0, CORES_MAX, 0, &db->cores)) ||
 	    (rc = get_bool(c, v, path, "row_locks", &db->row_locks)))
 		return rc;
-	put_num(c, r, "rtt", db->rtt_s);
+	put_dur(c, r, "rtt", db->rtt_s);
 	put_int(c, r, "cores", db->cores);
 	put_bool(c, r, "row_locks", db->row_locks);
 	return PT_OK;
@@ -1000,11 +1066,14 @@ static int get_pool_sqlalchemy(struct ctx *c, const cJSON *v, const char *path,
 
 	put_int(c, r, "size", pool->size);
 	put_int(c, r, "max_overflow", pool->max_overflow);
-	put_num(c, r, "timeout", pool->timeout_s);
+	put_dur(c, r, "timeout", pool->timeout_s);
 	put_bool(c, r, "use_lifo", pool->use_lifo);
 	put_bool(c, r, "pre_ping", pool->pre_ping);
-	put_num(c, r, "recycle", pool->recycle_s);
-	put_num(c, r, "wakeup_latency", pool->wakeup_latency_s);
+	if (pool->recycle_s < 0)
+		put_int(c, r, "recycle", -1);
+	else
+		put_dur(c, r, "recycle", pool->recycle_s);
+	put_dur(c, r, "wakeup_latency", pool->wakeup_latency_s);
 	return PT_OK;
 }
 
@@ -1138,6 +1207,7 @@ static void free_traces(struct scenario_trace *t)
 		free(t->path);
 		free(t->t_s);
 		free(t->hold_s);
+		free(t->column);
 		free(t);
 		t = next;
 	}
@@ -1292,7 +1362,7 @@ static int load_trace(struct ctx *c, const char *path, const char *name,
 	memcpy(t->path, c->file, dir);
 	memcpy(t->path + dir, name, strlen(name) + 1);
 	for (const struct scenario_trace *o = c->traces; o; o = o->next) {
-		if (strcmp(o->path, t->path) == 0) {
+		if (!o->column && strcmp(o->path, t->path) == 0) {
 			free_traces(t);
 			*out = o;
 			return PT_OK;
@@ -1312,6 +1382,233 @@ static int load_trace(struct ctx *c, const char *path, const char *name,
 	t->next = c->traces;
 	c->traces = t;
 	*out = t;
+	return PT_OK;
+}
+
+/* ---- empirical distributions -------------------------------------------------------------- */
+
+/* res[key] = ["x0s", "x1s", ...]: durations as put_dur writes them (read back bit for bit). */
+static void put_durations(struct ctx *c, cJSON *res, const char *key, const double *x, size_t n)
+{
+	cJSON *a = put_arr(c, res, key);
+	for (size_t i = 0; a && i < n; i++) {
+		char b[NUM_LEN + 1];
+		cJSON *e;
+		fmt_num(b, sizeof b - 1, x[i]);
+		append(b, sizeof b, "s");
+		if (!(e = cJSON_CreateString(b)) || !cJSON_AddItemToArray(a, e)) {
+			cJSON_Delete(e);
+			c->oom = true;
+		}
+	}
+}
+
+/* A new node of the data list for inline data (never shared), taking over the arrays. */
+static int keep_inline(struct ctx *c, double *a, double *b, size_t n)
+{
+	struct scenario_trace *t = calloc(1, sizeof *t);
+	if (!t || !(t->path = strdup("")) || !(t->column = strdup(""))) {
+		if (t)
+			free(t->path);
+		free(t);
+		free(a);
+		free(b);
+		return fail_oom(c);
+	}
+	t->n = n;
+	t->t_s = a;
+	t->hold_s = b;
+	t->next = c->traces;
+	c->traces = t;
+	return PT_OK;
+}
+
+/* An array of durations at path (at least `min` of them) into a new array *out. */
+static int get_durations(struct ctx *c, const cJSON *v, const char *path, int min, double **out,
+			 size_t *n)
+{
+	int k = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0, i = 0;
+	double *a;
+
+	if (!cJSON_IsArray(v) || k < min)
+		return expected(c, path, v, "an array of at least %d duration%s such as \"12ms\"", min,
+				min == 1 ? "" : "s");
+	if (!(a = malloc((size_t)k * sizeof *a)))
+		return fail_oom(c);
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		if (to_duration(e, &a[i]) != PT_OK) {
+			char p[PATH_LEN];
+			element(p, sizeof p, path, i);
+			free(a);
+			return expected(c, p, e, DURATION_WHAT);
+		}
+		a[i] += 0.0;
+	}
+	*out = a;
+	*n = (size_t)k;
+	return PT_OK;
+}
+
+/* {"dist": "empirical", ...} with exactly one of "file" (+ "column", default "hold"),
+ * "values" or "histogram" ({"edges": [...], "counts": [...]}). */
+static int get_empirical(struct ctx *c, const cJSON *v, const char *path, struct dist *d,
+			 cJSON *res, const char *key)
+{
+	const cJSON *file = member(v, "file"), *column = member(v, "column");
+	const cJSON *values = member(v, "values"), *hist = member(v, "histogram");
+	char p[PATH_LEN];
+	cJSON *o;
+	int rc;
+
+	if ((file != NULL) + (values != NULL) + (hist != NULL) != 1)
+		return expected(c, path, v, "an empirical distribution given by one of \"file\" "
+				"(with \"column\"), \"values\" or \"histogram\"");
+	if (column && !file) {
+		join(p, sizeof p, path, "column");
+		return fail(c, p, "only with \"file\"");
+	}
+	if (file) {
+		const char *col = "hold", *slash = strrchr(c->file, '/');
+		struct scenario_trace *t;
+		char err[MSG_LEN / 2];
+		size_t dir;
+
+		join(p, sizeof p, path, "file");
+		if (!cJSON_IsString(file) || !file->valuestring[0])
+			return expected(c, p, file, "the path of a CSV file (relative to the scenario "
+					"file, may be gzip-compressed)");
+		if (column) {
+			char cp[PATH_LEN];
+			join(cp, sizeof cp, path, "column");
+			if (!cJSON_IsString(column) || !column->valuestring[0])
+				return expected(c, cp, column, "the name of a column of the file");
+			col = column->valuestring;
+		}
+		dir = file->valuestring[0] != '/' && slash ? (size_t)(slash - c->file) + 1 : 0;
+		if (!(t = calloc(1, sizeof *t)) || !(t->column = strdup(col)) ||
+		    !(t->path = malloc(dir + strlen(file->valuestring) + 1))) {
+			if (t)
+				free(t->column);
+			free(t);
+			return fail_oom(c);
+		}
+		memcpy(t->path, c->file, dir);
+		memcpy(t->path + dir, file->valuestring, strlen(file->valuestring) + 1);
+		const struct scenario_trace *found = NULL;
+		for (const struct scenario_trace *q = c->traces; q && !found; q = q->next)
+			if (q->column && q->column[0] && strcmp(q->path, t->path) == 0 &&
+			    strcmp(q->column, col) == 0)
+				found = q;
+		if (found) {
+			free_traces(t);
+			t = (struct scenario_trace *)found;
+		} else {
+			rc = obslog_read_column(t->path, col, &t->t_s, &t->n, err, sizeof err);
+			if (rc) {
+				free_traces(t);
+				fail(c, p, "%s", err);
+				return rc;
+			}
+			t->next = c->traces;
+			c->traces = t;
+		}
+		if (dist_empirical_sample(d, t->t_s, t->n) != PT_OK)
+			return expected(c, path, v, "an empirical distribution of finite values >= 0");
+		o = put_obj(c, res, key);
+		put_str(c, o, "dist", "empirical");
+		/* absolute, as for traces: a manifest must find the file from anywhere */
+		char *abs = realpath(t->path, NULL);
+		put_str(c, o, "file", abs ? abs : t->path);
+		free(abs);
+		put_str(c, o, "column", col);
+		return PT_OK;
+	}
+	if (values) {
+		double *x;
+		size_t n;
+		join(p, sizeof p, path, "values");
+		if ((rc = get_durations(c, values, p, 1, &x, &n)))
+			return rc;
+		if ((rc = keep_inline(c, x, NULL, n)))
+			return rc;
+		dist_empirical_sample(d, x, n);
+		o = put_obj(c, res, key);
+		put_str(c, o, "dist", "empirical");
+		put_durations(c, o, "values", x, n);
+		return PT_OK;
+	}
+	/* a histogram: edges (durations, ascending) and counts, one fewer */
+	const cJSON *edges, *counts;
+	double *e = NULL, *cum = NULL;
+	size_t ne;
+	join(p, sizeof p, path, "histogram");
+	if (!cJSON_IsObject(hist))
+		return expected(c, p, hist, "an object {\"edges\": [...], \"counts\": [...]}");
+	if ((rc = check_keys(c, hist, p, histogram_keys)) || (rc = require(c, hist, p, "edges")) ||
+	    (rc = require(c, hist, p, "counts")))
+		return rc;
+	edges = member(hist, "edges");
+	counts = member(hist, "counts");
+	{
+		char ep[PATH_LEN];
+		join(ep, sizeof ep, p, "edges");
+		if ((rc = get_durations(c, edges, ep, 2, &e, &ne)))
+			return rc;
+		for (size_t i = 1; i < ne; i++) {
+			if (!(e[i] > e[i - 1])) {
+				char q[PATH_LEN];
+				element(q, sizeof q, ep, (int)i);
+				free(e);
+				return fail(c, q, "expected edges in strictly ascending order");
+			}
+		}
+	}
+	{
+		char cp[PATH_LEN];
+		double total = 0;
+		int i = 0;
+		join(cp, sizeof cp, p, "counts");
+		if (!cJSON_IsArray(counts) || (size_t)cJSON_GetArraySize(counts) != ne - 1) {
+			free(e);
+			return expected(c, cp, counts, "an array of %zu counts (one per bin between "
+					"the edges)", ne - 1);
+		}
+		if (!(cum = malloc((ne - 1) * sizeof *cum))) {
+			free(e);
+			return fail_oom(c);
+		}
+		for (const cJSON *k = counts->child; k; k = k->next, i++) {
+			if (!cJSON_IsNumber(k) || !(k->valuedouble >= 0) || !isfinite(k->valuedouble)) {
+				char q[PATH_LEN];
+				element(q, sizeof q, cp, i);
+				free(e);
+				free(cum);
+				return expected(c, q, k, "a count >= 0");
+			}
+			total += k->valuedouble;
+			cum[i] = total;
+		}
+		if (!(total > 0)) {
+			free(e);
+			free(cum);
+			return expected(c, cp, counts, "counts with a total > 0");
+		}
+	}
+	if ((rc = keep_inline(c, e, cum, ne - 1)))
+		return rc;
+	if (dist_empirical_histogram(d, e, cum, ne - 1) != PT_OK)
+		return expected(c, p, hist, "a histogram of finite edges >= 0");
+	o = put_obj(c, res, key);
+	put_str(c, o, "dist", "empirical");
+	o = put_obj(c, o, "histogram");
+	put_durations(c, o, "edges", e, ne);
+	{
+		cJSON *cc = copy_exact(counts);
+		if (o && (!cc || !cJSON_AddItemToObject(o, "counts", cc))) {
+			cJSON_Delete(cc);
+			c->oom = true;
+		}
+	}
 	return PT_OK;
 }
 
@@ -1490,17 +1787,17 @@ static int get_arrival(struct ctx *c, const cJSON *v, const char *path, bool hol
 		arr = put_arr(c, r, "profile");
 		for (int i = 0; i < a->n_profile; i++) {
 			cJSON *o = put_elem(c, arr);
-			put_num(c, o, "at", a->profile[i].t_s);
+			put_dur(c, o, "at", a->profile[i].t_s);
 			put_num(c, o, "rate", a->profile[i].rate_per_s);
 		}
 		if (a->profile_period_s > 0)
-			put_num(c, r, "period", a->profile_period_s);
+			put_dur(c, r, "period", a->profile_period_s);
 	}
 	arr = put_arr(c, r, "bursts");
 	for (int i = 0; i < a->n_bursts; i++) {
 		cJSON *o = put_elem(c, arr);
-		put_num(c, o, "start", a->bursts[i].start_s);
-		put_num(c, o, "end", a->bursts[i].end_s);
+		put_dur(c, o, "start", a->bursts[i].start_s);
+		put_dur(c, o, "end", a->bursts[i].end_s);
 		put_num(c, o, "factor", a->bursts[i].factor);
 	}
 	return PT_OK;
@@ -1536,7 +1833,7 @@ static int get_requests(struct ctx *c, const cJSON *v, const char *path,
 			return rc;
 	} else {
 		dist_constant(&req->app_time, 0);
-		put_dist(c, rt, "app_time", "constant", "value", 0, NULL, 0);
+		put_dist(c, rt, "app_time", "constant", false, "value", 0, NULL, 0);
 	}
 	if ((rc = get_int(c, tx, p, "statements", 1, INT_CAP, 1, &req->statements)))
 		return rc;
@@ -1551,7 +1848,7 @@ static int get_requests(struct ctx *c, const cJSON *v, const char *path,
 	    (rc = get_int(c, v, path, "processes", 0, PROCESSES_MAX, 0, &req->processes)))
 		return rc;
 	put_int(c, r, "retries", req->retries);
-	put_num(c, r, "backoff", req->backoff_s);
+	put_dur(c, r, "backoff", req->backoff_s);
 	put_int(c, r, "processes", req->processes);
 	return PT_OK;
 }
@@ -1567,7 +1864,7 @@ static int get_batch(struct ctx *c, const cJSON *v, const char *path, struct cfg
 	if ((rc = require(c, v, path, "every")) ||
 	    (rc = get_duration(c, v, path, "every", true, &b->every_s)))
 		return rc;
-	put_num(c, r, "every", b->every_s);
+	put_dur(c, r, "every", b->every_s);
 
 	if (!backlog && !records) {
 		join(p, sizeof p, path, "backlog_rate");
@@ -1613,7 +1910,7 @@ static int get_batch(struct ctx *c, const cJSON *v, const char *path, struct cfg
 		if ((rc = get_dist(c, x, p, true, &b->group_size, r, "group_size")))
 			return rc;
 	} else {
-		put_dist(c, r, "group_size", "constant", "value", b->group_size.mean, NULL, 0);
+		put_dist(c, r, "group_size", "constant", true, "value", b->group_size.mean, NULL, 0);
 	}
 	join(p, sizeof p, path, "per_record");
 	if ((rc = require(c, v, path, "per_record")) ||
@@ -1821,7 +2118,10 @@ static int get_slo(struct ctx *c, const cJSON *v, struct cfg_scenario *cfg, cJSO
 			n++;
 			if (!rw)
 				rw = put_obj(c, r, wname);
-			put_num(c, rw, names[k], limit);
+			if (rate)
+				put_num(c, rw, names[k], limit);
+			else
+				put_dur(c, rw, names[k], limit);
 		}
 	}
 	if (n > CFG_MAX_SLO)
@@ -1866,8 +2166,8 @@ static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_n
 		return expected(c, "warmup", member(root, "warmup"),
 				"a duration shorter than horizon (%s s)", h);
 	}
-	put_num(c, res, "horizon", cfg->horizon_s);
-	put_num(c, res, "warmup", cfg->warmup_s);
+	put_dur(c, res, "horizon", cfg->horizon_s);
+	put_dur(c, res, "warmup", cfg->warmup_s);
 
 	if ((rc = get_int(c, root, "", "replications", 1, REPLICATIONS_MAX, 10,
 			  &cfg->replications)))
@@ -1990,11 +2290,59 @@ static int apply_set(struct ctx *c, cJSON *root, const char *path, cJSON *value)
 		}
 		obj = next;
 	}
+	if (depth == 2 && strcmp(buf, "pools") == 0)
+		seg = (char *)pool_key(seg); /* --set pools.main.pool_size=20 */
 	if (cJSON_GetObjectItemCaseSensitive(obj, seg)
 		    ? !cJSON_ReplaceItemInObjectCaseSensitive(obj, seg, value)
 		    : !cJSON_AddItemToObject(obj, seg, value)) {
 		cJSON_Delete(value);
 		return fail_oom(c);
+	}
+	return PT_OK;
+}
+
+/* Rename SQLAlchemy's argument names in every pool object of root to the pool keys; both
+ * forms of one setting in one pool is an error at the alias. */
+static int rename_pool_aliases(struct ctx *c, cJSON *root)
+{
+	cJSON *pools = cJSON_GetObjectItemCaseSensitive(root, "pools");
+	if (!cJSON_IsObject(pools))
+		return PT_OK;
+	for (cJSON *pool = pools->child; pool; pool = pool->next) {
+		cJSON *m, *next;
+		if (!cJSON_IsObject(pool))
+			continue;
+		for (m = pool->child; m; m = next) {
+			const char *key = pool_key(m->string);
+			next = m->next;
+			if (key == m->string)
+				continue;
+			if (cJSON_GetObjectItemCaseSensitive(pool, key)) {
+				char p[PATH_LEN], q[PATH_LEN];
+				join(q, sizeof q, "pools", pool->string);
+				join(p, sizeof p, q, m->string);
+				return fail(c, p, "not allowed with \"%s\" (the same setting, by "
+					    "SQLAlchemy's name)", key);
+			}
+			cJSON *item = cJSON_DetachItemViaPointer(pool, m);
+			/* SQLAlchemy's pool_timeout and pool_recycle are numbers of seconds
+			 * (pool_recycle=3600); under those names a bare number means seconds, as
+			 * it does in create_engine (-1, recycle off, stays -1) */
+			if (cJSON_IsNumber(item) && (strcmp(key, "timeout") == 0 ||
+						     (strcmp(key, "recycle") == 0 &&
+						      item->valuedouble != -1))) {
+				char b[NUM_LEN + 1];
+				fmt_num(b, sizeof b - 1, item->valuedouble);
+				append(b, sizeof b, "s");
+				cJSON_Delete(item);
+				if (!(item = cJSON_CreateString(b)))
+					return fail_oom(c);
+			}
+			if (!cJSON_AddItemToObject(pool, key, item)) {
+				cJSON_Delete(item);
+				return fail_oom(c);
+			}
+		}
 	}
 	return PT_OK;
 }
@@ -2176,6 +2524,8 @@ int scenario_load(struct scenario **out, const char *path, const char *const *se
 		goto report;
 	}
 	variants = cJSON_DetachItemFromObjectCaseSensitive(root, "variants");
+	if ((rc = rename_pool_aliases(&c, root)))
+		goto report;
 
 	/* command-line overrides, in order, on the base */
 	for (int i = 0; i < n_sets; i++) {
