@@ -628,13 +628,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 					    (const struct cfg_scenario *const *)cfgs, cli->threads,
 					    hooks, show_progress, &prog);
 	if (st) {
-		char why[512];
-		if (ex.failed >= 0)
-			model_failure_text(cfgs[ex.failed / ex.nrep], ex.results[ex.failed], why,
-					   sizeof why);
-		else
-			snprintf(why, sizeof why, "%s", pt_strerror(st));
-		fprintf(stderr, "pooltide: simulation failed: %s\n", why);
+		fprintf(stderr, "pooltide: simulation failed: %s\n",
+			ex.failed >= 0 && ex.failure[0] ? ex.failure : pt_strerror(st));
 		goto done;
 	}
 	struct results_info info = {
@@ -651,8 +646,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		report_json(stdout, sc, &ex);
 		/* the gate's verdict without printing it (report_slo prints and returns it) */
 		struct slo_result res[CFG_MAX_SLO];
-		verdict = slo_evaluate_variant(experiment_variant(&ex, gate), ex.nrep,
-					       &sc->variants[gate].cfg, res);
+		verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, gate), &sc->variants[gate].cfg, res);
 	} else if (sw) {
 		report_sweep(stdout, sw, &ex);
 		verdict = SLO_PASS;
