@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "models/model.h"
+#include "models/pool.h"
 
 /* A number of seconds as SQLAlchemy takes it: an int when whole (pool_timeout=30). */
 static void seconds(FILE *out, double s)
@@ -46,9 +47,8 @@ const struct config_code_kind *config_code_find(const char *kind)
 
 const char *config_code_pool_kind(const struct cfg_scenario *sc, int p)
 {
-	(void)sc;
-	(void)p;
-	return "sqlalchemy";
+	const struct pool_kind *k = sc->pools[p].kind;
+	return k ? k->name : pool_kind_sqlalchemy.name;
 }
 
 void config_code_budget(FILE *out, const struct cfg_scenario *sc)
@@ -60,14 +60,18 @@ void config_code_budget(FILE *out, const struct cfg_scenario *sc)
 	fputs("Connection budget: ", out);
 	for (int p = 0; p < sc->n_pools; p++) {
 		const struct cfg_pool *pc = &sc->pools[p];
+		int cap = pool_cfg_cap(pc); /* the kind's rule */
 		fprintf(out, "%spool \"%s\" %d x ", p ? ", " : "", pc->name, procs);
-		if (pc->max_overflow < 0) {
+		if (cap < 0) {
 			fprintf(out, "(%d + unlimited overflow)", pc->size);
 			unbounded = 1;
-		} else {
+		} else if (cap == pc->size + pc->max_overflow) {
 			fprintf(out, "(%d + %d) = %lld", pc->size, pc->max_overflow,
-				(long long)procs * (pc->size + pc->max_overflow));
-			total += (long long)procs * (pc->size + pc->max_overflow);
+				(long long)procs * cap);
+			total += (long long)procs * cap;
+		} else {
+			fprintf(out, "%d = %lld", cap, (long long)procs * cap);
+			total += (long long)procs * cap;
 		}
 	}
 	fprintf(out, "; PostgreSQL allows %d (max_connections %d - superuser_reserved_connections "

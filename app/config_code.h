@@ -24,7 +24,7 @@ struct config_code_kind {
 /* The renderer of a kind, or NULL. */
 const struct config_code_kind *config_code_find(const char *kind);
 
-/* The kind of pool p ("sqlalchemy": the only kind until pools carry theirs). */
+/* The name of pool p's kind (pools.NAME.kind; "sqlalchemy" by default). */
 const char *config_code_pool_kind(const struct cfg_scenario *sc, int p);
 
 /* Markdown: "### <title>", each pool's code in a fenced block, then the budget. */

@@ -12,6 +12,7 @@
 
 #include "app/config_code.h"
 #include "models/config.h"
+#include "models/pool.h"
 
 /* What fn writes, as a malloc'ed string. */
 static char *capture(void (*fn)(FILE *, const struct cfg_scenario *), const struct cfg_scenario *sc)
@@ -110,6 +111,8 @@ static void test_table(void **state)
 	assert_non_null(config_code_find("sqlalchemy"));
 	assert_string_equal(config_code_find("sqlalchemy")->lang, "python");
 	assert_null(config_code_find("hikaricp")); /* not yet: its pool kind adds it */
+	sc.pools[0].kind = &pool_kind_sqlalchemy;
+	assert_string_equal(config_code_pool_kind(&sc, 0), "sqlalchemy");
 }
 
 int main(void)

@@ -194,7 +194,7 @@ static void test_fit_then_validate_real_log(void **state)
 	free(err);
 	char *json = slurp(scenario);
 	/* the inferred pool: pool_size=10, max_overflow=0, pool_timeout=0.1 (the README's set-up) */
-	assert_non_null(strstr(json, "\"size\": 10, \"max_overflow\": 0, \"timeout\": \"0.1s\""));
+	assert_non_null(strstr(json, "\"kind\": \"sqlalchemy\", \"size\": 10, \"max_overflow\": 0, \"timeout\": \"0.1s\""));
 	free(json);
 
 	char *csv[2];
