@@ -35,10 +35,10 @@ static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int
 					: sc->workloads[pl->workload].req.arrival.rate_per_s;
 		p->verdict = slo_evaluate_variant(experiment_variant(&ex, 0), ex.nrep, sc, res);
 		struct estimate e;
-		estimate_metric(experiment_variant(&ex, 0), ex.nrep, metric_find("timeout_rate"),
+		estimate_metric(experiment_variant(&ex, 0), ex.nrep, metric_find("failure_rate"),
 				pl->workload, &e);
-		p->timeout_rate = e.mean;
-		p->timeout_rate_hi = e.hi;
+		p->failure_rate = e.mean;
+		p->failure_rate_hi = e.hi;
 		if (p->verdict == SLO_PASS) {
 			if (f > pl->pass_factor)
 				pl->pass_factor = f;
