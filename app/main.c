@@ -645,8 +645,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		report_json(stdout, sc, &ex);
 		/* the gate's verdict without printing it (report_slo prints and returns it) */
 		struct slo_result res[CFG_MAX_SLO];
-		verdict = slo_evaluate_variant(experiment_variant(&ex, gate), ex.nrep,
-					       &sc->variants[gate].cfg, res);
+		verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, gate), &sc->variants[gate].cfg, res);
 	} else if (sw) {
 		report_sweep(stdout, sw, &ex);
 		verdict = SLO_PASS;

@@ -281,6 +281,23 @@ static void wilson95(double k, double n, double *lo, double *hi)
 	*hi = fmin(1, centre + half);
 }
 
+void estimate_widen_proportion(struct estimate *e, double events, double trials)
+{
+	if (!(trials > 0) || isnan(e->mean))
+		return;
+	double lo, hi;
+	wilson95(events, trials, &lo, &hi);
+	if (lo < e->lo)
+		e->lo = lo;
+	if (hi > e->hi)
+		e->hi = hi;
+	/* a proportion lies in [0, 1], whatever the t interval says */
+	if (e->lo < 0)
+		e->lo = 0;
+	if (e->hi > 1)
+		e->hi = 1;
+}
+
 static void widen_by_counts(const struct model_result *const *reps, int nrep,
 			    const struct metric_def *m, int idx, struct estimate *e)
 {
@@ -291,19 +308,7 @@ static void widen_by_counts(const struct model_result *const *reps, int nrep,
 		k += ki;
 		n += ni;
 	}
-	if (!(n > 0) || isnan(e->mean))
-		return;
-	double lo, hi;
-	wilson95(k, n, &lo, &hi);
-	if (lo < e->lo)
-		e->lo = lo;
-	if (hi > e->hi)
-		e->hi = hi;
-	/* a proportion lies in [0, 1], whatever the t interval says */
-	if (e->lo < 0)
-		e->lo = 0;
-	if (e->hi > 1)
-		e->hi = 1;
+	estimate_widen_proportion(e, k, n);
 }
 
 void estimate_metric(const struct model_result *const *reps, int nrep,
@@ -320,6 +325,11 @@ void estimate_metric(const struct model_result *const *reps, int nrep,
 	free(v);
 	if (m->counts)
 		widen_by_counts(reps, nrep, m, idx, e);
+	estimate_clip(m, e);
+}
+
+void estimate_clip(const struct metric_def *m, struct estimate *e)
+{
 	/* Every metric of the table is a count, a duration, a level or a rate: none is negative,
 	 * and a fraction is at most 1. A symmetric t interval around a skewed mean (a few
 	 * replications with many timeouts) can cross those bounds; the part outside holds no
