@@ -179,6 +179,7 @@ static void ev_sample(struct sim *sim, void *obj, uint64_t k)
 			.overflow = pool_overflow(p),
 			.waiters = pool_waiting(p),
 			.open = pool_open(p),
+			.server_connections = run->db.open,
 		};
 		h->on_sample(h->ctx, &s);
 	}

@@ -37,7 +37,7 @@ struct pool_result {
  *
  * A result is sized to its scenario (model_result_create): one block holding this header and
  * the arrays it points to, so its memory follows the scenario's pools and workloads (about
- * 21 KB per workload, dominated by two wait histograms) and it can be copied or sent to
+ * 76 KB per workload, dominated by two 37 KB wait histograms) and it can be copied or sent to
  * another process as bytes (model_result_data, model_result_load). Compare two results with
  * model_result_equal, not memcmp of the header (it holds pointers). */
 struct model_result {
@@ -79,6 +79,9 @@ struct model_sample {
 	int backlog;          /* records waiting in every batch workload's backlog */
 	double backlog_age_s; /* age of the oldest waiting record (the lag building up), s */
 	int batch_active;     /* workers running a batch (all batch workloads and processes) */
+	int server_connections; /* backends open on the database server: every process and
+				   pool, connections being opened included (the same in every
+				   pool's sample of one instant) */
 };
 
 /* Optional observers; any member may be NULL (or 0). Observing changes nothing: the same

@@ -251,7 +251,7 @@ static void test_batch_result_folder(void **state)
 	assert_non_null(fgets(line, sizeof line, p));
 	pclose(p);
 	assert_string_equal(line, "variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,"
-				  "backlog,backlog_age_s,batch_active\n");
+				  "server_connections,backlog,backlog_age_s,batch_active\n");
 	snprintf(cmd, sizeof cmd,
 		 "grep -c -e '## Batch workload aggregation' -e '(backlog.png)' %s/batchcheck/*/report.md",
 		 outroot);
@@ -260,9 +260,11 @@ static void test_batch_result_folder(void **state)
 	assert_non_null(fgets(line, sizeof line, p));
 	pclose(p);
 	assert_string_equal(line, "2\n");
-	/* Every plot of the incident is a PNG of 1000 x 600 (signature, then IHDR width and
-	 * height, big-endian, at bytes 16..23). */
-	static const char *const plots[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
+	/* Every plot of the incident is a PNG of 1000 x 600, but the pool timeline: 70 px of
+	 * head and 250 px a row, three rows (variant x pool) on its first page (signature,
+	 * then IHDR width and height, big-endian, at bytes 16..23). */
+	static const char *const plots[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog",
+					    "server_connections"};
 	for (size_t k = 0; k < sizeof plots / sizeof plots[0]; k++) {
 		snprintf(cmd, sizeof cmd, "ls %s/batchcheck/*/%s.png", outroot, plots[k]);
 		p = popen(cmd, "r");
@@ -279,7 +281,7 @@ static void test_batch_result_folder(void **state)
 		unsigned w = (unsigned)h[16] << 24 | (unsigned)h[17] << 16 | (unsigned)h[18] << 8 | h[19];
 		unsigned ht = (unsigned)h[20] << 24 | (unsigned)h[21] << 16 | (unsigned)h[22] << 8 | h[23];
 		assert_int_equal(w, 1000);
-		assert_int_equal(ht, 600);
+		assert_int_equal(ht, k == 2 ? 70 + 3 * 250 : 600);
 	}
 }
 
