@@ -387,10 +387,10 @@ static void pool_json(FILE *out, void *pctx, int v, int p, const char *indent)
 	struct health h = pool_health(ex, v, p);
 	fprintf(out, ",\n%s\"health\": {\"pool_size\": %d, \"max_overflow\": %d, \"cap\": ", indent,
 		pc->size, pc->max_overflow);
-	if (pc->max_overflow < 0)
+	if (pool_cfg_cap(pc) < 0)
 		fputs("null", out);
 	else
-		fprintf(out, "%d", pc->size + pc->max_overflow);
+		fprintf(out, "%d", pool_cfg_cap(pc));
 	fputs(", \"timeout_s\": ", out);
 	report_json_number(out, pc->timeout_s);
 	fputs(", \"checked_out\": ", out);
@@ -642,8 +642,7 @@ static int pools_csv(FILE *out, void *pctx)
 			results_csv_field(out, sc->variants[v].name);
 			fputc(',', out);
 			results_csv_field(out, pc->name);
-			fprintf(out, ",%d,%d,%d,", pc->size, pc->max_overflow,
-				pc->max_overflow < 0 ? -1 : pc->size + pc->max_overflow);
+			fprintf(out, ",%d,%d,%d,", pc->size, pc->max_overflow, pool_cfg_cap(pc));
 			results_csv_number(out, pc->timeout_s);
 			/* The ping is one round trip per checkout of a pooled connection. */
 			fprintf(out, ",%d,", pc->pre_ping ? 1 : 0);

@@ -51,6 +51,9 @@ struct model_result {
 	double db_open_mean, db_open_max; /* server connections, all processes and pools */
 	double db_cpu_busy_mean;     /* share of the cores busy (NAN without cores) */
 	double db_cpu_active_mean;   /* statements running, time average (NAN without cores) */
+	int status;                  /* model_run's return value */
+	int overloaded_pool;         /* with PT_EOVERLOAD: the pool whose waiters reached
+					max_waiting; else -1 */
 	uint64_t events;             /* engine events run */
 	size_t peak_pending;         /* largest future-event set */
 	double end_s;                /* simulated time when the drain finished */
@@ -116,6 +119,18 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
  * them): rng_stream_id(workload name, STREAM_ARRIVALS / STREAM_HOLDS) and, for the instance
  * of a pool in process p, rng_stream_id(pool name, STREAM_CONNECT + 16 p). */
 enum { STREAM_ARRIVALS = 1, STREAM_HOLDS = 2, STREAM_CONNECT = 3 };
+
+/* Connections per process that the request workloads on pool `pool` keep busy at their peak
+ * arrival rate (rate profile maximum times the largest burst factor; a trace's mean rate),
+ * in Erlangs: rate x mean hold, the hold being db_time + app_time + (statements + 2) RTTs.
+ * Batch workloads are left out, so it is a lower bound. */
+double model_offered_erlangs(const struct cfg_scenario *sc, int pool);
+
+/* What went wrong in a failed replication, for the user: the status's text, and for
+ * PT_EOVERLOAD the pool, its cap on waiters and the overload factor (offered Erlangs over
+ * the pool's cap). NUL-terminated into buf. */
+void model_failure_text(const struct cfg_scenario *sc, const struct model_result *r, char *buf,
+			size_t len);
 
 /* Application processes a scenario runs: the largest of deployment.processes and every
  * workload's own processes. */

@@ -386,11 +386,40 @@ static void test_plan_command(void **state)
 	free(err);
 }
 
+/* A queue that grows without bound (issue: 1 connection, a 100-day timeout, 10000/s of 1 s
+ * transactions) ends the run at max_waiting with exit 1, a message naming the pool, the cap
+ * and the overload factor (10000/s x 1 s = 10000 connections busy against a cap of 1), and
+ * no result folder. */
+static void test_overload_cap(void **state)
+{
+	(void)state;
+	char *out, *err, args[256];
+	const char *path = write_tmp(
+		"{\"name\": \"ovl\", \"horizon\": \"10m\", \"replications\": 2,"
+		" \"pools\": {\"main\": {\"size\": 1, \"max_overflow\": 0, \"timeout\": \"100d\","
+		" \"max_waiting\": 1000}},"
+		" \"workloads\": {\"api\": {\"type\": \"requests\", \"arrival\": {\"rate\": \"10000/s\"},"
+		" \"transaction\": {\"db_time\": \"1s\"}}}}");
+	snprintf(args, sizeof args, "run %s --quiet --no-plot", path);
+	assert_int_equal(run(args, &out, &err), 1);
+	assert_non_null(strstr(err, "pool main: the queue of waiting requests grew past 1000 "
+				    "(pools.main.max_waiting): the pool is overloaded by a factor of "
+				    "10000 (10000 connections busy offered at the peak rate, against a "
+				    "cap of 1)"));
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "test -z \"$(find %s -mindepth 2 2>/dev/null)\"", outroot);
+	assert_int_equal(system(cmd), 0);
+	remove(path);
+	free(out);
+	free(err);
+}
+
 int main(void)
 {
 	if (!mkdtemp(outroot))
 		return 1;
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_overload_cap),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_usage_errors_exit_2),
 		cmocka_unit_test(test_invalid_scenario_exit_2),
