@@ -1007,21 +1007,33 @@ static void md_workloads(FILE *out, const struct run_ctx *c)
 		fputs(" (pool ", out);
 		md_text(out, base->pools[base->workloads[w].pool].name);
 		fputs(")\n\n", out);
-		fputs("Per replication: requests offered (arrived after the warm-up) and timed out "
-		      "(mean), the timeout rate, and quantiles of the wait for a connection of served "
-		      "requests (mean over replications of each replication's quantile).\n\n",
+		fputs("Per replication: requests offered (arrived after the warm-up) and finally "
+		      "failed, by cause (mean), the failure rate (every final failure over offered), "
+		      "and quantiles of the wait for a connection of served requests (mean over "
+		      "replications of each replication's quantile).\n\n",
 		      out);
-		fputs("| variant | offered | timed out | timeout rate | wait p50 | wait p95 | "
-		      "wait p99 | wait p99.9 |\n|---|--:|--:|---|---|---|---|---|\n",
-		      out);
+		fputs("| variant | offered |", out);
+		for (int f = 0; f < REQ_FAILURES; f++) {
+			fputc(' ', out);
+			for (const char *p = requests_failure_name(f); *p; p++)
+				fputc(*p == '_' ? ' ' : *p, out);
+			fputs(" |", out);
+		}
+		fputs(" failure rate | wait p50 | wait p95 | wait p99 | wait p99.9 |\n|---|--:|", out);
+		for (int f = 0; f < REQ_FAILURES; f++)
+			fputs("--:|", out);
+		fputs("---|---|---|---|---|\n", out);
 		for (int v = 0; v < ex->n_variants; v++) {
 			fputs("| ", out);
 			md_text(out, sc->variants[v].name);
 			fmt_count(est(ex, v, "offered", w).mean, cell, sizeof cell);
 			fprintf(out, " | %s", cell);
-			fmt_count(est(ex, v, "timed_out", w).mean, cell, sizeof cell);
-			fprintf(out, " | %s", cell);
-			struct estimate e = est(ex, v, "timeout_rate", w);
+			for (int f = 0; f < REQ_FAILURES; f++) {
+				fmt_count(est(ex, v, requests_failure_name(f), w).mean, cell,
+					  sizeof cell);
+				fprintf(out, " | %s", cell);
+			}
+			struct estimate e = est(ex, v, "failure_rate", w);
 			fmt_ci(MD_RATE, &e, cell, sizeof cell);
 			fprintf(out, " | %s", cell);
 			for (int k = 0; k < 4; k++) {
