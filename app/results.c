@@ -4,6 +4,8 @@
 #endif
 #include "app/results.h"
 
+#include "app/config_code.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1427,6 +1429,24 @@ static void md_files(FILE *out)
 	      out);
 }
 
+/* The end of the report: the judged (and a sweep's recommended) configuration as code. */
+static void md_config_code(FILE *out, const struct run_ctx *c)
+{
+	const struct scenario *sc = c->info->sc;
+	int v[2] = {c->info->judged, c->info->recommended}, n = 1;
+	if (v[1] >= 0 && v[1] < sc->n_variants && v[1] != v[0])
+		n = 2;
+	fputs("\n## Configuration as code\n\n", out);
+	for (int i = 0; i < n; i++) {
+		char title[SCENARIO_VARIANT_NAME_MAX + 64];
+		if (v[i] < 0 || v[i] >= sc->n_variants)
+			continue;
+		snprintf(title, sizeof title, "%s: %s", i ? "Recommended" : "Judged",
+			 sc->variants[v[i]].name);
+		config_code_md(out, title, &sc->variants[v[i]].cfg);
+	}
+}
+
 static int report_md(FILE *out, void *pctx)
 {
 	struct run_ctx *c = pctx;
@@ -1440,6 +1460,7 @@ static int report_md(FILE *out, void *pctx)
 	md_pools(out, c);
 	md_plots(out, c);
 	md_files(out);
+	md_config_code(out, c);
 	return PT_OK;
 }
 
