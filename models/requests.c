@@ -35,7 +35,7 @@ struct requests {
 	struct database *db;
 	struct pool *const *pools;
 	int n_processes;
-	uint64_t n_arrivals;
+	int next_process;       /* round robin: the process of the next arrival */
 	const struct users *users;
 	struct arrivals *arr;
 	gsl_rng *holds;
@@ -341,7 +341,9 @@ static void ev_arrival(struct sim *sim, void *obj, uint64_t arg)
 	q->attempt = 0;
 	q->t_first = now;
 	q->counted = now >= r->warmup_s;
-	q->pool = r->pools[r->n_arrivals++ % (uint64_t)r->n_processes];
+	q->pool = r->pools[r->next_process];
+	if (++r->next_process == r->n_processes) /* not `%`: a division on every arrival */
+		r->next_process = 0;
 	q->pc.on_ready = on_ready;
 	q->pc.on_fail = on_fail;
 	q->pc.holder_class = POOL_HOLDER_REQUEST;

@@ -53,6 +53,12 @@ struct sim {
 	int status;         /* sticky failure: 0, or the first status given to sim_fail */
 	struct heap_entry *heap;
 	size_t n, cap;
+	/* While a handler runs, its event's entry stays at the root, stale (vacant): the
+	 * handler's first sim_schedule_at takes its place and sifts down, one heap operation
+	 * instead of a pop and a push (most handlers schedule the next event of their process).
+	 * A stale root still precedes every other entry, so the heap stays valid around it; it
+	 * is popped after the handler if nothing took its place. n counts it. */
+	bool vacant;
 	struct event *slab;
 	uint32_t slab_cap;
 	uint32_t free_head; /* UINT32_MAX when empty */
@@ -80,7 +86,7 @@ void sim_destroy(struct sim *sim)
 }
 
 uint64_t sim_events_run(const struct sim *sim) { return sim->events_run; }
-size_t sim_pending(const struct sim *sim) { return sim->n; }
+size_t sim_pending(const struct sim *sim) { return sim->n - sim->vacant; }
 size_t sim_peak_pending(const struct sim *sim) { return sim->peak; }
 void sim_stop(struct sim *sim) { sim->stopped = true; }
 
@@ -210,12 +216,19 @@ sim_handle sim_schedule_at(struct sim *sim, double t, int prio, sim_event_fn fn,
 	ev->obj = obj;
 	ev->arg = arg;
 	ev->pending = true;
-	size_t pos = sim->n++;
-	sim->heap[pos] = (struct heap_entry){
+	struct heap_entry e = {
 		.tbits = time_bits(t), .key = ((uint64_t)prio << 56) | sim->seq++, .slot = slot};
-	sift_up(sim, pos);
+	if (sim->vacant) {
+		sim->vacant = false;
+		sim->heap[0] = e;
+		sift_down(sim, 0);
+	} else {
+		size_t pos = sim->n++;
+		sim->heap[pos] = e;
+		sift_up(sim, pos);
+	}
 	if (sim->n > sim->peak)
-		sim->peak = sim->n;
+		sim->peak = sim->n; /* not vacant here */
 	return ((uint64_t)ev->gen << 32) | ((uint64_t)slot + 1);
 }
 
@@ -303,17 +316,25 @@ static void pop_root(struct sim *sim)
 uint64_t sim_run(struct sim *sim, double until)
 {
 	uint64_t ran = 0;
+	assert(!sim->vacant && "sim_run called from an event handler");
 	sim->stopped = sim->status != 0;
 	while (sim->n > 0 && !sim->stopped) {
 		struct heap_entry top = sim->heap[0];
 		double t = bits_time(top.tbits);
 		if (t > until)
 			break;
-		pop_root(sim);
-		struct event ev = sim->slab[top.slot];
+		const struct event *ev = &sim->slab[top.slot];
+		sim_event_fn fn = ev->fn;
+		void *obj = ev->obj;
+		uint64_t arg = ev->arg;
 		free_slot(sim, top.slot);
 		sim->clock.now = t;
-		ev.fn(sim, ev.obj, ev.arg);
+		sim->vacant = true;
+		fn(sim, obj, arg);
+		if (sim->vacant) {
+			sim->vacant = false;
+			pop_root(sim);
+		}
 		ran++;
 		/* Counted per event, not once at the end, so a handler reading sim_events_run sees
 		 * the events run earlier in this same call too. */
