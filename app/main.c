@@ -457,6 +457,7 @@ static int cmd_check(struct cli *cli)
 	}
 	fputs(sc->resolved_json, stdout);
 	fputc('\n', stdout);
+	report_budget_warnings(stderr, sc);
 	fprintf(stderr, "%s: ok, %d variant%s\n", sc->path, sc->n_variants,
 		sc->n_variants == 1 ? "" : "s");
 	scenario_destroy(sc);
@@ -526,6 +527,7 @@ static int cmd_run(struct cli *cli)
 		fprintf(stderr, "pooltide: %s\n", err);
 		return 2;
 	}
+	report_budget_warnings(stderr, sc);
 	int rc = run_loaded(cli, sc, NULL, NULL, prog, started);
 	scenario_destroy(sc);
 	return rc;
@@ -722,6 +724,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		.started = started,
 		.wall_time_s = elapsed_s(&prog.start),
 		.threads = cli->threads ? cli->threads : runner_default_threads(),
+		.judged = gate,
+		.recommended = sw ? sweep_smallest_passing(sw, &ex) : -1,
 	};
 
 	enum slo_verdict verdict;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/sweep.h"
+#include "models/budget.h"
 #include "models/plan.h"
 #include "models/pool.h"
 #include "models/slo.h"
@@ -200,24 +201,36 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			continue;
 		}
 		fprintf(out, "\nworkload %s (pool %s)\n", wl->name, base->pools[wl->pool].name);
-		fprintf(out, "%-*s  %9s %9s %9s %8s  %-26s  %8s %8s %8s %8s %8s %8s\n", namew,
-			"variant", "offered", "served", "timed out", "refused", "timeout rate [95% CI]",
-			"wait", "p50", "p95", "p99", "p99.9", "max");
+		/* one count column per final failure cause (models/requests.h), then their sum
+		 * as a share of offered requests */
+		fprintf(out, "%-*s  %9s %9s", namew, "variant", "offered", "served");
+		for (int f = 0; f < REQ_FAILURES; f++) {
+			char head[32];
+			snprintf(head, sizeof head, "%s", requests_failure_name(f));
+			for (char *p = head; *p; p++)
+				*p = *p == '_' ? ' ' : *p;
+			fprintf(out, " %9s", head);
+		}
+		fprintf(out, "  %-26s  %8s %8s %8s %8s %8s %8s\n", "failure rate [95% CI]", "wait",
+			"p50", "p95", "p99", "p99.9", "max");
 		for (int v = 0; v < ex->n_variants; v++) {
-			char off[16], srv[16], tmo[16], rfd[16], ci[64];
+			char off[16], srv[16], cnt[16], ci[64];
 			char q[6][16];
-			format_count(est(ex, v, "refused", wi).mean, rfd, sizeof rfd);
 			format_count(est(ex, v, "offered", wi).mean, off, sizeof off);
 			format_count(est(ex, v, "served", wi).mean, srv, sizeof srv);
-			format_count(est(ex, v, "timed_out", wi).mean, tmo, sizeof tmo);
-			format_rate_ci(est(ex, v, "timeout_rate", wi), ci, sizeof ci);
+			fprintf(out, "%-*.*s  %9s %9s", namew, namew, sc->variants[v].name, off, srv);
+			for (int f = 0; f < REQ_FAILURES; f++) {
+				format_count(est(ex, v, requests_failure_name(f), wi).mean, cnt,
+					     sizeof cnt);
+				fprintf(out, " %9s", cnt);
+			}
+			format_rate_ci(est(ex, v, "failure_rate", wi), ci, sizeof ci);
 			static const char *const qs[] = {"wait_mean", "wait_p50", "wait_p95",
 							 "wait_p99", "wait_p999", "wait_max"};
 			for (int k = 0; k < 6; k++)
 				report_format_duration(est(ex, v, qs[k], wi).mean, q[k], sizeof q[k]);
-			fprintf(out, "%-*.*s  %9s %9s %9s %8s  %-26s  %8s %8s %8s %8s %8s %8s\n",
-				namew, namew, sc->variants[v].name, off, srv, tmo, rfd, ci, q[0], q[1],
-				q[2], q[3], q[4], q[5]);
+			fprintf(out, "  %-26s  %8s %8s %8s %8s %8s %8s\n", ci, q[0], q[1], q[2], q[3],
+				q[4], q[5]);
 		}
 		table_contention(out, sc, ex, wi, namew);
 		table_diffs(out, sc, ex, wi, namew, METRIC_WORKLOAD);
@@ -248,19 +261,26 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 		}
 	}
 	fprintf(out, "\ndatabase (server connections over all processes and pools)\n");
-	fprintf(out, "%-*s  %9s %10s %12s %9s %9s\n", namew, "variant", "processes", "conn mean",
-		"conn max/use", "refused", "cpu busy");
+	fprintf(out, "%-*s  %9s %10s %12s %9s %9s  %s\n", namew, "variant", "processes",
+		"conn mean", "conn max/use", "refused", "cpu busy", "budget/usable");
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
 		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
-		char mx[24], busy[16];
+		char mx[24], busy[16], bud[48];
+		struct budget b;
+		budget_compute(c, &b);
+		if (b.unlimited)
+			snprintf(bud, sizeof bud, "unlimited/%d EXCEEDS", b.usable);
+		else
+			snprintf(bud, sizeof bud, "%lld/%d%s", b.most, b.usable,
+				 budget_exceeded(&b) ? " EXCEEDS" : "");
 		snprintf(mx, sizeof mx, "%.0f/%d", est(ex, v, "server_connections_max", 0).mean,
 			 cfg_usable_connections(&c->db));
 		report_format_rate(est(ex, v, "cpu_busy_mean", 0).mean, busy, sizeof busy);
-		fprintf(out, "%-*.*s  %9d %10.2f %12s %9.0f %9s\n", namew, namew,
+		fprintf(out, "%-*.*s  %9d %10.2f %12s %9.0f %9s  %s\n", namew, namew,
 			sc->variants[v].name, experiment_aggregate(ex, v)->n_processes,
 			est(ex, v, "server_connections_mean", 0).mean, mx,
-			(double)refused / ex->nrep, busy);
+			(double)refused / ex->nrep, busy, bud);
 	}
 	for (int v = 0; v < ex->n_variants; v++) {
 		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
@@ -342,7 +362,7 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 
 const char *const *report_diff_metrics(enum metric_scope scope, int *n)
 {
-	static const char *const req[] = {"timeout_rate", "wait_mean", "wait_p99", "hold_mean"};
+	static const char *const req[] = {"failure_rate", "wait_mean", "wait_p99", "hold_mean"};
 	static const char *const batch[] = {"failed_batch_rate", "batch_duration_mean",
 					    "txn_hold_mean", "lag_mean"};
 	if (scope == METRIC_BATCH) {
@@ -359,6 +379,51 @@ void report_json(FILE *out, const struct scenario *sc, const struct experiment *
 }
 
 /* ,"slo": {"verdict": ..., "limits": [...]} of variant v, when it has limits. */
+/* The variant's connection budget (models/budget.h). */
+static void json_budget(FILE *out, const struct scenario *sc, int v)
+{
+	const struct cfg_scenario *c = &sc->variants[v].cfg;
+	struct budget b;
+	budget_compute(c, &b);
+	fputs(",\n      \"budget\": {\"most\": ", out);
+	if (b.unlimited)
+		fputs("null", out);
+	else
+		fprintf(out, "%lld", b.most);
+	fprintf(out, ", \"unlimited\": %s, \"usable\": %d, \"max_connections\": %d, "
+		     "\"superuser_reserved_connections\": %d, \"reserved_connections\": %d, "
+		     "\"exceeded\": %s, \"pools\": [",
+		b.unlimited ? "true" : "false", b.usable, b.max_connections, b.superuser_reserved,
+		b.reserved, budget_exceeded(&b) ? "true" : "false");
+	for (int i = 0; i < b.n_terms; i++) {
+		fputs(i ? ", {\"pool\": " : "{\"pool\": ", out);
+		report_json_string(out, c->pools[b.terms[i].pool].name);
+		fprintf(out, ", \"processes\": %d, \"cap\": ", b.terms[i].processes);
+		if (b.terms[i].cap < 0)
+			fputs("null}", out);
+		else
+			fprintf(out, "%d}", b.terms[i].cap);
+	}
+	fputs("]}", out);
+}
+
+int report_budget_warnings(FILE *out, const struct scenario *sc)
+{
+	int n = 0;
+	for (int v = 0; v < sc->n_variants; v++) {
+		struct budget b;
+		char line[1200];
+		budget_compute(&sc->variants[v].cfg, &b);
+		if (!budget_exceeded(&b))
+			continue;
+		budget_format(line, sizeof line, &b, &sc->variants[v].cfg);
+		fprintf(out, "pooltide: warning: variant '%s': connection budget %s: PostgreSQL refuses "
+			     "the connects beyond %d at once\n", sc->variants[v].name, line, b.usable);
+		n++;
+	}
+	return n;
+}
+
 static void json_slo(FILE *out, const struct scenario *sc, const struct experiment *ex, int v)
 {
 	const struct cfg_scenario *c = &sc->variants[v].cfg;
@@ -480,6 +545,7 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 		fputs("      },\n      \"database\": {\n", out);
 		json_metrics(out, ex, v, METRIC_DATABASE, 0, "        ");
 		fputs("\n      }", out);
+		json_budget(out, sc, v);
 		json_slo(out, sc, ex, v);
 		fprintf(out, "\n    }%s\n", v + 1 < ex->n_variants ? "," : "");
 	}
@@ -492,12 +558,12 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex)
 {
 	const struct cfg_scenario *base = &sw->grid->variants[0].cfg;
-	const struct metric_def *tr = metric_find("timeout_rate"), *p99 = metric_find("wait_p99");
+	const struct metric_def *tr = metric_find("failure_rate"), *p99 = metric_find("wait_p99");
 	fprintf(out, "\nsweep: %d configurations on common random numbers\n", sw->n_points);
 	for (int w = 0; w < base->n_workloads; w++) {
 		if (base->workloads[w].kind != CFG_WORKLOAD_REQUESTS)
 			continue;
-		fprintf(out, "workload %s: timeout rate (upper end of its 95 %% CI), wait p99\n",
+		fprintf(out, "workload %s: failure rate (upper end of its 95 %% CI), wait p99\n",
 			base->workloads[w].name);
 		bool matrix = sw->n_axes == 2;
 		int cols = matrix ? sw->axes[1].n : 1;
@@ -530,15 +596,51 @@ void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex
 				fputc('\n', out);
 		}
 	}
+	int over = 0;
+	for (int k = 0; k < sw->n_points; k++)
+		over += sweep_point_over_budget(sw, k);
 	if (base->n_slo == 0) {
 		fprintf(out, "no \"slo\" in the scenario: add limits to find the smallest configuration "
 			     "meeting them\n");
+		if (over)
+			fprintf(out, "%d point%s can open more connections than the database accepts "
+				     "(see the budget in report.md)\n", over, over == 1 ? "" : "s");
+		return;
+	}
+	/* Every point's verdict, the limits it fails, and its connection budget. */
+	fprintf(out, "SLO per point (every limit judged; \"over budget\": can open more "
+		     "connections than the database accepts, never recommended)\n");
+	int n_pass = 0;
+	for (int k = 0; k < sw->n_points; k++) {
+		const struct cfg_scenario *c = &sw->grid->variants[k].cfg;
+		struct slo_result res[CFG_MAX_SLO];
+		enum slo_verdict v = slo_evaluate_aggregate(experiment_aggregate(ex, k), c, res);
+		char failed[512];
+		sweep_failed_limits(c, res, failed, sizeof failed);
+		bool ob = sweep_point_over_budget(sw, k);
+		n_pass += v == SLO_PASS && !ob;
+		fprintf(out, "  %-36s %-12s%s%s%s\n", sw->grid->variants[k].name, slo_verdict_name(v),
+			failed[0] ? " fails " : "", failed, ob ? " (over budget)" : "");
+	}
+	if (!sweep_all_capacity(sw)) {
+		fprintf(out, "passing region (an axis is not a capacity, so there is no smallest "
+			     "configuration): ");
+		int shown = 0;
+		for (int k = 0; k < sw->n_points; k++) {
+			const struct cfg_scenario *c = &sw->grid->variants[k].cfg;
+			struct slo_result res[CFG_MAX_SLO];
+			if (slo_evaluate_aggregate(experiment_aggregate(ex, k), c, res) != SLO_PASS ||
+			    sweep_point_over_budget(sw, k))
+				continue;
+			fprintf(out, "%s%s", shown++ ? "; " : "", sw->grid->variants[k].name);
+		}
+		fprintf(out, "%s\n", shown ? "" : "none");
 		return;
 	}
 	int best = sweep_smallest_passing(sw, ex);
 	if (best < 0)
-		fprintf(out, "no configuration of the grid passes every SLO limit (inconclusive ones "
-			     "need more replications)\n");
+		fprintf(out, "no configuration of the grid passes every SLO limit within its "
+			     "connection budget (inconclusive ones need more replications)\n");
 	else
 		fprintf(out, "smallest configuration meeting every SLO limit: %s\n",
 			sw->grid->variants[best].name);
@@ -551,7 +653,7 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 	fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, each %d "
 		     "replications; inconclusive counts as not passing)\n",
 		w->name, pl->n, sc->variants[0].cfg.replications);
-	fprintf(out, "%-10s %-12s %-28s %s\n", "load", "rate", "timeout rate (CI upper end)",
+	fprintf(out, "%-10s %-12s %-28s %s\n", "load", "rate", "failure rate (CI upper end)",
 		"SLO");
 	int order[PLAN_MAX_PROBES];
 	plan_order(pl, order);
@@ -560,8 +662,8 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 		char f[24], r[24], t0[16], t1[16], tr[48];
 		snprintf(f, sizeof f, "x%.3g", p->factor);
 		snprintf(r, sizeof r, "%.4g/s", p->rate_per_s);
-		report_format_rate(p->timeout_rate, t0, sizeof t0);
-		report_format_rate(p->timeout_rate_hi, t1, sizeof t1);
+		report_format_rate(p->failure_rate, t0, sizeof t0);
+		report_format_rate(p->failure_rate_hi, t1, sizeof t1);
 		snprintf(tr, sizeof tr, "%s (<%s)", t0, t1);
 		fprintf(out, "%-10s %-12s %-28s %s\n", f, r, tr, slo_verdict_name(p->verdict));
 	}

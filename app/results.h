@@ -40,6 +40,10 @@ struct results_info {
 	time_t started;                   /* wall-clock start of the run */
 	double wall_time_s;               /* wall time of the simulation */
 	int threads;                      /* worker threads used */
+	int judged;                       /* the variant whose configuration report.md ends
+					     with, as code (app/config_code.h) */
+	int recommended;                  /* a sweep's recommended variant, written too when it
+					     is >= 0 and not `judged` */
 };
 
 /* Writes the report's SLO section (beginning with the line "## SLO"), between the comparison
@@ -89,6 +93,9 @@ void results_destroy(struct results_dir *rd);
  * ("%.9g", C locale; empty for NAN or infinity). Shared by every CSV pooltide writes. */
 void results_csv_field(FILE *out, const char *s);
 void results_csv_number(FILE *out, double x);
+/* x as printf's "%.9g" writes it (nothing for NAN and infinities), into buf (at least 32
+ * bytes, terminated); returns the length. Common values (0, k x 0.1, ...) without printf. */
+size_t results_format_g9(char *buf, double x);
 
 /* "20250131-142501-seed7" for a start time (UTC) and a seed, into buf. */
 void results_run_id(time_t started, unsigned long long seed, char *buf, size_t len);

@@ -6,8 +6,9 @@
  * reads never wait (MVCC). Transactions are opaque non-zero ids chosen by the caller; the
  * caller remembers which users it locked and releases each at commit.
  *
- * Memory: one small record per user plus pooled waiter nodes (no allocation per wait once
- * the pool has grown to the peak number of waiters). No I/O. */
+ * Memory: one small record per lock held at that moment (a hash table that doubles when half
+ * full, and never shrinks) plus pooled waiter nodes (no allocation per wait once the pool has
+ * grown to the peak number of waiters), whatever the number of users. No I/O. */
 #ifndef POOLTIDE_LOCKS_H
 #define POOLTIDE_LOCKS_H
 
@@ -34,6 +35,12 @@ bool locks_acquire(struct locks *lk, int user, uint64_t txn, locks_grant_fn gran
  * runs before this returns). Releasing a lock txn does not hold is an assertion failure. */
 void locks_release(struct locks *lk, int user, uint64_t txn);
 
+/* Withdraw txn's queued request for user's lock (PostgreSQL's lock_timeout or
+ * statement_timeout cancelling a statement blocked on a row lock): its grant will never be
+ * called, the waiters behind it move up. Walks the user's queue (short). Returns false when txn
+ * was not queued there (already granted, or never asked). */
+bool locks_cancel(struct locks *lk, int user, uint64_t txn);
+
 /* The holder of user's lock (0 = free) and the number of transactions waiting for it. */
 uint64_t locks_holder(const struct locks *lk, int user);
 int locks_waiting(const struct locks *lk, int user);
@@ -42,5 +49,8 @@ int locks_total_waiting(const struct locks *lk);
 /* Waiter nodes allocated so far (free or in use): grows to the peak of locks_total_waiting,
  * rounded up to whole chunks, and never shrinks. For tests and memory figures. */
 size_t locks_pool_capacity(const struct locks *lk);
+/* Slots of the table of held locks: at least twice the peak number of locks held at once (and
+ * 64), whatever the number of users. For tests and memory figures. */
+size_t locks_table_capacity(const struct locks *lk);
 
 #endif

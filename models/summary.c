@@ -23,30 +23,42 @@ static double q_or_nan(const struct histo *h, double q) { return h->n ? histo_qu
 
 static double w_offered(const struct model_result *r, int i) { return (double)W(r, i)->offered; }
 static double w_served(const struct model_result *r, int i) { return (double)W(r, i)->served; }
-static double w_timed_out(const struct model_result *r, int i) { return (double)W(r, i)->timed_out; }
-static double w_refused(const struct model_result *r, int i) { return (double)W(r, i)->refused; }
-static void w_timeout_counts(const struct model_result *r, int i, double *e, double *n)
+/* Per failure cause (models/requests.h): its count, its share of offered requests and the
+ * two counts of that share. */
+#define CAUSE_FNS_(id, name, rate, label)                                                     \
+	static double w_count_##id(const struct model_result *r, int i)                     \
+	{                                                                                   \
+		return (double)W(r, i)->failed[id];                                         \
+	}                                                                                   \
+	static double w_rate_##id(const struct model_result *r, int i)                      \
+	{                                                                                   \
+		return ratio(W(r, i)->failed[id], W(r, i)->offered);                        \
+	}                                                                                   \
+	static void w_counts_##id(const struct model_result *r, int i, double *e, double *n) \
+	{                                                                                   \
+		*e = (double)W(r, i)->failed[id];                                           \
+		*n = (double)W(r, i)->offered;                                              \
+	}
+REQUESTS_FAILURES(CAUSE_FNS_)
+#undef CAUSE_FNS_
+
+static double w_failed(const struct model_result *r, int i)
 {
-	*e = (double)W(r, i)->timed_out;
-	*n = (double)W(r, i)->offered;
+	return (double)requests_failures(W(r, i));
 }
-static void w_refused_counts(const struct model_result *r, int i, double *e, double *n)
+static double w_failure_rate(const struct model_result *r, int i)
 {
-	*e = (double)W(r, i)->refused;
+	return ratio(requests_failures(W(r, i)), W(r, i)->offered);
+}
+static void w_failure_counts(const struct model_result *r, int i, double *e, double *n)
+{
+	*e = (double)requests_failures(W(r, i));
 	*n = (double)W(r, i)->offered;
 }
 static void b_failed_counts(const struct model_result *r, int i, double *e, double *n)
 {
 	*e = (double)B(r, i)->failed;
 	*n = (double)B(r, i)->batches;
-}
-static double w_timeout_rate(const struct model_result *r, int i)
-{
-	return ratio(W(r, i)->timed_out, W(r, i)->offered);
-}
-static double w_refused_rate(const struct model_result *r, int i)
-{
-	return ratio(W(r, i)->refused, W(r, i)->offered);
 }
 static double w_wait_mean(const struct model_result *r, int i)
 {
@@ -108,6 +120,26 @@ static double w_lock_wait_rate(const struct model_result *r, int i)
 }
 static double w_lock_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->lock_wait); }
 static double w_hold_max(const struct model_result *r, int i) { return tmax(&W(r, i)->hold); }
+static double w_lock_timed_out(const struct model_result *r, int i)
+{
+	return (double)W(r, i)->lock_timed_out;
+}
+static double w_statement_timed_out(const struct model_result *r, int i)
+{
+	return (double)W(r, i)->statement_timed_out;
+}
+static double w_given_up(const struct model_result *r, int i) { return (double)W(r, i)->given_up; }
+static double w_app_queued(const struct model_result *r, int i) { return (double)W(r, i)->app_queued; }
+static double w_app_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->app_wait); }
+static double w_app_wait_max(const struct model_result *r, int i) { return tmax(&W(r, i)->app_wait); }
+static double b_lock_timeouts(const struct model_result *r, int i)
+{
+	return (double)B(r, i)->lock_timeouts;
+}
+static double b_statement_timeouts(const struct model_result *r, int i)
+{
+	return (double)B(r, i)->statement_timeouts;
+}
 
 static double b_batches(const struct model_result *r, int i) { return (double)B(r, i)->batches; }
 static double b_failed(const struct model_result *r, int i) { return (double)B(r, i)->failed; }
@@ -164,10 +196,14 @@ static double p_closes(const struct model_result *r, int i) { return (double)P(r
 static const struct metric_def table[] = {
 	{"offered", "requests", METRIC_WORKLOAD, w_offered, NULL},
 	{"served", "requests", METRIC_WORKLOAD, w_served, NULL},
-	{"timed_out", "requests", METRIC_WORKLOAD, w_timed_out, NULL},
-	{"refused", "requests", METRIC_WORKLOAD, w_refused, NULL},
-	{"timeout_rate", "1", METRIC_WORKLOAD, w_timeout_rate, w_timeout_counts},
-	{"refused_rate", "1", METRIC_WORKLOAD, w_refused_rate, w_refused_counts},
+#define COUNT_ROW_(id, name, rate, label) {name, "requests", METRIC_WORKLOAD, w_count_##id, NULL},
+	REQUESTS_FAILURES(COUNT_ROW_)
+#undef COUNT_ROW_
+	{"failed", "requests", METRIC_WORKLOAD, w_failed, NULL},
+	{"failure_rate", "1", METRIC_WORKLOAD, w_failure_rate, w_failure_counts},
+#define RATE_ROW_(id, name, rate, label) {rate, "1", METRIC_WORKLOAD, w_rate_##id, w_counts_##id},
+	REQUESTS_FAILURES(RATE_ROW_)
+#undef RATE_ROW_
 	{"p_wait", "1", METRIC_WORKLOAD, w_p_wait, NULL},
 	{"wait_mean", "s", METRIC_WORKLOAD, w_wait_mean, NULL},
 	{"wait_p50", "s", METRIC_WORKLOAD, w_wait_p50, NULL},
@@ -193,6 +229,12 @@ static const struct metric_def table[] = {
 	{"lock_waits", "transactions", METRIC_WORKLOAD, w_lock_waits, NULL},
 	{"lock_wait_rate", "1", METRIC_WORKLOAD, w_lock_wait_rate, NULL},
 	{"lock_wait_mean", "s", METRIC_WORKLOAD, w_lock_wait_mean, NULL},
+	{"lock_timed_out", "requests", METRIC_WORKLOAD, w_lock_timed_out, NULL},
+	{"statement_timed_out", "requests", METRIC_WORKLOAD, w_statement_timed_out, NULL},
+	{"given_up", "requests", METRIC_WORKLOAD, w_given_up, NULL},
+	{"app_queued", "requests", METRIC_WORKLOAD, w_app_queued, NULL},
+	{"app_wait_mean", "s", METRIC_WORKLOAD, w_app_wait_mean, NULL},
+	{"app_wait_max", "s", METRIC_WORKLOAD, w_app_wait_max, NULL},
 	{"batches", "batches", METRIC_BATCH, b_batches, NULL},
 	{"failed_batches", "batches", METRIC_BATCH, b_failed, NULL},
 	{"failed_batch_rate", "1", METRIC_BATCH, b_failed_rate, b_failed_counts},
@@ -212,6 +254,8 @@ static const struct metric_def table[] = {
 	{"backlog_end", "records", METRIC_BATCH, b_backlog_end, NULL},
 	{"workers_active_mean", "workers", METRIC_BATCH, b_active_mean, NULL},
 	{"batch_pool_timeouts", "timeouts", METRIC_BATCH, b_pool_timeouts, NULL},
+	{"batch_lock_timeouts", "transactions", METRIC_BATCH, b_lock_timeouts, NULL},
+	{"batch_statement_timeouts", "transactions", METRIC_BATCH, b_statement_timeouts, NULL},
 	{"server_connections_mean", "connections", METRIC_DATABASE, d_open_mean, NULL},
 	{"server_connections_max", "connections", METRIC_DATABASE, d_open_max, NULL},
 	{"connects_refused", "connects", METRIC_DATABASE, d_refused, NULL},
@@ -309,6 +353,19 @@ void estimate_metric(const struct model_result *const *reps, int nrep,
 	free(v);
 	if (m->counts)
 		widen_by_counts(reps, nrep, m, idx, e);
+	estimate_clip(m, e);
+}
+
+void estimate_clip(const struct metric_def *m, struct estimate *e)
+{
+	/* Every metric of the table is a count, a duration, a level or a rate: none is negative,
+	 * and a fraction is at most 1. A symmetric t interval around a skewed mean (a few
+	 * replications with many timeouts) can cross those bounds; the part outside holds no
+	 * possible value, so it is cut (README, "Reading the table"). */
+	if (e->lo < 0)
+		e->lo = 0;
+	if (strcmp(m->unit, "1") == 0 && e->hi > 1)
+		e->hi = 1;
 }
 
 void estimate_paired_diff(const struct model_result *const *a, const struct model_result *const *b,

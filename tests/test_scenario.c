@@ -814,11 +814,12 @@ static void test_err_keys(void **state)
 	expect(DB("'max_conn': 10"),
 	       "database.max_conn: unknown key (expected one of: max_connections, "
 	       "superuser_reserved_connections, reserved_connections, connect_time, rtt, cores, "
-	       "row_locks)");
+	       "row_locks, lock_timeout, statement_timeout)");
 	/* users belong to the scenario, not to a workload */
 	expect(WL("'type': 'requests', 'users': 2000"),
 	       "workloads.api.users: unknown key (expected one of: type, pool, arrival, "
-	       "transaction, retries, backoff, processes)");
+	       "transaction, retries, backoff, processes, lock_timeout, statement_timeout, "
+	       "concurrency, client_timeout)");
 	expect(ARR("{'rate': 1, 'burst': []}"),
 	       "workloads.api.arrival.burst: unknown key (expected one of: rate, profile, period, "
 	       "bursts, trace)");
@@ -1137,7 +1138,7 @@ static void test_err_buffer(void **state)
 	"'jobs': {'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': '1s'}}}"
 #define SLO2(x) "{" TWO_WORKLOADS ", 'slo': " x "}"
 #define SLO_METRICS                                                                         \
-	"timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, "      \
+	"failure_rate, timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, "      \
 	"wait_p999, wait_max"
 #define SLO_WHAT                                                                            \
 	"an object mapping workload names to limits, such as {\"api\": {\"timeout_rate\": "   \
@@ -1487,8 +1488,10 @@ static void test_err_slo_overrides(void **state)
 #define POINTS_WHAT "an array of 1 to 96 points {\"at\": ..., \"rate\": ...}"
 #define BURSTS_WHAT "an array of at most 16 windows {\"start\": ..., \"end\": ..., \"factor\": ...}"
 #define BATCH_KEYS "type, pool, every, backlog_rate, records, batch_size, max_batch_size, " \
-	"group_size, per_record, commit, workers, processes"
-#define REQUESTS_KEYS "type, pool, arrival, transaction, retries, backoff, processes"
+	"group_size, per_record, commit, workers, processes, lock_timeout, statement_timeout"
+#define REQUESTS_KEYS                                                                       \
+	"type, pool, arrival, transaction, retries, backoff, processes, lock_timeout, "      \
+	"statement_timeout, concurrency, client_timeout"
 #define NOT_WITH_TRACE "not allowed with \"trace\" (the trace gives the arrival times)"
 
 /* A temporary directory for a scenario ("s.json") and the files it names. */
@@ -1824,7 +1827,8 @@ static void test_issue3_defaults(void **state)
 			       "\"arrival\":\t{\n\t\t\t\t\"rate\":\t10,\n\t\t\t\t\"bursts\":\t[]\n"));
 	assert_non_null(strstr(sc->resolved_json, "\"statements\":\t1,\n\t\t\t\t\"writes\":\t0\n"));
 	assert_non_null(strstr(sc->resolved_json, "\"retries\":\t0,\n\t\t\t\"backoff\":\t\"1s\",\n"
-			       "\t\t\t\"processes\":\t0\n"));
+			       "\t\t\t\"processes\":\t0,\n\t\t\t\"concurrency\":\t0,\n"
+			       "\t\t\t\"client_timeout\":\t\"0s\"\n"));
 	assert_non_null(strstr(sc->resolved_json,
 			       "\"type\":\t\"batch\",\n\t\t\t\"pool\":\t\"main\",\n\t\t\t\"every\":\t\"60s\",\n"
 			       "\t\t\t\"backlog_rate\":\t2,\n\t\t\t\"batch_size\":\t100,\n"
@@ -2625,9 +2629,12 @@ static void test_sqlalchemy_aliases(void **state)
 	scenario_destroy(sc);
 
 	/* an override by SQLAlchemy's name sets the pool key, whichever name the file used */
-	static const char *const sets[] = {"pools.main.pool_size=9"};
-	sc = load_sets("{'pools': {'main': {'size': 4}}, " WORKLOADS "}", sets, 1);
+	static const char *const sets[] = {"pools.main.pool_size=9", "pools.main.pool_timeout=7",
+					   "pools.main.pool_recycle=-1"};
+	sc = load_sets("{'pools': {'main': {'size': 4, 'recycle': '1h'}}, " WORKLOADS "}", sets, 3);
 	assert_int_equal(sc->variants[0].cfg.pools[0].size, 9);
+	assert_true(sc->variants[0].cfg.pools[0].timeout_s == 7); /* seconds, as in create_engine */
+	assert_true(sc->variants[0].cfg.pools[0].recycle_s == -1);
 	scenario_destroy(sc);
 	/* pool_timeout=30 in create_engine is 30 s; pool_recycle=-1 is off */
 	sc = load("{'pools': {'main': {'pool_timeout': 30, 'pool_recycle': -1}}, " WORKLOADS "}");
