@@ -128,6 +128,11 @@ void pool_checkout(struct pool *p, struct pool_client *c);
 /* Return a connection handed out by on_ready. */
 void pool_checkin(struct pool *p, struct pool_conn *conn);
 
+/* Return a connection whose server end has gone (PgBouncer disconnected the client): its slot
+ * is given back at once and the kind takes the record back without a server connection, so
+ * its next checkout reconnects (or the kind closes it). */
+void pool_checkin_closed(struct pool *p, struct pool_conn *conn);
+
 /* Restart statistics at the current time (warm-up). */
 void pool_reset(struct pool *p);
 const struct pool_stats *pool_stats(const struct pool *p);

@@ -1,12 +1,14 @@
 #include "models/requests.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/arrivals.h"
 #include "models/cpu.h"
 #include "models/locks.h"
+#include "models/pgbouncer.h"
 #include "sim/dist.h"
 #include "sim/objpool.h"
 
@@ -17,6 +19,7 @@ struct request {
 	struct requests *wl;
 	struct pool *pool;
 	struct pool_conn *conn;
+	struct pgbouncer_client link; /* its server through PgBouncer, if any */
 	double t_first;         /* first checkout: waits are measured from here */
 	double t_ready;         /* connection in hand */
 	double t_lock;          /* started waiting for the row lock */
@@ -42,6 +45,7 @@ struct requests {
 	double rtt_s;
 	double warmup_s, horizon_s;
 	struct requests_stats *st;
+	struct pgbouncer *bouncer;  /* NULL: the pools connect to the database directly */
 	struct objpool reqs;        /* request records: memory follows the requests in flight */
 	uint64_t in_flight;
 	void (*observe)(void *ctx, double t);
@@ -101,6 +105,8 @@ void requests_destroy(struct requests *r)
 }
 
 uint64_t requests_in_flight(const struct requests *r) { return r->in_flight; }
+
+void requests_use_pgbouncer(struct requests *r, struct pgbouncer *b) { r->bouncer = b; }
 
 void requests_observe_arrivals(struct requests *r, void (*fn)(void *ctx, double t), void *ctx)
 {
@@ -205,12 +211,12 @@ static void ev_write_start(struct sim *sim, void *obj, uint64_t arg)
 	exec(q);
 }
 
-static void on_ready(struct pool_client *c, struct pool_conn *conn)
+/* The transaction starts: the connection is usable (with PgBouncer, linked to a server). */
+static void start_txn(struct request *q)
 {
-	struct request *q = (struct request *)c;
 	struct requests *r = q->wl;
+	struct pool_client *c = &q->pc;
 	double now = sim_now(r->sim);
-	q->conn = conn;
 	q->t_ready = now;
 	if (q->counted) {
 		double wait = now - q->t_first;
@@ -236,6 +242,40 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 		else
 			exec(q);
 	}
+}
+
+static void finish_failed(struct request *q, enum pool_failure why);
+
+static struct request *of_link(struct pgbouncer_client *c)
+{
+	return (struct request *)(void *)((char *)c - offsetof(struct request, link));
+}
+
+static void on_linked(struct pgbouncer_client *c) { start_txn(of_link(c)); }
+
+/* PgBouncer disconnected the client: the pool's connection is dead, the request fails; a
+ * query_wait_timeout is a timeout waiting for a connection, the other errors refusals. */
+static void on_pgbouncer_error(struct pgbouncer_client *c, enum pgbouncer_error e)
+{
+	struct request *q = of_link(c);
+	pool_checkin_closed(q->pool, q->conn);
+	q->conn = NULL;
+	finish_failed(q, e == PGBOUNCER_QUERY_WAIT_TIMEOUT ? POOL_TIMEOUT : POOL_REFUSED);
+}
+
+static void on_ready(struct pool_client *c, struct pool_conn *conn)
+{
+	struct request *q = (struct request *)c;
+	struct requests *r = q->wl;
+	q->conn = conn;
+	if (r->bouncer) {
+		/* BEGIN needs a server connection */
+		q->link.on_linked = on_linked;
+		q->link.on_error = on_pgbouncer_error;
+		pgbouncer_query(r->bouncer, &q->link);
+		return;
+	}
+	start_txn(q);
 }
 
 static void ev_exec_start(struct sim *sim, void *obj, uint64_t arg)
@@ -310,6 +350,8 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 	/* The exact hold when it was known in advance: (t + h) - t need not equal h. */
 	if (q->counted)
 		tally_add(&r->st->hold, isnan(q->hold_s) ? sim_now(sim) - q->t_ready : q->hold_s);
+	if (r->bouncer)
+		pgbouncer_release(r->bouncer, &q->link); /* transaction pooling: server back */
 	pool_checkin(q->pool, q->conn);
 	req_free(r, q);
 }

@@ -68,6 +68,13 @@ void requests_start(struct requests *r);
 /* Complete the statistics once the run has drained (wait_all and h_all hold only the failed
  * requests' waits until then). Call exactly once. */
 void requests_finish(struct requests *r);
+struct pgbouncer;
+/* Run every transaction through PgBouncer b (borrowed): a server is asked for at BEGIN and
+ * given back at COMMIT; a request's wait then runs until its server is linked, and PgBouncer's
+ * errors fail it (query_wait_timeout as timed out, the others as refused). Call before
+ * requests_start. */
+void requests_use_pgbouncer(struct requests *r, struct pgbouncer *b);
+
 /* Requests in flight now (for tests and drain checks). */
 uint64_t requests_in_flight(const struct requests *r);
 
