@@ -1164,7 +1164,7 @@ static void test_err_buffer(void **state)
 	"'jobs': {'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': '1s'}}}"
 #define SLO2(x) "{" TWO_WORKLOADS ", 'slo': " x "}"
 #define SLO_METRICS                                                                         \
-	"timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, "      \
+	"failure_rate, timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, "      \
 	"wait_p999, wait_max"
 #define SLO_WHAT                                                                            \
 	"an object mapping workload names to limits, such as {\"api\": {\"timeout_rate\": "   \
