@@ -173,6 +173,15 @@ static void table_batch(FILE *out, const struct scenario *sc, const struct exper
 	table_diffs(out, sc, ex, wi, namew, METRIC_BATCH);
 }
 
+/* A failure cause gets a column when it applies to some variant (models/requests.h). */
+static bool cause_shown(const struct scenario *sc, enum requests_failure f)
+{
+	for (int v = 0; v < sc->n_variants; v++)
+		if (requests_failure_applies(&sc->variants[v].cfg, f))
+			return true;
+	return false;
+}
+
 void report_table(FILE *out, const struct scenario *sc, const struct experiment *ex)
 {
 	const struct cfg_scenario *base = &sc->variants[0].cfg;
@@ -204,6 +213,8 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 		 * as a share of offered requests */
 		fprintf(out, "%-*s  %9s %9s", namew, "variant", "offered", "served");
 		for (int f = 0; f < REQ_FAILURES; f++) {
+			if (!cause_shown(sc, f))
+				continue;
 			char head[32];
 			snprintf(head, sizeof head, "%s", requests_failure_name(f));
 			for (char *p = head; *p; p++)
@@ -219,6 +230,8 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			format_count(est(ex, v, "served", wi).mean, srv, sizeof srv);
 			fprintf(out, "%-*.*s  %9s %9s", namew, namew, sc->variants[v].name, off, srv);
 			for (int f = 0; f < REQ_FAILURES; f++) {
+				if (!cause_shown(sc, f))
+					continue;
 				format_count(est(ex, v, requests_failure_name(f), wi).mean, cnt,
 					     sizeof cnt);
 				fprintf(out, " %9s", cnt);

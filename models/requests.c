@@ -123,6 +123,13 @@ static const struct {
 };
 
 const char *requests_failure_name(enum requests_failure f) { return failures[f].name; }
+
+bool requests_failure_applies(const struct cfg_scenario *sc, enum requests_failure f)
+{
+	if (f == REQ_PGBOUNCER_TIMED_OUT || f == REQ_PGBOUNCER_REFUSED)
+		return sc->pgbouncer.enabled;
+	return true;
+}
 const char *requests_failure_rate_name(enum requests_failure f) { return failures[f].rate; }
 const char *requests_failure_label(enum requests_failure f) { return failures[f].label; }
 
@@ -264,7 +271,7 @@ static void start_txn(struct request *q)
 	}
 }
 
-static void finish_failed(struct request *q, enum pool_failure why);
+static void finish_failed(struct request *q, enum requests_failure why);
 
 static struct request *of_link(struct pgbouncer_client *c)
 {
@@ -280,7 +287,8 @@ static void on_pgbouncer_error(struct pgbouncer_client *c, enum pgbouncer_error 
 	struct request *q = of_link(c);
 	pool_checkin_closed(q->pool, q->conn);
 	q->conn = NULL;
-	finish_failed(q, e == PGBOUNCER_QUERY_WAIT_TIMEOUT ? POOL_TIMEOUT : POOL_REFUSED);
+	finish_failed(q, e == PGBOUNCER_QUERY_WAIT_TIMEOUT ? REQ_PGBOUNCER_TIMED_OUT
+							   : REQ_PGBOUNCER_REFUSED);
 }
 
 static void on_ready(struct pool_client *c, struct pool_conn *conn)
@@ -305,16 +313,13 @@ static void ev_exec_start(struct sim *sim, void *obj, uint64_t arg)
 	exec(obj);
 }
 
-static void finish_failed(struct request *q, enum pool_failure why)
+static void finish_failed(struct request *q, enum requests_failure why)
 {
 	struct requests *r = q->wl;
 	if (q->counted) {
 		double wait = sim_now(r->sim) - q->t_first;
 		struct requests_stats *s = r->st;
-		if (why == POOL_TIMEOUT)
-			s->failed[REQ_TIMED_OUT]++;
-		else
-			s->failed[REQ_REFUSED]++;
+		s->failed[why]++;
 		tally_add(&s->wait_all, wait);
 		histo_add(&s->h_all, wait);
 	}
@@ -349,7 +354,7 @@ static void on_fail(struct pool_client *c, enum pool_failure why)
 		sim_schedule_in(r->sim, backoff, PRIO_ARRIVAL, ev_retry, q, 0);
 		return;
 	}
-	finish_failed(q, why);
+	finish_failed(q, why == POOL_TIMEOUT ? REQ_TIMED_OUT : REQ_REFUSED);
 }
 
 static void ev_retry(struct sim *sim, void *obj, uint64_t arg)

@@ -18,6 +18,7 @@
 #ifndef POOLTIDE_REQUESTS_H
 #define POOLTIDE_REQUESTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
@@ -34,7 +35,11 @@
  * the metric table, failure_rate, the failure plot and the tables follow. */
 #define REQUESTS_FAILURES(X)                                                                 \
 	X(REQ_TIMED_OUT, "timed_out", "timeout_rate", "timed out (pool timeout)")            \
-	X(REQ_REFUSED, "refused", "refused_rate", "refused by the database")
+	X(REQ_REFUSED, "refused", "refused_rate", "refused by the database")                 \
+	X(REQ_PGBOUNCER_TIMED_OUT, "pgbouncer_timed_out", "pgbouncer_timeout_rate",            \
+	  "timed out at PgBouncer (query_wait_timeout)")                                     \
+	X(REQ_PGBOUNCER_REFUSED, "pgbouncer_refused", "pgbouncer_refused_rate",                \
+	  "refused by PgBouncer")
 
 enum requests_failure {
 #define REQUESTS_ENUM_(id, name, rate, label) id,
@@ -47,6 +52,10 @@ enum requests_failure {
 const char *requests_failure_name(enum requests_failure f);
 const char *requests_failure_rate_name(enum requests_failure f);
 const char *requests_failure_label(enum requests_failure f);
+
+/* Whether cause f can happen in scenario sc (the PgBouncer causes need a PgBouncer): the
+ * tables show a column only for the causes that apply. */
+bool requests_failure_applies(const struct cfg_scenario *sc, enum requests_failure f);
 
 /* What one replication measured for one workload (counted requests only). */
 struct requests_stats {
@@ -93,8 +102,8 @@ void requests_finish(struct requests *r);
 struct pgbouncer;
 /* Run every transaction through PgBouncer b (borrowed): a server is asked for at BEGIN and
  * given back at COMMIT; a request's wait then runs until its server is linked, and PgBouncer's
- * errors fail it (query_wait_timeout as timed out, the others as refused). Call before
- * requests_start. */
+ * errors fail it (REQ_PGBOUNCER_TIMED_OUT for query_wait_timeout, REQ_PGBOUNCER_REFUSED for
+ * the others). Call before requests_start. */
 void requests_use_pgbouncer(struct requests *r, struct pgbouncer *b);
 
 /* Requests in flight now (for tests and drain checks). */

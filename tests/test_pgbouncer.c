@@ -471,8 +471,8 @@ static void test_model_transaction_pooling(void **state)
 }
 
 /* The same with query_wait_timeout 0.5: request 2 waits at PgBouncer from 0.1625; the janitor
- * passes at 1/3, 2/3 (age 0.504 > 0.5): it is disconnected at 2/3, counted as timed out (a
- * timeout waiting for a connection), its wait 2/3 - 0.1; the QueuePool takes back its dead
+ * passes at 1/3, 2/3 (age 0.504 > 0.5): it is disconnected at 2/3 and fails as "timed out at
+ * PgBouncer (query_wait_timeout)", its wait 2/3 - 0.1; the QueuePool takes back its dead
  * connection and gives its slot on PgBouncer back. */
 static void test_model_query_wait_timeout_fails_request(void **state)
 {
@@ -487,7 +487,8 @@ static void test_model_query_wait_timeout_fails_request(void **state)
 	const struct requests_stats *st = &r->workloads[0];
 	assert_int_equal(st->offered, 2);
 	assert_int_equal(st->served, 1);
-	assert_int_equal(st->timed_out, 1);
+	assert_int_equal(st->failed[REQ_PGBOUNCER_TIMED_OUT], 1);
+	assert_int_equal(st->failed[REQ_TIMED_OUT], 0);
 	assert_near(st->wait_all.max, 2.0 / 3 - 0.1);
 	assert_int_equal(r->pgbouncer.query_wait_timeouts, 1);
 	assert_int_equal(r->workloads[0].hold.n, 1);
