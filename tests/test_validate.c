@@ -331,6 +331,47 @@ static void test_fit_timestamps_and_pgss(void **state)
 	remove_tree(root);
 }
 
+/* holds no single shape fits (half about 2 ms, half about 200 ms): the scenario samples the
+ * log's own column, and loads */
+static void test_fit_bimodal_is_empirical(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pooltide-validate-XXXXXX", logp[] = "/tmp/pooltide-bimodal-XXXXXX";
+	char args[1024], scenario[600];
+	char *out, *err;
+	assert_non_null(mkdtemp(root));
+	FILE *f = fdopen(mkstemp(logp), "w");
+	assert_non_null(f);
+	fputs("time,wait,latency_s,status\n", f);
+	for (int i = 0; i < 2000; i++) /* deterministic spread inside each mode */
+		fprintf(f, "%.3f,0,%.6f,ok\n", 0.1 * i,
+			(i % 2 ? 0.002 : 0.200) * (0.8 + 0.4 * ((i * 7919) % 1000) / 1000.0));
+	fclose(f);
+	snprintf(args, sizeof args, "fit %s --hold latency_s --no-plot -o %s", logp, root);
+	int rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "chosen: empirical: no parametric fit is within a KS distance "
+				    "of 0.05 of the observed CDF"));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	char *json = slurp(scenario);
+	char want[256];
+	snprintf(want, sizeof want, "{\"dist\": \"empirical\", \"file\": \"%s\", \"column\": "
+		 "\"latency_s\"}", logp);
+	assert_non_null(strstr(json, want));
+	free(json);
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "check %s", scenario);
+	assert_int_equal(run(args, &out, &err), 0);
+	assert_non_null(strstr(out, "\"dist\":\t\"empirical\""));
+	free(out);
+	free(err);
+	remove(logp);
+	remove_tree(root);
+}
+
 static void test_validate_usage(void **state)
 {
 	(void)state;
@@ -357,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_fit_then_validate_real_log),
 		cmocka_unit_test(test_fit_errors),
 		cmocka_unit_test(test_fit_timestamps_and_pgss),
+		cmocka_unit_test(test_fit_bimodal_is_empirical),
 		cmocka_unit_test(test_validate_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
