@@ -25,6 +25,7 @@ struct pgbouncer {
 	int active;                     /* linked to a client */
 	bool connecting;                /* at most one server connect in flight (§3.4) */
 	bool login_failing;             /* the last server connect failed */
+	bool draining;                  /* after the horizon: no min_pool_size top-up */
 	double last_fail_at;
 	struct pgbouncer_client *w_head, *w_tail;
 	int waiting;
@@ -149,7 +150,8 @@ static void link(struct pgbouncer *b, struct pgbouncer_client *c)
 static bool janitor_needed(const struct pgbouncer *b)
 {
 	return b->waiting > 0 ||
-	       (b->servers < b->cfg->min_pool_size && b->servers < b->cfg->default_pool_size);
+	       (!b->draining && b->servers < b->cfg->min_pool_size &&
+		b->servers < b->cfg->default_pool_size);
 }
 
 /* The next janitor pass strictly after now: passes fall at k/3 s. */
@@ -266,7 +268,7 @@ static void ev_janitor(struct sim *sim, void *obj, uint64_t arg)
 		b->st.query_wait_timeouts++;
 		c->on_error(c, PGBOUNCER_QUERY_WAIT_TIMEOUT);
 	}
-	if (b->servers < cfg->min_pool_size && b->clients.open > 0 &&
+	if (!b->draining && b->servers < cfg->min_pool_size && b->clients.open > 0 &&
 	    may_connect(b, cfg->default_pool_size))
 		launch(b);
 	activate(b);
@@ -302,6 +304,15 @@ void pgbouncer_release(struct pgbouncer *b, struct pgbouncer_client *c)
 	b->active--;
 	server_free(b);
 	levels_update(b);
+}
+
+void pgbouncer_drain(struct pgbouncer *b)
+{
+	b->draining = true;
+	if (b->janitor != SIM_NO_EVENT && !janitor_needed(b)) {
+		sim_cancel(b->sim, b->janitor);
+		b->janitor = SIM_NO_EVENT;
+	}
 }
 
 void pgbouncer_reset(struct pgbouncer *b)

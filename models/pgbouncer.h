@@ -99,6 +99,9 @@ void pgbouncer_query(struct pgbouncer *b, struct pgbouncer_client *c);
 /* c's transaction ended (COMMIT or ROLLBACK): its server goes back to the pool. */
 void pgbouncer_release(struct pgbouncer *b, struct pgbouncer_client *c);
 
+/* Arrivals have stopped (the horizon): the janitor no longer tops the pool up to
+ * min_pool_size, so the engine runs dry once the clients in flight are done. */
+void pgbouncer_drain(struct pgbouncer *b);
 void pgbouncer_reset(struct pgbouncer *b);   /* restart the statistics now (warm-up) */
 const struct pgbouncer_stats *pgbouncer_stats(const struct pgbouncer *b);
 void pgbouncer_status(const struct pgbouncer *b, struct pgbouncer_status *s);

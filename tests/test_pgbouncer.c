@@ -399,6 +399,31 @@ static void test_min_pool_size_and_max_client_conn(void **state)
 	fx_free(&f);
 }
 
+static void ev_drain(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	pgbouncer_drain(obj);
+}
+
+/* min_pool_size 2 and no client ever connects: the janitor passes every 1/3 s waiting for one
+ * (at 1/3 and 2/3, nothing launched); the horizon (pgbouncer_drain at 1, a completion, so
+ * before the pass due at 1) cancels the next pass and the engine runs dry. */
+static void test_drain_stops_the_janitor(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.cfg.min_pool_size = 2;
+	fx_start(&f);
+	sim_schedule_at(f.sim, 1, PRIO_COMPLETION, ev_drain, f.b, 0);
+	sim_run(f.sim, INFINITY);
+	assert_near(sim_now(f.sim), 1);
+	assert_int_equal(sim_events_run(f.sim), 3); /* passes at 1/3, 2/3 and the drain */
+	assert_int_equal(pgbouncer_servers(f.b), 0);
+	fx_free(&f);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Through model_run: requests over a QueuePool, PgBouncer and PostgreSQL                      */
 
@@ -508,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_login_failing_cached_error_and_retry),
 		cmocka_unit_test(test_statement_mode_refuses_transaction_blocks),
 		cmocka_unit_test(test_min_pool_size_and_max_client_conn),
+		cmocka_unit_test(test_drain_stops_the_janitor),
 		cmocka_unit_test(test_model_transaction_pooling),
 		cmocka_unit_test(test_model_query_wait_timeout_fails_request),
 	};
