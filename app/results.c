@@ -1221,15 +1221,6 @@ static void md_batch(FILE *out, const struct run_ctx *c, int w)
 	fputc('\n', out);
 }
 
-/* A failure cause gets a column when it applies to some variant (models/requests.h). */
-static bool cause_shown(const struct scenario *sc, enum requests_failure f)
-{
-	for (int v = 0; v < sc->n_variants; v++)
-		if (requests_failure_applies(&sc->variants[v].cfg, f))
-			return true;
-	return false;
-}
-
 static void md_workloads(FILE *out, const struct run_ctx *c)
 {
 	const struct scenario *sc = c->info->sc;
@@ -1256,18 +1247,19 @@ static void md_workloads(FILE *out, const struct run_ctx *c)
 		      "replications of each replication's quantile).\n\n",
 		      out);
 		fputs("| variant | offered |", out);
+		int shown = 0;
 		for (int f = 0; f < REQ_FAILURES; f++) {
-			if (!cause_shown(sc, f))
+			if (!report_cause_shown(ex, f, w))
 				continue;
+			shown++;
 			fputc(' ', out);
 			for (const char *p = requests_failure_name(f); *p; p++)
 				fputc(*p == '_' ? ' ' : *p, out);
 			fputs(" |", out);
 		}
 		fputs(" failure rate | wait p50 | wait p95 | wait p99 | wait p99.9 |\n|---|--:|", out);
-		for (int f = 0; f < REQ_FAILURES; f++)
-			if (cause_shown(sc, f))
-				fputs("--:|", out);
+		for (int f = 0; f < shown; f++)
+			fputs("--:|", out);
 		fputs("---|---|---|---|---|\n", out);
 		for (int v = 0; v < ex->n_variants; v++) {
 			fputs("| ", out);
@@ -1275,7 +1267,7 @@ static void md_workloads(FILE *out, const struct run_ctx *c)
 			fmt_count(est(ex, v, "offered", w).mean, cell, sizeof cell);
 			fprintf(out, " | %s", cell);
 			for (int f = 0; f < REQ_FAILURES; f++) {
-				if (!cause_shown(sc, f))
+				if (!report_cause_shown(ex, f, w))
 					continue;
 				fmt_count(est(ex, v, requests_failure_name(f), w).mean, cell,
 					  sizeof cell);

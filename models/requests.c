@@ -159,12 +159,6 @@ static const struct {
 
 const char *requests_failure_name(enum requests_failure f) { return failures[f].name; }
 
-bool requests_failure_applies(const struct cfg_scenario *sc, enum requests_failure f)
-{
-	if (f == REQ_PGBOUNCER_TIMED_OUT || f == REQ_PGBOUNCER_REFUSED)
-		return sc->pgbouncer.enabled;
-	return true;
-}
 const char *requests_failure_rate_name(enum requests_failure f) { return failures[f].rate; }
 const char *requests_failure_label(enum requests_failure f) { return failures[f].label; }
 
@@ -363,10 +357,10 @@ static void ev_db_error(struct sim *sim, void *obj, uint64_t arg)
 		q->on_cpu = false;
 	}
 	if (q->counted) {
-		if (q->db_error == DB_ERR_LOCK_TIMEOUT)
-			r->st->lock_timed_out++;
-		else
-			r->st->statement_timed_out++;
+		/* it was counted served when it got its connection */
+		r->st->served--;
+		r->st->failed[q->db_error == DB_ERR_LOCK_TIMEOUT ? REQ_LOCK_TIMEOUT
+								 : REQ_STATEMENT_TIMEOUT]++;
 	}
 	sim_schedule_in(sim, r->rtt_s, PRIO_COMPLETION, ev_release, q, 0);
 }
@@ -540,8 +534,10 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 		/* The client gave up before the answer came: the work was wasted (a proxy's 504;
 		 * the server never knew). A failed transaction was counted as such already. */
 		if (!q->db_error && r->cfg->client_timeout_s > 0 &&
-		    sim_now(sim) > q->t_arrival + r->cfg->client_timeout_s)
-			r->st->given_up++;
+		    sim_now(sim) > q->t_arrival + r->cfg->client_timeout_s) {
+			r->st->served--;
+			r->st->failed[REQ_GIVEN_UP]++;
+		}
 	}
 	if (r->bouncer)
 		pgbouncer_release(r->bouncer, &q->link); /* transaction pooling: server back */
