@@ -1,6 +1,7 @@
 /* Configuration as code (see config_code.h). */
 #include "app/config_code.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "models/model.h"
@@ -18,12 +19,12 @@ static void seconds(FILE *out, double s)
 /* SQLAlchemy: create_engine's pool arguments (QueuePool). Every argument is written, defaults
  * too, so the review sees the whole configuration; pool_timeout and pool_recycle in seconds,
  * as create_engine takes them. */
-static void sqlalchemy(FILE *out, const struct cfg_scenario *sc, int p)
+static void queue_pool(FILE *out, const struct cfg_scenario *sc, int p, const char *create)
 {
 	const struct cfg_pool *pc = &sc->pools[p];
 	fprintf(out, "# pool \"%s\": one engine per process (%d process%s)\n", pc->name,
 		model_processes(sc), model_processes(sc) == 1 ? "" : "es");
-	fputs("engine = create_engine(\n    DATABASE_URL,\n", out);
+	fprintf(out, "engine = %s(\n    DATABASE_URL,\n", create);
 	fprintf(out, "    pool_size=%d,\n    max_overflow=%d,\n    pool_timeout=", pc->size,
 		pc->max_overflow);
 	seconds(out, pc->timeout_s);
@@ -33,8 +34,89 @@ static void sqlalchemy(FILE *out, const struct cfg_scenario *sc, int p)
 		pc->pre_ping ? "True" : "False", pc->use_lifo ? "True" : "False");
 }
 
+static void sqlalchemy(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	queue_pool(out, sc, p, "create_engine");
+}
+
+/* AsyncAdaptedQueuePool: create_async_engine takes the same pool arguments. */
+static void sqlalchemy_async(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	queue_pool(out, sc, p, "create_async_engine");
+}
+
+/* NullPool: a connection per checkout; no pool argument applies. */
+static void sqlalchemy_null(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	fprintf(out, "# pool \"%s\": one engine per process (%d process%s)\n", sc->pools[p].name,
+		model_processes(sc), model_processes(sc) == 1 ? "" : "es");
+	fputs("from sqlalchemy.pool import NullPool\n\n"
+	      "engine = create_engine(DATABASE_URL, poolclass=NullPool)\n", out);
+}
+
+/* Milliseconds as HikariCP's properties take them. */
+static long long ms(double s) { return (long long)(s * 1000 + 0.5); }
+
+/* HikariCP: a HikariConfig properties file (hikari.properties; the same names after
+ * spring.datasource.hikari. in Spring Boot, in kebab case), durations in ms. */
+static void hikaricp(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	const struct cfg_pool *pc = &sc->pools[p];
+	/* connectionTimeout 0 was read as Integer.MAX_VALUE ms (scenario.c): write it back as 0 */
+	double timeout = pc->timeout_s >= 2147483.647 ? 0 : pc->timeout_s;
+	fprintf(out, "# pool \"%s\": one HikariDataSource per JVM (%d process%s)\n", pc->name,
+		model_processes(sc), model_processes(sc) == 1 ? "" : "es");
+	fprintf(out,
+		"poolName=%s\nmaximumPoolSize=%d\nminimumIdle=%d\nconnectionTimeout=%lld\n"
+		"idleTimeout=%lld\nmaxLifetime=%lld\nkeepaliveTime=%lld\n",
+		pc->pool_name, pc->size, pc->min_idle, ms(timeout), ms(pc->idle_timeout_s),
+		ms(pc->max_lifetime_s), ms(pc->keepalive_s));
+}
+
+/* A time.Duration expression: whole seconds, else whole milliseconds, else nanoseconds. */
+static void go_duration(FILE *out, double s)
+{
+	double m = s * 1000;
+	if (s == 0)
+		fputs("0", out);
+	else if (s == (double)(long long)s)
+		fprintf(out, "%lld * time.Second", (long long)s);
+	else if (m == (double)(long long)m)
+		fprintf(out, "%lld * time.Millisecond", (long long)m);
+	else
+		fprintf(out, "%lld * time.Nanosecond", (long long)(s * 1e9 + 0.5));
+}
+
+/* Go database/sql: the *sql.DB setters, and the request's context deadline. */
+static void go(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	const struct cfg_pool *pc = &sc->pools[p];
+	fprintf(out, "// pool \"%s\": one *sql.DB per process (%d process%s)\n", pc->name,
+		model_processes(sc), model_processes(sc) == 1 ? "" : "es");
+	fprintf(out, "db.SetMaxOpenConns(%d)\n", pc->max_open);
+	/* SetMaxIdleConns(0) keeps none, as the model's 0 does */
+	fprintf(out, "db.SetMaxIdleConns(%d)\n", pc->size);
+	fputs("db.SetConnMaxLifetime(", out);
+	go_duration(out, pc->max_lifetime_s);
+	fputs(")\ndb.SetConnMaxIdleTime(", out);
+	go_duration(out, pc->idle_timeout_s);
+	fputs(")\n", out);
+	if (isfinite(pc->timeout_s)) {
+		fputs("// each request:\nctx, cancel := context.WithTimeout(ctx, ", out);
+		go_duration(out, pc->timeout_s);
+		fputs(")\ndefer cancel()\n", out);
+	} else {
+		fputs("// each request: no context deadline, a request waits for a connection for "
+		      "ever\n", out);
+	}
+}
+
 static const struct config_code_kind kinds[] = {
 	{"sqlalchemy", "python", sqlalchemy},
+	{"sqlalchemy-null", "python", sqlalchemy_null},
+	{"sqlalchemy-async", "python", sqlalchemy_async},
+	{"hikaricp", "properties", hikaricp},
+	{"go", "go", go},
 };
 
 const struct config_code_kind *config_code_find(const char *kind)

@@ -110,9 +110,79 @@ static void test_table(void **state)
 	assert_string_equal(config_code_pool_kind(&sc, 0), "sqlalchemy");
 	assert_non_null(config_code_find("sqlalchemy"));
 	assert_string_equal(config_code_find("sqlalchemy")->lang, "python");
-	assert_null(config_code_find("hikaricp")); /* not yet: its pool kind adds it */
+	assert_string_equal(config_code_find("hikaricp")->lang, "properties");
+	assert_string_equal(config_code_find("go")->lang, "go");
+	assert_null(config_code_find("pgbouncer")); /* not yet: its model adds it */
 	sc.pools[0].kind = &pool_kind_sqlalchemy;
 	assert_string_equal(config_code_pool_kind(&sc, 0), "sqlalchemy");
+}
+
+/* Pool 0 of sc rendered by its kind's renderer. */
+static char *render(const struct cfg_scenario *sc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	config_code_find(config_code_pool_kind(sc, 0))->render(f, sc, 0);
+	fclose(f);
+	return buf;
+}
+
+/* Each other kind in its own configuration language, with its documented names and units. */
+static void test_other_kinds(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, 2);
+	struct cfg_pool *pc = &sc.pools[0];
+
+	pc->kind = &pool_kind_hikaricp;
+	pc->size = 16;
+	pc->min_idle = 16;
+	pc->timeout_s = 0.25;
+	pc->idle_timeout_s = 600;
+	pc->max_lifetime_s = 1800;
+	pc->keepalive_s = 0;
+	snprintf(pc->pool_name, sizeof pc->pool_name, "HikariPool-1");
+	char *s = render(&sc);
+	assert_string_equal(s, "# pool \"main\": one HikariDataSource per JVM (2 processes)\n"
+			       "poolName=HikariPool-1\nmaximumPoolSize=16\nminimumIdle=16\n"
+			       "connectionTimeout=250\nidleTimeout=600000\nmaxLifetime=1800000\n"
+			       "keepaliveTime=0\n");
+	free(s);
+
+	cfg_pool_defaults(pc);
+	snprintf(pc->name, sizeof pc->name, "main");
+	pc->kind = &pool_kind_go;
+	pc->max_open = 10;
+	pc->size = 10;
+	pc->max_lifetime_s = 300;
+	pc->idle_timeout_s = 0;
+	pc->timeout_s = 0.1;
+	s = render(&sc);
+	assert_string_equal(s, "// pool \"main\": one *sql.DB per process (2 processes)\n"
+			       "db.SetMaxOpenConns(10)\ndb.SetMaxIdleConns(10)\n"
+			       "db.SetConnMaxLifetime(300 * time.Second)\ndb.SetConnMaxIdleTime(0)\n"
+			       "// each request:\n"
+			       "ctx, cancel := context.WithTimeout(ctx, 100 * time.Millisecond)\n"
+			       "defer cancel()\n");
+	free(s);
+
+	pc->kind = &pool_kind_sqlalchemy_null;
+	s = render(&sc);
+	assert_string_equal(s, "# pool \"main\": one engine per process (2 processes)\n"
+			       "from sqlalchemy.pool import NullPool\n\n"
+			       "engine = create_engine(DATABASE_URL, poolclass=NullPool)\n");
+	free(s);
+
+	cfg_pool_defaults(pc);
+	snprintf(pc->name, sizeof pc->name, "main");
+	pc->kind = &pool_kind_sqlalchemy_async;
+	s = render(&sc);
+	assert_non_null(strstr(s, "engine = create_async_engine(\n    DATABASE_URL,\n"
+				  "    pool_size=5,\n"));
+	free(s);
 }
 
 int main(void)
@@ -121,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_sqlalchemy_and_budget),
 		cmocka_unit_test(test_budget_within_and_unbounded),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_other_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
