@@ -36,6 +36,7 @@ static const struct golden {
 	{"go-database-sql", ""},
 	{"hikaricp", ""},
 	{"incident", ""},
+	{"lock-timeout", "--horizon 1h"},
 	{"mmc-validation", ""},
 	{"separate-pools", ""},
 	{"trace-replay", ""},
