@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/budget.h"
 #include "models/model.h"
 #include "models/pool.h"
 
@@ -16,14 +17,43 @@ static void seconds(FILE *out, double s)
 		fprintf(out, "%.9g", s);
 }
 
-/* SQLAlchemy: create_engine's pool arguments (QueuePool). Every argument is written, defaults
+/* Milliseconds, as HikariCP's properties take durations. */
+static long long ms(double s)
+{
+	return llround(s * 1000);
+}
+
+/* A Go time.Duration constant expression: 30 * time.Second, 1500 * time.Millisecond. */
+static void go_duration(FILE *out, double s)
+{
+	if (s == 0)
+		fputs("0", out);
+	else if (s / 3600 == (double)(long long)(s / 3600))
+		fprintf(out, "%lld * time.Hour", (long long)(s / 3600));
+	else if (s / 60 == (double)(long long)(s / 60))
+		fprintf(out, "%lld * time.Minute", (long long)(s / 60));
+	else if (s == (double)(long long)s)
+		fprintf(out, "%lld * time.Second", (long long)s);
+	else if (s * 1000 == (double)llround(s * 1000))
+		fprintf(out, "%lld * time.Millisecond", llround(s * 1000));
+	else
+		fprintf(out, "%lld * time.Microsecond", llround(s * 1e6));
+}
+
+static void header(FILE *out, const char *comment, const struct cfg_scenario *sc, int p,
+		   const char *what)
+{
+	fprintf(out, "%s pool \"%s\": %s per process (%d process%s)\n", comment, sc->pools[p].name,
+		what, model_processes(sc), model_processes(sc) == 1 ? "" : "es");
+}
+
+/* SQLAlchemy QueuePool: create_engine's pool arguments. Every argument is written, defaults
  * too, so the review sees the whole configuration; pool_timeout and pool_recycle in seconds,
  * as create_engine takes them. */
-static void queue_pool(FILE *out, const struct cfg_scenario *sc, int p, const char *create)
+static void queuepool(FILE *out, const struct cfg_scenario *sc, int p, const char *create)
 {
 	const struct cfg_pool *pc = &sc->pools[p];
-	fprintf(out, "# pool \"%s\": one engine per process (%d process%s)\n", pc->name,
-		model_processes(sc), model_processes(sc) == 1 ? "" : "es");
+	header(out, "#", sc, p, "one engine");
 	fprintf(out, "engine = %s(\n    DATABASE_URL,\n", create);
 	fprintf(out, "    pool_size=%d,\n    max_overflow=%d,\n    pool_timeout=", pc->size,
 		pc->max_overflow);
@@ -36,78 +66,52 @@ static void queue_pool(FILE *out, const struct cfg_scenario *sc, int p, const ch
 
 static void sqlalchemy(FILE *out, const struct cfg_scenario *sc, int p)
 {
-	queue_pool(out, sc, p, "create_engine");
+	queuepool(out, sc, p, "create_engine");
 }
 
-/* AsyncAdaptedQueuePool: create_async_engine takes the same pool arguments. */
+/* asyncio: the same arguments to create_async_engine (AsyncAdaptedQueuePool). */
 static void sqlalchemy_async(FILE *out, const struct cfg_scenario *sc, int p)
 {
-	queue_pool(out, sc, p, "create_async_engine");
+	queuepool(out, sc, p, "create_async_engine");
 }
 
-/* NullPool: a connection per checkout; no pool argument applies. */
+/* SQLAlchemy NullPool: a connection per checkout, closed at checkin. */
 static void sqlalchemy_null(FILE *out, const struct cfg_scenario *sc, int p)
 {
-	fprintf(out, "# pool \"%s\": one engine per process (%d process%s)\n", sc->pools[p].name,
-		model_processes(sc), model_processes(sc) == 1 ? "" : "es");
-	fputs("from sqlalchemy.pool import NullPool\n\n"
-	      "engine = create_engine(DATABASE_URL, poolclass=NullPool)\n", out);
+	header(out, "#", sc, p, "one engine");
+	fprintf(out, "from sqlalchemy.pool import NullPool\n\nengine = create_engine(\n"
+		"    DATABASE_URL,\n    poolclass=NullPool,\n    pool_pre_ping=%s,\n)\n",
+		sc->pools[p].pre_ping ? "True" : "False");
 }
 
-/* Milliseconds as HikariCP's properties take them. */
-static long long ms(double s) { return (long long)(s * 1000 + 0.5); }
-
-/* HikariCP: a HikariConfig properties file (hikari.properties; the same names after
- * spring.datasource.hikari. in Spring Boot, in kebab case), durations in ms. */
+/* HikariCP: HikariConfig's properties (hikari.properties), durations in milliseconds. */
 static void hikaricp(FILE *out, const struct cfg_scenario *sc, int p)
 {
 	const struct cfg_pool *pc = &sc->pools[p];
-	/* connectionTimeout 0 was read as Integer.MAX_VALUE ms (scenario.c): write it back as 0 */
-	double timeout = pc->timeout_s >= 2147483.647 ? 0 : pc->timeout_s;
-	fprintf(out, "# pool \"%s\": one HikariDataSource per JVM (%d process%s)\n", pc->name,
-		model_processes(sc), model_processes(sc) == 1 ? "" : "es");
-	fprintf(out,
-		"poolName=%s\nmaximumPoolSize=%d\nminimumIdle=%d\nconnectionTimeout=%lld\n"
-		"idleTimeout=%lld\nmaxLifetime=%lld\nkeepaliveTime=%lld\n",
-		pc->pool_name, pc->size, pc->min_idle, ms(timeout), ms(pc->idle_timeout_s),
-		ms(pc->max_lifetime_s), ms(pc->keepalive_s));
-}
-
-/* A time.Duration expression: whole seconds, else whole milliseconds, else nanoseconds. */
-static void go_duration(FILE *out, double s)
-{
-	double m = s * 1000;
-	if (s == 0)
-		fputs("0", out);
-	else if (s == (double)(long long)s)
-		fprintf(out, "%lld * time.Second", (long long)s);
-	else if (m == (double)(long long)m)
-		fprintf(out, "%lld * time.Millisecond", (long long)m);
-	else
-		fprintf(out, "%lld * time.Nanosecond", (long long)(s * 1e9 + 0.5));
+	header(out, "#", sc, p, "one HikariDataSource");
+	fprintf(out, "poolName=%s\nmaximumPoolSize=%d\nminimumIdle=%d\nconnectionTimeout=%lld\n"
+		"idleTimeout=%lld\nmaxLifetime=%lld\nkeepaliveTime=%lld\n", pc->pool_name, pc->size,
+		pc->min_idle, ms(pc->timeout_s), ms(pc->idle_timeout_s), ms(pc->max_lifetime_s),
+		ms(pc->keepalive_s));
 }
 
 /* Go database/sql: the *sql.DB setters, and the request's context deadline. */
 static void go(FILE *out, const struct cfg_scenario *sc, int p)
 {
 	const struct cfg_pool *pc = &sc->pools[p];
-	fprintf(out, "// pool \"%s\": one *sql.DB per process (%d process%s)\n", pc->name,
-		model_processes(sc), model_processes(sc) == 1 ? "" : "es");
-	fprintf(out, "db.SetMaxOpenConns(%d)\n", pc->max_open);
-	/* SetMaxIdleConns(0) keeps none, as the model's 0 does */
-	fprintf(out, "db.SetMaxIdleConns(%d)\n", pc->size);
-	fputs("db.SetConnMaxLifetime(", out);
+	header(out, "//", sc, p, "one *sql.DB");
+	fprintf(out, "db.SetMaxOpenConns(%d) // 0: unlimited\ndb.SetMaxIdleConns(%d)\n"
+		"db.SetConnMaxLifetime(", pc->max_open, pc->size);
 	go_duration(out, pc->max_lifetime_s);
 	fputs(")\ndb.SetConnMaxIdleTime(", out);
 	go_duration(out, pc->idle_timeout_s);
 	fputs(")\n", out);
 	if (isfinite(pc->timeout_s)) {
-		fputs("// each request:\nctx, cancel := context.WithTimeout(ctx, ", out);
+		fputs("// each request: ctx, cancel := context.WithTimeout(ctx, ", out);
 		go_duration(out, pc->timeout_s);
-		fputs(")\ndefer cancel()\n", out);
+		fputs("); defer cancel(); conn, err := db.Conn(ctx)\n", out);
 	} else {
-		fputs("// each request: no context deadline, a request waits for a connection for "
-		      "ever\n", out);
+		fputs("// each request: no deadline on the checkout (context.Background())\n", out);
 	}
 }
 
@@ -135,38 +139,18 @@ const char *config_code_pool_kind(const struct cfg_scenario *sc, int p)
 
 void config_code_budget(FILE *out, const struct cfg_scenario *sc)
 {
-	int procs = model_processes(sc), usable = cfg_usable_connections(&sc->db);
-	long long total = 0;
-	int unbounded = 0;
-
-	fputs("Connection budget: ", out);
-	for (int p = 0; p < sc->n_pools; p++) {
-		const struct cfg_pool *pc = &sc->pools[p];
-		int cap = pool_cfg_cap(pc); /* the kind's rule */
-		fprintf(out, "%spool \"%s\" %d x ", p ? ", " : "", pc->name, procs);
-		if (cap < 0) {
-			fprintf(out, "(%d + unlimited overflow)", pc->size);
-			unbounded = 1;
-		} else if (cap == pc->size + pc->max_overflow) {
-			fprintf(out, "(%d + %d) = %lld", pc->size, pc->max_overflow,
-				(long long)procs * cap);
-			total += (long long)procs * cap;
-		} else {
-			fprintf(out, "%d = %lld", cap, (long long)procs * cap);
-			total += (long long)procs * cap;
-		}
-	}
-	fprintf(out, "; PostgreSQL allows %d (max_connections %d - superuser_reserved_connections "
-		"%d - reserved_connections %d): ", usable, sc->db.max_connections,
-		sc->db.superuser_reserved_connections, sc->db.reserved_connections);
-	if (unbounded)
-		fputs("unbounded (max_overflow = -1): a burst can exhaust the server, and a connect "
-		      "beyond it fails with \"FATAL: sorry, too many clients already\".\n", out);
-	else if (total > usable)
-		fprintf(out, "%lld at most, %lld over: at the peak a connect fails with \"FATAL: "
-			"sorry, too many clients already\".\n", total, total - usable);
+	struct budget b;
+	char line[1024];
+	budget_compute(sc, &b); /* the same arithmetic as check, run and the budget section */
+	budget_format(line, sizeof line, &b, sc);
+	fprintf(out, "Connection budget: %s", line);
+	if (b.unlimited)
+		fputs(": unbounded, a burst can exhaust the server.\n", out);
+	else if (budget_exceeded(&b))
+		fprintf(out, ": %lld over, at the peak the server refuses connects.\n",
+			b.most - b.usable);
 	else
-		fprintf(out, "%lld at most, within it (%lld to spare).\n", total, usable - total);
+		fprintf(out, ": %lld to spare.\n", (long long)b.usable - b.most);
 }
 
 void config_code_md(FILE *out, const char *title, const struct cfg_scenario *sc)
