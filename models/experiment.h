@@ -39,6 +39,8 @@ struct experiment {
 	const struct model_hooks *hooks;   /* per variant, for replication 0 (on_result: every
 					      replication); or NULL */
 	struct experiment_fold *fold;      /* during a run */
+	const struct users **users;        /* per variant: its population, shared */
+	struct users **own_users;          /* the tables to free (one per distinct population) */
 };
 
 /* Runs an experiment's tasks somewhere else, in part or in whole. `run` is called once the
