@@ -23,6 +23,7 @@
 #include "sim/runner.h"
 #include "sim/status.h"
 
+#include "app/cluster.h"
 #include "app/plot.h"
 
 #define DEFAULT_SCENARIO "incident.json"
@@ -173,6 +174,8 @@ struct cli {
 	struct fit_options fit;       /* fit's options (its map is validate's too) */
 	const char *observed;         /* validate --observed LOG */
 	int bins;                     /* validate --bins */
+	struct cluster *cl;           /* the MPI job this process is a rank of (1 rank without
+					 MPI): rank 0 prints and writes */
 };
 
 /* One option's line of the help: "  -r, --replications N        replications per ...". */
@@ -795,7 +798,8 @@ static int cmd_plan(struct cli *cli)
 	rc = 1;
 	if (!pl)
 		goto out;
-	int st = plan_search(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
+	int st = plan_search_on(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
+			     cluster_backend(cli->cl),
 			     plan_progress, &prog);
 	if (prog.on)
 		fputs("\r\033[K", stderr);
@@ -879,34 +883,44 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		cfgs[v] = &sc->variants[v].cfg;
 	prog.horizon_s = sc->variants[0].cfg.horizon_s;
 
-	/* The temporary result folder first: an unwritable root fails before the simulation. */
-	if (results_begin(&rd, cli->output, sc, started, err, sizeof err)) {
+	/* The temporary result folder first: an unwritable root fails before the simulation.
+	 * Rank 0 alone writes; the others follow its go or no-go. */
+	bool root = cli->cl->rank == 0;
+	int go = 1;
+	if (root && results_begin(&rd, cli->output, sc, started, err, sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
-		goto done;
+		go = 0;
 	}
+	if (!cluster_share(cli->cl, go))
+		goto done;
 	/* The timeline of each variant is sampled during its replication 0. */
 	tls = calloc((size_t)sc->n_variants, sizeof *tls);
 	hooks = calloc((size_t)sc->n_variants, sizeof *hooks);
 	st = tls && hooks ? PT_OK : PT_ENOMEM;
 	for (int v = 0; !st && v < sc->n_variants; v++)
 		st = timeline_prepare(&tls[v], cfgs[v], 0, &hooks[v]);
-	/* replications.csv is written as the replications are folded: they are not kept. */
-	if (!st && results_replications_begin(rd, sc, err, sizeof err)) {
+	/* replications.csv is written as the replications are folded: they are not kept. Only
+	 * the process that writes (and folds) opens it. */
+	if (!st && rd && results_replications_begin(rd, sc, err, sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		goto done;
 	}
-	for (int v = 0; !st && v < sc->n_variants; v++)
+	for (int v = 0; !st && rd && v < sc->n_variants; v++)
 		results_hook_replications(rd, v, &hooks[v]);
+	/* Every rank takes part in the experiment (st is the same everywhere: the same
+	 * scenario, and rank 0's status shared after it). */
 	if (!st)
-		st = experiment_run_sampled(&ex, sc->n_variants,
-					    (const struct cfg_scenario *const *)cfgs, cli->threads,
-					    hooks, show_progress, &prog);
+		st = experiment_run_on(&ex, sc->n_variants, (const struct cfg_scenario *const *)cfgs,
+				       cli->threads, hooks, cluster_backend(cli->cl), show_progress,
+				       &prog);
+	if (!st)
+		st = cluster_share(cli->cl, cluster_gather_timelines(cli->cl, tls, sc->n_variants));
 	if (st) {
 		fprintf(stderr, "pooltide: simulation failed: %s\n",
 			ex.failed >= 0 && ex.failure[0] ? ex.failure : pt_strerror(st));
 		goto done;
 	}
-	if (results_replications_end(rd, err, sizeof err)) {
+	if (rd && results_replications_end(rd, err, sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		goto done;
 	}
@@ -921,6 +935,23 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		.recommended = sw ? sweep_smallest_passing(sw, &ex) : -1,
 	};
 
+	/* The worst verdict of the judged variants (fail, then inconclusive, then pass). */
+	enum slo_verdict verdict = SLO_PASS;
+	int judged = gate;
+	for (int v = g0; cli->fail_on_slo && v < g1; v++) {
+		enum slo_verdict x = slo_evaluate_aggregate(experiment_aggregate(&ex, v),
+							    &sc->variants[v].cfg, NULL);
+		if ((x == SLO_FAIL && verdict != SLO_FAIL) ||
+		    (x == SLO_INCONCLUSIVE && verdict == SLO_PASS)) {
+			verdict = x;
+			judged = v;
+		}
+	}
+	if (!root) {
+		/* the same verdict as rank 0's, so every rank exits alike; nothing written */
+		rc = cli->fail_on_slo && verdict != SLO_PASS ? 3 : 0;
+		goto done;
+	}
 	if (cli->json) {
 		report_json(stdout, sc, &ex);
 	} else if (sw) {
@@ -930,18 +961,6 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	} else {
 		report_table(stdout, sc, &ex);
 		report_slo(stdout, sc, &ex, false, gate);
-	}
-	/* The worst verdict of the judged variants (fail, then inconclusive, then pass). */
-	enum slo_verdict verdict = SLO_PASS;
-	int judged = gate;
-	for (int v = g0; cli->fail_on_slo && v < g1; v++) {
-		struct slo_result res[CFG_MAX_SLO];
-		enum slo_verdict x = slo_evaluate_aggregate(experiment_aggregate(&ex, v),
-							    &sc->variants[v].cfg, res);
-		if ((x == SLO_FAIL && verdict != SLO_FAIL) || (x == SLO_INCONCLUSIVE && verdict == SLO_PASS)) {
-			verdict = x;
-			judged = v;
-		}
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pooltide: cannot write the report: %s\n", strerror(errno));
@@ -983,7 +1002,7 @@ done:
 	free(hooks);
 	experiment_fini(&ex);
 	free(cfgs);
-	return rc;
+	return cluster_share(cli->cl, rc);
 }
 
 static int cmd_fit(struct cli *cli)
@@ -1058,16 +1077,35 @@ static int cmd_plot(struct cli *cli)
 	return 0;
 }
 
+static int dispatch(struct cluster *cl, int argc, char **argv);
+
+/* Under mpirun (build/pooltide-mpi) every rank runs main; app/cluster.h says how they share
+ * the work. */
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler_off();
-	struct cli cli = {0};
+	struct cluster cl;
+	if (cluster_init(&cl, &argc, &argv)) {
+		fprintf(stderr, "pooltide: cannot start MPI\n");
+		return 1;
+	}
+	int rc = dispatch(&cl, argc, argv);
+	cluster_finalize(&cl);
+	return rc;
+}
+
+static int dispatch(struct cluster *cl, int argc, char **argv)
+{
+	struct cli cli = {.cl = cl};
 	cli.fit.pool_size = -1;
 	cli.fit.max_overflow = -2;
 	cli.fit.pool_timeout_s = -1;
 	int rc = parse_args(argc, argv, &cli);
 	if (rc >= 0)
 		return rc;
+	/* One rank a core: each rank runs one task at a time unless -j says otherwise. */
+	if (cl->size > 1 && cli.threads == 0)
+		cli.threads = 1;
 	if (strcmp(cli.command, "run") == 0)
 		return cmd_run(&cli);
 	if (strcmp(cli.command, "check") == 0)
