@@ -692,7 +692,7 @@ static int summary_csv(FILE *out, void *pctx)
 				continue;
 			struct estimate e;
 			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
-			csv_estimate_row(out, vname, "pgbouncer", "", &t[k], &e);
+			csv_estimate_row(out, vname, v + 1, "pgbouncer", "", &t[k], &e);
 		}
 	}
 	return PT_OK;
@@ -1012,6 +1012,9 @@ static void on_replication(void *ctx, int rep, const struct model_result *r)
 	for (int k = 0; k < nm; k++)
 		if (t[k].scope == METRIC_DATABASE)
 			rep_row(out, vname, rc->v + 1, rep, "database", &t[k], t[k].get(r, 0));
+	for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++)
+		if (t[k].scope == METRIC_PGBOUNCER)
+			rep_row(out, vname, rc->v + 1, rep, "pgbouncer", &t[k], t[k].get(r, 0));
 }
 
 void results_hook_replications(struct results_dir *rd, int v, struct model_hooks *hooks)
