@@ -2129,6 +2129,15 @@ struct vline {
 	double max;
 };
 
+/* The double at byte offset col of a row struct (offsetof of one of its double members): read
+ * with memcpy, not through a cast pointer. */
+static double col_value(const void *row, size_t col)
+{
+	double x;
+	memcpy(&x, (const char *)row + col, sizeof x);
+	return x;
+}
+
 static int variant_lines(const struct input *in, FILE *f, double bw, double tmax_s, size_t col,
 			 struct vline **out, size_t *nout)
 {
@@ -2155,8 +2164,8 @@ static int variant_lines(const struct input *in, FILE *f, double bw, double tmax
 		for (size_t i = 0; i < n && same == n; i++) {
 			bool eq = true;
 			for (size_t j = 0; j < nb && eq; j++) {
-				double a = *(double *)((char *)&b[j] + col);
-				double c = *(double *)((char *)&bins[i][j] + col);
+				double a = col_value(&b[j], col);
+				double c = col_value(&bins[i][j], col);
 				eq = a == c || (isnan(a) && isnan(c));
 			}
 			if (eq)
@@ -2185,7 +2194,7 @@ static int variant_lines(const struct input *in, FILE *f, double bw, double tmax
 		comment_name(f, in->var.v[v]);
 		fputc('\n', f);
 		for (size_t j = 0; j <= nb; j++) {
-			double x = *(double *)((char *)&b[j < nb ? j : nb - 1] + col);
+			double x = col_value(&b[j < nb ? j : nb - 1], col);
 			fprintf(f, "%.9g ", j < nb ? (double)j * bw : tmax_s);
 			put_num(f, x);
 			fputc('\n', f);

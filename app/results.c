@@ -833,7 +833,8 @@ static int timeline_csv(FILE *out, void *pctx)
 	for (int v = 0; v < sc->n_variants; v++) {
 		const struct timeline *tl = &c->info->timelines[v];
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
-		size_t nv = csv_field_buf(vname, sizeof vname, sc->variants[v].name), np[CFG_MAX_POOLS];
+		size_t nv = csv_field_buf(vname, sizeof vname, sc->variants[v].name);
+		size_t np[CFG_MAX_POOLS] = {0};
 		for (int p = 0; p < cfg->n_pools; p++)
 			np[p] = csv_field_buf(pname[p], sizeof pname[p], cfg->pools[p].name);
 		for (size_t i = 0; i < tl->n; i++) {
