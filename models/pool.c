@@ -205,13 +205,7 @@ void pool_checkin(struct pool *p, struct pool_conn *conn)
 
 void pool_checkin_closed(struct pool *p, struct pool_conn *conn)
 {
-	/* QueuePool keeps a record whose connection is gone and reconnects it at its next
-	 * checkout (SQLAlchemy's invalidation): give the slot back now. NullPool closes every
-	 * connection at checkin anyway. HikariCP and Go close through their own paths, which
-	 * give the slot back unconditionally: for them the connection goes back as it is (an
-	 * approximation: they would evict it). */
-	if ((p->kind == &pool_kind_sqlalchemy || p->kind == &pool_kind_sqlalchemy_async) &&
-	    conn->alive) {
+	if (conn->alive) {
 		database_disconnect(p->db, sim_now(p->sim));
 		conn->alive = false;
 	}
