@@ -42,6 +42,15 @@ void budget_compute(const struct cfg_scenario *sc, struct budget *b)
 		else
 			b->most += (long long)procs * t->cap;
 	}
+	if (sc->pgbouncer.enabled) {
+		const struct cfg_pgbouncer *g = &sc->pgbouncer;
+		int n = g->default_pool_size + g->reserve_pool_size;
+		if (g->max_db_connections > 0 && g->max_db_connections < n)
+			n = g->max_db_connections;
+		b->pgbouncer = n;
+		b->most = n;
+		b->unlimited = false;
+	}
 }
 
 bool budget_exceeded(const struct budget *b)
@@ -66,6 +75,12 @@ int budget_format(char *buf, size_t n, const struct budget *b, const struct cfg_
 	}
 	if (b->n_terms == 0)
 		snprintf(line, sizeof line, "no pool in use");
+	if (b->pgbouncer > 0)
+		snprintf(line, sizeof line,
+			 "PgBouncer's default_pool_size %d + reserve_pool_size %d%s (the pools connect "
+			 "to PgBouncer)", sc->pgbouncer.default_pool_size,
+			 sc->pgbouncer.reserve_pool_size,
+			 sc->pgbouncer.max_db_connections > 0 ? ", capped by max_db_connections" : "");
 	char total[48];
 	if (b->unlimited)
 		snprintf(total, sizeof total, "unlimited");

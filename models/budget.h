@@ -31,6 +31,10 @@ struct budget {
 	struct budget_term terms[CFG_MAX_POOLS];
 	long long most;              /* sum of processes x cap over the limited terms */
 	bool unlimited;              /* some used pool has no cap (max_overflow -1) */
+	int pgbouncer;               /* > 0: PgBouncer stands between the pools and the server,
+					which sees at most default_pool_size + reserve_pool_size
+					(capped by max_db_connections) whatever the pools (§3.6
+					rule 7): `most` is that, the terms are client connections */
 	int max_connections, superuser_reserved, reserved;
 	int usable;                  /* max_connections - superuser_reserved - reserved */
 };

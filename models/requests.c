@@ -519,7 +519,10 @@ static void on_fail(struct pool_client *c, enum pool_failure why)
 		sim_schedule_in(r->sim, backoff, PRIO_ARRIVAL, ev_retry, q, 0);
 		return;
 	}
-	finish_failed(q, why == POOL_TIMEOUT ? REQ_TIMED_OUT : REQ_REFUSED);
+	/* behind PgBouncer the pools connect to PgBouncer: a refused connect is its
+	 * max_client_conn */
+	finish_failed(q, why == POOL_TIMEOUT ? REQ_TIMED_OUT
+					     : r->bouncer ? REQ_PGBOUNCER_REFUSED : REQ_REFUSED);
 }
 
 static void ev_retry(struct sim *sim, void *obj, uint64_t arg)

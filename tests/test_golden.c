@@ -39,6 +39,7 @@ static const struct golden {
 	{"incident", ""},
 	{"lock-timeout", "--horizon 1h"},
 	{"mmc-validation", ""},
+	{"pgbouncer", "--horizon 30m"},
 	{"separate-pools", ""},
 	{"trace-replay", ""},
 };
