@@ -716,7 +716,11 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	hooks = calloc((size_t)sc->n_variants, sizeof *hooks);
 	st = tls && hooks ? PT_OK : PT_ENOMEM;
 	for (int v = 0; !st && v < sc->n_variants; v++)
-		st = timeline_prepare(&tls[v], cfgs[v], 0, &hooks[v]);
+		st = timeline_prepare(&tls[v], cfgs[v],
+				      sw ? timeline_step_for(cfgs[v]->horizon_s,
+							     SWEEP_TIMELINE_INSTANTS)
+					 : 0,
+				      &hooks[v]);
 	/* Every rank takes part in the experiment (st is the same everywhere: the same
 	 * scenario, and rank 0's status shared after it). */
 	if (!st)
