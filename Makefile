@@ -79,8 +79,8 @@ test: deps
 	@BUILD=$(BUILD) sh tests/run_all.sh $(TEST_BIN)
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BENCH_BIN)
-	$(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BIN)
+	POOLTIDE=$(BIN) $(BENCH_BIN)
 
 $(BIN): $(BUILD)/app/main.o $(LIB_OBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS)

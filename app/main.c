@@ -898,13 +898,20 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	hooks = calloc((size_t)sc->n_variants, sizeof *hooks);
 	st = tls && hooks ? PT_OK : PT_ENOMEM;
 	for (int v = 0; !st && v < sc->n_variants; v++)
-		st = timeline_prepare(&tls[v], cfgs[v], 0, &hooks[v]);
+		st = timeline_prepare(&tls[v], cfgs[v],
+				      sw ? timeline_step_for(cfgs[v]->horizon_s,
+							     SWEEP_TIMELINE_INSTANTS)
+					 : 0,
+				      &hooks[v]);
 	/* replications.csv is written as the replications are folded: they are not kept. Only
-	 * the process that writes (and folds) opens it. */
+	 * the process that writes (and folds) opens it; the others follow its go or no-go. */
+	go = 1;
 	if (!st && rd && results_replications_begin(rd, sc, err, sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
-		goto done;
+		go = 0;
 	}
+	if (!cluster_share(cli->cl, go))
+		goto done;
 	for (int v = 0; !st && rd && v < sc->n_variants; v++)
 		results_hook_replications(rd, v, &hooks[v]);
 	/* Every rank takes part in the experiment (st is the same everywhere: the same

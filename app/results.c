@@ -1031,7 +1031,8 @@ int results_replications_end(struct results_dir *rd, char *err, size_t errlen)
 	if (!rd->reps)
 		return PT_OK;
 	errno = 0;
-	bool bad = fflush(rd->reps) != 0 || ferror(rd->reps) || fsync(fileno(rd->reps)) != 0;
+	/* on the disk with the other files: one sync of the folder (results_commit) */
+	bool bad = fflush(rd->reps) != 0 || ferror(rd->reps);
 	int e = errno;
 	if (fclose(rd->reps) != 0 && !bad) {
 		bad = true;

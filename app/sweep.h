@@ -26,6 +26,10 @@
 #define SWEEP_MAX_POINTS 512
 #define SWEEP_VALUE_MAX 64
 #define SWEEP_PATH_MAX 128
+/* A point's timeline (replication 0) has at most this many instants (timeline_step_for): 512
+ * points of 2000 instants would be a timeline.csv of a million rows and most of a sweep's
+ * memory; a sweep is read in its table and heat map. */
+#define SWEEP_TIMELINE_INSTANTS 200
 
 struct sweep_axis {
 	char path[SWEEP_PATH_MAX];

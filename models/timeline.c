@@ -8,9 +8,14 @@
 
 double timeline_step(double horizon_s)
 {
+	return timeline_step_for(horizon_s, TIMELINE_TARGET_INSTANTS);
+}
+
+double timeline_step_for(double horizon_s, int instants)
+{
 	static const double minutes[] = {10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200,
 					 10800, 21600, 43200, 86400};
-	double want = horizon_s / TIMELINE_TARGET_INSTANTS;
+	double want = horizon_s / (instants > 0 ? instants : 1);
 	if (!(want > 0))
 		return 1;
 	if (want <= 5) {

@@ -37,6 +37,9 @@ struct timeline {
  * 6 h, 12 h, 1 d, then 1, 2, 5 x 10^k days. A 2 h horizon gives 5 s (1441 instants), 5 min
  * gives 200 ms, 20 min gives 1 s. */
 double timeline_step(double horizon_s);
+/* The same for at most `instants` instants instead of TIMELINE_TARGET_INSTANTS (a sweep's
+ * points: app/sweep.h). */
+double timeline_step_for(double horizon_s, int instants);
 
 /* Prepare *tl to record replication 0 of sc every step_s seconds (timeline_step(sc->horizon_s)
  * when step_s <= 0): allocates the samples and fills *hooks, to pass to model_run for that

@@ -1,6 +1,7 @@
 #include "models/users.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 /* Zipf: the draw maps x to the smallest k with cdf(k) > x, where cdf(k) = S(k) / S(n - 1),
@@ -92,11 +93,35 @@ void users_destroy(struct users *u)
 
 int users_count(const struct users *u) { return u->n; }
 
-/* cdf at tail checkpoint j (the last user's is 1). */
-static double check_cdf(const struct users *u, int j)
+/* Whether S / total > x, as the division would say (cdf values are S / total rounded), but
+ * without dividing when S is clearly on one side: with y = x total rounded, S > y (1 + 2^-50)
+ * puts S / total above x by more than half an ulp of x, and S < y (1 - 2^-50) below it (both
+ * roundings are within 2^-53). Only a sum within that band is divided. */
+struct above {
+	double x, lo, hi, total;
+};
+
+static struct above above_of(const struct users *u, double x)
+{
+	double y = x * u->total;
+	return (struct above){.x = x, .lo = y * (1 - 0x1p-50), .hi = y * (1 + 0x1p-50),
+			      .total = u->total};
+}
+
+static bool is_above(const struct above *a, double sum)
+{
+	if (sum > a->hi)
+		return true;
+	if (sum < a->lo)
+		return false;
+	return sum / a->total > a->x;
+}
+
+/* cdf at tail checkpoint j above x (the last user's cdf is 1). */
+static bool check_above(const struct users *u, const struct above *a, int j)
 {
 	int k = u->head - 1 + j * TAIL_STEP;
-	return k == u->n - 1 ? 1.0 : u->check[j] / u->total;
+	return k == u->n - 1 ? 1.0 > a->x : is_above(a, u->check[j]);
 }
 
 /* The smallest k in [lo, hi] with cdf[k] > x, hi < head, knowing cdf[hi] > x. */
@@ -125,9 +150,10 @@ static int tail_search(const struct users *u, int lo, int hi, double x)
 		jl = 1;
 	if (jh > u->n_check)
 		jh = u->n_check;
+	struct above a = above_of(u, x);
 	while (jl < jh) {
 		int mid = jl + (jh - jl) / 2;
-		if (check_cdf(u, mid) > x)
+		if (check_above(u, &a, mid))
 			jh = mid;
 		else
 			jl = mid + 1;
@@ -135,7 +161,7 @@ static int tail_search(const struct users *u, int lo, int hi, double x)
 	double sum = u->check[jl - 1];
 	for (int k = u->head - 1 + (jl - 1) * TAIL_STEP + 1; k < u->n; k++) {
 		sum += pow(k + 1.0, -u->s);
-		if (k == u->n - 1 || sum / u->total > x)
+		if (k == u->n - 1 || is_above(&a, sum))
 			return k;
 	}
 	return u->n - 1; /* not reached: cdf(n - 1) = 1 > x */

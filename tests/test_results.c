@@ -400,6 +400,11 @@ static void test_timeline_step(void **state)
 	assert_true(timeline_step(2000) == 1);      /* exactly 1 s stays 1 s */
 	assert_true(timeline_step(3600) == 2);      /* 1.8 s -> 2 s */
 	assert_true(timeline_step(86400) == 60);    /* 43.2 s -> 1 min */
+	/* a sweep's points: at most 200 instants */
+	assert_true(timeline_step_for(20, 200) == 0.1);   /* 0.1 s exactly */
+	assert_true(timeline_step_for(7200, 200) == 60);  /* 36 s -> 1 min */
+	assert_true(timeline_step_for(300, 200) == 2);    /* 1.5 s -> 2 s */
+	assert_true(timeline_step_for(7200, 2000) == timeline_step(7200));
 	assert_true(timeline_step(30 * 86400) == 1800); /* 21.6 min -> 30 min */
 	assert_true(timeline_step(100 * 86400) == 7200);  /* 72 min -> 2 h */
 	assert_true(timeline_step(1e9) == 10 * 86400);    /* 5.8 d -> 10 d */

@@ -14,20 +14,34 @@
  *    array of 30 completion times, FIFO offered-wait recursion), to put (1) in proportion on
  *    this machine.
  * 4. Engine micro-benchmark: the classic "hold" model (pop the earliest event, schedule one a
- *    random time later) with 1 000 and 100 000 pending events. */
+ *    random time later) with 1 000 and 100 000 pending events.
+ * 5. Scale (issue 11, items 2 and 3), each through the pooltide binary ($POOLTIDE, default
+ *    build/pooltide) in a child process whose peak RSS and CPU time come from wait4():
+ *    a 512-point x 10-replication sweep (peak memory); the incident with 2 000 000 users
+ *    against 2000 (CPU time and peak memory, best of two); a run of 1000 arrivals with its
+ *    result folder against the same simulation alone in this process. `bench scale` prints
+ *    only these, `bench small` only the last. */
+/* wait4(): a child's own rusage (peak RSS), not the sum over every child */
+#define _DEFAULT_SOURCE
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "app/results.h"
 #include "app/scenario.h"
 #include "models/experiment.h"
 #include "models/model.h"
+#include "models/summary.h"
+#include "models/timeline.h"
 #include "sim/runner.h"
 #include "sim/dist.h"
 #include "sim/engine.h"
@@ -232,6 +246,207 @@ static void bench_parallel(void)
 	scenario_destroy(sc);
 }
 
+/* ---- 5. scale: the pooltide binary in a child ------------------------------------------ */
+
+struct child_cost {
+	int status;           /* exit status, or -1 */
+	double wall_s, cpu_s; /* CPU: user + system of the child */
+	long peak_kib;        /* the child's peak resident set */
+};
+
+/* Run argv (argv[0] a path) with stdout and stderr to /dev/null. */
+static struct child_cost run_child(char *const *argv)
+{
+	struct child_cost c = {.status = -1};
+	double t0 = now_s();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int st = 0;
+	struct rusage ru;
+	if (pid < 0 || wait4(pid, &st, 0, &ru) != pid)
+		return c;
+	c.wall_s = now_s() - t0;
+	c.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	c.cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		  (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	c.peak_kib = ru.ru_maxrss;
+	return c;
+}
+
+static const char *pooltide_bin(void)
+{
+	const char *p = getenv("POOLTIDE");
+	return p && *p ? p : "build/pooltide";
+}
+
+/* rm -r of a scratch folder made here. */
+static void remove_dir(const char *dir)
+{
+	char *argv[] = {"/bin/rm", "-rf", (char *)dir, NULL};
+	run_child(argv);
+}
+
+/* 512 points (8 x 8 x 8) x 10 replications of the M/M/30 validation scenario, 20 s each, on
+ * every processor, result folder included: the peak resident memory. */
+static void bench_sweep_memory(void)
+{
+	char dir[] = "/tmp/pooltide-bench-XXXXXX";
+	if (!mkdtemp(dir))
+		return;
+	char *argv[] = {(char *)pooltide_bin(), "sweep", "scenarios/mmc-validation.json",
+			"--horizon", "20s", "--set", "warmup=2s",
+			"--vary", "pools.main.size=23,24,25,26,27,28,29,30",
+			"--vary", "pools.main.max_overflow=0,1,2,3,4,5,6,7",
+			"--vary", "pools.main.timeout=10ms,20ms,50ms,100ms,200ms,300ms,400ms,500ms",
+			"-r", "10", "--no-plot", "-q", "-o", dir, NULL};
+	struct child_cost c = run_child(argv);
+	printf("sweep  512 points x 10 replications (mmc-validation, 20 s each): %.1f s, "
+	       "peak RSS %.1f MiB%s\n", c.wall_s, (double)c.peak_kib / 1024,
+	       c.status ? "  (FAILED)" : "");
+	remove_dir(dir);
+}
+
+/* The bundled incident (7 variants x 10 replications of 2 h, one thread) with 2000 users and
+ * with 2 000 000: CPU time and peak memory, the best of two runs each. */
+static void bench_users(void)
+{
+	char dir[] = "/tmp/pooltide-bench-XXXXXX";
+	if (!mkdtemp(dir))
+		return;
+	struct child_cost best[2];
+	const char *counts[2] = {"users.count=2000", "users.count=2000000"};
+	for (int k = 0; k < 2; k++)
+		best[k] = (struct child_cost){.status = -1, .cpu_s = INFINITY};
+	for (int round = 0; round < 2; round++)
+		for (int k = 0; k < 2; k++) {
+			char *argv[] = {(char *)pooltide_bin(), "run", "scenarios/incident.json", "--set",
+					(char *)counts[k], "-j", "1", "--no-plot", "-q", "-o", dir, NULL};
+			struct child_cost c = run_child(argv);
+			if (c.cpu_s < best[k].cpu_s)
+				best[k] = c;
+			if (c.peak_kib > best[k].peak_kib)
+				best[k].peak_kib = c.peak_kib;
+		}
+	for (int k = 0; k < 2; k++)
+		printf("users  incident with %-9s CPU %6.2f s  peak RSS %6.1f MiB%s\n",
+		       counts[k] + 12, best[k].cpu_s, (double)best[k].peak_kib / 1024,
+		       best[k].status ? "  (FAILED)" : "");
+	printf("users  2 000 000 against 2000: %.2f x the CPU time, %.2f x the peak memory\n",
+	       best[1].cpu_s / best[0].cpu_s, (double)best[1].peak_kib / (double)best[0].peak_kib);
+	remove_dir(dir);
+}
+
+/* A run of 1000 arrivals (the reference queue, 280/s for 3.571 s, one replication) with its
+ * result folder, against the same simulation alone (loaded once, run in this process). */
+static void bench_small_run(void)
+{
+	char dir[] = "/tmp/pooltide-bench-XXXXXX";
+	if (!mkdtemp(dir))
+		return;
+	char path[sizeof dir + 32], out[sizeof dir + 32];
+	snprintf(path, sizeof path, "%s/small.json", dir);
+	snprintf(out, sizeof out, "%s/results", dir);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fputs("{\"name\": \"small\", \"horizon\": \"3571ms\", \"replications\": 1, \"seed\": 1,\n"
+	      " \"database\": {\"connect_time\": 0, \"max_connections\": 1000},\n"
+	      " \"pools\": {\"main\": {\"size\": 30, \"max_overflow\": 0, \"timeout\": \"500ms\"}},\n"
+	      " \"workloads\": {\"api\": {\"type\": \"requests\", \"arrival\": {\"rate\": \"280/s\"},\n"
+	      "   \"transaction\": {\"db_time\": {\"dist\": \"exponential\", \"mean\": \"100ms\"}}}}}\n",
+	      f);
+	fclose(f);
+	char err[512];
+	struct scenario *sc;
+	if (scenario_load(&sc, path, NULL, 0, err, sizeof err)) {
+		printf("small  skipped (%s)\n", err);
+		remove_dir(dir);
+		return;
+	}
+	const struct cfg_scenario *cfgs[1] = {&sc->variants[0].cfg};
+	double sim = INFINITY;
+	uint64_t offered = 0;
+	for (int i = 0; i < 20; i++) {
+		struct experiment ex;
+		double t0 = now_s();
+		experiment_run(&ex, 1, cfgs, 1, NULL, NULL);
+		double dt = now_s() - t0;
+		if (dt < sim)
+			sim = dt;
+		struct estimate e;
+		aggregate_estimate(experiment_aggregate(&ex, 0), metric_find("offered"), 0, &e);
+		offered = (uint64_t)e.mean;
+		experiment_fini(&ex);
+	}
+	/* The run as `pooltide run --no-plot` does it, in this process: the timeline sampled
+	 * during the replication, the result folder written and committed (one sync). */
+	double run = INFINITY, sync = INFINITY, run_cpu = INFINITY;
+	for (int i = 0; i < 20; i++) {
+		struct timeline tl;
+		struct model_hooks hooks;
+		struct experiment ex;
+		struct results_dir *rd = NULL;
+		double t0 = now_s(), c0 = cpu_s(), ts = 0;
+		int st = timeline_prepare(&tl, cfgs[0], 0, &hooks);
+		if (!st)
+			st = experiment_run_sampled(&ex, 1, cfgs, 1, &hooks, NULL, NULL);
+		struct results_info info = {.sc = sc, .ex = &ex, .timelines = &tl,
+					    .started = time(NULL), .threads = 1, .recommended = -1};
+		if (!st)
+			st = results_begin(&rd, out, sc, info.started, err, sizeof err) ||
+			     results_write_data(rd, &info, err, sizeof err) ||
+			     results_write_report(rd, &info, NULL, NULL, err, sizeof err);
+		if (!st) {
+			ts = now_s();
+			st = results_commit(rd, err, sizeof err);
+			ts = now_s() - ts;
+		}
+		double dt = now_s() - t0, dc = cpu_s() - c0;
+		results_destroy(rd);
+		experiment_fini(&ex);
+		timeline_fini(&tl);
+		if (st) {
+			printf("small  failed: %s\n", err);
+			break;
+		}
+		run = fmin(run, dt);
+		sync = fmin(sync, ts);
+		run_cpu = fmin(run_cpu, dc);
+	}
+	printf("small  %llu arrivals: simulation alone %.2f ms; the run with its result folder "
+	       "%.2f ms (%.1f x), of which the one sync %.2f ms; without it %.1f x; CPU %.2f ms "
+	       "(%.1f x)\n", (unsigned long long)offered, sim * 1e3, run * 1e3, run / sim,
+	       sync * 1e3, (run - sync) / sim, run_cpu * 1e3, run_cpu / sim);
+	/* The same through the binary: process start, loading and hashing the scenario too. */
+	struct child_cost best = {.wall_s = INFINITY, .cpu_s = INFINITY};
+	for (int i = 0; i < 10; i++) {
+		char *argv[] = {(char *)pooltide_bin(), "run", path, "-j", "1", "--no-plot", "-q",
+				"-o", out, NULL};
+		struct child_cost c = run_child(argv);
+		best.status |= c.status;
+		best.wall_s = fmin(best.wall_s, c.wall_s);
+		best.cpu_s = fmin(best.cpu_s, c.cpu_s);
+	}
+	printf("small  the same as a command (process start, scenario load included): %.2f ms "
+	       "wall, %.2f ms CPU%s\n", best.wall_s * 1e3, best.cpu_s * 1e3,
+	       best.status ? "  (FAILED)" : "");
+	scenario_destroy(sc);
+	remove_dir(dir);
+}
+
+static void bench_scale(void)
+{
+	bench_small_run();
+	bench_users();
+	bench_sweep_memory();
+}
+
 /* `bench model`: only the model on the reference workload, BENCH_ROUNDS times, for a profiler
  * (perf stat, callgrind) to see it alone. */
 static void model_only(void)
@@ -256,6 +471,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	printf("pooltide bench (one thread; figures vary with the machine)\n");
+	if (argc > 1 && strcmp(argv[1], "scale") == 0) {
+		bench_scale();
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "small") == 0) {
+		bench_small_run();
+		return 0;
+	}
 	bench_ratio();
 	if (argc > 1 && strcmp(argv[1], "ratio") == 0)
 		return 0;
@@ -267,5 +490,6 @@ int main(int argc, char **argv)
 	bench_engine(1000, 5000000);
 	bench_engine(100000, 5000000);
 	bench_parallel();
+	bench_scale();
 	return 0;
 }
