@@ -137,6 +137,8 @@ static inline size_t min_child(const struct heap_entry *h, size_t c)
 	return a ^ ((a ^ b) & -(size_t)before(&h[b], &h[a]));
 }
 
+static void sift_hole_then_up(struct sim *sim, struct heap_entry moved);
+
 static void sift_up(struct sim *sim, size_t pos)
 {
 	struct heap_entry e = sim->heap[pos];
@@ -219,9 +221,13 @@ sim_handle sim_schedule_at(struct sim *sim, double t, int prio, sim_event_fn fn,
 	struct heap_entry e = {
 		.tbits = time_bits(t), .key = ((uint64_t)prio << 56) | sim->seq++, .slot = slot};
 	if (sim->vacant) {
+		/* The next event of a process is often the earliest of all (an arrival stream):
+		 * then it simply takes the root; else the hole goes down and it sifts up. */
 		sim->vacant = false;
-		sim->heap[0] = e;
-		sift_down(sim, 0);
+		if (before(&e, &sim->heap[min_child(sim->heap, 1)]))
+			place(sim, 0, e);
+		else
+			sift_hole_then_up(sim, e);
 	} else {
 		size_t pos = sim->n++;
 		sim->heap[pos] = e;
@@ -294,6 +300,17 @@ static void pop_root(struct sim *sim)
 	h[n] = SENTINEL;
 	if (n == 0)
 		return;
+	sift_hole_then_up(sim, moved);
+}
+
+/* The root is a hole: move it down along the earliest children to a leaf, then put `moved`
+ * there and sift it up. Used by pop_root (moved = the last entry) and by a handler's first
+ * schedule (moved = its new event): for a new event a random time ahead, which belongs near
+ * the bottom, this is three comparisons a level instead of the four of a top-down sift. */
+static void sift_hole_then_up(struct sim *sim, struct heap_entry moved)
+{
+	struct heap_entry *h = sim->heap;
+	size_t n = sim->n;
 	size_t pos = 0;
 	for (;;) {
 		size_t child = 4 * pos + 1;

@@ -407,6 +407,17 @@ double qref_mmcd_wait_quantile_served(int c, double lam, double mu, double T, do
 	return t < T ? t : T;
 }
 
+double qref_mmcd_wait_quantile_all(int c, double lam, double mu, double T, double q)
+{
+	struct qref_mmcd d;
+
+	if (qref_mmcd(c, lam, mu, T, &d) != QREF_OK || !(q >= 0 && q <= 1))
+		return NAN;
+	if (q > d.p_served)
+		return T;
+	return qref_mmcd_wait_quantile_served(c, lam, mu, T, fmin(1.0, q / d.p_served));
+}
+
 /* ---- M/M/1-PS ---------------------------------------------------------------------------- */
 
 double qref_mm1ps_sojourn(double lam, double mu)

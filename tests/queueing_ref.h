@@ -105,6 +105,14 @@ double qref_mmcd_wait_tail_all(int c, double lam, double mu, double T, double t)
  * 0 when q <= P(Wq = 0 | served). NaN for bad parameters. */
 double qref_mmcd_wait_quantile_served(int c, double lam, double mu, double T, double q);
 
+/* Exact q-quantile (0 <= q <= 1) of the wait of every arrival, a timed-out one counting T, s:
+ * the smallest t in [0, T] with P(Wq <= t) >= q. Below T the distribution of all arrivals is
+ * the served one scaled by P(served) (queueing.md section 4: P(Wq <= t) = (A0 + A1(t)) / Z =
+ * P(served) P(Wq <= t | served) for 0 <= t < T), and the timed-out arrivals are an atom of
+ * mass P(abandon) at T. So the quantile is qref_mmcd_wait_quantile_served at q / P(served)
+ * when q <= P(served), else T. NaN for bad parameters. */
+double qref_mmcd_wait_quantile_all(int c, double lam, double mu, double T, double q);
+
 /* ---- M/M/1 processor sharing ------------------------------------------------------------- */
 
 /* Mean sojourn time of M/M/1-PS, 1/(mu - lam) s (insensitive to the discipline among work-

@@ -475,6 +475,47 @@ static void test_mmcd_quantile_served(void **state)
 	CHECK_REL(qref_mmcd_wait_quantile_served(30, 280, 10, 0.5, 0.99), 0.20622204, 1e-7);
 }
 
+/* The quantile of every arrival's wait inverts P(Wq <= t) = 1 - P(Wq > t) (the tail over all
+ * arrivals, with its atom P(abandon) at T); cross-checked by bisection on the tail. */
+static void test_mmcd_quantile_all(void **state)
+{
+	static const struct { int c; double lam, mu, T; } cases[] = {
+		{ 30, 280, 10, 0.05 }, { 30, 280, 10, 0.5 }, { 10, 130, 10, 0.5 },
+		{ 10, 105, 10, 1.0 }, { 1, 8, 10, 0.2 },
+	};
+	static const double qs[] = { 0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0 };
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+			int c = cases[i].c;
+			double lam = cases[i].lam, mu = cases[i].mu, T = cases[i].T, q = qs[k];
+			double t = qref_mmcd_wait_quantile_all(c, lam, mu, T, q);
+			double lo = 0, hi = T;
+
+			assert_true(t >= 0 && t <= T);
+			for (int it = 0; it < 200; it++) {
+				double mid = 0.5 * (lo + hi);
+
+				if (1 - qref_mmcd_wait_tail_all(c, lam, mu, T, mid) >= q)
+					hi = mid;
+				else
+					lo = mid;
+			}
+			if (1 - qref_mmcd_wait_tail_all(c, lam, mu, T, 0.0) >= q)
+				hi = 0; /* atom at 0 */
+			CHECK_ABS(t, hi, 1e-9 * T); /* the bisection works on 1 - tail: 1e-16 / density */
+		}
+	/* Overloaded c = 10, rho = 1.3, T = 0.5: the timed-out atom holds P(abandon) = 0.2308, so
+	 * the 0.95 quantile is T; with delta = -30 the served waits have density proportional to
+	 * e^(30 t) on (0, T), and the median of all arrivals solves
+	 * (e^(30 t) - 1) / (e^15 - 1) = 0.5 / P(served) (A0 = 1/B(9, 13) is 1e-7 of the mass). */
+	CHECK_REL(qref_mmcd_wait_quantile_all(10, 130, 10, 0.5, 0.95), 0.5, 0);
+	struct qref_mmcd d;
+	assert_int_equal(qref_mmcd(10, 130, 10, 0.5, &d), QREF_OK);
+	CHECK_REL(qref_mmcd_wait_quantile_all(10, 130, 10, 0.5, 0.5),
+		  log1p(0.5 / d.p_served * expm1(15.0)) / 30, 1e-6);
+}
+
 static void test_mmcd_errors(void **state)
 {
 	struct qref_mmcd d;
@@ -603,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_mmck_large_k_is_erlang_c),
 		cmocka_unit_test(test_mmck_single_server_blocking),
 		cmocka_unit_test(test_mm1ps),
+		cmocka_unit_test(test_mmcd_quantile_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
