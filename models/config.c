@@ -29,6 +29,9 @@ void cfg_requests_defaults(struct cfg_requests *r)
 	dist_exponential(&r->db_time, 0.010);
 	dist_constant(&r->app_time, 0);
 	r->statements = 1;
+	r->n_windows = 2;
+	r->windows_s[0] = 60;
+	r->windows_s[1] = 300;
 }
 
 void cfg_scenario_defaults(struct cfg_scenario *sc)

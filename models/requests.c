@@ -43,6 +43,7 @@ struct requests {
 	double warmup_s, horizon_s;
 	struct requests_stats *st;
 	struct objpool reqs;        /* request records: memory follows the requests in flight */
+	struct windows *win;        /* worst windows over [warmup, horizon] */
 	uint64_t in_flight;
 	void (*observe)(void *ctx, double t);
 	void *observe_ctx;
@@ -64,7 +65,10 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 	if (!r)
 		return NULL;
 	r->arr = arrivals_create(&cfg->arrival, arrivals, horizon_s);
-	if (!r->arr) {
+	r->win = windows_create(cfg->windows_s, cfg->n_windows, warmup_s, horizon_s);
+	if (!r->arr || !r->win) {
+		arrivals_destroy(r->arr);
+		windows_destroy(r->win);
 		free(r);
 		return NULL;
 	}
@@ -97,6 +101,7 @@ void requests_destroy(struct requests *r)
 		return;
 	objpool_fini(&r->reqs);
 	arrivals_destroy(r->arr);
+	windows_destroy(r->win);
 	free(r);
 }
 
@@ -161,6 +166,9 @@ void requests_start(struct requests *r) { schedule_next(r); }
  * work on the hot path. */
 void requests_finish(struct requests *r)
 {
+	for (int i = 0; i < CFG_MAX_WINDOWS; i++)
+		r->st->worst[i] = (struct window_result){0, NAN, NAN, NAN, NAN};
+	windows_finish(r->win, r->st->worst);
 	tally_merge(&r->st->wait_all, &r->st->wait_served);
 	histo_merge(&r->st->h_all, &r->st->h_served);
 }
@@ -239,6 +247,7 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 		tally_add(&s->wait_served, wait);
 		tally_add(&s->connect, c->connect_s);
 		histo_add(&s->h_served, wait); /* joins h_all and wait_all in requests_finish */
+		windows_add(r->win, now, false, wait);
 	}
 	bool lock = q->writes && r->db->locks;
 	q->hold_s = NAN;
@@ -277,6 +286,7 @@ static void finish_failed(struct request *q, enum pool_failure why)
 			s->failed[REQ_REFUSED]++;
 		tally_add(&s->wait_all, wait);
 		histo_add(&s->h_all, wait);
+		windows_add(r->win, sim_now(r->sim), true, wait);
 	}
 	req_free(r, q);
 }

@@ -25,6 +25,7 @@
 #include "models/database.h"
 #include "models/pool.h"
 #include "models/users.h"
+#include "models/window.h"
 #include "sim/engine.h"
 #include "sim/stats.h"
 
@@ -69,6 +70,9 @@ struct requests_stats {
 				      checkin, lock waits and CPU contention included */
 	struct histo h_served;
 	struct histo h_all;
+	/* The worst windows (models/window.h) of each length cfg->windows_s, in that order; the
+	 * unused ones have length 0 and NAN values. Filled by requests_finish. */
+	struct window_result worst[CFG_MAX_WINDOWS];
 };
 
 /* Every final failure, whatever its cause. */

@@ -11,7 +11,9 @@
  * objectives in this order too. */
 static const char *const metrics[] = {
 	"failure_rate", "timeout_rate", "refused_rate", "wait_mean", "wait_p50", "wait_p90",
-	"wait_p95",     "wait_p99",     "wait_p999",    "wait_max",  NULL,
+	"wait_p95",     "wait_p99",     "wait_p999",    "wait_max",
+	"worst_1m.failure_rate", "worst_1m.wait_p99", "worst_5m.failure_rate",
+	"worst_5m.wait_p99", NULL,
 };
 
 /* The metric a limit is judged on: a limit on timeouts is a limit on failures (a request the

@@ -135,7 +135,9 @@ static void test_metrics(void **state)
 {
 	static const char *const want[] = {"failure_rate", "timeout_rate", "refused_rate", "wait_mean",
 					   "wait_p50",     "wait_p90",     "wait_p95",
-					   "wait_p99",     "wait_p999",    "wait_max"};
+					   "wait_p99",     "wait_p999",    "wait_max",
+					   "worst_1m.failure_rate", "worst_1m.wait_p99",
+					   "worst_5m.failure_rate", "worst_5m.wait_p99"};
 	const char *const *m = slo_metrics();
 	size_t i = 0;
 	(void)state;
@@ -146,7 +148,7 @@ static void test_metrics(void **state)
 		assert_string_equal(m[i], want[i]);
 		assert_non_null(d);
 		assert_int_equal(d->scope, METRIC_WORKLOAD);
-		assert_string_equal(d->unit, i < 3 ? "1" : "s");
+		assert_string_equal(d->unit, i < 3 || strstr(m[i], "failure_rate") ? "1" : "s");
 		assert_true(strlen(m[i]) < CFG_SLO_METRIC_MAX);
 	}
 	assert_int_equal(i, sizeof want / sizeof want[0]);
