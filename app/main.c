@@ -23,6 +23,7 @@
 #include "sim/runner.h"
 #include "sim/status.h"
 
+#include "app/cluster.h"
 #include "app/plot.h"
 
 #define DEFAULT_SCENARIO "incident.json"
@@ -107,6 +108,8 @@ struct cli {
 	struct fit_options fit;       /* fit's options (its map is validate's too) */
 	const char *observed;         /* validate --observed LOG */
 	int bins;                     /* validate --bins */
+	struct cluster *cl;           /* the MPI job this process is a rank of (1 rank without
+					 MPI): rank 0 prints and writes */
 };
 
 static void usage(FILE *out)
@@ -616,7 +619,8 @@ static int cmd_plan(struct cli *cli)
 	rc = 1;
 	if (!pl)
 		goto out;
-	int st = plan_search(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
+	int st = plan_search_on(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
+			     cluster_backend(cli->cl),
 			     plan_progress, &prog);
 	if (prog.on)
 		fputs("\r\033[K", stderr);
@@ -697,21 +701,30 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		cfgs[v] = &sc->variants[v].cfg;
 	prog.horizon_s = sc->variants[0].cfg.horizon_s;
 
-	/* The temporary result folder first: an unwritable root fails before the simulation. */
-	if (results_begin(&rd, cli->output, sc, started, err, sizeof err)) {
+	/* The temporary result folder first: an unwritable root fails before the simulation.
+	 * Rank 0 alone writes; the others follow its go or no-go. */
+	bool root = cli->cl->rank == 0;
+	int go = 1;
+	if (root && results_begin(&rd, cli->output, sc, started, err, sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
-		goto done;
+		go = 0;
 	}
+	if (!cluster_share(cli->cl, go))
+		goto done;
 	/* The timeline of each variant is sampled during its replication 0. */
 	tls = calloc((size_t)sc->n_variants, sizeof *tls);
 	hooks = calloc((size_t)sc->n_variants, sizeof *hooks);
 	st = tls && hooks ? PT_OK : PT_ENOMEM;
 	for (int v = 0; !st && v < sc->n_variants; v++)
 		st = timeline_prepare(&tls[v], cfgs[v], 0, &hooks[v]);
+	/* Every rank takes part in the experiment (st is the same everywhere: the same
+	 * scenario, and rank 0's status shared after it). */
 	if (!st)
-		st = experiment_run_sampled(&ex, sc->n_variants,
-					    (const struct cfg_scenario *const *)cfgs, cli->threads,
-					    hooks, show_progress, &prog);
+		st = experiment_run_on(&ex, sc->n_variants, (const struct cfg_scenario *const *)cfgs,
+				       cli->threads, hooks, cluster_backend(cli->cl), show_progress,
+				       &prog);
+	if (!st)
+		st = cluster_share(cli->cl, cluster_gather_timelines(cli->cl, tls, sc->n_variants));
 	if (st) {
 		fprintf(stderr, "pooltide: simulation failed: %s\n",
 			ex.failed >= 0 && ex.failure[0] ? ex.failure : pt_strerror(st));
@@ -729,6 +742,13 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	};
 
 	enum slo_verdict verdict;
+	if (!root) {
+		/* the same verdict as rank 0's, so every rank exits alike; nothing written */
+		verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, gate),
+						 &sc->variants[gate].cfg, NULL);
+		rc = cli->fail_on_slo && verdict != SLO_PASS ? 3 : 0;
+		goto done;
+	}
 	if (cli->json) {
 		report_json(stdout, sc, &ex);
 		/* the gate's verdict without printing it (report_slo prints and returns it) */
@@ -784,7 +804,7 @@ done:
 	free(hooks);
 	experiment_fini(&ex);
 	free(cfgs);
-	return rc;
+	return cluster_share(cli->cl, rc);
 }
 
 static int cmd_fit(struct cli *cli)
@@ -859,16 +879,35 @@ static int cmd_plot(struct cli *cli)
 	return 0;
 }
 
+static int dispatch(struct cluster *cl, int argc, char **argv);
+
+/* Under mpirun (build/pooltide-mpi) every rank runs main; app/cluster.h says how they share
+ * the work. */
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler_off();
-	struct cli cli = {0};
+	struct cluster cl;
+	if (cluster_init(&cl, &argc, &argv)) {
+		fprintf(stderr, "pooltide: cannot start MPI\n");
+		return 1;
+	}
+	int rc = dispatch(&cl, argc, argv);
+	cluster_finalize(&cl);
+	return rc;
+}
+
+static int dispatch(struct cluster *cl, int argc, char **argv)
+{
+	struct cli cli = {.cl = cl};
 	cli.fit.pool_size = -1;
 	cli.fit.max_overflow = -2;
 	cli.fit.pool_timeout_s = -1;
 	int rc = parse_args(argc, argv, &cli);
 	if (rc >= 0)
 		return rc;
+	/* One rank a core: each rank runs one task at a time unless -j says otherwise. */
+	if (cl->size > 1 && cli.threads == 0)
+		cli.threads = 1;
 	if (strcmp(cli.command, "run") == 0)
 		return cmd_run(&cli);
 	if (strcmp(cli.command, "check") == 0)

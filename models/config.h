@@ -29,12 +29,19 @@ struct cfg_database {
 	int cores;                          /* > 0: statements run in processor sharing at rate
 					       min(1, cores / active); 0 (default): no CPU limit */
 	bool row_locks;                     /* default true; false: writes never wait */
+	/* PostgreSQL's lock_timeout and statement_timeout (0 = off, PostgreSQL's default): a
+	 * statement waiting longer for a row lock, or running longer (its lock wait included), is
+	 * cancelled; the transaction rolls back. Workloads may set their own (SET per role). */
+	double lock_timeout_s;
+	double statement_timeout_s;
 };
 
 struct pool_kind;
 
 /* A connection pool of one kind (models/pool.h); the fields below the kind are SQLAlchemy
- * QueuePool's (create_engine's pool_* arguments), the default kind's. */
+ * QueuePool's (create_engine's pool_* arguments), the default kind's. The other kinds read
+ * their own fields at the end, and the loader also fills size, max_overflow and timeout_s for
+ * them (the common cap and timeout every report speaks), as each field's comment says. */
 struct cfg_pool {
 	char name[CFG_NAME_MAX];
 	const struct pool_kind *kind; /* pools.NAME.kind; NULL or &pool_kind_sqlalchemy: QueuePool */
@@ -49,6 +56,23 @@ struct cfg_pool {
 	double recycle_s;        /* pool_recycle, default -1 (off) */
 	double wakeup_latency_s; /* time a woken waiter needs to take the connection; 0 = strict
 				    FIFO hand-off (default) */
+	/* HikariCP (kind "hikaricp"): size = maximumPoolSize (default 10), max_overflow = 0,
+	 * timeout_s = connectionTimeout (default 30 s; 0 = wait for ever). */
+	int min_idle;            /* minimumIdle, default = maximumPoolSize */
+	double idle_timeout_s;   /* hikaricp: idleTimeout (default 600 s, 0 = off);
+				    go: SetConnMaxIdleTime (default 0 = none) */
+	double max_lifetime_s;   /* hikaricp: maxLifetime (default 1800 s, 0 = infinite);
+				    go: SetConnMaxLifetime (default 0 = none) */
+	double keepalive_s;      /* hikaricp: keepaliveTime, default 0 (off) */
+	char pool_name[CFG_NAME_MAX]; /* hikaricp: poolName, default "HikariPool-N" (N: the
+					 pool's place among the process's HikariCP pools) */
+	/* Go database/sql (kind "go"): size = the idle connections kept (SetMaxIdleConns, after
+	 * Go's clipping), max_overflow = max_open - size (-1 when unlimited), timeout_s = the
+	 * request's context timeout (INFINITY: no deadline, Go's default). */
+	int max_open;            /* SetMaxOpenConns, default 0 = unlimited */
+	bool fifo_waiters;       /* go: hand a returned connection to the waiter that asked first
+				    (Go 1.2 - 1.x's list) instead of a random one (today's Go);
+				    default false */
 };
 
 enum cfg_workload_kind { CFG_WORKLOAD_REQUESTS, CFG_WORKLOAD_BATCH };
@@ -100,6 +124,13 @@ struct cfg_requests {
 	double backoff_s;       /* wait before retry k (1-based): backoff_s x 2^(k-1); default 1 */
 	int processes;          /* application processes serving it (each with its own pools),
 				   arrivals spread round-robin; 0 = deployment.processes */
+	double lock_timeout_s;      /* -1 (default): database.lock_timeout */
+	double statement_timeout_s; /* -1 (default): database.statement_timeout */
+	int concurrency;        /* requests in flight per process (worker threads); beyond, they
+				   queue FIFO in the application before the pool. 0 = no limit */
+	double client_timeout_s; /* the client (or load balancer) gives up this long after the
+				    request arrived: a request that finishes later counts as
+				    given_up. 0 (default) = never */
 	int n_windows;          /* worst-window lengths (models/window.h), default 2: */
 	double windows_s[CFG_MAX_WINDOWS]; /* 60 and 300 s (slo.WORKLOAD.window) */
 };
@@ -122,6 +153,8 @@ struct cfg_batch {
 	int processes;                /* processes running workers, default 1 (one worker
 					 process, such as a celery worker, whatever
 					 deployment.processes says); each has its own pools */
+	double lock_timeout_s;        /* -1 (default): database.lock_timeout */
+	double statement_timeout_s;   /* -1 (default): database.statement_timeout */
 };
 
 struct cfg_workload {
