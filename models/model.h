@@ -21,6 +21,7 @@
 
 struct pool_result {
 	uint64_t checkouts, timeouts, refused, connects, closes, reconnects, pings;
+	uint64_t barged;             /* hand-offs to a woken waiter taken by a newcomer */
 	double checked_out_mean, checked_out_max;
 	double checked_in_mean;
 	double overflow_mean, overflow_max;
