@@ -86,6 +86,8 @@ struct requests_stats {
 				      checkin, lock waits and CPU contention included */
 	struct histo h_served;
 	struct histo h_all;
+	struct histo h_hold;       /* the hold tally's values, for its quantiles */
+	struct histo h_lock_wait;  /* the lock_wait tally's values */
 	/* The worst windows (models/window.h) of each length cfg->windows_s, in that order; the
 	 * unused ones have length 0 and NAN values. Filled by requests_finish. */
 	struct window_result worst[CFG_MAX_WINDOWS];
