@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/sweep.h"
+#include "models/aggregate.h"
 #include "models/budget.h"
 #include "models/plan.h"
 #include "models/pool.h"
@@ -151,6 +152,26 @@ static void table_diffs(FILE *out, const struct scenario *sc, const struct exper
 			fprintf(out, " %-32s", cell);
 		}
 		fputc('\n', out);
+	}
+}
+
+/* The worst 1- and 5-minute windows (models/window.h): failure rate and p99 wait, mean over
+ * replications with the 95 % CI of the failure rate. */
+static void table_worst(FILE *out, const struct scenario *sc, const struct experiment *ex, int wi,
+			int namew)
+{
+	fprintf(out, "%-*s  worst windows (sliding in 1 s steps; mean over replications):\n",
+		namew, "");
+	fprintf(out, "%-*s  %-28s %-10s %-28s %-10s\n", namew, "variant",
+		"1m failure rate [95% CI]", "1m p99", "5m failure rate [95% CI]", "5m p99");
+	for (int v = 0; v < ex->n_variants; v++) {
+		char r1[64], r5[64], q1[16], q5[16];
+		format_rate_ci(est(ex, v, "worst_1m.failure_rate", wi), r1, sizeof r1);
+		format_rate_ci(est(ex, v, "worst_5m.failure_rate", wi), r5, sizeof r5);
+		report_format_duration(est(ex, v, "worst_1m.wait_p99", wi).mean, q1, sizeof q1);
+		report_format_duration(est(ex, v, "worst_5m.wait_p99", wi).mean, q5, sizeof q5);
+		fprintf(out, "%-*.*s  %-28s %-10s %-28s %-10s\n", namew, namew, sc->variants[v].name,
+			r1, q1, r5, q5);
 	}
 }
 
@@ -332,6 +353,7 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			fprintf(out, "  %-26s  %8s %8s %8s %8s %8s %8s\n", ci, q[0], q[1], q[2], q[3],
 				q[4], q[5]);
 		}
+		table_worst(out, sc, ex, wi, namew);
 		table_contention(out, sc, ex, wi, namew);
 		table_diffs(out, sc, ex, wi, namew, METRIC_WORKLOAD);
 	}
@@ -480,6 +502,28 @@ void report_json(FILE *out, const struct scenario *sc, const struct experiment *
 }
 
 /* ,"slo": {"verdict": ..., "limits": [...]} of variant v, when it has limits. */
+/* Where replication 0's worst windows were (models/window.h), for a plot to zoom on. */
+static void json_worst_first(FILE *out, const struct aggregate *a, const struct cfg_workload *wl,
+			     int w)
+{
+	fputs(",\n          \"worst_windows_first_replication\": [", out);
+	for (int i = 0; i < wl->req.n_windows; i++) {
+		const struct window_result *r = &a->first_worst[w][i];
+		fprintf(out, "%s{\"length_s\": ", i ? ", " : "");
+		report_json_number(out, r->length_s);
+		fputs(", \"failure_rate\": ", out);
+		report_json_number(out, r->failure_rate);
+		fputs(", \"failure_rate_start_s\": ", out);
+		report_json_number(out, r->failure_start_s);
+		fputs(", \"wait_p99\": ", out);
+		report_json_number(out, r->wait_p99);
+		fputs(", \"wait_p99_start_s\": ", out);
+		report_json_number(out, r->wait_start_s);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
 /* The variant's connection budget (models/budget.h). */
 static void json_budget(FILE *out, const struct scenario *sc, int v)
 {
@@ -629,6 +673,8 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 											: "requests");
 			fputs(",\n", out);
 			json_metrics(out, ex, v, metric_scope_of(&c->workloads[w]), w, "          ");
+			if (c->workloads[w].kind == CFG_WORKLOAD_REQUESTS)
+				json_worst_first(out, experiment_aggregate(ex, v), &c->workloads[w], w);
 			fputc('\n', out);
 			fprintf(out, "        }%s\n", w + 1 < c->n_workloads ? "," : "");
 		}

@@ -2362,6 +2362,20 @@ static int get_slo(struct ctx *c, const cJSON *v, struct cfg_scenario *cfg, cJSO
 		if (!cJSON_IsObject(m))
 			return expected(c, p, m, SLO_LIMITS_WHAT);
 		for (const cJSON *l = m->child; l; l = l->next) {
+			if (cJSON_IsObject(l) && strchr(l->string, '.') == NULL) {
+				/* {"worst_5m": {"failure_rate": ...}}: a window's limits nested
+				 * (what --set slo.api.worst_5m.failure_rate=1% builds) */
+				for (const cJSON *x = l->child; x; x = x->next) {
+					char full[PATH_LEN];
+					join(full, sizeof full, l->string, x->string);
+					if (!is_slo_metric(full)) {
+						join(q, sizeof q, p, full);
+						return fail(c, q, "unknown limit (expected one of: %s)",
+							    list);
+					}
+				}
+				continue;
+			}
 			if (!is_slo_metric(l->string)) {
 				join(q, sizeof q, p, l->string);
 				return fail(c, q, "unknown limit (expected one of: %s)", list);
@@ -2376,6 +2390,14 @@ static int get_slo(struct ctx *c, const cJSON *v, struct cfg_scenario *cfg, cJSO
 
 		for (int k = 0; names[k]; k++) {
 			const cJSON *flat, *inner = nested ? member(nested, names[k]) : NULL, *val;
+			const char *dot = strchr(names[k], '.');
+			if (!inner && nested && dot) {
+				char win[PATH_LEN];
+				copy_str(win, sizeof win, names[k]);
+				win[dot - names[k]] = '\0';
+				const cJSON *wo = member(nested, win);
+				inner = cJSON_IsObject(wo) ? member(wo, dot + 1) : NULL;
+			}
 			char key[PATH_LEN];
 			double limit;
 			bool rate = strcmp(metric_find(names[k])->unit, "s") != 0;

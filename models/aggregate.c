@@ -142,8 +142,11 @@ void aggregate_add(struct aggregate *a, const struct model_result *r,
 			histo_merge(a->h_served[w], &r->workloads[w].h_served);
 			histo_merge(a->h_all[w], &r->workloads[w].h_all);
 		}
-	if (a->nrep == 0)
+	if (a->nrep == 0) {
 		a->n_processes = r->n_processes;
+		for (int w = 0; w < a->n_workloads; w++)
+			memcpy(a->first_worst[w], r->workloads[w].worst, sizeof a->first_worst[w]);
+	}
 	a->db_refused += r->db_refused;
 	a->nrep++;
 }

@@ -39,6 +39,9 @@ struct aggregate {
 	/* The waits of requests workload w merged over replications: h_served[w], h_all[w]; NULL
 	 * for a batch workload. */
 	struct histo *h_served[CFG_MAX_WORKLOADS], *h_all[CFG_MAX_WORKLOADS];
+	/* Replication 0's worst windows per requests workload (models/window.h): where the
+	 * worst stretch was, for a plot to zoom on. */
+	struct window_result first_worst[CFG_MAX_WORKLOADS][CFG_MAX_WINDOWS];
 	size_t bytes;                /* the whole block */
 	/* private: the metric cells, [metric][slot]; the histogram pair of workload w, or -1 */
 	int n_metrics, n_slots, n_histo;

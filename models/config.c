@@ -33,6 +33,9 @@ void cfg_requests_defaults(struct cfg_requests *r)
 	r->statements = 1;
 	r->lock_timeout_s = -1;
 	r->statement_timeout_s = -1;
+	r->n_windows = 2;
+	r->windows_s[0] = 60;
+	r->windows_s[1] = 300;
 }
 
 void cfg_scenario_defaults(struct cfg_scenario *sc)

@@ -16,6 +16,7 @@
 #define CFG_MAX_WORKLOADS 8
 #define CFG_NAME_MAX 64
 #define CFG_MAX_SLO 32
+#define CFG_MAX_WINDOWS 2       /* worst-window lengths per requests workload */
 #define CFG_SLO_METRIC_MAX 32
 
 /* PostgreSQL server. */
@@ -166,6 +167,8 @@ struct cfg_requests {
 	double client_timeout_s; /* the client (or load balancer) gives up this long after the
 				    request arrived: a request that finishes later counts as
 				    given_up. 0 (default) = never */
+	int n_windows;          /* worst-window lengths (models/window.h), default 2: */
+	double windows_s[CFG_MAX_WINDOWS]; /* 60 and 300 s (slo.WORKLOAD.window) */
 };
 
 enum cfg_commit { CFG_COMMIT_PER_BATCH, CFG_COMMIT_PER_GROUP, CFG_COMMIT_PER_RECORD };

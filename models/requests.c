@@ -69,6 +69,7 @@ struct requests {
 	double lock_to_s, stmt_to_s; /* effective lock_timeout, statement_timeout; 0 = off */
 	struct app_proc *procs;      /* [n_processes] */
 	struct objpool reqs;        /* request records: memory follows the requests in flight */
+	struct windows *win;        /* worst windows over [warmup, horizon] */
 	uint64_t in_flight;
 	void (*observe)(void *ctx, double t);
 	void *observe_ctx;
@@ -92,7 +93,10 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 	if (!r)
 		return NULL;
 	r->arr = arrivals_create(&cfg->arrival, arrivals, horizon_s);
-	if (!r->arr) {
+	r->win = windows_create(cfg->windows_s, cfg->n_windows, warmup_s, horizon_s);
+	if (!r->arr || !r->win) {
+		arrivals_destroy(r->arr);
+		windows_destroy(r->win);
 		free(r);
 		return NULL;
 	}
@@ -138,6 +142,7 @@ void requests_destroy(struct requests *r)
 	objpool_fini(&r->reqs);
 	arrivals_destroy(r->arr);
 	free(r->procs);
+	windows_destroy(r->win);
 	free(r);
 }
 
@@ -205,6 +210,9 @@ void requests_start(struct requests *r) { schedule_next(r); }
  * work on the hot path. */
 void requests_finish(struct requests *r)
 {
+	for (int i = 0; i < CFG_MAX_WINDOWS; i++)
+		r->st->worst[i] = (struct window_result){0, NAN, NAN, NAN, NAN};
+	windows_finish(r->win, r->st->worst);
 	tally_merge(&r->st->wait_all, &r->st->wait_served);
 	histo_merge(&r->st->h_all, &r->st->h_served);
 }
@@ -388,6 +396,7 @@ static void start_txn(struct request *q)
 		tally_add(&s->wait_served, wait);
 		tally_add(&s->connect, c->connect_s);
 		histo_add(&s->h_served, wait); /* joins h_all and wait_all in requests_finish */
+		windows_add(r->win, now, false, wait);
 	}
 	bool lock = q->writes && r->db->locks;
 	q->hold_s = NAN;
@@ -487,6 +496,7 @@ static void finish_failed(struct request *q, enum requests_failure why)
 		s->failed[why]++;
 		tally_add(&s->wait_all, wait);
 		histo_add(&s->h_all, wait);
+		windows_add(r->win, sim_now(r->sim), true, wait);
 	}
 	leave(q);
 }

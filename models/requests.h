@@ -26,6 +26,7 @@
 #include "models/database.h"
 #include "models/pool.h"
 #include "models/users.h"
+#include "models/window.h"
 #include "sim/engine.h"
 #include "sim/stats.h"
 
@@ -87,6 +88,9 @@ struct requests_stats {
 	struct histo h_all;
 	struct histo h_hold;       /* the hold tally's values, for its quantiles */
 	struct histo h_lock_wait;  /* the lock_wait tally's values */
+	/* The worst windows (models/window.h) of each length cfg->windows_s, in that order; the
+	 * unused ones have length 0 and NAN values. Filled by requests_finish. */
+	struct window_result worst[CFG_MAX_WINDOWS];
 };
 
 /* Every final failure, whatever its cause. */

@@ -11,7 +11,9 @@
  * objectives in this order too. */
 static const char *const metrics[] = {
 	"failure_rate", "timeout_rate", "refused_rate", "wait_mean", "wait_p50", "wait_p90",
-	"wait_p95",     "wait_p99",     "wait_p999",    "wait_max",  NULL,
+	"wait_p95",     "wait_p99",     "wait_p999",    "wait_max",
+	"worst_1m.failure_rate", "worst_1m.wait_p99", "worst_5m.failure_rate",
+	"worst_5m.wait_p99", NULL,
 };
 
 /* The metric a limit is judged on: a limit on timeouts is a limit on failures (a request the
@@ -176,6 +178,32 @@ int slo_format(char *buf, size_t n, const struct cfg_scenario *sc, const struct 
 			 r->refused_mean >= 10 ? 0 : 1, r->refused_mean);
 		append_str(value, sizeof value, refused);
 	}
-	return snprintf(buf, n, "%s %s <= %s: %s %s", sc->workloads[r->slo.workload].name,
-			r->slo.metric, limit, value, slo_verdict_name(r->verdict));
+	char need[96] = "";
+	long long reps = slo_replications_to_decide(r);
+	if (r->verdict == SLO_INCONCLUSIVE && reps > 1000000)
+		snprintf(need, sizeof need, " (more than a million replications would be needed)");
+	else if (r->verdict == SLO_INCONCLUSIVE && reps > 0)
+		snprintf(need, sizeof need, " (about %lld replications would decide it)", reps);
+	else if (r->verdict == SLO_INCONCLUSIVE && reps == 0 && r->est.n >= 2)
+		snprintf(need, sizeof need, " (the estimate sits on the limit)");
+	return snprintf(buf, n, "%s %s <= %s: %s %s%s", sc->workloads[r->slo.workload].name,
+			r->slo.metric, limit, value, slo_verdict_name(r->verdict), need);
+}
+
+long long slo_replications_to_decide(const struct slo_result *r)
+{
+	const struct estimate *e = &r->est;
+	if (r->verdict != SLO_INCONCLUSIVE || e->n < 2 || isnan(e->mean) || isnan(e->lo) ||
+	    isnan(e->hi))
+		return -1;
+	/* The half-width shrinks as 1 / sqrt(n) (the t quantile barely moves beyond a few
+	 * replications): the interval clears the limit once its half-width is below the distance
+	 * d from the mean to the limit, at about n (h / d)^2 replications. */
+	double h = (e->hi - e->lo) / 2, d = fabs(e->mean - r->slo.limit);
+	if (!(d > 0))
+		return 0;
+	double need = ceil((double)e->n * (h / d) * (h / d));
+	if (need <= e->n)
+		need = e->n + 1;
+	return need > 1e9 ? 1000000000LL : (long long)need;
 }

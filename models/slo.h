@@ -59,6 +59,12 @@ enum slo_verdict slo_evaluate_variant(const struct model_result *const *reps, in
 enum slo_verdict slo_evaluate_aggregate(const struct aggregate *agg, const struct cfg_scenario *sc,
 					struct slo_result *out);
 
+/* For an inconclusive verdict: about how many replications would decide it, from the current
+ * variance: n (h / d)^2 with h the interval's half-width and d the distance from the mean to
+ * the limit (at least n + 1); 0 when the mean sits exactly on the limit (no number of
+ * replications decides it); -1 when not inconclusive or there is no interval. */
+long long slo_replications_to_decide(const struct slo_result *r);
+
 /* "pass", "fail", "inconclusive". */
 const char *slo_verdict_name(enum slo_verdict v);
 
@@ -68,6 +74,8 @@ const char *slo_verdict_name(enum slo_verdict v);
  *   api timeout_rate <= 0.1%: 0.25% [0.19%, 0.31%] fail
  *   api wait_p99 <= 100ms: undefined inconclusive
  *   api wait_p99 <= 100ms: 84.2ms (1 replication, no interval) inconclusive
+ *   api failure_rate <= 1%: 0.9% [0.7%, 1.1%] inconclusive (about 10 replications would
+ *   decide it)
  * Durations in us, ms or s with 3 significant digits, rates as percentages. The workload name
  * comes from sc. Returns what snprintf returns: the length of the whole line. */
 int slo_format(char *buf, size_t n, const struct cfg_scenario *sc, const struct slo_result *r);

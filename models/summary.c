@@ -60,6 +60,12 @@ static void b_failed_counts(const struct model_result *r, int i, double *e, doub
 	*e = (double)B(r, i)->failed;
 	*n = (double)B(r, i)->batches;
 }
+/* Worst windows (models/window.h): slot 0 is the 1-minute window, slot 1 the 5-minute one. */
+static double w_worst_rate0(const struct model_result *r, int i) { return W(r, i)->worst[0].failure_rate; }
+static double w_worst_p99_0(const struct model_result *r, int i) { return W(r, i)->worst[0].wait_p99; }
+static double w_worst_rate1(const struct model_result *r, int i) { return W(r, i)->worst[1].failure_rate; }
+static double w_worst_p99_1(const struct model_result *r, int i) { return W(r, i)->worst[1].wait_p99; }
+
 static double w_wait_mean(const struct model_result *r, int i)
 {
 	return tally_mean(&W(r, i)->wait_served);
@@ -246,6 +252,10 @@ static const struct metric_def table[] = {
 #define RATE_ROW_(id, name, rate, label) {rate, "1", METRIC_WORKLOAD, w_rate_##id, w_counts_##id},
 	REQUESTS_FAILURES(RATE_ROW_)
 #undef RATE_ROW_
+	{"worst_1m.failure_rate", "1", METRIC_WORKLOAD, w_worst_rate0, NULL},
+	{"worst_1m.wait_p99", "s", METRIC_WORKLOAD, w_worst_p99_0, NULL},
+	{"worst_5m.failure_rate", "1", METRIC_WORKLOAD, w_worst_rate1, NULL},
+	{"worst_5m.wait_p99", "s", METRIC_WORKLOAD, w_worst_p99_1, NULL},
 	{"p_wait", "1", METRIC_WORKLOAD, w_p_wait, NULL},
 	{"wait_mean", "s", METRIC_WORKLOAD, w_wait_mean, NULL},
 	{"wait_p50", "s", METRIC_WORKLOAD, w_wait_p50, NULL},

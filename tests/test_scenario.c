@@ -1173,7 +1173,8 @@ static void test_err_buffer(void **state)
 #define SLO2(x) "{" TWO_WORKLOADS ", 'slo': " x "}"
 #define SLO_METRICS                                                                         \
 	"failure_rate, timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, "      \
-	"wait_p999, wait_max"
+	"wait_p999, wait_max, worst_1m.failure_rate, worst_1m.wait_p99, worst_5m.failure_rate, "  \
+	"worst_5m.wait_p99"
 #define SLO_WHAT                                                                            \
 	"an object mapping workload names to limits, such as {\"api\": {\"timeout_rate\": "   \
 	"0.001, \"wait_p99\": \"100ms\"}}"

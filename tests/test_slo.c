@@ -135,7 +135,9 @@ static void test_metrics(void **state)
 {
 	static const char *const want[] = {"failure_rate", "timeout_rate", "refused_rate", "wait_mean",
 					   "wait_p50",     "wait_p90",     "wait_p95",
-					   "wait_p99",     "wait_p999",    "wait_max"};
+					   "wait_p99",     "wait_p999",    "wait_max",
+					   "worst_1m.failure_rate", "worst_1m.wait_p99",
+					   "worst_5m.failure_rate", "worst_5m.wait_p99"};
 	const char *const *m = slo_metrics();
 	size_t i = 0;
 	(void)state;
@@ -146,7 +148,7 @@ static void test_metrics(void **state)
 		assert_string_equal(m[i], want[i]);
 		assert_non_null(d);
 		assert_int_equal(d->scope, METRIC_WORKLOAD);
-		assert_string_equal(d->unit, i < 3 ? "1" : "s");
+		assert_string_equal(d->unit, i < 3 || strstr(m[i], "failure_rate") ? "1" : "s");
 		assert_true(strlen(m[i]) < CFG_SLO_METRIC_MAX);
 	}
 	assert_int_equal(i, sizeof want / sizeof want[0]);
@@ -494,11 +496,17 @@ static void test_format(void **state)
 		{"timeout_rate", 0.00125, 0.00042, -0.00012, 0.00096, 5, SLO_PASS,
 		 "api timeout_rate <= 0.125%: 0.042% [-0.012%, 0.096%] pass"},
 		{"wait_p50", 0.0005, 0.000251, 0.0000004, 0.0009996, 5, SLO_INCONCLUSIVE,
-		 "api wait_p50 <= 500us: 251us [0.4us, 1ms] inconclusive"},
+		 /* h = 0.4996 ms, d = 0.249 ms: 5 x (h / d)^2 = 20.1 -> 21 */
+		 "api wait_p50 <= 500us: 251us [0.4us, 1ms] inconclusive (about 21 replications "
+		 "would decide it)"},
 		{"wait_max", 30, 29.996, 12.3456, 1234.4, 5, SLO_INCONCLUSIVE,
-		 "api wait_max <= 30s: 30s [12.3s, 1234s] inconclusive"},
+		 /* h = 611 s, d = 4 ms: 5 x (h / d)^2 = 1.2e11 */
+		 "api wait_max <= 30s: 30s [12.3s, 1234s] inconclusive (more than a million "
+		 "replications would be needed)"},
 		{"wait_mean", 1.5, 0.9996, -0.0021, 2, 5, SLO_INCONCLUSIVE,
-		 "api wait_mean <= 1.5s: 1s [-2.1ms, 2s] inconclusive"},
+		 /* h = 1.00105 s, d = 0.5004 s: 5 x (h / d)^2 = 20.01 -> 21 */
+		 "api wait_mean <= 1.5s: 1s [-2.1ms, 2s] inconclusive (about 21 replications would "
+		 "decide it)"},
 		{"wait_p999", 0.2505, 0, 0, 0, 5, SLO_PASS,
 		 "api wait_p999 <= 250.5ms: 0s [0s, 0s] pass"},
 		{"wait_p99", 0.1, NAN, NAN, NAN, 0, SLO_INCONCLUSIVE,

@@ -1,0 +1,51 @@
+/* Worst windows: the failure rate and the p99 wait in the worst stretch of fixed length, the
+ * minutes that page someone, which a whole-run average hides (a batch that exhausts the pool for
+ * five minutes of a six-hour run barely moves the run's timeout rate).
+ *
+ * Windows slide in steps of one second over [start, end] (the observation period, warm-up
+ * excluded); a window's requests are those whose outcome happened in it: served (their wait
+ * ends when they hold a connection) or finally failed. That is when a monitoring system sees
+ * them, and it keeps memory bounded: outcomes come in time order, so a ring of one-second bins
+ * as long as the longest window is all there is to keep, whatever the simulated time. Each bin
+ * holds its outcome counts and a histogram of served waits (16 buckets an octave from 0.1 ms
+ * to 10^4 s, zero exact: a quantile read off it is within 2.2 % of the true value). Window
+ * lengths are whole seconds (at least 1). When the period is shorter than a window, that
+ * window is the whole period.
+ *
+ * The worst failure-rate window and the worst p99 window are found separately; ties go to the
+ * earliest. A window without outcomes has no failure rate and no p99 and is never the worst.
+ *
+ * Not here: choosing the lengths (the scenario, `slo.WORKLOAD.window`); estimates over
+ * replications (models/summary.h). No I/O. */
+#ifndef POOLTIDE_WINDOW_H
+#define POOLTIDE_WINDOW_H
+
+#include <stdbool.h>
+
+#include "models/config.h"
+
+#define WINDOW_MAX CFG_MAX_WINDOWS /* window lengths per workload */
+
+struct window_result {
+	double length_s;        /* the window length (whole seconds) */
+	double failure_rate;    /* worst window's failed / outcomes; NAN: no outcome at all */
+	double failure_start_s; /* its start (simulated time); NAN with it */
+	double wait_p99;        /* worst window's p99 of served waits; NAN: nothing served */
+	double wait_start_s;    /* its start; NAN with it */
+};
+
+struct windows;
+
+/* Trackers for n (1..WINDOW_MAX) lengths over the period [start_s, end_s]; NULL when out of
+ * memory. Lengths are rounded to whole seconds, at least 1. */
+struct windows *windows_create(const double *lengths_s, int n, double start_s, double end_s);
+void windows_destroy(struct windows *w);
+
+/* One outcome at time t (non-decreasing from call to call): failed, or served after waiting
+ * wait_s. Outcomes outside [start_s, end_s) are ignored. */
+void windows_add(struct windows *w, double t, bool failed, double wait_s);
+
+/* Close the period and fill out[0 .. n-1] in the order of the lengths given. Call once. */
+void windows_finish(struct windows *w, struct window_result *out);
+
+#endif

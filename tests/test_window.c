@@ -1,0 +1,130 @@
+/* Tests of models/window: worst windows on hand-built sequences of outcomes.
+ *
+ * Windows slide by one second over [start, end); a window's outcomes are those that happened
+ * in it. Every expected value below is counted by hand from the bins (bin s = [start + s,
+ * start + s + 1)). A p99 is read off a histogram of 16 buckets an octave, so it is checked
+ * within 2.2 % (half a bucket: 2^(1/32) - 1) of the true quantile. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdbool.h>
+
+#include "models/window.h"
+
+#define assert_near(a, b, tol)                                                                  \
+	do {                                                                                    \
+		double a_ = (a), b_ = (b);                                                      \
+		if (!(fabs(a_ - b_) <= (tol)))                                                  \
+			fail_msg("%s = %.17g, expected %.17g (line %d)", #a, a_, b_, __LINE__); \
+	} while (0)
+
+/* Period [10, 30), windows of 3 s and 5 s. Outcomes (bin: what):
+ *   t 9.0 failed: before the period, ignored
+ *   bin 0 (10.5) served, wait 0      bin 1 (11.2) failed       bin 2 (12.0) served, wait 0.1 s
+ *   bin 3 (13.9, 13.95) 2 failed     bin 5 (15.0) served, wait 0
+ *   bin 10 (20.5), bin 11 (21.5) served, wait 2 s each
+ *   t 30.5 failed: after the period, ignored
+ * 3 s windows: [0,2] 1/3, [1,3] 3 of 4 = 0.75, [2,4] 2/3, [3,5] 2/3, later ones 0: worst 0.75
+ *   from 11 s. Served waits: a window holding bin 10 or 11 has p99 2 s; the earliest is [8,10],
+ *   from 18 s.
+ * 5 s windows: [0,4] 3/5 = 0.6, [1,5] 3/5, [2,6] 2/4, [3,7] 2/3 (bins 3 and 5: 2 failed of
+ *   3), [4,8] 0: worst 2/3 from 13 s (not where the 3 s worst starts: the lengths see different
+ *   things). p99 2 s first in [6,10], from 16 s. */
+static void test_sequence(void **state)
+{
+	const double len[2] = {3, 5};
+	struct window_result r[2];
+	(void)state;
+
+	struct windows *w = windows_create(len, 2, 10, 30);
+	assert_non_null(w);
+	windows_add(w, 9.0, true, NAN);
+	windows_add(w, 10.5, false, 0);
+	windows_add(w, 11.2, true, NAN);
+	windows_add(w, 12.0, false, 0.1);
+	windows_add(w, 13.9, true, NAN);
+	windows_add(w, 13.95, true, NAN);
+	windows_add(w, 15.0, false, 0);
+	windows_add(w, 20.5, false, 2);
+	windows_add(w, 21.5, false, 2);
+	windows_add(w, 30.5, true, NAN);
+	windows_finish(w, r);
+	windows_destroy(w);
+
+	assert_near(r[0].length_s, 3, 0);
+	assert_near(r[0].failure_rate, 0.75, 0);
+	assert_near(r[0].failure_start_s, 11, 0);
+	assert_near(r[0].wait_p99, 2, 2 * 0.022);
+	assert_near(r[0].wait_start_s, 18, 0);
+	assert_near(r[1].length_s, 5, 0);
+	assert_near(r[1].failure_rate, 2.0 / 3.0, 1e-15);
+	assert_near(r[1].failure_start_s, 13, 0);
+	assert_near(r[1].wait_p99, 2, 2 * 0.022);
+	assert_near(r[1].wait_start_s, 16, 0);
+}
+
+/* The ring is reused many times: one served request a second over [0, 1000) and one failure
+ * at 500.5. A 3 s window holding bin 500 has 4 outcomes, 1 failed: 0.25; every other window
+ * 0. The earliest is [498, 500]. If leaving bins were not subtracted, the rate would be
+ * diluted by everything before it. p99 of 99 zero waits and 1 wait of 1 s: in a 100 s
+ * window... here every wait is 0 but one: the 1 s wait at 700.25 gives p99 1 s in a 3 s
+ * window (3 of 4 served waits are 0, rank ceil(0.99 x 4) = 4: the largest), from 698 s. */
+static void test_ring_reuse(void **state)
+{
+	const double len[1] = {3};
+	struct window_result r;
+	(void)state;
+
+	struct windows *w = windows_create(len, 1, 0, 1000);
+	assert_non_null(w);
+	for (int s = 0; s < 1000; s++) {
+		windows_add(w, s + 0.25, false, s == 700 ? 1.0 : 0.0);
+		if (s == 500)
+			windows_add(w, 500.5, true, NAN);
+	}
+	windows_finish(w, &r);
+	windows_destroy(w);
+	assert_near(r.failure_rate, 0.25, 0);
+	assert_near(r.failure_start_s, 498, 0);
+	assert_near(r.wait_p99, 1, 0.022);
+	assert_near(r.wait_start_s, 698, 0);
+}
+
+/* A period shorter than the window: the window is the whole period. [0, 2.5) with a 60 s
+ * window: 1 failed and 1 served (wait 0): 0.5 from 0; p99 0. Nothing at all: undefined. */
+static void test_short_period(void **state)
+{
+	const double len[1] = {60};
+	struct window_result r;
+	(void)state;
+
+	struct windows *w = windows_create(len, 1, 0, 2.5);
+	windows_add(w, 0.5, true, NAN);
+	windows_add(w, 1.0, false, 0);
+	windows_finish(w, &r);
+	windows_destroy(w);
+	assert_near(r.failure_rate, 0.5, 0);
+	assert_near(r.failure_start_s, 0, 0);
+	assert_near(r.wait_p99, 0, 0);
+
+	w = windows_create(len, 1, 0, 100);
+	windows_finish(w, &r);
+	windows_destroy(w);
+	assert_true(isnan(r.failure_rate) && isnan(r.failure_start_s));
+	assert_true(isnan(r.wait_p99) && isnan(r.wait_start_s));
+	windows_destroy(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sequence),
+		cmocka_unit_test(test_ring_reuse),
+		cmocka_unit_test(test_short_period),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
