@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -58,6 +59,8 @@
 #define PROCESSES_MAX 1000      /* deployment.processes and a workload's processes */
 #define WORKERS_MAX 1000
 #define RETRIES_MAX 100
+#define HORIZON_MIN 1e-6        /* a microsecond: below it the timeline has no readable step */
+#define HORIZON_MAX 86400000.0  /* 1000 days: beyond it a scenario is a typo, not a plan */
 
 #define DURATION_WHAT "a duration such as \"30s\" or a number of seconds"
 #define DURATION_POS_WHAT "a duration > 0 such as \"30s\" or a number of seconds"
@@ -1115,11 +1118,14 @@ static bool plain_number(const char *s, double *v)
 	return len > 0 && s[len] == '\0' && isfinite(*v);
 }
 
-/* The whole of s is a number, signs included: a first line like this is data, not a header. */
-static bool numeric(const char *s)
+/* s looks like a number, even a malformed one ("1.2.3", "1 s", "-.5", "nan", "Inf"): a first
+ * line with such a field is data (and an error when it is bad), never a header, so that a
+ * broken first time is reported rather than skipped. */
+static bool number_like(const char *s)
 {
-	double v;
-	return plain_number(s + (*s == '-' || *s == '+'), &v);
+	s += *s == '-' || *s == '+';
+	return is_digit(*s) || (*s == '.' && is_digit(s[1])) || strcasecmp(s, "nan") == 0 ||
+	       strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0;
 }
 
 /* "<csv>:<line>: expected <what>, got <text as a JSON string>", at the trace's JSON path. */
@@ -1163,8 +1169,8 @@ static int trace_push(struct scenario_trace *t, size_t *cap, double at, bool two
 }
 
 /* Parse the CSV text (modified in place) into t: lines "t_s" or "t_s,hold_s", seconds as
- * plain numbers, times ascending (equal times allowed) from 0; an optional header line whose
- * first field is not a number; blank lines and lines starting with '#' skipped; every row with
+ * plain numbers, times ascending (equal times allowed) from 0; an optional header line with
+ * no number-like field; blank lines and lines starting with '#' skipped; every row with
  * the number of fields of the first (the header's, when there is one). Blanks around fields,
  * CRLF line ends and a UTF-8 byte order mark are accepted. */
 static int parse_trace(struct ctx *c, const char *path, char *text, size_t len,
@@ -1208,7 +1214,7 @@ static int parse_trace(struct ctx *c, const char *path, char *text, size_t len,
 		if (!cols) {
 			cols = nf;
 			cols_line = line;
-			if (!numeric(f[0])) /* a header */
+			if (!number_like(f[0]) && !(f[1] && number_like(f[1]))) /* a header */
 				continue;
 		}
 		if (!plain_number(f[0], &at) || at < prev)
@@ -1564,6 +1570,15 @@ static int get_batch(struct ctx *c, const cJSON *v, const char *path, struct cfg
 	if ((x = member(v, "group_size"))) {
 		if ((rc = get_dist(c, x, p, true, &b->group_size, r, "group_size")))
 			return rc;
+		/* A group never holds more than a batch's records; a larger size is a typo, and
+		 * the model converts each draw to an int. */
+		double most = b->group_size.kind == DIST_UNIFORM ? b->group_size.b
+								 : b->group_size.mean;
+		if (!(most <= INT_CAP))
+			return expected(c, p, x, "records per group up to %d (%s)", INT_CAP,
+					b->group_size.kind == DIST_UNIFORM ? "the uniform max"
+					: b->group_size.kind == DIST_CONSTANT ? "the value"
+									      : "the mean");
 	} else {
 		put_dist(c, r, "group_size", "constant", "value", b->group_size.mean, NULL, 0);
 	}
@@ -1812,6 +1827,9 @@ static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_n
 	if ((rc = get_duration(c, root, "", "horizon", true, &cfg->horizon_s)) ||
 	    (rc = get_duration(c, root, "", "warmup", false, &cfg->warmup_s)))
 		return rc;
+	if (!(cfg->horizon_s >= HORIZON_MIN && cfg->horizon_s <= HORIZON_MAX))
+		return expected(c, "horizon", member(root, "horizon"),
+				"a duration from 1us to 1000d");
 	if (!(cfg->warmup_s < cfg->horizon_s)) {
 		char h[NUM_LEN];
 		fmt_num(h, sizeof h, cfg->horizon_s);

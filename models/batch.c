@@ -251,7 +251,9 @@ static void start_batch(struct worker *w)
 	w->n_groups = 0;
 	for (int first = 0; first < n;) {
 		double gs = dist_sample(&cfg->group_size, b->work);
-		int count = gs >= 1 ? (int)lround(gs) : 1;
+		/* Compared as a double before any conversion: a draw beyond INT_MAX (a heavy
+		 * tail) must not wrap around into a negative count. */
+		int count = !(gs < (double)(n - first)) ? n - first : gs >= 1 ? (int)lround(gs) : 1;
 		if (count > n - first)
 			count = n - first;
 		w->groups[w->n_groups++] = (struct group){

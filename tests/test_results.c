@@ -404,6 +404,20 @@ static void test_timeline_step(void **state)
 	assert_true(timeline_step(1e9) == 10 * 86400);    /* 5.8 d -> 10 d */
 }
 
+/* Regression (issue 10 item 2): a subnormal horizon (1e-320 s) made the step search loop for
+ * ever (its decade underflowed to 0). The alarm turns a hang into a failure (SIGALRM). */
+static void test_timeline_step_tiny(void **state)
+{
+	(void)state;
+	alarm(10);
+	double step = timeline_step(1e-320);
+	alarm(0);
+	assert_true(step > 0 && step <= 1e-320);
+	/* the shortest horizon the loader accepts, 1 us: 1e-6 / 2000 = 5e-10 s, itself a 1-2-5 step
+	 * (computed as 5 x 1e-10, hence the relative tolerance) */
+	assert_true(fabs(timeline_step(1e-6) / 5e-10 - 1) < 1e-12);
+}
+
 static void test_timeline_step_bounds(void **state)
 {
 	(void)state;
@@ -1125,6 +1139,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_timeline_step),
 		cmocka_unit_test(test_timeline_step_bounds),
+		cmocka_unit_test(test_timeline_step_tiny),
 		cmocka_unit_test(test_sampler_changes_nothing),
 		cmocka_unit_test(test_api_begin_commit_destroy),
 		cmocka_unit_test(test_folder_layout),

@@ -2349,6 +2349,66 @@ static void test_err_issue3_traces(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* Issue 10 item 10 (regression): a first line with a malformed number was taken as a header
+ * and silently skipped; a header has no number-like field, so each of these is line 1's error. */
+static void test_err_issue10_trace_header(void **state)
+{
+	static const struct {
+		const char *csv, *want;
+	} bad[] = {
+		{"1.2.3\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \"1.2.3\""},
+		{"1 s\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \"1 s\""},
+		{"nan\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \"nan\""},
+		{"-Inf\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \"-Inf\""},
+		{".5x\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \".5x\""},
+		{"t_s,1e\n2,1\n", "@/t.csv:1: expected a time in seconds >= 0, got \"t_s\""},
+	};
+	char dir[64];
+	(void)state;
+
+	dir_make(dir);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char want[512];
+		dir_write_n(dir, "t.csv", bad[i].csv, strlen(bad[i].csv));
+		snprintf(want, sizeof want, "workloads.api.arrival.trace: %s", bad[i].want);
+		expect_in(dir, ARR("{'trace': 't.csv'}"), NULL, 0, PT_EINVAL, want);
+	}
+	/* a header is still a header: no field looks like a number */
+	dir_write(dir, "t.csv", "time_s,info\n0.5,1\n");
+	struct scenario *sc = load_in(dir, ARR("{'trace': 't.csv'}"), NULL, 0);
+	assert_int_equal(sc->variants[0].cfg.workloads[0].req.arrival.trace_n, 1);
+	scenario_destroy(sc);
+	dir_unlink(dir, "t.csv");
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* Issue 10 items 1 and 2 (regressions): a batch group size beyond what a batch can hold
+ * crashed the model (int overflow); a horizon of 1e-320 s hung the timeline's step search. */
+static void test_err_issue10_bounds(void **state)
+{
+	(void)state;
+	expect(BATCH_OK("'group_size': 2147483648"),
+	       "workloads.agg.group_size: expected records per group up to 1000000 (the value), "
+	       "got 2147483648");
+	expect(BATCH_OK("'group_size': {'dist': 'exponential', 'mean': 1e9}"),
+	       "workloads.agg.group_size: expected records per group up to 1000000 (the mean), "
+	       "got {\"dist\":\"exponential\",\"mean\":1000000000}");
+	expect(BATCH_OK("'group_size': {'dist': 'uniform', 'min': 1, 'max': 3e9}"),
+	       "workloads.agg.group_size: expected records per group up to 1000000 (the uniform "
+	       "max), got {\"dist\":\"uniform\",\"min\":1,\"max\":3000000000}");
+	/* 1e-320 is subnormal: the nearest double prints as below */
+	expect(WITH("'horizon': 1e-320"),
+	       "horizon: expected a duration from 1us to 1000d, got 9.99988867182683e-321");
+	expect(WITH("'horizon': '1001d'"),
+	       "horizon: expected a duration from 1us to 1000d, got \"1001d\"");
+	struct scenario *sc = load(WITH("'horizon': '1us', 'warmup': 0"));
+	assert_dbl(sc->variants[0].cfg.horizon_s, 1e-6);
+	scenario_destroy(sc);
+	sc = load(WITH("'horizon': '1000d'"));
+	assert_dbl(sc->variants[0].cfg.horizon_s, 86400000);
+	scenario_destroy(sc);
+}
+
 static void test_err_issue3_batch(void **state)
 {
 	(void)state;
@@ -2525,6 +2585,8 @@ int main(void)
 		cmocka_unit_test(test_err_issue3_arrival),
 		cmocka_unit_test(test_err_issue3_traces),
 		cmocka_unit_test(test_err_issue3_batch),
+		cmocka_unit_test(test_err_issue10_trace_header),
+		cmocka_unit_test(test_err_issue10_bounds),
 		cmocka_unit_test(test_err_issue3_overrides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
