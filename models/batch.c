@@ -1,7 +1,9 @@
 #include "models/batch.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,7 @@
 #include "models/cpu.h"
 #include "models/locks.h"
 #include "sim/dist.h"
+#include "sim/status.h"
 
 struct group {
 	int user;
@@ -97,32 +100,41 @@ void batch_snapshot_levels(struct batch *b)
 	s->backlog_end = b->q_n;
 }
 
-static void q_grow(struct batch *b)
+/* false when the backlog cannot grow (out of memory, or past INT_MAX records): the run is
+ * then failed (sim_fail) and the record is not stored. */
+static bool q_grow(struct batch *b)
 {
+	if (b->q_cap > INT_MAX / 2) {
+		sim_fail(b->sim, PT_ENOMEM);
+		return false;
+	}
 	int cap = b->q_cap ? 2 * b->q_cap : 1024;
 	double *nq = malloc((size_t)cap * sizeof *nq);
-	if (!nq)
-		abort(); /* out of memory inside an event handler */
+	if (!nq) {
+		sim_fail(b->sim, PT_ENOMEM);
+		return false;
+	}
 	for (int i = 0; i < b->q_n; i++)
 		nq[i] = b->q[(b->q_head + i) % b->q_cap];
 	free(b->q);
 	b->q = nq;
 	b->q_cap = cap;
 	b->q_head = 0;
+	return true;
 }
 
 static void q_push_back(struct batch *b, double t)
 {
-	if (b->q_n == b->q_cap)
-		q_grow(b);
+	if (b->q_n == b->q_cap && !q_grow(b))
+		return;
 	b->q[(b->q_head + b->q_n) % b->q_cap] = t;
 	b->q_n++;
 }
 
 static void q_push_front(struct batch *b, double t)
 {
-	if (b->q_n == b->q_cap)
-		q_grow(b);
+	if (b->q_n == b->q_cap && !q_grow(b))
+		return;
 	b->q_head = (b->q_head + b->q_cap - 1) % b->q_cap;
 	b->q[b->q_head] = t;
 	b->q_n++;
@@ -395,6 +407,10 @@ static void step(struct worker *w)
 		/* the first write of this group in this transaction */
 		w->locked_upto = w->g + 1;
 		if (!locks_acquire(b->db->locks, w->groups[w->g].user, w->txn, lock_granted, w, 0)) {
+			if (locks_status(b->db->locks)) { /* neither granted nor queued */
+				sim_fail(b->sim, locks_status(b->db->locks));
+				return;
+			}
 			w->locked_upto = w->g; /* not yet */
 			w->t_lock = sim_now(b->sim);
 			if (w->counted)

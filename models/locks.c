@@ -21,6 +21,7 @@
 #include <stdlib.h>
 
 #include "sim/objpool.h"
+#include "sim/status.h"
 
 /* 128 nodes of 40 bytes: about 5 KiB per chunk. */
 #define WAITER_CHUNK 128
@@ -43,6 +44,7 @@ struct locks {
 	int n_users;
 	int waiting;                /* waiters over all users */
 	struct objpool nodes;       /* waiter nodes */
+	int status;                 /* 0, or PT_ENOMEM once a waiter could not be allocated */
 };
 
 struct locks *locks_create(int users)
@@ -76,9 +78,11 @@ static struct waiter *node_get(struct locks *lk)
 {
 	struct waiter *w = objpool_get(&lk->nodes);
 	if (!w)
-		abort(); /* out of memory inside an event handler: nothing sensible to do */
+		lk->status = PT_ENOMEM; /* sticky: the caller fails its run */
 	return w;
 }
+
+int locks_status(const struct locks *lk) { return lk->status; }
 
 static void node_put(struct locks *lk, struct waiter *w) { objpool_put(&lk->nodes, w); }
 
@@ -107,6 +111,8 @@ bool locks_acquire(struct locks *lk, int user, uint64_t txn, locks_grant_fn gran
 		return true; /* re-entrant: the transaction already holds the row */
 	assert(!is_queued(u, txn));
 	struct waiter *w = node_get(lk);
+	if (!w)
+		return false; /* neither granted nor queued: locks_status says why */
 	w->txn = txn;
 	w->grant = grant;
 	w->ctx = ctx;

@@ -9,6 +9,7 @@
 #include "models/locks.h"
 #include "sim/dist.h"
 #include "sim/objpool.h"
+#include "sim/status.h"
 
 #define REQ_CHUNK 256
 
@@ -108,11 +109,14 @@ void requests_observe_arrivals(struct requests *r, void (*fn)(void *ctx, double 
 	r->observe_ctx = ctx;
 }
 
+/* NULL when out of memory: the run is then failed (sim_fail), never cut short in silence. */
 static struct request *req_new(struct requests *r)
 {
 	struct request *q = objpool_get(&r->reqs);
-	if (!q)
-		abort(); /* out of memory inside an event handler */
+	if (!q) {
+		sim_fail(r->sim, PT_ENOMEM);
+		return NULL;
+	}
 	r->in_flight++;
 	return q;
 }
@@ -196,6 +200,10 @@ static void ev_write_start(struct sim *sim, void *obj, uint64_t arg)
 	struct requests *r = q->wl;
 	q->txn = database_begin(r->db);
 	if (!locks_acquire(r->db->locks, q->user, q->txn, lock_granted, q, 0)) {
+		if (locks_status(r->db->locks)) { /* neither granted nor queued: out of memory */
+			sim_fail(sim, locks_status(r->db->locks));
+			return;
+		}
 		pool_set_holder_class(q->pool, q->conn, POOL_HOLDER_LOCK_WAIT);
 		q->t_lock = sim_now(sim);
 		if (q->counted)
@@ -326,6 +334,8 @@ static void ev_arrival(struct sim *sim, void *obj, uint64_t arg)
 	/* This request's random numbers, in a fixed order, before anything else: the n-th
 	 * request draws the same numbers in every variant. */
 	struct request *q = req_new(r);
+	if (!q)
+		return; /* the run stops after this event */
 	q->db_s = isnan(trace_hold) ? dist_sample(&cfg->db_time, r->holds) : trace_hold;
 	q->app_s = dist_sample(&cfg->app_time, r->holds);
 	q->writes = false;
