@@ -233,7 +233,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_HORIZON:
 			if (scenario_parse_duration(val, &d) || !(d > 0))
-				return usage_error("--horizon expects a duration such as 2h or 30m, got '%s'", val);
+				return usage_error("--horizon expects a duration with a unit such as 2h or "
+						   "30m (us, ms, s, m, min, h, d), got '%s'", val);
 			add_set(cli, "%s=\"%s\"", "horizon", val);
 			break;
 		case OPT_THREADS:

@@ -65,8 +65,10 @@
 #define HORIZON_MIN 1e-6        /* a microsecond: below it the timeline has no readable step */
 #define HORIZON_MAX 86400000.0  /* 1000 days: beyond it a scenario is a typo, not a plan */
 
-#define DURATION_WHAT "a duration such as \"30s\" or a number of seconds"
-#define DURATION_POS_WHAT "a duration > 0 such as \"30s\" or a number of seconds"
+#define DURATION_WHAT "a duration with a unit such as \"8ms\" or \"8s\" (us, ms, s, m, " \
+	"min, h, d; a bare number only for 0)"
+#define DURATION_POS_WHAT "a duration > 0 with a unit such as \"8ms\" or \"8s\" (us, ms, s, " \
+	"m, min, h, d)"
 #define RATE_WHAT "a rate > 0 such as \"120/s\" or a number per second"
 #define RATE0_WHAT "a rate >= 0 such as \"120/s\" or a number per second"
 #define WRITES_WHAT "a fraction from 0 to 1 such as 0.3, or a percentage such as \"30%\""
@@ -258,7 +260,10 @@ int scenario_parse_duration(const char *text, double *seconds)
 
 	if (!text || (len = scan_number(text, &v)) == 0)
 		return PT_EINVAL;
+	/* A bare number is ambiguous ("8" meant 8 ms as often as 8 s): only 0 needs no unit. */
 	if (text[len] == '\0') {
+		if (v != 0)
+			return PT_EINVAL;
 		u = find_unit("s");
 	} else if (!(u = find_unit(text + len))) {
 		return PT_EINVAL;
@@ -410,6 +415,17 @@ static void put_bool(struct ctx *c, cJSON *res, const char *key, bool b)
 {
 	if (res && !cJSON_AddBoolToObject(res, key, b))
 		c->oom = true;
+}
+
+/* A duration in the resolved tree: seconds with the unit ("0.015s"), so that the resolved tree
+ * is itself a valid scenario (bare numbers are not durations) and reads back bit for bit. */
+static void put_dur(struct ctx *c, cJSON *res, const char *key, double seconds)
+{
+	char b[NUM_LEN + 1];
+
+	fmt_num(b, sizeof b - 1, seconds);
+	append(b, sizeof b, "s");
+	put_str(c, res, key, b);
 }
 
 static cJSON *put_obj(struct ctx *c, cJSON *res, const char *key)
@@ -702,13 +718,15 @@ static int to_fraction(const cJSON *v, double *out)
 	return PT_OK;
 }
 
-/* A duration value: a number of seconds >= 0 or a string with a unit. */
+/* A duration value: a string with a unit, or the number 0. A bare number other than 0 is an
+ * error: "db_time": 8 meant 8 ms as often as 8 s, and "pool_timeout": 30000 (milliseconds, in
+ * HikariCP's habit) would otherwise be 8 h 20 min. */
 static int to_duration(const cJSON *v, double *seconds)
 {
 	if (cJSON_IsNumber(v)) {
-		if (!isfinite(v->valuedouble) || !(v->valuedouble >= 0))
+		if (v->valuedouble != 0)
 			return PT_EINVAL;
-		*seconds = v->valuedouble + 0.0;
+		*seconds = 0;
 		return PT_OK;
 	}
 	if (cJSON_IsString(v))
@@ -782,15 +800,25 @@ static int dist_param(struct ctx *c, const cJSON *v, const char *path, const cha
 		      : get_duration(c, v, path, key, false, x);
 }
 
+/* One parameter of a distribution in the resolved tree: a duration unless the distribution
+ * counts things or the parameter is the (dimensionless) coefficient of variation. */
+static void put_param(struct ctx *c, cJSON *o, bool counts, const char *k, double v)
+{
+	if (counts || strcmp(k, "cv") == 0)
+		put_num(c, o, k, v);
+	else
+		put_dur(c, o, k, v);
+}
+
 /* res[key] = {"dist": kind, k1: v1 [, k2: v2]}, the canonical form. */
-static void put_dist(struct ctx *c, cJSON *res, const char *key, const char *kind,
+static void put_dist(struct ctx *c, cJSON *res, const char *key, const char *kind, bool counts,
 		     const char *k1, double v1, const char *k2, double v2)
 {
 	cJSON *o = put_obj(c, res, key);
 	put_str(c, o, "dist", kind);
-	put_num(c, o, k1, v1);
+	put_param(c, o, counts, k1, v1);
 	if (k2)
-		put_num(c, o, k2, v2);
+		put_param(c, o, counts, k2, v2);
 }
 
 /* The distribution at path: {"dist": ...} or a bare duration (a constant). Fills *d with the
@@ -813,10 +841,10 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			x += 0.0;
 		} else if (to_duration(v, &x) != PT_OK) {
 			return expected(c, path, v, "a distribution such as {\"dist\": \"exponential\", "
-					"\"mean\": \"20ms\"} or a duration");
+					"\"mean\": \"20ms\"} or a duration with a unit such as \"8ms\" or \"8s\"");
 		}
 		dist_constant(d, x);
-		put_dist(c, res, key, "constant", "value", x, NULL, 0);
+		put_dist(c, res, key, "constant", counts, "value", x, NULL, 0);
 		return PT_OK;
 	}
 	join(p, sizeof p, path, "dist");
@@ -833,14 +861,14 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 		if ((counts && !(x > 0)) || dist_constant(d, x) != PT_OK)
 			return expected(c, path, v, "a constant distribution with value %s 0",
 					counts ? ">" : ">=");
-		put_dist(c, res, key, "constant", "value", x, NULL, 0);
+		put_dist(c, res, key, "constant", counts, "value", x, NULL, 0);
 	} else if (strcmp(kind->valuestring, "exponential") == 0) {
 		if ((rc = check_keys(c, v, path, exponential_keys)) ||
 		    (rc = dist_param(c, v, path, "mean", counts, &x)))
 			return rc;
 		if (dist_exponential(d, x) != PT_OK)
 			return expected(c, path, v, "an exponential distribution with mean > 0");
-		put_dist(c, res, key, "exponential", "mean", x, NULL, 0);
+		put_dist(c, res, key, "exponential", counts, "mean", x, NULL, 0);
 	} else if (strcmp(kind->valuestring, "uniform") == 0) {
 		if ((rc = check_keys(c, v, path, uniform_keys)) ||
 		    (rc = dist_param(c, v, path, "min", counts, &x)) ||
@@ -848,7 +876,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			return rc;
 		if (dist_uniform(d, x, y) != PT_OK)
 			return expected(c, path, v, "a uniform distribution with min <= max");
-		put_dist(c, res, key, "uniform", "min", x, "max", y);
+		put_dist(c, res, key, "uniform", counts, "min", x, "max", y);
 	} else if (strcmp(kind->valuestring, "lognormal") == 0) {
 		bool by_mean = member(v, "mean") || member(v, "sd");
 		bool by_median = member(v, "median") || member(v, "p99");
@@ -867,7 +895,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 						   "below 1e154 (its sigma overflows)")
 					: expected(c, path, v, "a lognormal distribution with mean > 0 "
 						   "and sd > 0");
-			put_dist(c, res, key, "lognormal", "mean", x, "sd", y);
+			put_dist(c, res, key, "lognormal", counts, "mean", x, "sd", y);
 		} else {
 			if ((rc = dist_param(c, v, path, "median", counts, &x)) ||
 			    (rc = dist_param(c, v, path, "p99", counts, &y)))
@@ -878,7 +906,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 						   "mean (p99/median is too large)")
 					: expected(c, path, v, "a lognormal distribution with "
 						   "0 < median < p99");
-			put_dist(c, res, key, "lognormal", "median", x, "p99", y);
+			put_dist(c, res, key, "lognormal", counts, "median", x, "p99", y);
 		}
 	} else if (strcmp(kind->valuestring, "gamma") == 0) {
 		const cJSON *cv = member(v, "cv");
@@ -901,7 +929,7 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 						"mean x cv^2 (cv is too large)");
 			return expected(c, path, v, "a gamma distribution with mean > 0 and cv > 0");
 		}
-		put_dist(c, res, key, "gamma", "mean", x, "cv", y);
+		put_dist(c, res, key, "gamma", counts, "mean", x, "cv", y);
 	} else {
 		return expected(c, p, kind, "one of: %s", dist_names);
 	}
@@ -978,13 +1006,13 @@ static int get_database(struct ctx *c, const cJSON *v, struct cfg_database *db, 
 	} else {
 		/* the default of cfg_scenario_defaults: lognormal, mean 5 ms, sd 2 ms */
 		dist_lognormal_mean_sd(&db->connect_time, 0.005, 0.002);
-		put_dist(c, r, "connect_time", "lognormal", "mean", 0.005, "sd", 0.002);
+		put_dist(c, r, "connect_time", "lognormal", false, "mean", 0.005, "sd", 0.002);
 	}
 	if ((rc = get_duration(c, v, path, "rtt", false, &db->rtt_s)) ||
 	    (rc = get_int(c, v, path, "cores", 0, CORES_MAX, 0, &db->cores)) ||
 	    (rc = get_bool(c, v, path, "row_locks", &db->row_locks)))
 		return rc;
-	put_num(c, r, "rtt", db->rtt_s);
+	put_dur(c, r, "rtt", db->rtt_s);
 	put_int(c, r, "cores", db->cores);
 	put_bool(c, r, "row_locks", db->row_locks);
 	return PT_OK;
@@ -1073,11 +1101,14 @@ static int get_pool(struct ctx *c, const cJSON *v, struct cfg_pool *pool, cJSON 
 	r = put_obj(c, res, v->string);
 	put_int(c, r, "size", pool->size);
 	put_int(c, r, "max_overflow", pool->max_overflow);
-	put_num(c, r, "timeout", pool->timeout_s);
+	put_dur(c, r, "timeout", pool->timeout_s);
 	put_bool(c, r, "use_lifo", pool->use_lifo);
 	put_bool(c, r, "pre_ping", pool->pre_ping);
-	put_num(c, r, "recycle", pool->recycle_s);
-	put_num(c, r, "wakeup_latency", pool->wakeup_latency_s);
+	if (pool->recycle_s < 0)
+		put_int(c, r, "recycle", -1);
+	else
+		put_dur(c, r, "recycle", pool->recycle_s);
+	put_dur(c, r, "wakeup_latency", pool->wakeup_latency_s);
 	return PT_OK;
 }
 
@@ -1509,17 +1540,17 @@ static int get_arrival(struct ctx *c, const cJSON *v, const char *path, bool hol
 		arr = put_arr(c, r, "profile");
 		for (int i = 0; i < a->n_profile; i++) {
 			cJSON *o = put_elem(c, arr);
-			put_num(c, o, "at", a->profile[i].t_s);
+			put_dur(c, o, "at", a->profile[i].t_s);
 			put_num(c, o, "rate", a->profile[i].rate_per_s);
 		}
 		if (a->profile_period_s > 0)
-			put_num(c, r, "period", a->profile_period_s);
+			put_dur(c, r, "period", a->profile_period_s);
 	}
 	arr = put_arr(c, r, "bursts");
 	for (int i = 0; i < a->n_bursts; i++) {
 		cJSON *o = put_elem(c, arr);
-		put_num(c, o, "start", a->bursts[i].start_s);
-		put_num(c, o, "end", a->bursts[i].end_s);
+		put_dur(c, o, "start", a->bursts[i].start_s);
+		put_dur(c, o, "end", a->bursts[i].end_s);
 		put_num(c, o, "factor", a->bursts[i].factor);
 	}
 	return PT_OK;
@@ -1555,7 +1586,7 @@ static int get_requests(struct ctx *c, const cJSON *v, const char *path,
 			return rc;
 	} else {
 		dist_constant(&req->app_time, 0);
-		put_dist(c, rt, "app_time", "constant", "value", 0, NULL, 0);
+		put_dist(c, rt, "app_time", "constant", false, "value", 0, NULL, 0);
 	}
 	if ((rc = get_int(c, tx, p, "statements", 1, INT_CAP, 1, &req->statements)))
 		return rc;
@@ -1570,7 +1601,7 @@ static int get_requests(struct ctx *c, const cJSON *v, const char *path,
 	    (rc = get_int(c, v, path, "processes", 0, PROCESSES_MAX, 0, &req->processes)))
 		return rc;
 	put_int(c, r, "retries", req->retries);
-	put_num(c, r, "backoff", req->backoff_s);
+	put_dur(c, r, "backoff", req->backoff_s);
 	put_int(c, r, "processes", req->processes);
 	return PT_OK;
 }
@@ -1586,7 +1617,7 @@ static int get_batch(struct ctx *c, const cJSON *v, const char *path, struct cfg
 	if ((rc = require(c, v, path, "every")) ||
 	    (rc = get_duration(c, v, path, "every", true, &b->every_s)))
 		return rc;
-	put_num(c, r, "every", b->every_s);
+	put_dur(c, r, "every", b->every_s);
 
 	if (!backlog && !records) {
 		join(p, sizeof p, path, "backlog_rate");
@@ -1641,7 +1672,7 @@ static int get_batch(struct ctx *c, const cJSON *v, const char *path, struct cfg
 					: b->group_size.kind == DIST_CONSTANT ? "the value"
 									      : "the mean");
 	} else {
-		put_dist(c, r, "group_size", "constant", "value", b->group_size.mean, NULL, 0);
+		put_dist(c, r, "group_size", "constant", true, "value", b->group_size.mean, NULL, 0);
 	}
 	join(p, sizeof p, path, "per_record");
 	if ((rc = require(c, v, path, "per_record")) ||
@@ -1854,7 +1885,10 @@ static int get_slo(struct ctx *c, const cJSON *v, struct cfg_scenario *cfg, cJSO
 			n++;
 			if (!rw)
 				rw = put_obj(c, r, wname);
-			put_num(c, rw, names[k], limit);
+			if (rate)
+				put_num(c, rw, names[k], limit);
+			else
+				put_dur(c, rw, names[k], limit);
 		}
 	}
 	if (n > CFG_MAX_SLO)
@@ -1902,8 +1936,8 @@ static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_n
 		return expected(c, "warmup", member(root, "warmup"),
 				"a duration shorter than horizon (%s s)", h);
 	}
-	put_num(c, res, "horizon", cfg->horizon_s);
-	put_num(c, res, "warmup", cfg->warmup_s);
+	put_dur(c, res, "horizon", cfg->horizon_s);
+	put_dur(c, res, "warmup", cfg->warmup_s);
 
 	if ((rc = get_int(c, root, "", "replications", 1, REPLICATIONS_MAX, 10,
 			  &cfg->replications)))

@@ -113,6 +113,12 @@ static void test_usage_errors_exit_2(void **state)
 	assert_non_null(strstr(err, "--format expects table or json, got 'xml'"));
 	free(out);
 	free(err);
+	/* a bare number is not a duration: 8 hours or 8 seconds? */
+	assert_int_equal(run("run --horizon 8", &out, &err), 2);
+	assert_non_null(strstr(err, "--horizon expects a duration with a unit such as 2h or 30m "
+			       "(us, ms, s, m, min, h, d), got '8'"));
+	free(out);
+	free(err);
 }
 
 static void test_invalid_scenario_exit_2(void **state)

@@ -1008,7 +1008,7 @@ static void test_manifest_trace_and_batch(void **state)
 	manifest_roundtrip("scenarios/trace-replay.json", "trace-replay",
 			   "--replications 2 --horizon 2m");
 	manifest_roundtrip("scenarios/incident.json", "incident",
-			   "--replications 2 --horizon 10m --set warmup=60");
+			   "--replications 2 --horizon 10m --set warmup=60s");
 }
 
 static void test_unwritable_root_fails(void **state)
