@@ -15,6 +15,7 @@
 #include "app/results.h"
 #include "app/scenario.h"
 #include "app/sweep.h"
+#include "models/model.h"
 #include "models/plan.h"
 #include "models/experiment.h"
 #include "models/timeline.h"
@@ -25,10 +26,16 @@
 
 #define DEFAULT_SCENARIO "incident.json"
 #define MAX_SETS 256
+/* An error line names a scenario path and maybe a trace's: room for two whole paths, so a
+ * long path never cuts the part of the message that says what is wrong. */
+#define ERR_LEN (2 * PATH_MAX + 1024)
+#define MAX_SETS_TEXT "256"
+#define SEED_MAX 9007199254740992L /* 2^53: the largest seed a JSON number holds exactly */
+#define DEFAULT_MAX_EVENTS 1e10 /* at 13 M events/s (README, Performance): about 13 minutes */
 
 enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, OPT_FORMAT,
 	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
-	      OPT_TOLERANCE, OPT_HELP, OPT_VERSION };
+	      OPT_TOLERANCE, OPT_MAX_EVENTS, OPT_HELP, OPT_VERSION };
 
 struct option_def {
 	enum opt_id id;
@@ -42,7 +49,7 @@ static const struct option_def options[] = {
 	{OPT_SET, "set", 's', "PATH=VALUE", "override a scenario value (repeatable), e.g. "
 					    "--set pools.main.size=20"},
 	{OPT_REPS, "replications", 'r', "N", "replications per variant (overrides the scenario)"},
-	{OPT_SEED, "seed", 0, "N", "master seed (overrides the scenario)"},
+	{OPT_SEED, "seed", 0, "N", "master seed, 1 to 2^53 (overrides the scenario)"},
 	{OPT_HORIZON, "horizon", 0, "DURATION", "simulated time per replication, e.g. 2h"},
 	{OPT_THREADS, "threads", 'j', "N", "worker threads (default: all processors; results do "
 					   "not depend on it)"},
@@ -60,6 +67,8 @@ static const struct option_def options[] = {
 	{OPT_LOAD, "load", 0, "WORKLOAD", "plan: the request workload whose arrival rate is scaled"},
 	{OPT_TOLERANCE, "tolerance", 0, "PERCENT", "plan: stop when the failing load is within "
 						  "this of the passing one (default 5)"},
+	{OPT_MAX_EVENTS, "max-events", 0, "N", "refuse a run estimated at more than N events in all "
+					       "(default 1e10, about 15 min on one core)"},
 	{OPT_HELP, "help", 'h', NULL, "show this help"},
 	{OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -70,7 +79,8 @@ struct cli {
 	const char *scenario;
 	const char *sets[MAX_SETS];
 	int n_sets;
-	char set_buf[4][96];   /* --replications/--seed/--horizon rewritten as sets */
+	char set_buf[MAX_SETS][96]; /* --replications/--seed/--horizon rewritten as sets (a
+				       repeated one is added again: the last one wins) */
 	int n_buf;
 	int threads;
 	bool quiet;
@@ -82,6 +92,7 @@ struct cli {
 	struct sweep sweep;   /* --vary axes (sweep.n_axes of them) */
 	const char *load;     /* plan --load WORKLOAD */
 	double tolerance;     /* plan --tolerance, a fraction; 0: the default 5 % */
+	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
 };
 
 static void usage(FILE *out)
@@ -159,10 +170,12 @@ static bool parse_percent(const char *s, double *out)
 	return true;
 }
 
+/* Returns 0, or 2 (usage) when there are already MAX_SETS overrides. */
 static int add_set(struct cli *cli, const char *fmt, const char *key, const char *value)
 {
-	if (cli->n_buf >= 4 || cli->n_sets >= MAX_SETS)
-		return 2;
+	if (cli->n_buf >= MAX_SETS || cli->n_sets >= MAX_SETS)
+		return usage_error("too many overrides (--set, --replications, --seed, --horizon: "
+				   "at most " MAX_SETS_TEXT " in all)%s", "");
 	snprintf(cli->set_buf[cli->n_buf], sizeof cli->set_buf[0], fmt, key, value);
 	cli->sets[cli->n_sets++] = cli->set_buf[cli->n_buf++];
 	return 0;
@@ -218,24 +231,29 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			if (!strchr(val, '='))
 				return usage_error("--set expects PATH=VALUE, got '%s'", val);
 			if (cli->n_sets >= MAX_SETS)
-				return usage_error("too many --set options%s", "");
+				return usage_error("too many overrides (--set, --replications, --seed, "
+						   "--horizon: at most " MAX_SETS_TEXT " in all)%s", "");
 			cli->sets[cli->n_sets++] = val;
 			break;
 		case OPT_REPS:
 			if (!parse_long(val, 1, 10000, &n))
 				return usage_error("--replications expects an integer 1..10000, got '%s'", val);
-			add_set(cli, "%s=%s", "replications", val);
+			if (add_set(cli, "%s=%s", "replications", val))
+				return 2;
 			break;
 		case OPT_SEED:
-			if (!parse_long(val, 1, LONG_MAX, &n))
-				return usage_error("--seed expects an integer >= 1, got '%s'", val);
-			add_set(cli, "%s=%s", "seed", val);
+			if (!parse_long(val, 1, SEED_MAX, &n))
+				return usage_error("--seed expects an integer from 1 to 2^53 "
+						   "(9007199254740992), got '%s'", val);
+			if (add_set(cli, "%s=%s", "seed", val))
+				return 2;
 			break;
 		case OPT_HORIZON:
 			if (scenario_parse_duration(val, &d) || !(d > 0))
 				return usage_error("--horizon expects a duration with a unit such as 2h or "
 						   "30m (us, ms, s, m, min, h, d), got '%s'", val);
-			add_set(cli, "%s=\"%s\"", "horizon", val);
+			if (add_set(cli, "%s=\"%s\"", "horizon", val))
+				return 2;
 			break;
 		case OPT_THREADS:
 			if (!parse_long(val, 1, 1024, &n))
@@ -275,6 +293,16 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--tolerance expects a percentage from 0.1 to 100, "
 						   "got '%s'", val);
 			break;
+		case OPT_MAX_EVENTS: {
+			char *end;
+			errno = 0;
+			cli->max_events = strtod(val, &end);
+			if (end == val || *end || errno || !(cli->max_events >= 1) ||
+			    !(cli->max_events <= 1e18))
+				return usage_error("--max-events expects a number from 1 to 1e18, such as "
+						   "1e11, got '%s'", val);
+			break;
+		}
 		case OPT_VARY: {
 			char err[256];
 			if (cli->sweep.n_axes == SWEEP_MAX_AXES)
@@ -363,7 +391,7 @@ static void show_progress(void *pctx, int done, int total)
 
 static int cmd_check(struct cli *cli)
 {
-	char err[1024];
+	char err[ERR_LEN];
 	struct scenario *sc;
 	if (!cli->scenario)
 		return usage_error("check needs a SCENARIO file%s", "");
@@ -427,10 +455,12 @@ static void slo_section(FILE *out, const struct scenario *sc, const struct exper
 
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
 		      const struct plan *pl, struct progress prog, time_t started);
+static int refuse_huge(const struct cli *cli, const struct scenario *sc,
+		       const struct scenario_variant *vs, int n_variants);
 
 static int cmd_run(struct cli *cli)
 {
-	char path[PATH_MAX + 64], err[1024];
+	char path[PATH_MAX + 64], err[ERR_LEN];
 	const char *file = cli->scenario ? cli->scenario : default_scenario(path, sizeof path);
 	struct scenario *sc;
 	struct progress prog = {.on = !cli->quiet && isatty(STDERR_FILENO)};
@@ -457,7 +487,7 @@ static int write_sweep_csv(FILE *f, void *ctx)
 
 static int cmd_sweep(struct cli *cli)
 {
-	char err[1024];
+	char err[ERR_LEN];
 	if (!cli->scenario)
 		return usage_error("sweep needs a SCENARIO file%s", "");
 	if (cli->sweep.n_axes == 0)
@@ -489,7 +519,7 @@ static void plan_progress(void *ctx, const struct plan *pl)
 
 static int cmd_plan(struct cli *cli)
 {
-	char err[1024];
+	char err[ERR_LEN];
 	if (!cli->scenario)
 		return usage_error("plan needs a SCENARIO file%s", "");
 	if (!cli->load)
@@ -513,6 +543,10 @@ static int cmd_plan(struct cli *cli)
 		}
 	}
 	const struct cfg_scenario *base = &sc->variants[v].cfg;
+	/* the search runs the base scenario at a few loads: refuse before it when the base alone
+	 * is beyond the limit */
+	if (refuse_huge(cli, sc, &sc->variants[v], 1))
+		goto out;
 	for (int i = 0; i < base->n_workloads; i++)
 		if (strcmp(base->workloads[i].name, cli->load) == 0)
 			w = i;
@@ -569,12 +603,38 @@ out:
 	return rc;
 }
 
+/* Refuse astronomical work before it starts (exit 2): the events every variant's replications
+ * would run, estimated by the model, against --max-events. 0 when within the limit. */
+static int refuse_huge(const struct cli *cli, const struct scenario *sc,
+		       const struct scenario_variant *vs, int n_variants)
+{
+	double limit = cli->max_events > 0 ? cli->max_events : DEFAULT_MAX_EVENTS;
+	double total = 0, worst = 0;
+	int worst_v = 0;
+	for (int v = 0; v < n_variants; v++) {
+		double e = model_estimate_events(&vs[v].cfg);
+		total += e * vs[v].cfg.replications;
+		if (!(e <= worst)) {
+			worst = e;
+			worst_v = v;
+		}
+	}
+	if (total <= limit)
+		return 0;
+	fprintf(stderr, "pooltide: %s: this run would simulate about %.3g events (%d variant%s; "
+			"the largest, '%s', about %.3g per replication), more than --max-events "
+			"%.3g: shorten the horizon or lower the rates, or raise --max-events\n",
+		sc->path, total, n_variants, n_variants == 1 ? "" : "s",
+		vs[worst_v].name, worst, limit);
+	return 2;
+}
+
 /* Run a loaded scenario (or a sweep's grid, or a plan's probes), print, write the result
  * folder. */
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
 		      const struct plan *pl, struct progress prog, time_t started)
 {
-	char err[1024];
+	char err[ERR_LEN];
 	int st;
 	/* --variant names the variant --fail-on-slo judges: a usage error when unknown. */
 	int gate = 0;
@@ -611,6 +671,9 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	for (int v = 0; v < sc->n_variants; v++)
 		cfgs[v] = &sc->variants[v].cfg;
 	prog.horizon_s = sc->variants[0].cfg.horizon_s;
+	if ((rc = refuse_huge(cli, sc, sc->variants, sc->n_variants)))
+		goto done;
+	rc = 1;
 
 	/* The temporary result folder first: an unwritable root fails before the simulation. */
 	if (results_begin(&rd, cli->output, sc, started, err, sizeof err)) {
@@ -718,27 +781,43 @@ static int cmd_plot(struct cli *cli)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* What was written to stdout must have reached it: `check > /dev/full` is a failure (exit 1),
+ * as for run. Only when the command itself succeeded (a failed one has said why). */
+static int flushed(int rc)
 {
-	gsl_set_error_handler_off();
-	struct cli cli = {0};
-	int rc = parse_args(argc, argv, &cli);
+	if ((rc == 0 || rc == 3) && (fflush(stdout) != 0 || ferror(stdout))) {
+		fprintf(stderr, "pooltide: cannot write to standard output: %s\n", strerror(errno));
+		return 1;
+	}
+	return rc;
+}
+
+static int dispatch(struct cli *cli, int argc, char **argv)
+{
+	int rc = parse_args(argc, argv, cli);
 	if (rc >= 0)
 		return rc;
-	if (strcmp(cli.command, "run") == 0)
-		return cmd_run(&cli);
-	if (strcmp(cli.command, "check") == 0)
-		return cmd_check(&cli);
-	if (strcmp(cli.command, "plot") == 0)
-		return cmd_plot(&cli);
-	if (strcmp(cli.command, "sweep") == 0)
-		return cmd_sweep(&cli);
-	if (strcmp(cli.command, "plan") == 0)
-		return cmd_plan(&cli);
-	if (strcmp(cli.command, "help") == 0) {
+	if (strcmp(cli->command, "run") == 0)
+		return cmd_run(cli);
+	if (strcmp(cli->command, "check") == 0)
+		return cmd_check(cli);
+	if (strcmp(cli->command, "plot") == 0)
+		return cmd_plot(cli);
+	if (strcmp(cli->command, "sweep") == 0)
+		return cmd_sweep(cli);
+	if (strcmp(cli->command, "plan") == 0)
+		return cmd_plan(cli);
+	if (strcmp(cli->command, "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
 	return usage_error("unknown command '%s' (expected run, sweep, plan, check or plot)",
-			   cli.command);
+			   cli->command);
+}
+
+int main(int argc, char **argv)
+{
+	gsl_set_error_handler_off();
+	static struct cli cli; /* large (the overrides' buffers): not on the stack */
+	return flushed(dispatch(&cli, argc, argv));
 }
