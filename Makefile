@@ -24,7 +24,7 @@ SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 OPT      := -O1
 endif
 
-PKG_LIBS  = gsl libcjson
+PKG_LIBS  = gsl libcjson zlib
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral -Werror
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -I. -DPOOLTIDE_DATADIR='"$(DATADIR)"'
@@ -46,7 +46,10 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 BIN        := $(BUILD)/pooltide
 BENCH_BIN  := $(BUILD)/tests/bench
 
-DEB_PKGS := libgsl-dev libcjson-dev libcmocka-dev gnuplot-nox pkg-config
+# zlib: gzip-compressed observation logs (pooltide fit); python3-sqlalchemy: the contrib
+# logger's test drives a real QueuePool with Debian's /usr/bin/python3.
+DEB_PKGS := libgsl-dev libcjson-dev libcmocka-dev gnuplot-nox pkg-config zlib1g-dev \
+            python3-sqlalchemy
 
 .PHONY: all run test check-deps deps bench lint fuzz install uninstall clean
 
@@ -102,7 +105,7 @@ fuzz: deps
 	@mkdir -p build-fuzz/corpus
 	cp scenarios/*.json build-fuzz/corpus/
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-	  $(shell pkg-config --cflags $(PKG_LIBS)) app/scenario.c models/config.c models/slo.c \
+	  $(shell pkg-config --cflags $(PKG_LIBS)) app/scenario.c app/obslog.c models/config.c models/slo.c \
 	  models/summary.c sim/dist.c sim/stats.c sim/status.c tests/fuzz/fuzz_scenario.c \
 	  -o build-fuzz/fuzz_scenario $(LDLIBS)
 	cd build-fuzz && ./fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus

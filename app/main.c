@@ -11,10 +11,12 @@
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
 
+#include "app/fit_report.h"
 #include "app/report.h"
 #include "app/results.h"
 #include "app/scenario.h"
 #include "app/sweep.h"
+#include "app/validate.h"
 #include "models/model.h"
 #include "models/plan.h"
 #include "models/experiment.h"
@@ -35,7 +37,9 @@
 
 enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, OPT_FORMAT,
 	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
-	      OPT_TOLERANCE, OPT_MAX_EVENTS, OPT_HELP, OPT_VERSION };
+	      OPT_TOLERANCE, OPT_TIME, OPT_WAIT, OPT_HOLD, OPT_STATUS, OPT_WARMUP, OPT_BIN,
+	      OPT_PGSS, OPT_POOL_SIZE, OPT_MAX_OVERFLOW, OPT_POOL_TIMEOUT, OPT_OBSERVED, OPT_BINS, OPT_MAX_EVENTS,
+	      OPT_HELP, OPT_VERSION };
 
 struct option_def {
 	enum opt_id id;
@@ -67,8 +71,24 @@ static const struct option_def options[] = {
 	{OPT_LOAD, "load", 0, "WORKLOAD", "plan: the request workload whose arrival rate is scaled"},
 	{OPT_TOLERANCE, "tolerance", 0, "PERCENT", "plan: stop when the failing load is within "
 						  "this of the passing one (default 5)"},
-	{OPT_MAX_EVENTS, "max-events", 0, "N", "refuse a run estimated at more than N events in all "
-					       "(default 1e10, about 15 min on one core)"},
+	{OPT_TIME, "time", 0, "COL", "fit/validate: the log's request-time column (default time)"},
+	{OPT_WAIT, "wait", 0, "COL", "fit/validate: the wait column (default wait)"},
+	{OPT_HOLD, "hold", 0, "COL", "fit/validate: the hold column (default hold)"},
+	{OPT_STATUS, "status", 0, "COL", "fit/validate: the status column: ok, timeout or error "
+					 "(default status)"},
+	{OPT_WARMUP, "warmup", 0, "DURATION", "fit: the fitted scenario's warm-up (default 0)"},
+	{OPT_BIN, "bin", 0, "DURATION", "fit: arrival bins for the rate profile and bursts "
+					"(default: the log's span / 30)"},
+	{OPT_PGSS, "pg-stat-statements", 0, "FILE", "fit: the hold time from a pg_stat_statements "
+						    "CSV export when the log has none"},
+	{OPT_POOL_SIZE, "pool-size", 0, "N", "fit: pool_size (default: the most connections the "
+					     "log shows checked out at once)"},
+	{OPT_MAX_OVERFLOW, "max-overflow", 0, "N", "fit: max_overflow (default 0)"},
+	{OPT_POOL_TIMEOUT, "pool-timeout", 0, "DURATION", "fit: pool_timeout (default: the waits "
+							  "of the log's timeouts)"},
+	{OPT_OBSERVED, "observed", 0, "LOG", "validate: the observation log to compare with"},
+	{OPT_BINS, "bins", 0, "N", "validate: time bins of the observation's batch means "
+				   "(default 30)"},
 	{OPT_HELP, "help", 'h', NULL, "show this help"},
 	{OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -92,6 +112,9 @@ struct cli {
 	struct sweep sweep;   /* --vary axes (sweep.n_axes of them) */
 	const char *load;     /* plan --load WORKLOAD */
 	double tolerance;     /* plan --tolerance, a fraction; 0: the default 5 % */
+	struct fit_options fit;       /* fit's options (its map is validate's too) */
+	const char *observed;         /* validate --observed LOG */
+	int bins;                     /* validate --bins */
 	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
 };
 
@@ -109,6 +132,12 @@ static void usage(FILE *out)
 		"       pooltide plan SCENARIO --load WORKLOAD [options]\n"
 		"                                            the load at which the SLO breaks\n"
 		"       pooltide plot DIR                    draw the plots of a result folder\n"
+		"       pooltide fit LOG [--time COL ...] [options]\n"
+		"                                            a scenario fitted to an observation "
+		"log\n"
+		"       pooltide validate SCENARIO --observed LOG [options]\n"
+		"                                            predicted against observed, a verdict "
+		"per metric\n"
 		"       pooltide --help | --version\n\noptions:\n");
 	for (size_t i = 0; i < N_OPTIONS; i++) {
 		char left[48];
@@ -312,6 +341,58 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->sweep.n_axes++;
 			break;
 		}
+		case OPT_TIME:
+			cli->fit.map.time = val;
+			break;
+		case OPT_WAIT:
+			cli->fit.map.wait = val;
+			cli->fit.map.explicit_wait = true;
+			break;
+		case OPT_HOLD:
+			cli->fit.map.hold = val;
+			cli->fit.map.explicit_hold = true;
+			break;
+		case OPT_STATUS:
+			cli->fit.map.status = val;
+			cli->fit.map.explicit_status = true;
+			break;
+		case OPT_WARMUP:
+			if (scenario_parse_duration(val, &cli->fit.warmup_s) || !(cli->fit.warmup_s >= 0))
+				return usage_error("--warmup expects a duration such as 10s, got '%s'",
+						   val);
+			break;
+		case OPT_BIN:
+			if (scenario_parse_duration(val, &cli->fit.bin_s) || !(cli->fit.bin_s > 0))
+				return usage_error("--bin expects a duration > 0 such as 10s, got '%s'",
+						   val);
+			break;
+		case OPT_PGSS:
+			cli->fit.pgss = val;
+			break;
+		case OPT_POOL_SIZE:
+			if (!parse_long(val, 0, 1000000, &n))
+				return usage_error("--pool-size expects an integer >= 0, got '%s'", val);
+			cli->fit.pool_size = (int)n;
+			break;
+		case OPT_MAX_OVERFLOW:
+			if (!parse_long(val, -1, 1000000, &n))
+				return usage_error("--max-overflow expects an integer >= -1, got '%s'", val);
+			cli->fit.max_overflow = (int)n;
+			break;
+		case OPT_POOL_TIMEOUT:
+			if (scenario_parse_duration(val, &cli->fit.pool_timeout_s) ||
+			    !(cli->fit.pool_timeout_s >= 0))
+				return usage_error("--pool-timeout expects a duration such as 30s, got "
+						   "'%s'", val);
+			break;
+		case OPT_OBSERVED:
+			cli->observed = val;
+			break;
+		case OPT_BINS:
+			if (!parse_long(val, 2, 1000, &n))
+				return usage_error("--bins expects an integer 2..1000, got '%s'", val);
+			cli->bins = (int)n;
+			break;
 		case OPT_HELP:
 			usage(stdout);
 			return 0;
@@ -708,8 +789,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		report_json(stdout, sc, &ex);
 		/* the gate's verdict without printing it (report_slo prints and returns it) */
 		struct slo_result res[CFG_MAX_SLO];
-		verdict = slo_evaluate_variant(experiment_variant(&ex, gate), ex.nrep,
-					       &sc->variants[gate].cfg, res);
+		verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, gate), &sc->variants[gate].cfg, res);
 	} else if (sw) {
 		report_sweep(stdout, sw, &ex);
 		verdict = SLO_PASS;
@@ -763,6 +843,60 @@ done:
 	return rc;
 }
 
+static int cmd_fit(struct cli *cli)
+{
+	char err[1024], warn[1024], dir[4096];
+	if (!cli->scenario)
+		return usage_error("fit needs an observation LOG (a CSV file, may be gzip-compressed)%s",
+				   "");
+	cli->fit.log = cli->scenario;
+	cli->fit.output_root = cli->output;
+	cli->fit.no_plot = cli->no_plot;
+	cli->fit.quiet = cli->quiet;
+	int st = fit_report_run(&cli->fit, stdout, dir, sizeof dir, warn, sizeof warn, err,
+				sizeof err);
+	if (st) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		return st == PT_EINVAL ? 2 : 1;
+	}
+	if (warn[0] && !cli->quiet)
+		fprintf(stderr, "pooltide: warning: plots not drawn: %s\n", warn);
+	return 0;
+}
+
+static int cmd_validate(struct cli *cli)
+{
+	char err[1024], warn[1024], dir[4096];
+	if (!cli->scenario)
+		return usage_error("validate needs a SCENARIO file%s", "");
+	if (!cli->observed)
+		return usage_error("validate needs --observed LOG (the log to compare with)%s", "");
+	struct validate_options o = {
+		.scenario = cli->scenario,
+		.sets = cli->sets,
+		.n_sets = cli->n_sets,
+		.observed = cli->observed,
+		.map = cli->fit.map,
+		.bins = cli->bins,
+		.threads = cli->threads,
+		.output_root = cli->output,
+		.no_plot = cli->no_plot,
+		.quiet = cli->quiet,
+	};
+	int differs = 0;
+	int st = validate_run(&o, stdout, &differs, dir, sizeof dir, warn, sizeof warn, err,
+			      sizeof err);
+	if (st) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		return st == PT_EINVAL ? 2 : 1;
+	}
+	if (warn[0] && !cli->quiet)
+		fprintf(stderr, "pooltide: warning: plots not drawn: %s\n", warn);
+	if (!cli->quiet)
+		fprintf(stderr, "results: %s/\n", dir);
+	return 0;
+}
+
 /* Redraw the plots of a result folder from the data and scripts it holds. */
 static int cmd_plot(struct cli *cli)
 {
@@ -807,17 +941,24 @@ static int dispatch(struct cli *cli, int argc, char **argv)
 		return cmd_sweep(cli);
 	if (strcmp(cli->command, "plan") == 0)
 		return cmd_plan(cli);
+	if (strcmp(cli->command, "fit") == 0)
+		return cmd_fit(cli);
+	if (strcmp(cli->command, "validate") == 0)
+		return cmd_validate(cli);
 	if (strcmp(cli->command, "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
-	return usage_error("unknown command '%s' (expected run, sweep, plan, check or plot)",
-			   cli->command);
+	return usage_error("unknown command '%s' (expected run, sweep, plan, check, plot, fit or "
+			   "validate)", cli->command);
 }
 
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler_off();
 	static struct cli cli; /* large (the overrides' buffers): not on the stack */
+	cli.fit.pool_size = -1;
+	cli.fit.max_overflow = -2;
+	cli.fit.pool_timeout_s = -1;
 	return flushed(dispatch(&cli, argc, argv));
 }

@@ -1869,3 +1869,50 @@ done:
 	}
 	return rc;
 }
+
+/* ---------------------------------------------------------------- helpers for other plots */
+
+void plot_script_begin(FILE *f, const char *name, const char *what)
+{
+	gp_begin(f, name, what);
+}
+
+void plot_script_end(FILE *f)
+{
+	gp_end(f);
+}
+
+int plot_run(const char *dir, const char *const *names, int n, bool quiet, char *warn,
+	     size_t warnlen)
+{
+	char *gnuplot = NULL;
+	bool found;
+	if (warn && warnlen)
+		warn[0] = '\0';
+	if (find_gnuplot(&gnuplot, &found))
+		return PT_ENOMEM;
+	if (!found) {
+		if (warn && warnlen)
+			snprintf(warn, warnlen, "gnuplot not found on PATH: wrote the data and "
+				 "scripts; install gnuplot-nox and run `gnuplot NAME.gp` in %s", dir);
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		char why[256] = "", file[160];
+		bool ok = run_gnuplot(gnuplot, dir, names[i], why, sizeof why) == 0;
+		for (int k = 0; k < 2 && ok; k++) {
+			snprintf(file, sizeof file, "%s.%s", names[i], k ? "svg" : "png");
+			if (nonempty(dir, file) != 0) {
+				ok = false;
+				snprintf(why, sizeof why, "no %s written", file);
+			}
+		}
+		if (ok && !quiet)
+			fprintf(stderr, "plot: %s/%s.png and .svg\n", dir, names[i]);
+		if (!ok && warn && warnlen && !warn[0])
+			snprintf(warn, warnlen, "gnuplot failed on %s/%s.gp (%s): see %s/%s.log", dir,
+				 names[i], why, dir, names[i]);
+	}
+	free(gnuplot);
+	return 0;
+}

@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The marker file plot_dir leaves in the folder when the images could not all be drawn. */
 #define PLOT_MISSING_MARKER "plots-missing"
@@ -48,5 +49,17 @@
  * fork/exec (never a shell); its output goes to `<name>.log` in dir. Not thread-safe with
  * respect to concurrent changes of PATH. */
 int plot_dir(const char *dir, bool quiet, char *warn, size_t warnlen);
+
+/* For other modules' plots (the fit and validate reports), with the same look:
+ * plot_script_begin writes a script's opening (header comment, palette, and the loop over the
+ * png and svg terminals: set `output` and plot inside it), plot_script_end closes the loop.
+ * plot_run runs gnuplot on dir/NAME.gp for each of the n names (with dir as working
+ * directory) and checks that NAME.png and NAME.svg were written. Returns 0 (warn "" when every
+ * image was drawn, else one line saying why not: gnuplot missing, or the first script that
+ * failed) or PT_ENOMEM. Unless quiet, one line per drawn plot on stderr. */
+void plot_script_begin(FILE *f, const char *name, const char *what);
+void plot_script_end(FILE *f);
+int plot_run(const char *dir, const char *const *names, int n, bool quiet, char *warn,
+	     size_t warnlen);
 
 #endif

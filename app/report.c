@@ -62,7 +62,7 @@ static void format_count(double x, char *buf, size_t len)
 static struct estimate est(const struct experiment *ex, int v, const char *metric, int idx)
 {
 	struct estimate e;
-	estimate_metric(experiment_variant(ex, v), ex->nrep, metric_find(metric), idx, &e);
+	aggregate_estimate(experiment_aggregate(ex, v), metric_find(metric), idx, &e);
 	return e;
 }
 
@@ -113,8 +113,7 @@ static void table_diffs(FILE *out, const struct scenario *sc, const struct exper
 		for (int k = 0; k < nd; k++) {
 			const struct metric_def *m = metric_find(diffs[k]);
 			struct estimate e;
-			estimate_paired_diff(experiment_variant(ex, 0), experiment_variant(ex, v),
-					     ex->nrep, m, wi, &e);
+			aggregate_diff(experiment_aggregate(ex, v), m, wi, &e);
 			char cell[128];
 			format_diff(e, strcmp(m->unit, "1") == 0, cell, sizeof cell);
 			fprintf(out, " %-32s", cell);
@@ -245,13 +244,9 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			else
 				snprintf(cap, sizeof cap, "%d", pc->size + pc->max_overflow);
 			/* The first timeout's message, from the first replication that had one. */
-			for (int r = 0; r < ex->nrep; r++) {
-				int o = experiment_variant(ex, v)[r]->pools[pi].first_timeout_overflow;
-				if (o != INT_MIN) {
-					pool_timeout_message(pc, o, msg, sizeof msg);
-					break;
-				}
-			}
+			int o = experiment_aggregate(ex, v)->pools[pi].first_timeout_overflow;
+			if (o != INT_MIN)
+				pool_timeout_message(pc, o, msg, sizeof msg);
 			report_format_rate(est(ex, v, "exhausted_share", pi).mean, ex_s, sizeof ex_s);
 			fprintf(out, "%-*.*s  %-10s %5s %11.2f %9.2f %9.2f %9s  %s\n", namew, namew,
 				pi == 0 ? sc->variants[v].name : "", pc->name, cap,
@@ -265,22 +260,18 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 		"conn max/use", "refused", "cpu busy");
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
-		uint64_t refused = 0;
-		for (int r = 0; r < ex->nrep; r++)
-			refused += experiment_variant(ex, v)[r]->db_refused;
+		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
 		char mx[24], busy[16];
 		snprintf(mx, sizeof mx, "%.0f/%d", est(ex, v, "server_connections_max", 0).mean,
 			 cfg_usable_connections(&c->db));
 		report_format_rate(est(ex, v, "cpu_busy_mean", 0).mean, busy, sizeof busy);
 		fprintf(out, "%-*.*s  %9d %10.2f %12s %9.0f %9s\n", namew, namew,
-			sc->variants[v].name, experiment_variant(ex, v)[0]->n_processes,
+			sc->variants[v].name, experiment_aggregate(ex, v)->n_processes,
 			est(ex, v, "server_connections_mean", 0).mean, mx,
 			(double)refused / ex->nrep, busy);
 	}
 	for (int v = 0; v < ex->n_variants; v++) {
-		uint64_t refused = 0;
-		for (int r = 0; r < ex->nrep; r++)
-			refused += experiment_variant(ex, v)[r]->db_refused;
+		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
 		if (refused)
 			fprintf(out, "%s: the database refused %llu connects over all replications: %s\n",
 				sc->variants[v].name, (unsigned long long)refused,
@@ -337,7 +328,7 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 		if (t[k].scope != scope)
 			continue;
 		struct estimate e;
-		estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], idx, &e);
+		aggregate_estimate(experiment_aggregate(ex, v), &t[k], idx, &e);
 		fprintf(out, "%s%s\"%s\": ", first ? "" : ",\n", indent, t[k].name);
 		report_json_estimate(out, &e);
 		first = false;
@@ -349,8 +340,7 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 		fprintf(out, ",\n%s\"diff_to_first\": {", indent);
 		for (int k = 0; k < nd; k++) {
 			struct estimate e;
-			estimate_paired_diff(experiment_variant(ex, 0), experiment_variant(ex, v),
-					     ex->nrep, metric_find(diffs[k]), idx, &e);
+			aggregate_diff(experiment_aggregate(ex, v), metric_find(diffs[k]), idx, &e);
 			fprintf(out, "%s\"%s\": ", k ? ", " : "", diffs[k]);
 			report_json_estimate(out, &e);
 		}
@@ -383,7 +373,7 @@ static void json_slo(FILE *out, const struct scenario *sc, const struct experime
 	if (c->n_slo == 0)
 		return;
 	struct slo_result res[CFG_MAX_SLO];
-	enum slo_verdict all = slo_evaluate_variant(experiment_variant(ex, v), ex->nrep, c, res);
+	enum slo_verdict all = slo_evaluate_aggregate(experiment_aggregate(ex, v), c, res);
 	fprintf(out, ",\n      \"slo\": {\"verdict\": \"%s\", \"limits\": [", slo_verdict_name(all));
 	for (int i = 0; i < c->n_slo; i++) {
 		fputs(i ? ",\n        {\"workload\": " : "\n        {\"workload\": ", out);
@@ -419,7 +409,7 @@ enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct e
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
 		struct slo_result res[CFG_MAX_SLO];
 		enum slo_verdict all =
-			slo_evaluate_variant(experiment_variant(ex, v), ex->nrep, c, res);
+			slo_evaluate_aggregate(experiment_aggregate(ex, v), c, res);
 		if (v == gate)
 			gate_verdict = all;
 		if (!markdown)
@@ -536,8 +526,8 @@ void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex
 				fprintf(out, "%-22.22s",
 					matrix ? sw->axes[0].values[k / cols] : sw->grid->variants[k].name);
 			struct estimate e, q;
-			estimate_metric(experiment_variant(ex, k), ex->nrep, tr, w, &e);
-			estimate_metric(experiment_variant(ex, k), ex->nrep, p99, w, &q);
+			aggregate_estimate(experiment_aggregate(ex, k), tr, w, &e);
+			aggregate_estimate(experiment_aggregate(ex, k), p99, w, &q);
 			char r0[16], r1[16], d[16], cell[64];
 			report_format_rate(e.mean, r0, sizeof r0);
 			report_format_rate(e.hi, r1, sizeof r1);

@@ -264,15 +264,14 @@ int results_write_file(struct results_dir *rd, const char *name, int (*fn)(FILE 
 static struct estimate est(const struct experiment *ex, int v, const char *metric, int idx)
 {
 	struct estimate e;
-	estimate_metric(experiment_variant(ex, v), ex->nrep, metric_find(metric), idx, &e);
+	aggregate_estimate(experiment_aggregate(ex, v), metric_find(metric), idx, &e);
 	return e;
 }
 
 static struct estimate diff(const struct experiment *ex, int v, const char *metric, int idx)
 {
 	struct estimate e;
-	estimate_paired_diff(experiment_variant(ex, 0), experiment_variant(ex, v), ex->nrep,
-			     metric_find(metric), idx, &e);
+	aggregate_diff(experiment_aggregate(ex, v), metric_find(metric), idx, &e);
 	return e;
 }
 
@@ -295,14 +294,9 @@ static struct health pool_health(const struct experiment *ex, int v, int p)
 		.longest_exhausted_s = est(ex, v, "longest_exhausted", p).mean,
 		.first_timeout_overflow = INT_MIN,
 	};
-	const struct model_result *const *reps = experiment_variant(ex, v);
-	for (int r = 0; r < ex->nrep; r++) {
-		const struct pool_result *pr = &reps[r]->pools[p];
-		if (pr->exhausted_share > 0 || pr->longest_exhausted_s > 0)
-			h.exhausted_reps++;
-		if (h.first_timeout_overflow == INT_MIN && pr->first_timeout_overflow != INT_MIN)
-			h.first_timeout_overflow = pr->first_timeout_overflow;
-	}
+	const struct aggregate_pool *ap = &experiment_aggregate(ex, v)->pools[p];
+	h.exhausted_reps = ap->exhausted_reps;
+	h.first_timeout_overflow = ap->first_timeout_overflow;
 	return h;
 }
 
@@ -492,7 +486,7 @@ static int summary_csv(FILE *out, void *pctx)
 				if (t[k].scope != scope)
 					continue;
 				struct estimate e;
-				estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], w, &e);
+				aggregate_estimate(experiment_aggregate(ex, v), &t[k], w, &e);
 				csv_estimate_row(out, vname, cfg->workloads[w].name, "", &t[k], &e);
 			}
 			for (int k = 0; v > 0 && k < nd; k++) {
@@ -508,7 +502,7 @@ static int summary_csv(FILE *out, void *pctx)
 				if (t[k].scope != METRIC_POOL)
 					continue;
 				struct estimate e;
-				estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], p, &e);
+				aggregate_estimate(experiment_aggregate(ex, v), &t[k], p, &e);
 				csv_estimate_row(out, vname, wname, "", &t[k], &e);
 			}
 		}
@@ -516,7 +510,7 @@ static int summary_csv(FILE *out, void *pctx)
 			if (t[k].scope != METRIC_DATABASE)
 				continue;
 			struct estimate e;
-			estimate_metric(experiment_variant(ex, v), ex->nrep, &t[k], 0, &e);
+			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
 			csv_estimate_row(out, vname, "database", "", &t[k], &e);
 		}
 	}
@@ -569,26 +563,19 @@ static int waits_csv(FILE *out, void *pctx)
 	const struct experiment *ex = c->info->ex;
 	const struct scenario *sc = c->info->sc;
 	fputs("variant,workload,kind,lo_s,hi_s,count,cdf\n", out);
-	struct histo *h = malloc(sizeof *h);
-	if (!h)
-		return PT_ENOMEM;
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
-		const struct model_result *const *reps = experiment_variant(ex, v);
+		const struct aggregate *a = experiment_aggregate(ex, v);
 		for (int w = 0; w < cfg->n_workloads; w++) {
 			if (cfg->workloads[w].kind != CFG_WORKLOAD_REQUESTS)
 				continue; /* batches have no checkout-wait histogram */
-			for (int kind = 0; kind < 2; kind++) {
-				histo_init(h);
-				for (int r = 0; r < ex->nrep; r++)
-					histo_merge(h, kind == 0 ? &reps[r]->workloads[w].h_served
-								 : &reps[r]->workloads[w].h_all);
-				waits_rows(out, sc->variants[v].name, cfg->workloads[w].name,
-					   kind == 0 ? "served" : "all", h);
-			}
+			/* merged over the replications when they were folded */
+			waits_rows(out, sc->variants[v].name, cfg->workloads[w].name, "served",
+				   a->h_served[w]);
+			waits_rows(out, sc->variants[v].name, cfg->workloads[w].name, "all",
+				   a->h_all[w]);
 		}
 	}
-	free(h);
 	return PT_OK;
 }
 
@@ -1062,9 +1049,7 @@ static void md_pools(FILE *out, const struct run_ctx *c)
 	}
 	fputc('\n', out);
 	for (int v = 0; v < ex->n_variants; v++) {
-		uint64_t refused = 0;
-		for (int r = 0; r < ex->nrep; r++)
-			refused += experiment_variant(ex, v)[r]->db_refused;
+		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
 		if (!refused)
 			continue;
 		md_text(out, sc->variants[v].name);

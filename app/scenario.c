@@ -35,6 +35,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "app/obslog.h"
 #include "app/sha256.h"
 #include "models/slo.h"
 #include "models/summary.h"
@@ -86,13 +87,18 @@
 	"{\"timeout_rate\": 0.001, \"wait_p99\": \"100ms\"}"
 #define FRACTION_WHAT "a fraction from 0 to 1 such as 0.001, or a percentage such as \"0.1%\""
 
-/* A trace file read for an arrival process; one per distinct path, shared by every variant. */
+/* A trace file read for an arrival process; one per distinct path, shared by every variant.
+ * The same list holds the data of `empirical` distributions (column set): one column of a CSV
+ * file (t_s = its values; one per distinct path and column), or values or a histogram given in
+ * the JSON (path "", never shared: t_s = the values or the edges, hold_s = the cumulative
+ * counts). */
 struct scenario_trace {
 	struct scenario_trace *next;
 	char *path;          /* as opened: the scenario file's directory joined with the name */
 	size_t n;
 	double *t_s;         /* n ascending arrival times */
 	double *hold_s;      /* n hold times, or NULL when the file has one column */
+	char *column;        /* empirical data: the CSV column, or "" for inline data; else NULL */
 };
 
 /* The first error found: where (a JSON path, "" for the file as a whole) and what; and what
@@ -781,12 +787,16 @@ static bool valid_name(const char *s)
 
 /* ---- distributions ------------------------------------------------------------------------ */
 
-static const char *const dist_names = "constant, exponential, uniform, lognormal, gamma";
+static const char *const dist_names = "constant, exponential, uniform, lognormal, gamma, "
+				       "empirical";
 static const char *const constant_keys[] = {"dist", "value", NULL};
 static const char *const exponential_keys[] = {"dist", "mean", NULL};
 static const char *const uniform_keys[] = {"dist", "min", "max", NULL};
 static const char *const lognormal_keys[] = {"dist", "mean", "sd", "median", "p99", NULL};
 static const char *const gamma_keys[] = {"dist", "mean", "cv", NULL};
+static const char *const empirical_keys[] = {"dist", "file", "column", "values", "histogram",
+					     NULL};
+static const char *const histogram_keys[] = {"edges", "counts", NULL};
 
 /* A required parameter of a distribution: a duration, or with counts a plain number >= 0. */
 static int dist_param(struct ctx *c, const cJSON *v, const char *path, const char *key,
@@ -820,6 +830,9 @@ static void put_dist(struct ctx *c, cJSON *res, const char *key, const char *kin
 	if (k2)
 		put_param(c, o, counts, k2, v2);
 }
+
+static int get_empirical(struct ctx *c, const cJSON *v, const char *path, struct dist *d,
+			 cJSON *res, const char *key);
 
 /* The distribution at path: {"dist": ...} or a bare duration (a constant). Fills *d with the
  * sim/dist.h constructor and res[key] with the canonical object. With counts (records per
@@ -930,6 +943,13 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 			return expected(c, path, v, "a gamma distribution with mean > 0 and cv > 0");
 		}
 		put_dist(c, res, key, "gamma", counts, "mean", x, "cv", y);
+	} else if (strcmp(kind->valuestring, "empirical") == 0) {
+		if (counts)
+			return expected(c, p, kind, "one of: constant, exponential, uniform, "
+					"lognormal, gamma (counts have no empirical form)");
+		if ((rc = check_keys(c, v, path, empirical_keys)))
+			return rc;
+		return get_empirical(c, v, path, d, res, key);
 	} else {
 		return expected(c, p, kind, "one of: %s", dist_names);
 	}
@@ -948,6 +968,24 @@ static const char *const database_keys[] = {"max_connections", "superuser_reserv
 					    "cores", "row_locks", NULL};
 static const char *const deployment_keys[] = {"processes", NULL};
 static const char *const users_keys[] = {"count", "zipf", NULL};
+/* SQLAlchemy's create_engine() argument names, read as the pool keys they set (max_overflow
+ * is the same word in both). The file's pools are renamed before anything else; an override
+ * path pools.NAME.pool_size sets pools.NAME.size. */
+static const char *const pool_aliases[][2] = {
+	{"pool_size", "size"},	   {"pool_timeout", "timeout"},	  {"pool_recycle", "recycle"},
+	{"pool_pre_ping", "pre_ping"}, {"pool_use_lifo", "use_lifo"},
+};
+#define N_POOL_ALIASES (sizeof pool_aliases / sizeof pool_aliases[0])
+
+/* The pool key an alias stands for, or key itself. */
+static const char *pool_key(const char *key)
+{
+	for (size_t i = 0; i < N_POOL_ALIASES; i++)
+		if (strcmp(key, pool_aliases[i][0]) == 0)
+			return pool_aliases[i][1];
+	return key;
+}
+
 static const char *const pool_keys[] = {"size",     "max_overflow", "timeout",        "use_lifo",
 					"pre_ping", "recycle",      "wakeup_latency", NULL};
 static const char *const requests_keys[] = {"type",    "pool",    "arrival",   "transaction",
@@ -1185,6 +1223,7 @@ static void free_traces(struct scenario_trace *t)
 		free(t->path);
 		free(t->t_s);
 		free(t->hold_s);
+		free(t->column);
 		free(t);
 		t = next;
 	}
@@ -1342,7 +1381,7 @@ static int load_trace(struct ctx *c, const char *path, const char *name,
 	memcpy(t->path, c->file, dir);
 	memcpy(t->path + dir, name, strlen(name) + 1);
 	for (const struct scenario_trace *o = c->traces; o; o = o->next) {
-		if (strcmp(o->path, t->path) == 0) {
+		if (!o->column && strcmp(o->path, t->path) == 0) {
 			free_traces(t);
 			*out = o;
 			return PT_OK;
@@ -1362,6 +1401,233 @@ static int load_trace(struct ctx *c, const char *path, const char *name,
 	t->next = c->traces;
 	c->traces = t;
 	*out = t;
+	return PT_OK;
+}
+
+/* ---- empirical distributions -------------------------------------------------------------- */
+
+/* res[key] = ["x0s", "x1s", ...]: durations as put_dur writes them (read back bit for bit). */
+static void put_durations(struct ctx *c, cJSON *res, const char *key, const double *x, size_t n)
+{
+	cJSON *a = put_arr(c, res, key);
+	for (size_t i = 0; a && i < n; i++) {
+		char b[NUM_LEN + 1];
+		cJSON *e;
+		fmt_num(b, sizeof b - 1, x[i]);
+		append(b, sizeof b, "s");
+		if (!(e = cJSON_CreateString(b)) || !cJSON_AddItemToArray(a, e)) {
+			cJSON_Delete(e);
+			c->oom = true;
+		}
+	}
+}
+
+/* A new node of the data list for inline data (never shared), taking over the arrays. */
+static int keep_inline(struct ctx *c, double *a, double *b, size_t n)
+{
+	struct scenario_trace *t = calloc(1, sizeof *t);
+	if (!t || !(t->path = strdup("")) || !(t->column = strdup(""))) {
+		if (t)
+			free(t->path);
+		free(t);
+		free(a);
+		free(b);
+		return fail_oom(c);
+	}
+	t->n = n;
+	t->t_s = a;
+	t->hold_s = b;
+	t->next = c->traces;
+	c->traces = t;
+	return PT_OK;
+}
+
+/* An array of durations at path (at least `min` of them) into a new array *out. */
+static int get_durations(struct ctx *c, const cJSON *v, const char *path, int min, double **out,
+			 size_t *n)
+{
+	int k = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0, i = 0;
+	double *a;
+
+	if (!cJSON_IsArray(v) || k < min)
+		return expected(c, path, v, "an array of at least %d duration%s such as \"12ms\"", min,
+				min == 1 ? "" : "s");
+	if (!(a = malloc((size_t)k * sizeof *a)))
+		return fail_oom(c);
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		if (to_duration(e, &a[i]) != PT_OK) {
+			char p[PATH_LEN];
+			element(p, sizeof p, path, i);
+			free(a);
+			return expected(c, p, e, DURATION_WHAT);
+		}
+		a[i] += 0.0;
+	}
+	*out = a;
+	*n = (size_t)k;
+	return PT_OK;
+}
+
+/* {"dist": "empirical", ...} with exactly one of "file" (+ "column", default "hold"),
+ * "values" or "histogram" ({"edges": [...], "counts": [...]}). */
+static int get_empirical(struct ctx *c, const cJSON *v, const char *path, struct dist *d,
+			 cJSON *res, const char *key)
+{
+	const cJSON *file = member(v, "file"), *column = member(v, "column");
+	const cJSON *values = member(v, "values"), *hist = member(v, "histogram");
+	char p[PATH_LEN];
+	cJSON *o;
+	int rc;
+
+	if ((file != NULL) + (values != NULL) + (hist != NULL) != 1)
+		return expected(c, path, v, "an empirical distribution given by one of \"file\" "
+				"(with \"column\"), \"values\" or \"histogram\"");
+	if (column && !file) {
+		join(p, sizeof p, path, "column");
+		return fail(c, p, "only with \"file\"");
+	}
+	if (file) {
+		const char *col = "hold", *slash = strrchr(c->file, '/');
+		struct scenario_trace *t;
+		char err[MSG_LEN / 2];
+		size_t dir;
+
+		join(p, sizeof p, path, "file");
+		if (!cJSON_IsString(file) || !file->valuestring[0])
+			return expected(c, p, file, "the path of a CSV file (relative to the scenario "
+					"file, may be gzip-compressed)");
+		if (column) {
+			char cp[PATH_LEN];
+			join(cp, sizeof cp, path, "column");
+			if (!cJSON_IsString(column) || !column->valuestring[0])
+				return expected(c, cp, column, "the name of a column of the file");
+			col = column->valuestring;
+		}
+		dir = file->valuestring[0] != '/' && slash ? (size_t)(slash - c->file) + 1 : 0;
+		if (!(t = calloc(1, sizeof *t)) || !(t->column = strdup(col)) ||
+		    !(t->path = malloc(dir + strlen(file->valuestring) + 1))) {
+			if (t)
+				free(t->column);
+			free(t);
+			return fail_oom(c);
+		}
+		memcpy(t->path, c->file, dir);
+		memcpy(t->path + dir, file->valuestring, strlen(file->valuestring) + 1);
+		const struct scenario_trace *found = NULL;
+		for (const struct scenario_trace *q = c->traces; q && !found; q = q->next)
+			if (q->column && q->column[0] && strcmp(q->path, t->path) == 0 &&
+			    strcmp(q->column, col) == 0)
+				found = q;
+		if (found) {
+			free_traces(t);
+			t = (struct scenario_trace *)found;
+		} else {
+			rc = obslog_read_column(t->path, col, &t->t_s, &t->n, err, sizeof err);
+			if (rc) {
+				free_traces(t);
+				fail(c, p, "%s", err);
+				return rc;
+			}
+			t->next = c->traces;
+			c->traces = t;
+		}
+		if (dist_empirical_sample(d, t->t_s, t->n) != PT_OK)
+			return expected(c, path, v, "an empirical distribution of finite values >= 0");
+		o = put_obj(c, res, key);
+		put_str(c, o, "dist", "empirical");
+		/* absolute, as for traces: a manifest must find the file from anywhere */
+		char *abs = realpath(t->path, NULL);
+		put_str(c, o, "file", abs ? abs : t->path);
+		free(abs);
+		put_str(c, o, "column", col);
+		return PT_OK;
+	}
+	if (values) {
+		double *x;
+		size_t n;
+		join(p, sizeof p, path, "values");
+		if ((rc = get_durations(c, values, p, 1, &x, &n)))
+			return rc;
+		if ((rc = keep_inline(c, x, NULL, n)))
+			return rc;
+		dist_empirical_sample(d, x, n);
+		o = put_obj(c, res, key);
+		put_str(c, o, "dist", "empirical");
+		put_durations(c, o, "values", x, n);
+		return PT_OK;
+	}
+	/* a histogram: edges (durations, ascending) and counts, one fewer */
+	const cJSON *edges, *counts;
+	double *e = NULL, *cum = NULL;
+	size_t ne;
+	join(p, sizeof p, path, "histogram");
+	if (!cJSON_IsObject(hist))
+		return expected(c, p, hist, "an object {\"edges\": [...], \"counts\": [...]}");
+	if ((rc = check_keys(c, hist, p, histogram_keys)) || (rc = require(c, hist, p, "edges")) ||
+	    (rc = require(c, hist, p, "counts")))
+		return rc;
+	edges = member(hist, "edges");
+	counts = member(hist, "counts");
+	{
+		char ep[PATH_LEN];
+		join(ep, sizeof ep, p, "edges");
+		if ((rc = get_durations(c, edges, ep, 2, &e, &ne)))
+			return rc;
+		for (size_t i = 1; i < ne; i++) {
+			if (!(e[i] > e[i - 1])) {
+				char q[PATH_LEN];
+				element(q, sizeof q, ep, (int)i);
+				free(e);
+				return fail(c, q, "expected edges in strictly ascending order");
+			}
+		}
+	}
+	{
+		char cp[PATH_LEN];
+		double total = 0;
+		int i = 0;
+		join(cp, sizeof cp, p, "counts");
+		if (!cJSON_IsArray(counts) || (size_t)cJSON_GetArraySize(counts) != ne - 1) {
+			free(e);
+			return expected(c, cp, counts, "an array of %zu counts (one per bin between "
+					"the edges)", ne - 1);
+		}
+		if (!(cum = malloc((ne - 1) * sizeof *cum))) {
+			free(e);
+			return fail_oom(c);
+		}
+		for (const cJSON *k = counts->child; k; k = k->next, i++) {
+			if (!cJSON_IsNumber(k) || !(k->valuedouble >= 0) || !isfinite(k->valuedouble)) {
+				char q[PATH_LEN];
+				element(q, sizeof q, cp, i);
+				free(e);
+				free(cum);
+				return expected(c, q, k, "a count >= 0");
+			}
+			total += k->valuedouble;
+			cum[i] = total;
+		}
+		if (!(total > 0)) {
+			free(e);
+			free(cum);
+			return expected(c, cp, counts, "counts with a total > 0");
+		}
+	}
+	if ((rc = keep_inline(c, e, cum, ne - 1)))
+		return rc;
+	if (dist_empirical_histogram(d, e, cum, ne - 1) != PT_OK)
+		return expected(c, p, hist, "a histogram of finite edges >= 0");
+	o = put_obj(c, res, key);
+	put_str(c, o, "dist", "empirical");
+	o = put_obj(c, o, "histogram");
+	put_durations(c, o, "edges", e, ne);
+	{
+		cJSON *cc = copy_exact(counts);
+		if (o && (!cc || !cJSON_AddItemToObject(o, "counts", cc))) {
+			cJSON_Delete(cc);
+			c->oom = true;
+		}
+	}
 	return PT_OK;
 }
 
@@ -2060,11 +2326,59 @@ static int apply_set(struct ctx *c, cJSON *root, const char *path, cJSON *value)
 		}
 		obj = next;
 	}
+	if (depth == 2 && strcmp(buf, "pools") == 0)
+		seg = (char *)pool_key(seg); /* --set pools.main.pool_size=20 */
 	if (cJSON_GetObjectItemCaseSensitive(obj, seg)
 		    ? !cJSON_ReplaceItemInObjectCaseSensitive(obj, seg, value)
 		    : !cJSON_AddItemToObject(obj, seg, value)) {
 		cJSON_Delete(value);
 		return fail_oom(c);
+	}
+	return PT_OK;
+}
+
+/* Rename SQLAlchemy's argument names in every pool object of root to the pool keys; both
+ * forms of one setting in one pool is an error at the alias. */
+static int rename_pool_aliases(struct ctx *c, cJSON *root)
+{
+	cJSON *pools = cJSON_GetObjectItemCaseSensitive(root, "pools");
+	if (!cJSON_IsObject(pools))
+		return PT_OK;
+	for (cJSON *pool = pools->child; pool; pool = pool->next) {
+		cJSON *m, *next;
+		if (!cJSON_IsObject(pool))
+			continue;
+		for (m = pool->child; m; m = next) {
+			const char *key = pool_key(m->string);
+			next = m->next;
+			if (key == m->string)
+				continue;
+			if (cJSON_GetObjectItemCaseSensitive(pool, key)) {
+				char p[PATH_LEN], q[PATH_LEN];
+				join(q, sizeof q, "pools", pool->string);
+				join(p, sizeof p, q, m->string);
+				return fail(c, p, "not allowed with \"%s\" (the same setting, by "
+					    "SQLAlchemy's name)", key);
+			}
+			cJSON *item = cJSON_DetachItemViaPointer(pool, m);
+			/* SQLAlchemy's pool_timeout and pool_recycle are numbers of seconds
+			 * (pool_recycle=3600); under those names a bare number means seconds, as
+			 * it does in create_engine (-1, recycle off, stays -1) */
+			if (cJSON_IsNumber(item) && (strcmp(key, "timeout") == 0 ||
+						     (strcmp(key, "recycle") == 0 &&
+						      item->valuedouble != -1))) {
+				char b[NUM_LEN + 1];
+				fmt_num(b, sizeof b - 1, item->valuedouble);
+				append(b, sizeof b, "s");
+				cJSON_Delete(item);
+				if (!(item = cJSON_CreateString(b)))
+					return fail_oom(c);
+			}
+			if (!cJSON_AddItemToObject(pool, key, item)) {
+				cJSON_Delete(item);
+				return fail_oom(c);
+			}
+		}
 	}
 	return PT_OK;
 }
@@ -2336,6 +2650,8 @@ int scenario_load(struct scenario **out, const char *path, const char *const *se
 		goto report;
 	}
 	variants = cJSON_DetachItemFromObjectCaseSensitive(root, "variants");
+	if ((rc = rename_pool_aliases(&c, root)))
+		goto report;
 
 	/* command-line overrides, in order, on the base */
 	for (int i = 0; i < n_sets; i++) {

@@ -136,6 +136,12 @@ int sweep_load(struct sweep *sw, const char *path, const char *const *sets, int 
 			}
 		}
 		points[k].cfg = ld->variants[v].cfg;
+		/* Memory follows the grid: a load is kept only when the point's cfg points into it
+		 * (its traces); the first is kept as the grid itself. */
+		if (k > 0 && !ld->traces) {
+			scenario_destroy(sw->loads[k]);
+			sw->loads[k] = NULL;
+		}
 	}
 	/* An axis must change the configuration (a variant that sets the same path itself would
 	 * silently undo it): the first point against its neighbour along each axis. */
@@ -199,7 +205,7 @@ int sweep_smallest_passing(const struct sweep *sw, const struct experiment *ex)
 		if (c->n_slo == 0)
 			return -1;
 		struct slo_result res[CFG_MAX_SLO];
-		if (slo_evaluate_variant(experiment_variant(ex, k), ex->nrep, c, res) != SLO_PASS)
+		if (slo_evaluate_aggregate(experiment_aggregate(ex, k), c, res) != SLO_PASS)
 			continue;
 		if (best < 0 || point_size(sw, k) < point_size(sw, best))
 			best = k;
@@ -236,8 +242,7 @@ void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment 
 				continue;
 			for (int m = 0; m < 2; m++) {
 				struct estimate e;
-				estimate_metric(experiment_variant(ex, k), ex->nrep,
-						metric_find(metrics[m]), w, &e);
+				aggregate_estimate(experiment_aggregate(ex, k), metric_find(metrics[m]), w, &e);
 				results_csv_number(out, e.mean);
 				fputc(',', out);
 				results_csv_number(out, e.lo);
@@ -250,7 +255,7 @@ void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment 
 		if (c->n_slo) {
 			struct slo_result res[CFG_MAX_SLO];
 			fputs(slo_verdict_name(
-				      slo_evaluate_variant(experiment_variant(ex, k), ex->nrep, c, res)),
+				      slo_evaluate_aggregate(experiment_aggregate(ex, k), c, res)),
 			      out);
 		}
 		fputc('\n', out);

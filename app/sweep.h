@@ -36,7 +36,9 @@ struct sweep {
 	struct sweep_axis axes[SWEEP_MAX_AXES];
 	int n_points;
 	struct scenario *grid;       /* variants = grid points, named "size=10 max_overflow=20" */
-	struct scenario **loads;     /* one load per point: they own the points' trace data */
+	struct scenario **loads;     /* one load per point that reads traces (they own the
+					points' trace data), NULL for the others; loads[0] is the
+					grid */
 };
 
 /* Parse "dotted.path=v1,v2,..." into an axis. 0, or PT_EINVAL with a message in err. */

@@ -2,24 +2,52 @@
  *
  * Replication r of every variant uses the same master seed and replication index, hence the
  * same random streams (common random numbers): the difference between two variants in one
- * replication is due to the configuration, not to luck. Results are indexed
- * [variant][replication] and do not depend on the number of threads.
+ * replication is due to the configuration, not to luck.
+ *
+ * Memory follows the scenario, not the replications: each replication's result is folded into
+ * its variant's aggregate (models/aggregate.h) and freed. Tasks are numbered replication-major
+ * (task k is replication k / n_variants of variant k % n_variants) and folded in that order
+ * whatever order they finish in, so the aggregates are the same bytes for any number of
+ * threads or processes; a task starts only when it is fewer than a window of tasks ahead of
+ * the next one to fold, so at most that many results wait in memory.
+ *
+ * Tasks run on threads of this process, or through a backend that runs some of them elsewhere
+ * (app/cluster.c: MPI ranks) and hands their results back with experiment_deliver.
  *
  * Not here: loading the scenario, formatting the results. */
 #ifndef POOLTIDE_EXPERIMENT_H
 #define POOLTIDE_EXPERIMENT_H
 
+#include <stdbool.h>
+
+#include "models/aggregate.h"
 #include "models/config.h"
 #include "models/model.h"
 #include "sim/runner.h"
+
+struct experiment_fold; /* private: the fold in progress */
 
 struct experiment {
 	int n_variants;
 	int nrep;                          /* replications per variant */
 	const struct cfg_scenario *const *cfgs; /* one per variant (borrowed) */
-	struct model_result **results;     /* n_variants x nrep, results[v * nrep + r] */
+	struct aggregate **aggs;           /* one per variant */
 	int status;                        /* first failing model_run status, or 0 */
 	const struct model_hooks *hooks;   /* per variant, for replication 0; or NULL */
+	struct experiment_fold *fold;      /* during a run */
+};
+
+/* Runs an experiment's tasks somewhere else, in part or in whole. `run` is called once the
+ * experiment is ready to fold; it must see every task k in 0 .. experiment_tasks(ex) - 1
+ * computed exactly once (here with experiment_compute, or elsewhere and then loaded into a
+ * result) and passed to experiment_deliver on this process, or, on a process that does not
+ * fold, leave ex->aggs to be filled by copies of the folding process's aggregates. `slots`:
+ * tasks that may be in flight elsewhere at once (widens the window). */
+struct experiment_backend {
+	int (*run)(void *ctx, struct experiment *ex, int threads, runner_progress_fn progress,
+		   void *pctx);
+	void *ctx;
+	int slots;
 };
 
 /* Run the experiment on `threads` threads (0 = all processors). nrep is taken from the first
@@ -31,9 +59,27 @@ int experiment_run(struct experiment *ex, int n_variants, const struct cfg_scena
 int experiment_run_sampled(struct experiment *ex, int n_variants,
 			   const struct cfg_scenario *const *cfgs, int threads,
 			   const struct model_hooks *hooks, runner_progress_fn progress, void *pctx);
+/* The same through `backend` (NULL: threads of this process). */
+int experiment_run_on(struct experiment *ex, int n_variants,
+		      const struct cfg_scenario *const *cfgs, int threads,
+		      const struct model_hooks *hooks, const struct experiment_backend *backend,
+		      runner_progress_fn progress, void *pctx);
 void experiment_fini(struct experiment *ex);
 
-/* Replication results of variant v, as an array of nrep pointers. */
-const struct model_result *const *experiment_variant(const struct experiment *ex, int v);
+/* Variant v's aggregate over its replications. */
+const struct aggregate *experiment_aggregate(const struct experiment *ex, int v);
+
+/* For backends. The number of tasks; the variant of task k. */
+int experiment_tasks(const struct experiment *ex);
+int experiment_task_variant(const struct experiment *ex, int k);
+/* Block until task k may start (it is within the window of the next task to fold). */
+void experiment_wait_turn(struct experiment *ex, int k);
+/* Whether task k may start now, without blocking. */
+bool experiment_may_start(struct experiment *ex, int k);
+/* Compute task k into a new result (NULL, with ex->status set, when it fails). Thread-safe. */
+struct model_result *experiment_compute(struct experiment *ex, int k);
+/* Hand over task k's result (ownership passes; NULL for a failed task) and fold every task
+ * that is now next in order. Thread-safe. */
+void experiment_deliver(struct experiment *ex, int k, struct model_result *r);
 
 #endif

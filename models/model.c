@@ -1,8 +1,10 @@
 #include "models/model.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,14 +228,103 @@ double model_estimate_events(const struct cfg_scenario *sc)
 	return isnan(total) ? INFINITY : total;
 }
 
+/* The block: the header, then the arrays, each at an offset aligned for any type. */
+static size_t align_up(size_t n)
+{
+	const size_t a = _Alignof(max_align_t);
+	return (n + a - 1) / a * a;
+}
+
+static size_t block_layout(int n_pools, int n_workloads, size_t *off_pools, size_t *off_wl,
+			   size_t *off_b)
+{
+	size_t n = align_up(sizeof(struct model_result));
+	*off_pools = n;
+	n = align_up(n + (size_t)n_pools * sizeof(struct pool_result));
+	*off_wl = n;
+	n = align_up(n + (size_t)n_workloads * sizeof(struct requests_stats));
+	*off_b = n;
+	return n + (size_t)n_workloads * sizeof(struct batch_stats);
+}
+
+/* Point the arrays into r's own block (after a copy from elsewhere). */
+static void rebase(struct model_result *r)
+{
+	size_t op, ow, ob;
+	block_layout(r->n_pools, r->n_workloads, &op, &ow, &ob);
+	char *base = (char *)r;
+	r->pools = (struct pool_result *)(void *)(base + op);
+	r->workloads = (struct requests_stats *)(void *)(base + ow);
+	r->batches = (struct batch_stats *)(void *)(base + ob);
+}
+
+/* Zero the whole block, keeping its shape. */
+static void result_clear(struct model_result *r)
+{
+	int np = r->n_pools, nw = r->n_workloads;
+	size_t bytes = r->bytes;
+	memset(r, 0, bytes);
+	r->n_pools = np;
+	r->n_workloads = nw;
+	r->bytes = bytes;
+	rebase(r);
+}
+
+struct model_result *model_result_create(const struct cfg_scenario *sc)
+{
+	size_t op, ow, ob;
+	size_t bytes = block_layout(sc->n_pools, sc->n_workloads, &op, &ow, &ob);
+	struct model_result *r = calloc(1, bytes);
+	if (!r)
+		return NULL;
+	r->n_pools = sc->n_pools;
+	r->n_workloads = sc->n_workloads;
+	r->bytes = bytes;
+	rebase(r);
+	return r;
+}
+
+void model_result_destroy(struct model_result *r)
+{
+	free(r);
+}
+
+const void *model_result_data(const struct model_result *r, size_t *n)
+{
+	*n = r->bytes;
+	return r;
+}
+
+int model_result_load(struct model_result *r, const void *data, size_t n)
+{
+	if (n != r->bytes || n < sizeof *r)
+		return PT_EINVAL;
+	const struct model_result *src = data;
+	if (src->n_pools != r->n_pools || src->n_workloads != r->n_workloads)
+		return PT_EINVAL;
+	memcpy(r, data, n);
+	rebase(r);
+	return PT_OK;
+}
+
+/* The pointers aside (they name each block's own arrays), the blocks compare as bytes. */
+bool model_result_equal(const struct model_result *a, const struct model_result *b)
+{
+	if (a->bytes != b->bytes || a->n_pools != b->n_pools || a->n_workloads != b->n_workloads)
+		return false;
+	const char *pa = (const char *)a, *pb = (const char *)b;
+	size_t p0 = offsetof(struct model_result, pools);
+	size_t p1 = offsetof(struct model_result, batches) + sizeof a->batches;
+	return memcmp(pa, pb, p0) == 0 && memcmp(pa + p1, pb + p1, a->bytes - p1) == 0;
+}
+
 int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *out,
 	      const struct model_hooks *hooks)
 {
 	int status = PT_ENOMEM;
 	struct run run = {.sc = sc, .out = out};
-	memset(out, 0, sizeof *out);
-	out->n_pools = sc->n_pools;
-	out->n_workloads = sc->n_workloads;
+	assert(out->n_pools == sc->n_pools && out->n_workloads == sc->n_workloads);
+	result_clear(out);
 	out->db_cpu_busy_mean = out->db_cpu_active_mean = NAN;
 	out->window_s = sc->horizon_s - sc->warmup_s;
 	run.n_proc = model_processes(sc);

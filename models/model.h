@@ -10,6 +10,7 @@
 #ifndef POOLTIDE_MODEL_H
 #define POOLTIDE_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,13 +33,19 @@ struct pool_result {
 };
 
 /* Pool figures are per pool name, over the pool's instances in every process: counters are
- * summed, time averages averaged (the status of one process's pool), maxima the largest. */
+ * summed, time averages averaged (the status of one process's pool), maxima the largest.
+ *
+ * A result is sized to its scenario (model_result_create): one block holding this header and
+ * the arrays it points to, so its memory follows the scenario's pools and workloads (about
+ * 21 KB per workload, dominated by two wait histograms) and it can be copied or sent to
+ * another process as bytes (model_result_data, model_result_load). Compare two results with
+ * model_result_equal, not memcmp of the header (it holds pointers). */
 struct model_result {
 	int n_pools, n_workloads;
 	int n_processes;             /* application processes (each with its own pools) */
-	struct pool_result pools[CFG_MAX_POOLS];
-	struct requests_stats workloads[CFG_MAX_WORKLOADS]; /* requests workloads */
-	struct batch_stats batches[CFG_MAX_WORKLOADS];      /* batch workloads */
+	struct pool_result *pools;          /* [n_pools] */
+	struct requests_stats *workloads;   /* [n_workloads]: the slots of requests workloads */
+	struct batch_stats *batches;        /* [n_workloads]: the slots of batch workloads */
 	double window_s;             /* horizon - warmup: the observation window */
 	uint64_t db_refused;
 	double db_open_mean, db_open_max; /* server connections, all processes and pools */
@@ -47,7 +54,20 @@ struct model_result {
 	uint64_t events;             /* engine events run */
 	size_t peak_pending;         /* largest future-event set */
 	double end_s;                /* simulated time when the drain finished */
+	size_t bytes;                /* the whole block (this header and its arrays) */
 };
+
+/* A result for sc's pools and workloads, zeroed; NULL when out of memory. */
+struct model_result *model_result_create(const struct cfg_scenario *sc);
+/* NULL is a no-op. */
+void model_result_destroy(struct model_result *r);
+/* The block as bytes (*n = r->bytes) for a transfer to another process. */
+const void *model_result_data(const struct model_result *r, size_t *n);
+/* Overwrite r (created for the same scenario) with n bytes from model_result_data of another
+ * result; PT_EINVAL when the sizes differ (r is then unchanged). */
+int model_result_load(struct model_result *r, const void *data, size_t n);
+/* Same values, byte for byte (padding included: model_run zeroes it). */
+bool model_result_equal(const struct model_result *a, const struct model_result *b);
 
 /* One pool's status at one instant, in SQLAlchemy's words (models/pool.h): connections handed
  * out (checked_out), idle in the pool (checked_in), beyond pool_size (overflow), all open
@@ -83,8 +103,9 @@ enum { PRIO_SAMPLE = SIM_PRIO_MAX };
  * above. */
 uint64_t model_sample_count(double horizon_s, double step_s);
 
-/* Run replication `rep` (0-based) of `sc` with master seed sc->seed. Fills *out (which may be
- * large: allocate it on the heap). Returns 0, or PT_ENOMEM. */
+/* Run replication `rep` (0-based) of `sc` with master seed sc->seed. Fills *out, which
+ * model_result_create made for sc (or for a scenario with the same numbers of pools and
+ * workloads). Returns 0, or PT_ENOMEM. */
 int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *out,
 	      const struct model_hooks *hooks);
 

@@ -33,10 +33,10 @@ static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int
 		p->rate_per_s = sc->workloads[pl->workload].req.arrival.n_profile
 					? sc->workloads[pl->workload].req.arrival.profile[0].rate_per_s
 					: sc->workloads[pl->workload].req.arrival.rate_per_s;
-		p->verdict = slo_evaluate_variant(experiment_variant(&ex, 0), ex.nrep, sc, res);
+		p->verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, 0), sc, res);
 		struct estimate e;
-		estimate_metric(experiment_variant(&ex, 0), ex.nrep, metric_find("timeout_rate"),
-				pl->workload, &e);
+		aggregate_estimate(experiment_aggregate(&ex, 0), metric_find("timeout_rate"),
+				   pl->workload, &e);
 		p->timeout_rate = e.mean;
 		p->timeout_rate_hi = e.hi;
 		if (p->verdict == SLO_PASS) {

@@ -32,32 +32,59 @@ enum slo_verdict slo_verdict_of(const struct estimate *e, double limit)
 	return SLO_INCONCLUSIVE;
 }
 
-void slo_evaluate(const struct model_result *const *reps, int nrep, const struct cfg_slo *slo,
-		  struct slo_result *out)
+/* Where the estimates come from: every replication's result, or their aggregate. */
+struct source {
+	const struct model_result *const *reps;
+	int nrep;
+	const struct aggregate *agg;
+};
+
+static void evaluate(const struct source *src, const struct cfg_slo *slo, struct slo_result *out)
 {
 	const struct metric_def *m = metric_find(slo->metric);
 
 	assert(m && m->scope == METRIC_WORKLOAD);
 	assert(slo->workload >= 0 && slo->workload < CFG_MAX_WORKLOADS);
 	out->slo = *slo;
-	estimate_metric(reps, nrep, m, slo->workload, &out->est);
+	if (src->agg)
+		aggregate_estimate(src->agg, m, slo->workload, &out->est);
+	else
+		estimate_metric(src->reps, src->nrep, m, slo->workload, &out->est);
 	out->verdict = slo_verdict_of(&out->est, slo->limit);
 }
 
-enum slo_verdict slo_evaluate_variant(const struct model_result *const *reps, int nrep,
-				      const struct cfg_scenario *sc, struct slo_result *out)
+static enum slo_verdict evaluate_all(const struct source *src, const struct cfg_scenario *sc,
+				     struct slo_result *out)
 {
 	bool fail = false, inconclusive = false;
 
 	for (int i = 0; i < sc->n_slo; i++) {
 		struct slo_result r;
-		slo_evaluate(reps, nrep, &sc->slo[i], &r);
+		evaluate(src, &sc->slo[i], &r);
 		fail |= r.verdict == SLO_FAIL;
 		inconclusive |= r.verdict == SLO_INCONCLUSIVE;
 		if (out)
 			out[i] = r;
 	}
 	return fail ? SLO_FAIL : inconclusive ? SLO_INCONCLUSIVE : SLO_PASS;
+}
+
+void slo_evaluate(const struct model_result *const *reps, int nrep, const struct cfg_slo *slo,
+		  struct slo_result *out)
+{
+	evaluate(&(struct source){.reps = reps, .nrep = nrep}, slo, out);
+}
+
+enum slo_verdict slo_evaluate_variant(const struct model_result *const *reps, int nrep,
+				      const struct cfg_scenario *sc, struct slo_result *out)
+{
+	return evaluate_all(&(struct source){.reps = reps, .nrep = nrep}, sc, out);
+}
+
+enum slo_verdict slo_evaluate_aggregate(const struct aggregate *agg, const struct cfg_scenario *sc,
+					struct slo_result *out)
+{
+	return evaluate_all(&(struct source){.agg = agg}, sc, out);
 }
 
 const char *slo_verdict_name(enum slo_verdict v)

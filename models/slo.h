@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "models/aggregate.h"
 #include "models/config.h"
 #include "models/model.h"
 #include "models/summary.h"
@@ -49,6 +50,10 @@ void slo_evaluate(const struct model_result *const *reps, int nrep, const struct
  * out, when not NULL, receives sc->n_slo results in the order of sc->slo. */
 enum slo_verdict slo_evaluate_variant(const struct model_result *const *reps, int nrep,
 				      const struct cfg_scenario *sc, struct slo_result *out);
+
+/* The same from a variant's aggregate (models/aggregate.h): the same verdicts and estimates. */
+enum slo_verdict slo_evaluate_aggregate(const struct aggregate *agg, const struct cfg_scenario *sc,
+					struct slo_result *out);
 
 /* "pass", "fail", "inconclusive". */
 const char *slo_verdict_name(enum slo_verdict v);

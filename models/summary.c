@@ -265,6 +265,23 @@ static void wilson95(double k, double n, double *lo, double *hi)
 	*hi = fmin(1, centre + half);
 }
 
+void estimate_widen_proportion(struct estimate *e, double events, double trials)
+{
+	if (!(trials > 0) || isnan(e->mean))
+		return;
+	double lo, hi;
+	wilson95(events, trials, &lo, &hi);
+	if (lo < e->lo)
+		e->lo = lo;
+	if (hi > e->hi)
+		e->hi = hi;
+	/* a proportion lies in [0, 1], whatever the t interval says */
+	if (e->lo < 0)
+		e->lo = 0;
+	if (e->hi > 1)
+		e->hi = 1;
+}
+
 static void widen_by_counts(const struct model_result *const *reps, int nrep,
 			    const struct metric_def *m, int idx, struct estimate *e)
 {
@@ -275,19 +292,7 @@ static void widen_by_counts(const struct model_result *const *reps, int nrep,
 		k += ki;
 		n += ni;
 	}
-	if (!(n > 0) || isnan(e->mean))
-		return;
-	double lo, hi;
-	wilson95(k, n, &lo, &hi);
-	if (lo < e->lo)
-		e->lo = lo;
-	if (hi > e->hi)
-		e->hi = hi;
-	/* a proportion lies in [0, 1], whatever the t interval says */
-	if (e->lo < 0)
-		e->lo = 0;
-	if (e->hi > 1)
-		e->hi = 1;
+	estimate_widen_proportion(e, k, n);
 }
 
 void estimate_metric(const struct model_result *const *reps, int nrep,

@@ -48,6 +48,10 @@ struct estimate {
  * becomes about 3.84 / n instead of 0. A proportion's interval is then clipped to [0, 1]. */
 void estimate_metric(const struct model_result *const *reps, int nrep,
 		     const struct metric_def *m, int idx, struct estimate *e);
+/* The widening above, for callers that keep the pooled counts themselves (models/aggregate.h):
+ * e's interval grows to contain the Wilson interval of `events` in `trials`, then is clipped
+ * to [0, 1]; unchanged when trials is 0 or e->mean is NAN. */
+void estimate_widen_proportion(struct estimate *e, double events, double trials);
 /* Paired difference: metric(b) - metric(a) replication by replication. */
 void estimate_paired_diff(const struct model_result *const *a, const struct model_result *const *b,
 			  int nrep, const struct metric_def *m, int idx, struct estimate *e);

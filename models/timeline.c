@@ -74,10 +74,10 @@ int timeline_record(struct timeline *tl, const struct cfg_scenario *sc, double s
 	int st = timeline_prepare(tl, sc, step_s, &hooks);
 	if (st)
 		return st;
-	struct model_result *r = result ? result : malloc(sizeof *r);
+	struct model_result *r = result ? result : model_result_create(sc);
 	st = r ? model_run(sc, 0, r, &hooks) : PT_ENOMEM;
 	if (r != result)
-		free(r);
+		model_result_destroy(r);
 	if (st)
 		timeline_fini(tl);
 	return st;

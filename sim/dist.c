@@ -81,6 +81,69 @@ int dist_gamma_mean_cv(struct dist *d, double mean, double cv)
 	return store(d, v);
 }
 
+int dist_empirical_sample(struct dist *d, const double *values, size_t n)
+{
+	double sum = 0, m, ss = 0;
+
+	if (!values || n == 0)
+		return PT_EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!(values[i] >= 0) || !isfinite(values[i]))
+			return PT_EINVAL;
+		sum += values[i];
+	}
+	m = sum / (double)n;
+	/* two passes: the variance of durations around 50 ms with a 1 s tail is ill-conditioned
+	 * in the one-pass sum-of-squares form */
+	for (size_t i = 0; i < n; i++)
+		ss += (values[i] - m) * (values[i] - m);
+	struct dist v = {.kind = DIST_EMPIRICAL, .mean = m, .sd = sqrt(ss / (double)n), .n = n,
+			 .x = values, .cum = NULL};
+	return store(d, v);
+}
+
+int dist_empirical_histogram(struct dist *d, const double *edges, const double *cum, size_t n)
+{
+	double total, m = 0, m2 = 0, prev = 0;
+
+	if (!edges || !cum || n == 0 || !(edges[0] >= 0) || !isfinite(edges[0]))
+		return PT_EINVAL;
+	total = cum[n - 1];
+	if (!(total > 0) || !isfinite(total))
+		return PT_EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		double lo = edges[i], hi = edges[i + 1], w;
+		if (!(hi > lo) || !isfinite(hi) || !(cum[i] >= prev))
+			return PT_EINVAL;
+		w = (cum[i] - prev) / total;
+		prev = cum[i];
+		/* moments of the uniform density on [lo, hi) */
+		m += w * (lo + hi) / 2;
+		m2 += w * (lo * lo + lo * hi + hi * hi) / 3;
+	}
+	struct dist v = {.kind = DIST_EMPIRICAL, .mean = m, .sd = sqrt(fmax(0, m2 - m * m)),
+			 .n = n, .x = edges, .cum = cum};
+	return store(d, v);
+}
+
+/* A histogram draw: u uniform on [0, total); the first bin whose cumulative count exceeds u,
+ * and the position of u inside it (the inverse of the piecewise-linear CDF). */
+static double histogram_draw(const struct dist *d, double u)
+{
+	size_t lo = 0, hi = d->n - 1;
+	double below;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->cum[mid] > u)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	below = lo ? d->cum[lo - 1] : 0;
+	return d->x[lo] + (d->x[lo + 1] - d->x[lo]) * ((u - below) / (d->cum[lo] - below));
+}
+
 double dist_exp_draw(gsl_rng *r, double mean)
 {
 	return -mean * log(gsl_rng_uniform_pos(r));
@@ -99,6 +162,12 @@ double dist_sample(const struct dist *d, gsl_rng *r)
 		return gsl_ran_lognormal(r, d->a, d->b);
 	case DIST_GAMMA:
 		return gsl_ran_gamma(r, d->a, d->b);
+	case DIST_EMPIRICAL:
+		if (!d->cum) {
+			size_t i = (size_t)(gsl_rng_uniform(r) * (double)d->n);
+			return d->x[i < d->n ? i : d->n - 1];
+		}
+		return histogram_draw(d, gsl_rng_uniform(r) * d->cum[d->n - 1]);
 	}
 	return 0;
 }
@@ -106,6 +175,6 @@ double dist_sample(const struct dist *d, gsl_rng *r)
 const char *dist_kind_name(enum dist_kind kind)
 {
 	static const char *const names[] = {"constant", "exponential", "uniform", "lognormal",
-					    "gamma"};
+					    "gamma", "empirical"};
 	return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }

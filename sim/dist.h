@@ -17,6 +17,7 @@ enum dist_kind {
 	DIST_UNIFORM,
 	DIST_LOGNORMAL,
 	DIST_GAMMA,
+	DIST_EMPIRICAL,
 };
 
 struct dist {
@@ -24,6 +25,13 @@ struct dist {
 	double a, b;  /* kind-specific GSL parameters, set by the constructors */
 	double mean;  /* the distribution's mean, seconds */
 	double sd;    /* its standard deviation, seconds */
+	/* DIST_EMPIRICAL only (borrowed: the arrays belong to whoever read them, the scenario
+	 * loader, and must outlive every copy of the struct): n observed values x[0..n-1] when
+	 * cum is NULL; else a histogram of n bins [x[i], x[i+1]) (x has n + 1 ascending edges)
+	 * with cumulative counts cum[0..n-1] (cum[n-1] = the total, > 0). */
+	size_t n;
+	const double *x;
+	const double *cum;
 };
 
 /* Constructors: 0 on success, PT_EINVAL when the parameters do not define a distribution
@@ -34,6 +42,21 @@ int dist_uniform(struct dist *d, double min, double max);        /* 0 <= min <= 
 int dist_lognormal_mean_sd(struct dist *d, double mean, double sd);       /* mean > 0, sd > 0 */
 int dist_lognormal_median_p99(struct dist *d, double median, double p99); /* 0 < median < p99 */
 int dist_gamma_mean_cv(struct dist *d, double mean, double cv);  /* mean > 0, cv > 0 */
+
+/* Empirical distributions: no parametric shape forced on observed durations.
+ *
+ * dist_empirical_sample: a draw is one of the n values (n >= 1, each finite and >= 0), each
+ * with probability 1/n (the bootstrap: x[floor(U n)], one uniform per draw). The values need
+ * not be sorted; their order changes which value a given uniform picks, not the distribution.
+ *
+ * dist_empirical_histogram: n bins (n >= 1), edges[0..n] finite, >= 0 and strictly ascending,
+ * cum[0..n-1] cumulative counts (non-decreasing, >= 0, cum[n-1] > 0). A draw inverts the
+ * piecewise-linear CDF with one uniform: a bin chosen with probability count / total, then
+ * uniform inside it. mean and sd are those of that piecewise-uniform density.
+ *
+ * Both borrow the arrays (see struct dist). PT_EINVAL leaves *d unchanged. */
+int dist_empirical_sample(struct dist *d, const double *values, size_t n);
+int dist_empirical_histogram(struct dist *d, const double *edges, const double *cum, size_t n);
 
 /* An exponential draw of the given mean by inversion, -mean ln(U) with U uniform on (0, 1):
  * one uniform per draw, the distribution of gsl_ran_exponential (which computes

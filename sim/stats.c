@@ -203,17 +203,22 @@ double ci_student(const double *x, int n, double level, double *lo, double *hi)
 	for (int i = 0; i < n; i++)
 		if (!isnan(x[i]))
 			tally_add(&t, x[i]);
-	if (t.n == 0) {
+	return ci_student_tally(&t, level, lo, hi);
+}
+
+double ci_student_tally(const struct tally *t, double level, double *lo, double *hi)
+{
+	if (t->n == 0) {
 		*lo = *hi = NAN;
 		return NAN;
 	}
-	if (t.n == 1) {
-		*lo = *hi = t.mean;
-		return t.mean;
+	if (t->n == 1) {
+		*lo = *hi = t->mean;
+		return t->mean;
 	}
-	double tq = gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)(t.n - 1));
-	double half = tq * sqrt(tally_var(&t) / (double)t.n);
-	*lo = t.mean - half;
-	*hi = t.mean + half;
-	return t.mean;
+	double tq = gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)(t->n - 1));
+	double half = tq * sqrt(tally_var(t) / (double)t->n);
+	*lo = t->mean - half;
+	*hi = t->mean + half;
+	return t->mean;
 }

@@ -79,5 +79,8 @@ double level_mean(const struct level *l, double t);
  * With n == 1 the interval is the point; NAN values are skipped (n counts the rest). Returns
  * the mean (NAN when nothing is left). `level` is the confidence (0.95). */
 double ci_student(const double *x, int n, double level, double *lo, double *hi);
+/* The same from a tally of the values already folded (in the same order: the same bytes), so
+ * a caller can keep running sums instead of every value. */
+double ci_student_tally(const struct tally *t, double level, double *lo, double *hi);
 
 #endif

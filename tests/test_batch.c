@@ -109,7 +109,7 @@ static void log_sample(void *ctx, const struct model_sample *s)
 
 struct bfx {
 	struct cfg_scenario sc;
-	struct model_result res;
+	struct model_result *res; /* sized at each run (bfx_run) */
 	struct sample_log log;
 	double rec_t[MAX_TRACE];
 	double req_t[MAX_TRACE], req_hold[MAX_TRACE];
@@ -128,8 +128,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct bfx *f = *state;
-	if (f)
+	if (f) {
 		free(f->log.s);
+		model_result_destroy(f->res);
+	}
 	free(f);
 	return 0;
 }
@@ -233,10 +235,13 @@ static void bfx_run(struct bfx *f)
 {
 	f->log.n = 0;
 	struct model_hooks h = {.sample_step_s = STEP, .on_sample = log_sample, .ctx = &f->log};
-	assert_int_equal(model_run(&f->sc, 0, &f->res, &h), 0);
+	model_result_destroy(f->res);
+	f->res = model_result_create(&f->sc);
+	assert_non_null(f->res);
+	assert_int_equal(model_run(&f->sc, 0, f->res, &h), 0);
 	assert_int_equal(f->log.n, model_sample_count(f->sc.horizon_s, STEP) * (uint64_t)f->sc.n_pools);
 	if (f->batch_wl >= 0) {
-		const struct batch_stats *b = &f->res.batches[f->batch_wl];
+		const struct batch_stats *b = &f->res->batches[f->batch_wl];
 		assert_int_equal(b->batches, b->failed + b->completed);
 		assert_int_equal(b->duration.n, b->completed);
 		assert_int_equal(b->hold.n, b->transactions);
@@ -245,17 +250,17 @@ static void bfx_run(struct bfx *f)
 		assert_int_equal(b->lock_wait.n, b->lock_waits);
 	}
 	if (f->req_wl >= 0) {
-		const struct requests_stats *r = &f->res.workloads[f->req_wl];
+		const struct requests_stats *r = &f->res->workloads[f->req_wl];
 		assert_int_equal(r->offered, r->served + r->timed_out + r->refused);
 		assert_int_equal(r->hold.n, r->served);
 		assert_int_equal(r->lock_wait.n, r->lock_waits);
 	}
 }
 
-static const struct batch_stats *B(const struct bfx *f) { return &f->res.batches[f->batch_wl]; }
+static const struct batch_stats *B(const struct bfx *f) { return &f->res->batches[f->batch_wl]; }
 static const struct requests_stats *R(const struct bfx *f)
 {
-	return &f->res.workloads[f->req_wl];
+	return &f->res->workloads[f->req_wl];
 }
 
 /* The sample of pool 0 (process 0) at instant t (a multiple of STEP). */
@@ -357,13 +362,13 @@ static void test_per_batch_sequence(void **state)
 	EXPECT_OVER(f, F_BACKLOG, 6, 10, 6);
 	EXPECT_OVER(f, F_BACKLOG, 10, 20.25, 0);
 
-	const struct pool_result *p = &f->res.pools[0];
+	const struct pool_result *p = &f->res->pools[0];
 	assert_int_equal(p->checkouts, 1);
 	assert_int_equal(p->connects, 1);
 	assert_int_equal(p->timeouts, 0);
 	assert_near(p->checked_out_max, 1);
 	assert_near(p->checked_out_mean, 0.3);
-	assert_near(f->res.end_s, 20); /* the drain ends at the horizon: nothing after 16 */
+	assert_near(f->res->end_s, 20); /* the drain ends at the horizon: nothing after 16 */
 }
 
 /* Regression (issue 10 item 1): a group size beyond INT_MAX (constant 3e9, as a heavy-tailed
@@ -409,7 +414,7 @@ static void test_per_group_sequence(void **state)
 	EXPECT_OVER(f, F_OUT, 0, 10, 0);
 	EXPECT_OVER(f, F_OUT, 10, 16, 1);
 	EXPECT_OVER(f, F_OUT, 16, 20.25, 0);
-	const struct pool_result *p = &f->res.pools[0];
+	const struct pool_result *p = &f->res->pools[0];
 	assert_int_equal(p->checkouts, 2);
 	assert_int_equal(p->connects, 1);
 }
@@ -429,8 +434,8 @@ static void test_per_record_sequence(void **state)
 	EXPECT_TALLY(b->hold, 6, 1, 1, 1);
 	EXPECT_TALLY(b->lag, 6, 10, 10, 10);
 	EXPECT_OVER(f, F_OUT, 10, 16, 1);
-	assert_int_equal(f->res.pools[0].checkouts, 6);
-	assert_int_equal(f->res.pools[0].connects, 1);
+	assert_int_equal(f->res->pools[0].checkouts, 6);
+	assert_int_equal(f->res->pools[0].connects, 1);
 }
 
 /* Groups run in ascending user order [take], whatever their order in the backlog. 1000 users,
@@ -877,7 +882,7 @@ static void test_incident_per_batch_times_out(void **state)
 	assert_int_equal(r->pool_timeouts, 1);
 	assert_int_equal(r->timeouts_batch_heavy, 1);
 	EXPECT_TALLY(r->wait_all, 1, 2, 2, 2);
-	const struct pool_result *p = &f->res.pools[0];
+	const struct pool_result *p = &f->res->pools[0];
 	assert_int_equal(p->timeouts, 1);
 	assert_int_equal(p->first_timeout_overflow, 0);
 	assert_near(p->exhausted_share, 0.3);
@@ -918,8 +923,8 @@ static void test_incident_per_group_served_at_commit(void **state)
 	EXPECT_TALLY(b->hold, 2, 3, 3, 3);
 	EXPECT_TALLY(b->duration, 1, 6.5, 6.5, 6.5);
 	EXPECT_TALLY(b->lag, 6, 11.25, 10, 12.5);
-	assert_int_equal(f->res.pools[0].checkouts, 3);
-	assert_int_equal(f->res.pools[0].timeouts, 0);
+	assert_int_equal(f->res->pools[0].checkouts, 3);
+	assert_int_equal(f->res->pools[0].timeouts, 0);
 	EXPECT_OVER(f, F_WAITERS, 11, 13, 1);  /* the request */
 	EXPECT_OVER(f, F_WAITERS, 13, 13.5, 1); /* the batch */
 	EXPECT_OVER(f, F_WAITERS, 13.5, 20.25, 0);
@@ -1009,7 +1014,7 @@ static void test_failed_batch_returns_records(void **state)
 	EXPECT_TALLY(b->lag, 6, 112.5, 110, 115);
 	assert_near(b->backlog_mean, 579.0 / 120);
 	assert_near(b->backlog_end, 0);
-	assert_int_equal(f->res.pools[0].timeouts, 10);
+	assert_int_equal(f->res->pools[0].timeouts, 10);
 	EXPECT_TALLY(R(f)->hold, 1, 100, 100, 100);
 	for (int k = 1; k <= 10; k++) {
 		double t0 = 10.0 * k;
@@ -1128,8 +1133,8 @@ static void test_failed_batch_on_refusal(void **state)
 	assert_int_equal(b->pool_timeouts, 0);
 	assert_int_equal(b->records, 0);
 	assert_near(b->backlog_end, 6);
-	assert_int_equal(f->res.db_refused, 1);
-	assert_int_equal(f->res.pools[0].refused, 1);
+	assert_int_equal(f->res->db_refused, 1);
+	assert_int_equal(f->res->pools[0].refused, 1);
 	assert_int_equal(R(f)->served, 1);
 	EXPECT_OVER(f, F_BACKLOG, 6, 20.25, 6);
 	EXPECT_OVER(f, F_ACTIVE, 0, 20.25, 0);
@@ -1198,7 +1203,7 @@ static void test_refusal_not_retried_in_same_tick(void **state)
 	const struct batch_stats *b = B(f);
 	assert_int_equal(b->batches, 1);
 	assert_int_equal(b->failed, 1);
-	assert_int_equal(f->res.db_refused, 1);
+	assert_int_equal(f->res->db_refused, 1);
 	assert_near(b->backlog_end, 6);
 }
 
@@ -1267,7 +1272,7 @@ static void test_busy_worker_skips_tick(void **state)
 	EXPECT_OVER(f, F_ACTIVE, 22, 30, 0);
 	EXPECT_OVER(f, F_BACKLOG, 16, 30, 6);
 	EXPECT_OVER(f, F_ACTIVE, 30, 35.25, 1);
-	assert_near(f->res.pools[0].checked_out_max, 1);
+	assert_near(f->res->pools[0].checked_out_max, 1);
 
 	bcfg(f)->workers = 2;
 	bfx_run(f);
@@ -1279,7 +1284,7 @@ static void test_busy_worker_skips_tick(void **state)
 	EXPECT_OVER(f, F_OUT, 20, 22, 2);
 	EXPECT_OVER(f, F_ACTIVE, 22, 32, 1);
 	EXPECT_OVER(f, F_BACKLOG, 20, 35.25, 0);
-	assert_near(f->res.pools[0].checked_out_max, 2);
+	assert_near(f->res->pools[0].checked_out_max, 2);
 }
 
 /* Two processes with one worker each (batch.processes 2, deployment.processes 1: the model
@@ -1300,12 +1305,12 @@ static void test_batch_processes_share_backlog(void **state)
 	bcfg(f)->processes = 2;
 	bfx_run(f);
 	const struct batch_stats *b = B(f);
-	assert_int_equal(f->res.n_processes, 2);
+	assert_int_equal(f->res->n_processes, 2);
 	assert_int_equal(b->batches, 2);
 	EXPECT_TALLY(b->lag, 12, 18.5, 16, 21);
-	assert_int_equal(f->res.pools[0].connects, 2);
-	assert_near(f->res.pools[0].checked_out_max, 1);
-	assert_near(f->res.db_open_max, 2);
+	assert_int_equal(f->res->pools[0].connects, 2);
+	assert_near(f->res->pools[0].checked_out_max, 1);
+	assert_near(f->res->db_open_max, 2);
 	EXPECT_OVER(f, F_ACTIVE, 20, 22, 2);
 	EXPECT_OVER(f, F_OUT, 10, 22, 1);
 	EXPECT_OVER(f, F_OUT, 22, 32, 0);
@@ -1382,14 +1387,14 @@ static void test_deployment_refusals_across_processes(void **state)
 	bfx_requests(f, 80, t, h, 0, 0);
 	bfx_run(f);
 	const struct requests_stats *r = R(f);
-	assert_int_equal(f->res.n_processes, 4);
+	assert_int_equal(f->res->n_processes, 4);
 	assert_int_equal(r->offered, 80);
 	assert_int_equal(r->served, 47);
 	assert_int_equal(r->refused, 33);
 	assert_int_equal(r->timed_out, 0);
-	assert_int_equal(f->res.db_refused, 33);
-	assert_near(f->res.db_open_max, 47);
-	const struct pool_result *p = &f->res.pools[0];
+	assert_int_equal(f->res->db_refused, 33);
+	assert_near(f->res->db_open_max, 47);
+	const struct pool_result *p = &f->res->pools[0];
 	assert_int_equal(p->connects, 47);
 	assert_int_equal(p->refused, 33);
 	assert_int_equal(p->checkouts, 47);
@@ -1399,12 +1404,12 @@ static void test_deployment_refusals_across_processes(void **state)
 	f->sc.processes = 1;
 	bfx_run(f);
 	r = R(f);
-	assert_int_equal(f->res.n_processes, 1);
+	assert_int_equal(f->res->n_processes, 1);
 	assert_int_equal(r->served, 20);
 	assert_int_equal(r->timed_out, 60);
 	assert_int_equal(r->refused, 0);
-	assert_int_equal(f->res.db_refused, 0);
-	assert_near(f->res.db_open_max, 20);
+	assert_int_equal(f->res->db_refused, 0);
+	assert_near(f->res->db_open_max, 20);
 }
 
 /* [rr] 8 requests (at k/64, hold 100) over 4 processes: 2 per process. Pool figures: 8
@@ -1425,14 +1430,14 @@ static void test_deployment_round_robin(void **state)
 	bfx_requests(f, 8, t, h, 0, 0);
 	bfx_run(f);
 	assert_int_equal(R(f)->served, 8);
-	assert_int_equal(f->res.pools[0].connects, 8);
-	assert_near(f->res.pools[0].checked_out_max, 2);
+	assert_int_equal(f->res->pools[0].connects, 8);
+	assert_near(f->res->pools[0].checked_out_max, 2);
 	assert_int_equal(sample_at(f, 2)->checked_out, 2);
-	assert_near(f->res.db_open_max, 8);
+	assert_near(f->res->db_open_max, 8);
 
 	f->sc.processes = 1;
 	bfx_run(f);
-	assert_near(f->res.pools[0].checked_out_max, 8);
+	assert_near(f->res->pools[0].checked_out_max, 8);
 	assert_int_equal(sample_at(f, 2)->checked_out, 8);
 }
 
@@ -1482,41 +1487,46 @@ static void stochastic_scenario(struct cfg_scenario *sc)
 	q->req.writes = 0.3;
 }
 
-/* Same scenario, same seed: memcmp-identical results (model_run zeroes the result, padding
- * included); with the sampler on, identical but for peak_pending (model.h); replication 1
+/* Same scenario, same seed: byte-identical results (model_run zeroes the result, padding
+ * included; model_result_equal); with the sampler on, identical but for peak_pending (model.h); replication 1
  * differs. The scenario exercises what it should: batches, lock waits, pool timeouts. */
 static void test_same_seed_identical(void **state)
 {
 	(void)state;
 	struct cfg_scenario *sc = calloc(1, sizeof *sc);
-	struct model_result *r = calloc(4, sizeof *r);
+	struct model_result *r[4] = {0};
 	struct sample_log log = {0};
 	int st = -1;
-	if (sc && r) {
+	if (sc) {
 		stochastic_scenario(sc);
+		for (int i = 0; i < 4; i++)
+			r[i] = model_result_create(sc);
+	}
+	if (sc && r[0] && r[1] && r[2] && r[3]) {
 		struct model_hooks h = {.sample_step_s = 1, .on_sample = log_sample, .ctx = &log};
-		st = model_run(sc, 0, &r[0], NULL);
+		st = model_run(sc, 0, r[0], NULL);
 		if (st == 0)
-			st = model_run(sc, 0, &r[1], NULL);
+			st = model_run(sc, 0, r[1], NULL);
 		if (st == 0)
-			st = model_run(sc, 0, &r[2], &h);
+			st = model_run(sc, 0, r[2], &h);
 		if (st == 0)
-			st = model_run(sc, 1, &r[3], NULL);
+			st = model_run(sc, 1, r[3], NULL);
 	}
 	bool same = false, same_sampled = false, differs = false;
 	struct batch_stats b = {0};
 	struct requests_stats q = {0};
 	if (st == 0) {
-		same = memcmp(&r[0], &r[1], sizeof *r) == 0;
-		r[2].peak_pending = r[0].peak_pending;
-		same_sampled = memcmp(&r[0], &r[2], sizeof *r) == 0;
-		differs = memcmp(&r[0], &r[3], sizeof *r) != 0;
-		b = r[0].batches[0];
-		q = r[0].workloads[1];
+		same = model_result_equal(r[0], r[1]);
+		r[2]->peak_pending = r[0]->peak_pending;
+		same_sampled = model_result_equal(r[0], r[2]);
+		differs = !model_result_equal(r[0], r[3]);
+		b = r[0]->batches[0];
+		q = r[0]->workloads[1];
 	}
 	free(log.s);
 	free(sc);
-	free(r);
+	for (int i = 0; i < 4; i++)
+		model_result_destroy(r[i]);
 	assert_int_equal(st, 0);
 	assert_true(same);
 	assert_true(same_sampled);
@@ -1536,28 +1546,34 @@ static void test_crn_pool_size(void **state)
 {
 	(void)state;
 	struct cfg_scenario *sc = calloc(1, sizeof *sc);
-	struct model_result *r = calloc(2, sizeof *r);
+	struct model_result *r[2] = {0};
 	int st = -1;
-	if (sc && r) {
+	if (sc) {
 		stochastic_scenario(sc);
+		r[0] = model_result_create(sc);
+		r[1] = model_result_create(sc);
+	}
+	if (sc && r[0] && r[1]) {
 		sc->pools[0].size = 30;
 		sc->pools[0].max_overflow = 0;
-		st = model_run(sc, 0, &r[0], NULL);
+		st = model_run(sc, 0, r[0], NULL);
 		sc->pools[0].size = 40;
 		if (st == 0)
-			st = model_run(sc, 0, &r[1], NULL);
+			st = model_run(sc, 0, r[1], NULL);
 	}
 	bool same_b = false, same_q = false;
 	double peak = 0;
 	uint64_t timeouts = 1;
 	if (st == 0) {
-		same_b = memcmp(&r[0].batches[0], &r[1].batches[0], sizeof r->batches[0]) == 0;
-		same_q = memcmp(&r[0].workloads[1], &r[1].workloads[1], sizeof r->workloads[1]) == 0;
-		peak = r[0].pools[0].checked_out_max;
-		timeouts = r[0].workloads[1].timed_out + r[1].workloads[1].timed_out;
+		same_b = memcmp(&r[0]->batches[0], &r[1]->batches[0], sizeof r[0]->batches[0]) == 0;
+		same_q = memcmp(&r[0]->workloads[1], &r[1]->workloads[1],
+				sizeof r[0]->workloads[1]) == 0;
+		peak = r[0]->pools[0].checked_out_max;
+		timeouts = r[0]->workloads[1].timed_out + r[1]->workloads[1].timed_out;
 	}
 	free(sc);
-	free(r);
+	model_result_destroy(r[0]);
+	model_result_destroy(r[1]);
 	assert_int_equal(st, 0);
 	assert_true(peak < 30);
 	assert_int_equal(timeouts, 0);

@@ -429,20 +429,23 @@ static void test_model_run_conservation_and_determinism(void **state)
 {
 	(void)state;
 	struct cfg_scenario *sc = malloc(sizeof *sc);
-	struct model_result *r1 = malloc(sizeof *r1);
-	struct model_result *r2 = malloc(sizeof *r2);
-	struct model_result *r3 = malloc(sizeof *r3);
+	struct model_result *r1 = NULL, *r2 = NULL, *r3 = NULL;
+	if (sc) {
+		tiny_scenario(sc, 2);
+		r1 = model_result_create(sc);
+		r2 = model_result_create(sc);
+		r3 = model_result_create(sc);
+	}
 	int st = -1;
 	if (sc && r1 && r2 && r3) {
-		tiny_scenario(sc, 2);
 		st = model_run(sc, 0, r1, NULL);
 		if (st == 0)
 			st = model_run(sc, 0, r2, NULL);
 		if (st == 0)
 			st = model_run(sc, 1, r3, NULL);
 	}
-	bool same = st == 0 && memcmp(r1, r2, sizeof *r1) == 0;
-	bool differs = st == 0 && memcmp(r1, r3, sizeof *r1) != 0;
+	bool same = st == 0 && model_result_equal(r1, r2);
+	bool differs = st == 0 && !model_result_equal(r1, r3);
 	struct requests_stats w = {0};
 	struct pool_result p = {0};
 	double end_s = 0;
@@ -452,9 +455,9 @@ static void test_model_run_conservation_and_determinism(void **state)
 		end_s = r1->end_s;
 	}
 	free(sc);
-	free(r1);
-	free(r2);
-	free(r3);
+	model_result_destroy(r1);
+	model_result_destroy(r2);
+	model_result_destroy(r3);
 	assert_int_equal(st, 0);
 	assert_true(same);
 	assert_true(differs);
@@ -473,14 +476,17 @@ static void test_model_run_arrivals_independent_of_pool(void **state)
 {
 	(void)state;
 	struct cfg_scenario *sc = malloc(sizeof *sc);
-	struct model_result *r = malloc(sizeof *r);
+	struct model_result *r = NULL;
+	if (sc) {
+		tiny_scenario(sc, 2);
+		r = model_result_create(sc);
+	}
 	struct hook_log a = {0}, b = {0};
 	struct model_hooks ha = {.on_arrival = on_arrival, .ctx = &a};
 	struct model_hooks hb = {.on_arrival = on_arrival, .ctx = &b};
 	int st = -1;
 	uint64_t offered_a = 0, timeouts_a = 0, timeouts_b = 0;
 	if (sc && r) {
-		tiny_scenario(sc, 2);
 		st = model_run(sc, 0, r, &ha);
 		offered_a = r->workloads[0].offered;
 		timeouts_a = r->workloads[0].timed_out;

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,7 +259,7 @@ static void assert_cfg_equal(const struct cfg_scenario *a, const struct cfg_scen
 	"min, h, d)"
 #define RATE_WHAT "a rate > 0 such as \"120/s\" or a number per second"
 #define DIST_WHAT "a distribution such as {\"dist\": \"exponential\", \"mean\": \"20ms\"} or a duration with a unit such as \"8ms\" or \"8s\""
-#define DIST_NAMES "constant, exponential, uniform, lognormal, gamma"
+#define DIST_NAMES "constant, exponential, uniform, lognormal, gamma, empirical"
 #define SET_WHAT "a dotted path such as pools.main.size (not into variants)"
 #define DBT_PATH "workloads.api.transaction.db_time"
 
@@ -2680,6 +2681,144 @@ static void test_err_issue3_overrides(void **state)
 	       "batch_size (600), got 500");
 }
 
+/* ---- issue 9: the empirical distribution and SQLAlchemy's argument names ------------------ */
+
+#define EMP_POOLS "'pools': {'main': {}}"
+#define EMP(dist)                                                                           \
+	"{" EMP_POOLS ", 'workloads': {'api': {'type': 'requests', 'arrival': {'rate': 10}, "  \
+	"'transaction': {'db_time': " dist "}}}}"
+
+static void test_empirical_forms(void **state)
+{
+	(void)state;
+	/* inline values: the mean (10 + 20 + 30) / 3 = 20 ms */
+	struct scenario *sc = load(EMP("{'dist': 'empirical', 'values': ['10ms', '0.02s', '30ms']}"));
+	const struct dist *d = &sc->variants[0].cfg.workloads[0].req.db_time;
+	assert_int_equal(d->kind, DIST_EMPIRICAL);
+	assert_int_equal(d->n, 3);
+	assert_null(d->cum);
+	assert_true(d->x[0] == 0.01 && d->x[2] == 0.03);
+	assert_true(fabs(d->mean - 0.02) < 1e-15);
+	assert_non_null(strstr(sc->resolved_json, "\"values\":\t[\"0.01s\", \"0.02s\", \"0.03s\"]"));
+	scenario_destroy(sc);
+
+	/* a histogram: bins [0, 10) and [10, 20) ms with 1 and 3: mean (5 + 3 x 15) / 4 = 12.5 ms */
+	sc = load(EMP("{'dist': 'empirical', 'histogram': {'edges': [0, '10ms', '20ms'], "
+		      "'counts': [1, 3]}}"));
+	d = &sc->variants[0].cfg.workloads[0].req.db_time;
+	assert_int_equal(d->kind, DIST_EMPIRICAL);
+	assert_int_equal(d->n, 2);
+	assert_true(d->cum[0] == 1 && d->cum[1] == 4);
+	assert_true(fabs(d->mean - 0.0125) < 1e-15);
+	assert_non_null(strstr(sc->resolved_json, "\"edges\":\t[\"0s\", \"0.01s\", \"0.02s\"]"));
+	scenario_destroy(sc);
+
+	/* a CSV column, relative to the scenario file; empty fields (timeouts) skipped; the
+	 * resolved scenario names it absolutely and loads again to the same values */
+	char csv[] = "/tmp/pooltide-test-holds-XXXXXX";
+	int fd = mkstemp(csv);
+	assert_true(fd >= 0);
+	const char *rows = "idx,status,hold\n0,ok,0.010\n1,timeout,\n2,ok,0.030\n";
+	assert_int_equal(write(fd, rows, strlen(rows)), (ssize_t)strlen(rows));
+	close(fd);
+	char json[512];
+	snprintf(json, sizeof json, EMP("{'dist': 'empirical', 'file': '%s'}"), csv + 5);
+	sc = load(json);
+	d = &sc->variants[0].cfg.workloads[0].req.db_time;
+	assert_int_equal(d->n, 2);
+	assert_true(d->x[0] == 0.010 && d->x[1] == 0.030);
+	char want[512];
+	snprintf(want, sizeof want, "\"file\":\t\"%s\",", csv);
+	assert_non_null(strstr(sc->resolved_json, want));
+	assert_non_null(strstr(sc->resolved_json, "\"column\":\t\"hold\""));
+	char *again = write_temp_n(sc->resolved_json, strlen(sc->resolved_json));
+	struct scenario *sc2;
+	char err[512];
+	assert_int_equal(scenario_load(&sc2, again, NULL, 0, err, sizeof err), PT_OK);
+	assert_cfg_equal(&sc->variants[0].cfg, &sc2->variants[0].cfg);
+	scenario_destroy(sc2);
+	remove_temp(again);
+	scenario_destroy(sc);
+
+	/* errors */
+	snprintf(json, sizeof json, EMP("{'dist': 'empirical', 'file': '%s', 'column': 'h'}"),
+		 csv + 5);
+	snprintf(want, sizeof want, "workloads.api.transaction.db_time.file: %s:1: expected a "
+		 "column \"h\", got columns: idx, status, hold", csv);
+	expect(json, want);
+	snprintf(json, sizeof json, EMP("{'dist': 'empirical', 'file': '%s', 'column': 'status'}"),
+		 csv + 5);
+	snprintf(want, sizeof want, "workloads.api.transaction.db_time.file: %s:2: column "
+		 "\"status\": expected a number of seconds >= 0, got \"ok\"", csv);
+	expect(json, want);
+	remove(csv);
+	/* an unreadable file is an I/O error, as for traces */
+	expect_raw(EMP("{'dist': 'empirical', 'file': 'nonexistent-holds.csv'}"), 0, NULL, 0,
+		   PT_EIO, ": workloads.api.transaction.db_time.file: /tmp/nonexistent-holds.csv: "
+		   "cannot read: No such file or directory");
+	expect(EMP("{'dist': 'empirical', 'values': ['10ms'], 'histogram': {}}"),
+	       "workloads.api.transaction.db_time: expected an empirical distribution given by one "
+	       "of \"file\" (with \"column\"), \"values\" or \"histogram\", got "
+	       "{\"dist\":\"empirical\",\"values\":[\"10ms\"],\"histogram\":{}}");
+	expect(EMP("{'dist': 'empirical', 'values': ['10ms'], 'column': 'hold'}"),
+	       "workloads.api.transaction.db_time.column: only with \"file\"");
+	expect(EMP("{'dist': 'empirical', 'values': []}"),
+	       "workloads.api.transaction.db_time.values: expected an array of at least 1 duration "
+	       "such as \"12ms\", got []");
+	expect(EMP("{'dist': 'empirical', 'values': ['10ms', 0.02]}"),
+	       "workloads.api.transaction.db_time.values[1]: expected " DUR_WHAT ", got 0.02");
+	expect(EMP("{'dist': 'empirical', 'histogram': {'edges': [0, '20ms', '10ms'], 'counts': [1, 2]}}"),
+	       "workloads.api.transaction.db_time.histogram.edges[2]: expected edges in strictly "
+	       "ascending order");
+	expect(EMP("{'dist': 'empirical', 'histogram': {'edges': [0, '10ms'], 'counts': [1, 2]}}"),
+	       "workloads.api.transaction.db_time.histogram.counts: expected an array of 1 counts "
+	       "(one per bin between the edges), got [1,2]");
+	expect(EMP("{'dist': 'empirical', 'histogram': {'edges': [0, '10ms'], 'counts': [-1]}}"),
+	       "workloads.api.transaction.db_time.histogram.counts[0]: expected a count >= 0, got -1");
+	expect(EMP("{'dist': 'empirical', 'histogram': {'edges': [0, '10ms'], 'counts': [0]}}"),
+	       "workloads.api.transaction.db_time.histogram.counts: expected counts with a total "
+	       "> 0, got [0]");
+	expect(EMP("{'dist': 'empirical', 'histogram': {'edges': [0, '10ms']}}"),
+	       "workloads.api.transaction.db_time.histogram.counts: required");
+}
+
+static void test_sqlalchemy_aliases(void **state)
+{
+	(void)state;
+	struct scenario *sc = load(
+		"{'pools': {'main': {'pool_size': 7, 'max_overflow': 3, 'pool_timeout': '2s', "
+		"'pool_recycle': 3600, 'pool_pre_ping': true, 'pool_use_lifo': true}}, " WORKLOADS
+		", 'variants': [{'name': 'a'}, {'name': 'b', 'set': {'pools.main.pool_timeout': "
+		"'5s'}}]}");
+	const struct cfg_pool *p = &sc->variants[0].cfg.pools[0];
+	assert_int_equal(p->size, 7);
+	assert_int_equal(p->max_overflow, 3);
+	/* pool_recycle=3600 as in create_engine: seconds */
+	assert_true(p->timeout_s == 2 && p->recycle_s == 3600 && p->pre_ping && p->use_lifo);
+	assert_true(sc->variants[1].cfg.pools[0].timeout_s == 5);
+	/* the resolved scenario speaks pooltide's names */
+	assert_non_null(strstr(sc->resolved_json, "\"size\":\t7"));
+	assert_null(strstr(sc->resolved_json, "pool_size"));
+	scenario_destroy(sc);
+
+	/* an override by SQLAlchemy's name sets the pool key, whichever name the file used */
+	static const char *const sets[] = {"pools.main.pool_size=9"};
+	sc = load_sets("{'pools': {'main': {'size': 4}}, " WORKLOADS "}", sets, 1);
+	assert_int_equal(sc->variants[0].cfg.pools[0].size, 9);
+	scenario_destroy(sc);
+	/* pool_timeout=30 in create_engine is 30 s; pool_recycle=-1 is off */
+	sc = load("{'pools': {'main': {'pool_timeout': 30, 'pool_recycle': -1}}, " WORKLOADS "}");
+	assert_true(sc->variants[0].cfg.pools[0].timeout_s == 30);
+	assert_true(sc->variants[0].cfg.pools[0].recycle_s == -1);
+	scenario_destroy(sc);
+
+	expect("{'pools': {'main': {'size': 4, 'pool_size': 5}}, " WORKLOADS "}",
+	       "pools.main.pool_size: not allowed with \"size\" (the same setting, by SQLAlchemy's "
+	       "name)");
+	expect("{'pools': {'main': {'pool_size': 'ten'}}, " WORKLOADS "}",
+	       "pools.main.size: expected an integer >= 0, got \"ten\"");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2730,6 +2869,8 @@ int main(void)
 		cmocka_unit_test(test_err_issue10_many_keys),
 		cmocka_unit_test(test_issue10_fifo_read_once),
 		cmocka_unit_test(test_err_issue3_overrides),
+		cmocka_unit_test(test_empirical_forms),
+		cmocka_unit_test(test_sqlalchemy_aliases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 
 #include "models/config.h"
 #include "models/model.h"
+#include "models/aggregate.h"
 #include "models/slo.h"
 #include "models/summary.h"
 #include "sim/stats.h"
@@ -37,39 +38,67 @@
 			fail_msg("%s = %.17g, expected %.17g (line %d)", #a, a_, b_, __LINE__); \
 	} while (0)
 
-/* NREP zeroed results (large: on the heap) and the pointer array the API takes. */
+/* NREP zeroed results for n_workloads requests workloads and one pool, and the pointer array
+ * the API takes. */
 struct reps {
-	struct model_result *r;
+	struct model_result *r[NREP];
 	const struct model_result *p[NREP];
+	struct cfg_scenario shape;
 };
 
 static void reps_init(struct reps *s, int n_workloads)
 {
-	s->r = calloc(NREP, sizeof *s->r);
-	assert_non_null(s->r);
+	cfg_scenario_defaults(&s->shape);
+	s->shape.n_workloads = n_workloads;
+	s->shape.n_pools = 1;
 	for (int i = 0; i < NREP; i++) {
-		s->r[i].n_workloads = n_workloads;
-		s->r[i].n_pools = 1;
-		for (int w = 0; w < CFG_MAX_WORKLOADS; w++) {
-			histo_init(&s->r[i].workloads[w].h_served);
-			histo_init(&s->r[i].workloads[w].h_all);
-			tally_init(&s->r[i].workloads[w].wait_served);
+		s->r[i] = model_result_create(&s->shape);
+		assert_non_null(s->r[i]);
+		for (int w = 0; w < n_workloads; w++) {
+			histo_init(&s->r[i]->workloads[w].h_served);
+			histo_init(&s->r[i]->workloads[w].h_all);
+			tally_init(&s->r[i]->workloads[w].wait_served);
 		}
-		s->p[i] = &s->r[i];
+		s->p[i] = s->r[i];
 	}
 }
 
 static void reps_fini(struct reps *s)
 {
-	free(s->r);
+	for (int i = 0; i < NREP; i++)
+		model_result_destroy(s->r[i]);
+}
+
+/* The same objectives judged from the replications folded into an aggregate, in order: the
+ * same verdict and the same estimate, bit for bit (models/aggregate.h). */
+static enum slo_verdict via_aggregate(const struct reps *s, const struct cfg_scenario *sc,
+				      struct slo_result *out)
+{
+	struct cfg_scenario shape = *sc;
+	shape.n_pools = 1;
+	for (int w = 0; w < shape.n_workloads; w++)
+		shape.workloads[w].kind = CFG_WORKLOAD_REQUESTS;
+	struct aggregate *a = aggregate_create(&shape);
+	assert_non_null(a);
+	for (int i = 0; i < NREP; i++)
+		aggregate_add(a, s->r[i], s->r[0]);
+	struct slo_result direct[CFG_MAX_SLO];
+	enum slo_verdict v = slo_evaluate_aggregate(a, sc, out);
+	assert_int_equal(v, slo_evaluate_variant(s->p, NREP, sc, direct));
+	for (int i = 0; out && i < sc->n_slo; i++) {
+		assert_int_equal(out[i].verdict, direct[i].verdict);
+		assert_memory_equal(&out[i].est, &direct[i].est, sizeof direct[i].est);
+	}
+	aggregate_destroy(a);
+	return v;
 }
 
 /* Workload w: 10000 offered, 8..12 timed out (the interval in the header). */
 static void set_timeouts(struct reps *s, int w)
 {
 	for (int i = 0; i < NREP; i++) {
-		s->r[i].workloads[w].offered = 10000;
-		s->r[i].workloads[w].timed_out = (uint64_t)(8 + i);
+		s->r[i]->workloads[w].offered = 10000;
+		s->r[i]->workloads[w].timed_out = (uint64_t)(8 + i);
 	}
 }
 
@@ -77,7 +106,7 @@ static void set_timeouts(struct reps *s, int w)
 static void set_waits(struct reps *s, int w, const double *max_ms)
 {
 	for (int i = 0; i < NREP; i++) {
-		struct histo *h = &s->r[i].workloads[w].h_served;
+		struct histo *h = &s->r[i]->workloads[w].h_served;
 		for (int k = 0; k < 9; k++)
 			histo_add(h, 0.001 * (k + 1));
 		histo_add(h, max_ms[i] / 1000);
@@ -218,7 +247,7 @@ static void test_zero_variance(void **state)
 
 	reps_init(&s, 1);
 	for (int i = 0; i < NREP; i++)
-		s.r[i].workloads[0].offered = 5000;
+		s.r[i]->workloads[0].offered = 5000;
 	/* no timeout in 25000 requests: [0, 3.84 / 25004 = 0.0154 %] (rule of three) */
 	double lo, hi;
 	wilson(0, 25000, &lo, &hi);
@@ -227,7 +256,7 @@ static void test_zero_variance(void **state)
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 1.5e-4)), SLO_INCONCLUSIVE);
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 1.6e-4)), SLO_PASS);
 	for (int i = 0; i < NREP; i++)
-		s.r[i].workloads[0].timed_out = 10; /* 0.2 % in each: Wilson [0.152 %, 0.262 %] */
+		s.r[i]->workloads[0].timed_out = 10; /* 0.2 % in each: Wilson [0.152 %, 0.262 %] */
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.002)), SLO_INCONCLUSIVE);
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.003)), SLO_PASS);
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.001)), SLO_FAIL);
@@ -264,7 +293,7 @@ static void test_one_value(void **state)
 	(void)state;
 
 	reps_init(&s, 1);
-	histo_add(&s.r[2].workloads[0].h_served, 0.010);
+	histo_add(&s.r[2]->workloads[0].h_served, 0.010);
 	slo_evaluate(s.p, NREP, &o, &r);
 	assert_int_equal(r.est.n, 1);
 	assert_near(r.est.mean, 0.010, 0);
@@ -273,7 +302,7 @@ static void test_one_value(void **state)
 	slo_evaluate(s.p + 2, 1, &o, &r);
 	assert_int_equal(r.verdict, SLO_INCONCLUSIVE);
 
-	histo_add(&s.r[4].workloads[0].h_served, 0.012);
+	histo_add(&s.r[4]->workloads[0].h_served, 0.012);
 	slo_evaluate(s.p, NREP, &o, &r);
 	assert_int_equal(r.est.n, 2);
 	assert_near(r.est.mean, 0.011, 1e-15);
@@ -350,6 +379,7 @@ static void test_variant(void **state)
 	sc.n_slo = 4;
 	sc.slo[3] = slo(0, "timeout_rate", 0.0007); /* fail */
 	assert_int_equal(slo_evaluate_variant(s.p, NREP, &sc, out), SLO_FAIL);
+	assert_int_equal(via_aggregate(&s, &sc, out), SLO_FAIL);
 	assert_int_equal(out[0].verdict, SLO_PASS);
 	assert_int_equal(out[2].verdict, SLO_INCONCLUSIVE);
 	assert_int_equal(out[3].verdict, SLO_FAIL);

@@ -75,7 +75,7 @@ struct sim_estimates {
 static void run_all(const struct cfg_scenario *sc, struct sim_estimates *se)
 {
 	for (int i = 0; i < REPS; i++) {
-		se->r[i] = malloc(sizeof *se->r[i]);
+		se->r[i] = model_result_create(sc);
 		assert_non_null(se->r[i]);
 		assert_int_equal(model_run(sc, (uint64_t)i, se->r[i], NULL), 0);
 		/* The drain finishes every request: nothing is lost. */
@@ -88,7 +88,7 @@ static void run_all(const struct cfg_scenario *sc, struct sim_estimates *se)
 static void free_all(struct sim_estimates *se)
 {
 	for (int i = 0; i < REPS; i++)
-		free(se->r[i]);
+		model_result_destroy(se->r[i]);
 }
 
 /* Check that `exact` lies in the 99.9 % CI of metric `name` and that the CI's half-width is at
@@ -294,10 +294,9 @@ static void test_crn_paired_ci_narrower(void **state)
 	int compared = 0;
 	for (int v = 1; v < nv; v++) {
 		struct estimate a, b, d;
-		estimate_metric(experiment_variant(&ex, 0), ex.nrep, m, 0, &a);
-		estimate_metric(experiment_variant(&ex, v), ex.nrep, m, 0, &b);
-		estimate_paired_diff(experiment_variant(&ex, 0), experiment_variant(&ex, v), ex.nrep,
-				     m, 0, &d);
+		aggregate_estimate(experiment_aggregate(&ex, 0), m, 0, &a);
+		aggregate_estimate(experiment_aggregate(&ex, v), m, 0, &b);
+		aggregate_diff(experiment_aggregate(&ex, v), m, 0, &d);
 		double ha = (a.hi - a.lo) / 2, hb = (b.hi - b.lo) / 2, hd = (d.hi - d.lo) / 2;
 		double unpaired = sqrt(ha * ha + hb * hb); /* same t quantile, same n */
 		if (hb == 0)

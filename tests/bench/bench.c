@@ -66,7 +66,7 @@ static void bench_model(double timeout, double arrivals)
 {
 	struct cfg_scenario sc;
 	reference_config(&sc, timeout, arrivals);
-	struct model_result *r = malloc(sizeof *r);
+	struct model_result *r = model_result_create(&sc);
 	if (!r)
 		return;
 	double t0 = now_s();
@@ -78,7 +78,7 @@ static void bench_model(double timeout, double arrivals)
 	       timeout, (double)s->offered, dt, (double)s->offered / dt / 1e6,
 	       (double)r->events / dt / 1e6, r->peak_pending,
 	       (double)s->timed_out / (double)s->offered, peak_rss_kib());
-	free(r);
+	model_result_destroy(r);
 }
 
 /* The same queue by hand: FIFO M/M/c+D via the offered-wait recursion on the sorted release
@@ -169,8 +169,8 @@ static void bench_parallel(void)
 	experiment_run(&all, sc->n_variants, cfgs, threads, NULL, NULL);
 	double t2 = now_s();
 	bool same = true;
-	for (int i = 0; i < sc->n_variants * one.nrep; i++)
-		same &= memcmp(one.results[i], all.results[i], sizeof *one.results[i]) == 0;
+	for (int v = 0; v < sc->n_variants; v++)
+		same &= aggregate_equal(experiment_aggregate(&one, v), experiment_aggregate(&all, v));
 	printf("parallel incident (%d variants x %d replications, 30 min): 1 thread %.3f s, "
 	       "%d threads %.3f s, speed-up %.2f, results %s\n",
 	       sc->n_variants, one.nrep, t1 - t0, threads, t2 - t1, (t1 - t0) / (t2 - t1),

@@ -1,0 +1,75 @@
+/* Observation logs: what a service recorded about its connection checkouts, read from CSV.
+ *
+ * One row per checkout: when it was requested, how long it waited (until it had a connection,
+ * or until the pool gave up), how long it held the connection, and how it ended. The default
+ * column names are those contrib/sqlalchemy/pooltide_log.py writes (time, wait, hold, status);
+ * any other CSV is read through a column mapping (struct obslog_map, `--time COL --wait COL
+ * --hold COL --status COL` on the command line). The file may be gzip-compressed (read through
+ * zlib, which passes plain files through unchanged).
+ *
+ * Also here: one column of a CSV as numbers (the `empirical` distribution's "file" form), and
+ * a pg_stat_statements export (calls, mean and stddev of execution time).
+ *
+ * Errors name the file, the line and the column, with what was expected:
+ *   log.csv:12: column "wait": expected a number of seconds >= 0, got "abc"
+ *   log.csv:1: expected a column "latency" (--wait), got columns: time, wait, hold, status
+ *
+ * Not here: fitting (app/fit.h) or comparing with a simulation (app/validate.h). */
+#ifndef POOLTIDE_OBSLOG_H
+#define POOLTIDE_OBSLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Column names. A NULL member takes its default; a column named explicitly (`explicit_*`
+ * true) must exist, a default one that is absent is simply not read. time is always required. */
+struct obslog_map {
+	const char *time;    /* request time, seconds (any origin), ascending; default "time" */
+	const char *wait;    /* seconds until the connection was handed over or the timeout was
+				raised; default "wait" */
+	const char *hold;    /* seconds the connection was checked out; empty when none was;
+				default "hold" */
+	const char *status;  /* "ok", "timeout" or "error"; default "status" */
+	bool explicit_wait, explicit_hold, explicit_status;
+};
+
+enum obslog_outcome { OBSLOG_OK, OBSLOG_TIMEOUT, OBSLOG_ERROR };
+
+struct obslog {
+	char *path;
+	size_t n;                  /* rows */
+	double *t_s;               /* n ascending request times, seconds from the first row's */
+	double t0_s;               /* the first row's time as written (t_s[i] + t0_s) */
+	double *wait_s;            /* n waits, or NULL without a wait column */
+	double *hold_s;            /* n holds (NAN when not ok), or NULL without a hold column */
+	unsigned char *outcome;    /* n enum obslog_outcome; without a status column: ok when the
+				      hold is there, else timeout */
+	bool have_status;
+	char cols[4][64];          /* the column names read (time, wait, hold, status), "" when
+				      not read */
+};
+
+/* Read `path` with `map` (NULL: the defaults). 0, or PT_EIO (unreadable), PT_EINVAL (bad
+ * content) or PT_ENOMEM with one line in err. On failure *log holds nothing to free. */
+int obslog_read(struct obslog *log, const char *path, const struct obslog_map *map, char *err,
+		size_t errlen);
+void obslog_fini(struct obslog *log);
+
+/* The numbers of column `column` (a header name) of the CSV `path`, in file order, empty
+ * fields skipped (a timed-out request has no hold). Each must be a number >= 0. *values is
+ * malloc'ed (the caller frees it), *n >= 1. 0, or PT_EIO / PT_EINVAL / PT_ENOMEM with err. */
+int obslog_read_column(const char *path, const char *column, double **values, size_t *n,
+		       char *err, size_t errlen);
+
+/* A pg_stat_statements export: a CSV with the columns calls, mean_exec_time and
+ * stddev_exec_time (PostgreSQL 13+; mean_time and stddev_time before 13), milliseconds as
+ * PostgreSQL reports them. The call-weighted mean and the pooled standard deviation over every
+ * row (statement), in seconds, and the total calls. */
+struct obslog_pgss {
+	double calls;
+	double mean_s, sd_s;
+	int statements;
+};
+int obslog_read_pgss(const char *path, struct obslog_pgss *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,311 @@
+/* Tests of app/validate and of the fit -> validate workflow on the real log:
+ *   the observed estimators on a log small enough to compute by hand;
+ *   the verdicts;
+ *   `pooltide fit` on ../shared/data/sqlalchemy-queuepool-A.csv.gz, then `pooltide validate`
+ *   of the fitted scenario against the same log: the timeout rate (1.50 % in the README)
+ *   must agree within the observation's own interval, and the output must not depend on the
+ *   thread count;
+ *   the command-line errors (a missing column, a non-number, unsorted times: file, line and
+ *   column named, exit 2, nothing written). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "app/validate.h"
+#include "sim/status.h"
+
+#define REAL_LOG "../shared/data/sqlalchemy-queuepool-A.csv.gz"
+
+static void close_to(double got, double want, double tol)
+{
+	if (!(fabs(got - want) <= tol)) {
+		print_error("got %.17g, want %.17g\n", got, want);
+		fail();
+	}
+}
+
+/* ---- the observed estimators, by hand -------------------------------------------------------- */
+
+static void test_observe_exact(void **state)
+{
+	(void)state;
+	/* window [0, 4) s in 2 bins of 2 s:
+	 *   row  t    wait  hold  status   waiting       checked out
+	 *   0    0    0     1     ok       -             [0, 1)        bin 0
+	 *   1    0.5  0.5   1     ok       [0.5, 1)      [1, 2)        bin 0
+	 *   2    1    0.3   -     timeout  [1, 1.3)      -             bin 0
+	 *   3    2.5  0     1     ok       -             [2.5, 3.5)    bin 1
+	 *   4    3    0.2   0.5   ok       [3, 3.2)      [3.2, 3.7)    bin 1
+	 *   5    3.5  0.1   1     ok       [3.5, 3.6)    [3.6, 4.6)    bin 1 (0.4 s inside) */
+	static double t[] = {0, 0.5, 1, 2.5, 3, 3.5}, w[] = {0, 0.5, 0.3, 0, 0.2, 0.1};
+	static double h[] = {1, 1, NAN, 1, 0.5, 1};
+	static unsigned char oc[] = {OBSLOG_OK, OBSLOG_OK, OBSLOG_TIMEOUT, OBSLOG_OK, OBSLOG_OK,
+				     OBSLOG_OK};
+	struct obslog log = {.n = 6, .t_s = t, .wait_s = w, .hold_s = h, .outcome = oc};
+	struct validate_observed o;
+	double t975 = gsl_cdf_tdist_Pinv(0.975, 1); /* 12.706: 2 bins, 1 degree of freedom */
+
+	assert_int_equal(validate_observe(&log, 0, 4, 2, &o), PT_OK);
+	assert_int_equal(o.requests, 6);
+	/* timeout rate: T = (1, 0), N = (3, 3): r = 1/6; residuals T - r N = 0.5, -0.5;
+	 * SE^2 = 0.5 / (2 x 1 x 3^2) = 1/36: r -/+ 12.7 / 6, clipped to [0, 1] */
+	close_to(o.m[0].mean, 1.0 / 6, 1e-15);
+	close_to(o.m[0].lo, 0, 0);
+	close_to(o.m[0].hi, 1, 0);
+	/* waits sorted 0, 0, 0.1, 0.2, 0.3, 0.5: p50 = the 3rd = 0.1; p95, p99 = the 6th = 0.5.
+	 * p50's interval: waits <= 0.1 per bin (1, 2): share 1/2, SE 1/6 as above, so
+	 * p -/+ 2.1 covers everything: [0, 0.5] */
+	close_to(o.m[1].mean, 0.1, 0);
+	close_to(o.m[1].lo, 0, 0);
+	close_to(o.m[1].hi, 0.5, 0);
+	close_to(o.m[2].mean, 0.5, 0);
+	close_to(o.m[3].mean, 0.5, 0);
+	/* checked out: bin 0 (1 + 1) / 2 s = 1; bin 1 (1 + 0.5 + 0.4) / 2 s = 0.95; mean 0.975,
+	 * sd of the two sqrt(2) x 0.025, half-width t975 x 0.025 */
+	close_to(o.m[4].mean, 0.975, 1e-12);
+	close_to(o.m[4].hi - o.m[4].mean, t975 * 0.025, 1e-12);
+	/* waiting: bin 0 (0.5 + 0.3) / 2 = 0.4; bin 1 (0.2 + 0.1) / 2 = 0.15; mean 0.275 */
+	close_to(o.m[5].mean, 0.275, 1e-12);
+	close_to(o.m[5].hi - o.m[5].mean, t975 * 0.125, 1e-12);
+
+	/* a window with no request, too few bins, no hold column */
+	assert_int_equal(validate_observe(&log, 10, 20, 2, &o), PT_EINVAL);
+	assert_int_equal(validate_observe(&log, 0, 4, 1, &o), PT_EINVAL);
+	log.hold_s = NULL;
+	assert_int_equal(validate_observe(&log, 0, 4, 2, &o), PT_EINVAL);
+}
+
+static void test_judge(void **state)
+{
+	(void)state;
+	struct validate_interval obs = {1.5, 1.0, 2.0};
+	struct validate_interval in = {1.9, 1.8, 2.0}, over = {2.2, 1.9, 2.5},
+				 off = {2.6, 2.1, 3.1}, below = {0.5, 0.4, 0.99};
+	assert_int_equal(validate_judge(&in, &obs), VALIDATE_AGREES);
+	assert_int_equal(validate_judge(&over, &obs), VALIDATE_OVERLAPS);
+	assert_int_equal(validate_judge(&off, &obs), VALIDATE_DIFFERS);
+	assert_int_equal(validate_judge(&below, &obs), VALIDATE_DIFFERS);
+	assert_string_equal(validate_verdict_name(VALIDATE_OVERLAPS), "overlaps");
+	assert_string_equal(validate_metric_name(0), "timeout_rate");
+	assert_string_equal(validate_metric_name(5), "waiters_mean");
+}
+
+/* ---- the command line ------------------------------------------------------------------------ */
+
+static const char *bin(void)
+{
+	const char *b = getenv("POOLTIDE");
+	return b && *b ? b : "build/pooltide";
+}
+
+/* Run pooltide with args; stdout and stderr into malloc'ed strings; the exit code. */
+static int run(const char *args, char **out, char **err)
+{
+	char of[] = "/tmp/pooltide-validate-out-XXXXXX", ef[] = "/tmp/pooltide-validate-err-XXXXXX";
+	int a = mkstemp(of), b = mkstemp(ef);
+	char cmd[2048];
+	assert_true(a >= 0 && b >= 0);
+	close(a);
+	close(b);
+	snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s </dev/null", bin(), args, of, ef);
+	int st = system(cmd);
+	assert_true(st != -1 && WIFEXITED(st));
+	const char *files[2] = {of, ef};
+	char **dst[2] = {out, err};
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(files[i], "rb");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		long n = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		char *s = malloc((size_t)n + 1);
+		assert_non_null(s);
+		assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+		s[n] = 0;
+		fclose(f);
+		remove(files[i]);
+		*dst[i] = s;
+	}
+	return WEXITSTATUS(st);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = 0;
+	fclose(f);
+	return s;
+}
+
+/* The value after "prefix" in s, up to the end of the line (into buf). */
+static const char *after(const char *s, const char *prefix, char *buf, size_t len)
+{
+	const char *p = strstr(s, prefix);
+	assert_non_null(p);
+	p += strlen(prefix);
+	size_t n = strcspn(p, "\n");
+	snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), p);
+	return buf;
+}
+
+static void remove_tree(const char *path)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_fit_then_validate_real_log(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pooltide-validate-XXXXXX", args[1024], buf[1024];
+	char *out, *err;
+	assert_non_null(mkdtemp(root));
+
+	snprintf(args, sizeof args, "fit " REAL_LOG " --time t0 --warmup 10s -o %s", root);
+	int rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	/* the hold the connections had: a shifted exponential (test_fit checks the numbers) */
+	assert_non_null(strstr(out, "chosen: shifted exponential"));
+	char scenario[600];
+	after(out, "scenario: ", scenario, sizeof scenario);
+	free(out);
+	free(err);
+	char *json = slurp(scenario);
+	/* the inferred pool: pool_size=10, max_overflow=0, pool_timeout=0.1 (the README's set-up) */
+	assert_non_null(strstr(json, "\"size\": 10, \"max_overflow\": 0, \"timeout\": \"0.1s\""));
+	free(json);
+
+	char *csv[2];
+	for (int j = 0; j < 2; j++) {
+		snprintf(args, sizeof args, "validate %s --observed " REAL_LOG " --time t0 -j %d -o %s",
+			 scenario, j + 1, root);
+		rc = run(args, &out, &err);
+		if (rc != 0)
+			print_error("validate: exit %d: %s\n", rc, err);
+		assert_int_equal(rc, 0);
+		/* the timeout rate agrees within the observation's own interval */
+		const char *line = strstr(out, "\ntimeout_rate ");
+		assert_non_null(line);
+		size_t n = strcspn(line + 1, "\n");
+		assert_non_null(strstr(after(line, "timeout_rate ", buf, sizeof buf), "agrees"));
+		assert_true(n > 0);
+		after(err, "results: ", buf, sizeof buf);
+		char path[1100];
+		snprintf(path, sizeof path, "%svalidate.csv", buf);
+		csv[j] = slurp(path);
+		free(out);
+		free(err);
+	}
+	/* whatever the thread count, the same bytes */
+	assert_string_equal(csv[0], csv[1]);
+	/* and the observation is the README's: 1.50 % of the requests in the window */
+	const char *tr = strstr(csv[0], "\ntimeout_rate,");
+	assert_non_null(tr);
+	double v[6];
+	assert_int_equal(sscanf(tr + 14, "%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3], &v[4],
+				&v[5]), 6);
+	close_to(v[3], 0.0150, 0.0005);
+	assert_true(v[4] < v[0] && v[0] < v[5]); /* the prediction inside the observed interval */
+	free(csv[0]);
+	free(csv[1]);
+	remove_tree(root);
+}
+
+/* fit's errors: exit 2, the file, line and column named, nothing written */
+static void expect_fit_error(const char *log_text, const char *opts, const char *want_after_path)
+{
+	char root[] = "/tmp/pooltide-validate-XXXXXX", logp[] = "/tmp/pooltide-log-XXXXXX";
+	char args[1024], want[1024];
+	char *out, *err;
+	assert_non_null(mkdtemp(root));
+	int fd = mkstemp(logp);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, log_text, strlen(log_text)), (ssize_t)strlen(log_text));
+	close(fd);
+	snprintf(args, sizeof args, "fit %s %s -o %s", logp, opts, root);
+	assert_int_equal(run(args, &out, &err), 2);
+	snprintf(want, sizeof want, "pooltide: %s%s\n", logp, want_after_path);
+	assert_string_equal(err, want);
+	/* nothing in the output root */
+	DIR *d = opendir(root);
+	assert_non_null(d);
+	struct dirent *e;
+	int entries = 0;
+	while ((e = readdir(d)))
+		entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	assert_int_equal(entries, 0);
+	free(out);
+	free(err);
+	remove(logp);
+	remove_tree(root);
+}
+
+static void test_fit_errors(void **state)
+{
+	(void)state;
+	expect_fit_error("ts,latency,hold,status\n1,0,0.1,ok\n", "--time ts --wait wait",
+			 ":1: expected a column \"wait\" (--wait), got columns: ts, latency, hold, "
+			 "status");
+	expect_fit_error("time,wait,hold,status\n1,0,0.1,ok\n2,0,slow,ok\n", "",
+			 ":3: column \"hold\": expected a number of seconds >= 0 (the row is ok), "
+			 "got \"slow\"");
+	expect_fit_error("time,wait,hold,status\n1,0,0.1,ok\n3,0,0.1,ok\n2,0,0.1,ok\n", "",
+			 ":4: column \"time\": expected a time >= the previous one (3): rows in "
+			 "order of request time, got \"2\"");
+	expect_fit_error("time,wait,status\n1,0,ok\n3,0,ok\n", "",
+			 ": expected at least 2 hold times (a \"hold\" column, --hold COL) or "
+			 "--pg-stat-statements FILE, got 0");
+}
+
+static void test_validate_usage(void **state)
+{
+	(void)state;
+	char *out, *err;
+	assert_int_equal(run("validate scenarios/incident.json", &out, &err), 2);
+	assert_non_null(strstr(err, "validate needs --observed LOG"));
+	free(out);
+	free(err);
+	/* an unreadable input is bad input: exit 2, as for a scenario */
+	assert_int_equal(run("validate scenarios/incident.json --observed /nonexistent.csv", &out,
+			     &err),
+			 2);
+	assert_string_equal(err, "pooltide: /nonexistent.csv: cannot read: No such file or "
+				 "directory\n");
+	free(out);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_observe_exact),
+		cmocka_unit_test(test_judge),
+		cmocka_unit_test(test_fit_then_validate_real_log),
+		cmocka_unit_test(test_fit_errors),
+		cmocka_unit_test(test_validate_usage),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
