@@ -25,7 +25,8 @@
 struct results_dir {
 	char *parent;       /* root/<scenario> */
 	char *tmp;          /* parent/.tmp-<run-id>-<pid> */
-	char *final;        /* parent/<run-id>[-N], once committed */
+	char *final;        /* parent/<run-id>[-N]: reserved (an empty folder) by results_begin,
+			       replaced by the temporary folder at the commit */
 	char run_id[64];
 	char started_utc[32];
 	char sha256[SHA256_HEX_LEN + 1];
@@ -137,6 +138,39 @@ void results_run_id(time_t started, unsigned long long seed, char *buf, size_t l
 	snprintf(buf, len, "%s-seed%llu", stamp, seed);
 }
 
+/* Reserve the folder's final name now, before any file is written, so that summary.json and
+ * report.md record the run id the folder has: mkdir() is atomic and fails on any existing
+ * name, a folder or a regular file alike, so concurrent runs (same second, same seed) and
+ * stray files get -2, -3, ... and nothing is ever lost. The empty folder is replaced by the
+ * temporary one at the commit (rename onto an empty directory), removed if the run fails. */
+static int reserve(struct results_dir *rd, char *err, size_t errlen)
+{
+	char base[sizeof rd->run_id];
+	memcpy(base, rd->run_id, sizeof base);
+	for (int k = 1; k <= MAX_SUFFIX; k++) {
+		char *dst = k == 1 ? strf("%s/%s", rd->parent, base)
+				   : strf("%s/%s-%d", rd->parent, base, k);
+		if (!dst)
+			return fail(err, errlen, PT_ENOMEM, "cannot create", rd->parent);
+		if (mkdir(dst, 0777) == 0) {
+			rd->final = dst;
+			if (k > 1)
+				snprintf(rd->run_id, sizeof rd->run_id, "%.50s-%d", base, k);
+			return PT_OK;
+		}
+		int e = errno;
+		if (e != EEXIST) {
+			errno = e;
+			fail(err, errlen, PT_EIO, "cannot create", dst);
+			free(dst);
+			return PT_EIO;
+		}
+		free(dst);
+	}
+	errno = EEXIST;
+	return fail(err, errlen, PT_EIO, "cannot create", rd->parent);
+}
+
 int results_begin(struct results_dir **out, const char *root, const struct scenario *sc,
 		  time_t started, char *err, size_t errlen)
 {
@@ -157,24 +191,36 @@ int results_begin(struct results_dir **out, const char *root, const struct scena
 	memcpy(rd->sha256, sc->sha256, sizeof rd->sha256);
 	rd->parent = strf("%s/%s", root ? root : DEFAULT_ROOT, name);
 	if (rd->parent)
-		rd->tmp = strf("%s/.tmp-%s-%ld", rd->parent, rd->run_id, (long)getpid());
+		rd->tmp = strf("%s/.tmp-%s-%ld-XXXXXX", rd->parent, rd->run_id, (long)getpid());
 	if (!rd->tmp) {
 		fail(err, errlen, PT_ENOMEM, "cannot create", root ? root : DEFAULT_ROOT);
 		results_destroy(rd);
 		return PT_ENOMEM;
 	}
 	int st = make_dirs(rd->parent, err, errlen);
-	if (!st && mkdir(rd->tmp, 0777) != 0)
+	/* mkdtemp: unique even for two folders begun by one process in the same second */
+	if (!st && !mkdtemp(rd->tmp))
 		st = fail(err, errlen, PT_EIO, "cannot create", rd->tmp);
+	if (!st) { /* mkdtemp makes it 0700: give the folder the usual 0777 & ~umask */
+		mode_t mask = umask(0);
+		umask(mask);
+		chmod(rd->tmp, 0777 & ~mask);
+	}
 	if (st) {
 		/* Nothing of ours to remove: the temporary folder was not made. */
 		rd->committed = true;
 		results_destroy(rd);
 		return st;
 	}
+	if ((st = reserve(rd, err, errlen))) {
+		results_destroy(rd);
+		return st;
+	}
 	*out = rd;
 	return PT_OK;
 }
+
+const char *results_id(const struct results_dir *rd) { return rd->run_id; }
 
 const char *results_path(const struct results_dir *rd)
 {
@@ -187,6 +233,8 @@ void results_destroy(struct results_dir *rd)
 		return;
 	if (!rd->committed && rd->tmp)
 		remove_tree(rd->tmp);
+	if (!rd->committed && rd->final)
+		rmdir(rd->final); /* the reservation, still empty */
 	free(rd->parent);
 	free(rd->tmp);
 	free(rd->final);
@@ -195,28 +243,12 @@ void results_destroy(struct results_dir *rd)
 
 int results_commit(struct results_dir *rd, char *err, size_t errlen)
 {
-	/* rename() refuses to replace a non-empty directory (EEXIST or ENOTEMPTY), which makes
-	 * it the reservation of the name too: two runs starting in the same second with the
-	 * same seed get -2, -3, ... whichever renames first. */
-	for (int k = 1; k <= MAX_SUFFIX; k++) {
-		char *dst = k == 1 ? strf("%s/%s", rd->parent, rd->run_id)
-				   : strf("%s/%s-%d", rd->parent, rd->run_id, k);
-		if (!dst)
-			return fail(err, errlen, PT_ENOMEM, "cannot rename", rd->tmp);
-		if (rename(rd->tmp, dst) == 0) {
-			rd->final = dst;
-			rd->committed = true;
-			return PT_OK;
-		}
-		int e = errno;
-		free(dst);
-		if (e != EEXIST && e != ENOTEMPTY) {
-			errno = e;
-			return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
-		}
-	}
-	errno = EEXIST;
-	return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
+	/* The name was reserved by results_begin (an empty folder of ours): rename() replaces
+	 * an empty directory atomically. */
+	if (rename(rd->tmp, rd->final) != 0)
+		return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
+	rd->committed = true;
+	return PT_OK;
 }
 
 /* Write one file of the folder through fn (which returns 0 or a status of its own, such as

@@ -517,7 +517,7 @@ static void test_api_begin_commit_destroy(void **state)
 	assert_int_equal(results_begin(&rd, root, sc, t0, err, sizeof err), 0);
 	assert_non_null(strstr(results_path(rd), "/small/.tmp-20231114-221320-seed5-"));
 	assert_int_equal(results_mark_plots_missing(rd, "test", err, sizeof err), 0);
-	assert_int_equal(list_dir(parent, names, 8), 1);
+	assert_int_equal(list_dir(parent, names, 8), 2); /* the temporary folder, the reserved name */
 	results_destroy(rd);
 	assert_int_equal(list_dir(parent, names, 8), 0);
 
@@ -533,6 +533,34 @@ static void test_api_begin_commit_destroy(void **state)
 		assert_int_equal(access(want, F_OK), 0);
 	}
 	assert_int_equal(list_dir(parent, names, 8), 2);
+
+	/* Issue 10 item 11 (regression): runs that landed on -2, -3 all recorded the plain run id
+	 * inside, and a regular file at the run id's name was not skipped. The name is reserved
+	 * when the run begins, so the id inside is the folder's whichever run commits first. */
+	rm_rf(parent);
+	struct results_dir *a, *b;
+	assert_int_equal(results_begin(&a, root, sc, t0, err, sizeof err), 0);
+	assert_int_equal(results_begin(&b, root, sc, t0, err, sizeof err), 0);
+	assert_string_equal(results_id(a), "20231114-221320-seed5");
+	assert_string_equal(results_id(b), "20231114-221320-seed5-2");
+	assert_int_equal(results_commit(b, err, sizeof err), 0); /* the second commits first */
+	assert_int_equal(results_commit(a, err, sizeof err), 0);
+	char want[256];
+	fmt(want, sizeof want, "%s/%s", parent, results_id(a));
+	assert_string_equal(results_path(a), want);
+	fmt(want, sizeof want, "%s/%s", parent, results_id(b));
+	assert_string_equal(results_path(b), want);
+	results_destroy(a);
+	results_destroy(b);
+	fmt(want, sizeof want, "%s/20231114-221320-seed5-3", parent);
+	write_all(want, "not a folder");
+	assert_int_equal(results_begin(&a, root, sc, t0, err, sizeof err), 0);
+	assert_string_equal(results_id(a), "20231114-221320-seed5-4");
+	assert_int_equal(results_commit(a, err, sizeof err), 0);
+	fmt(want, sizeof want, "%s/20231114-221320-seed5-4", parent);
+	assert_string_equal(results_path(a), want);
+	results_destroy(a);
+	assert_int_equal(list_dir(parent, names, 8), 4);
 
 	/* An unwritable root (a regular file where a folder should be). */
 	char file[128];
