@@ -774,7 +774,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 					    (const struct cfg_scenario *const *)cfgs, cli->threads,
 					    hooks, show_progress, &prog);
 	if (st) {
-		fprintf(stderr, "pooltide: simulation failed: %s\n", pt_strerror(st));
+		fprintf(stderr, "pooltide: simulation failed: %s\n",
+			ex.failed >= 0 && ex.failure[0] ? ex.failure : pt_strerror(st));
 		goto done;
 	}
 	struct results_info info = {

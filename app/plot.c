@@ -42,8 +42,6 @@
 #define PRINTF_LIKE(f, a)
 #endif
 
-/* Panels of pool_timeline per image: beyond four, 1000 x 600 panels become unreadable. */
-#define PANELS_PER_PAGE 4
 /* The largest CSV file plot_dir reads: a run's files are a few MiB at most (timeline.csv
  * holds 2001 instants per variant and pool); this stops /dev/zero and its like. */
 #define CSV_MAX ((size_t)256 << 20)
@@ -388,6 +386,17 @@ static int num(const struct csv *c, size_t row, const char *name, unsigned flags
 	return 0;
 }
 
+/* A 0/1 field. */
+static int flag(const struct csv *c, size_t row, const char *name, double *v, struct err *e)
+{
+	const char *s = cell(c, row, col_of(c, name));
+	if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
+		return fail(e, PT_EINVAL, "%s:%zu: %s: expected 0 or 1, got \"%.40s\"", c->path,
+			    row_line(c, row), name, s);
+	*v = s[0] == '1';
+	return 0;
+}
+
 /* ---------------------------------------------------------------- the input, checked */
 
 /* Distinct names in order of first appearance; the strings belong to the CSV buffers. */
@@ -426,9 +435,14 @@ struct pt {
 struct wseries {
 	size_t var, wl;
 	bool served;
-	double p0;      /* P(wait = 0), NaN when unknown */
+	double p0;      /* P(wait = 0) from the cdf column, NaN when unknown */
 	double last_cdf;
-	struct pt *p;   /* the curve: (lo of the smallest positive bin, p0), (hi, cdf)... */
+	double zero;    /* requests that waited exactly 0 */
+	double total;   /* every request of the series (the counts' sum) */
+	/* The curve as counts, exact whatever the number of requests: (lo of the smallest
+	 * positive bin, zero), then (hi of each bin, requests that waited at most hi). The
+	 * complementary CDF at x is (total - y) / total. */
+	struct pt *p;
 	size_t n, cap;
 };
 
@@ -439,6 +453,7 @@ struct rate {
 
 struct trow {
 	double t, co, ov, w, batch, backlog;
+	double srv; /* server connections, NaN when timeline.csv has no such column */
 };
 
 /* One (variant, pool) of timeline.csv. */
@@ -454,11 +469,31 @@ struct poolinfo {
 	size_t var;
 	const char *pool;
 	double size, max_overflow, cap, timeout; /* cap < 0: unlimited; timeout NaN: unknown */
+	bool pre_ping;  /* false when pools.csv has no such column (older folders) */
+	double ping_s;  /* the ping's round trip with pre_ping, else 0 */
+	bool used;      /* a workload of the variant runs on it (true without the column) */
+};
+
+/* One row of database.csv: the variant's server and deployment. */
+struct dbinfo {
+	size_t var;
+	double processes, max_connections, usable;
+};
+
+/* One row of slo.csv: an upper limit on a workload's metric. */
+struct slolimit {
+	size_t var;
+	const char *workload, *metric;
+	double limit;
 };
 
 struct input {
-	struct csv summary, waits, timeline, pools;
-	bool have_pools, have_batch, have_backlog;
+	struct csv summary, waits, timeline, pools, database, slo;
+	bool have_pools, have_batch, have_backlog, have_server, have_database, have_slo;
+	struct dbinfo *db;
+	size_t ndb, dbcap;
+	struct slolimit *sl;
+	size_t nsl, slcap;
 	struct names var, wl, pool;
 	struct wseries *ws;
 	size_t nws, wscap;
@@ -480,6 +515,8 @@ static void input_fini(struct input *in)
 	free(in->rt);
 	free(in->ts);
 	free(in->pi);
+	free(in->db);
+	free(in->sl);
 	free(in->var.v);
 	free(in->wl.v);
 	free(in->pool.v);
@@ -487,6 +524,8 @@ static void input_fini(struct input *in)
 	csv_fini(&in->waits);
 	csv_fini(&in->timeline);
 	csv_fini(&in->pools);
+	csv_fini(&in->database);
+	csv_fini(&in->slo);
 }
 
 static int load_summary(struct input *in, const char *dir, struct err *e)
@@ -596,7 +635,8 @@ static int load_waits(struct input *in, const char *dir, struct err *e)
 			in->ws = ws;
 			s = &in->ws[in->nws++];
 			*s = (struct wseries){.var = (size_t)v, .wl = (size_t)w, .served = served,
-					      .p0 = cdf, .last_cdf = cdf};
+					      .p0 = cdf, .last_cdf = cdf, .zero = count,
+					      .total = count};
 			continue;
 		}
 		if (zero)
@@ -608,14 +648,15 @@ static int load_waits(struct input *in, const char *dir, struct err *e)
 					    c->path, line, cdf, s->last_cdf);
 			s->last_cdf = cdf;
 		}
+		s->total += count;
 		if (!served)
 			continue;
 		/* Zero waits cannot sit on a log axis: the curve starts at the smallest
-		 * positive bin's lower edge at height P(wait = 0). The overflow bin (hi_s
-		 * infinite or empty) has no upper edge to draw. */
-		if (s->n == 0 && lo > 0 && !isnan(s->p0) && push_pt(s, lo, s->p0))
+		 * positive bin's lower edge with the zero waits counted. The overflow bin
+		 * (hi_s infinite or empty) has no upper edge to draw. */
+		if (s->n == 0 && lo > 0 && push_pt(s, lo, s->zero))
 			return fail_oom(e);
-		if (isfinite(hi) && hi > 0 && !isnan(cdf) && push_pt(s, hi, cdf))
+		if (isfinite(hi) && hi > 0 && push_pt(s, hi, s->total))
 			return fail_oom(e);
 	}
 	return 0;
@@ -631,6 +672,7 @@ static int load_timeline(struct input *in, const char *dir, struct err *e)
 		return rc;
 	in->have_batch = col_of(c, "batch_active") >= 0;
 	in->have_backlog = col_of(c, "backlog") >= 0;
+	in->have_server = col_of(c, "server_connections") >= 0;
 	int cv = col_of(c, "variant"), cp = col_of(c, "pool");
 	struct tseries *s = NULL;
 	for (size_t r = 0; r < csv_rows(c); r++) {
@@ -651,13 +693,15 @@ static int load_timeline(struct input *in, const char *dir, struct err *e)
 				*s = (struct tseries){.var = (size_t)v, .pool = (size_t)p};
 			}
 		}
-		struct trow x = {.batch = NAN, .backlog = NAN};
+		struct trow x = {.batch = NAN, .backlog = NAN, .srv = NAN};
 		if ((rc = num(c, r, "t_s", 0, 0, &x.t, e)) ||
 		    (rc = num(c, r, "checked_out", 0, 0, &x.co, e)) ||
 		    (rc = num(c, r, "overflow", 0, NAN, &x.ov, e)) ||
 		    (rc = num(c, r, "waiters", 0, 0, &x.w, e)) ||
 		    (in->have_batch && (rc = num(c, r, "batch_active", NUM_EMPTY, 0, &x.batch, e))) ||
-		    (in->have_backlog && (rc = num(c, r, "backlog", NUM_EMPTY, 0, &x.backlog, e))))
+		    (in->have_backlog && (rc = num(c, r, "backlog", NUM_EMPTY, 0, &x.backlog, e))) ||
+		    (in->have_server &&
+		     (rc = num(c, r, "server_connections", NUM_EMPTY, 0, &x.srv, e))))
 			return rc;
 		if (s->n > 0 && x.t < s->r[s->n - 1].t)
 			return fail(e, PT_EINVAL, "%s:%zu: t_s: goes back in time (%.9g after %.9g)",
@@ -694,12 +738,18 @@ static int load_pools(struct input *in, const char *dir, struct err *e)
 	for (size_t r = 0; r < csv_rows(c); r++) {
 		/* A variant only pools.csv knows has nothing to draw: skip it. */
 		long v = names_find(&in->var, cell(c, r, cv));
-		struct poolinfo x = {.pool = cell(c, r, cp)};
+		struct poolinfo x = {.pool = cell(c, r, cp), .used = true};
+		double pre_ping = 0, used = 1;
 		if ((rc = num(c, r, "size", 0, 0, &x.size, e)) ||
 		    (rc = num(c, r, "max_overflow", 0, -1, &x.max_overflow, e)) ||
 		    (rc = num(c, r, "cap", 0, -1, &x.cap, e)) ||
-		    (rc = num(c, r, "timeout_s", NUM_EMPTY, 0, &x.timeout, e)))
+		    (rc = num(c, r, "timeout_s", NUM_EMPTY, 0, &x.timeout, e)) ||
+		    (col_of(c, "pre_ping") >= 0 && (rc = flag(c, r, "pre_ping", &pre_ping, e))) ||
+		    (col_of(c, "ping_s") >= 0 && (rc = num(c, r, "ping_s", 0, 0, &x.ping_s, e))) ||
+		    (col_of(c, "used") >= 0 && (rc = flag(c, r, "used", &used, e))))
 			return rc;
+		x.pre_ping = pre_ping > 0;
+		x.used = used > 0;
 		if (v < 0)
 			continue;
 		x.var = (size_t)v;
@@ -714,6 +764,84 @@ static int load_pools(struct input *in, const char *dir, struct err *e)
 		in->pi[in->npi++] = x;
 	}
 	return 0;
+}
+
+/* database.csv (optional): the server's usable connections per variant. */
+static int load_database(struct input *in, const char *dir, struct err *e)
+{
+	static const char *const cols[] = {"variant", "processes", "max_connections",
+					   "usable_connections", NULL};
+	struct csv *c = &in->database;
+	int rc = csv_load(c, dir, "database.csv", cols, true, &in->have_database, e);
+	if (rc || !in->have_database)
+		return rc;
+	for (size_t r = 0; r < csv_rows(c); r++) {
+		long v = names_find(&in->var, cell(c, r, col_of(c, "variant")));
+		struct dbinfo x = {0};
+		if ((rc = num(c, r, "processes", 0, 1, &x.processes, e)) ||
+		    (rc = num(c, r, "max_connections", 0, 0, &x.max_connections, e)) ||
+		    (rc = num(c, r, "usable_connections", 0, 0, &x.usable, e)))
+			return rc;
+		if (v < 0)
+			continue;
+		x.var = (size_t)v;
+		for (size_t i = 0; i < in->ndb; i++)
+			if (in->db[i].var == x.var)
+				return fail(e, PT_EINVAL, "%s:%zu: a second row for this variant",
+					    c->path, row_line(c, r));
+		struct dbinfo *d = grow(in->db, &in->dbcap, in->ndb + 1, sizeof *d);
+		if (!d)
+			return fail_oom(e);
+		in->db = d;
+		in->db[in->ndb++] = x;
+	}
+	return 0;
+}
+
+/* slo.csv (optional; a header alone when the scenario has no SLO): the limits drawn on the
+ * wait plot. */
+static int load_slo(struct input *in, const char *dir, struct err *e)
+{
+	static const char *const cols[] = {"variant", "workload", "metric", "limit", NULL};
+	struct csv *c = &in->slo;
+	int rc = csv_load(c, dir, "slo.csv", cols, true, &in->have_slo, e);
+	if (rc == PT_EINVAL && c->nrec == 1) {
+		/* A header without rows is a scenario without limits, not an error. */
+		bool header_ok = true;
+		for (size_t i = 0; cols[i]; i++)
+			header_ok &= col_of(c, cols[i]) >= 0;
+		if (header_ok) {
+			if (e->msg && e->len)
+				e->msg[0] = 0;
+			return 0;
+		}
+	}
+	if (rc || !in->have_slo)
+		return rc;
+	for (size_t r = 0; r < csv_rows(c); r++) {
+		long v = names_find(&in->var, cell(c, r, col_of(c, "variant")));
+		struct slolimit x = {.workload = cell(c, r, col_of(c, "workload")),
+				     .metric = cell(c, r, col_of(c, "metric"))};
+		if ((rc = num(c, r, "limit", 0, 0, &x.limit, e)))
+			return rc;
+		if (v < 0)
+			continue;
+		x.var = (size_t)v;
+		struct slolimit *l = grow(in->sl, &in->slcap, in->nsl + 1, sizeof *l);
+		if (!l)
+			return fail_oom(e);
+		in->sl = l;
+		in->sl[in->nsl++] = x;
+	}
+	return 0;
+}
+
+static const struct dbinfo *db_info(const struct input *in, size_t var)
+{
+	for (size_t i = 0; i < in->ndb; i++)
+		if (in->db[i].var == var)
+			return &in->db[i];
+	return NULL;
 }
 
 static const struct poolinfo *pool_info(const struct input *in, size_t var, const char *pool)
@@ -880,14 +1008,22 @@ static void gp_next(FILE *f, bool *first)
 	*first = false;
 }
 
-/* A probability for the key: three significant digits, more when that would round to 0 or 1
- * (0.99995 is not "1"). */
-static void fmt_prob(char *buf, size_t len, double p)
+/* A probability as a percentage for a key, three significant digits without an exponent,
+ * more when that would round to 0 or 100 %: "57.0 %", "0.00109 %", "99.995 %". */
+static void fmt_pct(char *buf, size_t len, double p)
 {
-	for (int prec = 3; prec <= 9; prec++) {
-		snprintf(buf, len, "%.*g", prec, p);
-		if ((p >= 1 || strcmp(buf, "1") != 0) && (p <= 0 || strcmp(buf, "0") != 0))
-			return;
+	double pct = p * 100;
+	if (!(pct > 0) || !isfinite(pct)) {
+		snprintf(buf, len, "%g %%", pct);
+		return;
+	}
+	int dec = 2 - (int)floor(log10(pct));
+	if (dec < 0)
+		dec = 0;
+	for (; dec < 12; dec++) {
+		snprintf(buf, len, "%.*f %%", dec, pct);
+		if (p >= 1 || strtod(buf, NULL) < 100)
+			break;
 	}
 }
 
@@ -957,14 +1093,15 @@ static char *shorten(const char *s, size_t max)
 	return strf("%.*s...", (int)bytes, s);
 }
 
-/* One line of the CDF plot and its legend entry. */
-struct cdf_line {
+/* One line of a plot and its legend entry (drawn by draw_legend). */
+enum line_kind { LINE_CURVE, LINE_TIMEOUT, LINE_SLO };
+struct legend_line {
 	char *name;      /* the part of the legend text that may be shortened */
-	char suffix[96]; /* the part that may not ("   P(wait = 0) = 0.9") */
+	char suffix[96]; /* the part that may not ("   P(wait > 0) = 0.566") */
 	long block;      /* its block in waits_cdf.dat; -1: none (a legend entry only) */
 	char lc[32];
 	int dt;
-	bool timeout;
+	enum line_kind kind;
 };
 
 /* Legend text per column: in the two-column layout (font 8) a column holds some 415 px of
@@ -973,26 +1110,123 @@ struct cdf_line {
 #define LEGEND_CHARS_2 78
 #define LEGEND_CHARS_1 140
 
+/* Next free tags of arrows, labels and objects in a script. */
+struct legend_tags {
+	size_t arrow, label, object;
+};
+
+/* The legend drawn by hand under a 1000 x 600 plot, from screen height `bottom` up (a line
+ * sample, or a shaded box for LINE_SLO, and a label per entry, at screen positions): gnuplot's
+ * own key guesses text widths and silently drops the columns that do not fit. Two columns
+ * from six entries on, each text shortened to what a column holds; the variable part (name)
+ * goes, never the suffix. *top receives the screen height of its upper edge. 0 or
+ * PT_ENOMEM. */
+static int draw_legend(struct out *g, const struct legend_line *ln, size_t n, double bottom,
+		       size_t max_cols, struct legend_tags *tags, double *top)
+{
+	FILE *s = g->f;
+	size_t cols = n > 5 && max_cols > 1 ? 2 : 1, rows = n ? (n + cols - 1) / cols : 1;
+	double row_h = cols == 2 ? 0.024 : 0.027;
+	*top = bottom + 0.012 + (double)rows * row_h;
+	for (size_t i = 0; i < n; i++) {
+		size_t row = i % rows, col = i / rows;
+		double x = col ? 0.53 : 0.06, y = *top - ((double)row + 0.5) * row_h;
+		size_t room = (cols == 2 ? LEGEND_CHARS_2 : LEGEND_CHARS_1);
+		size_t sl = text_len(ln[i].suffix);
+		char *name = shorten(ln[i].name, room > sl + 8 ? room - sl : 8);
+		if (!name)
+			return PT_ENOMEM;
+		if (ln[i].kind == LINE_SLO)
+			fprintf(s, "set object %zu rect from screen %.4f, %.4f to screen %.4f, %.4f "
+				   "fc rgb '#d7191c' fs transparent solid 0.10 border lc rgb '#d7191c'\n",
+				tags->object++, x, y - 0.008, x + 0.035, y + 0.008);
+		else
+			fprintf(s, "set arrow %zu from screen %.4f, %.4f to screen %.4f, %.4f nohead %s dt %d lw %s\n",
+				tags->arrow++, x, y, x + 0.035, y, ln[i].lc, ln[i].dt,
+				ln[i].kind == LINE_TIMEOUT ? "1.5" : "2");
+		fprintf(s, "set label %zu ", tags->label++);
+		gp_quotef(g, "%s%s", name, ln[i].suffix);
+		fprintf(s, " at screen %.4f, %.4f left font ',%d'\n", x + 0.045, y, cols == 2 ? 8 : 9);
+		free(name);
+	}
+	return 0;
+}
+
+/* The SLO metrics the wait plot can draw: a limit L on quantile q of the served waits says
+ * P(wait > L) <= 1 - q; wait_max (q = 1) says P(wait > L) = 0. */
+static double slo_quantile(const char *metric)
+{
+	static const struct {
+		const char *name;
+		double q;
+	} qs[] = {{"wait_p50", 0.5}, {"wait_p90", 0.9}, {"wait_p95", 0.95}, {"wait_p99", 0.99},
+		  {"wait_p999", 0.999}, {"wait_max", 1}};
+	for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
+		if (strcmp(metric, qs[i].name) == 0)
+			return qs[i].q;
+	return NAN;
+}
+
+/* Variants that have served requests and a pool with pre_ping (and a ping that costs time),
+ * "a; b" into a new string ("" when none); *ping_s receives their largest ping. */
+static char *pre_ping_variants(const struct input *in, const bool *served, double *ping_s)
+{
+	char *list = strf("%s", "");
+	*ping_s = 0;
+	for (size_t v = 0; list && v < in->var.n; v++) {
+		bool has = false;
+		for (size_t i = 0; i < in->npi; i++)
+			if (in->pi[i].var == v && in->pi[i].used && in->pi[i].pre_ping &&
+			    in->pi[i].ping_s > 0) {
+				has = true;
+				*ping_s = fmax(*ping_s, in->pi[i].ping_s);
+			}
+		if (!has || !served[v])
+			continue;
+		char *x = strf("%s%s%s", list, list[0] ? "; " : "", in->var.v[v]);
+		free(list);
+		list = x;
+	}
+	return list;
+}
+
+/* The ping of variant v's pools (the largest), 0 without pre_ping. */
+static double variant_ping(const struct input *in, size_t v)
+{
+	double p = 0;
+	for (size_t i = 0; i < in->npi; i++)
+		if (in->pi[i].var == v && in->pi[i].used && in->pi[i].pre_ping)
+			p = fmax(p, in->pi[i].ping_s);
+	return p;
+}
+
+/* The complementary CDF of the served waits, P(wait > x), on log-log axes: the tail a review
+ * is about (p99, p99.9, the timeouts) gets as much room as the body, and a variant that
+ * rarely waits is a low curve instead of a line hugging y = 1. */
 static int write_waits_cdf(const struct input *in, const char *dir, struct err *e)
 {
 	struct out d = {0}, g = {0};
-	size_t cap = in->nws + in->npi + 1;
-	struct cdf_line *ln = calloc(cap, sizeof *ln);
+	size_t cap = in->nws + in->npi + in->nsl + 1;
+	struct legend_line *ln = calloc(cap, sizeof *ln);
 	double *touts = calloc(cap, sizeof *touts);
 	bool *served = calloc(in->var.n + 1, sizeof *served); /* per variant */
 	size_t n = 0, ntout = 0;
 	long nblock = 0;
+	char *pp = NULL;
 	int rc = ln && touts && served ? 0 : fail_oom(e);
 	if (rc || (rc = out_open(&d, dir, "waits_cdf", "dat", e)) ||
 	    (rc = out_open(&g, dir, "waits_cdf", "gp", e)))
 		goto done;
 	FILE *f = d.f, *s = g.f;
-	fputs("# pooltide waits_cdf.dat: the wait for a connection of served requests, from waits.csv.\n"
-	      "# One block per series, blocks separated by two blank lines (gnuplot `index N`).\n"
-	      "# CDF blocks: wait_s cdf. The first row is the lower edge of the smallest non-empty\n"
-	      "# histogram bin at height P(wait = 0) (zero waits cannot be drawn on a log axis),\n"
-	      "# then the upper edge of each bin with the CDF there.\n"
-	      "# Timeout blocks: timeout_s 0 and timeout_s 1, a vertical line.\n",
+	fputs("# pooltide waits_cdf.dat: the wait for a connection of served requests, from waits.csv,\n"
+	      "# as a complementary CDF: P(wait > x). One block per series, blocks separated by two\n"
+	      "# blank lines (gnuplot `index N`).\n"
+	      "# Curve blocks: wait_s p_longer. The first row is the lower edge of the smallest\n"
+	      "# non-empty histogram bin at height P(wait > 0) (zero waits cannot be drawn on a log\n"
+	      "# axis), then the upper edge of each bin with the share of requests that waited longer.\n"
+	      "# Where that share is 0 (past the longest wait) the curve drops to the bottom of the\n"
+	      "# axis, the value given as y_floor below, and ends.\n"
+	      "# Timeout blocks: timeout_s y_floor and timeout_s 1, a vertical line.\n",
 	      f);
 	size_t nwl_served = 0;
 	for (size_t k = 0; k < in->wl.n; k++)
@@ -1001,55 +1235,91 @@ static int write_waits_cdf(const struct input *in, const char *dir, struct err *
 				nwl_served++;
 				break;
 			}
-	double xmin = INFINITY, xmax = -INFINITY, ymin = 1;
+	for (size_t i = 0; i < in->nws; i++)
+		served[in->ws[i].var] |= in->ws[i].served && in->ws[i].total > 0;
+
+	/* The bottom of the y axis: a decade below the smallest positive share drawn (or an SLO
+	 * mark), so that the smallest one is visible above the drop to zero. At most 0.1. */
+	double minpos = 0.1;
+	for (size_t i = 0; i < in->nws; i++) {
+		const struct wseries *w = &in->ws[i];
+		for (size_t j = 0; w->served && w->total > 0 && j < w->n; j++) {
+			double c = (w->total - w->p[j].y) / w->total;
+			if (c > 0)
+				minpos = fmin(minpos, c);
+		}
+	}
+	for (size_t i = 0; i < in->nsl; i++) {
+		double q = slo_quantile(in->sl[i].metric);
+		if (q < 1)
+			minpos = fmin(minpos, 1 - q);
+	}
+	double yfloor = pow(10, floor(log10(minpos) - 1e-9));
+	fprintf(f, "# y_floor %.9g\n", yfloor);
+
+	double xmin = INFINITY, xmax = -INFINITY;
 	bool drawn = false;
 	for (size_t v = 0; v < in->var.n; v++)
 		for (size_t i = 0; i < in->nws; i++) {
 			const struct wseries *w = &in->ws[i];
 			if (!w->served || w->var != v)
 				continue;
-			char p0[32] = "unknown";
-			if (!isnan(w->p0))
-				fmt_prob(p0, sizeof p0, w->p0);
-			struct cdf_line *l = &ln[n++];
-			*l = (struct cdf_line){.block = w->n ? nblock++ : -1, .dt = workload_dt(w->wl)};
+			bool curve = w->total > w->zero && w->n > 0;
+			struct legend_line *l = &ln[n++];
+			*l = (struct legend_line){.block = curve ? nblock++ : -1, .dt = workload_dt(w->wl)};
 			snprintf(l->lc, sizeof l->lc, "lc %d", variant_lc(v));
-			/* A series without a curve still gets its legend entry: "P(wait = 0) = 1"
+			/* A series without a curve still gets its legend entry: "P(wait > 0) = 0"
 			 * says why there is no line. */
-			snprintf(l->suffix, sizeof l->suffix, "   P(wait = 0) = %s%s", p0,
-				 w->n == 0 && isnan(w->p0) ? " (nothing served)" : "");
+			char p[32] = "unknown";
+			if (w->total > 0)
+				fmt_pct(p, sizeof p, (w->total - w->zero) / w->total);
+			double ping = variant_ping(in, v);
+			if (w->total <= 0) {
+				snprintf(l->suffix, sizeof l->suffix, "   nothing served");
+			} else if (ping > 0) {
+				/* With pre_ping every checkout of a pooled connection waits for its
+				 * ping: what matters is the share that waited longer than that. The
+				 * bin holding the ping counts as "at once" (1 % resolution). */
+				double at = w->zero;
+				for (size_t j = 0; j < w->n && w->p[j].x <= ping * 1.02; j++)
+					at = w->p[j].y;
+				char pl[32], pd[32];
+				fmt_pct(pl, sizeof pl, (w->total - at) / w->total);
+				fmt_dur(pd, sizeof pd, ping);
+				snprintf(l->suffix, sizeof l->suffix, "   P(wait > %s ping) = %s", pd, pl);
+			} else {
+				snprintf(l->suffix, sizeof l->suffix, "   P(wait > 0) = %s", p);
+			}
 			l->name = nwl_served > 1 ? strf("%s / %s", in->var.v[v], in->wl.v[w->wl])
 						 : strf("%s", in->var.v[v]);
 			if (!l->name) {
 				rc = fail_oom(e);
 				goto done;
 			}
-			if (w->n == 0)
+			if (!curve)
 				continue;
 			fprintf(f, "\n\n# index %ld: variant ", l->block);
 			comment_name(f, in->var.v[v]);
 			fputs(", workload ", f);
 			comment_name(f, in->wl.v[w->wl]);
-			fputs(", P(wait = 0) = ", f);
-			put_num(f, w->p0);
-			fputc('\n', f);
+			fprintf(f, ", %.9g requests, %.9g waited 0\n", w->total, w->zero);
 			for (size_t j = 0; j < w->n; j++) {
+				double c = (w->total - w->p[j].y) / w->total;
 				put_num(f, w->p[j].x);
 				fputc(' ', f);
-				put_num(f, w->p[j].y);
+				put_num(f, c > 0 ? c : yfloor);
 				fputc('\n', f);
 				xmin = fmin(xmin, w->p[j].x);
 				xmax = fmax(xmax, w->p[j].x);
+				if (!(c > 0))
+					break;
 			}
-			ymin = fmin(ymin, w->p[0].y);
 			drawn = true;
 		}
 	/* Pool timeouts: one dotted vertical line per distinct value, naming its variants,
 	 * in the variant's colour when it is one variant's only (several variants sharing a
 	 * timeout would draw the same line on top of each other anyway). */
 	size_t nvar_served = 0;
-	for (size_t i = 0; i < in->nws; i++)
-		served[in->ws[i].var] |= in->ws[i].served;
 	for (size_t v = 0; v < in->var.n; v++) {
 		nvar_served += served[v];
 		for (size_t i = 0; served[v] && i < in->npi; i++) {
@@ -1057,7 +1327,7 @@ static int write_waits_cdf(const struct input *in, const char *dir, struct err *
 			bool known = false;
 			for (size_t j = 0; j < ntout; j++)
 				known |= touts[j] == p->timeout;
-			if (p->var == v && !isnan(p->timeout) && p->timeout > 0 && !known)
+			if (p->var == v && p->used && !isnan(p->timeout) && p->timeout > 0 && !known)
 				touts[ntout++] = p->timeout;
 		}
 	}
@@ -1067,7 +1337,8 @@ static int write_waits_cdf(const struct input *in, const char *dir, struct err *
 		for (size_t v = 0; v < in->var.n; v++) {
 			bool has = false;
 			for (size_t i = 0; i < in->npi; i++)
-				has |= in->pi[i].var == v && in->pi[i].timeout == touts[t];
+				has |= in->pi[i].var == v && in->pi[i].used &&
+				       in->pi[i].timeout == touts[t];
 			if (has && served[v]) {
 				len += text_len(in->var.v[v]) + 2;
 				nv++;
@@ -1076,8 +1347,8 @@ static int write_waits_cdf(const struct input *in, const char *dir, struct err *
 		}
 		char tt[32];
 		fmt_dur(tt, sizeof tt, touts[t]);
-		struct cdf_line *l = &ln[n++];
-		*l = (struct cdf_line){.block = nblock++, .dt = 3, .timeout = true};
+		struct legend_line *l = &ln[n++];
+		*l = (struct legend_line){.block = nblock++, .dt = 3, .kind = LINE_TIMEOUT};
 		if (nv == 1)
 			snprintf(l->lc, sizeof l->lc, "lc %d", variant_lc(last));
 		else
@@ -1089,7 +1360,8 @@ static int write_waits_cdf(const struct input *in, const char *dir, struct err *
 			for (size_t v = 0, k = 0; l->name && v < in->var.n; v++) {
 				bool has = false;
 				for (size_t i = 0; i < in->npi; i++)
-					has |= in->pi[i].var == v && in->pi[i].timeout == touts[t];
+					has |= in->pi[i].var == v && in->pi[i].used &&
+					       in->pi[i].timeout == touts[t];
 				if (!has || !served[v])
 					continue;
 				char *x = strf("%s%s%s", l->name, k++ ? "; " : "", in->var.v[v]);
@@ -1107,63 +1379,191 @@ static int write_waits_cdf(const struct input *in, const char *dir, struct err *
 		fprintf(f, "\n\n# index %ld: pool timeout %s, variants ", l->block, tt);
 		for (size_t v = 0, k = 0; v < in->var.n; v++)
 			for (size_t i = 0; served[v] && i < in->npi; i++)
-				if (in->pi[i].var == v && in->pi[i].timeout == touts[t]) {
+				if (in->pi[i].var == v && in->pi[i].used &&
+				    in->pi[i].timeout == touts[t]) {
 					fputs(k++ ? "; " : "", f);
 					comment_name(f, in->var.v[v]);
 					break;
 				}
 		fputc('\n', f);
-		for (int y = 0; y <= 1; y++) {
-			put_num(f, touts[t]);
-			fprintf(f, " %d\n", y);
-		}
+		put_num(f, touts[t]);
+		fputc(' ', f);
+		put_num(f, yfloor);
+		fputc('\n', f);
+		put_num(f, touts[t]);
+		fputs(" 1\n", f);
 		xmin = fmin(xmin, touts[t]);
 		xmax = fmax(xmax, touts[t]);
 	}
-
-	gp_begin(s, "waits_cdf", "cumulative distribution of the wait for a connection");
-	fputs("set output 'waits_cdf.'.ext\n"
-	      "set title 'Wait for a connection, served requests: cumulative distribution'\n"
-	      "set xlabel 'wait for a connection (s, log scale)'\n"
-	      "set ylabel 'share of served requests that waited at most this long'\n"
-	      "set logscale x\n"
-	      "set format x '%g'\n"
-	      "set grid xtics ytics\n"
-	      "unset key\n",
-	      s);
-	/* The legend is drawn by hand under the plot (a line sample and a label per entry, at
-	 * screen positions): gnuplot's own key guesses text widths and silently drops the
-	 * columns that do not fit. Two columns from six entries on, each text shortened to what
-	 * a column holds; the variable part goes, never the P(wait = 0) figure. */
-	size_t cols = n > 5 ? 2 : 1, rows = n ? (n + cols - 1) / cols : 1;
-	double row_h = cols == 2 ? 0.024 : 0.027, top = 0.015 + (double)rows * row_h;
-	fprintf(s, "set bmargin at screen %.4f\n", top + 0.085);
-	for (size_t i = 0; i < n; i++) {
-		size_t row = i % rows, col = i / rows;
-		double x = col ? 0.53 : 0.06, y = top - ((double)row + 0.5) * row_h;
-		size_t room = (cols == 2 ? LEGEND_CHARS_2 : LEGEND_CHARS_1);
-		size_t sl = text_len(ln[i].suffix);
-		char *name = shorten(ln[i].name, room > sl + 8 ? room - sl : 8);
-		if (!name) {
+	/* SLO limits on wait quantiles: the curve of a variant meeting "wait_pQ <= L" passes
+	 * at or below (L, 1 - Q), so the shaded corner right of L and above 1 - Q is where no
+	 * curve may go; wait_max <= L shades everything right of L. One mark per distinct
+	 * (workload, metric, limit), naming its variants unless every variant has it. */
+	size_t slo0 = n;
+	for (size_t i = 0; i < in->nsl; i++) {
+		const struct slolimit *sl = &in->sl[i];
+		double q = slo_quantile(sl->metric);
+		long wl = names_find(&in->wl, sl->workload);
+		if (isnan(q) || wl < 0 || !served[sl->var] || !(sl->limit > 0))
+			continue;
+		bool known = false;
+		for (size_t j = 0; j < i; j++)
+			known |= strcmp(in->sl[j].workload, sl->workload) == 0 &&
+				 strcmp(in->sl[j].metric, sl->metric) == 0 &&
+				 in->sl[j].limit == sl->limit && served[in->sl[j].var];
+		if (known)
+			continue;
+		size_t nv = 0;
+		for (size_t j = 0; j < in->nsl; j++)
+			nv += strcmp(in->sl[j].workload, sl->workload) == 0 &&
+			      strcmp(in->sl[j].metric, sl->metric) == 0 &&
+			      in->sl[j].limit == sl->limit && served[in->sl[j].var];
+		char lim[32];
+		fmt_dur(lim, sizeof lim, sl->limit);
+		struct legend_line *l = &ln[n++];
+		*l = (struct legend_line){.block = -1, .kind = LINE_SLO};
+		snprintf(l->lc, sizeof l->lc, "lc rgb '#d7191c'");
+		l->name = strf("SLO %s%s%s <= %s", sl->metric, nwl_served > 1 ? " of " : "",
+			       nwl_served > 1 ? sl->workload : "", lim);
+		if (l->name && nv < nvar_served) {
+			char *x = strf("%s (", l->name);
+			free(l->name);
+			l->name = x;
+			for (size_t j = 0, k = 0; l->name && j < in->nsl; j++) {
+				if (strcmp(in->sl[j].workload, sl->workload) != 0 ||
+				    strcmp(in->sl[j].metric, sl->metric) != 0 ||
+				    in->sl[j].limit != sl->limit || !served[in->sl[j].var])
+					continue;
+				x = strf("%s%s%s", l->name, k++ ? "; " : "", in->var.v[in->sl[j].var]);
+				free(l->name);
+				l->name = x;
+			}
+			snprintf(l->suffix, sizeof l->suffix, "): curves stay out of the shading");
+		} else {
+			snprintf(l->suffix, sizeof l->suffix, ": curves stay out of the shading");
+		}
+		if (!l->name) {
 			rc = fail_oom(e);
 			goto done;
 		}
-		fprintf(s, "set arrow %zu from screen %.4f, %.4f to screen %.4f, %.4f nohead %s dt %d lw %s\n",
-			i + 1, x, y, x + 0.035, y, ln[i].lc, ln[i].dt, ln[i].timeout ? "1.5" : "2");
-		fprintf(s, "set label %zu ", i + 1);
-		gp_quotef(&g, "%s%s", name, ln[i].suffix);
-		fprintf(s, " at screen %.4f, %.4f left font ',%d'\n", x + 0.045, y, cols == 2 ? 8 : 9);
-		free(name);
+		/* The corner is kept for the script below: its x and y in the dat comment. */
+		fprintf(f, "# SLO mark %zu: ", n - slo0);
+		comment_name(f, l->name);
+		fprintf(f, ": P(wait > %.9g) <= %.9g\n", sl->limit, q < 1 ? 1 - q : 0);
+		xmin = fmin(xmin, sl->limit);
+		xmax = fmax(xmax, sl->limit);
 	}
-	/* Most requests usually get a connection at once: a y axis from 0 would squeeze every
-	 * curve into its top tenth. It starts at the lowest curve's start, rounded down to a
-	 * tenth, and says so with its tick labels. */
-	fprintf(s, "set yrange [%.9g:1]\n",
-		drawn ? fmin(floor(fmax(ymin, 0) * 10 + 1e-9) / 10, 0.9) : 0);
-	if (!drawn) {
-		/* Nothing to autoscale on (every wait was zero, or nothing was served). */
-		fprintf(s, "set xrange [%.9g:%.9g]\n", isfinite(xmin) ? xmin / 100 : 1e-3,
-			isfinite(xmax) ? xmax * 10 : 100);
+
+	gp_begin(s, "waits_cdf", "complementary CDF of the wait for a connection");
+	fputs("set output 'waits_cdf.'.ext\n"
+	      "set title 'Wait for a connection, served requests: share that waited longer than x'\n"
+	      "set xlabel 'x: wait from the checkout request to a usable connection, connect included (log scale)'\n"
+	      "set ylabel 'P(wait > x), served requests (log scale)'\n"
+	      "set logscale xy\n"
+	      "set grid xtics ytics mxtics\n"
+	      "unset key\n",
+	      s);
+	/* Axes: decades, labelled as durations and percentages. */
+	if (!isfinite(xmin)) {
+		xmin = 1e-3;
+		xmax = 10;
+	}
+	double x0 = pow(10, floor(log10(xmin))), x1 = pow(10, ceil(log10(xmax * 1.5)));
+	if (x1 <= x0 * 10)
+		x1 = x0 * 100;
+	fprintf(s, "set xrange [%.9g:%.9g]\nset yrange [%.9g:1]\nset xtics (", x0, x1, yfloor);
+	for (double x = x0, k = 0; x <= x1 * 1.001; x *= 10, k++) {
+		char t[32];
+		fmt_dur(t, sizeof t, x);
+		fprintf(s, "%s'%s' %.9g", k ? ", " : "", t, x);
+	}
+	fputs(")\nset ytics (", s);
+	/* Tic labels are formats to gnuplot: the percent sign doubled. */
+	for (int k = 0; pow(10, -k) >= yfloor * 0.999; k++)
+		fprintf(s, "%s'%.*f %%%%' %.9g", k ? ", " : "", k > 2 ? k - 2 : 0,
+			100 * pow(10, -k), pow(10, -k));
+	fputs(")\n", s);
+	/* The SLO corners, behind the curves. */
+	size_t obj = 1;
+	for (size_t i = 0; i < in->nsl; i++) {
+		const struct slolimit *sl = &in->sl[i];
+		double q = slo_quantile(sl->metric);
+		if (isnan(q) || names_find(&in->wl, sl->workload) < 0 || !served[sl->var] ||
+		    !(sl->limit > 0))
+			continue;
+		bool known = false;
+		for (size_t j = 0; j < i; j++)
+			known |= strcmp(in->sl[j].workload, sl->workload) == 0 &&
+				 strcmp(in->sl[j].metric, sl->metric) == 0 &&
+				 in->sl[j].limit == sl->limit && served[in->sl[j].var];
+		if (known)
+			continue;
+		if (q < 1)
+			fprintf(s, "set object %zu rect from first %.9g, first %.9g to graph 1, graph 1 "
+				   "behind fc rgb '#d7191c' fs transparent solid 0.10 border lc rgb '#d7191c' lw 1\n",
+				obj++, sl->limit, 1 - q);
+		else
+			fprintf(s, "set object %zu rect from first %.9g, graph 0 to graph 1, graph 1 "
+				   "behind fc rgb '#d7191c' fs transparent solid 0.10 border lc rgb '#d7191c' lw 1\n",
+				obj++, sl->limit);
+	}
+	/* What a zero wait means: the caption under the legend. */
+	double ping = 0;
+	pp = pre_ping_variants(in, served, &ping);
+	if (!pp) {
+		rc = fail_oom(e);
+		goto done;
+	}
+	char pd[32];
+	fmt_dur(pd, sizeof pd, ping);
+	char *cap1 = strf("wait = 0: an idle connection was handed over at once (no queue, no "
+			  "connect). Such requests lie under no curve: each curve starts at "
+			  "P(wait > 0).");
+	/* A long list of variants would push the point of the sentence off the image. */
+	if (text_len(pp) > 50) {
+		size_t nv = 1;
+		for (const char *c = pp; (c = strstr(c, "; ")); c += 2)
+			nv++;
+		char *x = strf("%zu variants", nv);
+		if (x) {
+			free(pp);
+			pp = x;
+		}
+	}
+	char *cap2 = pp[0] ? strf("With pre_ping (%s) a checkout of a pooled connection includes "
+				  "its ping (one round trip, %s): no wait is 0; one ping = at once.",
+				  pp, pd)
+			   : strf("%s", "");
+	/* The legend under the plot, the caption (one or two lines at font 8) under it. */
+	double cap_h = pp[0] ? 0.05 : 0.025, top;
+	struct legend_tags tags = {1, 1, obj};
+	if (draw_legend(&g, ln, n, cap_h, 2, &tags, &top)) {
+		rc = fail_oom(e);
+		free(cap1);
+		free(cap2);
+		goto done;
+	}
+	fprintf(s, "set bmargin at screen %.4f\n", top + 0.085);
+	char *c1 = cap1 ? shorten(cap1, LEGEND_CHARS_1 + 25) : NULL;
+	char *c2 = cap2 ? shorten(cap2, LEGEND_CHARS_1 + 25) : NULL;
+	if (c1 && c2) {
+		fprintf(s, "set label %zu ", tags.label++);
+		gp_quote(s, c1);
+		fprintf(s, " at screen 0.02, %.4f left font ',8' tc rgb '#333333'\n", cap_h - 0.008);
+		if (c2[0]) {
+			fprintf(s, "set label %zu ", tags.label++);
+			gp_quote(s, c2);
+			fprintf(s, " at screen 0.02, %.4f left font ',8' tc rgb '#333333'\n", 0.017);
+		}
+	}
+	bool caps_ok = c1 && c2;
+	free(cap1);
+	free(cap2);
+	free(c1);
+	free(c2);
+	if (!caps_ok) {
+		rc = fail_oom(e);
+		goto done;
 	}
 	bool first = true;
 	for (size_t i = 0; i < n; i++) {
@@ -1171,11 +1571,12 @@ static int write_waits_cdf(const struct input *in, const char *dir, struct err *
 			continue;
 		gp_next(s, &first);
 		fprintf(s, "'waits_cdf.dat' index %ld using 1:2 with lines %s dt %d%s notitle",
-			ln[i].block, ln[i].lc, ln[i].dt, ln[i].timeout ? " lw 1.5" : "");
+			ln[i].block, ln[i].lc, ln[i].dt, ln[i].kind == LINE_TIMEOUT ? " lw 1.5" : "");
 	}
 	if (first) /* nothing to draw: an empty frame with the legend */
 		fputs("plot NaN notitle", s);
 	fputc('\n', s);
+	(void)drawn;
 	gp_end(s);
 done:
 	for (size_t i = 0; i < n; i++)
@@ -1183,6 +1584,7 @@ done:
 	free(ln);
 	free(touts);
 	free(served);
+	free(pp);
 	rc = out_close(&d, rc, e);
 	return out_close(&g, rc, e);
 }
@@ -1307,12 +1709,39 @@ static int write_timeout_rate(const struct input *in, const char *dir, struct er
 	return out_close(&g, rc, e);
 }
 
-/* ---- pool_timeline and backlog */
+/* ---- pool_timeline, server_connections and backlog */
 
-/* Pages of the pool timeline: ceil(nts / PANELS_PER_PAGE), at least one. */
+/* A pool a variant runs no workload on has nothing to show (true without pools.csv). */
+static bool series_used(const struct input *in, const struct tseries *t)
+{
+	const struct poolinfo *pi = pool_info(in, t->var, in->pool.v[t->pool]);
+	return !pi || pi->used;
+}
+
+/* The series to draw, in variant order, then pool order, only pools their variant uses: their
+ * indices into in->ts, *n of them; NULL when out of memory. */
+static size_t *timeline_order(const struct input *in, size_t *n)
+{
+	size_t *o = malloc((in->nts ? in->nts : 1) * sizeof *o);
+	*n = 0;
+	if (!o)
+		return NULL;
+	for (size_t v = 0; v < in->var.n; v++)
+		for (size_t p = 0; p < in->pool.n; p++)
+			for (size_t i = 0; i < in->nts; i++)
+				if (in->ts[i].var == v && in->ts[i].pool == p &&
+				    series_used(in, &in->ts[i]))
+					o[(*n)++] = i;
+	return o;
+}
+
+/* Pages of the pool timeline: ceil(rows / PLOT_TIMELINE_ROWS), at least one. */
 static size_t timeline_pages(const struct input *in)
 {
-	return in->nts ? (in->nts + PANELS_PER_PAGE - 1) / PANELS_PER_PAGE : 1;
+	size_t n = 0;
+	for (size_t i = 0; i < in->nts; i++)
+		n += series_used(in, &in->ts[i]);
+	return n ? (n + PLOT_TIMELINE_ROWS - 1) / PLOT_TIMELINE_ROWS : 1;
 }
 
 static void page_name(char *buf, size_t len, const char *name, size_t page)
@@ -1332,19 +1761,147 @@ static double tmax_of(const struct input *in)
 	return t;
 }
 
-/* Series of timeline.csv in variant order, then pool order: their indices into in->ts. */
-static size_t *timeline_order(const struct input *in)
+/* The sampling step of a series (its first interval; the sampler's step is fixed). */
+static double step_of(const struct tseries *t)
 {
-	size_t *o = malloc((in->nts ? in->nts : 1) * sizeof *o), n = 0;
-	if (!o)
-		return NULL;
-	for (size_t v = 0; v < in->var.n; v++)
-		for (size_t p = 0; p < in->pool.n; p++)
-			for (size_t i = 0; i < in->nts; i++)
-				if (in->ts[i].var == v && in->ts[i].pool == p)
-					o[n++] = i;
-	return o;
+	return t->n > 1 && t->r[1].t > t->r[0].t ? t->r[1].t - t->r[0].t : 1;
 }
+
+/* The bin of the whole-run view: a readable width (1, 2, 5 x 10^k below a second; 1, 2, 5,
+ * 10, 15, 30 s; 1, 2, 5, 10, 15, 30 min; 1, 2, 3, 6, 12 h; days) giving at most about 120
+ * bins, and never below the sampling step: a 2 h run gets one bin a minute. */
+static double bin_width(double tmax_s, double step_s)
+{
+	static const double w[] = {1,    2,    5,    10,    15,    30,    60,    120,  300,
+				   600,  900,  1800, 3600,  7200,  10800, 21600, 43200, 86400};
+	double want = fmax(tmax_s / 120, step_s);
+	if (!(want > 0))
+		return 1;
+	if (want < 1) {
+		double dec = pow(10, floor(log10(want)));
+		static const double m[] = {1, 2, 5, 10};
+		for (int i = 0; i < 4; i++)
+			if (m[i] * dec >= want * (1 - 1e-12))
+				return m[i] * dec;
+	}
+	for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+		if (w[i] >= want * (1 - 1e-12))
+			return w[i];
+	return 86400 * ceil(want / 86400);
+}
+
+/* "1 min", "5 s", "200 ms": a bin or window length for titles. */
+static void fmt_len(char *buf, size_t len, double s)
+{
+	if (s >= 3600 && fmod(s, 3600) == 0)
+		snprintf(buf, len, "%g h", s / 3600);
+	else if (s >= 60 && fmod(s, 60) == 0)
+		snprintf(buf, len, "%g min", s / 60);
+	else
+		fmt_dur(buf, len, s);
+}
+
+/* "1:01:00" or "61:00" or "12.5 s": an instant of simulated time for titles. */
+static void fmt_clock(char *buf, size_t len, double s)
+{
+	long t = lround(s);
+	if (fabs(s - (double)t) > 1e-6 || s < 60)
+		snprintf(buf, len, "%g s", s);
+	else if (t >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* Per-bin maxima of a series: bins [k w, (k + 1) w) up to tmax (the last one closed), each
+ * the largest sample in it (NaN when it holds none). The samples are instants, so a bin's
+ * maximum is the largest sampled value, not the largest value reached between samples. */
+struct bin {
+	double co, ov, w, srv, backlog;
+};
+
+static struct bin *bin_max(const struct tseries *t, double w, double tmax, size_t *nb)
+{
+	size_t n = (size_t)ceil(tmax / w * (1 - 1e-12));
+	if (n == 0)
+		n = 1;
+	struct bin *b = malloc(n * sizeof *b);
+	if (!b)
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		b[k] = (struct bin){NAN, NAN, NAN, NAN, NAN};
+	for (size_t j = 0; j < t->n; j++) {
+		const struct trow *r = &t->r[j];
+		size_t k = (size_t)(r->t / w * (1 + 1e-12));
+		if (k >= n)
+			k = n - 1;
+		b[k].co = fmax(b[k].co, r->co);
+		b[k].ov = fmax(b[k].ov, r->ov);
+		b[k].w = fmax(b[k].w, r->w);
+		b[k].srv = fmax(b[k].srv, r->srv);
+		b[k].backlog = fmax(b[k].backlog, r->backlog);
+	}
+	*nb = n;
+	return b;
+}
+
+/* The zoom window of a series, `len` seconds long (a whole number of samples): the one with
+ * the most waiting (the largest sum of sampled waiters, i.e. waiter-seconds / step), the
+ * earliest of equals; when nobody ever waited, the one with the most connections checked out.
+ * Returns its start. This is the plot's only choice of the window: a reported worst window
+ * can replace it. */
+static double worst_window(const struct tseries *t, double len, bool *waiting)
+{
+	*waiting = false;
+	if (t->n == 0)
+		return 0;
+	size_t m = (size_t)lround(len / step_of(t));
+	if (m < 1)
+		m = 1;
+	if (m > t->n)
+		m = t->n;
+	for (int pass = 0; pass < 2; pass++) {
+		double sum = 0, best = -1;
+		size_t at = 0;
+		for (size_t j = 0; j < t->n; j++) {
+			sum += pass ? t->r[j].co : t->r[j].w;
+			if (j >= m)
+				sum -= pass ? t->r[j - m].co : t->r[j - m].w;
+			if (j + 1 >= m && sum > best) {
+				best = sum;
+				at = j + 1 - m;
+			}
+		}
+		if (best > 0 || pass == 1) {
+			*waiting = pass == 0;
+			return t->r[at].t;
+		}
+	}
+	return 0;
+}
+
+/* The zoom length: 5 min, or a quarter of a shorter run (readable), at least four samples. */
+static double zoom_len(double tmax_s, double step_s)
+{
+	double len = tmax_s >= 1200 ? 300 : bin_width(tmax_s / 4 * 120 / 100, step_s);
+	return fmax(len, 4 * step_s);
+}
+
+/* A terminal of another size than gp_begin's, inside its loop over the two formats. */
+static void gp_size(FILE *s, int w, int h)
+{
+	fprintf(s, "if (ext eq 'png') {\n"
+		   "\tset terminal pngcairo size %d,%d noenhanced font 'Sans,10'\n"
+		   "} else {\n"
+		   "\tset terminal svg size %d,%d noenhanced dynamic font 'Sans,10' background rgb 'white'\n"
+		   "}\n",
+		w, h, w, h);
+}
+
+/* One row of the pool timeline is this many pixels (a title line, then the panels), the band
+ * of the title and the legend above the rows this many. */
+#define TL_ROW_PX 250
+#define TL_HEAD_PX 70
 
 static int write_pool_timeline(const struct input *in, const char *dir, struct err *e)
 {
@@ -1355,36 +1912,71 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 	rc = out_open(&g, dir, "pool_timeline", "gp", e);
 	if (rc)
 		return out_close(&d, rc, e);
-	size_t *order = timeline_order(in);
+	size_t nsel;
+	size_t *order = timeline_order(in, &nsel);
 	/* Per pool, over every variant, so panels of one pool share their scales. */
 	double *y1 = calloc(in->pool.n ? in->pool.n : 1, sizeof *y1);
 	double *y1min = calloc(in->pool.n ? in->pool.n : 1, sizeof *y1min);
 	double *y2 = calloc(in->pool.n ? in->pool.n : 1, sizeof *y2);
-	if (!order || !y1 || !y1min || !y2) {
+	double *z0 = calloc(nsel ? nsel : 1, sizeof *z0);
+	bool *zw = calloc(nsel ? nsel : 1, sizeof *zw); /* chosen by waiting (else by checkouts) */
+	if (!order || !y1 || !y1min || !y2 || !z0 || !zw) {
+		free(zw);
 		free(order);
 		free(y1);
 		free(y1min);
 		free(y2);
+		free(z0);
 		return out_close(&g, out_close(&d, fail_oom(e), e), e);
 	}
 	FILE *f = d.f, *s = g.f;
-	fputs("# pooltide pool_timeline.dat: pool status sampled at a fixed step, first replication,\n"
-	      "# from timeline.csv. One block per variant and pool (gnuplot `index N`), columns:\n",
-	      f);
-	fprintf(f, "# t_s checked_out overflow waiters%s\n",
-		in->have_batch ? " batch_active" : "");
-	for (size_t k = 0; k < in->nts; k++) {
+	double tmax_s = tmax_of(in), step = nsel ? step_of(&in->ts[order[0]]) : 1;
+	double bw = bin_width(tmax_s, step), zl = zoom_len(tmax_s, step);
+	char bws[32], zls[32];
+	fmt_len(bws, sizeof bws, bw);
+	fmt_len(zls, sizeof zls, zl);
+	fprintf(f, "# pooltide pool_timeline.dat: pool status sampled every %.9g s in the first\n"
+		   "# replication, from timeline.csv. Two blocks per variant and pool (gnuplot `index N`):\n"
+		   "# the whole run as the largest sample in each %s (t_s is the bin's start; a last\n"
+		   "# row at the end repeats the last bin, for steps), then every sample of the zoom\n"
+		   "# window (the %s with the most waiting). Columns:\n"
+		   "# t_s checked_out overflow waiters%s\n",
+		step, bws, zls, in->have_batch ? " batch_active" : "");
+	int status = 0;
+	for (size_t k = 0; k < nsel; k++) {
 		const struct tseries *t = &in->ts[order[k]];
 		const struct poolinfo *pi = pool_info(in, t->var, in->pool.v[t->pool]);
-		fprintf(f, "\n\n# index %zu: variant ", k);
+		size_t nb = 0;
+		struct bin *b = bin_max(t, bw, tmax_s, &nb);
+		if (!b) {
+			status = PT_ENOMEM;
+			break;
+		}
+		z0[k] = worst_window(t, zl, &zw[k]);
+		fprintf(f, "\n\n# index %zu: variant ", 2 * k);
 		comment_name(f, in->var.v[t->var]);
 		fputs(", pool ", f);
 		comment_name(f, in->pool.v[t->pool]);
 		if (pi && pi->cap >= 0)
 			fprintf(f, ", cap %.9g", pi->cap);
-		fputc('\n', f);
+		fprintf(f, ": largest sample per %s\n", bws);
+		for (size_t j = 0; j <= nb; j++) {
+			const struct bin *x = &b[j < nb ? j : nb - 1];
+			fprintf(f, "%.9g ", j < nb ? (double)j * bw : tmax_s);
+			put_num(f, x->co);
+			fputc(' ', f);
+			put_num(f, x->ov);
+			fputc(' ', f);
+			put_num(f, x->w);
+			fputc('\n', f);
+		}
+		free(b);
+		fprintf(f, "\n\n# index %zu: the same, every sample from %.9g s to %.9g s\n", 2 * k + 1,
+			z0[k], z0[k] + zl);
 		for (size_t j = 0; j < t->n; j++) {
 			const struct trow *r = &t->r[j];
+			if (r->t < z0[k] - 1e-9 || r->t > z0[k] + zl + 1e-9)
+				continue;
 			fprintf(f, "%.9g %.9g %.9g %.9g", r->t, r->co, r->ov, r->w);
 			if (in->have_batch) {
 				fputc(' ', f);
@@ -1399,15 +1991,17 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 		y1min[t->pool] = fmin(y1min[t->pool], t->min_ov);
 		y2[t->pool] = fmax(y2[t->pool], t->max_w);
 	}
-	struct tunit u = time_unit(tmax_of(in));
-	double tmax = tmax_of(in) / u.div;
-	gp_begin(s, "pool_timeline", "checked out, overflow and waiters over time, per variant");
-	fprintf(s, "set xlabel 'simulated time (%s)'\n", u.name);
+	struct tunit u = time_unit(tmax_s);
+	gp_begin(s, "pool_timeline", "checked out, overflow and waiters over time, per variant and pool");
 	size_t pages = timeline_pages(in);
-	for (size_t pg = 0; pg < pages; pg++) {
-		size_t k0 = pg * PANELS_PER_PAGE;
-		size_t n = in->nts - k0 < PANELS_PER_PAGE ? in->nts - k0 : PANELS_PER_PAGE;
-		size_t rows = n == 4 ? 2 : (n ? n : 1), cols = n == 4 ? 2 : 1;
+	for (size_t pg = 0; pg < pages && !status; pg++) {
+		size_t k0 = pg * PLOT_TIMELINE_ROWS;
+		size_t n = nsel - k0 < PLOT_TIMELINE_ROWS ? nsel - k0 : PLOT_TIMELINE_ROWS;
+		if (nsel == 0)
+			n = 0;
+		size_t rows = n ? n : 1;
+		int height = TL_HEAD_PX + (int)rows * TL_ROW_PX;
+		double H = height, head = TL_HEAD_PX / H, rowh = TL_ROW_PX / H;
 		bool batch = false, cap = false;
 		for (size_t k = k0; k < k0 + n; k++) {
 			const struct tseries *t = &in->ts[order[k]];
@@ -1417,6 +2011,7 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 		}
 		char name[64];
 		page_name(name, sizeof name, "pool_timeline", pg);
+		gp_size(s, 1000, height);
 		fprintf(s, "\nset output '%s.'.ext\nset multiplot title ", name);
 		if (pages > 1)
 			gp_quotef(&g, "Pool status over time, first replication (page %zu of %zu)",
@@ -1427,21 +2022,24 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 		 * a panel would be squeezed to the panel's width. Its entries are NaN functions
 		 * (a plot of `keyentry`s alone trips an assertion in gnuplot 5.4). Panels are
 		 * placed by hand (origin, size) with fixed margins so that their axes line up. */
-		fputs("\n# the legend\n"
-		      "set origin 0, 0.865\nset size 1, 0.075\n"
-		      "unset border\nunset xtics\nunset ytics\nunset y2tics\nunset grid\nunset title\n"
-		      "unset xlabel\nunset ylabel\nunset y2label\n"
-		      "set lmargin 0\nset rmargin 0\nset tmargin 0\nset bmargin 0\n"
-		      "set xrange [0:1]\nset yrange [0:1]\n"
-		      "set key center center horizontal maxrows 1 font ',9' samplen 3\n"
-		      "plot NaN with lines lc 1 title 'checked out', \\\n"
-		      "     NaN with lines lc 3 title 'overflow in use', \\\n"
-		      "     NaN with lines lc 2 lw 1.5 title 'waiters (right axis)'",
-		      s);
+		fprintf(s, "\n# the legend\n"
+			   "set origin 0, %.4f\nset size 1, %.4f\n"
+			   "unset border\nunset xtics\nunset ytics\nunset y2tics\nunset grid\nunset title\n"
+			   "unset xlabel\nunset ylabel\nunset y2label\n"
+			   "set lmargin 0\nset rmargin 0\nset tmargin 0\nset bmargin 0\n"
+			   "set xrange [0:1]\nset yrange [0:1]\n"
+			   "set key center center horizontal maxrows 1 font ',9' samplen 3\n"
+			   "plot NaN with lines lc 1 title 'checked out', \\\n"
+			   "     NaN with lines lc 3 title 'overflow in use', \\\n"
+			   "     NaN with lines lc 2 lw 1.5 title 'waiters (right axis)'",
+			1 - head + 0.005, 0.45 * head);
 		if (cap)
 			fputs(", \\\n     NaN with lines lc rgb 'black' lw 1.5 dt 2 "
 			      "title 'pool cap = size + max_overflow'",
 			      s);
+		fputs(", \\\n     NaN with boxes fs transparent solid 0.5 noborder "
+		      "lc rgb '#ffd54f' title 'zoom window'",
+		      s);
 		if (batch)
 			fputs(", \\\n     NaN with boxes fs transparent solid 0.3 noborder "
 			      "lc rgb '#a0a0a0' title 'batch running'",
@@ -1449,55 +2047,93 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 		fputs("\n# the panels\n"
 		      "unset key\nset border\nset xtics\nset ytics nomirror\nset y2tics\n"
 		      "set grid xtics ytics\n"
-		      "set lmargin 9\nset rmargin 9\nset tmargin 2\nset bmargin 3.5\n"
-		      "set ylabel 'connections'\nset y2label 'waiters (requests)'\n",
+		      "set lmargin 9\nset rmargin 9\nset tmargin 1.6\nset bmargin 3\n"
+		      "set ylabel 'connections'\nset y2label 'waiters'\n",
 		      s);
 		fprintf(s, "set xlabel 'simulated time (%s)'\n", u.name);
-		fprintf(s, "set xrange [0:%.9g]\n", tmax > 0 ? tmax : 1);
 		for (size_t k = k0; k < k0 + n; k++) {
 			const struct tseries *t = &in->ts[order[k]];
 			const struct poolinfo *pi = pool_info(in, t->var, in->pool.v[t->pool]);
+			const struct dbinfo *db = db_info(in, t->var);
 			double top = y1[t->pool] > 0 ? y1[t->pool] * 1.1 : 1;
-			size_t row = (k - k0) / cols, col = (k - k0) % cols;
-			double w = 1.0 / (double)cols, h = 0.86 / (double)rows;
-			fprintf(s, "set origin %.9g, %.9g\nset size %.9g, %.9g\nset title ",
-				(double)col * w, 0.86 - (double)(row + 1) * h, w, h);
-			char pool[256] = "";
-			if (in->pool.n > 1)
-				snprintf(pool, sizeof pool, ", pool %s", in->pool.v[t->pool]);
+			double y0 = 1 - head - (double)(k - k0 + 1) * rowh, ph = rowh - 22 / H;
+			/* The row's title: variant, pool, cap, and which process the samples are of. */
+			char capt[160] = "", proc[96] = "";
 			if (pi && pi->cap >= 0)
-				gp_quotef(&g, "%s%s: cap %.9g (size %.9g + max_overflow %.9g)",
-					  in->var.v[t->var], pool, pi->cap, pi->size, pi->max_overflow);
+				snprintf(capt, sizeof capt, ", cap %.9g (size %.9g + max_overflow %.9g)",
+					 pi->cap, pi->size, pi->max_overflow);
 			else if (pi)
-				gp_quotef(&g, "%s%s: no cap (max_overflow -1)", in->var.v[t->var], pool);
-			else
-				gp_quotef(&g, "%s%s", in->var.v[t->var], pool);
-			fprintf(s, " font ',9'\nset yrange [%.9g:%.9g]\n",
-				y1min[t->pool] < 0 ? y1min[t->pool] * 1.1 : 0, top);
+				snprintf(capt, sizeof capt, ", no cap (max_overflow -1)");
+			if (db && db->processes > 1)
+				snprintf(proc, sizeof proc, "; samples of process 1 of %.9g (each has its own pool)",
+					 db->processes);
+			char *head_txt = strf("%s: pool %s%s%s", in->var.v[t->var], in->pool.v[t->pool],
+					      capt, proc);
+			char *short_txt = head_txt ? shorten(head_txt, 150) : NULL;
+			free(head_txt);
+			if (!short_txt) {
+				status = PT_ENOMEM;
+				break;
+			}
+			fprintf(s, "\n# row %zu\nset label 1 ", k - k0 + 1);
+			gp_quote(s, short_txt);
+			free(short_txt);
+			fprintf(s, " at screen 0.01, %.4f left font ',10'\n", y0 + rowh - 11 / H);
+			fprintf(s, "set yrange [%.9g:%.9g]\n", y1min[t->pool] < 0 ? y1min[t->pool] * 1.1 : 0,
+				top);
 			fprintf(s, "set y2range [0:%.9g]\n", y2[t->pool] > 0 ? y2[t->pool] * 1.1 : 1);
-			bool first = true;
-			char x[64];
+			char x[64], zs[32], ze[32];
 			snprintf(x, sizeof x, "($1/%.9g)", u.div);
+			fmt_clock(zs, sizeof zs, z0[k]);
+			fmt_clock(ze, sizeof ze, z0[k] + zl);
+			/* left: the whole run, per-bin maxima; the zoom window shaded */
+			fprintf(s, "set origin 0, %.4f\nset size 0.62, %.4f\n", y0, ph);
+			fprintf(s, "set title 'whole run: largest sample per %s' font ',9'\n", bws);
+			fprintf(s, "set xrange [0:%.9g]\n", tmax_s > 0 ? tmax_s / u.div : 1);
+			fprintf(s, "set object 1 rect from first %.9g, graph 0 to first %.9g, graph 1 behind "
+				   "fc rgb '#ffd54f' fs transparent solid 0.5 noborder\n",
+				z0[k] / u.div, (z0[k] + zl) / u.div);
+			fprintf(s, "plot 'pool_timeline.dat' index %zu using %s:2 with steps lc 1, \\\n"
+				   "     '' index %zu using %s:3 with steps lc 3, \\\n"
+				   "     '' index %zu using %s:4 axes x1y2 with steps lc 2 lw 1.5",
+				2 * (k), x, 2 * (k), x, 2 * (k), x);
+			if (pi && pi->cap >= 0)
+				fprintf(s, ", \\\n     %.9g with lines lc rgb 'black' lw 1.5 dt 2", pi->cap);
+			fputs("\nunset object 1\nunset label 1\n", s);
+			/* right: the zoom, every sample */
+			fprintf(s, "set origin 0.62, %.4f\nset size 0.38, %.4f\n", y0, ph);
+			if (zw[k])
+				fprintf(s, "set title 'zoom %s-%s: the %s with the most waiting' font ',9'\n",
+					zs, ze, zls);
+			else
+				fprintf(s, "set title 'zoom %s-%s: the busiest %s (nobody waited)' font ',9'\n",
+					zs, ze, zls);
+			fprintf(s, "set xrange [%.9g:%.9g]\n", z0[k] / u.div, (z0[k] + zl) / u.div);
+			bool first = true;
 			if (t->any_batch) {
 				/* Sample-and-hold: a sample describes the pool until the next one,
 				 * which is what fillsteps and steps draw. */
 				gp_next(s, &first);
 				fprintf(s, "'pool_timeline.dat' index %zu using %s:(($5>0)?%.9g:0) with fillsteps "
 					   "fs transparent solid 0.3 noborder lc rgb '#a0a0a0'",
-					k, x, top);
+					2 * k + 1, x, top);
 			}
 			gp_next(s, &first);
-			fprintf(s, "'pool_timeline.dat' index %zu using %s:2 with steps lc 1", k, x);
+			fprintf(s, "'pool_timeline.dat' index %zu using %s:2 with steps lc 1", 2 * k + 1, x);
 			gp_next(s, &first);
-			fprintf(s, "'' index %zu using %s:3 with steps lc 3", k, x);
+			fprintf(s, "'' index %zu using %s:3 with steps lc 3", 2 * k + 1, x);
 			gp_next(s, &first);
-			fprintf(s, "'' index %zu using %s:4 axes x1y2 with steps lc 2 lw 1.5", k, x);
+			fprintf(s, "'' index %zu using %s:4 axes x1y2 with steps lc 2 lw 1.5", 2 * k + 1, x);
 			if (pi && pi->cap >= 0) {
 				gp_next(s, &first);
 				fprintf(s, "%.9g with lines lc rgb 'black' lw 1.5 dt 2", pi->cap);
 			}
 			fputc('\n', s);
 		}
+		if (n == 0) /* nothing sampled: an empty frame says so */
+			fputs("set origin 0, 0\nset size 1, 0.7\nset title 'no pool is used by any workload'\n"
+			      "plot NaN notitle\n",
+			      s);
 		fputs("unset multiplot\n", s);
 	}
 	gp_end(s);
@@ -1505,7 +2141,229 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 	free(y1);
 	free(y1min);
 	free(y2);
-	rc = out_close(&d, 0, e);
+	free(z0);
+	free(zw);
+	if (status)
+		rc = fail_oom(e);
+	rc = out_close(&d, rc, e);
+	return out_close(&g, rc, e);
+}
+
+/* One line per variant of a whole-run quantity (per-bin maxima of one column of the first
+ * drawn series of each variant, which is the same in every pool's rows): the data blocks and
+ * the legend entries, variants whose binned series are identical sharing one line and one
+ * entry ("a = b"), so none hides another. `col` picks the column (offsetof into struct bin). */
+struct vline {
+	size_t var;
+	char *names;   /* "a", or "a = b = c" */
+	long block;
+	double max;
+};
+
+static int variant_lines(const struct input *in, FILE *f, double bw, double tmax_s, size_t col,
+			 struct vline **out, size_t *nout)
+{
+	size_t nsel;
+	size_t *order = timeline_order(in, &nsel);
+	struct vline *vl = calloc(in->var.n + 1, sizeof *vl);
+	struct bin **bins = calloc(in->var.n + 1, sizeof *bins);
+	size_t n = 0, nb = 0;
+	int rc = order && vl && bins ? 0 : PT_ENOMEM;
+	for (size_t v = 0; !rc && v < in->var.n; v++) {
+		const struct tseries *t = NULL;
+		for (size_t k = 0; k < nsel && !t; k++)
+			if (in->ts[order[k]].var == v)
+				t = &in->ts[order[k]];
+		if (!t)
+			continue;
+		struct bin *b = bin_max(t, bw, tmax_s, &nb);
+		if (!b) {
+			rc = PT_ENOMEM;
+			break;
+		}
+		/* identical to a line already drawn? */
+		size_t same = n;
+		for (size_t i = 0; i < n && same == n; i++) {
+			bool eq = true;
+			for (size_t j = 0; j < nb && eq; j++) {
+				double a = *(double *)((char *)&b[j] + col);
+				double c = *(double *)((char *)&bins[i][j] + col);
+				eq = a == c || (isnan(a) && isnan(c));
+			}
+			if (eq)
+				same = i;
+		}
+		if (same < n) {
+			char *x = strf("%s = %s", vl[same].names, in->var.v[v]);
+			free(b);
+			if (!x) {
+				rc = PT_ENOMEM;
+				break;
+			}
+			free(vl[same].names);
+			vl[same].names = x;
+			continue;
+		}
+		vl[n] = (struct vline){.var = v, .names = strf("%s", in->var.v[v]),
+				       .block = (long)n, .max = 0};
+		bins[n] = b;
+		if (!vl[n].names) {
+			rc = PT_ENOMEM;
+			n++;
+			break;
+		}
+		fprintf(f, "\n\n# index %zu: variant ", n);
+		comment_name(f, in->var.v[v]);
+		fputc('\n', f);
+		for (size_t j = 0; j <= nb; j++) {
+			double x = *(double *)((char *)&b[j < nb ? j : nb - 1] + col);
+			fprintf(f, "%.9g ", j < nb ? (double)j * bw : tmax_s);
+			put_num(f, x);
+			fputc('\n', f);
+			if (x > vl[n].max)
+				vl[n].max = x;
+		}
+		n++;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(bins[i]);
+	free(bins);
+	free(order);
+	if (rc) {
+		for (size_t i = 0; i < n; i++)
+			free(vl[i].names);
+		free(vl);
+		return rc;
+	}
+	/* One line for every variant: say so rather than list them all. */
+	if (n == 1 && in->var.n > 2 && strchr(vl[0].names, '=')) {
+		char *x = strf("every variant (%zu identical lines)", in->var.n);
+		if (x) {
+			free(vl[0].names);
+			vl[0].names = x;
+		}
+	}
+	/* the comment lines name the merged variants too */
+	for (size_t i = 0; i < n; i++)
+		if (strchr(vl[i].names, '=')) {
+			fprintf(f, "# index %zu is also: ", i);
+			comment_name(f, vl[i].names);
+			fputc('\n', f);
+		}
+	*out = vl;
+	*nout = n;
+	return 0;
+}
+
+/* Dash type of the k-th variant line: solid, dashed, dash-dot, dash-dot-dot, in turn with
+ * the palette, so lines of neighbouring variants differ in colour and in pattern. */
+static int variant_dt(size_t k)
+{
+	static const int dt[] = {1, 2, 4, 5};
+	return dt[k % 4];
+}
+
+static int write_server_connections(const struct input *in, const char *dir, struct err *e)
+{
+	struct out d, g;
+	int rc = out_open(&d, dir, "server_connections", "dat", e);
+	if (rc)
+		return rc;
+	rc = out_open(&g, dir, "server_connections", "gp", e);
+	if (rc)
+		return out_close(&d, rc, e);
+	FILE *f = d.f, *s = g.f;
+	double tmax_s = tmax_of(in), step = in->nts ? step_of(&in->ts[0]) : 1;
+	double bw = bin_width(tmax_s, step);
+	char bws[32];
+	fmt_len(bws, sizeof bws, bw);
+	fprintf(f, "# pooltide server_connections.dat: connections open on the database server (every\n"
+		   "# process and pool, connections being opened included), sampled every %.9g s in the\n"
+		   "# first replication, from timeline.csv; the largest sample in each %s (t_s is the\n"
+		   "# bin's start). One block per variant (gnuplot `index N`): t_s connections\n",
+		step, bws);
+	struct vline *vl = NULL;
+	size_t n = 0;
+	rc = variant_lines(in, f, bw, tmax_s, offsetof(struct bin, srv), &vl, &n);
+	struct legend_line *ln = rc ? NULL : calloc(n + in->ndb + 1, sizeof *ln);
+	double *usable = rc ? NULL : calloc(in->ndb + 1, sizeof *usable);
+	size_t nl = 0, nu = 0;
+	if (!rc && (!ln || !usable))
+		rc = PT_ENOMEM;
+	double ymax = 0;
+	bool merged = false; /* merged names are long: one column then */
+	for (size_t i = 0; !rc && i < n; i++) {
+		merged |= strchr(vl[i].names, '=') != NULL;
+		ln[nl] = (struct legend_line){.name = strf("%s", vl[i].names), .block = vl[i].block,
+					      .dt = variant_dt(i)};
+		snprintf(ln[nl].lc, sizeof ln[nl].lc, "lc %d", variant_lc(vl[i].var));
+		ymax = fmax(ymax, vl[i].max);
+		if (!ln[nl++].name)
+			rc = PT_ENOMEM;
+	}
+	/* usable max_connections: one dashed line per distinct value */
+	for (size_t i = 0; !rc && i < in->ndb; i++) {
+		bool known = false;
+		for (size_t j = 0; j < nu; j++)
+			known |= usable[j] == in->db[i].usable;
+		if (known)
+			continue;
+		usable[nu++] = in->db[i].usable;
+		ymax = fmax(ymax, in->db[i].usable);
+		size_t nv = 0;
+		for (size_t j = 0; j < in->ndb; j++)
+			nv += in->db[j].usable == in->db[i].usable;
+		ln[nl] = (struct legend_line){.block = -1, .dt = 2, .kind = LINE_TIMEOUT};
+		snprintf(ln[nl].lc, sizeof ln[nl].lc, "lc rgb 'black'");
+		ln[nl].name = strf("usable connections %.9g (max_connections %.9g minus reserved)%s",
+				   in->db[i].usable, in->db[i].max_connections,
+				   nv < in->ndb ? " in some variants" : "");
+		if (!ln[nl++].name)
+			rc = PT_ENOMEM;
+	}
+	if (!rc) {
+		gp_begin(s, "server_connections", "database server connections over time, per variant");
+		struct tunit u = time_unit(tmax_s);
+		fputs("set output 'server_connections.'.ext\n", s);
+		fprintf(s, "set title 'Connections on the database server, every process and pool "
+			   "(largest sample per %s, first replication)'\n",
+			bws);
+		fprintf(s, "set xlabel 'simulated time (%s)'\n", u.name);
+		fputs("set ylabel 'server connections'\nset grid xtics ytics\nunset key\n", s);
+		fprintf(s, "set xrange [0:%.9g]\nset yrange [0:%.9g]\n", tmax_s > 0 ? tmax_s / u.div : 1,
+			ymax > 0 ? ymax * 1.1 : 1);
+		struct legend_tags tags = {1, 1, 1};
+		double top;
+		rc = draw_legend(&g, ln, nl, 0, merged ? 1 : 2, &tags, &top);
+		fprintf(s, "set bmargin at screen %.4f\n", top + 0.085);
+		/* The usable lines first, so that a variant at the limit is drawn over them. */
+		bool first = true;
+		for (size_t i = n; i < nl; i++) {
+			gp_next(s, &first);
+			fprintf(s, "%.9g with lines lc rgb 'black' dt 2 lw 1.5 notitle", usable[i - n]);
+		}
+		for (size_t i = 0; i < n; i++) {
+			gp_next(s, &first);
+			if (ln[i].block >= 0)
+				fprintf(s, "'server_connections.dat' index %ld using ($1/%.9g):2 with steps "
+					   "%s dt %d notitle",
+					ln[i].block, u.div, ln[i].lc, ln[i].dt);
+		}
+		if (first)
+			fputs("plot NaN notitle", s);
+		fputc('\n', s);
+		gp_end(s);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(vl[i].names);
+	free(vl);
+	for (size_t i = 0; ln && i < nl; i++)
+		free(ln[i].name);
+	free(ln);
+	free(usable);
+	if (rc)
+		rc = fail_oom(e);
+	rc = out_close(&d, rc, e);
 	return out_close(&g, rc, e);
 }
 
@@ -1518,56 +2376,71 @@ static int write_backlog(const struct input *in, const char *dir, struct err *e)
 	rc = out_open(&g, dir, "backlog", "gp", e);
 	if (rc)
 		return out_close(&d, rc, e);
-	size_t *order = timeline_order(in);
-	if (!order)
-		return out_close(&g, out_close(&d, fail_oom(e), e), e);
 	FILE *f = d.f, *s = g.f;
-	fputs("# pooltide backlog.dat: backlog sampled at a fixed step, first replication, from\n"
-	      "# timeline.csv. One block per variant and pool (gnuplot `index N`): t_s backlog\n",
-	      f);
+	double tmax_s = tmax_of(in), step = in->nts ? step_of(&in->ts[0]) : 1;
+	double bw = bin_width(tmax_s, step);
+	char bws[32];
+	fmt_len(bws, sizeof bws, bw);
+	fprintf(f, "# pooltide backlog.dat: records waiting in the batch workloads' backlogs, sampled\n"
+		   "# every %.9g s in the first replication, from timeline.csv; the largest sample in\n"
+		   "# each %s (t_s is the bin's start). One block per variant (gnuplot `index N`):\n"
+		   "# t_s backlog. Variants with identical lines share a block.\n",
+		step, bws);
+	struct vline *vl = NULL;
+	size_t n = 0;
+	rc = variant_lines(in, f, bw, tmax_s, offsetof(struct bin, backlog), &vl, &n);
+	struct legend_line *ln = rc ? NULL : calloc(n + 1, sizeof *ln);
+	if (!rc && !ln)
+		rc = PT_ENOMEM;
 	double ymax = 0;
-	for (size_t k = 0; k < in->nts; k++) {
-		const struct tseries *t = &in->ts[order[k]];
-		fprintf(f, "\n\n# index %zu: variant ", k);
-		comment_name(f, in->var.v[t->var]);
-		fputs(", pool ", f);
-		comment_name(f, in->pool.v[t->pool]);
-		fputc('\n', f);
-		for (size_t j = 0; j < t->n; j++) {
-			fprintf(f, "%.9g ", t->r[j].t);
-			put_num(f, t->r[j].backlog);
-			fputc('\n', f);
+	bool merged = false; /* merged names are long: one column then */
+	for (size_t i = 0; !rc && i < n; i++) {
+		bool same = strchr(vl[i].names, '=') != NULL;
+		merged |= same;
+		ln[i] = (struct legend_line){.name = strf("%s", vl[i].names), .block = vl[i].block,
+					     .dt = variant_dt(i)};
+		if (same)
+			snprintf(ln[i].suffix, sizeof ln[i].suffix, "  (identical lines)");
+		snprintf(ln[i].lc, sizeof ln[i].lc, "lc %d", variant_lc(vl[i].var));
+		ymax = fmax(ymax, vl[i].max);
+		if (!ln[i].name)
+			rc = PT_ENOMEM;
+	}
+	if (!rc) {
+		struct tunit u = time_unit(tmax_s);
+		gp_begin(s, "backlog", "backlog over time, one line per variant");
+		fputs("set output 'backlog.'.ext\n", s);
+		fprintf(s, "set title 'Backlog of the batch workloads (largest sample per %s, first "
+			   "replication)'\n",
+			bws);
+		fprintf(s, "set xlabel 'simulated time (%s)'\n", u.name);
+		fputs("set ylabel 'records waiting'\nset grid xtics ytics\nunset key\n", s);
+		fprintf(s, "set xrange [0:%.9g]\nset yrange [0:%.9g]\n", tmax_s > 0 ? tmax_s / u.div : 1,
+			ymax > 0 ? ymax * 1.1 : 1);
+		struct legend_tags tags = {1, 1, 1};
+		double top;
+		rc = draw_legend(&g, ln, n, 0, merged ? 1 : 2, &tags, &top);
+		fprintf(s, "set bmargin at screen %.4f\n", top + 0.085);
+		bool first = true;
+		for (size_t i = 0; i < n; i++) {
+			gp_next(s, &first);
+			fprintf(s, "'backlog.dat' index %ld using ($1/%.9g):2 with steps %s dt %d",
+				ln[i].block, u.div, ln[i].lc, ln[i].dt);
 		}
-		ymax = fmax(ymax, t->max_backlog);
+		if (first)
+			fputs("plot NaN", s);
+		fputs(" notitle\n", s);
+		gp_end(s);
 	}
-	struct tunit u = time_unit(tmax_of(in));
-	double tmax = tmax_of(in) / u.div;
-	gp_begin(s, "backlog", "backlog over time, per variant");
-	fputs("set output 'backlog.'.ext\n"
-	      "set title 'Backlog over time, first replication'\n",
-	      s);
-	fprintf(s, "set xlabel 'simulated time (%s)'\n", u.name);
-	fputs("set ylabel 'backlog (records waiting)'\n"
-	      "set grid xtics ytics\n"
-	      "set key top left opaque box font ',9'\n",
-	      s);
-	fprintf(s, "set xrange [0:%.9g]\n", tmax > 0 ? tmax : 1);
-	fprintf(s, "set yrange [0:%.9g]\n", ymax > 0 ? ymax * 1.25 : 1); /* room for the key */
-	bool first = true;
-	for (size_t k = 0; k < in->nts; k++) {
-		const struct tseries *t = &in->ts[order[k]];
-		gp_next(s, &first);
-		fprintf(s, "'backlog.dat' index %zu using ($1/%.9g):2 with steps lc %d dt %d title ", k,
-			u.div, variant_lc(t->var), workload_dt(t->pool));
-		if (in->pool.n > 1)
-			gp_quotef(&g, "%s, pool %s", in->var.v[t->var], in->pool.v[t->pool]);
-		else
-			gp_quote(s, in->var.v[t->var]);
-	}
-	fputc('\n', s);
-	gp_end(s);
-	free(order);
-	rc = out_close(&d, 0, e);
+	for (size_t i = 0; i < n; i++)
+		free(vl[i].names);
+	free(vl);
+	for (size_t i = 0; ln && i < n; i++)
+		free(ln[i].name);
+	free(ln);
+	if (rc)
+		rc = fail_oom(e);
+	rc = out_close(&d, rc, e);
 	return out_close(&g, rc, e);
 }
 
@@ -1833,10 +2706,11 @@ int plot_dir(const char *dir, bool quiet, char *warn, size_t warnlen)
 	char *gnuplot = NULL, *marker = NULL;
 	int rc;
 	if ((rc = load_summary(&in, dir, &e)) || (rc = load_waits(&in, dir, &e)) ||
-	    (rc = load_timeline(&in, dir, &e)) || (rc = load_pools(&in, dir, &e)))
+	    (rc = load_timeline(&in, dir, &e)) || (rc = load_pools(&in, dir, &e)) ||
+	    (rc = load_database(&in, dir, &e)) || (rc = load_slo(&in, dir, &e)))
 		goto done;
 
-	struct plot plots[5];
+	struct plot plots[6];
 	size_t np = 0;
 	bool heatmap = false;
 	if ((rc = write_sweep_heatmap(dir, &heatmap, &e)))
@@ -1846,10 +2720,13 @@ int plot_dir(const char *dir, bool quiet, char *warn, size_t warnlen)
 	plots[np++] = (struct plot){"waits_cdf", 1};
 	plots[np++] = (struct plot){"timeout_rate", 1};
 	plots[np++] = (struct plot){"pool_timeline", timeline_pages(&in)};
+	if (in.have_server)
+		plots[np++] = (struct plot){"server_connections", 1};
 	if (in.have_backlog)
 		plots[np++] = (struct plot){"backlog", 1};
 	if ((rc = write_waits_cdf(&in, dir, &e)) || (rc = write_timeout_rate(&in, dir, &e)) ||
 	    (rc = write_pool_timeline(&in, dir, &e)) ||
+	    (in.have_server && (rc = write_server_connections(&in, dir, &e))) ||
 	    (in.have_backlog && (rc = write_backlog(&in, dir, &e))))
 		goto done;
 

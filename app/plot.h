@@ -1,22 +1,28 @@
 /* Plots of a result folder: gnuplot data files, scripts and images.
  *
  * plot_dir reads the CSV files a run leaves in its result folder (summary.csv, waits.csv,
- * timeline.csv and, when present, pools.csv), writes for each plot a data file `<name>.dat`
- * (blocks separated by two blank lines, one per plotted series, a comment naming each) and a
- * script `<name>.gp`, and runs gnuplot on each script with the folder as working directory, so
- * the folder redraws itself (`cd DIR && gnuplot waits_cdf.gp`) and can be moved. The scripts
- * name no path: only files next to them.
+ * timeline.csv and, when present, pools.csv, database.csv and slo.csv), writes for each plot
+ * a data file `<name>.dat` (blocks separated by two blank lines, one per plotted series, a
+ * comment naming each) and a script `<name>.gp`, and runs gnuplot on each script with the
+ * folder as working directory, so the folder redraws itself (`cd DIR && gnuplot
+ * waits_cdf.gp`) and can be moved. The scripts name no path: only files next to them.
  *
- * Plots (each 1000 x 600, pngcairo `<name>.png` and svg `<name>.svg`):
- *   waits_cdf      CDF of the wait for a connection of served requests, one line per variant
- *                  and workload, log time axis, P(wait = 0) in the legend, the pool timeouts
- *                  as dotted vertical lines (one per distinct value, naming its variants)
+ * Plots (1000 x 600 but the pool timeline, pngcairo `<name>.png` and svg `<name>.svg`):
+ *   waits_cdf      P(wait > x) of served requests on log-log axes, one line per variant and
+ *                  workload, P(wait > 0) in the legend, the pool timeouts as dotted vertical
+ *                  lines, SLO limits on wait quantiles as shaded corners, a caption on what
+ *                  wait = 0 means (and that pre_ping makes every wait at least one ping)
  *   timeout_rate   timeout rate per variant and workload with its 95 % CI, percent axis
- *   pool_timeline  checked out / overflow in use / waiters over time, one panel per variant and
- *                  pool, at most four panels per image: pool_timeline.png, then
- *                  pool_timeline-2.png, ...; the pool cap dashed, batch windows shaded when
- *                  timeline.csv has a `batch_active` column
- *   backlog        backlog over time, only when timeline.csv has a `backlog` column
+ *   pool_timeline  one row per variant and pool it uses: the whole run as per-bin maxima of
+ *                  the samples, and a zoom on the window with the most waiting; at most
+ *                  PLOT_TIMELINE_ROWS rows per image: pool_timeline.png, pool_timeline-2.png...
+ *   server_connections  the database server's connections over time, one line per variant,
+ *                  against the usable max_connections (when timeline.csv has the column)
+ *   backlog        backlog over time, one line per variant (identical ones merged), only when
+ *                  timeline.csv has a `backlog` column
+ *
+ * Time series are drawn as the largest sample per bin (about 120 bins a run) so that a long
+ * run is not a barcode; the samples themselves are in the zoom.
  *
  * Not here: computing any statistic (the CSVs are the whole input) or writing the CSVs
  * (app/results.c). Missing or failing gnuplot is a warning, not an error: the data and scripts
@@ -28,6 +34,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+/* Rows (variant and pool) per pool_timeline image: pool_timeline.png, then
+ * pool_timeline-2.png, ... */
+#define PLOT_TIMELINE_ROWS 3
 
 /* The marker file plot_dir leaves in the folder when the images could not all be drawn. */
 #define PLOT_MISSING_MARKER "plots-missing"

@@ -239,10 +239,10 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 		for (int pi = 0; pi < c->n_pools; pi++) {
 			const struct cfg_pool *pc = &c->pools[pi];
 			char cap[16], msg[160] = "-", ex_s[16];
-			if (pc->max_overflow < 0)
+			if (pool_cfg_cap(pc) < 0)
 				snprintf(cap, sizeof cap, "inf");
 			else
-				snprintf(cap, sizeof cap, "%d", pc->size + pc->max_overflow);
+				snprintf(cap, sizeof cap, "%d", pool_cfg_cap(pc));
 			/* The first timeout's message, from the first replication that had one. */
 			int o = experiment_aggregate(ex, v)->pools[pi].first_timeout_overflow;
 			if (o != INT_MIN)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/plot.h"
 #include "app/report.h"
 #include "app/sha256.h"
 #include "models/pool.h"
@@ -416,10 +417,10 @@ static void pool_json(FILE *out, void *pctx, int v, int p, const char *indent)
 	struct health h = pool_health(ex, v, p);
 	fprintf(out, ",\n%s\"health\": {\"pool_size\": %d, \"max_overflow\": %d, \"cap\": ", indent,
 		pc->size, pc->max_overflow);
-	if (pc->max_overflow < 0)
+	if (pool_cfg_cap(pc) < 0)
 		fputs("null", out);
 	else
-		fprintf(out, "%d", pc->size + pc->max_overflow);
+		fprintf(out, "%d", pool_cfg_cap(pc));
 	fputs(", \"timeout_s\": ", out);
 	report_json_number(out, pc->timeout_s);
 	fputs(", \"checked_out\": ", out);
@@ -621,7 +622,8 @@ static int timeline_csv(FILE *out, void *pctx)
 	for (int v = 0; v < sc->n_variants; v++)
 		for (int w = 0; w < sc->variants[v].cfg.n_workloads; w++)
 			batch |= sc->variants[v].cfg.workloads[w].kind == CFG_WORKLOAD_BATCH;
-	fputs("variant,t_s,pool,checked_out,checked_in,overflow,waiters,open", out);
+	fputs("variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,server_connections",
+	      out);
 	fputs(batch ? ",backlog,backlog_age_s,batch_active\n" : "\n", out);
 	if (!c->info->timelines)
 		return PT_OK;
@@ -634,8 +636,8 @@ static int timeline_csv(FILE *out, void *pctx)
 			results_csv_number(out, s->t_s);
 			fputc(',', out);
 			results_csv_field(out, sc->variants[v].cfg.pools[s->pool].name);
-			fprintf(out, ",%d,%d,%d,%d,%d", s->checked_out, s->checked_in, s->overflow,
-				s->waiters, s->open);
+			fprintf(out, ",%d,%d,%d,%d,%d,%d", s->checked_out, s->checked_in, s->overflow,
+				s->waiters, s->open, s->server_connections);
 			if (batch) {
 				fprintf(out, ",%d,", s->backlog);
 				results_csv_number(out, s->backlog_age_s);
@@ -647,12 +649,22 @@ static int timeline_csv(FILE *out, void *pctx)
 	return PT_OK;
 }
 
-/* Each variant's pool configuration, for the plots (the cap line, the timeout marks). */
+/* Whether variant cfg runs a workload on pool p: the plots leave out pools nobody uses. */
+static bool pool_used(const struct cfg_scenario *cfg, int p)
+{
+	for (int w = 0; w < cfg->n_workloads; w++)
+		if (cfg->workloads[w].pool == p)
+			return true;
+	return false;
+}
+
+/* Each variant's pool configuration, for the plots (the cap line, the timeout marks, what
+ * "wait = 0" means with pre_ping, which pools to draw). */
 static int pools_csv(FILE *out, void *pctx)
 {
 	const struct run_ctx *c = pctx;
 	const struct scenario *sc = c->info->sc;
-	fputs("variant,pool,size,max_overflow,cap,timeout_s\n", out);
+	fputs("variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used\n", out);
 	for (int v = 0; v < sc->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
 		for (int p = 0; p < cfg->n_pools; p++) {
@@ -660,9 +672,52 @@ static int pools_csv(FILE *out, void *pctx)
 			results_csv_field(out, sc->variants[v].name);
 			fputc(',', out);
 			results_csv_field(out, pc->name);
-			fprintf(out, ",%d,%d,%d,", pc->size, pc->max_overflow,
-				pc->max_overflow < 0 ? -1 : pc->size + pc->max_overflow);
+			fprintf(out, ",%d,%d,%d,", pc->size, pc->max_overflow, pool_cfg_cap(pc));
 			results_csv_number(out, pc->timeout_s);
+			/* The ping is one round trip per checkout of a pooled connection. */
+			fprintf(out, ",%d,", pc->pre_ping ? 1 : 0);
+			results_csv_number(out, pc->pre_ping ? cfg->db.rtt_s : 0);
+			fprintf(out, ",%d\n", pool_used(cfg, p) ? 1 : 0);
+		}
+	}
+	return PT_OK;
+}
+
+/* Each variant's database server and deployment, for the server-connections plot. */
+static int database_csv(FILE *out, void *pctx)
+{
+	const struct run_ctx *c = pctx;
+	const struct scenario *sc = c->info->sc;
+	fputs("variant,processes,max_connections,usable_connections\n", out);
+	for (int v = 0; v < sc->n_variants; v++) {
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		results_csv_field(out, sc->variants[v].name);
+		fprintf(out, ",%d,%d,%d\n", model_processes(cfg), cfg->db.max_connections,
+			cfg_usable_connections(&cfg->db));
+	}
+	return PT_OK;
+}
+
+/* Each variant's SLO limits (none: only the header), for the marks on the wait plot. */
+static int slo_csv(FILE *out, void *pctx)
+{
+	const struct run_ctx *c = pctx;
+	const struct scenario *sc = c->info->sc;
+	fputs("variant,workload,metric,limit,unit\n", out);
+	for (int v = 0; v < sc->n_variants; v++) {
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		for (int i = 0; i < cfg->n_slo; i++) {
+			const struct cfg_slo *l = &cfg->slo[i];
+			const struct metric_def *m = metric_find(l->metric);
+			results_csv_field(out, sc->variants[v].name);
+			fputc(',', out);
+			results_csv_field(out, cfg->workloads[l->workload].name);
+			fputc(',', out);
+			results_csv_field(out, l->metric);
+			fputc(',', out);
+			results_csv_number(out, l->limit);
+			fputc(',', out);
+			results_csv_field(out, m ? m->unit : "");
 			fputc('\n', out);
 		}
 	}
@@ -682,6 +737,10 @@ int results_write_data(struct results_dir *rd, const struct results_info *info, 
 		st = write_file(rd, "timeline.csv", timeline_csv, &c, err, errlen);
 	if (!st)
 		st = write_file(rd, "pools.csv", pools_csv, &c, err, errlen);
+	if (!st)
+		st = write_file(rd, "database.csv", database_csv, &c, err, errlen);
+	if (!st)
+		st = write_file(rd, "slo.csv", slo_csv, &c, err, errlen);
 	return st;
 }
 
@@ -1105,23 +1164,27 @@ static void md_plots(FILE *out, const struct run_ctx *c)
 		      "`pooltide plot DIR`, DIR being this folder (needs gnuplot).\n\n",
 		      out);
 	}
-	fputs("![Wait for a connection: CDF per variant and workload (log time axis)]"
-	      "(waits_cdf.png)\n\n"
+	fputs("![Wait for a connection: P(wait > x) per variant and workload, log-log, with the "
+	      "pool timeouts and the SLO limits](waits_cdf.png)\n\n"
 	      "![Timeout rate per variant, with 95 % confidence intervals](timeout_rate.png)\n\n",
 	      out);
-	/* One panel per variant and pool, at most four per image (app/plot.h):
+	/* One row per variant and pool it uses, PLOT_TIMELINE_ROWS per image (app/plot.h):
 	 * pool_timeline.png, pool_timeline-2.png, ... */
-	int panels = 0;
+	int rows = 0;
 	for (int v = 0; v < c->info->sc->n_variants; v++)
-		panels += c->info->sc->variants[v].cfg.n_pools;
-	for (int k = 1; k == 1 || k <= (panels + 3) / 4; k++) {
-		fputs("![Pool status over time, first replication: checked out, overflow, waiters]"
-		      "(pool_timeline",
+		for (int p = 0; p < c->info->sc->variants[v].cfg.n_pools; p++)
+			rows += pool_used(&c->info->sc->variants[v].cfg, p);
+	for (int k = 1; k == 1 || k <= (rows + PLOT_TIMELINE_ROWS - 1) / PLOT_TIMELINE_ROWS; k++) {
+		fputs("![Pool status over time, first replication: the whole run (largest sample per "
+		      "bin) and a zoom on the worst window](pool_timeline",
 		      out);
 		if (k > 1)
 			fprintf(out, "-%d", k);
 		fputs(".png)\n\n", out);
 	}
+	fputs("![Connections on the database server over time against the usable "
+	      "max_connections](server_connections.png)\n\n",
+	      out);
 	bool batch = false;
 	for (int v = 0; v < c->info->sc->n_variants; v++)
 		for (int w = 0; w < c->info->sc->variants[v].cfg.n_workloads; w++)
@@ -1147,7 +1210,10 @@ static void md_files(FILE *out)
 	      "- `waits.csv`: the wait histograms and CDFs, all replications merged.\n"
 	      "- `timeline.csv`: pool status at a fixed step over the first replication.\n"
 	      "- `pools.csv`: each variant's pool configuration (size, max_overflow, cap, "
-	      "timeout).\n"
+	      "timeout, pre_ping and its ping, whether a workload uses the pool).\n"
+	      "- `database.csv`: each variant's processes, max_connections and usable "
+	      "connections.\n"
+	      "- `slo.csv`: each variant's SLO limits.\n"
 	      "- `*.dat`, `*.gp`: the plots' data and gnuplot scripts (`pooltide plot DIR` "
 	      "redraws them).\n",
 	      out);

@@ -37,6 +37,7 @@
 
 #include "app/obslog.h"
 #include "app/sha256.h"
+#include "models/pool.h"
 #include "models/slo.h"
 #include "models/summary.h"
 #include "sim/dist.h"
@@ -986,8 +987,9 @@ static const char *pool_key(const char *key)
 	return key;
 }
 
-static const char *const pool_keys[] = {"size",     "max_overflow", "timeout",        "use_lifo",
-					"pre_ping", "recycle",      "wakeup_latency", NULL};
+static const char *const pool_keys[] = {"kind",     "max_waiting", "size",    "max_overflow",
+					"timeout",  "use_lifo",    "pre_ping", "recycle",
+					"wakeup_latency", NULL};
 static const char *const requests_keys[] = {"type",    "pool",    "arrival",   "transaction",
 					    "retries", "backoff", "processes", NULL};
 static const char *const batch_keys[] = {"type",       "pool",           "every",
@@ -1095,24 +1097,14 @@ static int get_users(struct ctx *c, const cJSON *root, struct cfg_users *u, cJSO
 	return PT_OK;
 }
 
-static int get_pool(struct ctx *c, const cJSON *v, struct cfg_pool *pool, cJSON *res)
+/* SQLAlchemy QueuePool: create_engine's pool_* arguments (models/pool_sqlalchemy.c). */
+static int get_pool_sqlalchemy(struct ctx *c, const cJSON *v, const char *path,
+			       struct cfg_pool *pool, cJSON *r)
 {
-	char path[PATH_LEN], q[GOT_MAX + 8];
 	const cJSON *recycle;
-	cJSON *r;
 	int rc;
 
-	join(path, sizeof path, "pools", v->string);
-	if (!valid_name(v->string)) {
-		quote(v->string, q, sizeof q);
-		return fail(c, "pools", "expected pool names of %s, got %s", NAME_WHAT, q);
-	}
-	if (!cJSON_IsObject(v))
-		return expected(c, path, v, "an object");
-	cfg_pool_defaults(pool);
-	copy_str(pool->name, sizeof pool->name, v->string);
-	if ((rc = check_keys(c, v, path, pool_keys)) ||
-	    (rc = get_int(c, v, path, "size", 0, INT_CAP, 5, &pool->size)) ||
+	if ((rc = get_int(c, v, path, "size", 0, INT_CAP, 5, &pool->size)) ||
 	    (rc = get_int(c, v, path, "max_overflow", -1, INT_CAP, 10, &pool->max_overflow)) ||
 	    (rc = get_duration(c, v, path, "timeout", false, &pool->timeout_s)) ||
 	    (rc = get_bool(c, v, path, "use_lifo", &pool->use_lifo)) ||
@@ -1136,7 +1128,6 @@ static int get_pool(struct ctx *c, const cJSON *v, struct cfg_pool *pool, cJSON 
 	if ((rc = get_duration(c, v, path, "wakeup_latency", false, &pool->wakeup_latency_s)))
 		return rc;
 
-	r = put_obj(c, res, v->string);
 	put_int(c, r, "size", pool->size);
 	put_int(c, r, "max_overflow", pool->max_overflow);
 	put_dur(c, r, "timeout", pool->timeout_s);
@@ -1148,6 +1139,63 @@ static int get_pool(struct ctx *c, const cJSON *v, struct cfg_pool *pool, cJSON 
 		put_dur(c, r, "recycle", pool->recycle_s);
 	put_dur(c, r, "wakeup_latency", pool->wakeup_latency_s);
 	return PT_OK;
+}
+
+/* Each pool kind's keys (with the keys every kind has: kind, max_waiting) and reader. Adding
+ * a kind is one entry here and its file in models/. */
+static const struct pool_loader {
+	const char *kind; /* a struct pool_kind's name */
+	const char *const *keys;
+	int (*get)(struct ctx *c, const cJSON *v, const char *path, struct cfg_pool *pool,
+		   cJSON *r);
+} pool_loaders[] = {
+	{"sqlalchemy", pool_keys, get_pool_sqlalchemy},
+};
+#define N_POOL_LOADERS (sizeof pool_loaders / sizeof pool_loaders[0])
+
+static int get_pool(struct ctx *c, const cJSON *v, struct cfg_pool *pool, cJSON *res)
+{
+	char path[PATH_LEN], p[PATH_LEN], q[GOT_MAX + 8];
+	const struct pool_loader *ld = &pool_loaders[0];
+	const cJSON *kind;
+	cJSON *r;
+	int rc;
+
+	join(path, sizeof path, "pools", v->string);
+	if (!valid_name(v->string)) {
+		quote(v->string, q, sizeof q);
+		return fail(c, "pools", "expected pool names of %s, got %s", NAME_WHAT, q);
+	}
+	if (!cJSON_IsObject(v))
+		return expected(c, path, v, "an object");
+	cfg_pool_defaults(pool);
+	copy_str(pool->name, sizeof pool->name, v->string);
+	/* the kind decides which keys are allowed, so it comes first */
+	kind = member(v, "kind");
+	if (kind) {
+		ld = NULL;
+		for (size_t i = 0; cJSON_IsString(kind) && i < N_POOL_LOADERS; i++)
+			if (strcmp(pool_loaders[i].kind, kind->valuestring) == 0)
+				ld = &pool_loaders[i];
+		if (!ld) {
+			const char *names[N_POOL_LOADERS + 1];
+			char list[MSG_LEN / 2];
+			for (size_t i = 0; i < N_POOL_LOADERS; i++)
+				names[i] = pool_loaders[i].kind;
+			names[N_POOL_LOADERS] = NULL;
+			join_list(list, sizeof list, names);
+			join(p, sizeof p, path, "kind");
+			return expected(c, p, kind, "one of: %s", list);
+		}
+	}
+	pool->kind = pool_kind_find(ld->kind);
+	if ((rc = check_keys(c, v, path, ld->keys)) ||
+	    (rc = get_int(c, v, path, "max_waiting", 0, INT_CAP, 100000, &pool->max_waiting)))
+		return rc;
+	r = put_obj(c, res, v->string);
+	put_str(c, r, "kind", ld->kind);
+	put_int(c, r, "max_waiting", pool->max_waiting);
+	return ld->get(c, v, path, pool, r);
 }
 
 /* "main, replica": the pool names for a message. */

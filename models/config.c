@@ -2,9 +2,13 @@
 
 #include <string.h>
 
+#include "models/pool.h"
+
 void cfg_pool_defaults(struct cfg_pool *p)
 {
 	memset(p, 0, sizeof *p);
+	p->kind = &pool_kind_sqlalchemy;
+	p->max_waiting = 100000;
 	p->size = 5;
 	p->max_overflow = 10;
 	p->timeout_s = 30;

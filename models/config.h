@@ -30,9 +30,16 @@ struct cfg_database {
 	bool row_locks;                     /* default true; false: writes never wait */
 };
 
-/* A SQLAlchemy QueuePool (create_engine's pool_* arguments). */
+struct pool_kind;
+
+/* A connection pool of one kind (models/pool.h); the fields below the kind are SQLAlchemy
+ * QueuePool's (create_engine's pool_* arguments), the default kind's. */
 struct cfg_pool {
 	char name[CFG_NAME_MAX];
+	const struct pool_kind *kind; /* pools.NAME.kind; NULL or &pool_kind_sqlalchemy: QueuePool */
+	int max_waiting;         /* requesters that may wait at once; beyond, the run fails as
+				    overloaded (memory follows the scenario, not the overload).
+				    default 100000; 0 = no cap */
 	int size;                /* pool_size, default 5, >= 0 */
 	int max_overflow;        /* default 10; -1 = unlimited */
 	double timeout_s;        /* pool_timeout, default 30, >= 0 */

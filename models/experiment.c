@@ -1,6 +1,7 @@
 #include "models/experiment.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "sim/status.h"
@@ -47,12 +48,19 @@ struct model_result *experiment_compute(struct experiment *ex, int k)
 	struct model_result *res = model_result_create(ex->cfgs[v]);
 	int st = res ? model_run(ex->cfgs[v], (uint64_t)r, res, h) : PT_ENOMEM;
 	if (st) {
-		model_result_destroy(res);
+		/* The first failure in task order is reported, whatever the threads. */
 		struct experiment_fold *f = ex->fold;
 		pthread_mutex_lock(&f->mu);
-		if (!ex->status)
+		if (ex->failed < 0 || k < ex->failed) {
 			ex->status = st;
+			ex->failed = k;
+			if (res)
+				model_failure_text(ex->cfgs[v], res, ex->failure, sizeof ex->failure);
+			else
+				snprintf(ex->failure, sizeof ex->failure, "%s", pt_strerror(st));
+		}
 		pthread_mutex_unlock(&f->mu);
+		model_result_destroy(res);
 		return NULL;
 	}
 	return res;
@@ -115,7 +123,8 @@ int experiment_run_on(struct experiment *ex, int n_variants,
 		      const struct model_hooks *hooks, const struct experiment_backend *backend,
 		      runner_progress_fn progress, void *pctx)
 {
-	*ex = (struct experiment){.n_variants = n_variants, .cfgs = cfgs, .hooks = hooks};
+	*ex = (struct experiment){.n_variants = n_variants, .cfgs = cfgs, .hooks = hooks,
+				  .failed = -1};
 	ex->nrep = cfgs[0]->replications;
 	if (threads <= 0)
 		threads = runner_default_threads();

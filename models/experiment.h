@@ -32,7 +32,10 @@ struct experiment {
 	int nrep;                          /* replications per variant */
 	const struct cfg_scenario *const *cfgs; /* one per variant (borrowed) */
 	struct aggregate **aggs;           /* one per variant */
-	int status;                        /* first failing model_run status, or 0 */
+	int status;                        /* the first failing task's status (in task order,
+					      whatever the threads), or 0 */
+	int failed;                        /* that task, or -1 */
+	char failure[512];                 /* what went wrong in it (model_failure_text) */
 	const struct model_hooks *hooks;   /* per variant, for replication 0; or NULL */
 	struct experiment_fold *fold;      /* during a run */
 };

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,6 +181,7 @@ static void ev_sample(struct sim *sim, void *obj, uint64_t k)
 			.overflow = pool_overflow(p),
 			.waiters = pool_waiting(p),
 			.open = pool_open(p),
+			.server_connections = run->db.open,
 		};
 		h->on_sample(h->ctx, &s);
 	}
@@ -327,6 +329,7 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 	result_clear(out);
 	out->db_cpu_busy_mean = out->db_cpu_active_mean = NAN;
 	out->window_s = sc->horizon_s - sc->warmup_s;
+	out->overloaded_pool = -1;
 	run.n_proc = model_processes(sc);
 	out->n_processes = run.n_proc;
 	int n_inst = run.n_proc * sc->n_pools;
@@ -418,6 +421,12 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 	sim_run(run.sim, INFINITY);
 	if (sim_status(run.sim)) {
 		status = sim_status(run.sim);
+		for (int k = 0; status == PT_EOVERLOAD && k < n_inst; k++) {
+			const struct cfg_pool *pc = pool_config(run.pools[k]);
+			if (pc->max_waiting > 0 && pool_waiting(run.pools[k]) >= pc->max_waiting &&
+			    out->overloaded_pool < 0)
+				out->overloaded_pool = k % sc->n_pools;
+		}
 		goto fail;
 	}
 	for (int i = 0; i < sc->n_workloads; i++)
@@ -442,9 +451,11 @@ fail:
 		if (run.hold_rng[i])
 			gsl_rng_free(run.hold_rng[i]);
 	}
-	for (int i = 0; run.pools && i < n_inst; i++) {
-		pool_destroy(run.pools[i]);
-		if (run.pool_rng[i])
+	/* either array may be missing (out of memory while setting up) */
+	for (int i = 0; i < n_inst; i++) {
+		if (run.pools)
+			pool_destroy(run.pools[i]);
+		if (run.pool_rng && run.pool_rng[i])
 			gsl_rng_free(run.pool_rng[i]);
 	}
 	for (int i = 0; i < sc->n_pools; i++)
@@ -455,5 +466,66 @@ fail:
 	locks_destroy(run.locks);
 	cpu_destroy(run.cpu);
 	sim_destroy(run.sim);
+	out->status = status;
 	return status;
+}
+
+/* The largest rate an arrival process reaches, per second. */
+static double peak_rate(const struct cfg_arrival *a, double horizon_s)
+{
+	if (a->trace_n > 0)
+		return horizon_s > 0 ? (double)a->trace_n / horizon_s : 0;
+	double r = a->rate_per_s;
+	if (a->n_profile > 0) {
+		r = 0;
+		for (int i = 0; i < a->n_profile; i++)
+			r = fmax(r, a->profile[i].rate_per_s);
+	}
+	double f = 1;
+	for (int i = 0; i < a->n_bursts; i++)
+		f = fmax(f, a->bursts[i].factor);
+	return r * f;
+}
+
+double model_offered_erlangs(const struct cfg_scenario *sc, int pool)
+{
+	double e = 0;
+	for (int i = 0; i < sc->n_workloads; i++) {
+		const struct cfg_workload *w = &sc->workloads[i];
+		if (w->pool != pool || w->kind != CFG_WORKLOAD_REQUESTS)
+			continue;
+		int procs = w->req.processes > 0 ? w->req.processes : sc->processes;
+		double hold = w->req.db_time.mean + w->req.app_time.mean +
+			      (w->req.statements + 2) * sc->db.rtt_s;
+		e += peak_rate(&w->req.arrival, sc->horizon_s) / (procs > 0 ? procs : 1) * hold;
+	}
+	return e;
+}
+
+void model_failure_text(const struct cfg_scenario *sc, const struct model_result *r, char *buf,
+			size_t len)
+{
+	if (r->status != PT_EOVERLOAD || r->overloaded_pool < 0) {
+		snprintf(buf, len, "%s", pt_strerror(r->status));
+		return;
+	}
+	const struct cfg_pool *pc = &sc->pools[r->overloaded_pool];
+	int cap = pool_cfg_cap(pc);
+	double erl = model_offered_erlangs(sc, r->overloaded_pool);
+	if (cap > 0 && erl > 0) {
+		/* whole numbers from 100 up, never 1e+04 */
+		char f[32], e[32];
+		snprintf(f, sizeof f, erl / cap >= 100 ? "%.0f" : "%.3g", erl / cap);
+		snprintf(e, sizeof e, erl >= 100 ? "%.0f" : "%.3g", erl);
+		snprintf(buf, len,
+			 "pool %s: the queue of waiting requests grew past %d (pools.%s.max_waiting): "
+			 "the pool is overloaded by a factor of %s (%s connections busy offered "
+			 "at the peak rate, against a cap of %d)",
+			 pc->name, pc->max_waiting, pc->name, f, e, cap);
+	} else {
+		snprintf(buf, len,
+			 "pool %s: the queue of waiting requests grew past %d (pools.%s.max_waiting): "
+			 "the pool is overloaded",
+			 pc->name, pc->max_waiting, pc->name);
+	}
 }

@@ -37,7 +37,7 @@ struct pool_result {
  *
  * A result is sized to its scenario (model_result_create): one block holding this header and
  * the arrays it points to, so its memory follows the scenario's pools and workloads (about
- * 21 KB per workload, dominated by two wait histograms) and it can be copied or sent to
+ * 76 KB per workload, dominated by two 37 KB wait histograms) and it can be copied or sent to
  * another process as bytes (model_result_data, model_result_load). Compare two results with
  * model_result_equal, not memcmp of the header (it holds pointers). */
 struct model_result {
@@ -51,6 +51,9 @@ struct model_result {
 	double db_open_mean, db_open_max; /* server connections, all processes and pools */
 	double db_cpu_busy_mean;     /* share of the cores busy (NAN without cores) */
 	double db_cpu_active_mean;   /* statements running, time average (NAN without cores) */
+	int status;                  /* model_run's return value */
+	int overloaded_pool;         /* with PT_EOVERLOAD: the pool whose waiters reached
+					max_waiting; else -1 */
 	uint64_t events;             /* engine events run */
 	size_t peak_pending;         /* largest future-event set */
 	double end_s;                /* simulated time when the drain finished */
@@ -79,6 +82,9 @@ struct model_sample {
 	int backlog;          /* records waiting in every batch workload's backlog */
 	double backlog_age_s; /* age of the oldest waiting record (the lag building up), s */
 	int batch_active;     /* workers running a batch (all batch workloads and processes) */
+	int server_connections; /* backends open on the database server: every process and
+				   pool, connections being opened included (the same in every
+				   pool's sample of one instant) */
 };
 
 /* Optional observers; any member may be NULL (or 0). Observing changes nothing: the same
@@ -123,6 +129,18 @@ double model_estimate_events(const struct cfg_scenario *sc);
  * them): rng_stream_id(workload name, STREAM_ARRIVALS / STREAM_HOLDS) and, for the instance
  * of a pool in process p, rng_stream_id(pool name, STREAM_CONNECT + 16 p). */
 enum { STREAM_ARRIVALS = 1, STREAM_HOLDS = 2, STREAM_CONNECT = 3 };
+
+/* Connections per process that the request workloads on pool `pool` keep busy at their peak
+ * arrival rate (rate profile maximum times the largest burst factor; a trace's mean rate),
+ * in Erlangs: rate x mean hold, the hold being db_time + app_time + (statements + 2) RTTs.
+ * Batch workloads are left out, so it is a lower bound. */
+double model_offered_erlangs(const struct cfg_scenario *sc, int pool);
+
+/* What went wrong in a failed replication, for the user: the status's text, and for
+ * PT_EOVERLOAD the pool, its cap on waiters and the overload factor (offered Erlangs over
+ * the pool's cap). NUL-terminated into buf. */
+void model_failure_text(const struct cfg_scenario *sc, const struct model_result *r, char *buf,
+			size_t len);
 
 /* Application processes a scenario runs: the largest of deployment.processes and every
  * workload's own processes. */

@@ -1,21 +1,15 @@
-/* SQLAlchemy QueuePool, event by event (reference/pool-semantics.md §1.12).
+/* A connection pool as the application sees it, whatever its kind: checkout, checkin, the
+ * common status (checked out, idle, waiters, open) and counters (checkouts, timeouts, refusals,
+ * connects, closes), kept as time-weighted levels.
  *
- * Checkout: an idle connection if any (FIFO = returned longest ago, LIFO = returned last);
- * else, below the cap size + max_overflow (max_overflow -1: no cap), open a new connection in
- * the requester's name, who pays the connect latency; else wait, FIFO, until
- * request time + timeout. A waiter whose deadline comes when capacity has been freed
- * meanwhile opens a connection instead of failing; otherwise it fails with SQLAlchemy's
- * message "QueuePool limit of size P overflow O reached, connection timed out, timeout T".
- * Checkin: the connection joins the idle queue if fewer than `size` are idle (and the oldest
- * waiter takes it), else it is closed (overflow churn). Health steps at checkout: a connection
- * older than `recycle` (or one that lost its server connection) reconnects; `pre_ping` costs
- * one round trip for a connection that was not opened by this checkout.
- * With wakeup_latency > 0 a woken waiter needs that long to take the connection and a
- * newcomer arriving meanwhile takes it first (barging); a waiter that loses re-waits at the
- * back of the queue, as Python's Condition does, until its original deadline.
+ * A kind of pool (SQLAlchemy's QueuePool, HikariCP, Go's database/sql, ...) is a const table of
+ * operations, struct pool_kind, in the spirit of GSL's gsl_rng_type, implemented in one file
+ * models/pool_<kind>.c against models/pool_kind.h; pools.NAME.kind selects it. Workloads, the
+ * model, statistics and reports speak only this header. "overflow" is the kind's own extra:
+ * connections open beyond the number the kind keeps (SQLAlchemy: pool_size).
  *
  * Requesters embed a struct pool_client and are called back, possibly before pool_checkout
- * returns. The pool keeps SQLAlchemy's status as time-weighted levels. No I/O. */
+ * returns. No I/O. */
 #ifndef POOLTIDE_POOL_H
 #define POOLTIDE_POOL_H
 
@@ -82,7 +76,7 @@ struct pool_client {
 	sim_handle wake_ev;
 };
 
-/* Counters and time-weighted levels since the last pool_reset. */
+/* Counters and time-weighted levels since the last pool_reset (every kind keeps the same). */
 struct pool_stats {
 	uint64_t checkouts, timeouts, refused, connects, closes, reconnects, pings;
 	struct level checked_out, checked_in, overflow, waiters, open, exhausted;
@@ -91,8 +85,38 @@ struct pool_stats {
 	int first_timeout_overflow; /* SQLAlchemy's overflow() at the first timeout, or INT_MIN */
 };
 
-/* A new pool on engine `sim` and database `db`, drawing connect times from `rng`. Borrowed
- * pointers must outlive the pool. NULL when out of memory. */
+/* A kind of pool: a const table of operations, one per file models/pool_<kind>.c. */
+struct pool_kind {
+	const char *name;   /* the value of pools.NAME.kind: "sqlalchemy" */
+	const char *title;  /* for reports: "SQLAlchemy QueuePool" */
+	size_t size;        /* bytes of the kind's pool object, which begins with struct pool */
+	/* Set up the kind's state after the common part; 0 or PT_ENOMEM. */
+	int (*init)(struct pool *p);
+	void (*fini)(struct pool *p);   /* may be NULL */
+	void (*checkout)(struct pool *p, struct pool_client *c);
+	void (*checkin)(struct pool *p, struct pool_conn *conn);
+	/* Most connections one pool of this configuration can have open, -1 when unlimited. */
+	int (*cap)(const struct cfg_pool *cfg);
+	/* Connections the kind keeps (beyond them: "overflow"). */
+	int (*base)(const struct cfg_pool *cfg);
+	/* The application's error text for a pool timeout; `overflow` is the pool's overflow
+	 * at that moment (as SQLAlchemy prints it). NUL-terminated, truncated to len. */
+	void (*timeout_message)(const struct cfg_pool *cfg, int overflow, char *buf, unsigned len);
+};
+
+/* The kinds there are, in the order `check` lists them; NULL-terminated. */
+extern const struct pool_kind *const pool_kinds[];
+extern const struct pool_kind pool_kind_sqlalchemy; /* SQLAlchemy QueuePool: the default */
+
+/* The kind named `name`, or NULL. */
+const struct pool_kind *pool_kind_find(const char *name);
+
+/* Most connections one pool of configuration cfg can open (cfg->kind's rule), -1 when
+ * unlimited: what a connection budget adds up over processes and pools. */
+int pool_cfg_cap(const struct cfg_pool *cfg);
+
+/* A new pool of kind cfg->kind on engine `sim` and database `db`, drawing connect times from
+ * `rng`. Borrowed pointers must outlive the pool. NULL when out of memory. */
 struct pool *pool_create(const struct cfg_pool *cfg, struct sim *sim, struct database *db,
 			 gsl_rng *rng);
 void pool_destroy(struct pool *p);
@@ -117,15 +141,17 @@ int pool_checked_out(const struct pool *p);
 int pool_overflow(const struct pool *p);
 int pool_open(const struct pool *p);
 int pool_waiting(const struct pool *p);
-/* size + max_overflow, or -1 when unlimited. */
+/* pool_cfg_cap of the pool's configuration: -1 when unlimited. */
 int pool_cap(const struct pool *p);
+/* Connections the kind keeps (SQLAlchemy: pool_size); beyond them, overflow. */
+int pool_base(const struct pool *p);
 /* Connections handed out now to clients of holder class `cls` (POOL_HOLDER_*). */
 int pool_held_by(const struct pool *p, int cls);
 /* A checked-out connection's holder changes class (a request starts or stops waiting for a
  * row lock). */
 void pool_set_holder_class(struct pool *p, struct pool_conn *conn, int cls);
 
-/* SQLAlchemy's TimeoutError text for a given overflow() value, into buf (NUL-terminated). */
+/* The kind's timeout error text for a given overflow value, into buf (NUL-terminated). */
 void pool_timeout_message(const struct cfg_pool *cfg, int overflow, char *buf, unsigned len);
 
 #endif

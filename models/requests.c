@@ -278,7 +278,7 @@ static void on_fail(struct pool_client *c, enum pool_failure why)
 		s->pool_timeouts++;
 		/* Attribution: did batches hold at least half the pool when this one timed out? */
 		int cap = pool_cap(q->pool);
-		int all = cap > 0 ? cap : pool_config(q->pool)->size;
+		int all = cap > 0 ? cap : pool_base(q->pool);
 		int batch = pool_held_by(q->pool, POOL_HOLDER_BATCH);
 		int lockwait = pool_held_by(q->pool, POOL_HOLDER_LOCK_WAIT);
 		if (all > 0 && 2 * batch >= all)

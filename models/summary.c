@@ -15,7 +15,7 @@ enum metric_scope metric_scope_of(const struct cfg_workload *w)
 	return w->kind == CFG_WORKLOAD_BATCH ? METRIC_BATCH : METRIC_WORKLOAD;
 }
 
-static double tmean(const struct tally *t) { return t->n ? t->mean : NAN; }
+static double tmean(const struct tally *t) { return tally_mean(t); }
 static double tmax(const struct tally *t) { return t->n ? t->max : NAN; }
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : NAN; }
@@ -50,7 +50,7 @@ static double w_refused_rate(const struct model_result *r, int i)
 }
 static double w_wait_mean(const struct model_result *r, int i)
 {
-	return W(r, i)->wait_served.n ? W(r, i)->wait_served.mean : NAN;
+	return tally_mean(&W(r, i)->wait_served);
 }
 static double w_p_wait(const struct model_result *r, int i)
 {
@@ -68,7 +68,7 @@ static double w_wait_max(const struct model_result *r, int i)
 }
 static double w_wait_all_mean(const struct model_result *r, int i)
 {
-	return W(r, i)->wait_all.n ? W(r, i)->wait_all.mean : NAN;
+	return tally_mean(&W(r, i)->wait_all);
 }
 static double w_wait_all_p50(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_all, 0.50); }
 static double w_wait_all_p95(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_all, 0.95); }
@@ -80,11 +80,11 @@ static double w_wait_all_max(const struct model_result *r, int i)
 }
 static double w_connect_mean(const struct model_result *r, int i)
 {
-	return W(r, i)->connect.n ? W(r, i)->connect.mean : NAN;
+	return tally_mean(&W(r, i)->connect);
 }
 static double w_hold_mean(const struct model_result *r, int i)
 {
-	return W(r, i)->hold.n ? W(r, i)->hold.mean : NAN;
+	return tally_mean(&W(r, i)->hold);
 }
 
 static double w_retried(const struct model_result *r, int i) { return (double)W(r, i)->retried; }

@@ -19,16 +19,39 @@ uint64_t rng_derive_seed(uint64_t master, uint64_t rep, uint64_t stream_id)
 	return c ? c : 0x2545f4914f6cdd1dULL;
 }
 
+static void seed_state(struct rng_state *st, uint64_t seed)
+{
+	uint64_t s = seed;
+	for (int i = 0; i < 4; i++)
+		st->s[i] = splitmix64(&s);
+}
+
+/* gsl_rng_type callbacks: the slow path, for GSL's own samplers. */
+static void x_set(void *state, unsigned long seed) { seed_state(state, (uint64_t)seed); }
+static unsigned long x_get(void *state) { return (unsigned long)(rng_next64(state) >> 32); }
+static double x_get_double(void *state)
+{
+	return (double)(rng_next64(state) >> 11) * 0x1.0p-53;
+}
+
+const gsl_rng_type rng_xoshiro256ss = {
+	.name = "xoshiro256**",
+	.max = 0xffffffffUL,
+	.min = 0,
+	.size = sizeof(struct rng_state),
+	.set = x_set,
+	.get = x_get,
+	.get_double = x_get_double,
+};
+
+void rng_seed(gsl_rng *r, uint64_t seed) { seed_state(r->state, seed); }
+
 gsl_rng *rng_stream_create(uint64_t master, uint64_t rep, uint64_t stream_id)
 {
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng *r = gsl_rng_alloc(&rng_xoshiro256ss);
 	if (!r)
 		return NULL;
-	/* mt19937 uses the low 32 bits of the seed and maps 0 to its default; fold the high half
-	 * in and keep it non-zero so every derived seed is a distinct, explicit state. */
-	uint64_t s = rng_derive_seed(master, rep, stream_id);
-	unsigned long seed32 = (unsigned long)((s ^ (s >> 32)) & 0xffffffffu);
-	gsl_rng_set(r, seed32 ? seed32 : 1);
+	rng_seed(r, rng_derive_seed(master, rep, stream_id));
 	return r;
 }
 

@@ -8,20 +8,22 @@
 
 void tally_init(struct tally *t) { *t = (struct tally){.min = INFINITY, .max = -INFINITY}; }
 
-void tally_add(struct tally *t, double x)
+double tally_mean(const struct tally *t)
 {
-	t->n++;
-	double d = x - t->mean;
-	t->mean += d / (double)t->n;
-	t->m2 += d * (x - t->mean);
-	if (x < t->min)
-		t->min = x;
-	if (x > t->max)
-		t->max = x;
+	return t->n ? t->shift + t->sum / (double)t->n : NAN;
 }
 
-double tally_var(const struct tally *t) { return t->n > 1 ? t->m2 / (double)(t->n - 1) : 0; }
+double tally_var(const struct tally *t)
+{
+	if (t->n < 2)
+		return 0;
+	double n = (double)t->n;
+	double v = (t->sumsq - t->sum * t->sum / n) / (n - 1);
+	return v > 0 ? v : 0; /* rounding can leave a constant sample a hair below 0 */
+}
 
+/* b's sums re-expressed relative to a's shift: with D = b.shift - a.shift,
+ * sum (x - a.shift) = b.sum + n_b D and sum (x - a.shift)^2 = b.sumsq + 2 D b.sum + n_b D^2. */
 void tally_merge(struct tally *a, const struct tally *b)
 {
 	if (b->n == 0)
@@ -30,9 +32,9 @@ void tally_merge(struct tally *a, const struct tally *b)
 		*a = *b;
 		return;
 	}
-	double n = (double)(a->n + b->n), d = b->mean - a->mean;
-	a->m2 += b->m2 + d * d * (double)a->n * (double)b->n / n;
-	a->mean += d * (double)b->n / n;
+	double d = b->shift - a->shift, nb = (double)b->n;
+	a->sumsq += b->sumsq + 2 * d * b->sum + nb * d * d;
+	a->sum += b->sum + nb * d;
 	a->n += b->n;
 	if (b->min < a->min)
 		a->min = b->min;
@@ -40,29 +42,19 @@ void tally_merge(struct tally *a, const struct tally *b)
 		a->max = b->max;
 }
 
-static inline int bucket_of(double x)
+_Static_assert(HISTO_NBUCKETS == (17 + 20) << HISTO_SUB_BITS,
+	       "the buckets cover the octaves from HISTO_MIN = 2^-20 to HISTO_MAX = 2^17");
+_Static_assert(sizeof(double) == sizeof(uint64_t), "histo_bucket_of reads a double's bits");
+
+double histo_bucket_lo(int i)
 {
-	double f = log(x / HISTO_MIN) / log(HISTO_GAMMA);
-	int i = (int)f;
-	if (i >= HISTO_NBUCKETS)
-		i = HISTO_NBUCKETS - 1;
-	/* Bucket i holds [lo(i), hi(i)) with the bounds computed by pow(); log() may round a
-	 * value lying on a bound to the wrong side, so values that close to a bound are placed
-	 * by comparing with the bounds themselves. */
-	double frac = f - (double)i;
-	if (frac < 1e-9 || frac > 1 - 1e-9) {
-		if (i > 0 && x < histo_bucket_lo(i))
-			i--;
-		else if (i < HISTO_NBUCKETS - 1 && x >= histo_bucket_hi(i))
-			i++;
-	}
-	return i;
+	int sub = 1 << HISTO_SUB_BITS;
+	return ldexp(1.0 + (double)(i % sub) / sub, i / sub - 20);
 }
 
-double histo_bucket_lo(int i) { return HISTO_MIN * pow(HISTO_GAMMA, i); }
 double histo_bucket_hi(int i)
 {
-	return i == HISTO_NBUCKETS - 1 ? HISTO_MAX : HISTO_MIN * pow(HISTO_GAMMA, i + 1);
+	return i == HISTO_NBUCKETS - 1 ? HISTO_MAX : histo_bucket_lo(i + 1);
 }
 
 void histo_init(struct histo *h)
@@ -70,29 +62,6 @@ void histo_init(struct histo *h)
 	memset(h, 0, sizeof *h);
 	h->min_pos = INFINITY;
 	h->max = 0;
-}
-
-void histo_add(struct histo *h, double x)
-{
-	assert(x >= 0 && "histo_add: value must be >= 0 (and not NaN)");
-	h->n++;
-	if (x > h->max)
-		h->max = x;
-	/* !(x > 0), not x <= 0: should a NaN get past the assertion (NDEBUG), it lands in the zero
-	 * cell instead of indexing bucket[(int)NaN], which is undefined and in practice writes far
-	 * outside the array. */
-	if (!(x > 0)) {
-		h->zero++;
-		return;
-	}
-	if (x < h->min_pos)
-		h->min_pos = x;
-	if (x < HISTO_MIN)
-		h->under++;
-	else if (x >= HISTO_MAX)
-		h->over++;
-	else
-		h->bucket[bucket_of(x)]++;
 }
 
 void histo_merge(struct histo *a, const struct histo *b)
@@ -212,13 +181,14 @@ double ci_student_tally(const struct tally *t, double level, double *lo, double 
 		*lo = *hi = NAN;
 		return NAN;
 	}
+	double mean = tally_mean(t);
 	if (t->n == 1) {
-		*lo = *hi = t->mean;
-		return t->mean;
+		*lo = *hi = mean;
+		return mean;
 	}
 	double tq = gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)(t->n - 1));
 	double half = tq * sqrt(tally_var(t) / (double)t->n);
-	*lo = t->mean - half;
-	*hi = t->mean + half;
-	return t->mean;
+	*lo = mean - half;
+	*hi = mean + half;
+	return mean;
 }

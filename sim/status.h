@@ -11,7 +11,8 @@
 	X(PT_ENOMEM, "out of memory")                                 \
 	X(PT_EINVAL, "invalid argument")                              \
 	X(PT_ERANGE, "value out of range")                            \
-	X(PT_EIO, "input/output error")
+	X(PT_EIO, "input/output error")                               \
+	X(PT_EOVERLOAD, "the queue of waiting requests grew past its cap (max_waiting)")
 
 enum pt_status {
 #define PT_STATUS_ENUM(name, text) name,

@@ -255,7 +255,7 @@ static void test_batch_result_folder(void **state)
 	assert_non_null(fgets(line, sizeof line, p));
 	pclose(p);
 	assert_string_equal(line, "variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,"
-				  "backlog,backlog_age_s,batch_active\n");
+				  "server_connections,backlog,backlog_age_s,batch_active\n");
 	snprintf(cmd, sizeof cmd,
 		 "grep -c -e '## Batch workload aggregation' -e '(backlog.png)' %s/batchcheck/*/report.md",
 		 outroot);
@@ -264,9 +264,11 @@ static void test_batch_result_folder(void **state)
 	assert_non_null(fgets(line, sizeof line, p));
 	pclose(p);
 	assert_string_equal(line, "2\n");
-	/* Every plot of the incident is a PNG of 1000 x 600 (signature, then IHDR width and
-	 * height, big-endian, at bytes 16..23). */
-	static const char *const plots[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
+	/* Every plot of the incident is a PNG of 1000 x 600, but the pool timeline: 70 px of
+	 * head and 250 px a row, three rows (variant x pool) on its first page (signature,
+	 * then IHDR width and height, big-endian, at bytes 16..23). */
+	static const char *const plots[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog",
+					    "server_connections"};
 	for (size_t k = 0; k < sizeof plots / sizeof plots[0]; k++) {
 		snprintf(cmd, sizeof cmd, "ls %s/batchcheck/*/%s.png", outroot, plots[k]);
 		p = popen(cmd, "r");
@@ -283,7 +285,7 @@ static void test_batch_result_folder(void **state)
 		unsigned w = (unsigned)h[16] << 24 | (unsigned)h[17] << 16 | (unsigned)h[18] << 8 | h[19];
 		unsigned ht = (unsigned)h[20] << 24 | (unsigned)h[21] << 16 | (unsigned)h[22] << 8 | h[23];
 		assert_int_equal(w, 1000);
-		assert_int_equal(ht, 600);
+		assert_int_equal(ht, k == 2 ? 70 + 3 * 250 : 600);
 	}
 }
 
@@ -520,6 +522,38 @@ static void test_astronomical_work_refused(void **state)
 	remove(p);
 }
 
+/* Item 5 (regression): out of memory inside the simulation was an abort() with no message
+ * and a .tmp- folder left behind. A queue without a practical cap (max_waiting 0, timeout
+ * 100d, 10000/s of 1 s transactions on one connection) under a 300 MB address-space limit:
+ * exit 1, "simulation failed: out of memory", no folder of the run, for run and sweep alike.
+ * Skipped under AddressSanitizer, whose shadow memory needs far more address space. */
+static void test_out_of_memory_exit_1(void **state)
+{
+	(void)state;
+#if defined(__SANITIZE_ADDRESS__)
+	skip();
+#else
+	char *p = write_tmp("{\"name\": \"oom\", \"horizon\": \"10m\", \"replications\": 1,"
+			    " \"pools\": {\"main\": {\"size\": 1, \"max_overflow\": 0, \"timeout\": \"100d\","
+			    " \"max_waiting\": 0}}, \"workloads\": {\"api\": {\"type\": \"requests\","
+			    " \"arrival\": {\"rate\": \"10000/s\"}, \"transaction\": {\"db_time\": \"1s\"}}}}");
+	char cmd[1024], *err;
+	const char *cmds[] = {"run %s", "sweep %s --vary pools.main.size=1,2"};
+	for (int i = 0; i < 2; i++) {
+		char args[512];
+		snprintf(args, sizeof args, cmds[i], p);
+		snprintf(cmd, sizeof cmd, "ulimit -v 300000; timeout 120 %s %s -j 1 --quiet --no-plot "
+					  "-o %s >/dev/null", bin(), args, outroot);
+		assert_int_equal(shell(cmd, &err), 1);
+		assert_string_equal(err, "pooltide: simulation failed: out of memory\n");
+		free(err);
+		snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s/oom 2>/dev/null)\"", outroot);
+		assert_int_equal(system(cmd), 0);
+	}
+	remove(p);
+#endif
+}
+
 /* Item 15 (regression): a long scenario path cut the message before what is wrong. */
 static void test_long_path_message(void **state)
 {
@@ -552,11 +586,40 @@ static void test_long_path_message(void **state)
 	assert_int_equal(system(args), 0);
 }
 
+/* A queue that grows without bound (issue: 1 connection, a 100-day timeout, 10000/s of 1 s
+ * transactions) ends the run at max_waiting with exit 1, a message naming the pool, the cap
+ * and the overload factor (10000/s x 1 s = 10000 connections busy against a cap of 1), and
+ * no result folder. */
+static void test_overload_cap(void **state)
+{
+	(void)state;
+	char *out, *err, args[256];
+	const char *path = write_tmp(
+		"{\"name\": \"ovl\", \"horizon\": \"10m\", \"replications\": 2,"
+		" \"pools\": {\"main\": {\"size\": 1, \"max_overflow\": 0, \"timeout\": \"100d\","
+		" \"max_waiting\": 1000}},"
+		" \"workloads\": {\"api\": {\"type\": \"requests\", \"arrival\": {\"rate\": \"10000/s\"},"
+		" \"transaction\": {\"db_time\": \"1s\"}}}}");
+	snprintf(args, sizeof args, "run %s --quiet --no-plot", path);
+	assert_int_equal(run(args, &out, &err), 1);
+	assert_non_null(strstr(err, "pool main: the queue of waiting requests grew past 1000 "
+				    "(pools.main.max_waiting): the pool is overloaded by a factor of "
+				    "10000 (10000 connections busy offered at the peak rate, against a "
+				    "cap of 1)"));
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "test -z \"$(find %s -mindepth 2 2>/dev/null)\"", outroot);
+	assert_int_equal(system(cmd), 0);
+	remove(path);
+	free(out);
+	free(err);
+}
+
 int main(void)
 {
 	if (!mkdtemp(outroot))
 		return 1;
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_overload_cap),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_usage_errors_exit_2),
 		cmocka_unit_test(test_invalid_scenario_exit_2),
@@ -571,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_options_repeated_and_output),
 		cmocka_unit_test(test_scenario_from_stdin),
 		cmocka_unit_test(test_astronomical_work_refused),
+		cmocka_unit_test(test_out_of_memory_exit_1),
 		cmocka_unit_test(test_long_path_message),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -727,7 +727,7 @@ static struct mm_out mm_run(int cores, double lam, double mu, double run_s, uint
 	/* records grow by doubling to the peak concurrency, no further */
 	double peak = cpu_active_level(m.cpu)->max;
 	assert_true((double)cpu_job_slots(m.cpu) < fmax(17, 2 * peak + 1));
-	struct mm_out out = {.sojourn = m.sojourn.mean, .active = m.active_mean,
+	struct mm_out out = {.sojourn = tally_mean(&m.sojourn), .active = m.active_mean,
 			     .busy = m.busy_mean, .n = m.sojourn.n};
 	gsl_rng_free(m.r_arr);
 	gsl_rng_free(m.r_work);

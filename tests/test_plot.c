@@ -172,15 +172,20 @@ static void make_folder(char *dir, const struct folder *spec)
 		for (int w = 0; w < 2; w++)
 			for (int k = 0; k < 2; k++) {
 				const char *kind = k ? "all" : "served";
-				double p0 = 0.5 + 0.1 * v + 0.05 * w, cdf = p0;
-				add(&t, "%s,%s,%s,0,0,%d,%.9g\n", names[v], wl[w], kind, 500, p0);
+				/* 1000 requests: P(wait = 0) = zero / 1000, the counts and the cdf
+				 * column consistent. */
+				int zero = 500 + 100 * v + 50 * w, cum = zero;
+				double cdf = zero / 1000.0;
+				add(&t, "%s,%s,%s,0,0,%d,%.9g\n", names[v], wl[w], kind, zero, cdf);
 				/* Bins 1 ms .. 10 s, the CDF climbing geometrically to 1. */
 				double lo = 0.001;
 				for (int b = 0; b < 12; b++) {
 					double hi = lo * 2.15443469; /* 10^(1/3) */
 					cdf = b == 11 ? 1 : cdf + (1 - cdf) * 0.35;
+					int next = b == 11 ? 1000 : (int)(cdf * 1000);
 					add(&t, "%s,%s,%s,%.9g,%.9g,%d,%.9g\n", names[v], wl[w], kind, lo,
-					    hi, 10 + b, cdf);
+					    hi, next - cum, next / 1000.0);
+					cum = next;
 					lo = hi;
 				}
 			}
@@ -188,7 +193,7 @@ static void make_folder(char *dir, const struct folder *spec)
 
 	t.n = 0;
 	add(&t, "variant,t_s,pool,checked_out,checked_in,overflow,waiters,open%s\n",
-	    spec->extra_columns ? ",batch_active,backlog" : "");
+	    spec->extra_columns ? ",batch_active,backlog,server_connections" : "");
 	for (int v = 0; v < spec->variants; v++)
 		for (int s = 0; s <= 60; s++) {
 			double tt = 10.0 * s;
@@ -198,7 +203,7 @@ static void make_folder(char *dir, const struct folder *spec)
 			add(&t, "%s,%.9g,main,%d,%d,%d,%d,%d", names[v], tt, co, 10 - (co < 10 ? co : 10),
 			    ov, waiters, co + 2);
 			if (spec->extra_columns)
-				add(&t, ",%d,%d", batch ? 1 : 0, batch ? 3 * (s % 10) : 0);
+				add(&t, ",%d,%d,%d", batch ? 1 : 0, batch ? 3 * (s % 10) : 0, co + 2);
 			add(&t, "\n");
 		}
 	write_file(dir, "timeline.csv", t.s);
@@ -226,8 +231,9 @@ static void test_draws_every_plot(void **state)
 	write_file(dir, PLOT_MISSING_MARKER, ""); /* left by an earlier run without gnuplot */
 	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
 	assert_string_equal(warn, "");
-	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
-	for (size_t i = 0; i < 4; i++) {
+	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog",
+			     "server_connections"};
+	for (size_t i = 0; i < 5; i++) {
 		char f[64];
 		static const char *const ext[] = {"dat", "gp", "log"};
 		for (size_t k = 0; k < 3; k++) {
@@ -235,7 +241,8 @@ static void test_draws_every_plot(void **state)
 			assert_true(exists(dir, f));
 		}
 		snprintf(f, sizeof f, "%s.png", all[i]);
-		assert_png(dir, f, 1000, 600);
+		/* the pool timeline: a 70 px head and a 250 px row per variant and pool */
+		assert_png(dir, f, 1000, i == 2 ? 70 + 2 * 250 : 600);
 		snprintf(f, sizeof f, "%s.svg", all[i]);
 		assert_svg(dir, f);
 	}
@@ -244,15 +251,15 @@ static void test_draws_every_plot(void **state)
 
 	/* Names are gnuplot single-quoted strings with the quote doubled. */
 	char *gp = read_file(dir, "waits_cdf.gp");
-	assert_non_null(strstr(gp, "'a,b / api   P(wait = 0) = 0.5'"));
-	assert_non_null(strstr(gp, "'q\"uo''te / batch_job   P(wait = 0) = 0.65'"));
+	assert_non_null(strstr(gp, "'a,b / api   P(wait > 0) = 50.0 %'"));
+	assert_non_null(strstr(gp, "'q\"uo''te / batch_job   P(wait > 0) = 35.0 %'"));
 	assert_non_null(strstr(gp, "'pool timeout 45 s (q\"uo''te)'"));
-	assert_non_null(strstr(gp, "set logscale x"));
+	assert_non_null(strstr(gp, "set logscale xy"));
 	assert_non_null(strstr(gp, "set terminal pngcairo size 1000,600"));
 	assert_non_null(strstr(gp, "set terminal svg size 1000,600"));
 	free(gp);
 	gp = read_file(dir, "pool_timeline.gp");
-	assert_non_null(strstr(gp, "'a,b: cap 30 (size 10 + max_overflow 20)'"));
+	assert_non_null(strstr(gp, "'a,b: pool main, cap 30 (size 10 + max_overflow 20)'"));
 	assert_non_null(strstr(gp, "'batch running'"));
 	assert_non_null(strstr(gp, "'pool cap = size + max_overflow'"));
 	free(gp);
@@ -260,9 +267,9 @@ static void test_draws_every_plot(void **state)
 	assert_non_null(strstr(gp, "set ytics ('a,b' 0, 'q\"uo''te' 1)"));
 	free(gp);
 
-	/* The CDF starts at the smallest positive bin at height P(wait = 0). */
+	/* The curve starts at the smallest positive bin at height P(wait > 0) = 1 - 500/1000. */
 	char *dat = read_file(dir, "waits_cdf.dat");
-	assert_non_null(strstr(dat, "# index 0: variant a,b, workload api, P(wait = 0) = 0.5\n0.001 0.5\n"));
+	assert_non_null(strstr(dat, "# index 0: variant a,b, workload api, 1000 requests, 500 waited 0\n0.001 0.5\n"));
 	free(dat);
 	rm_rf(dir);
 }
@@ -279,9 +286,10 @@ static void test_without_optional_inputs(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		char f[64];
 		snprintf(f, sizeof f, "%s.png", plots[i]);
-		assert_png(dir, f, 1000, 600);
+		assert_png(dir, f, 1000, i == 2 ? 570 : 600);
 	}
-	/* No backlog column, no plot; no pools.csv, no cap line and no timeout mark. */
+	/* No backlog or server column, no plot; no pools.csv, no cap line and no timeout mark. */
+	assert_false(exists(dir, "server_connections.gp"));
 	assert_false(exists(dir, "backlog.gp"));
 	assert_false(exists(dir, "backlog.png"));
 	char *gp = read_file(dir, "pool_timeline.gp");
@@ -294,7 +302,7 @@ static void test_without_optional_inputs(void **state)
 	rm_rf(dir);
 }
 
-/* Five variants: four panels in pool_timeline.png, the fifth in pool_timeline-2.png. */
+/* Five variants: three rows in pool_timeline.png, two in pool_timeline-2.png. */
 static void test_timeline_pages(void **state)
 {
 	(void)state;
@@ -304,8 +312,8 @@ static void test_timeline_pages(void **state)
 	make_folder(dir, &(struct folder){.pools = true, .variants = 5});
 	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
 	assert_string_equal(warn, "");
-	assert_png(dir, "pool_timeline.png", 1000, 600);
-	assert_png(dir, "pool_timeline-2.png", 1000, 600);
+	assert_png(dir, "pool_timeline.png", 1000, 70 + 3 * 250);
+	assert_png(dir, "pool_timeline-2.png", 1000, 70 + 2 * 250);
 	assert_svg(dir, "pool_timeline-2.svg");
 	assert_false(exists(dir, "pool_timeline-3.png"));
 	rm_rf(dir);
@@ -344,16 +352,16 @@ static void test_degenerate_inputs(void **state)
 	for (size_t i = 0; i < 4; i++) {
 		char f[64];
 		snprintf(f, sizeof f, "%s.png", all[i]);
-		assert_png(dir, f, 1000, 600);
+		assert_png(dir, f, 1000, i == 2 ? 570 : 600);
 	}
 	char *gp = read_file(dir, "waits_cdf.gp");
-	assert_non_null(strstr(gp, "'a   P(wait = 0) = 1'"));
-	assert_non_null(strstr(gp, "'b   P(wait = 0) = unknown (nothing served)'"));
+	assert_non_null(strstr(gp, "'a   P(wait > 0) = 0 %'"));
+	assert_non_null(strstr(gp, "'b   nothing served'"));
 	assert_non_null(strstr(gp, "'pool timeout 30 s (a)'"));
 	free(gp);
 	gp = read_file(dir, "pool_timeline.gp");
-	assert_non_null(strstr(gp, "'a: no cap (max_overflow -1)'"));
-	assert_non_null(strstr(gp, "'b: cap 15 (size 5 + max_overflow 10)'"));
+	assert_non_null(strstr(gp, "'a: pool main, no cap (max_overflow -1)'"));
+	assert_non_null(strstr(gp, "'b: pool main, cap 15 (size 5 + max_overflow 10)'"));
 	free(gp);
 	gp = read_file(dir, "timeout_rate.gp");
 	assert_non_null(strstr(gp, "set label ' 0 % [0, 0]'"));
@@ -410,8 +418,9 @@ static void test_gnuplot_missing(void **state)
 		 dir);
 	assert_string_equal(warn, want);
 	assert_true(exists(dir, PLOT_MISSING_MARKER));
-	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
-	for (size_t i = 0; i < 4; i++) {
+	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog",
+			     "server_connections"};
+	for (size_t i = 0; i < 5; i++) {
 		char f[64];
 		snprintf(f, sizeof f, "%s.dat", all[i]);
 		assert_true(exists(dir, f));
@@ -514,6 +523,127 @@ static void test_hangs_refused(void **state)
 	alarm(0);
 	assert_int_equal(rc, PT_EIO);
 	assert_string_equal(warn, want);
+}
+
+/* The wait plot, exactly: 1000 requests, 900 of them at once, 50 in the bin of the 1 ms ping,
+ * then 40, 9 and 1 in later bins. P(wait > x) after each upper edge: 1 - 950/1000 = 0.05,
+ * 1 - 990/1000 = 0.01, 1 - 999/1000 = 0.001, then 0, drawn at the floor: a decade below the
+ * smallest positive share 0.001, so 1e-4. The SLO wait_p99 <= 100 ms is the corner
+ * (0.1 s, 1 - 0.99); wait_max <= 1.5 s shades everything right of 1.5 s. With pre_ping and
+ * a 1 ms ping, the legend gives P(wait > ping) = 1 - 950/1000 = 5 % and the caption says
+ * what a zero wait means. */
+static void test_wait_ccdf_exact(void **state)
+{
+	(void)state;
+	if (!gnuplot_on_path())
+		skip();
+	char dir[64] = "/tmp/pooltide-plot-XXXXXX", warn[512];
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "summary.csv",
+		   "variant,workload,metric,mean,ci_low,ci_high,unit\nv,api,timeout_rate,0,0,0,1\n");
+	write_file(dir, "waits.csv",
+		   "variant,workload,kind,lo_s,hi_s,count,cdf\n"
+		   "v,api,served,0,0,900,0.9\n"
+		   "v,api,served,0.00099,0.00101,50,0.95\n"
+		   "v,api,served,0.01,0.02,40,0.99\n"
+		   "v,api,served,0.1,0.2,9,0.999\n"
+		   "v,api,served,1,2,1,1\n"
+		   "v,api,all,0,0,1000,1\n");
+	write_file(dir, "timeline.csv",
+		   "variant,t_s,pool,checked_out,overflow,waiters\nv,0,main,0,0,0\nv,5,main,1,0,0\n");
+	write_file(dir, "pools.csv",
+		   "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used\n"
+		   "v,main,5,0,5,30,1,0.001,1\n");
+	write_file(dir, "slo.csv",
+		   "variant,workload,metric,limit,unit\n"
+		   "v,api,timeout_rate,0.001,1\nv,api,wait_p99,0.1,s\nv,api,wait_max,1.5,s\n");
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	assert_png(dir, "waits_cdf.png", 1000, 600);
+	char *dat = read_file(dir, "waits_cdf.dat");
+	assert_non_null(strstr(dat, "# y_floor 0.0001\n"));
+	assert_non_null(strstr(dat, "1000 requests, 900 waited 0\n"
+				    "0.00099 0.1\n0.00101 0.05\n0.02 0.01\n0.2 0.001\n2 0.0001\n"));
+	free(dat);
+	char *gp = read_file(dir, "waits_cdf.gp");
+	assert_non_null(strstr(gp, "set logscale xy\n"));
+	assert_non_null(strstr(gp, "set yrange [0.0001:1]\n"));
+	assert_non_null(strstr(gp, "set ytics ('100 %%' 1, '10 %%' 0.1, '1 %%' 0.01, '0.1 %%' 0.001, '0.01 %%' 0.0001)"));
+	assert_non_null(strstr(gp, "rect from first 0.1, first 0.01 to graph 1, graph 1"));
+	assert_non_null(strstr(gp, "rect from first 1.5, graph 0 to graph 1, graph 1"));
+	assert_non_null(strstr(gp, "'SLO wait_p99 <= 100 ms: curves stay out of the shading'"));
+	assert_null(strstr(gp, "SLO timeout_rate")); /* not a wait: not drawn */
+	assert_non_null(strstr(gp, "'v   P(wait > 1 ms ping) = 5.00 %'"));
+	assert_non_null(strstr(gp, "With pre_ping (v) a checkout of a pooled connection includes its ping (one round trip, 1 ms): no wait is 0; one ping = at once."));
+	free(gp);
+	rm_rf(dir);
+}
+
+/* The pool timeline, exactly: 20 min sampled every 5 s gives 10 s bins for the whole run
+ * (bin_width: the readable width >= max(1200 / 120, 5)) and a 5 min zoom. checked_out of
+ * sample j is j % 3, so bin 0 (samples 0, 1) has largest 1, bin 1 (samples 2, 3: 2, 0) 2,
+ * bin 2 (4, 5: 1, 2) 2. Waiters are 3 from 600 s to 700 s and 0 elsewhere: every 300 s
+ * window holding all of them has the most waiting, the earliest starts at 700 - 295 = 405 s
+ * (6:45). Pool "jobs" is used by no workload of v: it gets no row. Backlogs: a and b are
+ * identical and share a line, c differs. */
+static void test_timeline_bins_zoom_unused(void **state)
+{
+	(void)state;
+	if (!gnuplot_on_path())
+		skip();
+	char dir[64] = "/tmp/pooltide-plot-XXXXXX", warn[512];
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "summary.csv",
+		   "variant,workload,metric,mean,ci_low,ci_high,unit\n"
+		   "a,api,timeout_rate,0,0,0,1\nb,api,timeout_rate,0,0,0,1\nc,api,timeout_rate,0,0,0,1\n");
+	write_file(dir, "waits.csv",
+		   "variant,workload,kind,lo_s,hi_s,count,cdf\n"
+		   "a,api,served,0,0,10,1\nb,api,served,0,0,10,1\nc,api,served,0,0,10,1\n");
+	struct text t = {0};
+	add(&t, "variant,t_s,pool,checked_out,overflow,waiters,backlog,server_connections\n");
+	static const char *const vs[] = {"a", "b", "c"};
+	for (int v = 0; v < 3; v++)
+		for (int j = 0; j <= 240; j++) {
+			int w = j * 5 >= 600 && j * 5 <= 700 ? 3 : 0;
+			add(&t, "%s,%d,main,%d,0,%d,%d,%d\n", vs[v], j * 5, j % 3, w,
+			    v == 2 ? 7 : j % 5, 4 + v);
+			add(&t, "%s,%d,jobs,0,0,0,%d,%d\n", vs[v], j * 5, v == 2 ? 7 : j % 5, 4 + v);
+		}
+	write_file(dir, "timeline.csv", t.s);
+	free(t.s);
+	write_file(dir, "pools.csv",
+		   "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used\n"
+		   "a,main,5,0,5,30,0,0,1\na,jobs,1,0,1,30,0,0,0\n"
+		   "b,main,5,0,5,30,0,0,1\nb,jobs,1,0,1,30,0,0,0\n"
+		   "c,main,5,0,5,30,0,0,1\nc,jobs,1,0,1,30,0,0,0\n");
+	write_file(dir, "database.csv",
+		   "variant,processes,max_connections,usable_connections\n"
+		   "a,1,100,97\nb,4,100,97\nc,1,20,17\n");
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	assert_png(dir, "pool_timeline.png", 1000, 70 + 3 * 250); /* 3 variants x 1 used pool */
+	assert_false(exists(dir, "pool_timeline-2.png"));
+	char *dat = read_file(dir, "pool_timeline.dat");
+	assert_non_null(strstr(dat, "largest sample per 10 s\n0 1 0 0\n10 2 0 0\n20 2 0 0\n"));
+	assert_null(strstr(dat, "pool jobs"));
+	free(dat);
+	char *gp = read_file(dir, "pool_timeline.gp");
+	assert_non_null(strstr(gp, "zoom 6:45-11:45: the 5 min with the most waiting"));
+	assert_non_null(strstr(gp, "whole run: largest sample per 10 s"));
+	assert_non_null(strstr(gp, "'b: pool main, cap 5 (size 5 + max_overflow 0); samples of process 1 of 4 (each has its own pool)'"));
+	assert_null(strstr(gp, "'a: pool main, cap 5 (size 5 + max_overflow 0); samples"));
+	assert_null(strstr(gp, "pool jobs"));
+	free(gp);
+	gp = read_file(dir, "backlog.gp");
+	assert_non_null(strstr(gp, "'a = b  (identical lines)'"));
+	assert_non_null(strstr(gp, "'c'"));
+	free(gp);
+	gp = read_file(dir, "server_connections.gp");
+	assert_non_null(strstr(gp, "'usable connections 97 (max_connections 100 minus reserved) in some variants'"));
+	assert_non_null(strstr(gp, "'usable connections 17 (max_connections 20 minus reserved) in some variants'"));
+	free(gp);
+	assert_png(dir, "server_connections.png", 1000, 600);
+	assert_png(dir, "backlog.png", 1000, 600);
 	rm_rf(dir);
 }
 
@@ -602,6 +732,8 @@ int main(void)
 		cmocka_unit_test(test_without_optional_inputs),
 		cmocka_unit_test(test_timeline_pages),
 		cmocka_unit_test(test_degenerate_inputs),
+		cmocka_unit_test(test_wait_ccdf_exact),
+		cmocka_unit_test(test_timeline_bins_zoom_unused),
 		cmocka_unit_test(test_decimal_comma_locale),
 		cmocka_unit_test(test_gnuplot_missing),
 		cmocka_unit_test(test_gnuplot_fails),

@@ -1,4 +1,5 @@
-/* Exact tests of the SQLAlchemy QueuePool model (models/pool.c) and of the database slots it
+/* Exact tests of the SQLAlchemy QueuePool model (models/pool_sqlalchemy.c behind the pool
+ * seam, models/pool.c) and of the database slots it
  * draws on (models/database.c).
  *
  * Every test drives one pool directly on an engine: test clients (struct client, embedding a
@@ -32,6 +33,7 @@
 #include "sim/dist.h"
 #include "sim/engine.h"
 #include "sim/stats.h"
+#include "sim/status.h"
 
 #define MAX_CLIENTS 48
 #define MAX_PROBES 16
@@ -324,6 +326,82 @@ static void test_timeout_at_cap(void **state)
 	assert_int_equal(pool_checked_in(fx->pool), 1);
 	assert_int_equal(pool_checked_out(fx->pool), 0);
 	assert_int_equal(fx->db.open, 1);
+}
+
+/* The cap on waiting requests (pools.NAME.max_waiting; issue: memory must follow the
+ * scenario, not the length of an overload). Pool 1+0, timeout 100 s, max_waiting 2; A, B, C, D
+ * check out at t = 0, 1, 2, 3 and hold for ever.
+ * - A: opens conn 1 (0 < cap 1), ready at 0.125.
+ * - B at 1, C at 2: at the cap, they wait (waiting 1, then 2 = max_waiting).
+ * - D at 3: two requesters already wait, so admitting D would pass the cap: the run fails
+ *   with PT_EOVERLOAD at t = 3, D is neither served nor failed (the run is abandoned), and
+ *   sim_run returns at once with B's and C's deadlines (t = 101, 102) still pending. */
+static void test_max_waiting_fails_the_run(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 100.0, 0.125);
+	fx->pc.max_waiting = 2;
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, INFINITY);
+	struct client *b = arrive(fx, 1, 1.0, INFINITY);
+	struct client *c = arrive(fx, 2, 2.0, INFINITY);
+	struct client *d = arrive(fx, 3, 3.0, INFINITY);
+	sim_run(fx->sim, INFINITY);
+	assert_int_equal(sim_status(fx->sim), PT_EOVERLOAD);
+	assert_true(sim_now(fx->sim) == 3.0);
+	EXPECT_READY(a, 0.125, 1);
+	assert_int_equal(b->outcome, PENDING);
+	assert_int_equal(c->outcome, PENDING);
+	assert_int_equal(d->outcome, PENDING);
+	assert_int_equal(pool_waiting(fx->pool), 2);
+	assert_int_equal(sim_run(fx->sim, INFINITY), 0); /* sticky: nothing more runs */
+	assert_true(sim_pending(fx->sim) > 0);
+}
+
+/* max_waiting exactly reached is fine: with the cap at 3, the same four requesters run to
+ * their timeouts (B, C, D fail at 101, 102, 103) and the run stays sound. */
+static void test_max_waiting_reached_is_sound(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 100.0, 0.125);
+	fx->pc.max_waiting = 3;
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 200.0);
+	struct client *b = arrive(fx, 1, 1.0, INFINITY);
+	struct client *c = arrive(fx, 2, 2.0, INFINITY);
+	struct client *d = arrive(fx, 3, 3.0, INFINITY);
+	fx_run(fx);
+	assert_int_equal(sim_status(fx->sim), 0);
+	EXPECT_FAIL(b, 101.0, TIMED_OUT);
+	EXPECT_FAIL(c, 102.0, TIMED_OUT);
+	EXPECT_FAIL(d, 103.0, TIMED_OUT);
+}
+
+/* The seam: the default configuration is SQLAlchemy's kind, found by name; the cap and the
+ * message go through the kind's table (pool_size + max_overflow; -1 when unlimited). */
+static void test_kind_registry(void **state)
+{
+	(void)state;
+	struct cfg_pool pc;
+	cfg_pool_defaults(&pc);
+	assert_ptr_equal(pc.kind, &pool_kind_sqlalchemy);
+	assert_ptr_equal(pool_kind_find("sqlalchemy"), &pool_kind_sqlalchemy);
+	assert_null(pool_kind_find("SQLAlchemy"));
+	assert_null(pool_kind_find(""));
+	assert_ptr_equal(pool_kinds[0], &pool_kind_sqlalchemy);
+	assert_int_equal(pool_cfg_cap(&pc), 15); /* defaults 5 + 10 */
+	pc.max_overflow = -1;
+	assert_int_equal(pool_cfg_cap(&pc), -1);
+	pc.kind = NULL; /* a zeroed configuration is the default kind */
+	assert_int_equal(pool_cfg_cap(&pc), -1);
+	pc.max_overflow = 20;
+	pc.size = 10;
+	assert_int_equal(pool_cfg_cap(&pc), 30);
+	char msg[160];
+	pool_timeout_message(&pc, 20, msg, sizeof msg);
+	assert_string_equal(msg, "QueuePool limit of size 10 overflow 20 reached, connection timed "
+				 "out, timeout 30.00");
+	assert_int_equal(pool_kind_sqlalchemy.base(&pc), 10);
 }
 
 /* The message of §1.5 with the incident's figures (size 10, overflow 20, timeout 30 s: "timeout
@@ -1192,6 +1270,9 @@ static void test_reset_empty_window(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_max_waiting_fails_the_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_max_waiting_reached_is_sound, setup, teardown),
+		cmocka_unit_test(test_kind_registry),
 		cmocka_unit_test_setup_teardown(test_timeout_at_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_message_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkin_closes_when_size_idle, setup, teardown),

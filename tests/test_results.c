@@ -497,6 +497,49 @@ static void test_sampler_changes_nothing(void **state)
 	rm_rf(sdir);
 }
 
+/* The sampler's server connections, driven exactly. Pool 1 + 1 overflow, connect 0.5 s, two
+ * requests from a trace at t = 1 s and 2 s holding 10 s each (db_time constant, rtt 0),
+ * sampled every second over 16 s. By hand: the connect at t = 1 takes a backend at once
+ * (PostgreSQL forks it when the client connects, so it counts while being opened): 1 from
+ * t = 1; the second request finds no idle connection and opens the overflow one: 2 from
+ * t = 2. The first holds 1.5 .. 11.5 and is checked in (fewer than pool_size idle: kept),
+ * the second holds 2.5 .. 12.5 and is closed at checkin (pool_size already idle): 1 from
+ * t = 12.5, so the samples read 0, 1, 2 x 10 (t = 2 .. 11), 2 (t = 12), 1 x 4 (t = 13 .. 16). */
+static void test_sampler_server_connections(void **state)
+{
+	(void)state;
+	char sdir[64], path[128];
+	make_tmpdir(sdir, sizeof sdir);
+	fmt(path, sizeof path, "%s/arrivals.csv", sdir);
+	write_all(path, "1\n2\n");
+	fmt(path, sizeof path, "%s/s.json", sdir);
+	write_all(path,
+		  "{\"name\": \"s\", \"horizon\": \"16s\", \"replications\": 1,"
+		  " \"database\": {\"connect_time\": \"500ms\"},"
+		  " \"pools\": {\"main\": {\"size\": 1, \"max_overflow\": 1}},"
+		  " \"workloads\": {\"api\": {\"type\": \"requests\","
+		  " \"arrival\": {\"trace\": \"arrivals.csv\"},"
+		  " \"transaction\": {\"db_time\": \"10s\"}}}}");
+	char err[512];
+	struct scenario *sc;
+	if (scenario_load(&sc, path, NULL, 0, err, sizeof err))
+		fail_msg("%s", err);
+	struct timeline tl;
+	assert_int_equal(timeline_record(&tl, &sc->variants[0].cfg, 1, NULL), 0);
+	static const int want[17] = {0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1};
+	assert_int_equal(tl.n, 17);
+	for (size_t i = 0; i < tl.n; i++) {
+		if (tl.samples[i].server_connections != want[i])
+			fail_msg("t = %g s: %d server connections, expected %d", tl.samples[i].t_s,
+				 tl.samples[i].server_connections, want[i]);
+		/* one process, one pool: the server sees exactly the pool's connections */
+		assert_int_equal(tl.samples[i].server_connections, tl.samples[i].open);
+	}
+	timeline_fini(&tl);
+	scenario_destroy(sc);
+	rm_rf(sdir);
+}
+
 /* ---- the result folder through the library ------------------------------------------------ */
 
 static void test_api_begin_commit_destroy(void **state)
@@ -604,10 +647,10 @@ static void test_folder_layout(void **state)
 	assert_string_equal(id + 15, "-seed5");
 
 	static const char *const files[] = {"summary.json", "summary.csv", "waits.csv",
-					    "timeline.csv", "pools.csv",  "report.md",
-					    RESULTS_PLOTS_MISSING};
+					    "timeline.csv", "pools.csv",  "database.csv",
+					    "slo.csv",      "report.md",  RESULTS_PLOTS_MISSING};
 	int n = list_dir(dir, names, 16);
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 9);
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char p[PATH_MAX + 32];
 		fmt(p, sizeof p, "%s/%s", dir, files[i]);
@@ -633,6 +676,10 @@ static void test_folder_layout(void **state)
 	assert_non_null(strstr(md, "](waits_cdf.png)"));
 	assert_non_null(strstr(md, "](timeout_rate.png)"));
 	assert_non_null(strstr(md, "](pool_timeline.png)"));
+	assert_non_null(strstr(md, "](server_connections.png)"));
+	/* 2 variants x 2 used pools: 4 rows, 3 to an image */
+	assert_non_null(strstr(md, "](pool_timeline-2.png)"));
+	assert_null(strstr(md, "pool_timeline-3.png"));
 	assert_non_null(strstr(md, "**The plots were not drawn** (--no-plot was given)"));
 	assert_non_null(strstr(md, "`pooltide plot DIR`"));
 	assert_null(strstr(md, "## SLO")); /* no SLO writer given */
@@ -907,9 +954,10 @@ static void test_timeline_csv(void **state)
 {
 	(void)state;
 	char root[64], dir[PATH_MAX];
-	run_scenario(root, sizeof root, dir, sizeof dir, "");
+	run_scenario(root, sizeof root, dir, sizeof dir, "--set slo.api.wait_p99=50ms");
 	struct csv c = csv_file(dir, "timeline.csv",
-				"variant,t_s,pool,checked_out,checked_in,overflow,waiters,open", 8);
+				"variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,"
+				"server_connections", 9);
 	/* 2 min at 100 ms: 1201 instants x 2 pools x 2 variants. */
 	assert_int_equal(c.nrows - 1, 1201 * 2 * 2);
 	for (int r = 1; r < c.nrows; r++) {
@@ -919,19 +967,39 @@ static void test_timeline_csv(void **state)
 		assert_true(fabs(num(f[1]) - (i / 2) * 0.1) < 1e-9);
 		assert_string_equal(f[2], i % 2 ? "jobs" : "main");
 		assert_true(num(f[3]) + num(f[4]) == num(f[7]));
+		/* one process: the server sees at least this pool's connections */
+		assert_true(num(f[8]) >= num(f[7]));
 	}
 	csv_free(&c);
 
-	/* pools.csv: one row per variant and pool, the cap size + max_overflow. */
-	c = csv_file(dir, "pools.csv", "variant,pool,size,max_overflow,cap,timeout_s", 6);
+	/* pools.csv: one row per variant and pool, the cap size + max_overflow, no pre_ping,
+	 * both pools used (api runs on main, batch on jobs). */
+	c = csv_file(dir, "pools.csv",
+		     "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used", 9);
 	assert_int_equal(c.nrows - 1, 4);
-	static const char *const want[4][6] = {{"3+1", "main", "3", "1", "4", "0.2"},
-					       {"3+1", "jobs", "1", "0", "1", "1"},
-					       {VARIANT2, "main", "6", "2", "8", "0.2"},
-					       {VARIANT2, "jobs", "1", "0", "1", "1"}};
+	static const char *const want[4][9] = {{"3+1", "main", "3", "1", "4", "0.2", "0", "0", "1"},
+					       {"3+1", "jobs", "1", "0", "1", "1", "0", "0", "1"},
+					       {VARIANT2, "main", "6", "2", "8", "0.2", "0", "0", "1"},
+					       {VARIANT2, "jobs", "1", "0", "1", "1", "0", "0", "1"}};
 	for (int r = 0; r < 4; r++)
-		for (int f = 0; f < 6; f++)
+		for (int f = 0; f < 9; f++)
 			assert_string_equal(c.fields[r + 1][f], want[r][f]);
+	csv_free(&c);
+	/* database.csv: the defaults, 100 - 3 superuser-reserved usable. */
+	c = csv_file(dir, "database.csv", "variant,processes,max_connections,usable_connections", 4);
+	assert_int_equal(c.nrows - 1, 2);
+	assert_string_equal(c.fields[1][0], "3+1");
+	assert_string_equal(c.fields[1][1], "1");
+	assert_string_equal(c.fields[1][2], "100");
+	assert_string_equal(c.fields[1][3], "97");
+	csv_free(&c);
+	/* slo.csv: the limit of each variant, in the metric's unit (seconds). */
+	c = csv_file(dir, "slo.csv", "variant,workload,metric,limit,unit", 5);
+	assert_int_equal(c.nrows - 1, 2);
+	static const char *const lim[5] = {"3+1", "api", "wait_p99", "0.05", "s"};
+	for (int f = 0; f < 5; f++)
+		assert_string_equal(c.fields[1][f], lim[f]);
+	assert_string_equal(c.fields[2][0], VARIANT2);
 	csv_free(&c);
 	rm_rf(root);
 }
@@ -967,8 +1035,9 @@ static void test_manifest_reproduces_run(void **state)
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_string_equal(a, b);
-	static const char *const same[] = {"summary.csv", "waits.csv", "timeline.csv", "pools.csv"};
-	for (size_t i = 0; i < 4; i++) {
+	static const char *const same[] = {"summary.csv", "waits.csv", "timeline.csv", "pools.csv",
+					   "database.csv", "slo.csv"};
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
 		fmt(p, sizeof p, "%s/%s", dir, same[i]);
 		char *x = read_all(p);
 		fmt(p, sizeof p, "%s/%s", dir2, same[i]);
@@ -1170,6 +1239,7 @@ int main(void)
 		cmocka_unit_test(test_timeline_step_bounds),
 		cmocka_unit_test(test_timeline_step_tiny),
 		cmocka_unit_test(test_sampler_changes_nothing),
+		cmocka_unit_test(test_sampler_server_connections),
 		cmocka_unit_test(test_api_begin_commit_destroy),
 		cmocka_unit_test(test_folder_layout),
 		cmocka_unit_test(test_plots_drawn_or_marked),

@@ -805,8 +805,16 @@ static void test_err_keys(void **state)
 	       "replications, seed, database, deployment, users, pools, workloads, slo, "
 	       "variants)");
 	expect(POOL("'sise': 10"),
-	       "pools.main.sise: unknown key (expected one of: size, max_overflow, timeout, "
-	       "use_lifo, pre_ping, recycle, wakeup_latency)");
+	       "pools.main.sise: unknown key (expected one of: kind, max_waiting, size, "
+	       "max_overflow, timeout, use_lifo, pre_ping, recycle, wakeup_latency)");
+	/* The pool seam: the kind comes first and decides the keys; every kind has max_waiting. */
+	expect(POOL("'kind': 'hikari'"),
+	       "pools.main.kind: expected one of: sqlalchemy, got \"hikari\"");
+	expect(POOL("'kind': 3"), "pools.main.kind: expected one of: sqlalchemy, got 3");
+	expect(POOL("'max_waiting': -1"),
+	       "pools.main.max_waiting: expected an integer >= 0, got -1");
+	expect(POOL("'max_waiting': 2.5"),
+	       "pools.main.max_waiting: expected an integer >= 0, got 2.5");
 	expect(DB("'max_conn': 10"),
 	       "database.max_conn: unknown key (expected one of: max_connections, "
 	       "superuser_reserved_connections, reserved_connections, connect_time, rtt, cores, "
@@ -1054,8 +1062,9 @@ static void test_err_variants(void **state)
 	expect(WITH("'variants': [{'name': 'a', 'set': {'pools.mian.size': 1}}]"),
 	       "variants[0] (\"a\").set: pools.mian: unknown key (expected one of: main)");
 	expect(WITH("'variants': [{'name': 'a', 'set': {'pools.main.sise': 1}}]"),
-	       "variants[0] (\"a\").set: pools.main.sise: unknown key (expected one of: size, "
-	       "max_overflow, timeout, use_lifo, pre_ping, recycle, wakeup_latency)");
+	       "variants[0] (\"a\").set: pools.main.sise: unknown key (expected one of: kind, "
+	       "max_waiting, size, max_overflow, timeout, use_lifo, pre_ping, recycle, "
+	       "wakeup_latency)");
 	expect(WITH("'variants': [{'name': 'a', 'set': {'warmup': '2h'}}]"),
 	       "variants[0] (\"a\").set: warmup: expected a duration shorter than horizon "
 	       "(3600 s), got \"2h\"");
@@ -1093,8 +1102,9 @@ static void test_err_cli_set(void **state)
 	expect_sets(MINIMAL, unknown_pool, 1,
 		    "--set pools.mian.size=3: pools.mian: unknown key (expected one of: main)");
 	expect_sets(MINIMAL, unknown_key, 1,
-		    "--set pools.main.sise=3: pools.main.sise: unknown key (expected one of: size, "
-		    "max_overflow, timeout, use_lifo, pre_ping, recycle, wakeup_latency)");
+		    "--set pools.main.sise=3: pools.main.sise: unknown key (expected one of: kind, "
+		    "max_waiting, size, max_overflow, timeout, use_lifo, pre_ping, recycle, "
+		    "wakeup_latency)");
 	expect_sets(MINIMAL, dist_param, 2,
 		    "--set workloads.api.transaction.db_time.mean=0: " DBT_PATH ": expected an "
 		    "exponential distribution with mean > 0, got {\"dist\":\"exponential\",\"mean\":0}");

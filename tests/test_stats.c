@@ -24,10 +24,10 @@
 #include "sim/stats.h"
 #include "tests/testutil.h"
 
-/* The advertised worst relative error of a quantile: a value v in bucket [lo, lo * G) is
- * reported as sqrt(lo * lo * G) = lo sqrt(G); the worst case is v = lo, error sqrt(G) - 1
- * (the other end, v -> lo G, gives 1 - 1 / sqrt(G), smaller). The 1e-12 covers rounding in
- * pow/sqrt of the bounds. */
+/* The advertised worst relative error of a quantile: a value v in bucket [lo, hi) is reported
+ * as sqrt(lo hi); with hi / lo <= G the worst case is v = lo in a bucket of ratio G, error
+ * sqrt(G) - 1 = 0.39 % (the other end, v -> hi, gives 1 - 1 / sqrt(G), smaller). The 1e-12
+ * covers rounding in the sqrt (the bounds themselves are exact). */
 #define QREL (sqrt(HISTO_GAMMA) - 1 + 1e-12)
 
 static void assert_close_rel(double got, double want, double rel)
@@ -65,7 +65,7 @@ static void test_tally_empty_and_single(void **state)
 	assert_true(tally_var(&t) == 0.0); /* n < 2 */
 	tally_add(&t, 3.5);
 	assert_int_equal(t.n, 1);
-	assert_true(t.mean == 3.5 && t.min == 3.5 && t.max == 3.5);
+	assert_true(tally_mean(&t) == 3.5 && t.min == 3.5 && t.max == 3.5);
 	assert_true(tally_var(&t) == 0.0);
 }
 
@@ -80,15 +80,17 @@ static void test_tally_hand(void **state)
 	for (int i = 0; i < 8; i++)
 		tally_add(&t, x[i]);
 	assert_int_equal(t.n, 8);
-	assert_close_rel(t.mean, 5.0, 1e-15);
+	assert_close_rel(tally_mean(&t), 5.0, 1e-15);
 	assert_close_rel(tally_var(&t), 32.0 / 7.0, 1e-15);
 	assert_true(t.min == 2.0 && t.max == 9.0);
 }
 
 /* Against a two-pass computation on data with a large offset (1e6 + U(0,1), variance 1/12),
- * where the naive sum-of-squares formula would lose all digits. Welford's update has a
- * relative error of order n eps (Chan, Golub & LeVeque 1983), ~1e-11 for n = 1e5; 1e-9 leaves
- * room while still failing on the naive formula (error ~ mean^2 eps / var = 1.3). */
+ * where the naive sum-of-squares formula would lose all digits. The sums shifted by the first
+ * value have a relative error of order n eps (1 + (mean - first)^2 / var) (Chan, Golub &
+ * LeVeque 1983), here (mean - first)^2 / var <= 0.25 x 12 = 3, so ~1e-10 for n = 1e5 at
+ * worst; 1e-9 leaves room while still failing on the unshifted formula (error ~ mean^2 eps /
+ * var = 1.3). */
 static void test_tally_two_pass(void **state)
 {
 	(void)state;
@@ -110,7 +112,7 @@ static void test_tally_two_pass(void **state)
 	for (int i = 0; i < N; i++)
 		ss += (x[i] - mean) * (x[i] - mean);
 	assert_int_equal(t.n, N);
-	assert_close_rel(t.mean, mean, 1e-12);
+	assert_close_rel(tally_mean(&t), mean, 1e-12);
 	assert_close_rel(tally_var(&t), ss / (N - 1), 1e-9);
 	assert_true(t.min == mn && t.max == mx);
 	free(x);
@@ -140,14 +142,14 @@ static void test_tally_merge(void **state)
 	struct tally m = a;
 	tally_merge(&m, &b);
 	assert_int_equal(m.n, all.n);
-	assert_close_rel(m.mean, all.mean, 1e-12);
+	assert_close_rel(tally_mean(&m), tally_mean(&all), 1e-12);
 	assert_close_rel(tally_var(&m), tally_var(&all), 1e-10);
 	assert_true(m.min == all.min && m.max == all.max);
 
 	struct tally e = empty;
 	tally_merge(&e, &a); /* into empty: a copy */
 	assert_int_equal(e.n, a.n);
-	assert_true(e.mean == a.mean && e.m2 == a.m2 && e.min == a.min && e.max == a.max);
+	assert_memory_equal(&e, &a, sizeof a);
 	struct tally a2 = a;
 	tally_merge(&a2, &empty); /* empty into a: unchanged */
 	assert_memory_equal(&a2, &a, sizeof a);
@@ -175,19 +177,34 @@ static void test_histo_empty(void **state)
 	free(h);
 }
 
-/* The bucket layout: lo(0) = HISTO_MIN, hi(i) = lo(i + 1), hi(last) = HISTO_MAX, ratio G, and
- * HISTO_NBUCKETS = ceil(log(MAX / MIN) / log(G)) = ceil(1279.04) = 1280 (header). */
+/* The bucket layout (stats.h): octaves [2^e, 2^(e+1)) for e = -20 .. 16, each cut into 128
+ * equal buckets, so lo(0) = HISTO_MIN = 2^-20, hi(i) = lo(i + 1), hi(last) = HISTO_MAX = 2^17,
+ * HISTO_NBUCKETS = 37 x 128 = 4736, and within octave e every bucket is 2^e / 128 wide. The
+ * ratio hi/lo is largest (1 + 1/128 = HISTO_GAMMA) at an octave's first bucket and smallest
+ * (256/255) at its last. */
 static void test_histo_bucket_bounds(void **state)
 {
 	(void)state;
+	assert_true(HISTO_MIN == 1.0 / 1048576.0);
+	assert_true(HISTO_MAX == 131072.0);
+	assert_int_equal(HISTO_NBUCKETS, 4736);
 	assert_true(histo_bucket_lo(0) == HISTO_MIN);
 	assert_true(histo_bucket_hi(HISTO_NBUCKETS - 1) == HISTO_MAX);
-	assert_int_equal(HISTO_NBUCKETS, (int)ceil(log(HISTO_MAX / HISTO_MIN) / log(HISTO_GAMMA)));
-	assert_true(histo_bucket_lo(HISTO_NBUCKETS - 1) < HISTO_MAX);
-	for (int i = 0; i < HISTO_NBUCKETS - 1; i++) {
-		assert_true(histo_bucket_hi(i) == histo_bucket_lo(i + 1));
-		assert_close_rel(histo_bucket_hi(i) / histo_bucket_lo(i), HISTO_GAMMA, 1e-13);
+	assert_true(histo_bucket_lo(128) == 2 * HISTO_MIN);          /* the second octave */
+	assert_true(histo_bucket_lo(20 * 128) == 1.0);               /* 1 s starts octave 0 */
+	assert_true(histo_bucket_lo(20 * 128 + 1) == 1.0 + 1.0 / 128);
+	double gmax = 0, gmin = INFINITY;
+	for (int i = 0; i < HISTO_NBUCKETS; i++) {
+		double lo = histo_bucket_lo(i), hi = histo_bucket_hi(i);
+		if (i + 1 < HISTO_NBUCKETS)
+			assert_true(hi == histo_bucket_lo(i + 1));
+		double octave = ldexp(1.0, i / 128 - 20);
+		assert_true(hi - lo == octave / 128); /* exact: powers of two */
+		gmax = fmax(gmax, hi / lo);
+		gmin = fmin(gmin, hi / lo);
 	}
+	assert_true(gmax == HISTO_GAMMA);
+	assert_close_rel(gmin, 256.0 / 255.0, 1e-15);
 }
 
 /* Values exactly on a bound land in the bucket that starts there ([lo, hi)); the double just
@@ -222,7 +239,7 @@ static void test_histo_zero_under_over(void **state)
 {
 	(void)state;
 	struct histo *h = histo_new();
-	/* 3 zeros; 2 underflow (0 < x < 1e-6); HISTO_MIN itself is in bucket 0; HISTO_MAX and
+	/* 3 zeros; 2 underflow (0 < x < HISTO_MIN = 0.954e-6); HISTO_MIN itself is in bucket 0; HISTO_MAX and
 	 * above overflow; 1.0 in a bucket. */
 	const double x[] = {0, 0, 0, 1e-7, 5e-7, HISTO_MIN, 1.0, HISTO_MAX, 2e5, INFINITY};
 	for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
@@ -279,7 +296,7 @@ static void test_histo_quantile_on_bounds(void **state)
 	free(h);
 }
 
-/* Quantiles across the whole range 1e-6 .. 1e5 against the rank definition on sorted data:
+/* Quantiles across the whole range 0.95e-6 .. 1.05e5 against the rank definition on sorted data:
  * v = sorted[ceil(q n) - 1], the rank computed in integers. */
 static void test_histo_quantile_whole_range(void **state)
 {
@@ -288,7 +305,7 @@ static void test_histo_quantile_whole_range(void **state)
 	struct histo *h = histo_new();
 	double *x = malloc(N * sizeof *x);
 	assert_non_null(x);
-	/* x_k = 1e-6 * 10^(k / 1000): 1000 points per decade, 1e-6 .. 9.977e4. */
+	/* x_k = HISTO_MIN * 10^(k / 1000): 1000 points per decade, up to 1.05e5 < HISTO_MAX. */
 	for (int k = 0; k < N; k++) {
 		x[k] = HISTO_MIN * pow(10, k / 1000.0);
 		histo_add(h, x[k]);

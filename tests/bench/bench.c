@@ -1,5 +1,10 @@
 /* make bench: throughput and memory figures. Prints; asserts nothing about time.
  *
+ * 0. The ratio of issue 11: pooltide's CPU time on the reference workload (M/M/30+D, 280/s,
+ *    mean hold 0.1 s, timeout 0.5 s, one million arrivals, one replication, through
+ *    model_run) over the CPU time of the hand-written loop of (3) on the same queue, both
+ *    measured in this run, alternately, the best of BENCH_ROUNDS each (the best, because on
+ *    a shared machine every disturbance only adds time). `bench ratio` prints only this.
  * 1. The reference workload of DESIGN.md §6: M/M/30 with FIFO waiting and a deterministic
  *    timeout, 280 arrivals/s, mean hold 0.1 s, timeout 0.5 s and 0.05 s, one million arrivals,
  *    one replication, through the full model (pool, requests, statistics).
@@ -35,6 +40,15 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* CPU time of this process, seconds: what the ratio compares (wall time counts the other
+ * processes of a shared machine too). */
+static double cpu_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static long peak_rss_kib(void)
 {
 	struct rusage ru;
@@ -62,6 +76,15 @@ static void reference_config(struct cfg_scenario *sc, double timeout, double arr
 	dist_exponential(&sc->workloads[0].req.db_time, 0.1);
 }
 
+/* One run of the model on the reference queue into r (made by model_result_create for sc);
+ * CPU seconds. */
+static double run_model(const struct cfg_scenario *sc, struct model_result *r)
+{
+	double t0 = cpu_s();
+	model_run(sc, 0, r, NULL);
+	return cpu_s() - t0;
+}
+
 static void bench_model(double timeout, double arrivals)
 {
 	struct cfg_scenario sc;
@@ -70,7 +93,7 @@ static void bench_model(double timeout, double arrivals)
 	if (!r)
 		return;
 	double t0 = now_s();
-	model_run(&sc, 0, r, NULL);
+	run_model(&sc, r);
 	double dt = now_s() - t0;
 	const struct requests_stats *s = &r->workloads[0];
 	printf("model  M/M/30+D timeout %-5g %8.0f arrivals  %6.3f s  %6.2f M arrivals/s  "
@@ -82,18 +105,17 @@ static void bench_model(double timeout, double arrivals)
 }
 
 /* The same queue by hand: FIFO M/M/c+D via the offered-wait recursion on the sorted release
- * times of the c connections. */
-static int cmp_double(const void *a, const void *b)
+ * times of the c connections. Its generator is pinned to what it was when issue 11 measured
+ * the ratio (GSL's mt19937 through gsl_ran_exponential), so the yardstick does not move when
+ * pooltide's generator does. Returns CPU seconds; the timeout rate in *rate. */
+static double run_loop(double timeout, long n, double *rate)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static void bench_baseline(double timeout, long n)
-{
-	gsl_rng *r = rng_stream_create(1, 0, 1);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!r)
+		return NAN;
+	gsl_rng_set(r, 1);
 	double freeat[30] = {0};
-	double t = 0, t0 = now_s();
+	double t = 0, t0 = cpu_s();
 	long timeouts = 0;
 	for (long i = 0; i < n; i++) {
 		t += gsl_ran_exponential(r, 1.0 / 280);
@@ -112,12 +134,42 @@ static void bench_baseline(double timeout, long n)
 			freeat[k + 1] = tmp;
 		}
 	}
-	double dt = now_s() - t0;
+	double dt = cpu_s() - t0;
+	*rate = (double)timeouts / (double)n;
+	gsl_rng_free(r);
+	return dt;
+}
+
+static void bench_baseline(double timeout, long n)
+{
+	double rate;
+	double dt = run_loop(timeout, n, &rate);
 	printf("loop   M/M/30+D timeout %-5g %8ld arrivals  %6.3f s  %6.2f M arrivals/s  "
 	       "(hand-written single-purpose loop, timeout rate %.3g)\n",
-	       timeout, n, dt, (double)n / dt / 1e6, (double)timeouts / (double)n);
-	(void)cmp_double;
-	gsl_rng_free(r);
+	       timeout, n, dt, (double)n / dt / 1e6, rate);
+}
+
+#define BENCH_ROUNDS 5
+
+static void bench_ratio(void)
+{
+	struct cfg_scenario sc;
+	reference_config(&sc, 0.5, 1e6);
+	struct model_result *r = model_result_create(&sc);
+	if (!r)
+		return;
+	double best_model = INFINITY, best_loop = INFINITY, rate = 0;
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		double m = run_model(&sc, r);
+		double l = run_loop(0.5, 1000000, &rate);
+		best_model = fmin(best_model, m);
+		best_loop = fmin(best_loop, l);
+	}
+	printf("ratio  reference M/M/30+D (280/s, hold 0.1 s, timeout 0.5 s, 1e6 arrivals, 1 "
+	       "replication), CPU time, best of %d:\n"
+	       "       pooltide %.3f s, hand-written loop %.3f s: ratio %.2f\n",
+	       BENCH_ROUNDS, best_model, best_loop, best_model / best_loop);
+	model_result_destroy(r);
 }
 
 struct hold_ctx {
@@ -180,9 +232,12 @@ static void bench_parallel(void)
 	scenario_destroy(sc);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	printf("pooltide bench (one thread; figures vary with the machine)\n");
+	bench_ratio();
+	if (argc > 1 && strcmp(argv[1], "ratio") == 0)
+		return 0;
 	bench_model(0.5, 1e6);
 	bench_model(0.05, 1e6);
 	bench_model(0.5, 4e6);

@@ -1,0 +1,53 @@
+/* What a pool kind is written against: the common part of every pool object and the steps
+ * every kind shares (connection records, grant and failure with their counters, the status
+ * levels). Included only by models/pool.c and the models/pool_<kind>.c files; everything else
+ * speaks models/pool.h.
+ *
+ * A kind's object begins with a struct pool (so a struct pool * is also a pointer to it) and
+ * keeps the three status counts below current: `total` connection records, `idle_n` of them
+ * idle in the pool, `waiting` requesters. Every entry point and event handler of a kind ends
+ * with pool_levels_update, so the levels are exact step functions of time. */
+#ifndef POOLTIDE_POOL_KIND_H
+#define POOLTIDE_POOL_KIND_H
+
+#include "models/pool.h"
+#include "sim/objpool.h"
+
+struct pool {
+	const struct pool_kind *kind;
+	const struct cfg_pool *cfg;
+	struct sim *sim;
+	struct database *db;
+	gsl_rng *rng;
+	int total;                 /* connection records (open or being opened) */
+	int idle_n;                /* records idle in the pool */
+	int waiting;               /* requesters waiting */
+	int cap;                   /* pool_cfg_cap(cfg): -1 unlimited */
+	int base;                  /* kind->base(cfg): beyond it, overflow */
+	struct objpool conns;      /* connection records: allocation only while growing */
+	uint32_t next_id;
+	int held[POOL_HOLDER_CLASSES];
+	struct pool_stats st;
+};
+
+/* A new connection record (id 1, 2, ... in order of creation), not alive; NULL and the run
+ * failed (PT_ENOMEM) when out of memory. */
+struct pool_conn *pool_conn_new(struct pool *p);
+void pool_conn_free(struct pool *p, struct pool_conn *conn);
+
+/* Hand conn to c: counts the checkout and the holder class, calls c->on_ready. */
+void pool_grant(struct pool *p, struct pool_client *c, struct pool_conn *conn);
+
+/* c fails (POOL_TIMEOUT or POOL_REFUSED): counts it (the first timeout's overflow too), calls
+ * c->on_fail. */
+void pool_fail(struct pool *p, struct pool_client *c, enum pool_failure why);
+
+/* Called before a requester joins the waiters: false, and the run failed with
+ * PT_EOVERLOAD, when cfg->max_waiting requesters already wait (memory must follow the
+ * scenario, never the length of an overload). */
+bool pool_admit_waiter(struct pool *p);
+
+/* Record the current status in the time-weighted levels (only what changed). */
+void pool_levels_update(struct pool *p);
+
+#endif

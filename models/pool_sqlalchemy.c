@@ -1,0 +1,361 @@
+/* SQLAlchemy QueuePool, event by event (reference/pool-semantics.md §1.12): the pool kind
+ * "sqlalchemy", the default.
+ *
+ * Checkout: an idle connection if any (FIFO = returned longest ago, LIFO = returned last);
+ * else, below the cap size + max_overflow (max_overflow -1: no cap), open a new connection in
+ * the requester's name, who pays the connect latency; else wait, FIFO, until
+ * request time + timeout. A waiter whose deadline comes when capacity has been freed
+ * meanwhile opens a connection instead of failing; otherwise it fails with SQLAlchemy's
+ * message "QueuePool limit of size P overflow O reached, connection timed out, timeout T".
+ * Checkin: the connection joins the idle queue if fewer than `size` are idle (and the oldest
+ * waiter takes it), else it is closed (overflow churn). Health steps at checkout: a connection
+ * older than `recycle` (or one that lost its server connection) reconnects; `pre_ping` costs
+ * one round trip for a connection that was not opened by this checkout.
+ * With wakeup_latency > 0 a woken waiter needs that long to take the connection and a
+ * newcomer arriving meanwhile takes it first (barging); a waiter that loses re-waits at the
+ * back of the queue, as Python's Condition does, until its original deadline. */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "models/pool_kind.h"
+#include "sim/dist.h"
+#include "sim/status.h"
+
+struct qpool {
+	struct pool p;             /* first: a struct pool * is a struct qpool * */
+	/* idle queue: ring buffer, head = returned longest ago; p.idle_n entries */
+	struct pool_conn **idle;
+	int idle_head, idle_cap;
+	/* waiters, FIFO */
+	struct pool_client *w_head, *w_tail;
+	/* With strict FIFO hand-off every waiter has the same timeout and joins at the back, so
+	 * the queue is in deadline order and one timer, armed for the head, replaces a deadline
+	 * event per waiter: served waiters cost no heap operation at all. When the timer fires
+	 * for a waiter already served it re-arms for the current head. With wakeup_latency > 0
+	 * a barged waiter re-joins at the back with its old deadline, the order breaks, and
+	 * each waiter gets its own deadline event instead. */
+	sim_handle timer;
+};
+
+static void ev_connected(struct sim *sim, void *obj, uint64_t arg);
+static void ev_pinged(struct sim *sim, void *obj, uint64_t arg);
+static void ev_deadline(struct sim *sim, void *obj, uint64_t arg);
+static void ev_wake(struct sim *sim, void *obj, uint64_t arg);
+static void ev_timer(struct sim *sim, void *obj, uint64_t arg);
+
+static struct qpool *Q(struct pool *p) { return (struct qpool *)p; }
+
+static int cap(const struct cfg_pool *cfg)
+{
+	return cfg->max_overflow < 0 ? -1 : cfg->size + cfg->max_overflow;
+}
+
+static int base(const struct cfg_pool *cfg) { return cfg->size; }
+
+static void timeout_message(const struct cfg_pool *cfg, int overflow, char *buf, unsigned len)
+{
+	snprintf(buf, len,
+		 "QueuePool limit of size %d overflow %d reached, connection timed out, timeout %0.2f",
+		 cfg->size, overflow, cfg->timeout_s);
+}
+
+static int init(struct pool *p)
+{
+	struct qpool *q = Q(p);
+	q->idle_cap = p->cfg->size > 0 ? p->cfg->size : 16;
+	q->idle = malloc((size_t)q->idle_cap * sizeof *q->idle);
+	return q->idle ? PT_OK : PT_ENOMEM;
+}
+
+static void fini(struct pool *p) { free(Q(p)->idle); }
+
+static bool at_cap(const struct pool *p) { return p->cap >= 0 && p->total >= p->cap; }
+
+static bool idle_push(struct pool *p, struct pool_conn *conn)
+{
+	struct qpool *q = Q(p);
+	if (p->idle_n == q->idle_cap) {
+		int n = 2 * q->idle_cap;
+		struct pool_conn **a = malloc((size_t)n * sizeof *a);
+		if (!a) {
+			sim_fail(p->sim, PT_ENOMEM);
+			return false;
+		}
+		for (int i = 0; i < p->idle_n; i++)
+			a[i] = q->idle[(q->idle_head + i) % q->idle_cap];
+		free(q->idle);
+		q->idle = a;
+		q->idle_cap = n;
+		q->idle_head = 0;
+	}
+	q->idle[(q->idle_head + p->idle_n) % q->idle_cap] = conn;
+	p->idle_n++;
+	return true;
+}
+
+/* FIFO: the connection returned longest ago; LIFO: the one returned last. */
+static struct pool_conn *idle_take(struct pool *p)
+{
+	struct qpool *q = Q(p);
+	assert(p->idle_n > 0);
+	struct pool_conn *conn;
+	if (p->cfg->use_lifo) {
+		conn = q->idle[(q->idle_head + p->idle_n - 1) % q->idle_cap];
+	} else {
+		conn = q->idle[q->idle_head];
+		q->idle_head = (q->idle_head + 1) % q->idle_cap;
+	}
+	p->idle_n--;
+	return conn;
+}
+
+static void waiter_append(struct pool *p, struct pool_client *c)
+{
+	struct qpool *q = Q(p);
+	c->next = NULL;
+	c->prev = q->w_tail;
+	if (q->w_tail)
+		q->w_tail->next = c;
+	else
+		q->w_head = c;
+	q->w_tail = c;
+	p->waiting++;
+}
+
+static void waiter_remove(struct pool *p, struct pool_client *c)
+{
+	struct qpool *q = Q(p);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		q->w_head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		q->w_tail = c->prev;
+	c->prev = c->next = NULL;
+	p->waiting--;
+}
+
+/* Open a server connection for record `conn` on behalf of c (new record or reconnect); the
+ * database slot is already taken. The requester pays the connect time. */
+static void start_connect(struct pool *p, struct pool_client *c, struct pool_conn *conn)
+{
+	double dt = dist_sample(&p->db->cfg->connect_time, p->rng);
+	c->conn = conn;
+	c->connect_s += dt;
+	p->st.connects++;
+	sim_schedule_in(p->sim, dt, PRIO_COMPLETION, ev_connected, c, 0);
+}
+
+/* SQLAlchemy _do_get's overflow branch: a new record, counted before the connect. A refusal
+ * is immediate (PostgreSQL does not queue connects): the count goes back, no record was
+ * made, no retry, no wait. */
+static void open_new(struct pool *p, struct pool_client *c)
+{
+	if (!database_connect(p->db, sim_now(p->sim))) {
+		pool_fail(p, c, POOL_REFUSED);
+		return;
+	}
+	struct pool_conn *conn = pool_conn_new(p);
+	if (!conn)
+		return; /* the run has failed */
+	p->total++;
+	start_connect(p, c, conn);
+}
+
+static void close_conn(struct pool *p, struct pool_conn *conn)
+{
+	if (conn->alive)
+		database_disconnect(p->db, sim_now(p->sim));
+	p->total--;
+	p->st.closes++;
+	pool_conn_free(p, conn);
+}
+
+static void checkin_record(struct pool *p, struct pool_conn *conn);
+
+/* Health steps on a record taken from the idle queue, slot already held. */
+static void health(struct pool *p, struct pool_client *c, struct pool_conn *conn)
+{
+	double now = sim_now(p->sim);
+	const struct cfg_pool *cfg = p->cfg;
+	if (!conn->alive || (cfg->recycle_s >= 0 && now - conn->created_at > cfg->recycle_s)) {
+		if (conn->alive) {
+			database_disconnect(p->db, now);
+			conn->alive = false;
+		}
+		p->st.reconnects++;
+		if (!database_connect(p->db, now)) {
+			/* The record goes back without a server connection; the requester fails. */
+			checkin_record(p, conn);
+			pool_fail(p, c, POOL_REFUSED);
+			return;
+		}
+		start_connect(p, c, conn);
+		return;
+	}
+	if (cfg->pre_ping && p->db->cfg->rtt_s > 0) {
+		p->st.pings++;
+		c->conn = conn;
+		sim_schedule_in(p->sim, p->db->cfg->rtt_s, PRIO_COMPLETION, ev_pinged, c, 0);
+		return;
+	}
+	if (cfg->pre_ping)
+		p->st.pings++;
+	pool_grant(p, c, conn);
+}
+
+static void take_idle_for(struct pool *p, struct pool_client *c)
+{
+	struct pool_conn *conn = idle_take(p);
+	health(p, c, conn);
+}
+
+static void ev_connected(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)arg;
+	struct pool_client *c = obj;
+	struct pool *p = c->pool;
+	struct pool_conn *conn = c->conn;
+	conn->alive = true;
+	conn->created_at = sim_now(sim);
+	pool_grant(p, c, conn); /* a fresh connection is not pinged */
+	pool_levels_update(p);
+}
+
+static void ev_pinged(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct pool_client *c = obj;
+	struct pool *p = c->pool;
+	pool_grant(p, c, c->conn);
+	pool_levels_update(p);
+}
+
+/* Hand the idle queue's connection to the oldest waiter (Condition.notify). */
+static void wake_head(struct pool *p)
+{
+	struct pool_client *c = Q(p)->w_head;
+	waiter_remove(p, c);
+	sim_cancel(p->sim, c->deadline_ev);
+	c->deadline_ev = SIM_NO_EVENT;
+	if (p->cfg->wakeup_latency_s <= 0) {
+		take_idle_for(p, c);
+		return;
+	}
+	c->wake_ev = sim_schedule_in(p->sim, p->cfg->wakeup_latency_s, PRIO_COMPLETION, ev_wake,
+				     c, 0);
+}
+
+/* Queue.put + notify, or close when `size` are already idle (size 0: the queue is unbounded,
+ * SQLAlchemy 2.0 with max_overflow forced to -1). */
+static void checkin_record(struct pool *p, struct pool_conn *conn)
+{
+	if (p->cfg->size == 0 || p->idle_n < p->cfg->size) {
+		if (!idle_push(p, conn))
+			return; /* the run has failed */
+		if (Q(p)->w_head)
+			wake_head(p);
+	} else {
+		close_conn(p, conn);
+	}
+}
+
+static void wait_for(struct pool *p, struct pool_client *c)
+{
+	struct qpool *q = Q(p);
+	if (!pool_admit_waiter(p))
+		return; /* the run has failed: overloaded */
+	waiter_append(p, c);
+	if (p->cfg->wakeup_latency_s > 0)
+		c->deadline_ev =
+			sim_schedule_at(p->sim, c->deadline_t, PRIO_DEADLINE, ev_deadline, c, 0);
+	else if (q->timer == SIM_NO_EVENT)
+		q->timer = sim_schedule_at(p->sim, c->deadline_t, PRIO_DEADLINE, ev_timer, p, 0);
+}
+
+static void checkout(struct pool *p, struct pool_client *c)
+{
+	if (p->idle_n > 0)
+		take_idle_for(p, c);
+	else if (at_cap(p))
+		wait_for(p, c);
+	else
+		open_new(p, c);
+}
+
+/* The end of the blocking get: take an idle connection if one is there (the queue is
+ * checked before the clock), else open one if capacity was freed, else time out. */
+static void give_up_or_retry(struct pool *p, struct pool_client *c)
+{
+	if (p->idle_n > 0)
+		take_idle_for(p, c);
+	else if (!at_cap(p))
+		open_new(p, c);
+	else
+		pool_fail(p, c, POOL_TIMEOUT);
+}
+
+static void ev_deadline(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct pool_client *c = obj;
+	struct pool *p = c->pool;
+	c->deadline_ev = SIM_NO_EVENT;
+	waiter_remove(p, c);
+	give_up_or_retry(p, c);
+	pool_levels_update(p);
+}
+
+/* The FIFO deadline timer: fail (or serve, if capacity was freed) every waiter whose
+ * deadline has come, in queue order, then re-arm for the new head. */
+static void ev_timer(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)arg;
+	struct pool *p = obj;
+	struct qpool *q = Q(p);
+	double now = sim_now(sim);
+	q->timer = SIM_NO_EVENT;
+	while (q->w_head && q->w_head->deadline_t <= now) {
+		struct pool_client *c = q->w_head;
+		waiter_remove(p, c);
+		give_up_or_retry(p, c);
+	}
+	if (q->w_head && q->timer == SIM_NO_EVENT)
+		q->timer = sim_schedule_at(sim, q->w_head->deadline_t, PRIO_DEADLINE, ev_timer, p, 0);
+	pool_levels_update(p);
+}
+
+/* A woken waiter runs: the connection may have been taken by a newcomer meanwhile. */
+static void ev_wake(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)arg;
+	struct pool_client *c = obj;
+	struct pool *p = c->pool;
+	c->wake_ev = SIM_NO_EVENT;
+	if (p->idle_n > 0) {
+		take_idle_for(p, c);
+	} else if (sim_now(sim) >= c->deadline_t) {
+		give_up_or_retry(p, c);
+	} else {
+		wait_for(p, c); /* back of the queue, original deadline */
+	}
+	pool_levels_update(p);
+}
+
+const struct pool_kind pool_kind_sqlalchemy = {
+	.name = "sqlalchemy",
+	.title = "SQLAlchemy QueuePool",
+	.size = sizeof(struct qpool),
+	.init = init,
+	.fini = fini,
+	.checkout = checkout,
+	.checkin = checkin_record,
+	.cap = cap,
+	.base = base,
+	.timeout_message = timeout_message,
+};
