@@ -90,7 +90,7 @@ static const struct option_def options[] = {
 	{OPT_BINS, "bins", 0, "N", "validate: time bins of the observation's batch means "
 				   "(default 30)"},
 	{OPT_MAX_EVENTS, "max-events", 0, "N", "refuse a run estimated at more than N events in all "
-					       "(default 1e10, about 15 min on one core)"},
+					       "(default 1e10, about 13 min on one core)"},
 	{OPT_HELP, "help", 'h', NULL, "show this help"},
 	{OPT_VERSION, "version", 'V', NULL, "show the version"},
 };

@@ -26,8 +26,8 @@
 struct results_dir {
 	char *parent;       /* root/<scenario> */
 	char *tmp;          /* parent/.tmp-<run-id>-<pid> */
-	char *final;        /* parent/<run-id>[-N]: reserved (an empty folder) by results_begin,
-			       replaced by the temporary folder at the commit */
+	char *final;        /* parent/<run-id>[-N], chosen by results_begin (parent/.tmp-<run-id>[-N]
+			       reserves it), the temporary folder's name after the commit */
 	char run_id[64];
 	char started_utc[32];
 	char sha256[SHA256_HEX_LEN + 1];
@@ -139,34 +139,54 @@ void results_run_id(time_t started, unsigned long long seed, char *buf, size_t l
 	snprintf(buf, len, "%s-seed%llu", stamp, seed);
 }
 
-/* Reserve the folder's final name now, before any file is written, so that summary.json and
- * report.md record the run id the folder has: mkdir() is atomic and fails on any existing
- * name, a folder or a regular file alike, so concurrent runs (same second, same seed) and
- * stray files get -2, -3, ... and nothing is ever lost. The empty folder is replaced by the
- * temporary one at the commit (rename onto an empty directory), removed if the run fails. */
+/* Choose the folder's final name now, before any file is written, so that summary.json and
+ * report.md record the run id the folder will have. The temporary folder is the reservation:
+ * ".tmp-<run-id>[-k]" made with mkdir(), which is atomic and fails on any existing name, for
+ * the first k whose final name "<run-id>[-k]" is free (a folder or any other file). Two runs
+ * in the same second with the same seed, or a stray file, so get -2, -3, ... each recording
+ * its own id; a folder without the .tmp- prefix is still always complete. */
 static int reserve(struct results_dir *rd, char *err, size_t errlen)
 {
 	char base[sizeof rd->run_id];
 	memcpy(base, rd->run_id, sizeof base);
 	for (int k = 1; k <= MAX_SUFFIX; k++) {
-		char *dst = k == 1 ? strf("%s/%s", rd->parent, base)
-				   : strf("%s/%s-%d", rd->parent, base, k);
-		if (!dst)
+		char id[sizeof rd->run_id];
+		struct stat sb;
+		if (k == 1)
+			memcpy(id, base, sizeof id);
+		else
+			snprintf(id, sizeof id, "%.50s-%d", base, k);
+		char *dst = strf("%s/%s", rd->parent, id);
+		char *tmp = strf("%s/.tmp-%s", rd->parent, id);
+		if (!dst || !tmp) {
+			free(dst);
+			free(tmp);
 			return fail(err, errlen, PT_ENOMEM, "cannot create", rd->parent);
-		if (mkdir(dst, 0777) == 0) {
-			rd->final = dst;
-			if (k > 1)
-				snprintf(rd->run_id, sizeof rd->run_id, "%.50s-%d", base, k);
-			return PT_OK;
 		}
-		int e = errno;
+		int e = EEXIST;
+		if (lstat(dst, &sb) == 0) {
+			/* taken: by a finished run or by any other file */
+		} else if (mkdir(tmp, 0777) == 0) {
+			/* a run that held this .tmp- until just now may have committed it */
+			if (lstat(dst, &sb) != 0) {
+				rd->final = dst;
+				rd->tmp = tmp;
+				memcpy(rd->run_id, id, sizeof id);
+				return PT_OK;
+			}
+			rmdir(tmp);
+		} else {
+			e = errno;
+		}
 		if (e != EEXIST) {
 			errno = e;
-			fail(err, errlen, PT_EIO, "cannot create", dst);
+			fail(err, errlen, PT_EIO, "cannot create", tmp);
 			free(dst);
+			free(tmp);
 			return PT_EIO;
 		}
 		free(dst);
+		free(tmp);
 	}
 	errno = EEXIST;
 	return fail(err, errlen, PT_EIO, "cannot create", rd->parent);
@@ -191,29 +211,17 @@ int results_begin(struct results_dir **out, const char *root, const struct scena
 	 * and hash nothing from /dev/stdin. */
 	memcpy(rd->sha256, sc->sha256, sizeof rd->sha256);
 	rd->parent = strf("%s/%s", root ? root : DEFAULT_ROOT, name);
-	if (rd->parent)
-		rd->tmp = strf("%s/.tmp-%s-%ld-XXXXXX", rd->parent, rd->run_id, (long)getpid());
-	if (!rd->tmp) {
+	if (!rd->parent) {
 		fail(err, errlen, PT_ENOMEM, "cannot create", root ? root : DEFAULT_ROOT);
 		results_destroy(rd);
 		return PT_ENOMEM;
 	}
 	int st = make_dirs(rd->parent, err, errlen);
-	/* mkdtemp: unique even for two folders begun by one process in the same second */
-	if (!st && !mkdtemp(rd->tmp))
-		st = fail(err, errlen, PT_EIO, "cannot create", rd->tmp);
-	if (!st) { /* mkdtemp makes it 0700: give the folder the usual 0777 & ~umask */
-		mode_t mask = umask(0);
-		umask(mask);
-		chmod(rd->tmp, 0777 & ~mask);
-	}
+	if (!st)
+		st = reserve(rd, err, errlen);
 	if (st) {
 		/* Nothing of ours to remove: the temporary folder was not made. */
 		rd->committed = true;
-		results_destroy(rd);
-		return st;
-	}
-	if ((st = reserve(rd, err, errlen))) {
 		results_destroy(rd);
 		return st;
 	}
@@ -234,8 +242,6 @@ void results_destroy(struct results_dir *rd)
 		return;
 	if (!rd->committed && rd->tmp)
 		remove_tree(rd->tmp);
-	if (!rd->committed && rd->final)
-		rmdir(rd->final); /* the reservation, still empty */
 	free(rd->parent);
 	free(rd->tmp);
 	free(rd->final);
@@ -244,8 +250,8 @@ void results_destroy(struct results_dir *rd)
 
 int results_commit(struct results_dir *rd, char *err, size_t errlen)
 {
-	/* The name was reserved by results_begin (an empty folder of ours): rename() replaces
-	 * an empty directory atomically. */
+	/* The name was chosen by results_begin; only a foreign writer can have taken it since
+	 * (rename then fails, or replaces an empty folder). */
 	if (rename(rd->tmp, rd->final) != 0)
 		return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
 	rd->committed = true;
