@@ -175,7 +175,8 @@ static int write_scenario(const struct fit_state *s, FILE *f)
 		dur(f, s->fits[FIT_SHIFTED_EXPONENTIAL].p[0] / 3);
 		fputs("},\n", f);
 	}
-	fprintf(f, "  \"pools\": {\"main\": {\"size\": %d, \"max_overflow\": %d, \"timeout\": ",
+	fprintf(f, "  \"pools\": {\"main\": {\"kind\": \"sqlalchemy\", \"size\": %d, "
+		"\"max_overflow\": %d, \"timeout\": ",
 		s->size, s->max_overflow);
 	dur(f, s->timeout_s);
 	fputs("}},\n  \"workloads\": {\"api\": {\"type\": \"requests\", \"pool\": \"main\",\n"

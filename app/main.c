@@ -785,6 +785,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		.started = started,
 		.wall_time_s = elapsed_s(&prog.start),
 		.threads = cli->threads ? cli->threads : runner_default_threads(),
+		.judged = gate,
+		.recommended = sw ? sweep_smallest_passing(sw, &ex) : -1,
 	};
 
 	enum slo_verdict verdict;

@@ -2451,7 +2451,7 @@ static int write_backlog(const struct input *in, const char *dir, struct err *e)
 #define SWEEP_PLOT_MAX 64 /* values per axis (a sweep allows 64) */
 
 /* A sweep over two axes (sweep.csv with exactly two axis columns before the first
- * "<workload>.timeout_rate" column): a heat map of the first request workload's timeout rate,
+ * "<workload>.failure_rate" column): a heat map of the first request workload's failure rate,
  * the axes' values as categories (their spacing need not be regular), each cell labelled with
  * its rate and the SLO verdict. *drawn says whether there was anything to draw. */
 static int write_sweep_heatmap(const char *dir, bool *drawn, struct err *e)
@@ -2469,7 +2469,7 @@ static int write_sweep_heatmap(const char *dir, bool *drawn, struct err *e)
 	for (size_t i = 0; i < c.ncol; i++) {
 		const char *h = c.f[i];
 		size_t n = strlen(h);
-		if (n > 13 && strcmp(h + n - 13, ".timeout_rate") == 0) {
+		if (n > 13 && strcmp(h + n - 13, ".failure_rate") == 0) {
 			rate = (int)i;
 			break;
 		}
@@ -2528,7 +2528,7 @@ static int write_sweep_heatmap(const char *dir, bool *drawn, struct err *e)
 		const char *vd = verdict >= 0 ? cell(&c, r, verdict) : "";
 		fprintf(f, " \"%s%s%s\"\n", label, vd[0] ? "\\n" : "", vd);
 	}
-	gp_begin(s, "sweep_heatmap", "timeout rate over a two-axis sweep");
+	gp_begin(s, "sweep_heatmap", "failure rate over a two-axis sweep");
 	fputs("set output 'sweep_heatmap.'.ext\nset title ", s);
 	char t[256];
 	snprintf(t, sizeof t, "Timeout rate of %.*s over the sweep (label: rate and SLO verdict)",
@@ -2553,7 +2553,7 @@ static int write_sweep_heatmap(const char *dir, bool *drawn, struct err *e)
 	fprintf(s, ")\nset xrange [-0.5:%.1f]\nset yrange [-0.5:%.1f]\n", (double)nx - 0.5,
 		(double)ny - 0.5);
 	fputs("set palette defined (0 '#f7fbff', 0.5 '#fdae61', 1 '#d7191c')\n"
-	      "set cbrange [0:*]\nset cblabel 'timeout rate (%)'\n"
+	      "set cbrange [0:*]\nset cblabel 'failure rate (%)'\n"
 	      "set key off\n"
 	      "plot 'sweep_heatmap.dat' using 1:2:($3*100) with image, \\\n"
 	      "     '' using 1:2:4 with labels font ',9'\n",

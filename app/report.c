@@ -208,24 +208,36 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			continue;
 		}
 		fprintf(out, "\nworkload %s (pool %s)\n", wl->name, base->pools[wl->pool].name);
-		fprintf(out, "%-*s  %9s %9s %9s %8s  %-26s  %8s %8s %8s %8s %8s %8s\n", namew,
-			"variant", "offered", "served", "timed out", "refused", "timeout rate [95% CI]",
-			"wait", "p50", "p95", "p99", "p99.9", "max");
+		/* one count column per final failure cause (models/requests.h), then their sum
+		 * as a share of offered requests */
+		fprintf(out, "%-*s  %9s %9s", namew, "variant", "offered", "served");
+		for (int f = 0; f < REQ_FAILURES; f++) {
+			char head[32];
+			snprintf(head, sizeof head, "%s", requests_failure_name(f));
+			for (char *p = head; *p; p++)
+				*p = *p == '_' ? ' ' : *p;
+			fprintf(out, " %9s", head);
+		}
+		fprintf(out, "  %-26s  %8s %8s %8s %8s %8s %8s\n", "failure rate [95% CI]", "wait",
+			"p50", "p95", "p99", "p99.9", "max");
 		for (int v = 0; v < ex->n_variants; v++) {
-			char off[16], srv[16], tmo[16], rfd[16], ci[64];
+			char off[16], srv[16], cnt[16], ci[64];
 			char q[6][16];
-			format_count(est(ex, v, "refused", wi).mean, rfd, sizeof rfd);
 			format_count(est(ex, v, "offered", wi).mean, off, sizeof off);
 			format_count(est(ex, v, "served", wi).mean, srv, sizeof srv);
-			format_count(est(ex, v, "timed_out", wi).mean, tmo, sizeof tmo);
-			format_rate_ci(est(ex, v, "timeout_rate", wi), ci, sizeof ci);
+			fprintf(out, "%-*.*s  %9s %9s", namew, namew, sc->variants[v].name, off, srv);
+			for (int f = 0; f < REQ_FAILURES; f++) {
+				format_count(est(ex, v, requests_failure_name(f), wi).mean, cnt,
+					     sizeof cnt);
+				fprintf(out, " %9s", cnt);
+			}
+			format_rate_ci(est(ex, v, "failure_rate", wi), ci, sizeof ci);
 			static const char *const qs[] = {"wait_mean", "wait_p50", "wait_p95",
 							 "wait_p99", "wait_p999", "wait_max"};
 			for (int k = 0; k < 6; k++)
 				report_format_duration(est(ex, v, qs[k], wi).mean, q[k], sizeof q[k]);
-			fprintf(out, "%-*.*s  %9s %9s %9s %8s  %-26s  %8s %8s %8s %8s %8s %8s\n",
-				namew, namew, sc->variants[v].name, off, srv, tmo, rfd, ci, q[0], q[1],
-				q[2], q[3], q[4], q[5]);
+			fprintf(out, "  %-26s  %8s %8s %8s %8s %8s %8s\n", ci, q[0], q[1], q[2], q[3],
+				q[4], q[5]);
 		}
 		table_contention(out, sc, ex, wi, namew);
 		table_diffs(out, sc, ex, wi, namew, METRIC_WORKLOAD);
@@ -350,7 +362,7 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 
 const char *const *report_diff_metrics(enum metric_scope scope, int *n)
 {
-	static const char *const req[] = {"timeout_rate", "wait_mean", "wait_p99", "hold_mean"};
+	static const char *const req[] = {"failure_rate", "wait_mean", "wait_p99", "hold_mean"};
 	static const char *const batch[] = {"failed_batch_rate", "batch_duration_mean",
 					    "txn_hold_mean", "lag_mean"};
 	if (scope == METRIC_BATCH) {
@@ -500,12 +512,12 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex)
 {
 	const struct cfg_scenario *base = &sw->grid->variants[0].cfg;
-	const struct metric_def *tr = metric_find("timeout_rate"), *p99 = metric_find("wait_p99");
+	const struct metric_def *tr = metric_find("failure_rate"), *p99 = metric_find("wait_p99");
 	fprintf(out, "\nsweep: %d configurations on common random numbers\n", sw->n_points);
 	for (int w = 0; w < base->n_workloads; w++) {
 		if (base->workloads[w].kind != CFG_WORKLOAD_REQUESTS)
 			continue;
-		fprintf(out, "workload %s: timeout rate (upper end of its 95 %% CI), wait p99\n",
+		fprintf(out, "workload %s: failure rate (upper end of its 95 %% CI), wait p99\n",
 			base->workloads[w].name);
 		bool matrix = sw->n_axes == 2;
 		int cols = matrix ? sw->axes[1].n : 1;
@@ -559,7 +571,7 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 	fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, each %d "
 		     "replications; inconclusive counts as not passing)\n",
 		w->name, pl->n, sc->variants[0].cfg.replications);
-	fprintf(out, "%-10s %-12s %-28s %s\n", "load", "rate", "timeout rate (CI upper end)",
+	fprintf(out, "%-10s %-12s %-28s %s\n", "load", "rate", "failure rate (CI upper end)",
 		"SLO");
 	int order[PLAN_MAX_PROBES];
 	plan_order(pl, order);
@@ -568,8 +580,8 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 		char f[24], r[24], t0[16], t1[16], tr[48];
 		snprintf(f, sizeof f, "x%.3g", p->factor);
 		snprintf(r, sizeof r, "%.4g/s", p->rate_per_s);
-		report_format_rate(p->timeout_rate, t0, sizeof t0);
-		report_format_rate(p->timeout_rate_hi, t1, sizeof t1);
+		report_format_rate(p->failure_rate, t0, sizeof t0);
+		report_format_rate(p->failure_rate_hi, t1, sizeof t1);
 		snprintf(tr, sizeof tr, "%s (<%s)", t0, t1);
 		fprintf(out, "%-10s %-12s %-28s %s\n", f, r, tr, slo_verdict_name(p->verdict));
 	}

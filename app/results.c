@@ -1,5 +1,7 @@
 #include "app/results.h"
 
+#include "app/config_code.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -1041,21 +1043,33 @@ static void md_workloads(FILE *out, const struct run_ctx *c)
 		fputs(" (pool ", out);
 		md_text(out, base->pools[base->workloads[w].pool].name);
 		fputs(")\n\n", out);
-		fputs("Per replication: requests offered (arrived after the warm-up) and timed out "
-		      "(mean), the timeout rate, and quantiles of the wait for a connection of served "
-		      "requests (mean over replications of each replication's quantile).\n\n",
+		fputs("Per replication: requests offered (arrived after the warm-up) and finally "
+		      "failed, by cause (mean), the failure rate (every final failure over offered), "
+		      "and quantiles of the wait for a connection of served requests (mean over "
+		      "replications of each replication's quantile).\n\n",
 		      out);
-		fputs("| variant | offered | timed out | timeout rate | wait p50 | wait p95 | "
-		      "wait p99 | wait p99.9 |\n|---|--:|--:|---|---|---|---|---|\n",
-		      out);
+		fputs("| variant | offered |", out);
+		for (int f = 0; f < REQ_FAILURES; f++) {
+			fputc(' ', out);
+			for (const char *p = requests_failure_name(f); *p; p++)
+				fputc(*p == '_' ? ' ' : *p, out);
+			fputs(" |", out);
+		}
+		fputs(" failure rate | wait p50 | wait p95 | wait p99 | wait p99.9 |\n|---|--:|", out);
+		for (int f = 0; f < REQ_FAILURES; f++)
+			fputs("--:|", out);
+		fputs("---|---|---|---|---|\n", out);
 		for (int v = 0; v < ex->n_variants; v++) {
 			fputs("| ", out);
 			md_text(out, sc->variants[v].name);
 			fmt_count(est(ex, v, "offered", w).mean, cell, sizeof cell);
 			fprintf(out, " | %s", cell);
-			fmt_count(est(ex, v, "timed_out", w).mean, cell, sizeof cell);
-			fprintf(out, " | %s", cell);
-			struct estimate e = est(ex, v, "timeout_rate", w);
+			for (int f = 0; f < REQ_FAILURES; f++) {
+				fmt_count(est(ex, v, requests_failure_name(f), w).mean, cell,
+					  sizeof cell);
+				fprintf(out, " | %s", cell);
+			}
+			struct estimate e = est(ex, v, "failure_rate", w);
 			fmt_ci(MD_RATE, &e, cell, sizeof cell);
 			fprintf(out, " | %s", cell);
 			for (int k = 0; k < 4; k++) {
@@ -1225,6 +1239,24 @@ static void md_files(FILE *out)
 	      out);
 }
 
+/* The end of the report: the judged (and a sweep's recommended) configuration as code. */
+static void md_config_code(FILE *out, const struct run_ctx *c)
+{
+	const struct scenario *sc = c->info->sc;
+	int v[2] = {c->info->judged, c->info->recommended}, n = 1;
+	if (v[1] >= 0 && v[1] < sc->n_variants && v[1] != v[0])
+		n = 2;
+	fputs("\n## Configuration as code\n\n", out);
+	for (int i = 0; i < n; i++) {
+		char title[SCENARIO_VARIANT_NAME_MAX + 64];
+		if (v[i] < 0 || v[i] >= sc->n_variants)
+			continue;
+		snprintf(title, sizeof title, "%s: %s", i ? "Recommended" : "Judged",
+			 sc->variants[v[i]].name);
+		config_code_md(out, title, &sc->variants[v[i]].cfg);
+	}
+}
+
 static int report_md(FILE *out, void *pctx)
 {
 	struct run_ctx *c = pctx;
@@ -1238,6 +1270,7 @@ static int report_md(FILE *out, void *pctx)
 	md_pools(out, c);
 	md_plots(out, c);
 	md_files(out);
+	md_config_code(out, c);
 	return PT_OK;
 }
 

@@ -40,6 +40,10 @@ struct results_info {
 	time_t started;                   /* wall-clock start of the run */
 	double wall_time_s;               /* wall time of the simulation */
 	int threads;                      /* worker threads used */
+	int judged;                       /* the variant whose configuration report.md ends
+					     with, as code (app/config_code.h) */
+	int recommended;                  /* a sweep's recommended variant, written too when it
+					     is >= 0 and not `judged` */
 };
 
 /* Writes the report's SLO section (beginning with the line "## SLO"), between the comparison

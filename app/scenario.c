@@ -2374,8 +2374,20 @@ static int apply_set(struct ctx *c, cJSON *root, const char *path, cJSON *value)
 		}
 		obj = next;
 	}
-	if (depth == 2 && strcmp(buf, "pools") == 0)
-		seg = (char *)pool_key(seg); /* --set pools.main.pool_size=20 */
+	if (depth == 2 && strcmp(buf, "pools") == 0 && pool_key(seg) != seg) {
+		/* --set pools.main.pool_size=20; pool_timeout=30 is seconds, as in the file */
+		seg = (char *)pool_key(seg);
+		if (cJSON_IsNumber(value) && (strcmp(seg, "timeout") == 0 ||
+					      (strcmp(seg, "recycle") == 0 &&
+					       value->valuedouble != -1))) {
+			char b[NUM_LEN + 1];
+			fmt_num(b, sizeof b - 1, value->valuedouble);
+			append(b, sizeof b, "s");
+			cJSON_Delete(value);
+			if (!(value = cJSON_CreateString(b)))
+				return fail_oom(c);
+		}
+	}
 	if (cJSON_GetObjectItemCaseSensitive(obj, seg)
 		    ? !cJSON_ReplaceItemInObjectCaseSensitive(obj, seg, value)
 		    : !cJSON_AddItemToObject(obj, seg, value)) {

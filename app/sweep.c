@@ -216,7 +216,7 @@ int sweep_smallest_passing(const struct sweep *sw, const struct experiment *ex)
 void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment *ex)
 {
 	const struct cfg_scenario *base = &sw->grid->variants[0].cfg;
-	static const char *const metrics[] = {"timeout_rate", "wait_p99"};
+	static const char *const metrics[] = {"failure_rate", "wait_p99"};
 	for (int a = 0; a < sw->n_axes; a++) {
 		results_csv_field(out, sw->axes[a].path);
 		fputc(',', out);

@@ -165,6 +165,7 @@ void aggregate_estimate(const struct aggregate *a, const struct metric_def *m, i
 	e->mean = ci_student_tally(&c->value, 0.95, &e->lo, &e->hi);
 	if (m->counts)
 		estimate_widen_proportion(e, c->events, c->trials);
+	estimate_clip(m, e);
 }
 
 void aggregate_diff(const struct aggregate *a, const struct metric_def *m, int idx,

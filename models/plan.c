@@ -35,10 +35,10 @@ static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int
 					: sc->workloads[pl->workload].req.arrival.rate_per_s;
 		p->verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, 0), sc, res);
 		struct estimate e;
-		aggregate_estimate(experiment_aggregate(&ex, 0), metric_find("timeout_rate"),
+		aggregate_estimate(experiment_aggregate(&ex, 0), metric_find("failure_rate"),
 				   pl->workload, &e);
-		p->timeout_rate = e.mean;
-		p->timeout_rate_hi = e.hi;
+		p->failure_rate = e.mean;
+		p->failure_rate_hi = e.hi;
 		if (p->verdict == SLO_PASS) {
 			if (f > pl->pass_factor)
 				pl->pass_factor = f;

@@ -22,7 +22,8 @@ struct plan_probe {
 	double factor;          /* load multiplier */
 	double rate_per_s;      /* the workload's (first) rate at that factor */
 	enum slo_verdict verdict;
-	double timeout_rate, timeout_rate_hi; /* mean and upper end of the 95 % CI */
+	double failure_rate, failure_rate_hi; /* every final failure / offered: mean and upper
+						 end of the 95 % CI */
 };
 
 struct plan {

@@ -109,6 +109,26 @@ void requests_observe_arrivals(struct requests *r, void (*fn)(void *ctx, double 
 	r->observe_ctx = ctx;
 }
 
+static const struct {
+	const char *name, *rate, *label;
+} failures[REQ_FAILURES] = {
+#define REQUESTS_ROW_(id, name, rate, label) [id] = {name, rate, label},
+	REQUESTS_FAILURES(REQUESTS_ROW_)
+#undef REQUESTS_ROW_
+};
+
+const char *requests_failure_name(enum requests_failure f) { return failures[f].name; }
+const char *requests_failure_rate_name(enum requests_failure f) { return failures[f].rate; }
+const char *requests_failure_label(enum requests_failure f) { return failures[f].label; }
+
+uint64_t requests_failures(const struct requests_stats *s)
+{
+	uint64_t n = 0;
+	for (int f = 0; f < REQ_FAILURES; f++)
+		n += s->failed[f];
+	return n;
+}
+
 /* NULL when out of memory: the run is then failed (sim_fail), never cut short in silence. */
 static struct request *req_new(struct requests *r)
 {
@@ -260,9 +280,9 @@ static void finish_failed(struct request *q, enum pool_failure why)
 		double wait = sim_now(r->sim) - q->t_first;
 		struct requests_stats *s = r->st;
 		if (why == POOL_TIMEOUT)
-			s->timed_out++;
+			s->failed[REQ_TIMED_OUT]++;
 		else
-			s->refused++;
+			s->failed[REQ_REFUSED]++;
 		tally_add(&s->wait_all, wait);
 		histo_add(&s->h_all, wait);
 	}

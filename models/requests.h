@@ -28,12 +28,31 @@
 #include "sim/engine.h"
 #include "sim/stats.h"
 
+/* Why a request finally failed (after any retries): one entry per cause, in the order the
+ * reports list them. X(id, name, rate_name, label): `name` is the count metric, `rate_name`
+ * its share of offered requests, `label` what a person reads. A new cause is one line here:
+ * the metric table, failure_rate, the failure plot and the tables follow. */
+#define REQUESTS_FAILURES(X)                                                                 \
+	X(REQ_TIMED_OUT, "timed_out", "timeout_rate", "timed out (pool timeout)")            \
+	X(REQ_REFUSED, "refused", "refused_rate", "refused by the database")
+
+enum requests_failure {
+#define REQUESTS_ENUM_(id, name, rate, label) id,
+	REQUESTS_FAILURES(REQUESTS_ENUM_)
+#undef REQUESTS_ENUM_
+	REQ_FAILURES
+};
+
+/* The cause's count metric name, rate metric name and label (REQUESTS_FAILURES). */
+const char *requests_failure_name(enum requests_failure f);
+const char *requests_failure_rate_name(enum requests_failure f);
+const char *requests_failure_label(enum requests_failure f);
+
 /* What one replication measured for one workload (counted requests only). */
 struct requests_stats {
 	uint64_t offered;     /* counted arrivals */
 	uint64_t served;      /* got a connection (possibly after retries) */
-	uint64_t timed_out;   /* finally failed with a pool timeout (retries exhausted) */
-	uint64_t refused;     /* the database refused the connect */
+	uint64_t failed[REQ_FAILURES]; /* final failures by cause: offered = served + their sum */
 	uint64_t retried;     /* requests that retried at least once */
 	uint64_t retries;     /* retry attempts */
 	uint64_t pool_timeouts;        /* every pool timeout, retried or final */
@@ -51,6 +70,9 @@ struct requests_stats {
 	struct histo h_served;
 	struct histo h_all;
 };
+
+/* Every final failure, whatever its cause. */
+uint64_t requests_failures(const struct requests_stats *s);
 
 struct requests;
 

@@ -10,9 +10,16 @@
 /* The order in which the scenario format documents them; the loader stores a scenario's
  * objectives in this order too. */
 static const char *const metrics[] = {
-	"timeout_rate", "refused_rate", "wait_mean", "wait_p50",  "wait_p90",
-	"wait_p95",     "wait_p99",     "wait_p999", "wait_max",  NULL,
+	"failure_rate", "timeout_rate", "refused_rate", "wait_mean", "wait_p50", "wait_p90",
+	"wait_p95",     "wait_p99",     "wait_p999",    "wait_max",  NULL,
 };
+
+/* The metric a limit is judged on: a limit on timeouts is a limit on failures (a request the
+ * database refused failed as surely as one that timed out in the pool). */
+static const char *judged_metric(const char *limit)
+{
+	return strcmp(limit, "timeout_rate") == 0 ? "failure_rate" : limit;
+}
 
 const char *const *slo_metrics(void)
 {
@@ -41,7 +48,9 @@ struct source {
 
 static void evaluate(const struct source *src, const struct cfg_slo *slo, struct slo_result *out)
 {
-	const struct metric_def *m = metric_find(slo->metric);
+	const struct metric_def *m = metric_find(judged_metric(slo->metric));
+	const struct metric_def *refused = metric_find(requests_failure_name(REQ_REFUSED));
+	struct estimate re;
 
 	assert(m && m->scope == METRIC_WORKLOAD);
 	assert(slo->workload >= 0 && slo->workload < CFG_MAX_WORKLOADS);
@@ -51,6 +60,11 @@ static void evaluate(const struct source *src, const struct cfg_slo *slo, struct
 	else
 		estimate_metric(src->reps, src->nrep, m, slo->workload, &out->est);
 	out->verdict = slo_verdict_of(&out->est, slo->limit);
+	if (src->agg)
+		aggregate_estimate(src->agg, refused, slo->workload, &re);
+	else
+		estimate_metric(src->reps, src->nrep, refused, slo->workload, &re);
+	out->refused_mean = isnan(re.mean) ? 0 : re.mean;
 }
 
 static enum slo_verdict evaluate_all(const struct source *src, const struct cfg_scenario *sc,
@@ -127,11 +141,18 @@ static void fmt_value(char *buf, size_t n, double v, bool rate, int digits)
 		snprintf(buf, n, "%.0fs", v);
 }
 
+static void append_str(char *dst, size_t n, const char *src)
+{
+	size_t at = strlen(dst);
+	if (at + 1 < n)
+		snprintf(dst + at, n - at, "%s", src);
+}
+
 int slo_format(char *buf, size_t n, const struct cfg_scenario *sc, const struct slo_result *r)
 {
-	const struct metric_def *m = metric_find(r->slo.metric);
+	const struct metric_def *m = metric_find(judged_metric(r->slo.metric));
 	bool rate;
-	char limit[48], mean[48], lo[48], hi[48], value[160];
+	char limit[48], mean[48], lo[48], hi[48], value[256];
 
 	assert(m && r->slo.workload >= 0 && r->slo.workload < sc->n_workloads);
 	rate = strcmp(m->unit, "s") != 0;
@@ -148,6 +169,12 @@ int slo_format(char *buf, size_t n, const struct cfg_scenario *sc, const struct 
 			fmt_value(hi, sizeof hi, r->est.hi, rate, 3);
 			snprintf(value, sizeof value, "%s [%s, %s]", mean, lo, hi);
 		}
+	}
+	if (r->refused_mean > 0 && strcmp(m->name, "failure_rate") == 0) {
+		char refused[96];
+		snprintf(refused, sizeof refused, "; %.*f refused by the database per replication",
+			 r->refused_mean >= 10 ? 0 : 1, r->refused_mean);
+		append_str(value, sizeof value, refused);
 	}
 	return snprintf(buf, n, "%s %s <= %s: %s %s", sc->workloads[r->slo.workload].name,
 			r->slo.metric, limit, value, slo_verdict_name(r->verdict));

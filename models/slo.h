@@ -28,14 +28,18 @@ enum slo_verdict { SLO_PASS, SLO_FAIL, SLO_INCONCLUSIVE };
 /* One objective judged on one variant. */
 struct slo_result {
 	struct cfg_slo slo;          /* the objective (a copy) */
-	struct estimate est;         /* the metric across replications */
+	struct estimate est;         /* the judged metric across replications */
 	enum slo_verdict verdict;
+	double refused_mean;         /* the workload's requests refused by the database, per
+					replication: shown next to a limit on failures */
 };
 
 /* The metrics an objective may bound, NULL-terminated, in the order the scenario format
- * documents them: timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95,
- * wait_p99, wait_p999, wait_max. Each is a workload metric of metric_table(); the rates have
- * unit "1" (a fraction), the waits "s". */
+ * documents them: failure_rate, timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90,
+ * wait_p95, wait_p99, wait_p999, wait_max. Each is a workload metric of metric_table(); the
+ * rates have unit "1" (a fraction), the waits "s". A timeout_rate limit is judged on
+ * failure_rate: every final failure counts (a refused connection is no better than a pool
+ * timeout), so a configuration that refuses connections never passes a limit on failures. */
 const char *const *slo_metrics(void);
 
 /* The verdict of estimate e against upper bound `limit` (rules above). */

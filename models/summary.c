@@ -23,30 +23,42 @@ static double q_or_nan(const struct histo *h, double q) { return h->n ? histo_qu
 
 static double w_offered(const struct model_result *r, int i) { return (double)W(r, i)->offered; }
 static double w_served(const struct model_result *r, int i) { return (double)W(r, i)->served; }
-static double w_timed_out(const struct model_result *r, int i) { return (double)W(r, i)->timed_out; }
-static double w_refused(const struct model_result *r, int i) { return (double)W(r, i)->refused; }
-static void w_timeout_counts(const struct model_result *r, int i, double *e, double *n)
+/* Per failure cause (models/requests.h): its count, its share of offered requests and the
+ * two counts of that share. */
+#define CAUSE_FNS_(id, name, rate, label)                                                     \
+	static double w_count_##id(const struct model_result *r, int i)                     \
+	{                                                                                   \
+		return (double)W(r, i)->failed[id];                                         \
+	}                                                                                   \
+	static double w_rate_##id(const struct model_result *r, int i)                      \
+	{                                                                                   \
+		return ratio(W(r, i)->failed[id], W(r, i)->offered);                        \
+	}                                                                                   \
+	static void w_counts_##id(const struct model_result *r, int i, double *e, double *n) \
+	{                                                                                   \
+		*e = (double)W(r, i)->failed[id];                                           \
+		*n = (double)W(r, i)->offered;                                              \
+	}
+REQUESTS_FAILURES(CAUSE_FNS_)
+#undef CAUSE_FNS_
+
+static double w_failed(const struct model_result *r, int i)
 {
-	*e = (double)W(r, i)->timed_out;
-	*n = (double)W(r, i)->offered;
+	return (double)requests_failures(W(r, i));
 }
-static void w_refused_counts(const struct model_result *r, int i, double *e, double *n)
+static double w_failure_rate(const struct model_result *r, int i)
 {
-	*e = (double)W(r, i)->refused;
+	return ratio(requests_failures(W(r, i)), W(r, i)->offered);
+}
+static void w_failure_counts(const struct model_result *r, int i, double *e, double *n)
+{
+	*e = (double)requests_failures(W(r, i));
 	*n = (double)W(r, i)->offered;
 }
 static void b_failed_counts(const struct model_result *r, int i, double *e, double *n)
 {
 	*e = (double)B(r, i)->failed;
 	*n = (double)B(r, i)->batches;
-}
-static double w_timeout_rate(const struct model_result *r, int i)
-{
-	return ratio(W(r, i)->timed_out, W(r, i)->offered);
-}
-static double w_refused_rate(const struct model_result *r, int i)
-{
-	return ratio(W(r, i)->refused, W(r, i)->offered);
 }
 static double w_wait_mean(const struct model_result *r, int i)
 {
@@ -164,10 +176,14 @@ static double p_closes(const struct model_result *r, int i) { return (double)P(r
 static const struct metric_def table[] = {
 	{"offered", "requests", METRIC_WORKLOAD, w_offered, NULL},
 	{"served", "requests", METRIC_WORKLOAD, w_served, NULL},
-	{"timed_out", "requests", METRIC_WORKLOAD, w_timed_out, NULL},
-	{"refused", "requests", METRIC_WORKLOAD, w_refused, NULL},
-	{"timeout_rate", "1", METRIC_WORKLOAD, w_timeout_rate, w_timeout_counts},
-	{"refused_rate", "1", METRIC_WORKLOAD, w_refused_rate, w_refused_counts},
+#define COUNT_ROW_(id, name, rate, label) {name, "requests", METRIC_WORKLOAD, w_count_##id, NULL},
+	REQUESTS_FAILURES(COUNT_ROW_)
+#undef COUNT_ROW_
+	{"failed", "requests", METRIC_WORKLOAD, w_failed, NULL},
+	{"failure_rate", "1", METRIC_WORKLOAD, w_failure_rate, w_failure_counts},
+#define RATE_ROW_(id, name, rate, label) {rate, "1", METRIC_WORKLOAD, w_rate_##id, w_counts_##id},
+	REQUESTS_FAILURES(RATE_ROW_)
+#undef RATE_ROW_
 	{"p_wait", "1", METRIC_WORKLOAD, w_p_wait, NULL},
 	{"wait_mean", "s", METRIC_WORKLOAD, w_wait_mean, NULL},
 	{"wait_p50", "s", METRIC_WORKLOAD, w_wait_p50, NULL},
@@ -309,6 +325,19 @@ void estimate_metric(const struct model_result *const *reps, int nrep,
 	free(v);
 	if (m->counts)
 		widen_by_counts(reps, nrep, m, idx, e);
+	estimate_clip(m, e);
+}
+
+void estimate_clip(const struct metric_def *m, struct estimate *e)
+{
+	/* Every metric of the table is a count, a duration, a level or a rate: none is negative,
+	 * and a fraction is at most 1. A symmetric t interval around a skewed mean (a few
+	 * replications with many timeouts) can cross those bounds; the part outside holds no
+	 * possible value, so it is cut (README, "Reading the table"). */
+	if (e->lo < 0)
+		e->lo = 0;
+	if (strcmp(m->unit, "1") == 0 && e->hi > 1)
+		e->hi = 1;
 }
 
 void estimate_paired_diff(const struct model_result *const *a, const struct model_result *const *b,

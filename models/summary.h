@@ -52,6 +52,10 @@ void estimate_metric(const struct model_result *const *reps, int nrep,
  * e's interval grows to contain the Wilson interval of `events` in `trials`, then is clipped
  * to [0, 1]; unchanged when trials is 0 or e->mean is NAN. */
 void estimate_widen_proportion(struct estimate *e, double events, double trials);
+/* Clip e's interval to m's domain: [0, inf) for every metric of the table (counts, durations,
+ * levels, rates), at most 1 for a fraction (unit "1"). estimate_metric and aggregate_estimate
+ * do it; paired differences are not clipped (they may be negative). */
+void estimate_clip(const struct metric_def *m, struct estimate *e);
 /* Paired difference: metric(b) - metric(a) replication by replication. */
 void estimate_paired_diff(const struct model_result *const *a, const struct model_result *const *b,
 			  int nrep, const struct metric_def *m, int idx, struct estimate *e);

@@ -251,7 +251,7 @@ static void bfx_run(struct bfx *f)
 	}
 	if (f->req_wl >= 0) {
 		const struct requests_stats *r = &f->res->workloads[f->req_wl];
-		assert_int_equal(r->offered, r->served + r->timed_out + r->refused);
+		assert_int_equal(r->offered, r->served + requests_failures(r));
 		assert_int_equal(r->hold.n, r->served);
 		assert_int_equal(r->lock_wait.n, r->lock_waits);
 	}
@@ -878,7 +878,7 @@ static void test_incident_per_batch_times_out(void **state)
 	const struct requests_stats *r = R(f);
 	assert_int_equal(r->offered, 1);
 	assert_int_equal(r->served, 0);
-	assert_int_equal(r->timed_out, 1);
+	assert_int_equal(r->failed[REQ_TIMED_OUT], 1);
 	assert_int_equal(r->pool_timeouts, 1);
 	assert_int_equal(r->timeouts_batch_heavy, 1);
 	EXPECT_TALLY(r->wait_all, 1, 2, 2, 2);
@@ -913,7 +913,7 @@ static void test_incident_per_group_served_at_commit(void **state)
 	bfx_run(f);
 	const struct requests_stats *r = R(f);
 	assert_int_equal(r->served, 1);
-	assert_int_equal(r->timed_out, 0);
+	assert_int_equal(r->failed[REQ_TIMED_OUT], 0);
 	assert_int_equal(r->timeouts_batch_heavy, 0);
 	EXPECT_TALLY(r->wait_served, 1, 2, 2, 2);
 	EXPECT_TALLY(r->hold, 1, 0.5, 0.5, 0.5);
@@ -948,7 +948,7 @@ static void test_attribution_boundary(void **state)
 	bfx_requests(f, 2, t2, h2, 0, 0);
 	bfx_run(f);
 	assert_int_equal(R(f)->served, 1);
-	assert_int_equal(R(f)->timed_out, 1);
+	assert_int_equal(R(f)->failed[REQ_TIMED_OUT], 1);
 	assert_int_equal(R(f)->timeouts_batch_heavy, 1);
 
 	bfx_base(f, CFG_COMMIT_PER_BATCH);
@@ -958,7 +958,7 @@ static void test_attribution_boundary(void **state)
 	bfx_requests(f, 3, t3, h3, 0, 0);
 	bfx_run(f);
 	assert_int_equal(R(f)->served, 2);
-	assert_int_equal(R(f)->timed_out, 1);
+	assert_int_equal(R(f)->failed[REQ_TIMED_OUT], 1);
 	assert_int_equal(R(f)->pool_timeouts, 1);
 	assert_int_equal(R(f)->timeouts_batch_heavy, 0);
 	assert_int_equal(R(f)->timeouts_lock_heavy, 0); /* nobody waits for a lock */
@@ -972,7 +972,7 @@ static void test_attribution_boundary(void **state)
 	set_pool(f, 3, 0, 1);
 	bfx_requests(f, 3, t3, h3, 0, 1.0);
 	bfx_run(f);
-	assert_int_equal(R(f)->timed_out, 1);
+	assert_int_equal(R(f)->failed[REQ_TIMED_OUT], 1);
 	assert_int_equal(R(f)->lock_waits, 2);
 	assert_int_equal(R(f)->timeouts_batch_heavy, 0);
 	assert_int_equal(R(f)->timeouts_lock_heavy, 1);
@@ -1164,7 +1164,7 @@ static void test_request_retries(void **state)
 	const struct requests_stats *r = R(f);
 	assert_int_equal(r->offered, 3);
 	assert_int_equal(r->served, 3);
-	assert_int_equal(r->timed_out, 0);
+	assert_int_equal(r->failed[REQ_TIMED_OUT], 0);
 	assert_int_equal(r->retried, 2);
 	assert_int_equal(r->retries, 3);
 	assert_int_equal(r->pool_timeouts, 3);
@@ -1178,7 +1178,7 @@ static void test_request_retries(void **state)
 	bfx_run(f);
 	r = R(f);
 	assert_int_equal(r->served, 2);
-	assert_int_equal(r->timed_out, 1);
+	assert_int_equal(r->failed[REQ_TIMED_OUT], 1);
 	assert_int_equal(r->retried, 2);
 	assert_int_equal(r->retries, 2);
 	assert_int_equal(r->pool_timeouts, 3);
@@ -1390,8 +1390,8 @@ static void test_deployment_refusals_across_processes(void **state)
 	assert_int_equal(f->res->n_processes, 4);
 	assert_int_equal(r->offered, 80);
 	assert_int_equal(r->served, 47);
-	assert_int_equal(r->refused, 33);
-	assert_int_equal(r->timed_out, 0);
+	assert_int_equal(r->failed[REQ_REFUSED], 33);
+	assert_int_equal(r->failed[REQ_TIMED_OUT], 0);
 	assert_int_equal(f->res->db_refused, 33);
 	assert_near(f->res->db_open_max, 47);
 	const struct pool_result *p = &f->res->pools[0];
@@ -1406,8 +1406,8 @@ static void test_deployment_refusals_across_processes(void **state)
 	r = R(f);
 	assert_int_equal(f->res->n_processes, 1);
 	assert_int_equal(r->served, 20);
-	assert_int_equal(r->timed_out, 60);
-	assert_int_equal(r->refused, 0);
+	assert_int_equal(r->failed[REQ_TIMED_OUT], 60);
+	assert_int_equal(r->failed[REQ_REFUSED], 0);
 	assert_int_equal(f->res->db_refused, 0);
 	assert_near(f->res->db_open_max, 20);
 }
@@ -1569,7 +1569,7 @@ static void test_crn_pool_size(void **state)
 		same_q = memcmp(&r[0]->workloads[1], &r[1]->workloads[1],
 				sizeof r[0]->workloads[1]) == 0;
 		peak = r[0]->pools[0].checked_out_max;
-		timeouts = r[0]->workloads[1].timed_out + r[1]->workloads[1].timed_out;
+		timeouts = r[0]->workloads[1].failed[REQ_TIMED_OUT] + r[1]->workloads[1].failed[REQ_TIMED_OUT];
 	}
 	free(sc);
 	model_result_destroy(r[0]);

@@ -133,14 +133,14 @@ static void check_invariants(const struct cfg_scenario *sc, const struct model_r
 	for (int i = 0; i < sc->n_workloads; i++) {
 		if (sc->workloads[i].kind == CFG_WORKLOAD_REQUESTS) {
 			const struct requests_stats *s = &m->workloads[i];
-			assert_true(s->offered == s->served + s->timed_out + s->refused);
+			assert_true(s->offered == s->served + requests_failures(s));
 			assert_true(s->wait_all.n == s->offered && s->h_all.n == s->offered);
 			assert_true(s->wait_served.n == s->served && s->hold.n == s->served);
 			assert_true(s->lock_wait.n == s->lock_waits);
 			assert_true(s->retried <= s->retries);
 			assert_true(s->timeouts_batch_heavy <= s->timeouts_lock_heavy &&
 				    s->timeouts_lock_heavy <= s->pool_timeouts);
-			assert_true(s->timed_out <= s->pool_timeouts);
+			assert_true(s->failed[REQ_TIMED_OUT] <= s->pool_timeouts);
 			if (s->served)
 				assert_true(s->wait_served.min >= 0 && s->hold.min >= 0);
 		} else {

@@ -165,7 +165,7 @@ static void rfx_run(struct rfx *f)
 	assert_int_equal(pool_waiting(f->pool), 0);
 	/* Conservation and the tallies' counts. */
 	const struct requests_stats *s = &f->st;
-	assert_int_equal(s->offered, s->served + s->timed_out + s->refused);
+	assert_int_equal(s->offered, s->served + requests_failures(s));
 	assert_int_equal(s->wait_all.n, s->offered);
 	assert_int_equal(s->h_all.n, s->offered);
 	assert_int_equal(s->wait_served.n, s->served);
@@ -197,12 +197,12 @@ static void test_conservation_with_timeouts(void **state)
 	const struct requests_stats *s = &f->st;
 	const struct pool_stats *ps = pool_stats(f->pool);
 	assert_true(s->offered > 1000);
-	assert_true(s->timed_out > 0);
+	assert_true(s->failed[REQ_TIMED_OUT] > 0);
 	assert_true(s->served > 0);
-	assert_int_equal(s->refused, 0);
+	assert_int_equal(s->failed[REQ_REFUSED], 0);
 	assert_int_equal(s->offered, f->arrivals.n);
 	assert_int_equal(ps->checkouts, s->served);
-	assert_int_equal(ps->timeouts, s->timed_out);
+	assert_int_equal(ps->timeouts, s->failed[REQ_TIMED_OUT]);
 	/* A timed-out request waited exactly the timeout (wakeup_latency 0), so the largest wait
 	 * over all requests is at least 50 ms. */
 	assert_true(s->wait_all.max >= 0.05 - 1e-12);
@@ -224,9 +224,9 @@ static void test_conservation_with_refusals(void **state)
 	rfx_run(f);
 
 	const struct requests_stats *s = &f->st;
-	assert_true(s->refused > 0);
-	assert_int_equal(pool_stats(f->pool)->refused, s->refused);
-	assert_int_equal(f->db.refused, s->refused);
+	assert_true(s->failed[REQ_REFUSED] > 0);
+	assert_int_equal(pool_stats(f->pool)->refused, s->failed[REQ_REFUSED]);
+	assert_int_equal(f->db.refused, s->failed[REQ_REFUSED]);
 	assert_int_equal(pool_open(f->pool), 1);
 	assert_true(f->db.open_level.max == 1);
 }
@@ -251,7 +251,7 @@ static void test_hold_exact(void **state)
 	const struct requests_stats *s = &f->st;
 	const struct pool_stats *ps = pool_stats(f->pool);
 	assert_true(s->served > 1000);
-	assert_int_equal(s->timed_out, 0);
+	assert_int_equal(s->failed[REQ_TIMED_OUT], 0);
 	assert_true(fabs(tally_mean(&s->hold) - 0.020) < 1e-12);
 	assert_true(s->hold.min == s->hold.max);
 	assert_true(fabs(s->hold.min - 0.020) < 1e-12);
@@ -305,7 +305,7 @@ static void test_warmup_not_counted(void **state)
 	assert_true(before > 500);
 	assert_true(after > 500);
 	assert_int_equal(f->st.offered, after);
-	assert_true(f->st.timed_out > 0);
+	assert_true(f->st.failed[REQ_TIMED_OUT] > 0);
 	/* The pool saw every request, counted or not. */
 	const struct pool_stats *ps = pool_stats(f->pool);
 	assert_int_equal(ps->checkouts + ps->timeouts + ps->refused, f->arrivals.n);
@@ -362,7 +362,7 @@ static void test_arrivals_independent_of_pool(void **state)
 	assert_int_equal(dist_exponential(&f->rc.db_time, 0.02), 0);
 	rfx_run(f);
 	size_t n = f->arrivals.n;
-	uint64_t small_timeouts = f->st.timed_out;
+	uint64_t small_timeouts = f->st.failed[REQ_TIMED_OUT];
 	double *t = malloc(n * sizeof *t);
 	assert_non_null(t);
 	memcpy(t, f->arrivals.t, n * sizeof *t);
@@ -373,12 +373,12 @@ static void test_arrivals_independent_of_pool(void **state)
 	free(t);
 	assert_true(same);
 	assert_true(small_timeouts > 0);
-	assert_int_equal(f->st.timed_out, 0);
+	assert_int_equal(f->st.failed[REQ_TIMED_OUT], 0);
 	struct tally hold20 = f->st.hold;
 
 	f->pc.size = 30;
 	rfx_run(f);
-	assert_int_equal(f->st.timed_out, 0);
+	assert_int_equal(f->st.failed[REQ_TIMED_OUT], 0);
 	assert_memory_equal(&hold20, &f->st.hold, sizeof hold20);
 }
 
@@ -462,8 +462,8 @@ static void test_model_run_conservation_and_determinism(void **state)
 	assert_true(same);
 	assert_true(differs);
 	assert_true(w.offered > 1000);
-	assert_int_equal(w.offered, w.served + w.timed_out + w.refused);
-	assert_true(w.timed_out > 0);
+	assert_int_equal(w.offered, w.served + requests_failures(&w));
+	assert_true(w.failed[REQ_TIMED_OUT] > 0);
 	assert_int_equal(p.first_timeout_overflow, 1);
 	assert_true(end_s >= 30);
 	assert_true(p.checked_out_max <= 3);
@@ -489,11 +489,11 @@ static void test_model_run_arrivals_independent_of_pool(void **state)
 	if (sc && r) {
 		st = model_run(sc, 0, r, &ha);
 		offered_a = r->workloads[0].offered;
-		timeouts_a = r->workloads[0].timed_out;
+		timeouts_a = r->workloads[0].failed[REQ_TIMED_OUT];
 		if (st == 0) {
 			sc->pools[0].size = 10;
 			st = model_run(sc, 0, r, &hb);
-			timeouts_b = r->workloads[0].timed_out;
+			timeouts_b = r->workloads[0].failed[REQ_TIMED_OUT];
 		}
 	}
 	uint64_t counted = 0;

@@ -671,8 +671,9 @@ static void test_folder_layout(void **state)
 	assert_non_null(strstr(md, "3 replications per variant, master seed 5"));
 	assert_non_null(strstr(md, "## Workload api (pool main)"));
 	assert_non_null(strstr(md, "## Workload batch (pool jobs)"));
-	assert_non_null(strstr(md, "| timeout rate | wait p50 | wait p95 | wait p99 | wait p99.9 |"));
-	assert_non_null(strstr(md, "| variant | timeout rate | wait mean | wait p99 | hold mean |"));
+	assert_non_null(strstr(md, "| variant | offered | timed out | refused | failure rate | wait p50 | "
+			       "wait p95 | wait p99 | wait p99.9 |"));
+	assert_non_null(strstr(md, "| variant | failure rate | wait mean | wait p99 | hold mean |"));
 	assert_non_null(strstr(md, "## Pool health"));
 	assert_non_null(strstr(md, "QueuePool limit of size 3 overflow 1 reached"));
 	assert_non_null(strstr(md, "](waits_cdf.png)"));
@@ -812,7 +813,7 @@ static void test_summary_json(void **state)
 				assert_null(cJSON_GetObjectItemCaseSensitive(wl, "diff_to_first"));
 			} else {
 				const cJSON *d = get(wl, "diff_to_first");
-				assert_estimate(get(d, "timeout_rate"), true);
+				assert_estimate(get(d, "failure_rate"), true);
 				assert_estimate(get(d, "wait_p99"), true);
 			}
 		}

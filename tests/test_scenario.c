@@ -1141,7 +1141,7 @@ static void test_err_buffer(void **state)
 	"'jobs': {'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': '1s'}}}"
 #define SLO2(x) "{" TWO_WORKLOADS ", 'slo': " x "}"
 #define SLO_METRICS                                                                         \
-	"timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, "      \
+	"failure_rate, timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, "      \
 	"wait_p999, wait_max"
 #define SLO_WHAT                                                                            \
 	"an object mapping workload names to limits, such as {\"api\": {\"timeout_rate\": "   \
@@ -2631,12 +2631,12 @@ static void test_err_issue3_batch(void **state)
 	 * verdict stayed "inconclusive" for ever; every limit is a request metric */
 	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1s', 'backlog_rate': 1,"
 	       " 'per_record': '1s'}}, 'slo': {'agg.wait_p99': '1s'}}",
-	       "slo.agg: a batch workload has no SLO limits (timeout_rate, refused_rate, "
+	       "slo.agg: a batch workload has no SLO limits (failure_rate, timeout_rate, refused_rate, "
 	       "wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, wait_p999, wait_max apply to "
 	       "request workloads)");
 	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1s', 'backlog_rate': 1,"
 	       " 'per_record': '1s'}}, 'slo': {'agg': {'timeout_rate': 0.01}}}",
-	       "slo.agg: a batch workload has no SLO limits (timeout_rate, refused_rate, "
+	       "slo.agg: a batch workload has no SLO limits (failure_rate, timeout_rate, refused_rate, "
 	       "wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, wait_p999, wait_max apply to "
 	       "request workloads)");
 	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1s', 'backlog_rate': 1,"
@@ -2812,9 +2812,12 @@ static void test_sqlalchemy_aliases(void **state)
 	scenario_destroy(sc);
 
 	/* an override by SQLAlchemy's name sets the pool key, whichever name the file used */
-	static const char *const sets[] = {"pools.main.pool_size=9"};
-	sc = load_sets("{'pools': {'main': {'size': 4}}, " WORKLOADS "}", sets, 1);
+	static const char *const sets[] = {"pools.main.pool_size=9", "pools.main.pool_timeout=7",
+					   "pools.main.pool_recycle=-1"};
+	sc = load_sets("{'pools': {'main': {'size': 4, 'recycle': '1h'}}, " WORKLOADS "}", sets, 3);
 	assert_int_equal(sc->variants[0].cfg.pools[0].size, 9);
+	assert_true(sc->variants[0].cfg.pools[0].timeout_s == 7); /* seconds, as in create_engine */
+	assert_true(sc->variants[0].cfg.pools[0].recycle_s == -1);
 	scenario_destroy(sc);
 	/* pool_timeout=30 in create_engine is 30 s; pool_recycle=-1 is off */
 	sc = load("{'pools': {'main': {'pool_timeout': 30, 'pool_recycle': -1}}, " WORKLOADS "}");

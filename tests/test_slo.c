@@ -98,7 +98,7 @@ static void set_timeouts(struct reps *s, int w)
 {
 	for (int i = 0; i < NREP; i++) {
 		s->r[i]->workloads[w].offered = 10000;
-		s->r[i]->workloads[w].timed_out = (uint64_t)(8 + i);
+		s->r[i]->workloads[w].failed[REQ_TIMED_OUT] = (uint64_t)(8 + i);
 	}
 }
 
@@ -133,7 +133,7 @@ static enum slo_verdict verdict(const struct reps *s, struct cfg_slo o)
  * with the unit the loader relies on (rates "1", waits "s"). */
 static void test_metrics(void **state)
 {
-	static const char *const want[] = {"timeout_rate", "refused_rate", "wait_mean",
+	static const char *const want[] = {"failure_rate", "timeout_rate", "refused_rate", "wait_mean",
 					   "wait_p50",     "wait_p90",     "wait_p95",
 					   "wait_p99",     "wait_p999",    "wait_max"};
 	const char *const *m = slo_metrics();
@@ -146,7 +146,7 @@ static void test_metrics(void **state)
 		assert_string_equal(m[i], want[i]);
 		assert_non_null(d);
 		assert_int_equal(d->scope, METRIC_WORKLOAD);
-		assert_string_equal(d->unit, i < 2 ? "1" : "s");
+		assert_string_equal(d->unit, i < 3 ? "1" : "s");
 		assert_true(strlen(m[i]) < CFG_SLO_METRIC_MAX);
 	}
 	assert_int_equal(i, sizeof want / sizeof want[0]);
@@ -256,7 +256,7 @@ static void test_zero_variance(void **state)
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 1.5e-4)), SLO_INCONCLUSIVE);
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 1.6e-4)), SLO_PASS);
 	for (int i = 0; i < NREP; i++)
-		s.r[i]->workloads[0].timed_out = 10; /* 0.2 % in each: Wilson [0.152 %, 0.262 %] */
+		s.r[i]->workloads[0].failed[REQ_TIMED_OUT] = 10; /* 0.2 % in each: Wilson [0.152 %, 0.262 %] */
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.002)), SLO_INCONCLUSIVE);
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.003)), SLO_PASS);
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", 0.001)), SLO_FAIL);
@@ -392,6 +392,90 @@ static void test_variant(void **state)
 }
 
 /* The line for people, from hand-made results. */
+/* Every final failure counts (issue 7): a workload with no pool timeout at all but refusals
+ * (the 4 x (20+30) deployment against 97 usable slots) has failure_rate = refused / offered,
+ * and a limit on timeouts is judged on it. Replications: 10000 offered, 1700 refused each
+ * (17 %, the figure of the issue) and 0 timed out: failure_rate 0.17 with a zero-width t
+ * interval widened to the Wilson interval of 8500 / 50000, about [0.1667, 0.1733]; a 0.1 %
+ * limit on timeout_rate fails, and the line says refusals happened. */
+static void test_refusals_fail_timeout_limit(void **state)
+{
+	struct reps s;
+	struct cfg_scenario sc = {0};
+	char buf[256];
+	(void)state;
+
+	reps_init(&s, 1);
+	for (int i = 0; i < NREP; i++) {
+		s.r[i]->workloads[0].offered = 10000;
+		s.r[i]->workloads[0].failed[REQ_REFUSED] = 1700;
+	}
+	struct estimate e;
+	estimate_metric(s.p, NREP, metric_find("failure_rate"), 0, &e);
+	assert_near(e.mean, 0.17, 1e-15);
+	assert_true(e.lo > 0.166 && e.lo < 0.17 && e.hi > 0.17 && e.hi < 0.174);
+	estimate_metric(s.p, NREP, metric_find("timeout_rate"), 0, &e);
+	assert_near(e.mean, 0, 0);
+
+	struct slo_result r;
+	struct cfg_slo o = slo(0, "timeout_rate", 0.001);
+	slo_evaluate(s.p, NREP, &o, &r);
+	assert_int_equal(r.verdict, SLO_FAIL);
+	assert_near(r.refused_mean, 1700, 0);
+	sc.n_workloads = 1;
+	snprintf(sc.workloads[0].name, sizeof sc.workloads[0].name, "api");
+	slo_format(buf, sizeof buf, &sc, &r);
+	assert_string_equal(buf, "api timeout_rate <= 0.1%: 17% [16.7%, 17.3%]; 1700 refused by "
+				 "the database per replication fail");
+	o = slo(0, "failure_rate", 0.2);
+	assert_int_equal(verdict(&s, o), SLO_PASS);
+	reps_fini(&s);
+}
+
+/* Intervals are clipped to the metric's domain. wait_max of 0, 0, 0, 0, 50 ms: mean 10 ms,
+ * deviations -10 (x4) and 40, sum of squares 400 + 1600 = 2000 ms^2, s^2 = 500 ms^2, half
+ * width = 2.7764451052 sqrt(500 / 5) ms = 27.764 ms: the t interval [-17.76 ms, 37.76 ms] is
+ * cut to [0, 37.76 ms]. A count (timed_out
+ * 0, 0, 0, 0, 50: the same numbers) likewise starts at 0. */
+static void test_clipping(void **state)
+{
+	struct reps s;
+	static const double max_ms[NREP] = {0, 0, 0, 0, 50};
+	(void)state;
+
+	reps_init(&s, 1);
+	for (int i = 0; i < NREP; i++) {
+		struct histo *h = &s.r[i]->workloads[0].h_served;
+		histo_add(h, max_ms[i] / 1000);
+		s.r[i]->workloads[0].offered = 100;
+		s.r[i]->workloads[0].failed[REQ_TIMED_OUT] = (uint64_t)max_ms[i];
+	}
+	struct estimate e;
+	estimate_metric(s.p, NREP, metric_find("wait_max"), 0, &e);
+	assert_near(e.mean, 0.010, 1e-12);
+	assert_near(e.lo, 0, 0);
+	assert_near(e.hi, 0.010 + T_975_4 * 0.010, 1e-9);
+	estimate_metric(s.p, NREP, metric_find("timed_out"), 0, &e);
+	assert_near(e.mean, 10, 1e-12);
+	assert_near(e.lo, 0, 0);
+	assert_near(e.hi, 10 + T_975_4 * 10, 1e-7);
+	/* a rate: 0.5 mean with t half width 0.5 x 2.776 > 0.5 on both sides: [0, 1] */
+	for (int i = 0; i < NREP; i++)
+		s.r[i]->workloads[0].failed[REQ_TIMED_OUT] = i == 4 ? 100 : i == 3 ? 100 : 50 * (i % 2);
+	estimate_metric(s.p, NREP, metric_find("timeout_rate"), 0, &e);
+	assert_true(e.lo >= 0 && e.hi <= 1);
+	assert_near(e.hi, 1, 0);
+	/* a paired difference may be negative: not clipped */
+	struct reps z;
+	reps_init(&z, 1);
+	for (int i = 0; i < NREP; i++)
+		z.r[i]->workloads[0].offered = 100;
+	estimate_paired_diff(s.p, z.p, NREP, metric_find("timeout_rate"), 0, &e);
+	assert_true(e.mean < 0 && e.lo < 0);
+	reps_fini(&z);
+	reps_fini(&s);
+}
+
 static void test_format(void **state)
 {
 	static const struct {
@@ -465,6 +549,8 @@ int main(void)
 		cmocka_unit_test(test_waits),
 		cmocka_unit_test(test_variant),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_refusals_fail_timeout_limit),
+		cmocka_unit_test(test_clipping),
 	};
 	return cmocka_run_group_tests_name("slo", tests, NULL, NULL);
 }

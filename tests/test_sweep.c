@@ -146,8 +146,8 @@ static void test_smallest_matches_theory(void **state)
 	assert_non_null(f);
 	sweep_write_csv(f, &sw, &ex);
 	fclose(f);
-	assert_true(strncmp(buf, "pools.main.size,api.timeout_rate,api.timeout_rate_ci_low,"
-				 "api.timeout_rate_ci_high,api.wait_p99,api.wait_p99_ci_low,"
+	assert_true(strncmp(buf, "pools.main.size,api.failure_rate,api.failure_rate_ci_low,"
+				 "api.failure_rate_ci_high,api.wait_p99,api.wait_p99_ci_low,"
 				 "api.wait_p99_ci_high,slo\n", 136) == 0);
 	int rows = 0;
 	for (char *p = buf; *p; p++)

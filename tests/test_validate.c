@@ -194,7 +194,7 @@ static void test_fit_then_validate_real_log(void **state)
 	free(err);
 	char *json = slurp(scenario);
 	/* the inferred pool: pool_size=10, max_overflow=0, pool_timeout=0.1 (the README's set-up) */
-	assert_non_null(strstr(json, "\"size\": 10, \"max_overflow\": 0, \"timeout\": \"0.1s\""));
+	assert_non_null(strstr(json, "\"kind\": \"sqlalchemy\", \"size\": 10, \"max_overflow\": 0, \"timeout\": \"0.1s\""));
 	free(json);
 
 	char *csv[2];
@@ -280,6 +280,98 @@ static void test_fit_errors(void **state)
 			 "--pg-stat-statements FILE, got 0");
 }
 
+/* request timestamps alone, with the hold from a pg_stat_statements export */
+static void test_fit_timestamps_and_pgss(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pooltide-validate-XXXXXX", logp[] = "/tmp/pooltide-times-XXXXXX";
+	char pgss[] = "/tmp/pooltide-pgss-XXXXXX", args[1024], scenario[600];
+	char *out, *err;
+	assert_non_null(mkdtemp(root));
+	/* 400 requests 0.25 s apart: 4/s over 99.75 s */
+	FILE *f = fdopen(mkstemp(logp), "w");
+	assert_non_null(f);
+	fputs("time\n", f);
+	for (int i = 0; i < 400; i++)
+		fprintf(f, "%.2f\n", 1000 + 0.25 * i);
+	fclose(f);
+	/* 300 calls at 10 ms (sd 2), 100 at 50 ms (sd 10): pooled mean 20 ms, sd sqrt(328) ms
+	 * (worked out in test_obslog.c) */
+	f = fdopen(mkstemp(pgss), "w");
+	assert_non_null(f);
+	fputs("query,calls,mean_exec_time,stddev_exec_time\nSELECT 1,300,10,2\nUPDATE x,100,50,10\n",
+	      f);
+	fclose(f);
+	snprintf(args, sizeof args, "fit %s --pg-stat-statements %s --pool-size 3 "
+		 "--pool-timeout 2s -o %s", logp, pgss, root);
+	int rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	after(out, "scenario: ", scenario, sizeof scenario);
+	char *json = slurp(scenario);
+	/* 400 / 99.75 s */
+	char want[128];
+	snprintf(want, sizeof want, "\"rate\": \"%.9g/s\"", 400 / 99.75);
+	assert_non_null(strstr(json, want));
+	assert_non_null(strstr(json, "\"size\": 3, \"max_overflow\": 0, \"timeout\": \"2s\""));
+	snprintf(want, sizeof want, "{\"dist\": \"lognormal\", \"mean\": \"0.02s\", \"sd\": "
+		 "\"%.9gs\"}", sqrt(328) / 1000);
+	assert_non_null(strstr(json, want));
+	free(json);
+	free(out);
+	free(err);
+	/* the fitted scenario loads */
+	snprintf(args, sizeof args, "check %s", scenario);
+	assert_int_equal(run(args, &out, &err), 0);
+	free(out);
+	free(err);
+	remove(logp);
+	remove(pgss);
+	remove_tree(root);
+}
+
+/* holds no single shape fits (half about 2 ms, half about 200 ms): the scenario samples the
+ * log's own column, and loads */
+static void test_fit_bimodal_is_empirical(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pooltide-validate-XXXXXX", logp[] = "/tmp/pooltide-bimodal-XXXXXX";
+	char args[1024], scenario[600];
+	char *out, *err;
+	assert_non_null(mkdtemp(root));
+	FILE *f = fdopen(mkstemp(logp), "w");
+	assert_non_null(f);
+	fputs("time,wait,latency_s,status\n", f);
+	for (int i = 0; i < 2000; i++) /* deterministic spread inside each mode */
+		fprintf(f, "%.3f,0,%.6f,ok\n", 0.1 * i,
+			(i % 2 ? 0.002 : 0.200) * (0.8 + 0.4 * ((i * 7919) % 1000) / 1000.0));
+	fclose(f);
+	snprintf(args, sizeof args, "fit %s --hold latency_s --no-plot -o %s", logp, root);
+	int rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "chosen: empirical: no parametric fit is within a KS distance "
+				    "of 0.05 of the observed CDF"));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	char *json = slurp(scenario);
+	char want[256];
+	snprintf(want, sizeof want, "{\"dist\": \"empirical\", \"file\": \"%s\", \"column\": "
+		 "\"latency_s\"}", logp);
+	assert_non_null(strstr(json, want));
+	free(json);
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "check %s", scenario);
+	assert_int_equal(run(args, &out, &err), 0);
+	assert_non_null(strstr(out, "\"dist\":\t\"empirical\""));
+	free(out);
+	free(err);
+	remove(logp);
+	remove_tree(root);
+}
+
 static void test_validate_usage(void **state)
 {
 	(void)state;
@@ -305,6 +397,8 @@ int main(void)
 		cmocka_unit_test(test_judge),
 		cmocka_unit_test(test_fit_then_validate_real_log),
 		cmocka_unit_test(test_fit_errors),
+		cmocka_unit_test(test_fit_timestamps_and_pgss),
+		cmocka_unit_test(test_fit_bimodal_is_empirical),
 		cmocka_unit_test(test_validate_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

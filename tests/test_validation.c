@@ -80,7 +80,7 @@ static void run_all(const struct cfg_scenario *sc, struct sim_estimates *se)
 		assert_int_equal(model_run(sc, (uint64_t)i, se->r[i], NULL), 0);
 		/* The drain finishes every request: nothing is lost. */
 		const struct requests_stats *s = &se->r[i]->workloads[0];
-		assert_true(s->offered == s->served + s->timed_out + s->refused);
+		assert_true(s->offered == s->served + requests_failures(s));
 		assert_true(s->offered > 0);
 	}
 }
@@ -132,7 +132,7 @@ static void erlang_c_case(int c, double lam, double mu, double horizon, double w
 	run_all(&sc, &se);
 	printf("  M/M/%d lam %g mu %g\n", c, lam, mu);
 	for (int i = 0; i < REPS; i++)
-		assert_int_equal(se.r[i]->workloads[0].timed_out, 0);
+		assert_int_equal(se.r[i]->workloads[0].failed[REQ_TIMED_OUT], 0);
 	check(&se, "p_wait", q.p_wait, b.p_wait);
 	check(&se, "wait_mean", q.mean_wait, b.wait_mean);
 	check(&se, "wait_p99", qref_mmc_wait_quantile(c, lam, mu, 0.99), b.wait_q);

@@ -100,7 +100,7 @@ static void bench_model(double timeout, double arrivals)
 	       "%6.2f M events/s  peak pending %zu  timeout rate %.3g  peak RSS %ld KiB\n",
 	       timeout, (double)s->offered, dt, (double)s->offered / dt / 1e6,
 	       (double)r->events / dt / 1e6, r->peak_pending,
-	       (double)s->timed_out / (double)s->offered, peak_rss_kib());
+	       (double)s->failed[REQ_TIMED_OUT] / (double)s->offered, peak_rss_kib());
 	model_result_destroy(r);
 }
 
