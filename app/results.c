@@ -1,9 +1,14 @@
+/* syncfs(2): one sync of the result folder's file system (Linux). */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
 #include "app/results.h"
 
 #include "app/config_code.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -250,18 +255,73 @@ void results_destroy(struct results_dir *rd)
 	free(rd);
 }
 
+/* Every file of the temporary folder on the disk, in one call: syncfs on Linux (the folder's
+ * file system, once, instead of one fsync per file, each of which waits for its own journal
+ * commit); elsewhere an fsync per file. */
+static int sync_folder(const char *dir)
+{
+#ifdef __linux__
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return -1;
+	int rc = syncfs(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+#else
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = strf("%s/%s", dir, e->d_name);
+		int fd = p ? open(p, O_RDONLY) : -1;
+		rc = fd < 0 || fsync(fd) != 0 ? -1 : 0;
+		if (fd >= 0)
+			close(fd);
+		free(p);
+	}
+	closedir(d);
+	return rc;
+#endif
+}
+
+/* The rename itself on the disk: an fsync of the folder that holds it. */
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 int results_commit(struct results_dir *rd, char *err, size_t errlen)
 {
+	/* Files first, then the name: a folder that has its final name is complete, even after a
+	 * power loss. */
+	if (sync_folder(rd->tmp) != 0)
+		return fail(err, errlen, PT_EIO, "cannot write", rd->tmp);
 	/* The name was chosen by results_begin; only a foreign writer can have taken it since
 	 * (rename then fails, or replaces an empty folder). */
 	if (rename(rd->tmp, rd->final) != 0)
 		return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
 	rd->committed = true;
+	if (sync_dir(rd->parent) != 0)
+		return fail(err, errlen, PT_EIO, "cannot write", rd->parent);
 	return PT_OK;
 }
 
 /* Write one file of the folder through fn (which returns 0 or a status of its own, such as
- * PT_ENOMEM), flushed to disk before the folder is renamed. */
+ * PT_ENOMEM). It reaches the disk with the others, in one sync before the rename
+ * (results_commit). */
 static int write_file(struct results_dir *rd, const char *name, int (*fn)(FILE *, void *),
 		      void *ctx, char *err, size_t errlen)
 {
@@ -276,7 +336,7 @@ static int write_file(struct results_dir *rd, const char *name, int (*fn)(FILE *
 	}
 	int fst = fn(f, ctx);
 	errno = 0;
-	bool bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+	bool bad = fflush(f) != 0 || ferror(f);
 	int e = errno;
 	if (fclose(f) != 0 && !bad) {
 		bad = true;
@@ -482,10 +542,106 @@ void results_csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* Decimal digits of v, into buf (no terminator); returns their count. */
+static size_t put_uint(char *buf, unsigned long long v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static size_t put_int(char *buf, long long v)
+{
+	if (v < 0) {
+		buf[0] = '-';
+		return 1 + put_uint(buf + 1, 0ULL - (unsigned long long)v);
+	}
+	return put_uint(buf, (unsigned long long)v);
+}
+
+size_t results_format_g9(char *buf, double x)
+{
+	buf[0] = 0;
+	if (isnan(x) || isinf(x))
+		return 0;
+	/* The common cases without printf: 0, and values in [1e-4, 1e9) that are within 1e-12
+	 * (relative) of a decimal m / 10^6 of at most 9 significant digits, such as the
+	 * timeline's instants (k x 0.1 s) and bucket counts. %.9g rounds x to 9 significant
+	 * digits; the nearest 9-digit decimal of such an x is m / 10^6 itself, since the rounding
+	 * boundaries lie half a 9th digit (> 1e-9 relative) away. Everything else: snprintf. */
+	if (x == 0 && !signbit(x)) {
+		buf[0] = '0';
+		buf[1] = 0;
+		return 1;
+	}
+	if (x >= 1e-4 && x < 1e9) {
+		double m = nearbyint(x * 1e6);
+		if (fabs(x * 1e6 - m) <= 1e-12 * x * 1e6 && m > 0 && m < 1e15) {
+			unsigned long long um = (unsigned long long)m, ip = um / 1000000,
+					   fp = um % 1000000;
+			unsigned long long sig = um;
+			int frac_digits = 6;
+			while (fp && fp % 10 == 0) {
+				fp /= 10;
+				frac_digits--;
+			}
+			if (!fp)
+				frac_digits = 0;
+			while (sig % 10 == 0)
+				sig /= 10;
+			int digits = 0;
+			for (unsigned long long t = sig; t; t /= 10)
+				digits++;
+			if (digits <= 9) {
+				size_t n = put_uint(buf, ip);
+				if (frac_digits) {
+					buf[n++] = '.';
+					char f[8];
+					size_t k = put_uint(f, fp);
+					for (size_t z = k; z < (size_t)frac_digits; z++)
+						buf[n++] = '0'; /* leading zeros of the fraction */
+					memcpy(buf + n, f, k);
+					n += k;
+				}
+				buf[n] = 0;
+				return n;
+			}
+		}
+	}
+	int n = snprintf(buf, 32, "%.9g", x);
+	return n > 0 ? (size_t)n : 0;
+}
+
 void results_csv_number(FILE *out, double x)
 {
-	if (!isnan(x) && !isinf(x))
-		fprintf(out, "%.9g", x);
+	char buf[32];
+	size_t n = results_format_g9(buf, x);
+	if (n)
+		fwrite(buf, 1, n, out);
+}
+
+/* A CSV field as results_csv_field writes it, into buf[cap] (truncated, terminated). */
+static size_t csv_field_buf(char *buf, size_t cap, const char *s)
+{
+	size_t n = 0;
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote && n + 1 < cap)
+		buf[n++] = '"';
+	for (; *s && n + 3 < cap; s++) {
+		if (quote && *s == '"')
+			buf[n++] = '"';
+		buf[n++] = *s;
+	}
+	if (quote && n + 1 < cap)
+		buf[n++] = '"';
+	buf[n] = 0;
+	return n;
 }
 
 static void csv_estimate_row(FILE *out, const char *variant, const char *workload,
@@ -558,43 +714,86 @@ static int summary_csv(FILE *out, void *pctx)
 	return PT_OK;
 }
 
-static void waits_row(FILE *out, const char *variant, const char *workload, const char *kind,
-		      double lo, double hi, uint64_t count, uint64_t cum, uint64_t n)
+/* The rows of waits.csv are many (every non-empty bucket of every histogram): each is built in
+ * one buffer and written with one fwrite; the prefix (variant, workload, kind) and the
+ * buckets' bounds are formatted once, not per row. */
+struct waits_out {
+	FILE *out;
+	char prefix[3 * (SCENARIO_VARIANT_NAME_MAX + CFG_NAME_MAX) + 16];
+	size_t prefix_len;
+	char (*bound)[32];   /* [HISTO_NBUCKETS + 1]: bucket i's lo, and the last hi */
+	size_t *bound_len;   /* 0: not formatted yet */
+};
+
+static void waits_row(struct waits_out *w, const char *lo, size_t nlo, const char *hi,
+		      size_t nhi, uint64_t count, uint64_t cum, uint64_t n)
 {
-	results_csv_field(out, variant);
-	fputc(',', out);
-	results_csv_field(out, workload);
-	fprintf(out, ",%s,", kind);
-	results_csv_number(out, lo);
-	fputc(',', out);
-	results_csv_number(out, hi);
-	fprintf(out, ",%llu,", (unsigned long long)count);
-	results_csv_number(out, n ? (double)cum / (double)n : NAN);
-	fputc('\n', out);
+	char row[sizeof w->prefix + 128];
+	size_t k = w->prefix_len;
+	memcpy(row, w->prefix, k);
+	memcpy(row + k, lo, nlo);
+	k += nlo;
+	row[k++] = ',';
+	memcpy(row + k, hi, nhi);
+	k += nhi;
+	row[k++] = ',';
+	k += put_uint(row + k, count);
+	row[k++] = ',';
+	k += results_format_g9(row + k, n ? (double)cum / (double)n : NAN);
+	row[k++] = '\n';
+	fwrite(row, 1, k, w->out);
+}
+
+static void waits_row_x(struct waits_out *w, double lo, double hi, uint64_t count, uint64_t cum,
+			uint64_t n)
+{
+	char a[32], b[32];
+	size_t na = results_format_g9(a, lo), nb = results_format_g9(b, hi);
+	waits_row(w, a, na, b, nb, count, cum, n);
+}
+
+/* Bucket i's lower bound (i < HISTO_NBUCKETS) or the last upper bound, formatted once. */
+static const char *bound_str(struct waits_out *w, int i, size_t *len)
+{
+	if (!w->bound_len[i])
+		w->bound_len[i] = results_format_g9(w->bound[i], i < HISTO_NBUCKETS
+									? histo_bucket_lo(i)
+									: histo_bucket_hi(i - 1));
+	*len = w->bound_len[i];
+	return w->bound[i];
 }
 
 /* The merged histogram h as rows: exact zeros first, then the underflow cell (smallest value
  * seen .. HISTO_MIN), every non-empty bucket, the overflow cell (HISTO_MAX .. largest value
  * seen). The cdf is cumulative count / all values, so the last row has exactly 1. */
-static void waits_rows(FILE *out, const char *variant, const char *workload, const char *kind,
-		       const struct histo *h)
+static void waits_rows(struct waits_out *w, const char *variant, const char *workload,
+		       const char *kind, const struct histo *h)
 {
+	size_t k = csv_field_buf(w->prefix, sizeof w->prefix / 3, variant);
+	w->prefix[k++] = ',';
+	k += csv_field_buf(w->prefix + k, sizeof w->prefix / 3, workload);
+	w->prefix[k++] = ',';
+	k += (size_t)snprintf(w->prefix + k, sizeof w->prefix - k, "%s,", kind);
+	w->prefix_len = k;
 	uint64_t cum = h->zero;
-	waits_row(out, variant, workload, kind, 0, 0, h->zero, cum, h->n);
+	waits_row_x(w, 0, 0, h->zero, cum, h->n);
 	if (h->under) {
 		cum += h->under;
-		waits_row(out, variant, workload, kind, h->min_pos, HISTO_MIN, h->under, cum, h->n);
+		waits_row_x(w, h->min_pos, HISTO_MIN, h->under, cum, h->n);
 	}
 	for (int i = 0; i < HISTO_NBUCKETS; i++) {
 		if (!h->bucket[i])
 			continue;
 		cum += h->bucket[i];
-		waits_row(out, variant, workload, kind, histo_bucket_lo(i), histo_bucket_hi(i),
-			  h->bucket[i], cum, h->n);
+		/* hi(i) is lo(i + 1) (stats.c computes both as HISTO_MIN x GAMMA^i) */
+		size_t nlo, nhi;
+		const char *lo = bound_str(w, i, &nlo);
+		const char *hi = bound_str(w, i + 1, &nhi);
+		waits_row(w, lo, nlo, hi, nhi, h->bucket[i], cum, h->n);
 	}
 	if (h->over) {
 		cum += h->over;
-		waits_row(out, variant, workload, kind, HISTO_MAX, h->max, h->over, cum, h->n);
+		waits_row_x(w, HISTO_MAX, h->max, h->over, cum, h->n);
 	}
 }
 
@@ -604,6 +803,14 @@ static int waits_csv(FILE *out, void *pctx)
 	const struct experiment *ex = c->info->ex;
 	const struct scenario *sc = c->info->sc;
 	fputs("variant,workload,kind,lo_s,hi_s,count,cdf\n", out);
+	struct waits_out wo = {.out = out};
+	wo.bound = malloc((HISTO_NBUCKETS + 1) * sizeof *wo.bound);
+	wo.bound_len = calloc(HISTO_NBUCKETS + 1, sizeof *wo.bound_len);
+	if (!wo.bound || !wo.bound_len) {
+		free(wo.bound);
+		free(wo.bound_len);
+		return PT_ENOMEM;
+	}
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
 		const struct aggregate *a = experiment_aggregate(ex, v);
@@ -611,12 +818,14 @@ static int waits_csv(FILE *out, void *pctx)
 			if (cfg->workloads[w].kind != CFG_WORKLOAD_REQUESTS)
 				continue; /* batches have no checkout-wait histogram */
 			/* merged over the replications when they were folded */
-			waits_rows(out, sc->variants[v].name, cfg->workloads[w].name, "served",
+			waits_rows(&wo, sc->variants[v].name, cfg->workloads[w].name, "served",
 				   a->h_served[w]);
-			waits_rows(out, sc->variants[v].name, cfg->workloads[w].name, "all",
+			waits_rows(&wo, sc->variants[v].name, cfg->workloads[w].name, "all",
 				   a->h_all[w]);
 		}
 	}
+	free(wo.bound);
+	free(wo.bound_len);
 	return PT_OK;
 }
 
@@ -635,23 +844,40 @@ static int timeline_csv(FILE *out, void *pctx)
 	fputs(batch ? ",backlog,backlog_age_s,batch_active\n" : "\n", out);
 	if (!c->info->timelines)
 		return PT_OK;
+	/* Many rows: each built in one buffer from preformatted names, one fwrite each. */
+	char vname[2 * SCENARIO_VARIANT_NAME_MAX + 4], pname[CFG_MAX_POOLS][2 * CFG_NAME_MAX + 4];
 	for (int v = 0; v < sc->n_variants; v++) {
 		const struct timeline *tl = &c->info->timelines[v];
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		size_t nv = csv_field_buf(vname, sizeof vname, sc->variants[v].name), np[CFG_MAX_POOLS];
+		for (int p = 0; p < cfg->n_pools; p++)
+			np[p] = csv_field_buf(pname[p], sizeof pname[p], cfg->pools[p].name);
 		for (size_t i = 0; i < tl->n; i++) {
 			const struct model_sample *s = &tl->samples[i];
-			results_csv_field(out, sc->variants[v].name);
-			fputc(',', out);
-			results_csv_number(out, s->t_s);
-			fputc(',', out);
-			results_csv_field(out, sc->variants[v].cfg.pools[s->pool].name);
-			fprintf(out, ",%d,%d,%d,%d,%d,%d", s->checked_out, s->checked_in, s->overflow,
-				s->waiters, s->open, s->server_connections);
-			if (batch) {
-				fprintf(out, ",%d,", s->backlog);
-				results_csv_number(out, s->backlog_age_s);
-				fprintf(out, ",%d", s->batch_active);
+			char row[sizeof vname + sizeof pname[0] + 160];
+			size_t k = nv;
+			memcpy(row, vname, nv);
+			row[k++] = ',';
+			k += results_format_g9(row + k, s->t_s);
+			row[k++] = ',';
+			memcpy(row + k, pname[s->pool], np[s->pool]);
+			k += np[s->pool];
+			const int cols[] = {s->checked_out, s->checked_in, s->overflow, s->waiters,
+					    s->open, s->server_connections};
+			for (int j = 0; j < 6; j++) {
+				row[k++] = ',';
+				k += put_int(row + k, cols[j]);
 			}
-			fputc('\n', out);
+			if (batch) {
+				row[k++] = ',';
+				k += put_int(row + k, s->backlog);
+				row[k++] = ',';
+				k += results_format_g9(row + k, s->backlog_age_s);
+				row[k++] = ',';
+				k += put_int(row + k, s->batch_active);
+			}
+			row[k++] = '\n';
+			fwrite(row, 1, k, out);
 		}
 	}
 	return PT_OK;

@@ -96,6 +96,9 @@ void results_destroy(struct results_dir *rd);
  * ("%.9g", C locale; empty for NAN or infinity). Shared by every CSV pooltide writes. */
 void results_csv_field(FILE *out, const char *s);
 void results_csv_number(FILE *out, double x);
+/* x as printf's "%.9g" writes it (nothing for NAN and infinities), into buf (at least 32
+ * bytes, terminated); returns the length. Common values (0, k x 0.1, ...) without printf. */
+size_t results_format_g9(char *buf, double x);
 
 /* "20250131-142501-seed7" for a start time (UTC) and a seed, into buf. */
 void results_run_id(time_t started, unsigned long long seed, char *buf, size_t len);

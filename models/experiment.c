@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "models/users.h"
 #include "sim/status.h"
 
 /* The fold in progress: results that finished ahead of their turn wait in slots[k % window]
@@ -46,7 +47,8 @@ struct model_result *experiment_compute(struct experiment *ex, int k)
 	int v = k % ex->n_variants, r = k / ex->n_variants;
 	const struct model_hooks *h = ex->hooks && r == 0 ? &ex->hooks[v] : NULL;
 	struct model_result *res = model_result_create(ex->cfgs[v]);
-	int st = res ? model_run(ex->cfgs[v], (uint64_t)r, res, h) : PT_ENOMEM;
+	int st = res ? model_run_shared(ex->cfgs[v], (uint64_t)r, res, h, ex->users[v])
+		     : PT_ENOMEM;
 	if (st) {
 		/* The first failure in task order is reported, whatever the threads. */
 		struct experiment_fold *f = ex->fold;
@@ -135,6 +137,23 @@ int experiment_run_on(struct experiment *ex, int n_variants,
 	for (int v = 0; v < n_variants; v++)
 		if (!(ex->aggs[v] = aggregate_create(cfgs[v])))
 			goto oom;
+	/* One users table per distinct population, shared by the variants that have it and by
+	 * every replication and thread (read-only). */
+	ex->users = calloc((size_t)n_variants, sizeof *ex->users);
+	ex->own_users = calloc((size_t)n_variants, sizeof *ex->own_users);
+	if (!ex->users || !ex->own_users)
+		goto oom;
+	for (int v = 0; v < n_variants; v++) {
+		for (int u = 0; u < v && !ex->users[v]; u++)
+			if (cfgs[u]->users.count == cfgs[v]->users.count &&
+			    cfgs[u]->users.zipf_s == cfgs[v]->users.zipf_s)
+				ex->users[v] = ex->users[u];
+		if (!ex->users[v]) {
+			ex->users[v] = ex->own_users[v] = users_create(&cfgs[v]->users);
+			if (!ex->users[v])
+				goto oom;
+		}
+	}
 	/* The window: enough tasks ahead for every thread (and remote slot) to stay busy while
 	 * one slow task holds the fold back; the results waiting cost window x a result. */
 	f->window = 4 * (threads + (backend ? backend->slots : 0)) + 4;
@@ -170,6 +189,13 @@ oom:
 
 void experiment_fini(struct experiment *ex)
 {
+	if (ex->own_users)
+		for (int v = 0; v < ex->n_variants; v++)
+			users_destroy(ex->own_users[v]);
+	free(ex->own_users);
+	free(ex->users);
+	ex->own_users = NULL;
+	ex->users = NULL;
 	if (ex->aggs)
 		for (int v = 0; v < ex->n_variants; v++)
 			aggregate_destroy(ex->aggs[v]);

@@ -38,6 +38,8 @@ struct experiment {
 	char failure[512];                 /* what went wrong in it (model_failure_text) */
 	const struct model_hooks *hooks;   /* per variant, for replication 0; or NULL */
 	struct experiment_fold *fold;      /* during a run */
+	const struct users **users;        /* per variant: its population, shared */
+	struct users **own_users;          /* the tables to free (one per distinct population) */
 };
 
 /* Runs an experiment's tasks somewhere else, in part or in whole. `run` is called once the

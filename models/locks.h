@@ -6,8 +6,9 @@
  * reads never wait (MVCC). Transactions are opaque non-zero ids chosen by the caller; the
  * caller remembers which users it locked and releases each at commit.
  *
- * Memory: one small record per user plus pooled waiter nodes (no allocation per wait once
- * the pool has grown to the peak number of waiters). No I/O. */
+ * Memory: one small record per lock held at that moment (a hash table that doubles when half
+ * full, and never shrinks) plus pooled waiter nodes (no allocation per wait once the pool has
+ * grown to the peak number of waiters), whatever the number of users. No I/O. */
 #ifndef POOLTIDE_LOCKS_H
 #define POOLTIDE_LOCKS_H
 
@@ -47,5 +48,8 @@ int locks_total_waiting(const struct locks *lk);
 /* Waiter nodes allocated so far (free or in use): grows to the peak of locks_total_waiting,
  * rounded up to whole chunks, and never shrinks. For tests and memory figures. */
 size_t locks_pool_capacity(const struct locks *lk);
+/* Slots of the table of held locks: at least twice the peak number of locks held at once (and
+ * 64), whatever the number of users. For tests and memory figures. */
+size_t locks_table_capacity(const struct locks *lk);
 
 #endif

@@ -25,7 +25,8 @@ struct run {
 	struct database db;
 	struct cpu *cpu;
 	struct locks *locks;
-	struct users *users;
+	struct users *own_users;     /* built for this run, or NULL when shared */
+	const struct users *users;
 	int n_proc;
 	/* pool instances: pools[p * n_pools + i] is pool i of process p; per pool name, the
 	 * instances of processes 0..n_proc-1 are contiguous through `by_pool` */
@@ -323,6 +324,12 @@ bool model_result_equal(const struct model_result *a, const struct model_result 
 int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *out,
 	      const struct model_hooks *hooks)
 {
+	return model_run_shared(sc, rep, out, hooks, NULL);
+}
+
+int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_result *out,
+		     const struct model_hooks *hooks, const struct users *users)
+{
 	int status = PT_ENOMEM;
 	struct run run = {.sc = sc, .out = out};
 	assert(out->n_pools == sc->n_pools && out->n_workloads == sc->n_workloads);
@@ -354,9 +361,12 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
 			goto fail;
 		run.db.locks = run.locks;
 	}
-	run.users = users_create(&sc->users);
-	if (!run.users)
-		goto fail;
+	run.users = users;
+	if (!users) {
+		run.users = run.own_users = users_create(&sc->users);
+		if (!run.users)
+			goto fail;
+	}
 	for (int i = 0; i < sc->n_pools; i++) {
 		if (!run.by_pool[i])
 			goto fail;
@@ -462,7 +472,7 @@ fail:
 		free(run.by_pool[i]);
 	free(run.pools);
 	free(run.pool_rng);
-	users_destroy(run.users);
+	users_destroy(run.own_users);
 	locks_destroy(run.locks);
 	cpu_destroy(run.cpu);
 	sim_destroy(run.sim);

@@ -125,6 +125,13 @@ int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *
  * estimate is the right order of magnitude, not an exact count. +inf when it overflows. */
 double model_estimate_events(const struct cfg_scenario *sc);
 
+/* The same with `users` (models/users.h) made for sc->users once and shared read-only by
+ * every replication and thread of the scenario (a Zipf table of millions of users is built
+ * once, not per replication); NULL: built for this run. */
+struct users;
+int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_result *out,
+		     const struct model_hooks *hooks, const struct users *users);
+
 /* Stream ids of a workload's and a pool's random sources (documented so tests can rebuild
  * them): rng_stream_id(workload name, STREAM_ARRIVALS / STREAM_HOLDS) and, for the instance
  * of a pool in process p, rng_stream_id(pool name, STREAM_CONNECT + 16 p). */

@@ -531,6 +531,52 @@ static void test_many_users(void **state)
 	locks_destroy(lk);
 }
 
+/* The table of held locks: 5000 of 2 million users held at once, in a scattered order, then
+ * released in another; after every step each user's holder is what the steps say (so probe
+ * runs survive the table's growth and the backward shifts of deletion), and the table's size
+ * follows the locks held (2 x 5000 rounded up to a power of 2: 16384 slots), not the users. */
+static void test_table_follows_held_locks(void **state)
+{
+	(void)state;
+	enum { USERS = 2000000, HELD = 5000 };
+	struct locks *lk = locks_create(USERS);
+	assert_non_null(lk);
+	assert_int_equal(locks_table_capacity(lk), 64);
+	static int user[HELD];
+	/* distinct users: an odd multiplier is a bijection modulo 2^21 > USERS, kept below USERS;
+	 * consecutive ids too (1000 .. 1099) so some probe runs collide at home */
+	for (int i = 0; i < HELD; i++)
+		user[i] = i < 100 ? 1000 + i : (int)(((uint32_t)i * 2654435761u) % (1u << 21)) % USERS;
+	for (int i = 0; i < HELD; i++)
+		for (int j = 0; j < i; j++)
+			if (user[j] == user[i]) {
+				user[i] = -1; /* a duplicate: skipped below */
+				break;
+			}
+	for (int i = 0; i < HELD; i++)
+		if (user[i] >= 0)
+			assert_true(locks_acquire(lk, user[i], (uint64_t)i + 1, no_grant, NULL, 0));
+	for (int i = 0; i < HELD; i++)
+		if (user[i] >= 0)
+			assert_int_equal(locks_holder(lk, user[i]), (uint64_t)i + 1);
+	assert_int_equal(locks_holder(lk, 999), 0);
+	assert_int_equal(locks_table_capacity(lk), 16384);
+	/* release every third, then the rest, checking all holders after each pass */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < HELD; i++)
+			if (user[i] >= 0 && (pass == 1) == (i % 3 != 0))
+				locks_release(lk, user[i], (uint64_t)i + 1);
+		for (int i = 0; i < HELD; i++)
+			if (user[i] >= 0)
+				assert_int_equal(locks_holder(lk, user[i]),
+						 pass == 0 && i % 3 != 0 ? (uint64_t)i + 1 : 0);
+	}
+	/* free again: held afresh at once */
+	assert_true(locks_acquire(lk, user[1], 77, no_grant, NULL, 0));
+	assert_int_equal(locks_holder(lk, user[1]), 77);
+	locks_destroy(lk);
+}
+
 /* ---- assertions (death tests) --------------------------------------------------------------- */
 
 /* Contract violations are assert()s in the library (plain <assert.h>), so each is made in a
@@ -644,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_pool_reuse_bounded),
 		cmocka_unit_test(test_pool_growth_then_reuse),
 		cmocka_unit_test(test_many_users),
+		cmocka_unit_test(test_table_follows_held_locks),
 		cmocka_unit_test(test_release_contract_asserts),
 		cmocka_unit_test(test_user_range_asserts),
 		cmocka_unit_test(test_acquire_contract_asserts),

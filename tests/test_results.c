@@ -51,6 +51,7 @@
 #include "models/model.h"
 #include "models/summary.h"
 #include "models/timeline.h"
+#include "sim/stats.h"
 #include "sim/status.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -1234,10 +1235,50 @@ static void test_killed_run_leaves_no_result(void **state)
 	rm_rf(root);
 }
 
+/* results_format_g9 writes what printf's "%.9g" writes, for the values the data files hold
+ * (instants k x step, bucket bounds, fractions, counts, durations) and for values at the
+ * edges of its shortcut (1e-4, 1e9, 9 and 10 significant digits, values a hair away from a
+ * short decimal). */
+static void test_format_g9(void **state)
+{
+	(void)state;
+	char a[64], b[64];
+	int checked = 0;
+	const double edge[] = {0, -0.0, 1, -1, 0.1, 0.3, 1e-4, 9.9999999999e-5, 1.00000001e-4,
+			       999999999, 999999999.5, 1e9, 123456789, 12345678.9, 1234567.891,
+			       0.123456789, 0.1234567891, 1e-12, 3.5e15, 0.30000000000000004,
+			       1.0000000005, 2.9999999995, 86400, 7200.000001, 0.000123,
+			       HISTO_MIN, HISTO_MAX, NAN, INFINITY};
+	for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+		size_t n = results_format_g9(a, edge[i]);
+		if (isnan(edge[i]) || isinf(edge[i]))
+			snprintf(b, sizeof b, "%s", "");
+		else
+			snprintf(b, sizeof b, "%.9g", edge[i]);
+		assert_string_equal(a, b);
+		assert_int_equal(n, strlen(b));
+		checked++;
+	}
+	for (int k = 0; k <= 200000; k++) {
+		const double xs[] = {k * 0.1, k * 0.005, k * 0.02, k / 7.0, (double)k / 200000,
+				     k < HISTO_NBUCKETS ? histo_bucket_lo(k) : 1.5, k * 1e-3 + 1e-9,
+				     k * 12345.678};
+		for (size_t j = 0; j < sizeof xs / sizeof xs[0]; j++) {
+			results_format_g9(a, xs[j]);
+			snprintf(b, sizeof b, "%.9g", xs[j]);
+			if (strcmp(a, b) != 0)
+				fail_msg("%.17g: got %s, want %s", xs[j], a, b);
+			checked++;
+		}
+	}
+	assert_true(checked > 1600000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_format_g9),
 		cmocka_unit_test(test_timeline_step),
 		cmocka_unit_test(test_timeline_step_bounds),
 		cmocka_unit_test(test_timeline_step_tiny),
