@@ -485,6 +485,7 @@ static int cmd_check(struct cli *cli)
 	}
 	fputs(sc->resolved_json, stdout);
 	fputc('\n', stdout);
+	report_budget_warnings(stderr, sc);
 	fprintf(stderr, "%s: ok, %d variant%s\n", sc->path, sc->n_variants,
 		sc->n_variants == 1 ? "" : "s");
 	scenario_destroy(sc);
@@ -556,6 +557,7 @@ static int cmd_run(struct cli *cli)
 		fprintf(stderr, "pooltide: %s\n", err);
 		return 2;
 	}
+	report_budget_warnings(stderr, sc);
 	int rc = run_loaded(cli, sc, NULL, NULL, prog, started);
 	scenario_destroy(sc);
 	return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/sweep.h"
+#include "models/budget.h"
 #include "models/plan.h"
 #include "models/pool.h"
 #include "models/slo.h"
@@ -268,19 +269,26 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 		}
 	}
 	fprintf(out, "\ndatabase (server connections over all processes and pools)\n");
-	fprintf(out, "%-*s  %9s %10s %12s %9s %9s\n", namew, "variant", "processes", "conn mean",
-		"conn max/use", "refused", "cpu busy");
+	fprintf(out, "%-*s  %9s %10s %12s %9s %9s  %s\n", namew, "variant", "processes",
+		"conn mean", "conn max/use", "refused", "cpu busy", "budget/usable");
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
 		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
-		char mx[24], busy[16];
+		char mx[24], busy[16], bud[48];
+		struct budget b;
+		budget_compute(c, &b);
+		if (b.unlimited)
+			snprintf(bud, sizeof bud, "unlimited/%d EXCEEDS", b.usable);
+		else
+			snprintf(bud, sizeof bud, "%lld/%d%s", b.most, b.usable,
+				 budget_exceeded(&b) ? " EXCEEDS" : "");
 		snprintf(mx, sizeof mx, "%.0f/%d", est(ex, v, "server_connections_max", 0).mean,
 			 cfg_usable_connections(&c->db));
 		report_format_rate(est(ex, v, "cpu_busy_mean", 0).mean, busy, sizeof busy);
-		fprintf(out, "%-*.*s  %9d %10.2f %12s %9.0f %9s\n", namew, namew,
+		fprintf(out, "%-*.*s  %9d %10.2f %12s %9.0f %9s  %s\n", namew, namew,
 			sc->variants[v].name, experiment_aggregate(ex, v)->n_processes,
 			est(ex, v, "server_connections_mean", 0).mean, mx,
-			(double)refused / ex->nrep, busy);
+			(double)refused / ex->nrep, busy, bud);
 	}
 	for (int v = 0; v < ex->n_variants; v++) {
 		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
@@ -379,6 +387,51 @@ void report_json(FILE *out, const struct scenario *sc, const struct experiment *
 }
 
 /* ,"slo": {"verdict": ..., "limits": [...]} of variant v, when it has limits. */
+/* The variant's connection budget (models/budget.h). */
+static void json_budget(FILE *out, const struct scenario *sc, int v)
+{
+	const struct cfg_scenario *c = &sc->variants[v].cfg;
+	struct budget b;
+	budget_compute(c, &b);
+	fputs(",\n      \"budget\": {\"most\": ", out);
+	if (b.unlimited)
+		fputs("null", out);
+	else
+		fprintf(out, "%lld", b.most);
+	fprintf(out, ", \"unlimited\": %s, \"usable\": %d, \"max_connections\": %d, "
+		     "\"superuser_reserved_connections\": %d, \"reserved_connections\": %d, "
+		     "\"exceeded\": %s, \"pools\": [",
+		b.unlimited ? "true" : "false", b.usable, b.max_connections, b.superuser_reserved,
+		b.reserved, budget_exceeded(&b) ? "true" : "false");
+	for (int i = 0; i < b.n_terms; i++) {
+		fputs(i ? ", {\"pool\": " : "{\"pool\": ", out);
+		report_json_string(out, c->pools[b.terms[i].pool].name);
+		fprintf(out, ", \"processes\": %d, \"cap\": ", b.terms[i].processes);
+		if (b.terms[i].cap < 0)
+			fputs("null}", out);
+		else
+			fprintf(out, "%d}", b.terms[i].cap);
+	}
+	fputs("]}", out);
+}
+
+int report_budget_warnings(FILE *out, const struct scenario *sc)
+{
+	int n = 0;
+	for (int v = 0; v < sc->n_variants; v++) {
+		struct budget b;
+		char line[1200];
+		budget_compute(&sc->variants[v].cfg, &b);
+		if (!budget_exceeded(&b))
+			continue;
+		budget_format(line, sizeof line, &b, &sc->variants[v].cfg);
+		fprintf(out, "pooltide: warning: variant '%s': connection budget %s: PostgreSQL refuses "
+			     "the connects beyond %d at once\n", sc->variants[v].name, line, b.usable);
+		n++;
+	}
+	return n;
+}
+
 static void json_slo(FILE *out, const struct scenario *sc, const struct experiment *ex, int v)
 {
 	const struct cfg_scenario *c = &sc->variants[v].cfg;
@@ -500,6 +553,7 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 		fputs("      },\n      \"database\": {\n", out);
 		json_metrics(out, ex, v, METRIC_DATABASE, 0, "        ");
 		fputs("\n      }", out);
+		json_budget(out, sc, v);
 		json_slo(out, sc, ex, v);
 		fprintf(out, "\n    }%s\n", v + 1 < ex->n_variants ? "," : "");
 	}
@@ -550,15 +604,51 @@ void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex
 				fputc('\n', out);
 		}
 	}
+	int over = 0;
+	for (int k = 0; k < sw->n_points; k++)
+		over += sweep_point_over_budget(sw, k);
 	if (base->n_slo == 0) {
 		fprintf(out, "no \"slo\" in the scenario: add limits to find the smallest configuration "
 			     "meeting them\n");
+		if (over)
+			fprintf(out, "%d point%s can open more connections than the database accepts "
+				     "(see the budget in report.md)\n", over, over == 1 ? "" : "s");
+		return;
+	}
+	/* Every point's verdict, the limits it fails, and its connection budget. */
+	fprintf(out, "SLO per point (every limit judged; \"over budget\": can open more "
+		     "connections than the database accepts, never recommended)\n");
+	int n_pass = 0;
+	for (int k = 0; k < sw->n_points; k++) {
+		const struct cfg_scenario *c = &sw->grid->variants[k].cfg;
+		struct slo_result res[CFG_MAX_SLO];
+		enum slo_verdict v = slo_evaluate_aggregate(experiment_aggregate(ex, k), c, res);
+		char failed[512];
+		sweep_failed_limits(c, res, failed, sizeof failed);
+		bool ob = sweep_point_over_budget(sw, k);
+		n_pass += v == SLO_PASS && !ob;
+		fprintf(out, "  %-36s %-12s%s%s%s\n", sw->grid->variants[k].name, slo_verdict_name(v),
+			failed[0] ? " fails " : "", failed, ob ? " (over budget)" : "");
+	}
+	if (!sweep_all_capacity(sw)) {
+		fprintf(out, "passing region (an axis is not a capacity, so there is no smallest "
+			     "configuration): ");
+		int shown = 0;
+		for (int k = 0; k < sw->n_points; k++) {
+			const struct cfg_scenario *c = &sw->grid->variants[k].cfg;
+			struct slo_result res[CFG_MAX_SLO];
+			if (slo_evaluate_aggregate(experiment_aggregate(ex, k), c, res) != SLO_PASS ||
+			    sweep_point_over_budget(sw, k))
+				continue;
+			fprintf(out, "%s%s", shown++ ? "; " : "", sw->grid->variants[k].name);
+		}
+		fprintf(out, "%s\n", shown ? "" : "none");
 		return;
 	}
 	int best = sweep_smallest_passing(sw, ex);
 	if (best < 0)
-		fprintf(out, "no configuration of the grid passes every SLO limit (inconclusive ones "
-			     "need more replications)\n");
+		fprintf(out, "no configuration of the grid passes every SLO limit within its "
+			     "connection budget (inconclusive ones need more replications)\n");
 	else
 		fprintf(out, "smallest configuration meeting every SLO limit: %s\n",
 			sw->grid->variants[best].name);

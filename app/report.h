@@ -50,6 +50,13 @@ void report_format_duration(double s, char *buf, size_t len);
 /* A fraction as a percentage for people: "1.58%", "0.0012%", "0%", "-" for NAN. */
 void report_format_rate(double r, char *buf, size_t len);
 
+/* One warning line on `out` per variant whose connection budget (models/budget.h) can exceed
+ * the database's usable slots, naming the numbers:
+ *   pooltide: warning: variant 'V': connection budget 4 processes x pool main (cap 50) = 200
+ *   > 97 usable slots (...): PostgreSQL refuses the connects beyond 97 at once
+ * Returns the number of such variants. */
+int report_budget_warnings(FILE *out, const struct scenario *sc);
+
 /* The SLO verdicts of every variant that has limits (scenario "slo"): one line per limit with
  * its estimate, 95 % CI and verdict, as terminal text or as the "## SLO" section of
  * report.md. Prints nothing when no variant has limits. Returns the overall verdict of

@@ -22,6 +22,7 @@
 #include "app/plot.h"
 #include "app/report.h"
 #include "app/sha256.h"
+#include "models/budget.h"
 #include "models/pool.h"
 #include "models/summary.h"
 #include "sim/stats.h"
@@ -1396,6 +1397,37 @@ static void md_pools(FILE *out, const struct run_ctx *c)
 	}
 }
 
+/* The most connections each variant's deployment can open against the database's usable
+ * slots (models/budget.h). */
+static void md_budget(FILE *out, const struct run_ctx *c)
+{
+	const struct scenario *sc = c->info->sc;
+	fputs("## Connection budget\n\n"
+	      "The most server connections each variant can open: per pool, the processes that "
+	      "use it times the most connections one instance opens (pool_size + max_overflow), "
+	      "against the slots PostgreSQL gives ordinary roles (max_connections - "
+	      "superuser_reserved_connections - reserved_connections). Beyond them every connect "
+	      "is refused at once, and the request fails.\n\n"
+	      "| variant | budget | usable slots | verdict |\n|---|---|--:|---|\n", out);
+	for (int v = 0; v < sc->n_variants; v++) {
+		struct budget b;
+		char line[1200];
+		budget_compute(&sc->variants[v].cfg, &b);
+		budget_format(line, sizeof line, &b, &sc->variants[v].cfg);
+		char *cut = strstr(line, budget_exceeded(&b) ? " > " : " <= ");
+		if (cut) /* the usable slots have their own column */
+			*cut = 0;
+		fputs("| ", out);
+		md_text(out, sc->variants[v].name);
+		fputs(" | ", out);
+		md_text(out, line);
+		fprintf(out, " | %d | %s |\n", b.usable,
+			b.unlimited ? "**unlimited overflow: can exceed**"
+			: budget_exceeded(&b) ? "**exceeds: connects will be refused**" : "fits");
+	}
+	fputc('\n', out);
+}
+
 static void md_plots(FILE *out, const struct run_ctx *c)
 {
 	fputs("## Plots\n\n", out);
@@ -1494,6 +1526,7 @@ static int report_md(FILE *out, void *pctx)
 		fputc('\n', out);
 	}
 	md_pools(out, c);
+	md_budget(out, c);
 	md_plots(out, c);
 	md_files(out);
 	md_config_code(out, c);

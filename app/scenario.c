@@ -966,7 +966,8 @@ static const char *const top_keys[] = {"name",       "description", "horizon",  
 				       "variants",   NULL};
 static const char *const database_keys[] = {"max_connections", "superuser_reserved_connections",
 					    "reserved_connections", "connect_time", "rtt",
-					    "cores", "row_locks", NULL};
+					    "cores", "row_locks", "lock_timeout",
+					    "statement_timeout", NULL};
 static const char *const deployment_keys[] = {"processes", NULL};
 static const char *const users_keys[] = {"count", "zipf", NULL};
 /* SQLAlchemy's create_engine() argument names, read as the pool keys they set (max_overflow
@@ -990,12 +991,15 @@ static const char *pool_key(const char *key)
 static const char *const pool_keys[] = {"kind",     "max_waiting", "size",    "max_overflow",
 					"timeout",  "use_lifo",    "pre_ping", "recycle",
 					"wakeup_latency", NULL};
-static const char *const requests_keys[] = {"type",    "pool",    "arrival",   "transaction",
-					    "retries", "backoff", "processes", NULL};
+static const char *const requests_keys[] = {"type",         "pool",        "arrival",
+					    "transaction",  "retries",     "backoff",
+					    "processes",    "lock_timeout", "statement_timeout",
+					    "concurrency",  "client_timeout", NULL};
 static const char *const batch_keys[] = {"type",       "pool",           "every",
 					 "backlog_rate", "records",      "batch_size",
 					 "max_batch_size", "group_size", "per_record",
-					 "commit",     "workers",        "processes", NULL};
+					 "commit",     "workers",        "processes",
+					 "lock_timeout", "statement_timeout", NULL};
 static const char *const arrival_keys[] = {"rate", "profile", "period", "bursts", "trace", NULL};
 static const char *const point_keys[] = {"at", "rate", NULL};
 static const char *const burst_keys[] = {"start", "end", "factor", NULL};
@@ -1055,6 +1059,11 @@ static int get_database(struct ctx *c, const cJSON *v, struct cfg_database *db, 
 	put_dur(c, r, "rtt", db->rtt_s);
 	put_int(c, r, "cores", db->cores);
 	put_bool(c, r, "row_locks", db->row_locks);
+	if ((rc = get_duration(c, v, path, "lock_timeout", false, &db->lock_timeout_s)) ||
+	    (rc = get_duration(c, v, path, "statement_timeout", false, &db->statement_timeout_s)))
+		return rc;
+	put_dur(c, r, "lock_timeout", db->lock_timeout_s);
+	put_dur(c, r, "statement_timeout", db->statement_timeout_s);
 	return PT_OK;
 }
 
@@ -1871,6 +1880,23 @@ static int get_arrival(struct ctx *c, const cJSON *v, const char *path, bool hol
 }
 
 /* The members of a "requests" workload after type and pool, into req (holding its defaults). */
+/* A workload's own lock_timeout and statement_timeout (PostgreSQL's SET for its role):
+ * -1 (not given) follows the database's; printed only when given, so that a variant that
+ * changes the database's means the same when the resolved JSON is loaded again. */
+static int get_pg_timeouts(struct ctx *c, const cJSON *v, const char *path, double *lock_s,
+			   double *stmt_s, cJSON *r)
+{
+	int rc;
+	if ((rc = get_duration(c, v, path, "lock_timeout", false, lock_s)) ||
+	    (rc = get_duration(c, v, path, "statement_timeout", false, stmt_s)))
+		return rc;
+	if (*lock_s >= 0)
+		put_dur(c, r, "lock_timeout", *lock_s);
+	if (*stmt_s >= 0)
+		put_dur(c, r, "statement_timeout", *stmt_s);
+	return PT_OK;
+}
+
 static int get_requests(struct ctx *c, const cJSON *v, const char *path,
 			struct cfg_requests *req, cJSON *r)
 {
@@ -1917,6 +1943,13 @@ static int get_requests(struct ctx *c, const cJSON *v, const char *path,
 	put_int(c, r, "retries", req->retries);
 	put_dur(c, r, "backoff", req->backoff_s);
 	put_int(c, r, "processes", req->processes);
+	if ((rc = get_pg_timeouts(c, v, path, &req->lock_timeout_s, &req->statement_timeout_s,
+				  r)) ||
+	    (rc = get_int(c, v, path, "concurrency", 0, INT_CAP, 0, &req->concurrency)) ||
+	    (rc = get_duration(c, v, path, "client_timeout", false, &req->client_timeout_s)))
+		return rc;
+	put_int(c, r, "concurrency", req->concurrency);
+	put_dur(c, r, "client_timeout", req->client_timeout_s);
 	return PT_OK;
 }
 
@@ -2010,7 +2043,7 @@ static int get_batch(struct ctx *c, const cJSON *v, const char *path, struct cfg
 		return rc;
 	put_int(c, r, "workers", b->workers);
 	put_int(c, r, "processes", b->processes);
-	return PT_OK;
+	return get_pg_timeouts(c, v, path, &b->lock_timeout_s, &b->statement_timeout_s, r);
 }
 
 static int get_workload(struct ctx *c, const cJSON *v, const struct cfg_scenario *cfg,

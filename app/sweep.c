@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/results.h"
+#include "models/budget.h"
 #include "models/slo.h"
 #include "models/summary.h"
 #include "sim/status.h"
@@ -197,13 +198,59 @@ static double point_size(const struct sweep *sw, int k)
 	return sum;
 }
 
+void sweep_failed_limits(const struct cfg_scenario *c, const struct slo_result *res, char *buf,
+			 size_t n)
+{
+	buf[0] = 0;
+	for (int i = 0; i < c->n_slo; i++) {
+		if (res[i].verdict != SLO_FAIL)
+			continue;
+		size_t at = strlen(buf);
+		snprintf(buf + at, n - at, "%s%s.%s", at ? " " : "", c->workloads[res[i].slo.workload].name,
+			 res[i].slo.metric);
+	}
+}
+
+bool sweep_axis_is_capacity(const char *path)
+{
+	static const char *const caps[] = {"size", "max_overflow", "workers", "processes",
+					   "cores", "max_connections", NULL};
+	const char *last = strrchr(path, '.');
+	last = last ? last + 1 : path;
+	if (strncmp(path, "users.", 6) == 0 || strncmp(path, "slo.", 4) == 0)
+		return false;
+	for (int i = 0; caps[i]; i++)
+		if (strcmp(last, caps[i]) == 0)
+			return true;
+	return false;
+}
+
+bool sweep_all_capacity(const struct sweep *sw)
+{
+	for (int a = 0; a < sw->n_axes; a++)
+		if (!sweep_axis_is_capacity(sw->axes[a].path))
+			return false;
+	return true;
+}
+
+bool sweep_point_over_budget(const struct sweep *sw, int k)
+{
+	struct budget b;
+	budget_compute(&sw->grid->variants[k].cfg, &b);
+	return budget_exceeded(&b);
+}
+
 int sweep_smallest_passing(const struct sweep *sw, const struct experiment *ex)
 {
 	int best = -1;
+	if (!sweep_all_capacity(sw))
+		return -1;
 	for (int k = 0; k < sw->n_points; k++) {
 		const struct cfg_scenario *c = &sw->grid->variants[k].cfg;
 		if (c->n_slo == 0)
 			return -1;
+		if (sweep_point_over_budget(sw, k))
+			continue;
 		struct slo_result res[CFG_MAX_SLO];
 		if (slo_evaluate_aggregate(experiment_aggregate(ex, k), c, res) != SLO_PASS)
 			continue;
@@ -229,7 +276,7 @@ void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment 
 				metrics[m], base->workloads[w].name, metrics[m],
 				base->workloads[w].name, metrics[m]);
 	}
-	fputs("slo\n", out);
+	fputs("slo,failed_limits,over_budget\n", out);
 	for (int k = 0; k < sw->n_points; k++) {
 		int idx[SWEEP_MAX_AXES];
 		point_indices(sw, k, idx);
@@ -252,12 +299,16 @@ void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment 
 			}
 		}
 		const struct cfg_scenario *c = &sw->grid->variants[k].cfg;
+		char failed[512] = "";
 		if (c->n_slo) {
 			struct slo_result res[CFG_MAX_SLO];
 			fputs(slo_verdict_name(
 				      slo_evaluate_aggregate(experiment_aggregate(ex, k), c, res)),
 			      out);
+			sweep_failed_limits(c, res, failed, sizeof failed);
 		}
-		fputc('\n', out);
+		fputc(',', out);
+		results_csv_field(out, failed);
+		fprintf(out, ",%d\n", sweep_point_over_budget(sw, k) ? 1 : 0);
 	}
 }

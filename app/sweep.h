@@ -13,11 +13,13 @@
 #ifndef POOLTIDE_SWEEP_H
 #define POOLTIDE_SWEEP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "app/scenario.h"
 #include "models/experiment.h"
+#include "models/slo.h"
 
 #define SWEEP_MAX_AXES 3
 #define SWEEP_MAX_VALUES 64
@@ -51,13 +53,32 @@ int sweep_load(struct sweep *sw, const char *path, const char *const *sets, int 
 	       const char *variant, char *err, size_t errlen);
 void sweep_fini(struct sweep *sw);
 
-/* The index of the smallest grid point that passes every SLO limit: the one with the lowest
- * sum of its numeric axis values (connections, for pool axes), the first in grid order among
- * equals; -1 when none passes or the scenario has no limits. */
+/* Whether an axis path is a capacity: something more of which means more resources (a pool's
+ * size or max_overflow, a workload's workers or processes, deployment.processes,
+ * database.cores or max_connections). "The smallest configuration" means something only when
+ * every axis is one: the sum of users.zipf and a write share is not a size. */
+bool sweep_axis_is_capacity(const char *path);
+bool sweep_all_capacity(const struct sweep *sw);
+
+/* The limits of c that res (c->n_slo results) fails, as "api.failure_rate api.wait_p99"
+ * into buf[n] ("" when none). */
+void sweep_failed_limits(const struct cfg_scenario *c, const struct slo_result *res, char *buf,
+			 size_t n);
+
+/* Whether grid point k can open more connections than its database accepts
+ * (models/budget.h). */
+bool sweep_point_over_budget(const struct sweep *sw, int k);
+
+/* The index of the smallest grid point that passes every SLO limit and fits its connection
+ * budget: the one with the lowest sum of its numeric axis values (connections, for pool axes),
+ * the first in grid order among equals; -1 when none passes, the scenario has no limits or an
+ * axis is not a capacity (sweep_all_capacity). */
 int sweep_smallest_passing(const struct sweep *sw, const struct experiment *ex);
 
-/* sweep.csv: one row per grid point: the axis values, then per requests workload the timeout
- * rate and wait p99 (mean, ci_low, ci_high) and the point's SLO verdict. */
+/* sweep.csv: one row per grid point: the axis values, then per requests workload the failure
+ * rate and wait p99 (mean, ci_low, ci_high), the point's SLO verdict, the limits it fails
+ * (space-separated "workload.metric", empty when none) and whether it breaks its connection
+ * budget (over_budget: 1 or 0). */
 void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment *ex);
 
 #endif

@@ -38,7 +38,17 @@ struct worker {
 	int unit_g0, unit_k0;   /* where the transaction started */
 	int locked_upto;        /* groups unit_g0 .. locked_upto-1 have their user locked */
 	double t_ready, t_lock;
+	double t_stmt;          /* the current statement reached the server */
+	sim_handle cancel_ev;   /* pending lock_timeout / statement_timeout */
+	uint64_t cpu_job;       /* the record's statement on the CPU (cores > 0) */
+	bool on_cpu, waiting_lock;
 };
+
+/* PostgreSQL errors that cancel a batch's statement and roll its transaction back. */
+enum { BATCH_ERR_LOCK_TIMEOUT = 1, BATCH_ERR_STATEMENT_TIMEOUT = 2 };
+
+static void ev_db_error(struct sim *sim, void *obj, uint64_t arg);
+static void ev_rollback(struct sim *sim, void *obj, uint64_t arg);
 
 struct batch {
 	const struct cfg_batch *cfg;
@@ -57,6 +67,7 @@ struct batch {
 	struct worker *workers;
 	int active;
 	uint64_t failures;      /* batches failed, counted or not */
+	double lock_to_s, stmt_to_s; /* effective lock_timeout, statement_timeout; 0 = off */
 };
 
 static void ev_record(struct sim *sim, void *obj, uint64_t arg);
@@ -165,6 +176,9 @@ struct batch *batch_create(const struct cfg_batch *cfg, struct sim *sim, struct 
 	b->warmup_s = warmup_s;
 	b->horizon_s = horizon_s;
 	b->st = stats;
+	b->lock_to_s = cfg->lock_timeout_s >= 0 ? cfg->lock_timeout_s : db->cfg->lock_timeout_s;
+	b->stmt_to_s = cfg->statement_timeout_s >= 0 ? cfg->statement_timeout_s
+						     : db->cfg->statement_timeout_s;
 	b->arr = arrivals_create(&cfg->records, arrivals, horizon_s);
 	int procs = cfg->processes > 0 ? cfg->processes : 1;
 	int per = cfg->workers > 0 ? cfg->workers : 1;
@@ -336,16 +350,12 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 
 /* A failed checkout fails the batch: uncommitted records go back to the front of the
  * backlog, oldest first. */
-static void on_fail(struct pool_client *c, enum pool_failure why)
+static void fail_batch(struct worker *w)
 {
-	struct worker *w = (struct worker *)c;
 	struct batch *b = w->b;
 	b->failures++;
-	if (w->counted) {
+	if (w->counted)
 		b->st->failed++;
-		if (why == POOL_TIMEOUT)
-			b->st->pool_timeouts++;
-	}
 	/* Uncommitted records sorted by arrival time, pushed to the front newest first. */
 	int m = 0;
 	for (int i = 0; i < w->n_rec; i++)
@@ -365,6 +375,14 @@ static void on_fail(struct pool_client *c, enum pool_failure why)
 	finish_batch(w, false);
 }
 
+static void on_fail(struct pool_client *c, enum pool_failure why)
+{
+	struct worker *w = (struct worker *)c;
+	if (w->counted && why == POOL_TIMEOUT)
+		w->b->st->pool_timeouts++;
+	fail_batch(w);
+}
+
 static void begin_unit(struct worker *w)
 {
 	w->pc.on_ready = on_ready;
@@ -373,14 +391,41 @@ static void begin_unit(struct worker *w)
 	pool_checkout(w->pool, &w->pc);
 }
 
+/* When the current statement is cancelled by statement_timeout (INFINITY: off). */
+static double stmt_deadline(const struct worker *w)
+{
+	return w->b->stmt_to_s > 0 ? w->t_stmt + w->b->stmt_to_s : INFINITY;
+}
+
+static void arm_cancel(struct worker *w, double t, int err)
+{
+	w->cancel_ev = sim_schedule_at(w->b->sim, t, PRIO_DEADLINE, ev_db_error, w, (uint64_t)err);
+}
+
+static void disarm_cancel(struct worker *w)
+{
+	if (w->cancel_ev != SIM_NO_EVENT)
+		sim_cancel(w->b->sim, w->cancel_ev);
+	w->cancel_ev = SIM_NO_EVENT;
+}
+
+/* One record's statement: its work drawn now (the same draws whatever the timeouts), then
+ * statement_timeout counted from when it reached the server (its lock wait included). */
 static void process_record(struct worker *w)
 {
 	struct batch *b = w->b;
 	double work = dist_sample(&b->cfg->per_record, b->work);
-	if (b->db->cpu)
-		cpu_submit(b->db->cpu, work, cpu_record_done, w, 0);
-	else
+	double now = sim_now(b->sim), dl = stmt_deadline(w);
+	if (b->db->cpu) {
+		w->on_cpu = true;
+		w->cpu_job = cpu_submit(b->db->cpu, work, cpu_record_done, w, 0);
+		if (isfinite(dl))
+			arm_cancel(w, dl, BATCH_ERR_STATEMENT_TIMEOUT);
+	} else if (now + work > dl) {
+		arm_cancel(w, dl, BATCH_ERR_STATEMENT_TIMEOUT);
+	} else {
 		sim_schedule_in(b->sim, work, PRIO_COMPLETION, ev_record_done, w, 0);
+	}
 }
 
 static void lock_granted(void *ctx, uint64_t tag)
@@ -388,6 +433,8 @@ static void lock_granted(void *ctx, uint64_t tag)
 	(void)tag;
 	struct worker *w = ctx;
 	struct batch *b = w->b;
+	disarm_cancel(w);
+	w->waiting_lock = false;
 	if (w->counted)
 		tally_add(&b->st->lock_wait, sim_now(b->sim) - w->t_lock);
 	w->locked_upto = w->g + 1;
@@ -406,6 +453,7 @@ static void step(struct worker *w)
 	if (b->db->locks && w->locked_upto <= w->g) {
 		/* the first write of this group in this transaction */
 		w->locked_upto = w->g + 1;
+		w->t_stmt = sim_now(b->sim);
 		if (!locks_acquire(b->db->locks, w->groups[w->g].user, w->txn, lock_granted, w, 0)) {
 			if (locks_status(b->db->locks)) { /* neither granted nor queued */
 				sim_fail(b->sim, locks_status(b->db->locks));
@@ -413,12 +461,77 @@ static void step(struct worker *w)
 			}
 			w->locked_upto = w->g; /* not yet */
 			w->t_lock = sim_now(b->sim);
+			w->waiting_lock = true;
 			if (w->counted)
 				b->st->lock_waits++;
+			double lock_dl = b->lock_to_s > 0 ? w->t_lock + b->lock_to_s : INFINITY;
+			double stmt_dl = stmt_deadline(w);
+			if (isfinite(lock_dl) || isfinite(stmt_dl))
+				arm_cancel(w, fmin(lock_dl, stmt_dl),
+					   lock_dl <= stmt_dl ? BATCH_ERR_LOCK_TIMEOUT
+							      : BATCH_ERR_STATEMENT_TIMEOUT);
 			return;
 		}
+		process_record(w);
+		return;
 	}
+	w->t_stmt = sim_now(b->sim);
 	process_record(w);
+}
+
+/* Release the row locks this transaction took (COMMIT or ROLLBACK). */
+static void release_locks(struct worker *w)
+{
+	struct batch *b = w->b;
+	if (!b->db->locks)
+		return;
+	int last_user = -1;
+	for (int g = w->unit_g0; g < w->locked_upto && g < w->n_groups; g++) {
+		int u = w->groups[g].user;
+		if (u != last_user) /* groups are in user order: a user's groups are adjacent */
+			locks_release(b->db->locks, u, w->txn);
+		last_user = u;
+	}
+}
+
+/* PostgreSQL cancelled the transaction's statement (lock_timeout, or statement_timeout): a lock
+ * wait is withdrawn, a running statement stops taking CPU, and the worker sends ROLLBACK (one
+ * round trip); then it releases the locks of this transaction, returns the connection, and the
+ * batch fails: its uncommitted records go back to the front of the backlog. */
+static void ev_db_error(struct sim *sim, void *obj, uint64_t arg)
+{
+	struct worker *w = obj;
+	struct batch *b = w->b;
+	w->cancel_ev = SIM_NO_EVENT;
+	if (w->waiting_lock) {
+		locks_cancel(b->db->locks, w->groups[w->g].user, w->txn);
+		w->waiting_lock = false;
+		if (w->counted)
+			tally_add(&b->st->lock_wait, sim_now(sim) - w->t_lock);
+	}
+	if (w->on_cpu) {
+		cpu_cancel(b->db->cpu, w->cpu_job);
+		w->on_cpu = false;
+	}
+	if (w->counted) {
+		if (arg == BATCH_ERR_LOCK_TIMEOUT)
+			b->st->lock_timeouts++;
+		else
+			b->st->statement_timeouts++;
+	}
+	sim_schedule_in(sim, b->db->cfg->rtt_s, PRIO_COMPLETION, ev_rollback, w, 0);
+}
+
+static void ev_rollback(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct worker *w = obj;
+	release_locks(w);
+	w->txn = 0;
+	pool_checkin(w->pool, w->conn);
+	w->conn = NULL;
+	fail_batch(w);
 }
 
 static void ev_begin_done(struct sim *sim, void *obj, uint64_t arg)
@@ -447,7 +560,10 @@ static void ev_record_done(struct sim *sim, void *obj, uint64_t arg)
 static void cpu_record_done(void *ctx, uint64_t tag)
 {
 	(void)tag;
-	record_done(ctx);
+	struct worker *w = ctx;
+	w->on_cpu = false;
+	disarm_cancel(w);
+	record_done(w);
 }
 
 /* COMMIT: locks released, connection returned, the transaction's records committed. */
@@ -457,15 +573,7 @@ static void ev_commit(struct sim *sim, void *obj, uint64_t arg)
 	struct worker *w = obj;
 	struct batch *b = w->b;
 	double now = sim_now(sim);
-	if (b->db->locks) {
-		int last_user = -1;
-		for (int g = w->unit_g0; g < w->locked_upto && g < w->n_groups; g++) {
-			int u = w->groups[g].user;
-			if (u != last_user) /* groups are in user order: a user's groups are adjacent */
-				locks_release(b->db->locks, u, w->txn);
-			last_user = u;
-		}
-	}
+	release_locks(w);
 	/* records from (unit_g0, unit_k0) up to the cursor (g, k) are committed */
 	int g = w->unit_g0, k = w->unit_k0;
 	while (g < w->g || (g == w->g && k < w->k)) {

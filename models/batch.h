@@ -37,7 +37,10 @@
 
 struct batch_stats {
 	uint64_t batches;           /* started after the warm-up */
-	uint64_t failed;            /* of those, failed at a checkout */
+	uint64_t failed;            /* of those, failed (a checkout, or a transaction cancelled by
+				       lock_timeout / statement_timeout) */
+	uint64_t lock_timeouts;     /* transactions of counted batches cancelled by lock_timeout */
+	uint64_t statement_timeouts; /* ... and by statement_timeout */
 	uint64_t completed;         /* of those, committed in full */
 	uint64_t records;           /* records committed by counted batches */
 	uint64_t transactions;      /* transactions committed by counted batches */

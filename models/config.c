@@ -29,6 +29,8 @@ void cfg_requests_defaults(struct cfg_requests *r)
 	dist_exponential(&r->db_time, 0.010);
 	dist_constant(&r->app_time, 0);
 	r->statements = 1;
+	r->lock_timeout_s = -1;
+	r->statement_timeout_s = -1;
 }
 
 void cfg_scenario_defaults(struct cfg_scenario *sc)
@@ -69,4 +71,6 @@ void cfg_batch_defaults(struct cfg_batch *b)
 	b->commit = CFG_COMMIT_PER_BATCH;
 	b->workers = 1;
 	b->processes = 1;
+	b->lock_timeout_s = -1;
+	b->statement_timeout_s = -1;
 }

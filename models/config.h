@@ -28,6 +28,11 @@ struct cfg_database {
 	int cores;                          /* > 0: statements run in processor sharing at rate
 					       min(1, cores / active); 0 (default): no CPU limit */
 	bool row_locks;                     /* default true; false: writes never wait */
+	/* PostgreSQL's lock_timeout and statement_timeout (0 = off, PostgreSQL's default): a
+	 * statement waiting longer for a row lock, or running longer (its lock wait included), is
+	 * cancelled; the transaction rolls back. Workloads may set their own (SET per role). */
+	double lock_timeout_s;
+	double statement_timeout_s;
 };
 
 struct pool_kind;
@@ -99,6 +104,13 @@ struct cfg_requests {
 	double backoff_s;       /* wait before retry k (1-based): backoff_s x 2^(k-1); default 1 */
 	int processes;          /* application processes serving it (each with its own pools),
 				   arrivals spread round-robin; 0 = deployment.processes */
+	double lock_timeout_s;      /* -1 (default): database.lock_timeout */
+	double statement_timeout_s; /* -1 (default): database.statement_timeout */
+	int concurrency;        /* requests in flight per process (worker threads); beyond, they
+				   queue FIFO in the application before the pool. 0 = no limit */
+	double client_timeout_s; /* the client (or load balancer) gives up this long after the
+				    request arrived: a request that finishes later counts as
+				    given_up. 0 (default) = never */
 };
 
 enum cfg_commit { CFG_COMMIT_PER_BATCH, CFG_COMMIT_PER_GROUP, CFG_COMMIT_PER_RECORD };
@@ -119,6 +131,8 @@ struct cfg_batch {
 	int processes;                /* processes running workers, default 1 (one worker
 					 process, such as a celery worker, whatever
 					 deployment.processes says); each has its own pools */
+	double lock_timeout_s;        /* -1 (default): database.lock_timeout */
+	double statement_timeout_s;   /* -1 (default): database.statement_timeout */
 };
 
 struct cfg_workload {

@@ -20,8 +20,12 @@ struct job {
 	cpu_done_fn done;
 	void *ctx;
 	uint64_t tag;
+	uint64_t seq;         /* the submission's handle; FREE_JOB when the record is free */
+	sim_handle ev;        /* cores = 0: its completion event */
 	uint32_t next_free;
 };
+
+#define FREE_JOB UINT64_MAX
 
 /* A heap entry carries its key, so sifting touches only the heap array. The key (f, seq) is a
  * total order: equal finish tags complete in submission order, never by pointer or position. */
@@ -126,8 +130,10 @@ static uint32_t job_new(struct cpu *c)
 			return NO_JOB;
 		}
 		c->jobs = jobs;
-		for (uint32_t i = old; i < cap; i++)
+		for (uint32_t i = old; i < cap; i++) {
 			jobs[i].next_free = i + 1 < cap ? i + 1 : NO_JOB;
+			jobs[i].seq = FREE_JOB;
+		}
 		c->free_head = old;
 		c->cap = cap;
 	}
@@ -138,6 +144,7 @@ static uint32_t job_new(struct cpu *c)
 
 static void job_free(struct cpu *c, uint32_t j)
 {
+	c->jobs[j].seq = FREE_JOB;
 	c->jobs[j].next_free = c->free_head;
 	c->free_head = j;
 }
@@ -295,28 +302,90 @@ static void ev_unlimited(struct sim *sim, void *obj, uint64_t arg)
 	jb.done(jb.ctx, jb.tag);
 }
 
-void cpu_submit(struct cpu *c, double work_s, cpu_done_fn done, void *ctx, uint64_t tag)
+uint64_t cpu_submit(struct cpu *c, double work_s, cpu_done_fn done, void *ctx, uint64_t tag)
 {
 	assert(done);
 	assert(work_s >= 0 && isfinite(work_s));
 	double now = sim_now(c->sim);
 	uint32_t j = job_new(c);
 	if (j == NO_JOB)
-		return; /* out of memory: the run stops after this event (sim_status) */
+		return c->seq++; /* out of memory (sim_status): a handle no job has */
+	uint64_t seq = c->seq++;
 	c->jobs[j].done = done;
 	c->jobs[j].ctx = ctx;
 	c->jobs[j].tag = tag;
+	c->jobs[j].seq = seq;
 	if (c->cores == 0) {
 		/* No sharing: the completion time is known now. Ties run in scheduling order, i.e.
 		 * submission order. */
 		set_active(c, now, c->n + 1);
 		/* out of memory: the engine has failed the run (sim_status); nothing to undo */
-		sim_schedule_in(c->sim, work_s, CPU_PRIO, ev_unlimited, c, j);
-		return;
+		c->jobs[j].ev = sim_schedule_in(c->sim, work_s, CPU_PRIO, ev_unlimited, c, j);
+		return seq;
 	}
 	advance(c, now);
 	set_active(c, now, c->n + 1);
-	heap_push(c, (struct heap_entry){.f = c->v + work_s, .seq = c->seq++, .job = j});
+	heap_push(c, (struct heap_entry){.f = c->v + work_s, .seq = seq, .job = j});
 	if (!c->in_handler)
 		arm(c, now);
+	return seq;
+}
+
+/* Remove heap[pos]; the caller has already uncounted it from c->n (h[n] is the last entry):
+ * the last entry takes its place and moves up or down. */
+static void heap_remove_at(struct cpu *c, size_t pos)
+{
+	struct heap_entry *h = c->heap;
+	size_t n = (size_t)c->n;
+	if (pos == n)
+		return;
+	struct heap_entry e = h[n];
+	while (pos > 0 && before(&e, &h[(pos - 1) / 2])) {
+		h[pos] = h[(pos - 1) / 2];
+		pos = (pos - 1) / 2;
+	}
+	for (;;) {
+		size_t child = 2 * pos + 1;
+		if (child >= n)
+			break;
+		if (child + 1 < n && before(&h[child + 1], &h[child]))
+			child++;
+		if (!before(&h[child], &e))
+			break;
+		h[pos] = h[child];
+		pos = child;
+	}
+	h[pos] = e;
+}
+
+bool cpu_cancel(struct cpu *c, uint64_t handle)
+{
+	double now = sim_now(c->sim);
+	/* A linear search: cancellations are rare (a statement_timeout) and n is the number of
+	 * statements running, so the hot path keeps no back-pointers. */
+	if (c->cores == 0) {
+		for (uint32_t j = 0; j < c->cap; j++)
+			if (c->jobs[j].seq == handle) {
+				sim_cancel(c->sim, c->jobs[j].ev);
+				set_active(c, now, c->n - 1);
+				job_free(c, j);
+				return true;
+			}
+		return false;
+	}
+	for (size_t pos = 0; pos < (size_t)c->n; pos++) {
+		if (c->heap[pos].seq != handle)
+			continue;
+		uint32_t j = c->heap[pos].job;
+		advance(c, now);
+		set_active(c, now, c->n - 1);
+		heap_remove_at(c, pos);
+		if (c->n == 0)
+			c->v = 0;
+		job_free(c, j);
+		if (!c->in_handler)
+			arm(c, now);
+		return true;
+	}
+	return false;
 }

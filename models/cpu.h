@@ -13,6 +13,7 @@
 #ifndef POOLTIDE_CPU_H
 #define POOLTIDE_CPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,8 +30,13 @@ struct cpu *cpu_create(struct sim *sim, int cores);
 void cpu_destroy(struct cpu *c);
 
 /* Start a statement of `work_s` >= 0 seconds (its duration when it runs alone) now;
- * done(ctx, tag) is called when it finishes (never before cpu_submit returns). */
-void cpu_submit(struct cpu *c, double work_s, cpu_done_fn done, void *ctx, uint64_t tag);
+ * done(ctx, tag) is called when it finishes (never before cpu_submit returns). Returns a
+ * handle for cpu_cancel. */
+uint64_t cpu_submit(struct cpu *c, double work_s, cpu_done_fn done, void *ctx, uint64_t tag);
+
+/* Cancel a running statement (PostgreSQL's statement_timeout): its done is never called and
+ * the others speed up from now on. Returns false when it is no longer running. */
+bool cpu_cancel(struct cpu *c, uint64_t handle);
 
 /* Statements running now. */
 int cpu_active(const struct cpu *c);

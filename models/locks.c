@@ -244,6 +244,29 @@ void locks_release(struct locks *lk, int user, uint64_t txn)
 	grant(ctx, tag);
 }
 
+bool locks_cancel(struct locks *lk, int user, uint64_t txn)
+{
+	assert(lk && user >= 0 && user < lk->n_users && txn != 0);
+	struct user_lock *u = find(lk, user);
+	if (!u)
+		return false; /* free: nobody waits */
+	struct waiter *prev = NULL;
+	for (struct waiter *w = u->head; w; prev = w, w = w->next) {
+		if (w->txn != txn)
+			continue;
+		if (prev)
+			prev->next = w->next;
+		else
+			u->head = w->next;
+		if (u->tail == w)
+			u->tail = prev;
+		lk->waiting--;
+		node_put(lk, w);
+		return true;
+	}
+	return false;
+}
+
 uint64_t locks_holder(const struct locks *lk, int user)
 {
 	assert(lk && user >= 0 && user < lk->n_users);

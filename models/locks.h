@@ -40,6 +40,12 @@ int locks_status(const struct locks *lk);
  * runs before this returns). Releasing a lock txn does not hold is an assertion failure. */
 void locks_release(struct locks *lk, int user, uint64_t txn);
 
+/* Withdraw txn's queued request for user's lock (PostgreSQL's lock_timeout or
+ * statement_timeout cancelling a statement blocked on a row lock): its grant will never be
+ * called, the waiters behind it move up. Walks the user's queue (short). Returns false when txn
+ * was not queued there (already granted, or never asked). */
+bool locks_cancel(struct locks *lk, int user, uint64_t txn);
+
 /* The holder of user's lock (0 = free) and the number of transactions waiting for it. */
 uint64_t locks_holder(const struct locks *lk, int user);
 int locks_waiting(const struct locks *lk, int user);

@@ -18,16 +18,36 @@ struct request {
 	struct requests *wl;
 	struct pool *pool;
 	struct pool_conn *conn;
+	struct request *next;   /* the application's queue of its process (concurrency) */
+	double t_arrival;       /* the client's request: client_timeout counts from here */
 	double t_first;         /* first checkout: waits are measured from here */
 	double t_ready;         /* connection in hand */
 	double t_lock;          /* started waiting for the row lock */
+	double t_stmt;          /* the current statement reached the server (statement_timeout
+				   counts from here, a lock wait included) */
+	sim_handle cancel_ev;   /* the pending lock_timeout / statement_timeout, if any */
+	uint64_t cpu_job;       /* the statement running on the CPU (cores > 0) */
 	double db_s, app_s;
 	double hold_s;          /* known in advance (nothing to contend for), else NAN */
 	uint64_t txn;           /* non-zero while it holds (or waits for) a row lock */
 	int user;
 	int attempt;            /* retries done */
+	int proc;               /* its application process */
+	int stmt;               /* statements done (cores > 0: they run one by one) */
+	int db_error;           /* 0, or the DB_ERR_* that cancelled its transaction */
 	bool writes;
 	bool counted;
+	bool on_cpu;            /* cpu_job is running */
+};
+
+/* PostgreSQL errors that cancel a statement and roll its transaction back. */
+enum { DB_ERR_LOCK_TIMEOUT = 1, DB_ERR_STATEMENT_TIMEOUT = 2 };
+
+/* An application process's admission (cfg->concurrency): requests in flight and the FIFO of
+ * requests waiting for a worker. */
+struct app_proc {
+	int active;
+	struct request *head, *tail;
 };
 
 struct requests {
@@ -43,6 +63,8 @@ struct requests {
 	double rtt_s;
 	double warmup_s, horizon_s;
 	struct requests_stats *st;
+	double lock_to_s, stmt_to_s; /* effective lock_timeout, statement_timeout; 0 = off */
+	struct app_proc *procs;      /* [n_processes] */
 	struct objpool reqs;        /* request records: memory follows the requests in flight */
 	uint64_t in_flight;
 	void (*observe)(void *ctx, double t);
@@ -55,6 +77,8 @@ static void ev_write_start(struct sim *sim, void *obj, uint64_t arg);
 static void ev_exec_done(struct sim *sim, void *obj, uint64_t arg);
 static void ev_retry(struct sim *sim, void *obj, uint64_t arg);
 static void ev_exec_start(struct sim *sim, void *obj, uint64_t arg);
+static void ev_db_error(struct sim *sim, void *obj, uint64_t arg);
+static void ev_next_statement(struct sim *sim, void *obj, uint64_t arg);
 
 struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim,
 				 struct database *db, struct pool *const *pools, int n_processes,
@@ -80,6 +104,15 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 	r->warmup_s = warmup_s;
 	r->horizon_s = horizon_s;
 	r->st = stats;
+	r->lock_to_s = cfg->lock_timeout_s >= 0 ? cfg->lock_timeout_s : db->cfg->lock_timeout_s;
+	r->stmt_to_s = cfg->statement_timeout_s >= 0 ? cfg->statement_timeout_s
+						     : db->cfg->statement_timeout_s;
+	r->procs = calloc((size_t)r->n_processes, sizeof *r->procs);
+	if (!r->procs) {
+		arrivals_destroy(r->arr);
+		free(r);
+		return NULL;
+	}
 	objpool_init(&r->reqs, sizeof(struct request), REQ_CHUNK);
 	*stats = (struct requests_stats){0};
 	tally_init(&stats->lock_wait);
@@ -87,6 +120,7 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 	tally_init(&stats->wait_all);
 	tally_init(&stats->connect);
 	tally_init(&stats->hold);
+	tally_init(&stats->app_wait);
 	histo_init(&stats->h_served);
 	histo_init(&stats->h_all);
 	return r;
@@ -98,6 +132,7 @@ void requests_destroy(struct requests *r)
 		return;
 	objpool_fini(&r->reqs);
 	arrivals_destroy(r->arr);
+	free(r->procs);
 	free(r);
 }
 
@@ -176,13 +211,61 @@ static double tail_s(const struct request *q)
 	return q->wl->cfg->statements * q->wl->rtt_s + q->app_s + q->wl->rtt_s;
 }
 
-static void exec(struct request *q);
+/* When the current statement is cancelled by statement_timeout (INFINITY: off). */
+static double stmt_deadline(const struct request *q)
+{
+	return q->wl->stmt_to_s > 0 ? q->t_stmt + q->wl->stmt_to_s : INFINITY;
+}
+
+/* Arm the cancellation of the current statement at t (a DB_ERR_* in the argument). */
+static void arm_cancel(struct request *q, double t, int err)
+{
+	q->cancel_ev = sim_schedule_at(q->wl->sim, t, PRIO_DEADLINE, ev_db_error, q, (uint64_t)err);
+}
+
+static void disarm_cancel(struct request *q)
+{
+	if (q->cancel_ev != SIM_NO_EVENT)
+		sim_cancel(q->wl->sim, q->cancel_ev);
+	q->cancel_ev = SIM_NO_EVENT;
+}
+
+/* cores > 0: the statements run one by one, each its share db_time / statements of CPU work
+ * followed by its round trip (a backend sits idle while the client reads the result and
+ * sends the next statement); then the application time and COMMIT. Each statement's
+ * statement_timeout runs from its start (the first one's from its lock wait). */
+static void start_cpu_statement(struct request *q);
 
 static void cpu_done(void *ctx, uint64_t tag)
 {
 	(void)tag;
 	struct request *q = ctx;
-	ev_exec_done(q->wl->sim, q, 0);
+	struct requests *r = q->wl;
+	q->on_cpu = false;
+	disarm_cancel(q);
+	if (++q->stmt < r->cfg->statements) {
+		sim_schedule_in(r->sim, r->rtt_s, PRIO_COMPLETION, ev_next_statement, q, 0);
+		return;
+	}
+	sim_schedule_in(r->sim, r->rtt_s + q->app_s + r->rtt_s, PRIO_COMPLETION, ev_release, q, 0);
+}
+
+static void start_cpu_statement(struct request *q)
+{
+	struct requests *r = q->wl;
+	q->on_cpu = true;
+	q->cpu_job = cpu_submit(r->db->cpu, q->db_s / r->cfg->statements, cpu_done, q, 0);
+	double dl = stmt_deadline(q);
+	if (isfinite(dl))
+		arm_cancel(q, dl, DB_ERR_STATEMENT_TIMEOUT);
+}
+
+static void ev_next_statement(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)arg;
+	struct request *q = obj;
+	q->t_stmt = sim_now(sim);
+	start_cpu_statement(q);
 }
 
 static void ev_exec_done(struct sim *sim, void *obj, uint64_t arg)
@@ -192,13 +275,23 @@ static void ev_exec_done(struct sim *sim, void *obj, uint64_t arg)
 	sim_schedule_in(sim, tail_s(q), PRIO_COMPLETION, ev_release, q, 0);
 }
 
+/* The statements' work, once the transaction may run them (after BEGIN, and the row lock
+ * for a writer). Without a CPU limit it is one block of db_time; statement_timeout then
+ * cancels the first statement (db_time / statements, after the lock wait) if it would run
+ * past its deadline: with equal shares the first statement is the one to go past first. */
 static void exec(struct request *q)
 {
 	struct requests *r = q->wl;
-	if (r->db->cpu)
-		cpu_submit(r->db->cpu, q->db_s, cpu_done, q, 0);
-	else
-		sim_schedule_in(r->sim, q->db_s, PRIO_COMPLETION, ev_exec_done, q, 0);
+	if (r->db->cpu) {
+		start_cpu_statement(q);
+		return;
+	}
+	double now = sim_now(r->sim), dl = stmt_deadline(q);
+	if (now + q->db_s / r->cfg->statements > dl) {
+		arm_cancel(q, dl, DB_ERR_STATEMENT_TIMEOUT);
+		return;
+	}
+	sim_schedule_in(r->sim, q->db_s, PRIO_COMPLETION, ev_exec_done, q, 0);
 }
 
 static void lock_granted(void *ctx, uint64_t tag)
@@ -206,19 +299,23 @@ static void lock_granted(void *ctx, uint64_t tag)
 	(void)tag;
 	struct request *q = ctx;
 	struct requests *r = q->wl;
+	disarm_cancel(q);
 	pool_set_holder_class(q->pool, q->conn, POOL_HOLDER_REQUEST);
 	if (q->counted)
 		tally_add(&r->st->lock_wait, sim_now(r->sim) - q->t_lock);
 	exec(q);
 }
 
-/* After BEGIN: a writing transaction takes its user's row lock before its statements. */
+/* After BEGIN: a writing transaction takes its user's row lock before its statements. The
+ * statement has reached the server: its lock wait counts against statement_timeout, and
+ * lock_timeout bounds the wait itself (the smaller decides; equal: lock_timeout). */
 static void ev_write_start(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)arg;
 	struct request *q = obj;
 	struct requests *r = q->wl;
 	q->txn = database_begin(r->db);
+	q->t_stmt = sim_now(sim);
 	if (!locks_acquire(r->db->locks, q->user, q->txn, lock_granted, q, 0)) {
 		if (locks_status(r->db->locks)) { /* neither granted nor queued: out of memory */
 			sim_fail(sim, locks_status(r->db->locks));
@@ -228,9 +325,45 @@ static void ev_write_start(struct sim *sim, void *obj, uint64_t arg)
 		q->t_lock = sim_now(sim);
 		if (q->counted)
 			r->st->lock_waits++;
+		double lock_dl = r->lock_to_s > 0 ? q->t_lock + r->lock_to_s : INFINITY;
+		double stmt_dl = stmt_deadline(q);
+		if (isfinite(lock_dl) || isfinite(stmt_dl))
+			arm_cancel(q, fmin(lock_dl, stmt_dl),
+				   lock_dl <= stmt_dl ? DB_ERR_LOCK_TIMEOUT : DB_ERR_STATEMENT_TIMEOUT);
 		return;
 	}
 	exec(q);
+}
+
+/* PostgreSQL cancels the statement ("canceling statement due to lock timeout" or "... due to
+ * statement timeout"): a lock wait is withdrawn, a running statement stops taking CPU, the
+ * client sends ROLLBACK (one round trip; a held row lock is released at its end) and returns
+ * the connection. The request has failed. */
+static void ev_db_error(struct sim *sim, void *obj, uint64_t arg)
+{
+	struct request *q = obj;
+	struct requests *r = q->wl;
+	double now = sim_now(sim);
+	q->cancel_ev = SIM_NO_EVENT;
+	q->db_error = (int)arg;
+	if (q->txn && locks_cancel(r->db->locks, q->user, q->txn)) {
+		/* it never got the lock: nothing to release at ROLLBACK */
+		q->txn = 0;
+		pool_set_holder_class(q->pool, q->conn, POOL_HOLDER_REQUEST);
+		if (q->counted)
+			tally_add(&r->st->lock_wait, now - q->t_lock);
+	}
+	if (q->on_cpu) {
+		cpu_cancel(r->db->cpu, q->cpu_job);
+		q->on_cpu = false;
+	}
+	if (q->counted) {
+		if (q->db_error == DB_ERR_LOCK_TIMEOUT)
+			r->st->lock_timed_out++;
+		else
+			r->st->statement_timed_out++;
+	}
+	sim_schedule_in(sim, r->rtt_s, PRIO_COMPLETION, ev_release, q, 0);
 }
 
 static void on_ready(struct pool_client *c, struct pool_conn *conn)
@@ -251,7 +384,13 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 	bool lock = q->writes && r->db->locks;
 	q->hold_s = NAN;
 	if (!lock && !r->db->cpu) {
-		/* Nothing to contend for inside the database: the hold is known now, one event. */
+		/* Nothing to contend for inside the database: the hold is known now, one event
+		 * (or, when statement_timeout cancels the first statement, its error). */
+		if (r->stmt_to_s > 0 && q->db_s / r->cfg->statements > r->stmt_to_s) {
+			q->t_stmt = now + r->rtt_s;
+			arm_cancel(q, q->t_stmt + r->stmt_to_s, DB_ERR_STATEMENT_TIMEOUT);
+			return;
+		}
 		q->hold_s = r->rtt_s + q->db_s + tail_s(q);
 		sim_schedule_at(r->sim, now + q->hold_s, PRIO_COMPLETION, ev_release, q, 0);
 	} else if (lock) {
@@ -259,18 +398,41 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 	} else {
 		/* BEGIN, then the statements on the CPU */
 		q->txn = 0;
-		if (r->rtt_s > 0)
+		if (r->rtt_s > 0) {
 			sim_schedule_in(r->sim, r->rtt_s, PRIO_COMPLETION, ev_exec_start, q, 0);
-		else
+		} else {
+			q->t_stmt = now;
 			exec(q);
+		}
 	}
 }
 
 static void ev_exec_start(struct sim *sim, void *obj, uint64_t arg)
 {
-	(void)sim;
 	(void)arg;
-	exec(obj);
+	struct request *q = obj;
+	q->t_stmt = sim_now(sim);
+	exec(q);
+}
+
+static void start(struct request *q);
+
+/* The request leaves its process: a worker is free for the next one in the application's
+ * queue (FIFO). */
+static void leave(struct request *q)
+{
+	struct requests *r = q->wl;
+	struct app_proc *ap = &r->procs[q->proc];
+	ap->active--;
+	req_free(r, q);
+	struct request *n = ap->head;
+	if (!n)
+		return;
+	ap->head = n->next;
+	if (!ap->head)
+		ap->tail = NULL;
+	ap->active++;
+	start(n);
 }
 
 static void finish_failed(struct request *q, enum pool_failure why)
@@ -286,7 +448,7 @@ static void finish_failed(struct request *q, enum pool_failure why)
 		tally_add(&s->wait_all, wait);
 		histo_add(&s->h_all, wait);
 	}
-	req_free(r, q);
+	leave(q);
 }
 
 static void on_fail(struct pool_client *c, enum pool_failure why)
@@ -334,12 +496,29 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 	struct request *q = obj;
 	struct requests *r = q->wl;
 	if (q->txn && q->writes && r->db->locks)
-		locks_release(r->db->locks, q->user, q->txn); /* COMMIT */
+		locks_release(r->db->locks, q->user, q->txn); /* COMMIT or ROLLBACK */
 	/* The exact hold when it was known in advance: (t + h) - t need not equal h. */
-	if (q->counted)
+	if (q->counted) {
 		tally_add(&r->st->hold, isnan(q->hold_s) ? sim_now(sim) - q->t_ready : q->hold_s);
+		/* The client gave up before the answer came: the work was wasted (a proxy's 504;
+		 * the server never knew). A failed transaction was counted as such already. */
+		if (!q->db_error && r->cfg->client_timeout_s > 0 &&
+		    sim_now(sim) > q->t_arrival + r->cfg->client_timeout_s)
+			r->st->given_up++;
+	}
 	pool_checkin(q->pool, q->conn);
-	req_free(r, q);
+	leave(q);
+}
+
+/* The request reaches the pool (at once, or when a worker of its process is free). */
+static void start(struct request *q)
+{
+	struct requests *r = q->wl;
+	double now = sim_now(r->sim);
+	q->t_first = now;
+	if (q->counted)
+		tally_add(&r->st->app_wait, now - q->t_arrival);
+	pool_checkout(q->pool, &q->pc);
 }
 
 static void ev_arrival(struct sim *sim, void *obj, uint64_t arg)
@@ -369,13 +548,33 @@ static void ev_arrival(struct sim *sim, void *obj, uint64_t arg)
 	q->conn = NULL;
 	q->txn = 0;
 	q->attempt = 0;
-	q->t_first = now;
+	q->t_arrival = now;
+	q->t_stmt = now;
+	q->cancel_ev = SIM_NO_EVENT;
+	q->stmt = 0;
+	q->db_error = 0;
+	q->on_cpu = false;
+	q->next = NULL;
 	q->counted = now >= r->warmup_s;
-	q->pool = r->pools[r->n_arrivals++ % (uint64_t)r->n_processes];
+	q->proc = (int)(r->n_arrivals++ % (uint64_t)r->n_processes);
+	q->pool = r->pools[q->proc];
 	q->pc.on_ready = on_ready;
 	q->pc.on_fail = on_fail;
 	q->pc.holder_class = POOL_HOLDER_REQUEST;
 	if (q->counted)
 		r->st->offered++;
-	pool_checkout(q->pool, &q->pc);
+	struct app_proc *ap = &r->procs[q->proc];
+	if (cfg->concurrency > 0 && ap->active >= cfg->concurrency) {
+		/* every worker of its process is busy: it waits in the application */
+		if (ap->tail)
+			ap->tail->next = q;
+		else
+			ap->head = q;
+		ap->tail = q;
+		if (q->counted)
+			r->st->app_queued++;
+		return;
+	}
+	ap->active++;
+	start(q);
 }

@@ -61,6 +61,12 @@ struct requests_stats {
 	uint64_t timeouts_lock_heavy;  /* pool timeouts while batches and transactions waiting
 					  for a row lock together held at least half of them */
 	uint64_t lock_waits;  /* transactions that waited for a row lock */
+	uint64_t lock_timed_out;      /* served, then cancelled by lock_timeout (rolled back) */
+	uint64_t statement_timed_out; /* served, then cancelled by statement_timeout */
+	uint64_t given_up;    /* served and committed, but after client_timeout: the client had
+				 gone (a request that failed otherwise counts as that failure) */
+	uint64_t app_queued;  /* waited for a worker of its process (concurrency) */
+	struct tally app_wait;     /* arrival -> reaching the pool (0 without a queue) */
 	struct tally lock_wait;    /* their time waiting for it */
 	struct tally wait_served;  /* first attempt -> usable connection, served requests */
 	struct tally wait_all;     /* same, every request (a failed one counts its wait) */

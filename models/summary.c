@@ -120,6 +120,26 @@ static double w_lock_wait_rate(const struct model_result *r, int i)
 }
 static double w_lock_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->lock_wait); }
 static double w_hold_max(const struct model_result *r, int i) { return tmax(&W(r, i)->hold); }
+static double w_lock_timed_out(const struct model_result *r, int i)
+{
+	return (double)W(r, i)->lock_timed_out;
+}
+static double w_statement_timed_out(const struct model_result *r, int i)
+{
+	return (double)W(r, i)->statement_timed_out;
+}
+static double w_given_up(const struct model_result *r, int i) { return (double)W(r, i)->given_up; }
+static double w_app_queued(const struct model_result *r, int i) { return (double)W(r, i)->app_queued; }
+static double w_app_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->app_wait); }
+static double w_app_wait_max(const struct model_result *r, int i) { return tmax(&W(r, i)->app_wait); }
+static double b_lock_timeouts(const struct model_result *r, int i)
+{
+	return (double)B(r, i)->lock_timeouts;
+}
+static double b_statement_timeouts(const struct model_result *r, int i)
+{
+	return (double)B(r, i)->statement_timeouts;
+}
 
 static double b_batches(const struct model_result *r, int i) { return (double)B(r, i)->batches; }
 static double b_failed(const struct model_result *r, int i) { return (double)B(r, i)->failed; }
@@ -209,6 +229,12 @@ static const struct metric_def table[] = {
 	{"lock_waits", "transactions", METRIC_WORKLOAD, w_lock_waits, NULL},
 	{"lock_wait_rate", "1", METRIC_WORKLOAD, w_lock_wait_rate, NULL},
 	{"lock_wait_mean", "s", METRIC_WORKLOAD, w_lock_wait_mean, NULL},
+	{"lock_timed_out", "requests", METRIC_WORKLOAD, w_lock_timed_out, NULL},
+	{"statement_timed_out", "requests", METRIC_WORKLOAD, w_statement_timed_out, NULL},
+	{"given_up", "requests", METRIC_WORKLOAD, w_given_up, NULL},
+	{"app_queued", "requests", METRIC_WORKLOAD, w_app_queued, NULL},
+	{"app_wait_mean", "s", METRIC_WORKLOAD, w_app_wait_mean, NULL},
+	{"app_wait_max", "s", METRIC_WORKLOAD, w_app_wait_max, NULL},
 	{"batches", "batches", METRIC_BATCH, b_batches, NULL},
 	{"failed_batches", "batches", METRIC_BATCH, b_failed, NULL},
 	{"failed_batch_rate", "1", METRIC_BATCH, b_failed_rate, b_failed_counts},
@@ -228,6 +254,8 @@ static const struct metric_def table[] = {
 	{"backlog_end", "records", METRIC_BATCH, b_backlog_end, NULL},
 	{"workers_active_mean", "workers", METRIC_BATCH, b_active_mean, NULL},
 	{"batch_pool_timeouts", "timeouts", METRIC_BATCH, b_pool_timeouts, NULL},
+	{"batch_lock_timeouts", "transactions", METRIC_BATCH, b_lock_timeouts, NULL},
+	{"batch_statement_timeouts", "transactions", METRIC_BATCH, b_statement_timeouts, NULL},
 	{"server_connections_mean", "connections", METRIC_DATABASE, d_open_mean, NULL},
 	{"server_connections_max", "connections", METRIC_DATABASE, d_open_max, NULL},
 	{"connects_refused", "connects", METRIC_DATABASE, d_refused, NULL},

@@ -1581,6 +1581,175 @@ static void test_crn_pool_size(void **state)
 	assert_true(same_q);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* PostgreSQL timeouts, statements on the CPU, application concurrency, client patience       */
+
+/* lock_timeout cancels a request's lock wait (issue 8 item 5). bfx_base's per_batch batch with
+ * rtt 0.25: checkout at 10, BEGIN to 10.25, user 0 locked at its first write (10.25), records
+ * 10.25..16.25, COMMIT 16.5. A writing request (db 0.5) arrives at 11: connection at 11, BEGIN
+ * to 11.25, user 0 busy: waits. lock_timeout 2 s: cancelled at 13.25 ("canceling statement due
+ * to lock timeout"), ROLLBACK to 13.5, connection returned: hold 2.5, lock wait 2. The batch
+ * never notices: hold 6.5. */
+static void test_lock_timeout_request(void **state)
+{
+	struct bfx *f = *state;
+	bfx_base(f, CFG_COMMIT_PER_BATCH);
+	f->sc.db.rtt_s = 0.25;
+	f->sc.db.lock_timeout_s = 2;
+	static const double t[1] = {11};
+	bfx_requests(f, 1, t, NULL, 0.5, 1.0);
+	bfx_run(f);
+	const struct requests_stats *r = R(f);
+	assert_int_equal(r->served, 1);
+	assert_int_equal(r->lock_timed_out, 1);
+	assert_int_equal(r->statement_timed_out, 0);
+	assert_int_equal(r->lock_waits, 1);
+	EXPECT_TALLY(r->lock_wait, 1, 2, 2, 2);
+	EXPECT_TALLY(r->hold, 1, 2.5, 2.5, 2.5);
+	EXPECT_TALLY(B(f)->hold, 1, 6.5, 6.5, 6.5);
+	assert_int_equal(B(f)->failed, 0);
+	EXPECT_OVER(f, F_OUT, 11, 13.5, 2);
+	EXPECT_OVER(f, F_OUT, 13.5, 16.5, 1);
+}
+
+/* statement_timeout counts the lock wait: the same, with statement_timeout 1.5 s under a
+ * lock_timeout of 2 s: the statement reached the server at 11.25, so it is cancelled at 12.75
+ * ("due to statement timeout"), ROLLBACK to 13: hold 2, lock wait 1.5. A workload's own setting
+ * wins over the database's: the request workload says 1.5, the database 10. */
+static void test_statement_timeout_counts_lock_wait(void **state)
+{
+	struct bfx *f = *state;
+	bfx_base(f, CFG_COMMIT_PER_BATCH);
+	f->sc.db.rtt_s = 0.25;
+	f->sc.db.lock_timeout_s = 2;
+	f->sc.db.statement_timeout_s = 10;
+	static const double t[1] = {11};
+	bfx_requests(f, 1, t, NULL, 0.5, 1.0)->statement_timeout_s = 1.5;
+	bfx_run(f);
+	const struct requests_stats *r = R(f);
+	assert_int_equal(r->statement_timed_out, 1);
+	assert_int_equal(r->lock_timed_out, 0);
+	EXPECT_TALLY(r->lock_wait, 1, 1.5, 1.5, 1.5);
+	EXPECT_TALLY(r->hold, 1, 2, 2, 2);
+	/* the batch's own statements (1 s records) stay under the database's 10 s */
+	assert_int_equal(B(f)->failed, 0);
+	assert_int_equal(B(f)->statement_timeouts, 0);
+}
+
+/* statement_timeout without a lock or a CPU: requests at 1 (db 3 s) and 5 (db 1 s), rtt 0.25,
+ * statement_timeout 2 s. The first: BEGIN to 1.25, its statement would run to 4.25 > 1.25 + 2:
+ * cancelled at 3.25, ROLLBACK to 3.5, hold 2.5. The second: 0.25 + 1 + 0.25 (its statement's
+ * round trip) + 0.25 (COMMIT) = 1.75, not cancelled. */
+static void test_statement_timeout_known_hold(void **state)
+{
+	struct bfx *f = *state;
+	bfx_requests_only(f);
+	f->sc.db.rtt_s = 0.25;
+	f->sc.db.statement_timeout_s = 2;
+	static const double t[2] = {1, 5};
+	static const double h[2] = {3, 1};
+	bfx_requests(f, 2, t, h, 0, 0);
+	bfx_run(f);
+	const struct requests_stats *r = R(f);
+	assert_int_equal(r->statement_timed_out, 1);
+	EXPECT_TALLY(r->hold, 2, (2.5 + 1.75) / 2, 1.75, 2.5);
+}
+
+/* Statements on the CPU run one by one, each followed by its round trip (issue 12's
+ * reproducer): cores 1, 2 statements, db_time 0.4 (0.2 each), rtt 0.1, app_time 30 ms;
+ * requests at 0 and 0.3 (connect 0).
+ * - A: BEGIN to 0.1, statement 1 alone on [0.1, 0.3], round trip to 0.4; statement 2 from 0.4
+ *   shares the core with B's first: 0.2 of work at rate 1/2, done at 0.8; round trip to 0.9,
+ *   app 0.93, COMMIT 1.03: hold 1.03.
+ * - B: BEGIN [0.3, 0.4], statement 1 done at 0.8 (shared), round trip to 0.9, statement 2
+ *   alone [0.9, 1.1], round trip 1.2, app 1.23, COMMIT 1.33: hold 1.03.
+ * (Run as one block, each would hold 0.93.) */
+static void test_statements_alternate_on_cpu(void **state)
+{
+	struct bfx *f = *state;
+	bfx_requests_only(f);
+	f->sc.db.rtt_s = 0.1;
+	f->sc.db.cores = 1;
+	static const double t[2] = {0, 0.3};
+	struct cfg_requests *rc = bfx_requests(f, 2, t, NULL, 0.4, 0);
+	rc->statements = 2;
+	assert_int_equal(dist_constant(&rc->app_time, 0.03), 0);
+	bfx_run(f);
+	EXPECT_TALLY(R(f)->hold, 2, 1.03, 1.03, 1.03);
+}
+
+/* statement_timeout on the CPU: cores 1, requests at 0 with db 2 s (A) and 0.5 s (B), rtt 0,
+ * statement_timeout 1.5. Both statements start at 0 at rate 1/2: B has its 0.5 at 1.0 (hold
+ * 1); A, alone from 1.0 with 1.5 left, would end at 2.5, but is cancelled at 1.5 and stops
+ * taking the core: hold 1.5, one statement timeout; the CPU is idle from 1.5 (busy share
+ * over [0, 20]: 1.5 / 20). */
+static void test_statement_timeout_on_cpu(void **state)
+{
+	struct bfx *f = *state;
+	bfx_requests_only(f);
+	f->sc.db.cores = 1;
+	f->sc.db.statement_timeout_s = 1.5;
+	static const double t[2] = {0, 0};
+	static const double h[2] = {2, 0.5};
+	bfx_requests(f, 2, t, h, 0, 0);
+	bfx_run(f);
+	const struct requests_stats *r = R(f);
+	assert_int_equal(r->statement_timed_out, 1);
+	EXPECT_TALLY(r->hold, 2, 1.25, 1.0, 1.5);
+	assert_near(f->res->db_cpu_busy_mean, 1.5 / 20);
+}
+
+/* A batch cancelled by lock_timeout puts its records back (issue 8 item 5). A writing request
+ * holds user 0 on [9.5, 11.5] (db 2); the batch's BEGIN at 10 (rtt 0) finds user 0 busy and
+ * waits; lock_timeout 1 s cancels it at 11: ROLLBACK (rtt 0), connection returned at 11, the
+ * batch failed, its 6 records back in the backlog until the next tick (20: beyond the
+ * horizon, so the backlog ends at 6). */
+static void test_lock_timeout_batch(void **state)
+{
+	struct bfx *f = *state;
+	bfx_base(f, CFG_COMMIT_PER_BATCH);
+	f->sc.db.lock_timeout_s = 1;
+	static const double t[1] = {9.5};
+	bfx_requests(f, 1, t, NULL, 2, 1.0);
+	bfx_run(f);
+	const struct batch_stats *b = B(f);
+	assert_int_equal(b->batches, 1);
+	assert_int_equal(b->failed, 1);
+	assert_int_equal(b->lock_timeouts, 1);
+	assert_int_equal(b->records, 0);
+	EXPECT_TALLY(b->lock_wait, 1, 1, 1, 1);
+	assert_near(b->backlog_end, 6);
+	EXPECT_OVER(f, F_OUT, 10, 11, 2);
+	EXPECT_OVER(f, F_OUT, 11, 11.5, 1);
+	EXPECT_OVER(f, F_BACKLOG, 11, 20, 6);
+	assert_int_equal(R(f)->lock_timed_out, 0);
+}
+
+/* Application concurrency (issue 8 item 6): one worker thread per process (concurrency 1),
+ * requests at 1, 1.25 and 1.5 with db 1 s, rtt 0. A runs [1, 2]; B waits in the application
+ * from 1.25 to 2, runs [2, 3]; C waits 1.5 -> 3, runs [3, 4]. The pool never has a waiter
+ * (one request at a time): pool waits 0; app waits 0, 0.75, 1.5; two requests queued. With
+ * client_timeout 2 s, C (answered at 4, 2.5 after it arrived) has been given up; B (answered
+ * 1.75 after) has not. */
+static void test_concurrency_and_client_timeout(void **state)
+{
+	struct bfx *f = *state;
+	bfx_requests_only(f);
+	static const double t[3] = {1, 1.25, 1.5};
+	struct cfg_requests *rc = bfx_requests(f, 3, t, NULL, 1, 0);
+	rc->concurrency = 1;
+	rc->client_timeout_s = 2;
+	bfx_run(f);
+	const struct requests_stats *r = R(f);
+	assert_int_equal(r->served, 3);
+	assert_int_equal(r->app_queued, 2);
+	EXPECT_TALLY(r->app_wait, 3, 0.75, 0, 1.5);
+	EXPECT_TALLY(r->wait_served, 3, 0, 0, 0);
+	assert_int_equal(r->given_up, 1);
+	EXPECT_OVER(f, F_OUT, 1, 4, 1);
+	EXPECT_OVER(f, F_WAITERS, 0, 20, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1608,6 +1777,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_batch_on_refusal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusal_not_retried_in_same_tick, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_lock_timeout_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statement_timeout_counts_lock_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statement_timeout_known_hold, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statements_alternate_on_cpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statement_timeout_on_cpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_timeout_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrency_and_client_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_retries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_size_catch_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_worker_skips_tick, setup, teardown),

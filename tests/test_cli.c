@@ -344,7 +344,11 @@ static void test_sweep_command(void **state)
 			 0);
 	assert_non_null(strstr(out, "sweep: 6 configurations on common random numbers"));
 	assert_non_null(strstr(out, "pools.main.size        timeout=50ms"));
-	assert_non_null(strstr(out, "smallest configuration meeting every SLO limit: size="));
+	/* pool_timeout is not a capacity: no "smallest", the passing region instead */
+	assert_null(strstr(out, "smallest configuration meeting"));
+	assert_non_null(strstr(out, "passing region (an axis is not a capacity, so there is no "
+				    "smallest configuration): size="));
+	assert_non_null(strstr(out, "fails api.timeout_rate"));
 	free(out);
 	free(err);
 	char cmd[512], line[256];
@@ -614,6 +618,60 @@ static void test_overload_cap(void **state)
 	free(err);
 }
 
+/* Issue 7, "done when": a deployment that can open more connections than the database
+ * accepts gets a budget warning from check and from run, its refusals show in the failure
+ * rate, and its SLO on timeouts fails (exit 3 with --fail-on-slo). 2 processes x (5 + 5) = 20
+ * connections against 12 - 3 = 9 usable slots; 600/s of 20 ms transactions keep about 12
+ * connections busy, more than 9, so connects are refused at once (no pool timeout can happen
+ * first: the pools' cap, 10 each, is never reached while the server is full). */
+#define OVERBOOKED                                                                          \
+	"{\"name\": \"overbooked\", \"horizon\": \"1m\", \"warmup\": \"10s\", \"replications\": 3," \
+	" \"deployment\": {\"processes\": 2},"                                                   \
+	" \"database\": {\"max_connections\": 12, \"connect_time\": \"2ms\"},"                   \
+	" \"pools\": {\"main\": {\"size\": 5, \"max_overflow\": 5, \"timeout\": \"30s\"}},"       \
+	" \"workloads\": {\"api\": {\"type\": \"requests\", \"arrival\": {\"rate\": \"600/s\"},"  \
+	" \"transaction\": {\"db_time\": \"20ms\"}}},"                                           \
+	" \"slo\": {\"api\": {\"timeout_rate\": \"0.1%\"}}}"
+
+static void test_budget_refusals_fail_slo(void **state)
+{
+	(void)state;
+	char *out, *err, args[512];
+	char *p = write_tmp(OVERBOOKED);
+	const char *warning = "pooltide: warning: variant 'base': connection budget 2 processes x "
+			      "pool main (cap 10) = 20 > 9 usable slots (max_connections 12 - "
+			      "superuser_reserved_connections 3 - reserved_connections 0): "
+			      "PostgreSQL refuses the connects beyond 9 at once\n";
+	snprintf(args, sizeof args, "check %s", p);
+	assert_int_equal(run(args, &out, &err), 0);
+	assert_non_null(strstr(err, warning));
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "run %s -q -o %s --no-plot --fail-on-slo", p, outroot);
+	assert_int_equal(run(args, &out, &err), 3);
+	assert_non_null(strstr(err, warning));
+	/* the refusals are failures: the SLO line names them and fails */
+	assert_non_null(strstr(out, "refused by the database per replication fail"));
+	assert_non_null(strstr(out, "20/9 EXCEEDS"));
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "run %s -q -o %s --no-plot --format json", p, outroot);
+	assert_int_equal(run(args, &out, &err), 0);
+	assert_non_null(strstr(out, "\"exceeded\": true"));
+	/* failure_rate = refused / offered, and it is not 0 */
+	const char *fr = strstr(out, "\"failure_rate\": {\"mean\": ");
+	const char *rr = strstr(out, "\"refused_rate\": {\"mean\": ");
+	assert_non_null(fr);
+	assert_non_null(rr);
+	double f = strtod(fr + strlen("\"failure_rate\": {\"mean\": "), NULL);
+	double r = strtod(rr + strlen("\"refused_rate\": {\"mean\": "), NULL);
+	assert_true(f > 0.01);
+	assert_true(f == r);
+	free(out);
+	free(err);
+	remove(p);
+}
+
 int main(void)
 {
 	if (!mkdtemp(outroot))
@@ -636,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_astronomical_work_refused),
 		cmocka_unit_test(test_out_of_memory_exit_1),
 		cmocka_unit_test(test_long_path_message),
+		cmocka_unit_test(test_budget_refusals_fail_slo),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	char cmd[128];

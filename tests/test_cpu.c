@@ -173,6 +173,72 @@ static void test_two_equal_jobs_one_core(void **state)
 	fx_fini(&fx);
 }
 
+/* cpu_cancel (statement_timeout): cores = 1, jobs A (tag 1) 2 s, B (tag 2) 2 s and C (tag 3)
+ * 4 s at t = 0, each at rate 1/3. At t = 1.5 each has received 0.5 s; C is cancelled. A and B
+ * then share the core at 1/2: 1.5 s left each, 3 s of real time, both done at 4.5 (in
+ * submission order). Without the cancel they would finish at 6. C's callback never runs, a
+ * second cancel of it is refused, and the active level shows 3 over [0, 1.5], 2 over
+ * [1.5, 4.5]: mean (4.5 + 6) / 4.5. */
+struct cancel_ctx {
+	struct fx *fx;
+	uint64_t handle;
+	bool first, second;
+};
+
+static void ev_cancel(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct cancel_ctx *cc = obj;
+	cc->first = cpu_cancel(cc->fx->cpu, cc->handle);
+	cc->second = cpu_cancel(cc->fx->cpu, cc->handle);
+}
+
+static void ev_submit_c(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct cancel_ctx *cc = obj;
+	cc->fx->submitting = true;
+	cc->handle = cpu_submit(cc->fx->cpu, 4.0, on_done, cc->fx, 3);
+	cc->fx->submitting = false;
+}
+
+static void run_cancel(int cores, double want_ab)
+{
+	struct fx fx;
+	struct cancel_ctx cc = {.fx = &fx};
+	fx_init(&fx, cores);
+	plan(&fx, 0, 2.0, 1);
+	plan(&fx, 0, 2.0, 2);
+	assert_true(sim_schedule_at(fx.sim, 0, 1, ev_submit_c, &cc, 0) != SIM_NO_EVENT);
+	assert_true(sim_schedule_at(fx.sim, 1.5, 1, ev_cancel, &cc, 0) != SIM_NO_EVENT);
+	sim_run(fx.sim, INFINITY);
+	assert_true(cc.first);
+	assert_false(cc.second);
+	assert_int_equal(fx.n_done, 2);
+	expect_done(&fx, 0, want_ab, 1);
+	expect_done(&fx, 1, want_ab, 2);
+	assert_int_equal(cpu_active(fx.cpu), 0);
+	if (cores == 1)
+		expect_near(level_mean(cpu_active_level(fx.cpu), 4.5), (4.5 + 6) / 4.5, 1e-12,
+			    "active mean");
+	fx_fini(&fx);
+}
+
+static void test_cancel_shared(void **state)
+{
+	(void)state;
+	run_cancel(1, 4.5);
+}
+
+/* cores = 0 (no limit): A and B take exactly 2 s whatever C does; C's event is gone. */
+static void test_cancel_unlimited(void **state)
+{
+	(void)state;
+	run_cancel(0, 2.0);
+}
+
 /* cores = 1, jobs of 1 s and 3 s at t = 0: both at rate 1/2 until the short one has its 1 s at
  * t = 2; the long one then has 3 - 1 = 2 s left alone at rate 1: done at 4. */
 static void test_short_and_long_one_core(void **state)
@@ -798,6 +864,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_destroy),
 		cmocka_unit_test(test_two_equal_jobs_one_core),
+		cmocka_unit_test(test_cancel_shared),
+		cmocka_unit_test(test_cancel_unlimited),
 		cmocka_unit_test(test_short_and_long_one_core),
 		cmocka_unit_test(test_three_jobs_two_cores),
 		cmocka_unit_test(test_equal_tags_same_instant),

@@ -213,6 +213,39 @@ static void test_fifo_five_waiters(void **state)
 	locks_destroy(lk);
 }
 
+/* locks_cancel (lock_timeout): txn 1 holds; 2, 3, 4 queue; 3 (the middle) and then 4 (the
+ * tail, so the tail pointer moves back) are cancelled, 5 queues behind 2. Releases hand the lock
+ * to 2, then 5: cancelled waiters are never granted, and cancelling a holder, a cancelled
+ * waiter or a stranger is refused. */
+static void test_cancel_waiter(void **state)
+{
+	(void)state;
+	struct log log = {.user = 0};
+	struct locks *lk = log.lk = locks_create(1);
+	assert_true(locks_acquire(lk, 0, 1, no_grant, NULL, 0));
+	for (uint64_t i = 2; i <= 4; i++)
+		assert_false(locks_acquire(lk, 0, i, on_grant, &log, i));
+	assert_true(locks_cancel(lk, 0, 3));
+	assert_int_equal(locks_waiting(lk, 0), 2);
+	assert_true(locks_cancel(lk, 0, 4));
+	assert_false(locks_cancel(lk, 0, 4));
+	assert_false(locks_cancel(lk, 0, 1)); /* the holder is not waiting */
+	assert_false(locks_cancel(lk, 0, 9));
+	assert_int_equal(locks_total_waiting(lk), 1);
+	assert_false(locks_acquire(lk, 0, 5, on_grant, &log, 5));
+	locks_release(lk, 0, 1);
+	locks_release(lk, 0, 2);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.rec[0].tag, 2);
+	assert_int_equal(log.rec[1].tag, 5);
+	assert_int_equal(locks_holder(lk, 0), 5);
+	assert_int_equal(locks_total_waiting(lk), 0);
+	assert_true(locks_cancel(lk, 0, 5) == false);
+	locks_release(lk, 0, 5);
+	assert_int_equal(locks_holder(lk, 0), 0);
+	locks_destroy(lk);
+}
+
 /* Callbacks carry the (ctx, tag) given at acquire, run only at release, exactly once. */
 static void test_grant_ctx_and_tag(void **state)
 {
@@ -680,6 +713,7 @@ int main(void)
 		cmocka_unit_test(test_create_all_free),
 		cmocka_unit_test(test_immediate_grant),
 		cmocka_unit_test(test_reentrant_holder),
+		cmocka_unit_test(test_cancel_waiter),
 		cmocka_unit_test(test_fifo_five_waiters),
 		cmocka_unit_test(test_grant_ctx_and_tag),
 		cmocka_unit_test(test_cascade_in_callback),

@@ -818,11 +818,12 @@ static void test_err_keys(void **state)
 	expect(DB("'max_conn': 10"),
 	       "database.max_conn: unknown key (expected one of: max_connections, "
 	       "superuser_reserved_connections, reserved_connections, connect_time, rtt, cores, "
-	       "row_locks)");
+	       "row_locks, lock_timeout, statement_timeout)");
 	/* users belong to the scenario, not to a workload */
 	expect(WL("'type': 'requests', 'users': 2000"),
 	       "workloads.api.users: unknown key (expected one of: type, pool, arrival, "
-	       "transaction, retries, backoff, processes)");
+	       "transaction, retries, backoff, processes, lock_timeout, statement_timeout, "
+	       "concurrency, client_timeout)");
 	expect(ARR("{'rate': 1, 'burst': []}"),
 	       "workloads.api.arrival.burst: unknown key (expected one of: rate, profile, period, "
 	       "bursts, trace)");
@@ -1491,8 +1492,10 @@ static void test_err_slo_overrides(void **state)
 #define POINTS_WHAT "an array of 1 to 96 points {\"at\": ..., \"rate\": ...}"
 #define BURSTS_WHAT "an array of at most 16 windows {\"start\": ..., \"end\": ..., \"factor\": ...}"
 #define BATCH_KEYS "type, pool, every, backlog_rate, records, batch_size, max_batch_size, " \
-	"group_size, per_record, commit, workers, processes"
-#define REQUESTS_KEYS "type, pool, arrival, transaction, retries, backoff, processes"
+	"group_size, per_record, commit, workers, processes, lock_timeout, statement_timeout"
+#define REQUESTS_KEYS                                                                       \
+	"type, pool, arrival, transaction, retries, backoff, processes, lock_timeout, "      \
+	"statement_timeout, concurrency, client_timeout"
 #define NOT_WITH_TRACE "not allowed with \"trace\" (the trace gives the arrival times)"
 
 /* A temporary directory for a scenario ("s.json") and the files it names. */
@@ -1827,7 +1830,8 @@ static void test_issue3_defaults(void **state)
 			       "\"arrival\":\t{\n\t\t\t\t\"rate\":\t10,\n\t\t\t\t\"bursts\":\t[]\n"));
 	assert_non_null(strstr(sc->resolved_json, "\"statements\":\t1,\n\t\t\t\t\"writes\":\t0\n"));
 	assert_non_null(strstr(sc->resolved_json, "\"retries\":\t0,\n\t\t\t\"backoff\":\t\"1s\",\n"
-			       "\t\t\t\"processes\":\t0\n"));
+			       "\t\t\t\"processes\":\t0,\n\t\t\t\"concurrency\":\t0,\n"
+			       "\t\t\t\"client_timeout\":\t\"0s\"\n"));
 	assert_non_null(strstr(sc->resolved_json,
 			       "\"type\":\t\"batch\",\n\t\t\t\"pool\":\t\"main\",\n\t\t\t\"every\":\t\"60s\",\n"
 			       "\t\t\t\"backlog_rate\":\t2,\n\t\t\t\"batch_size\":\t100,\n"
