@@ -111,6 +111,7 @@ struct ctx {
 	bool oom; /* building the resolved tree ran out of memory */
 	const char *file;
 	struct scenario_trace *traces;
+	int hikari_pools; /* HikariCP pools read so far: the N of the default "HikariPool-N" */
 };
 
 /* ---- strings and numbers ------------------------------------------------------------------ */
@@ -1150,6 +1151,161 @@ static int get_pool_sqlalchemy(struct ctx *c, const cJSON *v, const char *path,
 	return PT_OK;
 }
 
+/* SQLAlchemy AsyncAdaptedQueuePool: QueuePool's keys but wakeup_latency (a waiting coroutine
+ * is resumed by the event loop at once, models/pool_sqlalchemy.c). */
+static const char *const pool_async_keys[] = {"kind",     "max_waiting", "size",
+					      "max_overflow", "timeout", "use_lifo",
+					      "pre_ping", "recycle", NULL};
+
+static int get_pool_sqlalchemy_async(struct ctx *c, const cJSON *v, const char *path,
+				     struct cfg_pool *pool, cJSON *r)
+{
+	int rc = get_pool_sqlalchemy(c, v, path, pool, r);
+	if (!rc && r)
+		cJSON_DeleteItemFromObjectCaseSensitive(r, "wakeup_latency");
+	return rc;
+}
+
+/* SQLAlchemy NullPool: nothing to set; no cap, no waiting. */
+static const char *const pool_null_keys[] = {"kind", "max_waiting", NULL};
+
+static int get_pool_sqlalchemy_null(struct ctx *c, const cJSON *v, const char *path,
+				    struct cfg_pool *pool, cJSON *r)
+{
+	(void)c;
+	(void)v;
+	(void)path;
+	(void)r;
+	pool->size = 0;
+	pool->max_overflow = -1;
+	return PT_OK;
+}
+
+/* HikariCP's own property names (HikariConfig); durations need a unit, since HikariCP's bare
+ * numbers are milliseconds and pooltide's would be seconds. */
+static const char *const pool_hikaricp_keys[] = {
+	"kind",        "max_waiting", "maximumPoolSize", "minimumIdle", "connectionTimeout",
+	"idleTimeout", "maxLifetime", "keepaliveTime",   "poolName",    NULL};
+
+/* connectionTimeout 0: HikariCP waits Integer.MAX_VALUE ms. */
+#define HIKARI_FOREVER_S 2147483.647
+
+static int get_pool_hikaricp(struct ctx *c, const cJSON *v, const char *path,
+			     struct cfg_pool *pool, cJSON *r)
+{
+	char p[PATH_LEN];
+	const cJSON *name;
+	double timeout = 30, idle = 600, life = 1800, keepalive = 0;
+	int rc;
+
+	c->hikari_pools++;
+	if ((rc = get_int(c, v, path, "maximumPoolSize", 1, INT_CAP, 10, &pool->size)) ||
+	    (rc = get_int(c, v, path, "minimumIdle", 0, pool->size, pool->size, &pool->min_idle)) ||
+	    (rc = get_duration(c, v, path, "connectionTimeout", false, &timeout)) ||
+	    (rc = get_duration(c, v, path, "idleTimeout", false, &idle)) ||
+	    (rc = get_duration(c, v, path, "maxLifetime", false, &life)) ||
+	    (rc = get_duration(c, v, path, "keepaliveTime", false, &keepalive)))
+		return rc;
+	/* HikariConfig.validateNumerics raises these to its floors with a warning; a scenario
+	 * says what it means instead */
+	if (timeout != 0 && timeout < 0.250) {
+		join(p, sizeof p, path, "connectionTimeout");
+		return expected(c, p, member(v, "connectionTimeout"),
+				"0 (no timeout) or a duration >= 250ms (HikariCP's minimum)");
+	}
+	if (idle != 0 && idle < 10) {
+		join(p, sizeof p, path, "idleTimeout");
+		return expected(c, p, member(v, "idleTimeout"),
+				"0 (never retire idle connections) or a duration >= 10s "
+				"(HikariCP's minimum)");
+	}
+	if (life != 0 && life < 30) {
+		join(p, sizeof p, path, "maxLifetime");
+		return expected(c, p, member(v, "maxLifetime"),
+				"0 (no limit) or a duration >= 30s (HikariCP's minimum)");
+	}
+	if (keepalive != 0 && (keepalive < 30 || (life > 0 && keepalive >= life))) {
+		join(p, sizeof p, path, "keepaliveTime");
+		return expected(c, p, member(v, "keepaliveTime"),
+				"0 (off) or a duration >= 30s and below maxLifetime");
+	}
+	/* HikariCP: "idleTimeout is close to or more than maxLifetime, disabling it" */
+	if (life > 0 && idle + 1 > life && pool->min_idle < pool->size)
+		idle = 0;
+	name = member(v, "poolName");
+	if (name) {
+		if (!cJSON_IsString(name) || !valid_name(name->valuestring)) {
+			join(p, sizeof p, path, "poolName");
+			return expected(c, p, name, "a pool name of %s", NAME_WHAT);
+		}
+		copy_str(pool->pool_name, sizeof pool->pool_name, name->valuestring);
+	} else {
+		snprintf(pool->pool_name, sizeof pool->pool_name, "HikariPool-%d", c->hikari_pools);
+	}
+	pool->max_overflow = 0;
+	pool->timeout_s = timeout == 0 ? HIKARI_FOREVER_S : timeout;
+	pool->idle_timeout_s = idle;
+	pool->max_lifetime_s = life;
+	pool->keepalive_s = keepalive;
+
+	put_int(c, r, "maximumPoolSize", pool->size);
+	put_int(c, r, "minimumIdle", pool->min_idle);
+	put_dur(c, r, "connectionTimeout", timeout);
+	put_dur(c, r, "idleTimeout", idle);
+	put_dur(c, r, "maxLifetime", life);
+	put_dur(c, r, "keepaliveTime", keepalive);
+	put_str(c, r, "poolName", pool->pool_name);
+	return PT_OK;
+}
+
+/* Go database/sql: the DB setters in snake case (SetMaxOpenConns -> max_open_conns, ...), and
+ * the request's context.WithTimeout, which is what ends a wait in Go. */
+static const char *const pool_go_keys[] = {"kind",           "max_waiting",
+					   "max_open_conns", "max_idle_conns",
+					   "conn_max_lifetime", "conn_max_idle_time",
+					   "context_timeout", "waiter_order", NULL};
+static const char *const waiter_orders[] = {"random", "fifo", NULL};
+
+static int get_pool_go(struct ctx *c, const cJSON *v, const char *path, struct cfg_pool *pool,
+		       cJSON *r)
+{
+	char p[PATH_LEN];
+	const cJSON *order;
+	double life = 0, idle_time = 0, ctx_timeout = 0;
+	int idle, rc;
+
+	if ((rc = get_int(c, v, path, "max_open_conns", 0, INT_CAP, 0, &pool->max_open)) ||
+	    (rc = get_int(c, v, path, "max_idle_conns", 0, INT_CAP, 2, &idle)) ||
+	    (rc = get_duration(c, v, path, "conn_max_lifetime", false, &life)) ||
+	    (rc = get_duration(c, v, path, "conn_max_idle_time", false, &idle_time)) ||
+	    (rc = get_duration(c, v, path, "context_timeout", false, &ctx_timeout)))
+		return rc;
+	order = member(v, "waiter_order");
+	if (order) {
+		if (!cJSON_IsString(order) || find_name(waiter_orders, order->valuestring) < 0) {
+			join(p, sizeof p, path, "waiter_order");
+			return expected(c, p, order, "one of: random, fifo");
+		}
+		pool->fifo_waiters = strcmp(order->valuestring, "fifo") == 0;
+	}
+	put_int(c, r, "max_open_conns", pool->max_open);
+	put_int(c, r, "max_idle_conns", idle);
+	/* SetMaxIdleConns(0) keeps none; SetMaxOpenConns clips it to max_open */
+	if (pool->max_open > 0 && idle > pool->max_open)
+		idle = pool->max_open;
+	pool->size = idle;
+	pool->max_overflow = pool->max_open > 0 ? pool->max_open - idle : -1;
+	pool->max_lifetime_s = life;
+	pool->idle_timeout_s = idle_time;
+	/* no context deadline (0, Go's context.Background): a waiter waits for ever */
+	pool->timeout_s = ctx_timeout > 0 ? ctx_timeout : INFINITY;
+	put_dur(c, r, "conn_max_lifetime", life);
+	put_dur(c, r, "conn_max_idle_time", idle_time);
+	put_dur(c, r, "context_timeout", ctx_timeout);
+	put_str(c, r, "waiter_order", pool->fifo_waiters ? "fifo" : "random");
+	return PT_OK;
+}
+
 /* Each pool kind's keys (with the keys every kind has: kind, max_waiting) and reader. Adding
  * a kind is one entry here and its file in models/. */
 static const struct pool_loader {
@@ -1159,6 +1315,10 @@ static const struct pool_loader {
 		   cJSON *r);
 } pool_loaders[] = {
 	{"sqlalchemy", pool_keys, get_pool_sqlalchemy},
+	{"sqlalchemy-null", pool_null_keys, get_pool_sqlalchemy_null},
+	{"sqlalchemy-async", pool_async_keys, get_pool_sqlalchemy_async},
+	{"hikaricp", pool_hikaricp_keys, get_pool_hikaricp},
+	{"go", pool_go_keys, get_pool_go},
 };
 #define N_POOL_LOADERS (sizeof pool_loaders / sizeof pool_loaders[0])
 
@@ -2310,6 +2470,7 @@ static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_n
 		return rc;
 	r = put_obj(c, res, "pools");
 	i = 0;
+	c->hikari_pools = 0;
 	for (const cJSON *m = v->child; m; m = m->next, i++)
 		if ((rc = get_pool(c, m, &cfg->pools[i], r)))
 			return rc;

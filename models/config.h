@@ -38,7 +38,9 @@ struct cfg_database {
 struct pool_kind;
 
 /* A connection pool of one kind (models/pool.h); the fields below the kind are SQLAlchemy
- * QueuePool's (create_engine's pool_* arguments), the default kind's. */
+ * QueuePool's (create_engine's pool_* arguments), the default kind's. The other kinds read
+ * their own fields at the end, and the loader also fills size, max_overflow and timeout_s for
+ * them (the common cap and timeout every report speaks), as each field's comment says. */
 struct cfg_pool {
 	char name[CFG_NAME_MAX];
 	const struct pool_kind *kind; /* pools.NAME.kind; NULL or &pool_kind_sqlalchemy: QueuePool */
@@ -53,6 +55,23 @@ struct cfg_pool {
 	double recycle_s;        /* pool_recycle, default -1 (off) */
 	double wakeup_latency_s; /* time a woken waiter needs to take the connection; 0 = strict
 				    FIFO hand-off (default) */
+	/* HikariCP (kind "hikaricp"): size = maximumPoolSize (default 10), max_overflow = 0,
+	 * timeout_s = connectionTimeout (default 30 s; 0 = wait for ever). */
+	int min_idle;            /* minimumIdle, default = maximumPoolSize */
+	double idle_timeout_s;   /* hikaricp: idleTimeout (default 600 s, 0 = off);
+				    go: SetConnMaxIdleTime (default 0 = none) */
+	double max_lifetime_s;   /* hikaricp: maxLifetime (default 1800 s, 0 = infinite);
+				    go: SetConnMaxLifetime (default 0 = none) */
+	double keepalive_s;      /* hikaricp: keepaliveTime, default 0 (off) */
+	char pool_name[CFG_NAME_MAX]; /* hikaricp: poolName, default "HikariPool-N" (N: the
+					 pool's place among the process's HikariCP pools) */
+	/* Go database/sql (kind "go"): size = the idle connections kept (SetMaxIdleConns, after
+	 * Go's clipping), max_overflow = max_open - size (-1 when unlimited), timeout_s = the
+	 * request's context timeout (INFINITY: no deadline, Go's default). */
+	int max_open;            /* SetMaxOpenConns, default 0 = unlimited */
+	bool fifo_waiters;       /* go: hand a returned connection to the waiter that asked first
+				    (Go 1.2 - 1.x's list) instead of a random one (today's Go);
+				    default false */
 };
 
 enum cfg_workload_kind { CFG_WORKLOAD_REQUESTS, CFG_WORKLOAD_BATCH };

@@ -126,6 +126,10 @@ static void ev_horizon(struct sim *sim, void *obj, uint64_t arg)
 	double t = sim_now(sim);
 	for (int i = 0; i < run->sc->n_pools; i++)
 		snapshot_pool(&run->out->pools[i], run->by_pool[i], run->n_proc, t);
+	/* arrivals have stopped: the pools' own timers (HikariCP's housekeeper, Go's cleaner)
+	 * stop too, so the run ends when the last request does */
+	for (int i = 0; i < run->sc->n_pools * run->n_proc; i++)
+		pool_drain(run->pools[i]);
 	run->out->db_open_mean = level_mean(&run->db.open_level, t);
 	run->out->db_open_max = run->db.open_level.max;
 	if (run->cpu) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "models/pool_kind.h"
+#include "sim/rng.h"
 #include "sim/status.h"
 
 /* Connection records come from an object pool: the pool allocates only while it grows to
@@ -17,6 +18,10 @@
 
 const struct pool_kind *const pool_kinds[] = {
 	&pool_kind_sqlalchemy,
+	&pool_kind_sqlalchemy_null,
+	&pool_kind_sqlalchemy_async,
+	&pool_kind_hikaricp,
+	&pool_kind_go,
 	NULL,
 };
 
@@ -120,7 +125,9 @@ struct pool *pool_create(const struct cfg_pool *cfg, struct sim *sim, struct dat
 	p->rng = rng;
 	p->cap = kind->cap(cfg);
 	p->base = kind->base(cfg);
-	objpool_init(&p->conns, sizeof(struct pool_conn), CONN_CHUNK);
+	assert(kind->conn_size == 0 || kind->conn_size >= sizeof(struct pool_conn));
+	objpool_init(&p->conns, kind->conn_size ? kind->conn_size : sizeof(struct pool_conn),
+		     CONN_CHUNK);
 	p->st.exhausted_since = -1;
 	stats_start(p, sim_now(sim));
 	if (kind->init(p) != PT_OK) {
@@ -142,6 +149,13 @@ void pool_destroy(struct pool *p)
 }
 
 void pool_reset(struct pool *p) { stats_start(p, sim_now(p->sim)); }
+
+void pool_drain(struct pool *p)
+{
+	if (p->kind->drain)
+		p->kind->drain(p);
+	pool_levels_update(p);
+}
 
 void pool_checkout(struct pool *p, struct pool_client *c)
 {
@@ -170,6 +184,8 @@ struct pool_conn *pool_conn_new(struct pool *p)
 		sim_fail(p->sim, PT_ENOMEM);
 		return NULL;
 	}
+	if (p->kind->conn_size)
+		memset(conn, 0, p->kind->conn_size); /* the kind's part starts zeroed too */
 	*conn = (struct pool_conn){.id = ++p->next_id, .alive = false};
 	return conn;
 }
@@ -204,4 +220,16 @@ bool pool_admit_waiter(struct pool *p)
 		return false;
 	}
 	return true;
+}
+
+gsl_rng *pool_stream_new(struct pool *p)
+{
+	uint64_t hi = gsl_rng_get(p->rng), lo = gsl_rng_get(p->rng);
+	gsl_rng *r = gsl_rng_alloc(&rng_xoshiro256ss);
+	if (!r) {
+		sim_fail(p->sim, PT_ENOMEM);
+		return NULL;
+	}
+	rng_seed(r, hi << 32 ^ lo);
+	return r;
 }

@@ -74,6 +74,7 @@ struct pool_client {
 	double deadline_t;
 	sim_handle deadline_ev;
 	sim_handle wake_ev;
+	size_t slot;          /* a kind's index of the client in its waiter array (Go's set) */
 };
 
 /* Counters and time-weighted levels since the last pool_reset (every kind keeps the same). */
@@ -90,11 +91,16 @@ struct pool_kind {
 	const char *name;   /* the value of pools.NAME.kind: "sqlalchemy" */
 	const char *title;  /* for reports: "SQLAlchemy QueuePool" */
 	size_t size;        /* bytes of the kind's pool object, which begins with struct pool */
+	size_t conn_size;   /* bytes of the kind's connection record, which begins with struct
+			       pool_conn; 0: a plain struct pool_conn */
 	/* Set up the kind's state after the common part; 0 or PT_ENOMEM. */
 	int (*init)(struct pool *p);
 	void (*fini)(struct pool *p);   /* may be NULL */
 	void (*checkout)(struct pool *p, struct pool_client *c);
 	void (*checkin)(struct pool *p, struct pool_conn *conn);
+	/* Arrivals have stopped: stop the kind's own background timers (housekeeper, lifetime
+	 * timers, cleaner) so that the run can end once every request is done. May be NULL. */
+	void (*drain)(struct pool *p);
 	/* Most connections one pool of this configuration can have open, -1 when unlimited. */
 	int (*cap)(const struct cfg_pool *cfg);
 	/* Connections the kind keeps (beyond them: "overflow"). */
@@ -107,6 +113,10 @@ struct pool_kind {
 /* The kinds there are, in the order `check` lists them; NULL-terminated. */
 extern const struct pool_kind *const pool_kinds[];
 extern const struct pool_kind pool_kind_sqlalchemy; /* SQLAlchemy QueuePool: the default */
+extern const struct pool_kind pool_kind_sqlalchemy_null;  /* SQLAlchemy NullPool */
+extern const struct pool_kind pool_kind_sqlalchemy_async; /* AsyncAdaptedQueuePool */
+extern const struct pool_kind pool_kind_hikaricp;         /* HikariCP */
+extern const struct pool_kind pool_kind_go;               /* Go database/sql */
 
 /* The kind named `name`, or NULL. */
 const struct pool_kind *pool_kind_find(const char *name);
@@ -127,6 +137,11 @@ void pool_checkout(struct pool *p, struct pool_client *c);
 
 /* Return a connection handed out by on_ready. */
 void pool_checkin(struct pool *p, struct pool_conn *conn);
+
+/* Arrivals have stopped (the horizon): the pool stops its background timers (HikariCP's
+ * housekeeper and lifetime timers, Go's cleaner), so that the engine runs dry once the
+ * requests in flight are done. Checkout and checkin keep working. */
+void pool_drain(struct pool *p);
 
 /* Restart statistics at the current time (warm-up). */
 void pool_reset(struct pool *p);

@@ -30,8 +30,8 @@ struct pool {
 	struct pool_stats st;
 };
 
-/* A new connection record (id 1, 2, ... in order of creation), not alive; NULL and the run
- * failed (PT_ENOMEM) when out of memory. */
+/* A new connection record (id 1, 2, ... in order of creation), not alive, the kind's part of
+ * it (conn_size) zeroed; NULL and the run failed (PT_ENOMEM) when out of memory. */
 struct pool_conn *pool_conn_new(struct pool *p);
 void pool_conn_free(struct pool *p, struct pool_conn *conn);
 
@@ -46,6 +46,12 @@ void pool_fail(struct pool *p, struct pool_client *c, enum pool_failure why);
  * PT_EOVERLOAD, when cfg->max_waiting requesters already wait (memory must follow the
  * scenario, never the length of an overload). */
 bool pool_admit_waiter(struct pool *p);
+
+/* A generator for a kind's own random choices (HikariCP's lifetime variance, Go's random
+ * waiter), apart from the connect times: a rng_xoshiro256ss stream seeded from two draws of
+ * the pool's stream, taken at creation. NULL (the run failed with PT_ENOMEM) when out of
+ * memory; free with gsl_rng_free. */
+gsl_rng *pool_stream_new(struct pool *p);
 
 /* Record the current status in the time-weighted levels (only what changed). */
 void pool_levels_update(struct pool *p);

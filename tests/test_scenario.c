@@ -809,8 +809,10 @@ static void test_err_keys(void **state)
 	       "max_overflow, timeout, use_lifo, pre_ping, recycle, wakeup_latency)");
 	/* The pool seam: the kind comes first and decides the keys; every kind has max_waiting. */
 	expect(POOL("'kind': 'hikari'"),
-	       "pools.main.kind: expected one of: sqlalchemy, got \"hikari\"");
-	expect(POOL("'kind': 3"), "pools.main.kind: expected one of: sqlalchemy, got 3");
+	       "pools.main.kind: expected one of: sqlalchemy, sqlalchemy-null, sqlalchemy-async, "
+	       "hikaricp, go, got \"hikari\"");
+	expect(POOL("'kind': 3"), "pools.main.kind: expected one of: sqlalchemy, sqlalchemy-null, "
+				  "sqlalchemy-async, hikaricp, go, got 3");
 	expect(POOL("'max_waiting': -1"),
 	       "pools.main.max_waiting: expected an integer >= 0, got -1");
 	expect(POOL("'max_waiting': 2.5"),
