@@ -122,16 +122,18 @@ static void place(struct locks *lk, const struct user_lock *e)
 	lk->slots[i] = *e;
 }
 
-/* A new slot for user (free now). Growing inside an event handler: out of memory there
- * aborts, as a waiter node does (no status to return through locks_acquire). */
+/* A new slot for user (free now); NULL when the table cannot grow (out of memory: the sticky
+ * status is set, and locks_acquire neither grants nor queues, as for a waiter node). */
 static struct user_lock *insert(struct locks *lk, int user)
 {
 	if (2 * (lk->used + 1) > lk->cap) {
 		struct user_lock *old = lk->slots;
 		size_t old_cap = lk->cap;
 		struct user_lock *t = table_alloc(2 * old_cap);
-		if (!t)
-			abort();
+		if (!t) {
+			lk->status = PT_ENOMEM;
+			return NULL;
+		}
 		lk->slots = t;
 		lk->cap = 2 * old_cap;
 		lk->bits++;
@@ -196,6 +198,8 @@ bool locks_acquire(struct locks *lk, int user, uint64_t txn, locks_grant_fn gran
 	struct user_lock *u = find(lk, user);
 	if (!u) {
 		u = insert(lk, user);
+		if (!u)
+			return false; /* neither granted nor queued: locks_status says why */
 		u->holder = txn;
 		return true;
 	}

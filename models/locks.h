@@ -31,8 +31,8 @@ void locks_destroy(struct locks *lk);
 bool locks_acquire(struct locks *lk, int user, uint64_t txn, locks_grant_fn grant, void *ctx,
 		   uint64_t tag);
 
-/* 0, or PT_ENOMEM once a request could be neither granted nor queued (no memory for its
- * waiter): locks_acquire then returned false without queueing, and the caller must fail its
+/* 0, or PT_ENOMEM once a request could be neither granted nor queued (no memory for its lock
+ * slot or its waiter): locks_acquire then returned false without queueing, and the caller must fail its
  * run (sim_fail) rather than wait for a grant that will never come. Sticky. */
 int locks_status(const struct locks *lk);
 
