@@ -3,6 +3,7 @@
 #   make run        install missing Debian packages, build, run the bundled incident scenario
 #   make test       install missing Debian packages, build, run every test
 #   make bench      print throughput and memory figures (asserts nothing about time)
+#   make mpi        install Debian's OpenMPI when missing, build build/pooltide-mpi
 #   make SANITIZE=address,undefined test    the same tests under ASan + UBSan (own build dir)
 #   make install [PREFIX=/usr/local] [DESTDIR=...]
 #
@@ -51,7 +52,7 @@ BENCH_BIN  := $(BUILD)/tests/bench
 DEB_PKGS := libgsl-dev libcjson-dev libcmocka-dev gnuplot-nox pkg-config zlib1g-dev \
             python3-sqlalchemy
 
-.PHONY: all run test check-deps deps bench lint fuzz fuzz-build install uninstall clean
+.PHONY: all run test check-deps deps bench lint fuzz fuzz-build install uninstall clean mpi
 
 all: $(BIN)
 
@@ -83,6 +84,26 @@ bench: deps
 
 $(BIN): $(BUILD)/app/main.o $(LIB_OBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS)
+
+# The MPI build: main and the cluster module compiled with mpicc and -DPOOLTIDE_MPI (objects in
+# $(BUILD)/mpi/), everything else shared with the default build, which never needs MPI.
+# mpi.h is included as a system header so that the project's warnings apply to our code only.
+MPI_PKGS := libopenmpi-dev openmpi-bin
+MPI_BIN  := $(BUILD)/pooltide-mpi
+MPICC    ?= mpicc
+MPI_OBJ  := $(BUILD)/mpi/app/main.o $(BUILD)/mpi/app/cluster.o
+MPI_INC   = $(patsubst -I%,-isystem %,$(shell $(MPICC) --showme:compile 2>/dev/null))
+
+mpi:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(MPI_PKGS)"
+	@$(MAKE) --no-print-directory $(MPI_BIN)
+
+$(MPI_BIN): $(MPI_OBJ) $(filter-out $(BUILD)/app/cluster.o,$(LIB_OBJ))
+	$(MPICC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/mpi/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) -DPOOLTIDE_MPI $(MPI_INC) $(ALLCFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT_OBJ) $(LIB_OBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)

@@ -24,6 +24,7 @@
 #include "sim/runner.h"
 #include "sim/status.h"
 
+#include "app/cluster.h"
 #include "app/plot.h"
 
 #define DEFAULT_SCENARIO "incident.json"
@@ -118,6 +119,8 @@ struct cli {
 	const char *observed;         /* validate --observed LOG */
 	int bins;                     /* validate --bins */
 	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
+	struct cluster *cl;           /* the MPI job this process is a rank of (1 rank without
+					 MPI): rank 0 prints and writes */
 };
 
 static void usage(FILE *out)
@@ -650,7 +653,8 @@ static int cmd_plan(struct cli *cli)
 	rc = 1;
 	if (!pl)
 		goto out;
-	int st = plan_search(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
+	int st = plan_search_on(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
+			     cluster_backend(cli->cl),
 			     plan_progress, &prog);
 	if (prog.on)
 		fputs("\r\033[K", stderr);
@@ -760,21 +764,30 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		goto done;
 	rc = 1;
 
-	/* The temporary result folder first: an unwritable root fails before the simulation. */
-	if (results_begin(&rd, cli->output, sc, started, err, sizeof err)) {
+	/* The temporary result folder first: an unwritable root fails before the simulation.
+	 * Rank 0 alone writes; the others follow its go or no-go. */
+	bool root = cli->cl->rank == 0;
+	int go = 1;
+	if (root && results_begin(&rd, cli->output, sc, started, err, sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
-		goto done;
+		go = 0;
 	}
+	if (!cluster_share(cli->cl, go))
+		goto done;
 	/* The timeline of each variant is sampled during its replication 0. */
 	tls = calloc((size_t)sc->n_variants, sizeof *tls);
 	hooks = calloc((size_t)sc->n_variants, sizeof *hooks);
 	st = tls && hooks ? PT_OK : PT_ENOMEM;
 	for (int v = 0; !st && v < sc->n_variants; v++)
 		st = timeline_prepare(&tls[v], cfgs[v], 0, &hooks[v]);
+	/* Every rank takes part in the experiment (st is the same everywhere: the same
+	 * scenario, and rank 0's status shared after it). */
 	if (!st)
-		st = experiment_run_sampled(&ex, sc->n_variants,
-					    (const struct cfg_scenario *const *)cfgs, cli->threads,
-					    hooks, show_progress, &prog);
+		st = experiment_run_on(&ex, sc->n_variants, (const struct cfg_scenario *const *)cfgs,
+				       cli->threads, hooks, cluster_backend(cli->cl), show_progress,
+				       &prog);
+	if (!st)
+		st = cluster_share(cli->cl, cluster_gather_timelines(cli->cl, tls, sc->n_variants));
 	if (st) {
 		fprintf(stderr, "pooltide: simulation failed: %s\n",
 			ex.failed >= 0 && ex.failure[0] ? ex.failure : pt_strerror(st));
@@ -792,6 +805,13 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	};
 
 	enum slo_verdict verdict;
+	if (!root) {
+		/* the same verdict as rank 0's, so every rank exits alike; nothing written */
+		verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, gate),
+						 &sc->variants[gate].cfg, NULL);
+		rc = cli->fail_on_slo && verdict != SLO_PASS ? 3 : 0;
+		goto done;
+	}
 	if (cli->json) {
 		report_json(stdout, sc, &ex);
 		/* the gate's verdict without printing it (report_slo prints and returns it) */
@@ -847,7 +867,7 @@ done:
 	free(hooks);
 	experiment_fini(&ex);
 	free(cfgs);
-	return rc;
+	return cluster_share(cli->cl, rc);
 }
 
 static int cmd_fit(struct cli *cli)
@@ -933,39 +953,53 @@ static int flushed(int rc)
 	return rc;
 }
 
-static int dispatch(struct cli *cli, int argc, char **argv)
+static int dispatch(struct cluster *cl, int argc, char **argv);
+
+/* Under mpirun (build/pooltide-mpi) every rank runs main; app/cluster.h says how they share
+ * the work. */
+int main(int argc, char **argv)
 {
-	int rc = parse_args(argc, argv, cli);
+	gsl_set_error_handler_off();
+	struct cluster cl;
+	if (cluster_init(&cl, &argc, &argv)) {
+		fprintf(stderr, "pooltide: cannot start MPI\n");
+		return 1;
+	}
+	int rc = flushed(dispatch(&cl, argc, argv));
+	cluster_finalize(&cl);
+	return rc;
+}
+
+static int dispatch(struct cluster *cl, int argc, char **argv)
+{
+	struct cli cli = {.cl = cl};
+	cli.fit.pool_size = -1;
+	cli.fit.max_overflow = -2;
+	cli.fit.pool_timeout_s = -1;
+	int rc = parse_args(argc, argv, &cli);
 	if (rc >= 0)
 		return rc;
-	if (strcmp(cli->command, "run") == 0)
-		return cmd_run(cli);
-	if (strcmp(cli->command, "check") == 0)
-		return cmd_check(cli);
-	if (strcmp(cli->command, "plot") == 0)
-		return cmd_plot(cli);
-	if (strcmp(cli->command, "sweep") == 0)
-		return cmd_sweep(cli);
-	if (strcmp(cli->command, "plan") == 0)
-		return cmd_plan(cli);
-	if (strcmp(cli->command, "fit") == 0)
-		return cmd_fit(cli);
-	if (strcmp(cli->command, "validate") == 0)
-		return cmd_validate(cli);
-	if (strcmp(cli->command, "help") == 0) {
+	/* One rank a core: each rank runs one task at a time unless -j says otherwise. */
+	if (cl->size > 1 && cli.threads == 0)
+		cli.threads = 1;
+	if (strcmp(cli.command, "run") == 0)
+		return cmd_run(&cli);
+	if (strcmp(cli.command, "check") == 0)
+		return cmd_check(&cli);
+	if (strcmp(cli.command, "plot") == 0)
+		return cmd_plot(&cli);
+	if (strcmp(cli.command, "sweep") == 0)
+		return cmd_sweep(&cli);
+	if (strcmp(cli.command, "plan") == 0)
+		return cmd_plan(&cli);
+	if (strcmp(cli.command, "fit") == 0)
+		return cmd_fit(&cli);
+	if (strcmp(cli.command, "validate") == 0)
+		return cmd_validate(&cli);
+	if (strcmp(cli.command, "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
 	return usage_error("unknown command '%s' (expected run, sweep, plan, check, plot, fit or "
-			   "validate)", cli->command);
-}
-
-int main(int argc, char **argv)
-{
-	gsl_set_error_handler_off();
-	static struct cli cli; /* large (the overrides' buffers): not on the stack */
-	cli.fit.pool_size = -1;
-	cli.fit.max_overflow = -2;
-	cli.fit.pool_timeout_s = -1;
-	return flushed(dispatch(&cli, argc, argv));
+			   "validate)", cli.command);
 }

@@ -67,6 +67,16 @@ static struct estimate est(const struct experiment *ex, int v, const char *metri
 	return e;
 }
 
+bool report_cause_shown(const struct experiment *ex, int f, int w)
+{
+	if (f == REQ_TIMED_OUT || f == REQ_REFUSED)
+		return true;
+	for (int v = 0; v < ex->n_variants; v++)
+		if (est(ex, v, requests_failure_name(f), w).mean > 0)
+			return true;
+	return false;
+}
+
 static void format_rate_ci(struct estimate e, char *buf, size_t len)
 {
 	char r0[16], r1[16], r2[16];
@@ -213,6 +223,8 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 		 * as a share of offered requests */
 		fprintf(out, "%-*s  %9s %9s", namew, "variant", "offered", "served");
 		for (int f = 0; f < REQ_FAILURES; f++) {
+			if (!report_cause_shown(ex, f, wi))
+				continue;
 			char head[32];
 			snprintf(head, sizeof head, "%s", requests_failure_name(f));
 			for (char *p = head; *p; p++)
@@ -228,6 +240,8 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			format_count(est(ex, v, "served", wi).mean, srv, sizeof srv);
 			fprintf(out, "%-*.*s  %9s %9s", namew, namew, sc->variants[v].name, off, srv);
 			for (int f = 0; f < REQ_FAILURES; f++) {
+				if (!report_cause_shown(ex, f, wi))
+					continue;
 				format_count(est(ex, v, requests_failure_name(f), wi).mean, cnt,
 					     sizeof cnt);
 				fprintf(out, " %9s", cnt);

@@ -74,4 +74,9 @@ void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex
 /* A plan's probes in order of load, and the load at which the SLO breaks. */
 void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl);
 
+/* Whether a request workload's table shows a column for failure cause f: always for pool
+ * timeouts and refusals, else only when some variant had such a failure (a scenario without
+ * lock_timeout shows no column of zeros for it; failure_rate counts every cause anyway). */
+bool report_cause_shown(const struct experiment *ex, int f, int w);
+
 #endif

@@ -1276,14 +1276,18 @@ static void md_workloads(FILE *out, const struct run_ctx *c)
 		      "replications of each replication's quantile).\n\n",
 		      out);
 		fputs("| variant | offered |", out);
+		int shown = 0;
 		for (int f = 0; f < REQ_FAILURES; f++) {
+			if (!report_cause_shown(ex, f, w))
+				continue;
+			shown++;
 			fputc(' ', out);
 			for (const char *p = requests_failure_name(f); *p; p++)
 				fputc(*p == '_' ? ' ' : *p, out);
 			fputs(" |", out);
 		}
 		fputs(" failure rate | wait p50 | wait p95 | wait p99 | wait p99.9 |\n|---|--:|", out);
-		for (int f = 0; f < REQ_FAILURES; f++)
+		for (int f = 0; f < shown; f++)
 			fputs("--:|", out);
 		fputs("---|---|---|---|---|\n", out);
 		for (int v = 0; v < ex->n_variants; v++) {
@@ -1292,6 +1296,8 @@ static void md_workloads(FILE *out, const struct run_ctx *c)
 			fmt_count(est(ex, v, "offered", w).mean, cell, sizeof cell);
 			fprintf(out, " | %s", cell);
 			for (int f = 0; f < REQ_FAILURES; f++) {
+				if (!report_cause_shown(ex, f, w))
+					continue;
 				fmt_count(est(ex, v, requests_failure_name(f), w).mean, cell,
 					  sizeof cell);
 				fprintf(out, " | %s", cell);

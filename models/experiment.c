@@ -42,6 +42,18 @@ void experiment_wait_turn(struct experiment *ex, int k)
 	pthread_mutex_unlock(&f->mu);
 }
 
+void experiment_set_failure(struct experiment *ex, int k, int status, const char *text)
+{
+	struct experiment_fold *f = ex->fold;
+	pthread_mutex_lock(&f->mu);
+	if (ex->failed < 0 || k < ex->failed) {
+		ex->status = status;
+		ex->failed = k;
+		snprintf(ex->failure, sizeof ex->failure, "%s", text ? text : pt_strerror(status));
+	}
+	pthread_mutex_unlock(&f->mu);
+}
+
 struct model_result *experiment_compute(struct experiment *ex, int k)
 {
 	int v = k % ex->n_variants, r = k / ex->n_variants;

@@ -83,6 +83,9 @@ void experiment_wait_turn(struct experiment *ex, int k);
 bool experiment_may_start(struct experiment *ex, int k);
 /* Compute task k into a new result (NULL, with ex->status set, when it fails). Thread-safe. */
 struct model_result *experiment_compute(struct experiment *ex, int k);
+/* Record the failure of task k computed elsewhere, with its text (NULL: the status's): the
+ * first failing task in task order is the one reported. Thread-safe. */
+void experiment_set_failure(struct experiment *ex, int k, int status, const char *text);
 /* Hand over task k's result (ownership passes; NULL for a failed task) and fold every task
  * that is now next in order. Thread-safe. */
 void experiment_deliver(struct experiment *ex, int k, struct model_result *r);

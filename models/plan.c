@@ -16,7 +16,8 @@ void plan_scale(struct cfg_scenario *sc, int w, double f)
 }
 
 /* Run the base at factor f; record the probe. */
-static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int threads)
+static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int threads,
+		 const struct experiment_backend *backend)
 {
 	struct cfg_scenario *sc = malloc(sizeof *sc);
 	if (!sc)
@@ -25,7 +26,7 @@ static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int
 	plan_scale(sc, pl->workload, f);
 	const struct cfg_scenario *cfgs[1] = {sc};
 	struct experiment ex;
-	int st = experiment_run(&ex, 1, cfgs, threads, NULL, NULL);
+	int st = experiment_run_on(&ex, 1, cfgs, threads, NULL, backend, NULL, NULL);
 	if (!st) {
 		struct slo_result res[CFG_MAX_SLO];
 		struct plan_probe *p = &pl->probes[pl->n++];
@@ -54,6 +55,13 @@ static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int
 int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
 		int threads, void (*progress)(void *ctx, const struct plan *pl), void *ctx)
 {
+	return plan_search_on(pl, base, w, tolerance, threads, NULL, progress, ctx);
+}
+
+int plan_search_on(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
+		   int threads, const struct experiment_backend *backend,
+		   void (*progress)(void *ctx, const struct plan *pl), void *ctx)
+{
 	*pl = (struct plan){.workload = w, .tolerance = tolerance, .fail_factor = INFINITY};
 	if (base->n_slo == 0 || w < 0 || w >= base->n_workloads ||
 	    base->workloads[w].kind != CFG_WORKLOAD_REQUESTS ||
@@ -62,7 +70,7 @@ int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double 
 	int st;
 	/* Bracket: from 1, double while passing or halve while failing (2^-12 .. 2^12). */
 	double f = 1;
-	if ((st = probe(pl, base, f, threads)))
+	if ((st = probe(pl, base, f, threads, backend)))
 		return st;
 	if (progress)
 		progress(ctx, pl);
@@ -71,7 +79,7 @@ int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double 
 		if (pl->pass_factor > 0 && isfinite(pl->fail_factor))
 			break;
 		f = up ? f * 2 : f / 2;
-		if ((st = probe(pl, base, f, threads)))
+		if ((st = probe(pl, base, f, threads, backend)))
 			return st;
 		if (progress)
 			progress(ctx, pl);
@@ -84,7 +92,7 @@ int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double 
 			break;
 		}
 		f = sqrt(pl->pass_factor * pl->fail_factor);
-		if ((st = probe(pl, base, f, threads)))
+		if ((st = probe(pl, base, f, threads, backend)))
 			return st;
 		if (progress)
 			progress(ctx, pl);

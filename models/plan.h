@@ -14,6 +14,7 @@
 #define POOLTIDE_PLAN_H
 
 #include "models/config.h"
+#include "models/experiment.h"
 #include "models/slo.h"
 
 #define PLAN_MAX_PROBES 40
@@ -44,6 +45,11 @@ void plan_scale(struct cfg_scenario *sc, int w, double f);
  * with a rate or profile). */
 int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
 		int threads, void (*progress)(void *ctx, const struct plan *pl), void *ctx);
+/* The same with each probe's tasks run through `backend` (models/experiment.h; NULL: threads of
+ * this process): every process of a cluster takes the same steps. */
+int plan_search_on(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
+		   int threads, const struct experiment_backend *backend,
+		   void (*progress)(void *ctx, const struct plan *pl), void *ctx);
 
 /* The probes' indices in order of increasing load, into order[0 .. pl->n-1]. */
 void plan_order(const struct plan *pl, int *order);

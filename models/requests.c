@@ -358,10 +358,10 @@ static void ev_db_error(struct sim *sim, void *obj, uint64_t arg)
 		q->on_cpu = false;
 	}
 	if (q->counted) {
-		if (q->db_error == DB_ERR_LOCK_TIMEOUT)
-			r->st->lock_timed_out++;
-		else
-			r->st->statement_timed_out++;
+		/* it was counted served when it got its connection */
+		r->st->served--;
+		r->st->failed[q->db_error == DB_ERR_LOCK_TIMEOUT ? REQ_LOCK_TIMEOUT
+								 : REQ_STATEMENT_TIMEOUT]++;
 	}
 	sim_schedule_in(sim, r->rtt_s, PRIO_COMPLETION, ev_release, q, 0);
 }
@@ -503,8 +503,10 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 		/* The client gave up before the answer came: the work was wasted (a proxy's 504;
 		 * the server never knew). A failed transaction was counted as such already. */
 		if (!q->db_error && r->cfg->client_timeout_s > 0 &&
-		    sim_now(sim) > q->t_arrival + r->cfg->client_timeout_s)
-			r->st->given_up++;
+		    sim_now(sim) > q->t_arrival + r->cfg->client_timeout_s) {
+			r->st->served--;
+			r->st->failed[REQ_GIVEN_UP]++;
+		}
 	}
 	pool_checkin(q->pool, q->conn);
 	leave(q);

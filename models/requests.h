@@ -34,7 +34,12 @@
  * the metric table, failure_rate, the failure plot and the tables follow. */
 #define REQUESTS_FAILURES(X)                                                                 \
 	X(REQ_TIMED_OUT, "timed_out", "timeout_rate", "timed out (pool timeout)")            \
-	X(REQ_REFUSED, "refused", "refused_rate", "refused by the database")
+	X(REQ_REFUSED, "refused", "refused_rate", "refused by the database")                 \
+	X(REQ_LOCK_TIMEOUT, "lock_timed_out", "lock_timeout_rate",                           \
+	  "cancelled by lock_timeout")                                                        \
+	X(REQ_STATEMENT_TIMEOUT, "statement_timed_out", "statement_timeout_rate",            \
+	  "cancelled by statement_timeout")                                                   \
+	X(REQ_GIVEN_UP, "given_up", "given_up_rate", "given up by the client (client_timeout)")
 
 enum requests_failure {
 #define REQUESTS_ENUM_(id, name, rate, label) id,
@@ -51,7 +56,11 @@ const char *requests_failure_label(enum requests_failure f);
 /* What one replication measured for one workload (counted requests only). */
 struct requests_stats {
 	uint64_t offered;     /* counted arrivals */
-	uint64_t served;      /* got a connection (possibly after retries) */
+	uint64_t served;      /* got a connection (possibly after retries) and finished without a
+				 failure: a transaction cancelled by lock_timeout or
+				 statement_timeout, or answered after client_timeout, counts under
+				 that cause instead (its wait is still among the served waits: it
+				 got its connection) */
 	uint64_t failed[REQ_FAILURES]; /* final failures by cause: offered = served + their sum */
 	uint64_t retried;     /* requests that retried at least once */
 	uint64_t retries;     /* retry attempts */
@@ -61,10 +70,6 @@ struct requests_stats {
 	uint64_t timeouts_lock_heavy;  /* pool timeouts while batches and transactions waiting
 					  for a row lock together held at least half of them */
 	uint64_t lock_waits;  /* transactions that waited for a row lock */
-	uint64_t lock_timed_out;      /* served, then cancelled by lock_timeout (rolled back) */
-	uint64_t statement_timed_out; /* served, then cancelled by statement_timeout */
-	uint64_t given_up;    /* served and committed, but after client_timeout: the client had
-				 gone (a request that failed otherwise counts as that failure) */
 	uint64_t app_queued;  /* waited for a worker of its process (concurrency) */
 	struct tally app_wait;     /* arrival -> reaching the pool (0 without a queue) */
 	struct tally lock_wait;    /* their time waiting for it */

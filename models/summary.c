@@ -120,15 +120,6 @@ static double w_lock_wait_rate(const struct model_result *r, int i)
 }
 static double w_lock_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->lock_wait); }
 static double w_hold_max(const struct model_result *r, int i) { return tmax(&W(r, i)->hold); }
-static double w_lock_timed_out(const struct model_result *r, int i)
-{
-	return (double)W(r, i)->lock_timed_out;
-}
-static double w_statement_timed_out(const struct model_result *r, int i)
-{
-	return (double)W(r, i)->statement_timed_out;
-}
-static double w_given_up(const struct model_result *r, int i) { return (double)W(r, i)->given_up; }
 static double w_app_queued(const struct model_result *r, int i) { return (double)W(r, i)->app_queued; }
 static double w_app_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->app_wait); }
 static double w_app_wait_max(const struct model_result *r, int i) { return tmax(&W(r, i)->app_wait); }
@@ -229,9 +220,6 @@ static const struct metric_def table[] = {
 	{"lock_waits", "transactions", METRIC_WORKLOAD, w_lock_waits, NULL},
 	{"lock_wait_rate", "1", METRIC_WORKLOAD, w_lock_wait_rate, NULL},
 	{"lock_wait_mean", "s", METRIC_WORKLOAD, w_lock_wait_mean, NULL},
-	{"lock_timed_out", "requests", METRIC_WORKLOAD, w_lock_timed_out, NULL},
-	{"statement_timed_out", "requests", METRIC_WORKLOAD, w_statement_timed_out, NULL},
-	{"given_up", "requests", METRIC_WORKLOAD, w_given_up, NULL},
 	{"app_queued", "requests", METRIC_WORKLOAD, w_app_queued, NULL},
 	{"app_wait_mean", "s", METRIC_WORKLOAD, w_app_wait_mean, NULL},
 	{"app_wait_max", "s", METRIC_WORKLOAD, w_app_wait_max, NULL},
