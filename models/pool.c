@@ -75,15 +75,38 @@ static inline void set_if_changed(struct level *l, double now, double v)
 		level_set(l, now, v);
 }
 
+/* The levels are functions of three counts: open = total, checked_in = idle_n, waiters =
+ * waiting, checked_out = total - idle_n, overflow = max(0, total - base), exhausted of
+ * checked_out. A level changes only when a count it depends on does, and then only if its
+ * value does (set_if_changed), so the levels record the same steps as comparing all six at
+ * every call, for three integer comparisons when nothing changed. */
 void pool_levels_update(struct pool *p)
 {
+	bool total = p->total != p->rec_total, idle = p->idle_n != p->rec_idle;
+	bool wait = p->waiting != p->rec_waiting;
+	if (!(total | idle | wait))
+		return;
 	double now = sim_now(p->sim);
 	struct pool_stats *s = &p->st;
-	set_if_changed(&s->checked_out, now, pool_checked_out(p));
-	set_if_changed(&s->checked_in, now, p->idle_n);
-	set_if_changed(&s->overflow, now, pool_overflow(p));
-	set_if_changed(&s->waiters, now, p->waiting);
-	set_if_changed(&s->open, now, p->total);
+	if (wait) {
+		level_set(&s->waiters, now, p->waiting);
+		p->rec_waiting = p->waiting;
+	}
+	if (!(total | idle))
+		return;
+	if (total) {
+		level_set(&s->open, now, p->total);
+		set_if_changed(&s->overflow, now, pool_overflow(p));
+		p->rec_total = p->total;
+	}
+	if (idle) {
+		level_set(&s->checked_in, now, p->idle_n);
+		p->rec_idle = p->idle_n;
+	}
+	double out = pool_checked_out(p);
+	if (out == s->checked_out.value)
+		return; /* exhausted depends on checked_out only */
+	level_set(&s->checked_out, now, out);
 	bool ex = exhausted(p);
 	set_if_changed(&s->exhausted, now, ex);
 	if (ex && s->exhausted_since < 0) {
@@ -108,6 +131,9 @@ static void stats_start(struct pool *p, double t)
 	level_init(&s->open, t, p->total);
 	level_init(&s->exhausted, t, exhausted(p));
 	s->exhausted_since = ex_since >= 0 ? t : (exhausted(p) ? t : -1);
+	p->rec_total = p->total;
+	p->rec_idle = p->idle_n;
+	p->rec_waiting = p->waiting;
 }
 
 struct pool *pool_create(const struct cfg_pool *cfg, struct sim *sim, struct database *db,

@@ -28,6 +28,8 @@ struct pool {
 	uint32_t next_id;
 	int held[POOL_HOLDER_CLASSES];
 	struct pool_stats st;
+	/* The counts as the levels last recorded them (pool_levels_update). */
+	int rec_total, rec_idle, rec_waiting;
 };
 
 /* A new connection record (id 1, 2, ... in order of creation), not alive, the kind's part of
@@ -53,7 +55,8 @@ bool pool_admit_waiter(struct pool *p);
  * memory; free with gsl_rng_free. */
 gsl_rng *pool_stream_new(struct pool *p);
 
-/* Record the current status in the time-weighted levels (only what changed). */
+/* Record the current status in the time-weighted levels: only the levels that depend on a
+ * count that changed since the last call (most calls change one or two of the three). */
 void pool_levels_update(struct pool *p);
 
 #endif

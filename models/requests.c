@@ -56,7 +56,7 @@ struct requests {
 	struct database *db;
 	struct pool *const *pools;
 	int n_processes;
-	uint64_t n_arrivals;
+	int next_process;       /* round robin: the process of the next arrival */
 	const struct users *users;
 	struct arrivals *arr;
 	gsl_rng *holds;
@@ -558,8 +558,10 @@ static void ev_arrival(struct sim *sim, void *obj, uint64_t arg)
 	q->on_cpu = false;
 	q->next = NULL;
 	q->counted = now >= r->warmup_s;
-	q->proc = (int)(r->n_arrivals++ % (uint64_t)r->n_processes);
+	q->proc = r->next_process;
 	q->pool = r->pools[q->proc];
+	if (++r->next_process == r->n_processes) /* not `%`: a division on every arrival */
+		r->next_process = 0;
 	q->pc.on_ready = on_ready;
 	q->pc.on_fail = on_fail;
 	q->pc.holder_class = POOL_HOLDER_REQUEST;

@@ -143,15 +143,6 @@ void level_init(struct level *l, double t, double value)
 	*l = (struct level){.value = value, .t_last = t, .t_start = t, .area = 0, .max = value};
 }
 
-void level_set(struct level *l, double t, double value)
-{
-	l->area += l->value * (t - l->t_last);
-	l->t_last = t;
-	l->value = value;
-	if (value > l->max)
-		l->max = value;
-}
-
 void level_reset(struct level *l, double t)
 {
 	level_init(l, t, l->value);

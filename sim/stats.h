@@ -131,8 +131,16 @@ struct level {
 
 /* Start observing at time t with the given current value. */
 void level_init(struct level *l, double t, double value);
-/* The level changes to `value` at time t (t >= last change). */
-void level_set(struct level *l, double t, double value);
+/* The level changes to `value` at time t (t >= last change). Inline: pools, the database and
+ * the CPU call it on every change. */
+static inline void level_set(struct level *l, double t, double value)
+{
+	l->area += l->value * (t - l->t_last);
+	l->t_last = t;
+	l->value = value;
+	if (value > l->max)
+		l->max = value;
+}
 /* Restart the observation window at t, keeping the current value (the warm-up reset). */
 void level_reset(struct level *l, double t);
 /* Time average over [t_start, t]; the current value when the window is empty. */

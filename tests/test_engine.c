@@ -444,6 +444,103 @@ static void test_cancel_random_against_sorted_reference(void **state)
 	gsl_rng_free(r);
 }
 
+/* Randomized, from inside handlers: each handler schedules 0 to 3 events (often at the same
+ * instant, with any priority, so lower than its own too) and cancels a random event, pending
+ * or not, while its own entry is still the heap's (stale) root. Reference: a plain list, whose
+ * earliest pending event by (time, priority, sequence) must be the event the engine runs next;
+ * sim_pending must match the list's pending count after every step. Seed fixed. */
+enum { HN = 12000 };
+struct href {
+	struct ref_ev ev[HN];
+	uint64_t n;
+	gsl_rng *r;
+	uint64_t ran;
+};
+
+static void href_schedule(struct sim *sim, struct href *h, sim_event_fn fn)
+{
+	if (h->n == HN)
+		return;
+	uint64_t k = h->n++;
+	double t = sim_now(sim) + (double)gsl_rng_uniform_int(h->r, 4);
+	int prio = (int)gsl_rng_uniform_int(h->r, 4);
+	h->ev[k] = (struct ref_ev){.t = t, .prio = prio, .seq = k};
+	h->ev[k].h = sim_schedule_at(sim, t, prio, fn, h, k);
+	assert_true(h->ev[k].h != SIM_NO_EVENT);
+}
+
+static size_t href_pending(const struct href *h)
+{
+	size_t m = 0;
+	for (uint64_t k = 0; k < h->n; k++)
+		m += h->ev[k].state == 0;
+	return m;
+}
+
+static void href_handler(struct sim *sim, void *obj, uint64_t arg)
+{
+	struct href *h = obj;
+	/* the reference's earliest pending event */
+	uint64_t best = UINT64_MAX;
+	for (uint64_t k = 0; k < h->n; k++) {
+		const struct ref_ev *e = &h->ev[k];
+		if (e->state != 0)
+			continue;
+		const struct ref_ev *b = best == UINT64_MAX ? NULL : &h->ev[best];
+		if (!b || e->t < b->t || (e->t == b->t && (e->prio < b->prio ||
+							   (e->prio == b->prio && e->seq < b->seq))))
+			best = k;
+	}
+	assert_int_equal(arg, best);
+	assert_true(h->ev[arg].t == sim_now(sim));
+	h->ev[arg].state = 2;
+	h->ran++;
+	assert_int_equal(sim_pending(sim), href_pending(h));
+	int m = (int)gsl_rng_uniform_int(h->r, 4);
+	bool cancel_first = gsl_rng_uniform_int(h->r, 2);
+	if (cancel_first && h->n > 0) {
+		uint64_t k = gsl_rng_uniform_int(h->r, h->n);
+		assert_int_equal(sim_cancel(sim, h->ev[k].h), h->ev[k].state == 0);
+		if (h->ev[k].state == 0)
+			h->ev[k].state = 1;
+		assert_int_equal(sim_pending(sim), href_pending(h));
+	}
+	for (int i = 0; i < m; i++) {
+		href_schedule(sim, h, href_handler);
+		assert_int_equal(sim_pending(sim), href_pending(h));
+	}
+	if (!cancel_first && h->n > 0) {
+		uint64_t k = gsl_rng_uniform_int(h->r, h->n);
+		assert_int_equal(sim_cancel(sim, h->ev[k].h), h->ev[k].state == 0);
+		if (h->ev[k].state == 0)
+			h->ev[k].state = 1;
+		assert_int_equal(sim_pending(sim), href_pending(h));
+	}
+}
+
+static void test_handlers_schedule_and_cancel_against_reference(void **state)
+{
+	(void)state;
+	struct href *h = calloc(1, sizeof *h);
+	assert_non_null(h);
+	h->r = gsl_rng_alloc(gsl_rng_mt19937);
+	assert_non_null(h->r);
+	gsl_rng_set(h->r, 20261207);
+	struct sim *sim = sim_create();
+	assert_non_null(sim);
+	for (int i = 0; i < 300; i++)
+		href_schedule(sim, h, href_handler);
+	uint64_t ran = sim_run(sim, INFINITY);
+	assert_int_equal(ran, h->ran);
+	assert_int_equal(sim_pending(sim), 0);
+	assert_int_equal(href_pending(h), 0);
+	assert_true(h->ran > 4000); /* the process kept going, not a handful of events */
+	assert_true(h->n == HN);
+	sim_destroy(sim);
+	gsl_rng_free(h->r);
+	free(h);
+}
+
 /* ---- run(until), stop, clock ---------------------------------------------------------------- */
 
 static void test_run_until_stops_and_resumes(void **state)
@@ -748,6 +845,7 @@ int main(void)
 		cmocka_unit_test(test_reused_slot_keeps_sequence_order),
 		cmocka_unit_test(test_cancel_from_handler),
 		cmocka_unit_test(test_cancel_random_against_sorted_reference),
+		cmocka_unit_test(test_handlers_schedule_and_cancel_against_reference),
 		cmocka_unit_test(test_run_until_stops_and_resumes),
 		cmocka_unit_test(test_run_until_includes_new_events_at_until),
 		cmocka_unit_test(test_stop),

@@ -33,6 +33,7 @@ static const struct golden {
 	{"daily-profile", "--horizon 6h"},
 	{"four-processes", "--horizon 30m"},
 	{"incident", ""},
+	{"lock-timeout", "--horizon 1h"},
 	{"mmc-validation", ""},
 	{"separate-pools", ""},
 	{"trace-replay", ""},

@@ -232,8 +232,29 @@ static void bench_parallel(void)
 	scenario_destroy(sc);
 }
 
+/* `bench model`: only the model on the reference workload, BENCH_ROUNDS times, for a profiler
+ * (perf stat, callgrind) to see it alone. */
+static void model_only(void)
+{
+	struct cfg_scenario sc;
+	reference_config(&sc, 0.5, 1e6);
+	struct model_result *r = model_result_create(&sc);
+	if (!r)
+		return;
+	double best = INFINITY;
+	for (int i = 0; i < BENCH_ROUNDS; i++)
+		best = fmin(best, run_model(&sc, r));
+	printf("model  reference workload, best of %d: %.3f s CPU, %llu events\n", BENCH_ROUNDS, best,
+	       (unsigned long long)r->events);
+	model_result_destroy(r);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "model") == 0) {
+		model_only();
+		return 0;
+	}
 	printf("pooltide bench (one thread; figures vary with the machine)\n");
 	bench_ratio();
 	if (argc > 1 && strcmp(argv[1], "ratio") == 0)
