@@ -1,8 +1,10 @@
 /* Configuration as code (see config_code.h). */
 #include "app/config_code.h"
 
+#include <math.h>
 #include <string.h>
 
+#include "models/budget.h"
 #include "models/model.h"
 #include "models/pool.h"
 
@@ -15,15 +17,44 @@ static void seconds(FILE *out, double s)
 		fprintf(out, "%.9g", s);
 }
 
-/* SQLAlchemy: create_engine's pool arguments (QueuePool). Every argument is written, defaults
+/* Milliseconds, as HikariCP's properties take durations. */
+static long long ms(double s)
+{
+	return llround(s * 1000);
+}
+
+/* A Go time.Duration constant expression: 30 * time.Second, 1500 * time.Millisecond. */
+static void go_duration(FILE *out, double s)
+{
+	if (s == 0)
+		fputs("0", out);
+	else if (s / 3600 == (double)(long long)(s / 3600))
+		fprintf(out, "%lld * time.Hour", (long long)(s / 3600));
+	else if (s / 60 == (double)(long long)(s / 60))
+		fprintf(out, "%lld * time.Minute", (long long)(s / 60));
+	else if (s == (double)(long long)s)
+		fprintf(out, "%lld * time.Second", (long long)s);
+	else if (s * 1000 == (double)llround(s * 1000))
+		fprintf(out, "%lld * time.Millisecond", llround(s * 1000));
+	else
+		fprintf(out, "%lld * time.Microsecond", llround(s * 1e6));
+}
+
+static void header(FILE *out, const char *comment, const struct cfg_scenario *sc, int p,
+		   const char *what)
+{
+	fprintf(out, "%s pool \"%s\": %s per process (%d process%s)\n", comment, sc->pools[p].name,
+		what, model_processes(sc), model_processes(sc) == 1 ? "" : "es");
+}
+
+/* SQLAlchemy QueuePool: create_engine's pool arguments. Every argument is written, defaults
  * too, so the review sees the whole configuration; pool_timeout and pool_recycle in seconds,
  * as create_engine takes them. */
-static void sqlalchemy(FILE *out, const struct cfg_scenario *sc, int p)
+static void queuepool(FILE *out, const struct cfg_scenario *sc, int p, const char *create)
 {
 	const struct cfg_pool *pc = &sc->pools[p];
-	fprintf(out, "# pool \"%s\": one engine per process (%d process%s)\n", pc->name,
-		model_processes(sc), model_processes(sc) == 1 ? "" : "es");
-	fputs("engine = create_engine(\n    DATABASE_URL,\n", out);
+	header(out, "#", sc, p, "one engine");
+	fprintf(out, "engine = %s(\n    DATABASE_URL,\n", create);
 	fprintf(out, "    pool_size=%d,\n    max_overflow=%d,\n    pool_timeout=", pc->size,
 		pc->max_overflow);
 	seconds(out, pc->timeout_s);
@@ -33,8 +64,63 @@ static void sqlalchemy(FILE *out, const struct cfg_scenario *sc, int p)
 		pc->pre_ping ? "True" : "False", pc->use_lifo ? "True" : "False");
 }
 
+static void sqlalchemy(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	queuepool(out, sc, p, "create_engine");
+}
+
+/* asyncio: the same arguments to create_async_engine (AsyncAdaptedQueuePool). */
+static void sqlalchemy_async(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	queuepool(out, sc, p, "create_async_engine");
+}
+
+/* SQLAlchemy NullPool: a connection per checkout, closed at checkin. */
+static void sqlalchemy_null(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	header(out, "#", sc, p, "one engine");
+	fprintf(out, "from sqlalchemy.pool import NullPool\n\nengine = create_engine(\n"
+		"    DATABASE_URL,\n    poolclass=NullPool,\n    pool_pre_ping=%s,\n)\n",
+		sc->pools[p].pre_ping ? "True" : "False");
+}
+
+/* HikariCP: HikariConfig's properties (hikari.properties), durations in milliseconds. */
+static void hikaricp(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	const struct cfg_pool *pc = &sc->pools[p];
+	header(out, "#", sc, p, "one HikariDataSource");
+	fprintf(out, "poolName=%s\nmaximumPoolSize=%d\nminimumIdle=%d\nconnectionTimeout=%lld\n"
+		"idleTimeout=%lld\nmaxLifetime=%lld\nkeepaliveTime=%lld\n", pc->pool_name, pc->size,
+		pc->min_idle, ms(pc->timeout_s), ms(pc->idle_timeout_s), ms(pc->max_lifetime_s),
+		ms(pc->keepalive_s));
+}
+
+/* Go database/sql: the *sql.DB setters, and the request's context deadline. */
+static void go(FILE *out, const struct cfg_scenario *sc, int p)
+{
+	const struct cfg_pool *pc = &sc->pools[p];
+	header(out, "//", sc, p, "one *sql.DB");
+	fprintf(out, "db.SetMaxOpenConns(%d) // 0: unlimited\ndb.SetMaxIdleConns(%d)\n"
+		"db.SetConnMaxLifetime(", pc->max_open, pc->size);
+	go_duration(out, pc->max_lifetime_s);
+	fputs(")\ndb.SetConnMaxIdleTime(", out);
+	go_duration(out, pc->idle_timeout_s);
+	fputs(")\n", out);
+	if (isfinite(pc->timeout_s)) {
+		fputs("// each request: ctx, cancel := context.WithTimeout(ctx, ", out);
+		go_duration(out, pc->timeout_s);
+		fputs("); defer cancel(); conn, err := db.Conn(ctx)\n", out);
+	} else {
+		fputs("// each request: no deadline on the checkout (context.Background())\n", out);
+	}
+}
+
 static const struct config_code_kind kinds[] = {
 	{"sqlalchemy", "python", sqlalchemy},
+	{"sqlalchemy-null", "python", sqlalchemy_null},
+	{"sqlalchemy-async", "python", sqlalchemy_async},
+	{"hikaricp", "properties", hikaricp},
+	{"go", "go", go},
 };
 
 const struct config_code_kind *config_code_find(const char *kind)
@@ -53,38 +139,18 @@ const char *config_code_pool_kind(const struct cfg_scenario *sc, int p)
 
 void config_code_budget(FILE *out, const struct cfg_scenario *sc)
 {
-	int procs = model_processes(sc), usable = cfg_usable_connections(&sc->db);
-	long long total = 0;
-	int unbounded = 0;
-
-	fputs("Connection budget: ", out);
-	for (int p = 0; p < sc->n_pools; p++) {
-		const struct cfg_pool *pc = &sc->pools[p];
-		int cap = pool_cfg_cap(pc); /* the kind's rule */
-		fprintf(out, "%spool \"%s\" %d x ", p ? ", " : "", pc->name, procs);
-		if (cap < 0) {
-			fprintf(out, "(%d + unlimited overflow)", pc->size);
-			unbounded = 1;
-		} else if (cap == pc->size + pc->max_overflow) {
-			fprintf(out, "(%d + %d) = %lld", pc->size, pc->max_overflow,
-				(long long)procs * cap);
-			total += (long long)procs * cap;
-		} else {
-			fprintf(out, "%d = %lld", cap, (long long)procs * cap);
-			total += (long long)procs * cap;
-		}
-	}
-	fprintf(out, "; PostgreSQL allows %d (max_connections %d - superuser_reserved_connections "
-		"%d - reserved_connections %d): ", usable, sc->db.max_connections,
-		sc->db.superuser_reserved_connections, sc->db.reserved_connections);
-	if (unbounded)
-		fputs("unbounded (max_overflow = -1): a burst can exhaust the server, and a connect "
-		      "beyond it fails with \"FATAL: sorry, too many clients already\".\n", out);
-	else if (total > usable)
-		fprintf(out, "%lld at most, %lld over: at the peak a connect fails with \"FATAL: "
-			"sorry, too many clients already\".\n", total, total - usable);
+	struct budget b;
+	char line[1024];
+	budget_compute(sc, &b); /* the same arithmetic as check, run and the budget section */
+	budget_format(line, sizeof line, &b, sc);
+	fprintf(out, "Connection budget: %s", line);
+	if (b.unlimited)
+		fputs(": unbounded, a burst can exhaust the server.\n", out);
+	else if (budget_exceeded(&b))
+		fprintf(out, ": %lld over, at the peak the server refuses connects.\n",
+			b.most - b.usable);
 	else
-		fprintf(out, "%lld at most, within it (%lld to spare).\n", total, usable - total);
+		fprintf(out, ": %lld to spare.\n", (long long)b.usable - b.most);
 }
 
 void config_code_md(FILE *out, const char *title, const struct cfg_scenario *sc)

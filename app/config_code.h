@@ -1,10 +1,11 @@
 /* Configuration as code: a variant's pools written the way their pool kind is configured, to
  * paste into the application, and the connection budget across processes.
  *
- * One renderer per pool kind, looked up by the kind's name in one table (config_code.c):
- * "sqlalchemy" writes the create_engine(...) arguments. A new pool kind (HikariCP properties,
- * Go's db.SetMaxOpenConns(...) calls, pgbouncer.ini lines) adds its renderer to the table;
- * config_code_md picks each pool's by its kind.
+ * One renderer per pool kind, looked up by the kind's name (pools.NAME.kind) in one table
+ * (config_code.c): "sqlalchemy" the create_engine(...) arguments, "sqlalchemy-async" the same
+ * to create_async_engine, "sqlalchemy-null" create_engine(..., poolclass=NullPool), "hikaricp" HikariConfig properties, "go" the *sql.DB
+ * setters and the checkout's context deadline. A new pool kind (PgBouncer: pgbouncer.ini
+ * lines) adds its renderer to the table. The budget is models/budget.h's arithmetic.
  *
  * Not here: choosing the variant (the caller: the judged one, a sweep's recommendation). */
 #ifndef POOLTIDE_CONFIG_CODE_H
@@ -30,8 +31,8 @@ const char *config_code_pool_kind(const struct cfg_scenario *sc, int p);
 /* Markdown: "### <title>", each pool's code in a fenced block, then the budget. */
 void config_code_md(FILE *out, const char *title, const struct cfg_scenario *sc);
 
-/* One paragraph: per pool, processes x its cap; the sum against PostgreSQL's usable
- * connections (max_connections - superuser_reserved_connections - reserved_connections). */
+/* One paragraph: budget_format's line (per pool in use, processes x its kind's cap, against
+ * PostgreSQL's usable slots) and what it leaves to spare, or by how much it is over. */
 void config_code_budget(FILE *out, const struct cfg_scenario *sc);
 
 #endif

@@ -1,11 +1,14 @@
-/* Tests of app/config_code: the create_engine(...) text of a pool, the connection budget
- * (within, over, unbounded), the renderer table, and the section report.md ends with. */
+/* Tests of app/config_code: each pool kind's code (create_engine(...), NullPool, HikariCP
+ * properties, Go's *sql.DB setters) for a hand-made configuration, the connection budget line
+ * (within, over, unbounded: models/budget.h's arithmetic, so only the closing words are this
+ * module's), and the renderer table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,20 +34,30 @@ static void md(FILE *f, const struct cfg_scenario *sc)
 	config_code_md(f, "Judged: after", sc);
 }
 
-static void scenario(struct cfg_scenario *sc, int processes)
+/* n pools "main", "p1", ... each used by one requests workload, in `processes` processes */
+static void scenario(struct cfg_scenario *sc, int processes, int n)
 {
 	cfg_scenario_defaults(sc);
 	sc->processes = processes;
-	sc->n_pools = 1;
-	cfg_pool_defaults(&sc->pools[0]);
-	snprintf(sc->pools[0].name, sizeof sc->pools[0].name, "main");
+	sc->n_pools = n;
+	sc->n_workloads = n;
+	for (int i = 0; i < n; i++) {
+		cfg_pool_defaults(&sc->pools[i]);
+		snprintf(sc->pools[i].name, sizeof sc->pools[i].name, i ? "p%d" : "main", i);
+		struct cfg_workload *w = &sc->workloads[i];
+		memset(w, 0, sizeof *w);
+		snprintf(w->name, sizeof w->name, "w%d", i);
+		w->kind = CFG_WORKLOAD_REQUESTS;
+		w->pool = i;
+		cfg_requests_defaults(&w->req);
+	}
 }
 
-static void test_sqlalchemy_and_budget(void **state)
+static void test_sqlalchemy_and_budget_over(void **state)
 {
 	(void)state;
 	struct cfg_scenario sc;
-	scenario(&sc, 4);
+	scenario(&sc, 4, 1);
 	sc.pools[0].size = 20;
 	sc.pools[0].max_overflow = 30;
 	sc.pools[0].timeout_s = 45;
@@ -66,10 +79,9 @@ static void test_sqlalchemy_and_budget(void **state)
 		"    pool_use_lifo=False,\n"
 		")\n"
 		"```\n\n"
-		"Connection budget: pool \"main\" 4 x (20 + 30) = 200; PostgreSQL allows 97 "
+		"Connection budget: 4 processes x pool main (cap 50) = 200 > 97 usable slots "
 		"(max_connections 100 - superuser_reserved_connections 3 - reserved_connections 0): "
-		"200 at most, 103 over: at the peak a connect fails with \"FATAL: sorry, too many "
-		"clients already\".\n\n");
+		"103 over, at the peak the server refuses connects.\n\n");
 	free(s);
 }
 
@@ -77,28 +89,72 @@ static void test_budget_within_and_unbounded(void **state)
 {
 	(void)state;
 	struct cfg_scenario sc;
-	scenario(&sc, 1);
+	scenario(&sc, 1, 2);
 	sc.pools[0].timeout_s = 0.25; /* not whole: written as is */
-	/* two pools: main 5 + 10, worker 2 + 0: 17 of 97, 80 to spare */
-	sc.n_pools = 2;
-	cfg_pool_defaults(&sc.pools[1]);
-	snprintf(sc.pools[1].name, sizeof sc.pools[1].name, "worker");
+	/* main 5 + 10, p1 2 + 0: 17 of 97, 80 to spare */
 	sc.pools[1].size = 2;
 	sc.pools[1].max_overflow = 0;
 	char *s = capture(config_code_budget, &sc);
-	assert_string_equal(s, "Connection budget: pool \"main\" 1 x (5 + 10) = 15, pool \"worker\" "
-			       "1 x (2 + 0) = 2; PostgreSQL allows 97 (max_connections 100 - "
-			       "superuser_reserved_connections 3 - reserved_connections 0): 17 at "
-			       "most, within it (80 to spare).\n");
+	assert_string_equal(s, "Connection budget: 1 process x pool main (cap 15) + 1 process x "
+			       "pool p1 (cap 2) = 17 <= 97 usable slots (max_connections 100 - "
+			       "superuser_reserved_connections 3 - reserved_connections 0): 80 to "
+			       "spare.\n");
 	free(s);
 	s = capture(md, &sc);
 	assert_non_null(strstr(s, "    pool_timeout=0.25,\n"));
 	free(s);
 	sc.pools[1].max_overflow = -1;
 	s = capture(config_code_budget, &sc);
-	assert_non_null(strstr(s, "pool \"worker\" 1 x (2 + unlimited overflow); PostgreSQL "
-				  "allows 97"));
-	assert_non_null(strstr(s, "): unbounded (max_overflow = -1)"));
+	assert_non_null(strstr(s, ": unbounded, a burst can exhaust the server.\n"));
+	free(s);
+}
+
+static void test_other_kinds(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, 2, 3);
+	/* HikariCP: maximumPoolSize 12 (size), connectionTimeout 2.5 s, idleTimeout 600 s,
+	 * maxLifetime 1800 s, in milliseconds */
+	sc.pools[0].kind = pool_kind_find("hikaricp");
+	assert_non_null(sc.pools[0].kind);
+	sc.pools[0].size = 12;
+	sc.pools[0].max_overflow = 0;
+	sc.pools[0].min_idle = 4;
+	sc.pools[0].timeout_s = 2.5;
+	sc.pools[0].idle_timeout_s = 600;
+	sc.pools[0].max_lifetime_s = 1800;
+	snprintf(sc.pools[0].pool_name, sizeof sc.pools[0].pool_name, "HikariPool-1");
+	/* Go: 8 open, 2 idle, lifetime 30 min, idle time 90 s, a 1.5 s context deadline */
+	sc.pools[1].kind = pool_kind_find("go");
+	assert_non_null(sc.pools[1].kind);
+	sc.pools[1].max_open = 8;
+	sc.pools[1].size = 2;
+	sc.pools[1].max_overflow = 6;
+	sc.pools[1].max_lifetime_s = 1800;
+	sc.pools[1].idle_timeout_s = 90;
+	sc.pools[1].timeout_s = 1.5;
+	sc.pools[2].kind = pool_kind_find("sqlalchemy-null");
+	assert_non_null(sc.pools[2].kind);
+	char *s = capture(md, &sc);
+	assert_non_null(strstr(s, "```properties\n# pool \"main\": one HikariDataSource per process "
+				  "(2 processes)\npoolName=HikariPool-1\nmaximumPoolSize=12\n"
+				  "minimumIdle=4\nconnectionTimeout=2500\nidleTimeout=600000\n"
+				  "maxLifetime=1800000\nkeepaliveTime=0\n```\n"));
+	assert_non_null(strstr(s, "```go\n// pool \"p1\": one *sql.DB per process (2 processes)\n"
+				  "db.SetMaxOpenConns(8) // 0: unlimited\ndb.SetMaxIdleConns(2)\n"
+				  "db.SetConnMaxLifetime(30 * time.Minute)\n"
+				  "db.SetConnMaxIdleTime(90 * time.Second)\n"
+				  "// each request: ctx, cancel := context.WithTimeout(ctx, 1500 * "
+				  "time.Millisecond); defer cancel(); conn, err := db.Conn(ctx)\n```\n"));
+	assert_non_null(strstr(s, "```python\n# pool \"p2\": one engine per process (2 processes)\n"
+				  "from sqlalchemy.pool import NullPool\n\nengine = create_engine(\n"
+				  "    DATABASE_URL,\n    poolclass=NullPool,\n"));
+	free(s);
+	/* Go without a deadline (its default) */
+	sc.pools[1].timeout_s = INFINITY;
+	s = capture(md, &sc);
+	assert_non_null(strstr(s, "// each request: no deadline on the checkout"));
 	free(s);
 }
 
@@ -106,20 +162,29 @@ static void test_table(void **state)
 {
 	(void)state;
 	struct cfg_scenario sc;
-	scenario(&sc, 1);
-	assert_string_equal(config_code_pool_kind(&sc, 0), "sqlalchemy");
-	assert_non_null(config_code_find("sqlalchemy"));
-	assert_string_equal(config_code_find("sqlalchemy")->lang, "python");
-	assert_null(config_code_find("hikaricp")); /* not yet: its pool kind adds it */
+	scenario(&sc, 1, 1);
+	assert_string_equal(config_code_pool_kind(&sc, 0), "sqlalchemy"); /* kind NULL: default */
 	sc.pools[0].kind = &pool_kind_sqlalchemy;
 	assert_string_equal(config_code_pool_kind(&sc, 0), "sqlalchemy");
+	assert_string_equal(config_code_find("sqlalchemy")->lang, "python");
+	assert_string_equal(config_code_find("hikaricp")->lang, "properties");
+	assert_string_equal(config_code_find("go")->lang, "go");
+	assert_null(config_code_find("pgbouncer")); /* not yet: its pool kind adds it */
+	sc.pools[0].kind = pool_kind_find("sqlalchemy-async");
+	char *s = capture(md, &sc);
+	assert_non_null(strstr(s, "engine = create_async_engine(\n    DATABASE_URL,\n    pool_size=5,\n"));
+	free(s);
+	/* every kind there is has a renderer */
+	for (int i = 0; pool_kinds[i]; i++)
+		assert_non_null(config_code_find(pool_kinds[i]->name));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sqlalchemy_and_budget),
+		cmocka_unit_test(test_sqlalchemy_and_budget_over),
 		cmocka_unit_test(test_budget_within_and_unbounded),
+		cmocka_unit_test(test_other_kinds),
 		cmocka_unit_test(test_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
