@@ -567,6 +567,11 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 		fputs("      },\n      \"database\": {\n", out);
 		json_metrics(out, ex, v, METRIC_DATABASE, 0, "        ");
 		fputs("\n      }", out);
+		if (c->pgbouncer.enabled) {
+			fputs(",\n      \"pgbouncer\": {\n", out);
+			json_metrics(out, ex, v, METRIC_PGBOUNCER, 0, "        ");
+			fputs("\n      }", out);
+		}
 		json_budget(out, sc, v);
 		json_slo(out, sc, ex, v);
 		fprintf(out, "\n    }%s\n", v + 1 < ex->n_variants ? "," : "");

@@ -711,6 +711,13 @@ static int summary_csv(FILE *out, void *pctx)
 			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
 			csv_estimate_row(out, vname, "database", "", &t[k], &e);
 		}
+		for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++) {
+			if (t[k].scope != METRIC_PGBOUNCER)
+				continue;
+			struct estimate e;
+			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
+			csv_estimate_row(out, vname, "pgbouncer", "", &t[k], &e);
+		}
 	}
 	return PT_OK;
 }

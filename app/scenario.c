@@ -962,13 +962,21 @@ static int get_dist(struct ctx *c, const cJSON *v, const char *path, bool counts
 
 /* "variants" is detached before validation; it is listed for the unknown-key message. */
 static const char *const top_keys[] = {"name",       "description", "horizon",  "warmup",
-				       "replications", "seed",     "database", "deployment",
+				       "replications", "seed",     "database", "pgbouncer",
+				       "deployment",
 				       "users",      "pools",       "workloads", "slo",
 				       "variants",   NULL};
 static const char *const database_keys[] = {"max_connections", "superuser_reserved_connections",
 					    "reserved_connections", "connect_time", "rtt",
 					    "cores", "row_locks", "lock_timeout",
 					    "statement_timeout", NULL};
+/* PgBouncer's own parameter names (doc/config.md), plus the client-side connect time. */
+static const char *const pgbouncer_keys[] = {
+	"pool_mode",	      "max_client_conn",      "default_pool_size",  "min_pool_size",
+	"reserve_pool_size",  "reserve_pool_timeout", "max_db_connections", "query_wait_timeout",
+	"server_login_retry", "client_connect_time",  NULL};
+/* indexed by enum cfg_pool_mode */
+static const char *const pool_mode_names[] = {"session", "transaction", "statement", NULL};
 static const char *const deployment_keys[] = {"processes", NULL};
 static const char *const users_keys[] = {"count", "zipf", NULL};
 /* SQLAlchemy's create_engine() argument names, read as the pool keys they set (max_overflow
@@ -1065,6 +1073,76 @@ static int get_database(struct ctx *c, const cJSON *v, struct cfg_database *db, 
 		return rc;
 	put_dur(c, r, "lock_timeout", db->lock_timeout_s);
 	put_dur(c, r, "statement_timeout", db->statement_timeout_s);
+	return PT_OK;
+}
+
+/* "pgbouncer": absent, PgBouncer is not there; present (even {}), every pool connects to it
+ * and its defaults are PgBouncer's. */
+static int get_pgbouncer(struct ctx *c, const cJSON *v, struct cfg_pgbouncer *b, cJSON *res)
+{
+	const char *path = "pgbouncer";
+	const cJSON *x;
+	char p[PATH_LEN];
+	int rc;
+
+	cfg_pgbouncer_defaults(b);
+	if (!v)
+		return PT_OK;
+	if (!cJSON_IsObject(v))
+		return expected(c, path, v, "an object");
+	if ((rc = check_keys(c, v, path, pgbouncer_keys)))
+		return rc;
+	b->enabled = true;
+	cJSON *r = put_obj(c, res, path);
+	if ((x = member(v, "pool_mode"))) {
+		int k = cJSON_IsString(x) ? find_name(pool_mode_names, x->valuestring) : -1;
+		char list[MSG_LEN / 2];
+		if (k < 0) {
+			join(p, sizeof p, path, "pool_mode");
+			join_list(list, sizeof list, pool_mode_names);
+			return expected(c, p, x, "one of: %s", list);
+		}
+		b->pool_mode = (enum cfg_pool_mode)k;
+	}
+	if (b->pool_mode == CFG_POOL_MODE_SESSION)
+		return fail(c, "pgbouncer.pool_mode",
+			    "session pooling is not modelled yet (a server held by a client "
+			    "connection until it disconnects); expected \"transaction\" or "
+			    "\"statement\" (PgBouncer's default is session, so pool_mode is required)");
+	put_str(c, r, "pool_mode", pool_mode_names[b->pool_mode]);
+	if ((rc = get_int(c, v, path, "max_client_conn", 1, INT_CAP, 100, &b->max_client_conn)) ||
+	    (rc = get_int(c, v, path, "default_pool_size", 1, INT_CAP, 20,
+			  &b->default_pool_size)) ||
+	    (rc = get_int(c, v, path, "min_pool_size", 0, INT_CAP, 0, &b->min_pool_size)) ||
+	    (rc = get_int(c, v, path, "reserve_pool_size", 0, INT_CAP, 0,
+			  &b->reserve_pool_size)) ||
+	    (rc = get_duration(c, v, path, "reserve_pool_timeout", false,
+			       &b->reserve_pool_timeout_s)) ||
+	    (rc = get_int(c, v, path, "max_db_connections", 0, INT_CAP, 0,
+			  &b->max_db_connections)) ||
+	    (rc = get_duration(c, v, path, "query_wait_timeout", false,
+			       &b->query_wait_timeout_s)) ||
+	    (rc = get_duration(c, v, path, "server_login_retry", false,
+			       &b->server_login_retry_s)))
+		return rc;
+	put_int(c, r, "max_client_conn", b->max_client_conn);
+	put_int(c, r, "default_pool_size", b->default_pool_size);
+	put_int(c, r, "min_pool_size", b->min_pool_size);
+	put_int(c, r, "reserve_pool_size", b->reserve_pool_size);
+	put_dur(c, r, "reserve_pool_timeout", b->reserve_pool_timeout_s);
+	put_int(c, r, "max_db_connections", b->max_db_connections);
+	put_dur(c, r, "query_wait_timeout", b->query_wait_timeout_s);
+	put_dur(c, r, "server_login_retry", b->server_login_retry_s);
+	if (member(v, "client_connect_time")) {
+		if ((rc = get_dist(c, member(v, "client_connect_time"),
+				   "pgbouncer.client_connect_time", false, &b->client_connect_time,
+				   r, "client_connect_time")))
+			return rc;
+	} else {
+		/* the default of cfg_pgbouncer_defaults: lognormal, mean 1 ms, sd 0.5 ms */
+		put_dist(c, r, "client_connect_time", "lognormal", false, "mean", 0.001, "sd",
+			 0.0005);
+	}
 	return PT_OK;
 }
 
@@ -2461,6 +2539,7 @@ static int get_scenario(struct ctx *c, const cJSON *root, const char *fallback_n
 	put_int(c, res, "seed", (long long)cfg->seed);
 
 	if ((rc = get_database(c, member(root, "database"), &cfg->db, res)) ||
+	    (rc = get_pgbouncer(c, member(root, "pgbouncer"), &cfg->pgbouncer, res)) ||
 	    (rc = get_deployment(c, member(root, "deployment"), cfg, res)) ||
 	    (rc = get_users(c, root, &cfg->users, res)))
 		return rc;

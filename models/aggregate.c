@@ -97,6 +97,7 @@ static int slots_of(const struct aggregate *a, enum metric_scope scope)
 	case METRIC_POOL:
 		return a->n_pools;
 	case METRIC_DATABASE:
+	case METRIC_PGBOUNCER:
 		return 1;
 	}
 	return 0;

@@ -4,12 +4,14 @@
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/arrivals.h"
 #include "models/cpu.h"
 #include "models/locks.h"
+#include "models/pgbouncer.h"
 #include "sim/dist.h"
 #include "sim/status.h"
 
@@ -34,6 +36,7 @@ struct worker {
 	int g, k;
 	/* the transaction in progress */
 	struct pool_conn *conn;
+	struct pgbouncer_client link;  /* its server through PgBouncer, if any */
 	uint64_t txn;
 	int unit_g0, unit_k0;   /* where the transaction started */
 	int locked_upto;        /* groups unit_g0 .. locked_upto-1 have their user locked */
@@ -60,6 +63,7 @@ struct batch {
 	gsl_rng *work;
 	double warmup_s, horizon_s;
 	struct batch_stats *st;
+	struct pgbouncer *bouncer;  /* NULL: the pools connect to the database directly */
 	/* backlog: ring buffer of record arrival times, oldest at head */
 	double *q;
 	int q_head, q_n, q_cap;
@@ -80,6 +84,7 @@ static void step(struct worker *w);
 static void cpu_record_done(void *ctx, uint64_t tag);
 
 int batch_backlog(const struct batch *b) { return b->q_n; }
+void batch_use_pgbouncer(struct batch *b, struct pgbouncer *pb) { b->bouncer = pb; }
 int batch_active(const struct batch *b) { return b->active; }
 double batch_backlog_age(const struct batch *b)
 {
@@ -335,17 +340,49 @@ static bool unit_is_done(const struct worker *w)
 	return true;
 }
 
-static void on_ready(struct pool_client *c, struct pool_conn *conn)
+/* The transaction starts: the connection is usable (with PgBouncer, linked to a server). */
+static void start_unit(struct worker *w)
 {
-	struct worker *w = (struct worker *)c;
 	struct batch *b = w->b;
-	w->conn = conn;
 	w->t_ready = sim_now(b->sim);
 	w->txn = database_begin(b->db);
 	w->unit_g0 = w->g;
 	w->unit_k0 = w->k;
 	w->locked_upto = w->g;
 	sim_schedule_in(b->sim, b->db->cfg->rtt_s, PRIO_COMPLETION, ev_begin_done, w, 0); /* BEGIN */
+}
+
+static void on_fail(struct pool_client *c, enum pool_failure why);
+
+static struct worker *of_link(struct pgbouncer_client *c)
+{
+	return (struct worker *)(void *)((char *)c - offsetof(struct worker, link));
+}
+
+static void on_linked(struct pgbouncer_client *c) { start_unit(of_link(c)); }
+
+/* PgBouncer disconnected the client: the pool's connection is dead and the batch fails as
+ * at a failed checkout (query_wait_timeout as a timeout). */
+static void on_pgbouncer_error(struct pgbouncer_client *c, enum pgbouncer_error e)
+{
+	struct worker *w = of_link(c);
+	pool_checkin_closed(w->pool, w->conn);
+	w->conn = NULL;
+	on_fail(&w->pc, e == PGBOUNCER_QUERY_WAIT_TIMEOUT ? POOL_TIMEOUT : POOL_REFUSED);
+}
+
+static void on_ready(struct pool_client *c, struct pool_conn *conn)
+{
+	struct worker *w = (struct worker *)c;
+	w->conn = conn;
+	if (w->b->bouncer) {
+		/* BEGIN needs a server connection */
+		w->link.on_linked = on_linked;
+		w->link.on_error = on_pgbouncer_error;
+		pgbouncer_query(w->b->bouncer, &w->link);
+		return;
+	}
+	start_unit(w);
 }
 
 /* A failed checkout fails the batch: uncommitted records go back to the front of the
@@ -595,6 +632,8 @@ static void ev_commit(struct sim *sim, void *obj, uint64_t arg)
 		tally_add(&b->st->hold, now - w->t_ready);
 	}
 	w->txn = 0;
+	if (b->bouncer)
+		pgbouncer_release(b->bouncer, &w->link); /* transaction pooling: server back */
 	pool_checkin(w->pool, w->conn);
 	w->conn = NULL;
 	if (w->g >= w->n_groups)

@@ -72,6 +72,11 @@ struct batch *batch_create(const struct cfg_batch *cfg, struct sim *sim, struct 
 void batch_destroy(struct batch *b);
 /* Schedule the first record arrival and the first tick. */
 void batch_start(struct batch *b);
+struct pgbouncer;
+/* Run every transaction through PgBouncer pb (borrowed): a server is asked for at BEGIN and
+ * given back at COMMIT; PgBouncer's errors fail the batch as a failed checkout does
+ * (query_wait_timeout as a pool timeout). Call before batch_start. */
+void batch_use_pgbouncer(struct batch *b, struct pgbouncer *pb);
 /* Restart the levels at the current time (warm-up) / read them off at the horizon. */
 void batch_reset_levels(struct batch *b);
 void batch_snapshot_levels(struct batch *b);

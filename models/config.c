@@ -48,9 +48,26 @@ void cfg_scenario_defaults(struct cfg_scenario *sc)
 	sc->db.rtt_s = 0;
 	sc->db.cores = 0;
 	sc->db.row_locks = true;
+	cfg_pgbouncer_defaults(&sc->pgbouncer);
 	sc->processes = 1;
 	sc->users.count = 1000;
 	sc->users.zipf_s = 0;
+}
+
+void cfg_pgbouncer_defaults(struct cfg_pgbouncer *b)
+{
+	memset(b, 0, sizeof *b);
+	b->enabled = false;
+	b->pool_mode = CFG_POOL_MODE_SESSION;
+	b->max_client_conn = 100;
+	b->default_pool_size = 20;
+	b->min_pool_size = 0;
+	b->reserve_pool_size = 0;
+	b->reserve_pool_timeout_s = 5;
+	b->max_db_connections = 0;
+	b->query_wait_timeout_s = 120;
+	b->server_login_retry_s = 15;
+	dist_lognormal_mean_sd(&b->client_connect_time, 0.001, 0.0005);
 }
 
 int cfg_usable_connections(const struct cfg_database *db)

@@ -35,6 +35,33 @@ struct cfg_database {
 	double statement_timeout_s;
 };
 
+/* PgBouncer's pool_mode: when a server connection goes back to PgBouncer's pool. */
+enum cfg_pool_mode {
+	CFG_POOL_MODE_SESSION,      /* at client disconnect (PgBouncer's default) */
+	CFG_POOL_MODE_TRANSACTION,  /* at the end of each transaction */
+	CFG_POOL_MODE_STATEMENT,    /* after each statement: transaction blocks are refused */
+};
+
+/* PgBouncer between every process's pools and the database (models/pgbouncer.h); one pool
+ * (database, user). Names and defaults are PgBouncer's own (doc/config.md). */
+struct cfg_pgbouncer {
+	bool enabled;               /* the scenario has a "pgbouncer" section */
+	enum cfg_pool_mode pool_mode;   /* default session */
+	int max_client_conn;        /* client connections accepted, default 100 */
+	int default_pool_size;      /* server connections of the pool, default 20 */
+	int min_pool_size;          /* kept open once a client is connected, default 0 */
+	int reserve_pool_size;      /* extra servers once the oldest waiter waited
+				       reserve_pool_timeout, default 0 */
+	double reserve_pool_timeout_s;  /* default 5 */
+	int max_db_connections;     /* server connections to the database, 0 (default) = no cap */
+	double query_wait_timeout_s;    /* a client waiting longer for a server is disconnected,
+					   default 120; 0 = wait forever */
+	double server_login_retry_s;    /* no new server connect this long after a failed one,
+					   default 15 */
+	struct dist client_connect_time; /* an application connect to PgBouncer (no fork, no
+					    server): default lognormal mean 1 ms, sd 0.5 ms */
+};
+
 struct pool_kind;
 
 /* A connection pool of one kind (models/pool.h); the fields below the kind are SQLAlchemy
@@ -186,6 +213,7 @@ struct cfg_scenario {
 	int replications;       /* default 10 */
 	uint64_t seed;          /* master seed, default 1 */
 	struct cfg_database db;
+	struct cfg_pgbouncer pgbouncer; /* enabled: the pools connect to PgBouncer */
 	int processes;          /* deployment.processes: application processes, each with its own
 				   pools (default 1) */
 	struct cfg_users users;
@@ -203,6 +231,8 @@ void cfg_scenario_defaults(struct cfg_scenario *sc);
 void cfg_pool_defaults(struct cfg_pool *p);
 void cfg_requests_defaults(struct cfg_requests *r);
 void cfg_batch_defaults(struct cfg_batch *b);
+/* PgBouncer's defaults, enabled = false. */
+void cfg_pgbouncer_defaults(struct cfg_pgbouncer *b);
 
 /* Server connection slots an ordinary role may use:
  * max_connections - superuser_reserved_connections - reserved_connections. */

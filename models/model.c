@@ -23,6 +23,8 @@ struct run {
 	struct model_result *out;
 	struct sim *sim;
 	struct database db;
+	struct pgbouncer *bouncer;  /* NULL without PgBouncer */
+	gsl_rng *bouncer_rng;
 	struct cpu *cpu;
 	struct locks *locks;
 	struct users *own_users;     /* built for this run, or NULL when shared */
@@ -65,6 +67,8 @@ static void ev_warmup_end(struct sim *sim, void *obj, uint64_t arg)
 	for (int i = 0; i < run->sc->n_pools * run->n_proc; i++)
 		pool_reset(run->pools[i]);
 	database_reset(&run->db, sim_now(sim));
+	if (run->bouncer)
+		pgbouncer_reset(run->bouncer);
 	if (run->cpu)
 		cpu_reset(run->cpu);
 	for (int i = 0; i < run->sc->n_workloads; i++)
@@ -130,6 +134,8 @@ static void ev_horizon(struct sim *sim, void *obj, uint64_t arg)
 	 * stop too, so the run ends when the last request does */
 	for (int i = 0; i < run->sc->n_pools * run->n_proc; i++)
 		pool_drain(run->pools[i]);
+	if (run->bouncer)
+		pgbouncer_drain(run->bouncer);
 	run->out->db_open_mean = level_mean(&run->db.open_level, t);
 	run->out->db_open_max = run->db.open_level.max;
 	if (run->cpu) {
@@ -139,6 +145,35 @@ static void ev_horizon(struct sim *sim, void *obj, uint64_t arg)
 	for (int i = 0; i < run->sc->n_workloads; i++)
 		if (run->bw[i])
 			batch_snapshot_levels(run->bw[i]);
+	if (run->bouncer) {
+		const struct pgbouncer_stats *s = pgbouncer_stats(run->bouncer);
+		struct pgbouncer_result *b = &run->out->pgbouncer;
+		b->cl_active_mean = level_mean(&s->cl_active, t);
+		b->cl_active_max = s->cl_active.max;
+		b->cl_waiting_mean = level_mean(&s->cl_waiting, t);
+		b->cl_waiting_max = s->cl_waiting.max;
+		b->sv_active_mean = level_mean(&s->sv_active, t);
+		b->sv_active_max = s->sv_active.max;
+		b->sv_idle_mean = level_mean(&s->sv_idle, t);
+		b->sv_login_mean = level_mean(&s->sv_login, t);
+	}
+}
+
+/* PgBouncer's counters once the run has drained. */
+static void count_pgbouncer(struct pgbouncer_result *b, const struct pgbouncer *pb)
+{
+	const struct pgbouncer_stats *s = pgbouncer_stats(pb);
+	b->queries = s->queries;
+	b->waited = s->waited;
+	b->query_wait_timeouts = s->query_wait_timeouts;
+	b->login_failing = s->login_failing;
+	b->statement_mode = s->statement_mode;
+	b->client_refused = pgbouncer_clients((struct pgbouncer *)pb)->refused;
+	b->server_connects = s->server_connects;
+	b->server_refused = s->server_refused;
+	b->reserve_connects = s->reserve_connects;
+	b->wait_mean = s->wait.n ? tally_mean(&s->wait) : NAN;
+	b->maxwait_max = s->maxwait_max;
 }
 
 uint64_t model_sample_count(double horizon_s, double step_s)
@@ -188,6 +223,8 @@ static void ev_sample(struct sim *sim, void *obj, uint64_t k)
 			.open = pool_open(p),
 			.server_connections = run->db.open,
 		};
+		if (run->bouncer)
+			pgbouncer_status(run->bouncer, &s.pgbouncer);
 		h->on_sample(h->ctx, &s);
 	}
 	if (k + 1 < run->n_samples &&
@@ -371,6 +408,17 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 		if (!run.users)
 			goto fail;
 	}
+	if (sc->pgbouncer.enabled) {
+		run.bouncer_rng = rng_stream_create(sc->seed, rep,
+						    rng_stream_id("pgbouncer", STREAM_PGBOUNCER));
+		if (!run.bouncer_rng)
+			goto fail;
+		run.bouncer = pgbouncer_create(&sc->pgbouncer, run.sim, &run.db, run.bouncer_rng);
+		if (!run.bouncer)
+			goto fail;
+	}
+	/* The pools connect to PgBouncer's client side when there is one. */
+	struct database *pool_db = run.bouncer ? pgbouncer_clients(run.bouncer) : &run.db;
 	for (int i = 0; i < sc->n_pools; i++) {
 		if (!run.by_pool[i])
 			goto fail;
@@ -382,7 +430,7 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 				sc->seed, rep, rng_stream_id(pc->name, STREAM_CONNECT + 16 * (uint64_t)p));
 			if (!run.pool_rng[k])
 				goto fail;
-			run.pools[k] = pool_create(pc, run.sim, &run.db, run.pool_rng[k]);
+			run.pools[k] = pool_create(pc, run.sim, pool_db, run.pool_rng[k]);
 			if (!run.pools[k])
 				goto fail;
 			run.by_pool[i][p] = run.pools[k];
@@ -400,6 +448,8 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 						 sc->warmup_s, sc->horizon_s, &out->batches[i]);
 			if (!run.bw[i])
 				goto fail;
+			if (run.bouncer)
+				batch_use_pgbouncer(run.bw[i], run.bouncer);
 			continue;
 		}
 		int procs = w->req.processes > 0 ? w->req.processes : sc->processes;
@@ -409,6 +459,8 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 					    &out->workloads[i]);
 		if (!run.wl[i])
 			goto fail;
+		if (run.bouncer)
+			requests_use_pgbouncer(run.wl[i], run.bouncer);
 		if (hooks && hooks->on_arrival) {
 			run.hook[i] = (struct arrival_hook){.hooks = hooks, .workload = i};
 			requests_observe_arrivals(run.wl[i], observe_arrival, &run.hook[i]);
@@ -448,6 +500,8 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 			requests_finish(run.wl[i]);
 
 	out->db_refused = run.db.refused;
+	if (run.bouncer)
+		count_pgbouncer(&out->pgbouncer, run.bouncer);
 	for (int i = 0; i < sc->n_pools; i++)
 		count_pool(&out->pools[i], run.by_pool[i], run.n_proc);
 	if (run.sampler_oom)
@@ -477,6 +531,9 @@ fail:
 	free(run.pools);
 	free(run.pool_rng);
 	users_destroy(run.own_users);
+	pgbouncer_destroy(run.bouncer);
+	if (run.bouncer_rng)
+		gsl_rng_free(run.bouncer_rng);
 	locks_destroy(run.locks);
 	cpu_destroy(run.cpu);
 	sim_destroy(run.sim);

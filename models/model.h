@@ -16,6 +16,7 @@
 
 #include "models/config.h"
 #include "models/batch.h"
+#include "models/pgbouncer.h"
 #include "models/requests.h"
 
 struct pool_result {
@@ -30,6 +31,18 @@ struct pool_result {
 	double longest_exhausted_s;
 	int first_timeout_overflow;  /* SQLAlchemy's overflow() at the first timeout; INT_MIN
 					when nothing timed out */
+};
+
+/* PgBouncer's figures (all zero without PgBouncer): counters over the run after the warm-up,
+ * SHOW POOLS levels over [warmup, horizon]. */
+struct pgbouncer_result {
+	uint64_t queries, waited, query_wait_timeouts, login_failing, statement_mode;
+	uint64_t client_refused;   /* application connects refused (max_client_conn) */
+	uint64_t server_connects, server_refused, reserve_connects;
+	double wait_mean;          /* query to server linked, linked queries (NAN if none) */
+	double maxwait_max;        /* longest wait of any client, s */
+	double cl_active_mean, cl_active_max, cl_waiting_mean, cl_waiting_max;
+	double sv_active_mean, sv_active_max, sv_idle_mean, sv_login_mean;
 };
 
 /* Pool figures are per pool name, over the pool's instances in every process: counters are
@@ -51,6 +64,7 @@ struct model_result {
 	double db_open_mean, db_open_max; /* server connections, all processes and pools */
 	double db_cpu_busy_mean;     /* share of the cores busy (NAN without cores) */
 	double db_cpu_active_mean;   /* statements running, time average (NAN without cores) */
+	struct pgbouncer_result pgbouncer;
 	int status;                  /* model_run's return value */
 	int overloaded_pool;         /* with PT_EOVERLOAD: the pool whose waiters reached
 					max_waiting; else -1 */
@@ -85,6 +99,7 @@ struct model_sample {
 	int server_connections; /* backends open on the database server: every process and
 				   pool, connections being opened included (the same in every
 				   pool's sample of one instant) */
+	struct pgbouncer_status pgbouncer; /* PgBouncer's SHOW POOLS now; zero without it */
 };
 
 /* Optional observers; any member may be NULL (or 0). Observing changes nothing: the same
@@ -136,6 +151,9 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
  * them): rng_stream_id(workload name, STREAM_ARRIVALS / STREAM_HOLDS) and, for the instance
  * of a pool in process p, rng_stream_id(pool name, STREAM_CONNECT + 16 p). */
 enum { STREAM_ARRIVALS = 1, STREAM_HOLDS = 2, STREAM_CONNECT = 3 };
+/* PgBouncer's client and server connect times: rng_stream_id("pgbouncer", STREAM_PGBOUNCER)
+ * (no pool or workload stream uses the id 4). */
+enum { STREAM_PGBOUNCER = 4 };
 
 /* Connections per process that the request workloads on pool `pool` keep busy at their peak
  * arrival rate (rate profile maximum times the largest burst factor; a trace's mean rate),

@@ -203,6 +203,15 @@ void pool_checkin(struct pool *p, struct pool_conn *conn)
 	pool_levels_update(p);
 }
 
+void pool_checkin_closed(struct pool *p, struct pool_conn *conn)
+{
+	if (conn->alive) {
+		database_disconnect(p->db, sim_now(p->sim));
+		conn->alive = false;
+	}
+	pool_checkin(p, conn);
+}
+
 struct pool_conn *pool_conn_new(struct pool *p)
 {
 	struct pool_conn *conn = objpool_get(&p->conns);

@@ -138,6 +138,11 @@ void pool_checkout(struct pool *p, struct pool_client *c);
 /* Return a connection handed out by on_ready. */
 void pool_checkin(struct pool *p, struct pool_conn *conn);
 
+/* Return a connection whose server end has gone (PgBouncer disconnected the client): its slot
+ * is given back at once and the kind takes the record back without a server connection, so
+ * its next checkout reconnects (or the kind closes it). */
+void pool_checkin_closed(struct pool *p, struct pool_conn *conn);
+
 /* Arrivals have stopped (the horizon): the pool stops its background timers (HikariCP's
  * housekeeper and lifetime timers, Go's cleaner), so that the engine runs dry once the
  * requests in flight are done. Checkout and checkin keep working. */

@@ -1,12 +1,14 @@
 #include "models/requests.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/arrivals.h"
 #include "models/cpu.h"
 #include "models/locks.h"
+#include "models/pgbouncer.h"
 #include "sim/dist.h"
 #include "sim/objpool.h"
 #include "sim/status.h"
@@ -18,6 +20,7 @@ struct request {
 	struct requests *wl;
 	struct pool *pool;
 	struct pool_conn *conn;
+	struct pgbouncer_client link; /* its server through PgBouncer, if any */
 	struct request *next;   /* the application's queue of its process (concurrency) */
 	double t_arrival;       /* the client's request: client_timeout counts from here */
 	double t_first;         /* first checkout: waits are measured from here */
@@ -63,6 +66,7 @@ struct requests {
 	double rtt_s;
 	double warmup_s, horizon_s;
 	struct requests_stats *st;
+	struct pgbouncer *bouncer;  /* NULL: the pools connect to the database directly */
 	double lock_to_s, stmt_to_s; /* effective lock_timeout, statement_timeout; 0 = off */
 	struct app_proc *procs;      /* [n_processes] */
 	struct objpool reqs;        /* request records: memory follows the requests in flight */
@@ -138,6 +142,8 @@ void requests_destroy(struct requests *r)
 
 uint64_t requests_in_flight(const struct requests *r) { return r->in_flight; }
 
+void requests_use_pgbouncer(struct requests *r, struct pgbouncer *b) { r->bouncer = b; }
+
 void requests_observe_arrivals(struct requests *r, void (*fn)(void *ctx, double t), void *ctx)
 {
 	r->observe = fn;
@@ -153,6 +159,7 @@ static const struct {
 };
 
 const char *requests_failure_name(enum requests_failure f) { return failures[f].name; }
+
 const char *requests_failure_rate_name(enum requests_failure f) { return failures[f].rate; }
 const char *requests_failure_label(enum requests_failure f) { return failures[f].label; }
 
@@ -366,12 +373,12 @@ static void ev_db_error(struct sim *sim, void *obj, uint64_t arg)
 	sim_schedule_in(sim, r->rtt_s, PRIO_COMPLETION, ev_release, q, 0);
 }
 
-static void on_ready(struct pool_client *c, struct pool_conn *conn)
+/* The transaction starts: the connection is usable (with PgBouncer, linked to a server). */
+static void start_txn(struct request *q)
 {
-	struct request *q = (struct request *)c;
 	struct requests *r = q->wl;
+	struct pool_client *c = &q->pc;
 	double now = sim_now(r->sim);
-	q->conn = conn;
 	q->t_ready = now;
 	if (q->counted) {
 		double wait = now - q->t_first;
@@ -407,6 +414,41 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 	}
 }
 
+static void finish_failed(struct request *q, enum requests_failure why);
+
+static struct request *of_link(struct pgbouncer_client *c)
+{
+	return (struct request *)(void *)((char *)c - offsetof(struct request, link));
+}
+
+static void on_linked(struct pgbouncer_client *c) { start_txn(of_link(c)); }
+
+/* PgBouncer disconnected the client: the pool's connection is dead, the request fails; a
+ * query_wait_timeout is a timeout waiting for a connection, the other errors refusals. */
+static void on_pgbouncer_error(struct pgbouncer_client *c, enum pgbouncer_error e)
+{
+	struct request *q = of_link(c);
+	pool_checkin_closed(q->pool, q->conn);
+	q->conn = NULL;
+	finish_failed(q, e == PGBOUNCER_QUERY_WAIT_TIMEOUT ? REQ_PGBOUNCER_TIMED_OUT
+							   : REQ_PGBOUNCER_REFUSED);
+}
+
+static void on_ready(struct pool_client *c, struct pool_conn *conn)
+{
+	struct request *q = (struct request *)c;
+	struct requests *r = q->wl;
+	q->conn = conn;
+	if (r->bouncer) {
+		/* BEGIN needs a server connection */
+		q->link.on_linked = on_linked;
+		q->link.on_error = on_pgbouncer_error;
+		pgbouncer_query(r->bouncer, &q->link);
+		return;
+	}
+	start_txn(q);
+}
+
 static void ev_exec_start(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)arg;
@@ -435,16 +477,13 @@ static void leave(struct request *q)
 	start(n);
 }
 
-static void finish_failed(struct request *q, enum pool_failure why)
+static void finish_failed(struct request *q, enum requests_failure why)
 {
 	struct requests *r = q->wl;
 	if (q->counted) {
 		double wait = sim_now(r->sim) - q->t_first;
 		struct requests_stats *s = r->st;
-		if (why == POOL_TIMEOUT)
-			s->failed[REQ_TIMED_OUT]++;
-		else
-			s->failed[REQ_REFUSED]++;
+		s->failed[why]++;
 		tally_add(&s->wait_all, wait);
 		histo_add(&s->h_all, wait);
 	}
@@ -479,7 +518,7 @@ static void on_fail(struct pool_client *c, enum pool_failure why)
 		sim_schedule_in(r->sim, backoff, PRIO_ARRIVAL, ev_retry, q, 0);
 		return;
 	}
-	finish_failed(q, why);
+	finish_failed(q, why == POOL_TIMEOUT ? REQ_TIMED_OUT : REQ_REFUSED);
 }
 
 static void ev_retry(struct sim *sim, void *obj, uint64_t arg)
@@ -508,6 +547,8 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 			r->st->failed[REQ_GIVEN_UP]++;
 		}
 	}
+	if (r->bouncer)
+		pgbouncer_release(r->bouncer, &q->link); /* transaction pooling: server back */
 	pool_checkin(q->pool, q->conn);
 	leave(q);
 }

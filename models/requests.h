@@ -18,6 +18,7 @@
 #ifndef POOLTIDE_REQUESTS_H
 #define POOLTIDE_REQUESTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
@@ -39,7 +40,11 @@
 	  "cancelled by lock_timeout")                                                        \
 	X(REQ_STATEMENT_TIMEOUT, "statement_timed_out", "statement_timeout_rate",            \
 	  "cancelled by statement_timeout")                                                   \
-	X(REQ_GIVEN_UP, "given_up", "given_up_rate", "given up by the client (client_timeout)")
+	X(REQ_GIVEN_UP, "given_up", "given_up_rate", "given up by the client (client_timeout)") \
+	X(REQ_PGBOUNCER_TIMED_OUT, "pgbouncer_timed_out", "pgbouncer_timeout_rate",            \
+	  "timed out at PgBouncer (query_wait_timeout)")                                     \
+	X(REQ_PGBOUNCER_REFUSED, "pgbouncer_refused", "pgbouncer_refused_rate",                \
+	  "refused by PgBouncer")
 
 enum requests_failure {
 #define REQUESTS_ENUM_(id, name, rate, label) id,
@@ -101,6 +106,13 @@ void requests_start(struct requests *r);
 /* Complete the statistics once the run has drained (wait_all and h_all hold only the failed
  * requests' waits until then). Call exactly once. */
 void requests_finish(struct requests *r);
+struct pgbouncer;
+/* Run every transaction through PgBouncer b (borrowed): a server is asked for at BEGIN and
+ * given back at COMMIT; a request's wait then runs until its server is linked, and PgBouncer's
+ * errors fail it (REQ_PGBOUNCER_TIMED_OUT for query_wait_timeout, REQ_PGBOUNCER_REFUSED for
+ * the others). Call before requests_start. */
+void requests_use_pgbouncer(struct requests *r, struct pgbouncer *b);
+
 /* Requests in flight now (for tests and drain checks). */
 uint64_t requests_in_flight(const struct requests *r);
 

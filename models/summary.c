@@ -170,6 +170,39 @@ static double d_refused(const struct model_result *r, int i) { (void)i; return (
 static double d_cpu_busy(const struct model_result *r, int i) { (void)i; return r->db_cpu_busy_mean; }
 static double d_cpu_active(const struct model_result *r, int i) { (void)i; return r->db_cpu_active_mean; }
 
+#define G(field) static double g_##field(const struct model_result *r, int i) \
+	{ (void)i; return (double)r->pgbouncer.field; }
+G(queries)
+G(query_wait_timeouts)
+G(login_failing)
+G(statement_mode)
+G(client_refused)
+G(server_connects)
+G(server_refused)
+G(reserve_connects)
+G(wait_mean)
+G(maxwait_max)
+G(cl_active_mean)
+G(cl_active_max)
+G(cl_waiting_mean)
+G(cl_waiting_max)
+G(sv_active_mean)
+G(sv_active_max)
+G(sv_idle_mean)
+G(sv_login_mean)
+#undef G
+static void g_qwt_counts(const struct model_result *r, int i, double *events, double *trials)
+{
+	(void)i;
+	*events = (double)r->pgbouncer.query_wait_timeouts;
+	*trials = (double)r->pgbouncer.queries;
+}
+static double g_qwt_rate(const struct model_result *r, int i)
+{
+	(void)i;
+	return ratio(r->pgbouncer.query_wait_timeouts, r->pgbouncer.queries);
+}
+
 static double p_checked_out_mean(const struct model_result *r, int i) { return P(r, i)->checked_out_mean; }
 static double p_checked_out_max(const struct model_result *r, int i) { return P(r, i)->checked_out_max; }
 static double p_checked_in_mean(const struct model_result *r, int i) { return P(r, i)->checked_in_mean; }
@@ -249,6 +282,26 @@ static const struct metric_def table[] = {
 	{"connects_refused", "connects", METRIC_DATABASE, d_refused, NULL},
 	{"cpu_busy_mean", "1", METRIC_DATABASE, d_cpu_busy, NULL},
 	{"cpu_active_mean", "statements", METRIC_DATABASE, d_cpu_active, NULL},
+	/* PgBouncer: SHOW POOLS' words (cl_*, sv_*, maxwait) and its errors */
+	{"queries", "transactions", METRIC_PGBOUNCER, g_queries, NULL},
+	{"query_wait_timeouts", "transactions", METRIC_PGBOUNCER, g_query_wait_timeouts, NULL},
+	{"query_wait_timeout_rate", "1", METRIC_PGBOUNCER, g_qwt_rate, g_qwt_counts},
+	{"server_wait_mean", "s", METRIC_PGBOUNCER, g_wait_mean, NULL},
+	{"maxwait", "s", METRIC_PGBOUNCER, g_maxwait_max, NULL},
+	{"cl_active_mean", "connections", METRIC_PGBOUNCER, g_cl_active_mean, NULL},
+	{"cl_active_max", "connections", METRIC_PGBOUNCER, g_cl_active_max, NULL},
+	{"cl_waiting_mean", "connections", METRIC_PGBOUNCER, g_cl_waiting_mean, NULL},
+	{"cl_waiting_max", "connections", METRIC_PGBOUNCER, g_cl_waiting_max, NULL},
+	{"sv_active_mean", "connections", METRIC_PGBOUNCER, g_sv_active_mean, NULL},
+	{"sv_active_max", "connections", METRIC_PGBOUNCER, g_sv_active_max, NULL},
+	{"sv_idle_mean", "connections", METRIC_PGBOUNCER, g_sv_idle_mean, NULL},
+	{"sv_login_mean", "connections", METRIC_PGBOUNCER, g_sv_login_mean, NULL},
+	{"client_refused", "connects", METRIC_PGBOUNCER, g_client_refused, NULL},
+	{"login_failing_errors", "transactions", METRIC_PGBOUNCER, g_login_failing, NULL},
+	{"statement_mode_errors", "transactions", METRIC_PGBOUNCER, g_statement_mode, NULL},
+	{"sv_connects", "connects", METRIC_PGBOUNCER, g_server_connects, NULL},
+	{"sv_refused", "connects", METRIC_PGBOUNCER, g_server_refused, NULL},
+	{"reserve_connects", "connects", METRIC_PGBOUNCER, g_reserve_connects, NULL},
 	{"checked_out_mean", "connections", METRIC_POOL, p_checked_out_mean, NULL},
 	{"checked_out_max", "connections", METRIC_POOL, p_checked_out_max, NULL},
 	{"checked_in_mean", "connections", METRIC_POOL, p_checked_in_mean, NULL},

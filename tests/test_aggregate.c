@@ -107,7 +107,9 @@ static int teardown(void **state)
 
 static int slots(const struct cfg_scenario *sc, enum metric_scope s)
 {
-	return s == METRIC_POOL ? sc->n_pools : s == METRIC_DATABASE ? 1 : sc->n_workloads;
+	return s == METRIC_POOL ? sc->n_pools
+	       : (s == METRIC_DATABASE || s == METRIC_PGBOUNCER) ? 1
+							   : sc->n_workloads;
 }
 
 static void test_estimates_equal_full_results(void **state)

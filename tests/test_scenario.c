@@ -802,7 +802,7 @@ static void test_err_keys(void **state)
 	expect("[1, 2]", "expected a JSON object at the top level, got [1,2]");
 	expect(WITH("'slos': {'api.timeout_rate': 0.001}"),
 	       "slos: unknown key (expected one of: name, description, horizon, warmup, "
-	       "replications, seed, database, deployment, users, pools, workloads, slo, "
+	       "replications, seed, database, pgbouncer, deployment, users, pools, workloads, slo, "
 	       "variants)");
 	expect(POOL("'sise': 10"),
 	       "pools.main.sise: unknown key (expected one of: kind, max_waiting, size, "
@@ -878,6 +878,33 @@ static void test_err_top(void **state)
 	       "seed: expected an integer from 1 to 9007199254740992 (2^53), got 1.5");
 	expect(WITH("'seed': '1'"),
 	       "seed: expected an integer from 1 to 9007199254740992 (2^53), got \"1\"");
+}
+
+/* PgBouncer's section: PgBouncer's parameter names, each error naming the JSON path. */
+#define PGB(x) WITH("'pgbouncer': {" x "}")
+static void test_err_pgbouncer(void **state)
+{
+	(void)state;
+	expect(WITH("'pgbouncer': 'transaction'"), "pgbouncer: expected an object, got \"transaction\"");
+	expect(PGB("'pool_mode': 'transaction', 'pool_size': 20"),
+	       "pgbouncer.pool_size: unknown key (expected one of: pool_mode, max_client_conn, "
+	       "default_pool_size, min_pool_size, reserve_pool_size, reserve_pool_timeout, "
+	       "max_db_connections, query_wait_timeout, server_login_retry, client_connect_time)");
+	expect(PGB("'pool_mode': 'transactions'"),
+	       "pgbouncer.pool_mode: expected one of: session, transaction, statement, got "
+	       "\"transactions\"");
+	expect(PGB("'default_pool_size': 20"),
+	       "pgbouncer.pool_mode: session pooling is not modelled yet (a server held by a client "
+	       "connection until it disconnects); expected \"transaction\" or \"statement\" "
+	       "(PgBouncer's default is session, so pool_mode is required)");
+	expect(PGB("'pool_mode': 'transaction', 'default_pool_size': 0"),
+	       "pgbouncer.default_pool_size: expected an integer >= 1, got 0");
+	expect(PGB("'pool_mode': 'transaction', 'max_client_conn': 'many'"),
+	       "pgbouncer.max_client_conn: expected an integer >= 1, got \"many\"");
+	expect(PGB("'pool_mode': 'transaction', 'query_wait_timeout': '-1s'"),
+	       "pgbouncer.query_wait_timeout: expected " DUR_WHAT ", got \"-1s\"");
+	expect(PGB("'pool_mode': 'transaction', 'client_connect_time': {'dist': 'constant'}"),
+	       "pgbouncer.client_connect_time.value: required");
 }
 
 static void test_err_database(void **state)
@@ -2859,6 +2886,7 @@ int main(void)
 		cmocka_unit_test(test_err_keys),
 		cmocka_unit_test(test_err_top),
 		cmocka_unit_test(test_err_database),
+		cmocka_unit_test(test_err_pgbouncer),
 		cmocka_unit_test(test_err_pools),
 		cmocka_unit_test(test_err_workloads),
 		cmocka_unit_test(test_err_distributions),

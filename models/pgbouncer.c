@@ -1,0 +1,364 @@
+#include "models/pgbouncer.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/pool.h"
+#include "sim/dist.h"
+
+/* PgBouncer's janitor period (full_maint_period, src/janitor.c): query_wait_timeout and the
+ * reserve are looked at only on its passes. */
+#define JANITOR_HZ 3.0
+
+struct pgbouncer {
+	const struct cfg_pgbouncer *cfg;
+	struct sim *sim;
+	struct database *server;
+	gsl_rng *rng;
+	struct cfg_database client_cfg; /* PgBouncer's client side as a "database" */
+	struct database clients;
+	int servers;                    /* open or being opened */
+	int idle;
+	int active;                     /* linked to a client */
+	bool connecting;                /* at most one server connect in flight (§3.4) */
+	bool login_failing;             /* the last server connect failed */
+	bool draining;                  /* after the horizon: no min_pool_size top-up */
+	double last_fail_at;
+	struct pgbouncer_client *w_head, *w_tail;
+	int waiting;
+	sim_handle janitor;
+	struct pgbouncer_stats st;
+};
+
+static void ev_server_ready(struct sim *sim, void *obj, uint64_t arg);
+static void arm_janitor(struct pgbouncer *b);
+static void ev_janitor(struct sim *sim, void *obj, uint64_t arg);
+static void ev_statement_refused(struct sim *sim, void *obj, uint64_t arg);
+
+static inline void set_if_changed(struct level *l, double now, double v)
+{
+	if (v != l->value)
+		level_set(l, now, v);
+}
+
+static int cl_active(const struct pgbouncer *b) { return b->clients.open - b->waiting; }
+
+static void levels_update(struct pgbouncer *b)
+{
+	double now = sim_now(b->sim);
+	struct pgbouncer_stats *s = &b->st;
+	set_if_changed(&s->cl_active, now, cl_active(b));
+	set_if_changed(&s->cl_waiting, now, b->waiting);
+	set_if_changed(&s->sv_active, now, b->active);
+	set_if_changed(&s->sv_idle, now, b->idle);
+	set_if_changed(&s->sv_login, now, b->connecting);
+}
+
+static void stats_start(struct pgbouncer *b, double t)
+{
+	struct pgbouncer_stats *s = &b->st;
+	*s = (struct pgbouncer_stats){0};
+	tally_init(&s->wait);
+	level_init(&s->cl_active, t, cl_active(b));
+	level_init(&s->cl_waiting, t, b->waiting);
+	level_init(&s->sv_active, t, b->active);
+	level_init(&s->sv_idle, t, b->idle);
+	level_init(&s->sv_login, t, b->connecting);
+	/* a client waiting since before the reset still counts for the longest wait */
+	if (b->w_head)
+		s->maxwait_max = t - b->w_head->wait_start;
+}
+
+struct pgbouncer *pgbouncer_create(const struct cfg_pgbouncer *cfg, struct sim *sim,
+				   struct database *server, gsl_rng *rng)
+{
+	struct pgbouncer *b = calloc(1, sizeof *b);
+	if (!b)
+		return NULL;
+	b->cfg = cfg;
+	b->sim = sim;
+	b->server = server;
+	b->rng = rng;
+	b->janitor = SIM_NO_EVENT;
+	b->client_cfg = (struct cfg_database){
+		.max_connections = cfg->max_client_conn,
+		.connect_time = cfg->client_connect_time,
+		.rtt_s = server->cfg->rtt_s,
+	};
+	database_init(&b->clients, &b->client_cfg, sim_now(sim));
+	stats_start(b, sim_now(sim));
+	arm_janitor(b); /* min_pool_size */
+	return b;
+}
+
+void pgbouncer_destroy(struct pgbouncer *b) { free(b); }
+
+struct database *pgbouncer_clients(struct pgbouncer *b) { return &b->clients; }
+
+static void waiter_append(struct pgbouncer *b, struct pgbouncer_client *c)
+{
+	c->next = NULL;
+	if (b->w_tail)
+		b->w_tail->next = c;
+	else
+		b->w_head = c;
+	b->w_tail = c;
+	b->waiting++;
+}
+
+static struct pgbouncer_client *waiter_pop(struct pgbouncer *b)
+{
+	struct pgbouncer_client *c = b->w_head;
+	b->w_head = c->next;
+	if (!b->w_head)
+		b->w_tail = NULL;
+	c->next = NULL;
+	b->waiting--;
+	return c;
+}
+
+static void note_wait(struct pgbouncer *b, double w)
+{
+	if (w > b->st.maxwait_max)
+		b->st.maxwait_max = w;
+}
+
+/* Rule 2: the server becomes active for c. In statement mode the BEGIN runs (one round trip)
+ * and the server is then closed for the transaction block. */
+static void link(struct pgbouncer *b, struct pgbouncer_client *c)
+{
+	double w = sim_now(b->sim) - c->wait_start;
+	b->active++;
+	c->linked = true;
+	if (w > 0)
+		b->st.waited++;
+	tally_add(&b->st.wait, w);
+	note_wait(b, w);
+	if (b->cfg->pool_mode == CFG_POOL_MODE_STATEMENT) {
+		sim_schedule_in(b->sim, b->server->cfg->rtt_s, PRIO_COMPLETION, ev_statement_refused,
+				b, (uint64_t)(uintptr_t)c);
+		return;
+	}
+	c->on_linked(c);
+}
+
+/* Whether the janitor has work: clients waiting (timeouts, the reserve, launches after a
+ * failed login), or the pool below min_pool_size. */
+static bool janitor_needed(const struct pgbouncer *b)
+{
+	return b->waiting > 0 ||
+	       (!b->draining && b->servers < b->cfg->min_pool_size &&
+		b->servers < b->cfg->default_pool_size);
+}
+
+/* The next janitor pass strictly after now: passes fall at k/3 s. */
+static void arm_janitor(struct pgbouncer *b)
+{
+	if (b->janitor != SIM_NO_EVENT || !janitor_needed(b))
+		return;
+	double now = sim_now(b->sim);
+	double k = floor(now * JANITOR_HZ) + 1;
+	double t = k / JANITOR_HZ;
+	if (t <= now) /* rounding */
+		t = (k + 1) / JANITOR_HZ;
+	b->janitor = sim_schedule_at(b->sim, t, PRIO_DEADLINE, ev_janitor, b, 0);
+}
+
+/* Launch one server connection (rule 4's "Launch"); false when PostgreSQL refused it. */
+static bool launch(struct pgbouncer *b)
+{
+	double now = sim_now(b->sim);
+	b->st.server_connects++;
+	if (b->servers >= b->cfg->default_pool_size)
+		b->st.reserve_connects++;
+	if (!database_connect(b->server, now)) {
+		b->st.server_refused++;
+		b->login_failing = true;
+		b->last_fail_at = now;
+		return false;
+	}
+	b->servers++;
+	b->connecting = true;
+	double dt = dist_sample(&b->server->cfg->connect_time, b->rng);
+	sim_schedule_in(b->sim, dt, PRIO_COMPLETION, ev_server_ready, b, 0);
+	return true;
+}
+
+static bool may_connect(const struct pgbouncer *b, int limit)
+{
+	const struct cfg_pgbouncer *cfg = b->cfg;
+	if (b->connecting || b->servers >= limit)
+		return false;
+	if (cfg->max_db_connections > 0 && b->servers >= cfg->max_db_connections)
+		return false;
+	return !b->login_failing ||
+	       sim_now(b->sim) - b->last_fail_at >= cfg->server_login_retry_s;
+}
+
+/* Rule 4, a loop pass: with clients waiting and no idle server, launch a connection below
+ * default_pool_size, or into the reserve once the oldest waiter waited reserve_pool_timeout. */
+static void activate(struct pgbouncer *b)
+{
+	const struct cfg_pgbouncer *cfg = b->cfg;
+	if (!b->w_head || b->idle > 0)
+		return;
+	int limit = cfg->default_pool_size;
+	if (cfg->reserve_pool_size > 0 &&
+	    sim_now(b->sim) - b->w_head->wait_start >= cfg->reserve_pool_timeout_s)
+		limit += cfg->reserve_pool_size;
+	if (may_connect(b, limit))
+		launch(b);
+}
+
+/* Rule 3: a server free for reuse goes to the oldest waiting client, else to the idle
+ * stack. */
+static void server_free(struct pgbouncer *b)
+{
+	if (b->w_head) {
+		link(b, waiter_pop(b));
+		return;
+	}
+	b->idle++;
+}
+
+static void ev_server_ready(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct pgbouncer *b = obj;
+	b->connecting = false;
+	b->login_failing = false;
+	server_free(b);
+	activate(b);
+	arm_janitor(b);
+	levels_update(b);
+}
+
+static void ev_statement_refused(struct sim *sim, void *obj, uint64_t arg)
+{
+	struct pgbouncer *b = obj;
+	struct pgbouncer_client *c = (struct pgbouncer_client *)(uintptr_t)arg;
+	c->linked = false;
+	b->active--;
+	b->servers--;
+	database_disconnect(b->server, sim_now(sim));
+	b->st.statement_mode++;
+	c->on_error(c, PGBOUNCER_STATEMENT_MODE);
+	activate(b);
+	arm_janitor(b);
+	levels_update(b);
+}
+
+/* Rule 6: drop clients older than query_wait_timeout (age > timeout, as pool_client_maint
+ * compares), top up to min_pool_size, then a loop pass (the reserve). */
+static void ev_janitor(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)arg;
+	struct pgbouncer *b = obj;
+	const struct cfg_pgbouncer *cfg = b->cfg;
+	double now = sim_now(sim);
+	b->janitor = SIM_NO_EVENT;
+	while (cfg->query_wait_timeout_s > 0 && b->w_head &&
+	       now - b->w_head->wait_start > cfg->query_wait_timeout_s) {
+		struct pgbouncer_client *c = waiter_pop(b);
+		note_wait(b, now - c->wait_start);
+		b->st.query_wait_timeouts++;
+		c->on_error(c, PGBOUNCER_QUERY_WAIT_TIMEOUT);
+	}
+	if (!b->draining && b->servers < cfg->min_pool_size && b->clients.open > 0 &&
+	    may_connect(b, cfg->default_pool_size))
+		launch(b);
+	activate(b);
+	arm_janitor(b);
+	levels_update(b);
+}
+
+void pgbouncer_query(struct pgbouncer *b, struct pgbouncer_client *c)
+{
+	c->wait_start = sim_now(b->sim);
+	c->next = NULL;
+	c->linked = false;
+	b->st.queries++;
+	if (b->idle > 0) {
+		b->idle--;
+		link(b, c);
+	} else if (b->login_failing && b->servers == 0) {
+		/* check_fast_fail: nothing to wait for */
+		b->st.login_failing++;
+		c->on_error(c, PGBOUNCER_LOGIN_FAILING);
+	} else {
+		waiter_append(b, c);
+		activate(b);
+	}
+	arm_janitor(b);
+	levels_update(b);
+}
+
+void pgbouncer_release(struct pgbouncer *b, struct pgbouncer_client *c)
+{
+	assert(c->linked);
+	c->linked = false;
+	b->active--;
+	server_free(b);
+	levels_update(b);
+}
+
+void pgbouncer_drain(struct pgbouncer *b)
+{
+	b->draining = true;
+	if (b->janitor != SIM_NO_EVENT && !janitor_needed(b)) {
+		sim_cancel(b->sim, b->janitor);
+		b->janitor = SIM_NO_EVENT;
+	}
+}
+
+void pgbouncer_reset(struct pgbouncer *b)
+{
+	stats_start(b, sim_now(b->sim));
+	database_reset(&b->clients, sim_now(b->sim));
+}
+
+const struct pgbouncer_stats *pgbouncer_stats(const struct pgbouncer *b) { return &b->st; }
+
+void pgbouncer_status(const struct pgbouncer *b, struct pgbouncer_status *s)
+{
+	s->cl_active = cl_active(b);
+	s->cl_waiting = b->waiting;
+	s->sv_active = b->active;
+	s->sv_idle = b->idle;
+	s->sv_login = b->connecting;
+	s->maxwait_s = b->w_head ? sim_now(b->sim) - b->w_head->wait_start : 0;
+}
+
+int pgbouncer_servers(const struct pgbouncer *b) { return b->servers; }
+
+void pgbouncer_error_message(enum pgbouncer_error e, const struct cfg_database *server,
+			     char *buf, size_t len)
+{
+	switch (e) {
+	case PGBOUNCER_QUERY_WAIT_TIMEOUT:
+		snprintf(buf, len, "query_wait_timeout");
+		return;
+	case PGBOUNCER_LOGIN_FAILING: {
+		/* PgBouncer caches the ErrorResponse's message field, without the severity */
+		const char *m = database_refusal_message(server);
+		if (strncmp(m, "FATAL:  ", 8) == 0)
+			m += 8;
+		snprintf(buf, len, "server login has been failing, cached error: %s "
+			 "(server_login_retry)", m);
+		return;
+	}
+	case PGBOUNCER_STATEMENT_MODE:
+		snprintf(buf, len, "transaction blocks not allowed in statement pooling mode");
+		return;
+	}
+	snprintf(buf, len, "?");
+}
+
+const char *pgbouncer_client_refusal_message(void)
+{
+	return "no more connections allowed (max_client_conn)";
+}

@@ -1,0 +1,118 @@
+/* PgBouncer between the application pools and one PostgreSQL server: one pool
+ * (database, user) shared by every application process, its server connections, its queue of
+ * waiting clients and its janitor (reference/pool-semantics.md §3.6).
+ *
+ * The application pools connect to PgBouncer instead of the database: pgbouncer_clients gives
+ * them a struct database that stands for PgBouncer's client side (max_client_conn slots, the
+ * cheap client connect time, refusals with "no more connections allowed (max_client_conn)").
+ * A transaction asks for a server connection at BEGIN (pgbouncer_query) and gives it back at
+ * COMMIT (pgbouncer_release): in transaction mode a server is held only for a transaction.
+ *
+ * Rules (§3.6): a query takes an idle server if any, else waits FIFO; a released server goes
+ * at once to the oldest waiter; at most one server connect is in flight, launched while the
+ * pool has fewer than default_pool_size servers, or up to default_pool_size +
+ * reserve_pool_size once the oldest waiter has waited reserve_pool_timeout, and never beyond
+ * max_db_connections; the server connect pays the database's connect_time and may be refused
+ * by PostgreSQL (then no new connect for server_login_retry, and a client of a pool with no
+ * server at all is refused at once with the cached error); the janitor runs every 1/3 s
+ * (at k/3 s) and disconnects clients that waited longer than query_wait_timeout, checks the
+ * reserve and tops the pool up to min_pool_size one connection at a time. In statement mode
+ * the BEGIN of a transaction block closes the server after its round trip and the client
+ * gets "transaction blocks not allowed in statement pooling mode".
+ *
+ * Not modelled: session mode (a server held by a client connection until it disconnects),
+ * server_idle_timeout, server_lifetime, server_check_delay, max_user_connections, several
+ * (database, user) pools. No I/O. */
+#ifndef POOLTIDE_PGBOUNCER_H
+#define POOLTIDE_PGBOUNCER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "models/config.h"
+#include "models/database.h"
+#include "sim/engine.h"
+#include "sim/stats.h"
+
+/* Why PgBouncer ended a client's query without a server (and disconnected the client). */
+enum pgbouncer_error {
+	PGBOUNCER_QUERY_WAIT_TIMEOUT = 1, /* waited longer than query_wait_timeout */
+	PGBOUNCER_LOGIN_FAILING = 2,      /* no server and server logins failing */
+	PGBOUNCER_STATEMENT_MODE = 3,     /* a transaction block in statement mode */
+};
+
+struct pgbouncer;
+struct pgbouncer_client;
+
+/* Exactly one of these is called for each pgbouncer_query, possibly before it returns. */
+typedef void (*pgbouncer_linked_fn)(struct pgbouncer_client *c);
+typedef void (*pgbouncer_error_fn)(struct pgbouncer_client *c, enum pgbouncer_error e);
+
+/* Embedded by whoever runs a transaction through PgBouncer. */
+struct pgbouncer_client {
+	pgbouncer_linked_fn on_linked; /* set before pgbouncer_query */
+	pgbouncer_error_fn on_error;
+	double wait_start;             /* set by pgbouncer_query */
+	/* private */
+	struct pgbouncer_client *next;
+	bool linked;
+};
+
+/* Counters since the last reset and the SHOW POOLS levels over time. */
+struct pgbouncer_stats {
+	uint64_t queries;             /* transactions that asked for a server */
+	uint64_t waited;              /* of those, linked after waiting */
+	uint64_t query_wait_timeouts; /* FATAL query_wait_timeout */
+	uint64_t login_failing;       /* refused with the cached login error */
+	uint64_t statement_mode;      /* refused: transaction block in statement mode */
+	uint64_t server_connects;     /* server connections launched */
+	uint64_t server_refused;      /* of those, refused by PostgreSQL */
+	uint64_t reserve_connects;    /* launched beyond default_pool_size ("taking connection
+					 from reserve_pool") */
+	struct tally wait;            /* query to server linked, linked queries */
+	double maxwait_max;           /* longest wait of any client (linked or dropped), s */
+	struct level cl_active, cl_waiting, sv_active, sv_idle, sv_login;
+};
+
+/* PgBouncer's status at one instant, SHOW POOLS' words: client connections open and not
+ * waiting (cl_active), waiting for a server (cl_waiting), servers linked to a client
+ * (sv_active), idle (sv_idle), being opened (sv_login), and the age of the oldest waiting
+ * client (maxwait, s). */
+struct pgbouncer_status {
+	int cl_active, cl_waiting, sv_active, sv_idle, sv_login;
+	double maxwait_s;
+};
+
+/* A PgBouncer in front of `server` (borrowed; its connect_time is the server connect time),
+ * drawing client and server connect times from `rng` (borrowed). NULL when out of memory. */
+struct pgbouncer *pgbouncer_create(const struct cfg_pgbouncer *cfg, struct sim *sim,
+				   struct database *server, gsl_rng *rng);
+void pgbouncer_destroy(struct pgbouncer *b);
+
+/* PgBouncer's client side, what the application pools connect to (owned by b). */
+struct database *pgbouncer_clients(struct pgbouncer *b);
+
+/* Client c's transaction needs a server (at BEGIN). */
+void pgbouncer_query(struct pgbouncer *b, struct pgbouncer_client *c);
+/* c's transaction ended (COMMIT or ROLLBACK): its server goes back to the pool. */
+void pgbouncer_release(struct pgbouncer *b, struct pgbouncer_client *c);
+
+/* Arrivals have stopped (the horizon): the janitor no longer tops the pool up to
+ * min_pool_size, so the engine runs dry once the clients in flight are done. */
+void pgbouncer_drain(struct pgbouncer *b);
+void pgbouncer_reset(struct pgbouncer *b);   /* restart the statistics now (warm-up) */
+const struct pgbouncer_stats *pgbouncer_stats(const struct pgbouncer *b);
+void pgbouncer_status(const struct pgbouncer *b, struct pgbouncer_status *s);
+/* Server connections open or being opened. */
+int pgbouncer_servers(const struct pgbouncer *b);
+
+/* The error as PgBouncer words it to the client, into buf (NUL-terminated); `server` gives
+ * PostgreSQL's refusal text that PgBouncer caches when its logins fail. */
+void pgbouncer_error_message(enum pgbouncer_error e, const struct cfg_database *server,
+			     char *buf, size_t len);
+/* What an application connect refused by PgBouncer sees. */
+const char *pgbouncer_client_refusal_message(void);
+
+#endif
