@@ -158,7 +158,8 @@ static void maybe_open(struct pool *p)
 /* finalClose: numOpen--, then maybeOpenNewConnections. */
 static void close_conn(struct pool *p, struct pool_conn *conn)
 {
-	database_disconnect(p->db, sim_now(p->sim));
+	if (conn->alive)
+		database_disconnect(p->db, sim_now(p->sim));
 	p->total--;
 	p->st.closes++;
 	pool_conn_free(p, conn);
@@ -313,8 +314,10 @@ static void ev_deadline(struct sim *sim, void *obj, uint64_t arg)
 
 static void checkin(struct pool *p, struct pool_conn *conn)
 {
-	if (expired(p, conn) || !put_conn(p, conn))
-		close_conn(p, conn); /* the replacement opens after the close (finalClose) */
+	/* a bad connection (its server end gone: driver.ErrBadConn) or an expired one is closed;
+	 * the replacement opens after the close (finalClose) */
+	if (!conn->alive || expired(p, conn) || !put_conn(p, conn))
+		close_conn(p, conn);
 }
 
 /* ---- the cleaner --------------------------------------------------------------------------- */

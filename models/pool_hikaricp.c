@@ -160,7 +160,8 @@ static void close_conn(struct pool *p, struct hconn *h)
 		p->idle_n--;
 	}
 	all_remove(p, h);
-	database_disconnect(p->db, sim_now(p->sim));
+	if (h->c.alive)
+		database_disconnect(p->db, sim_now(p->sim));
 	p->total--;
 	p->st.closes++;
 	pool_conn_free(p, &h->c);
@@ -356,7 +357,9 @@ static void checkin(struct pool *p, struct pool_conn *conn)
 {
 	struct hconn *h = (struct hconn *)conn;
 	h->last_access = sim_now(p->sim);
-	if (h->evicted)
+	/* evicted, or broken in use (pool_checkin_closed): ProxyConnection evicts a connection
+	 * whose server end has gone */
+	if (h->evicted || !h->c.alive)
 		close_conn(p, h);
 	else
 		offer(p, h);

@@ -71,10 +71,12 @@ static void ev_connected(struct sim *sim, void *obj, uint64_t arg)
 	pool_levels_update(p);
 }
 
-/* NullPool._do_return_conn: close. */
+/* NullPool._do_return_conn: close (a connection whose server end has gone, pool.h's
+ * pool_checkin_closed, has already given its slot back). */
 static void checkin(struct pool *p, struct pool_conn *conn)
 {
-	database_disconnect(p->db, sim_now(p->sim));
+	if (conn->alive)
+		database_disconnect(p->db, sim_now(p->sim));
 	p->total--;
 	p->st.closes++;
 	pool_conn_free(p, conn);

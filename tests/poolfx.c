@@ -27,6 +27,14 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 	pool_checkin(c->fx->pool, c->conn);
 }
 
+static void ev_release_closed(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct client *c = obj;
+	pool_checkin_closed(c->fx->pool, c->conn);
+}
+
 static void on_ready(struct pool_client *pc, struct pool_conn *conn)
 {
 	struct client *c = (struct client *)pc;
@@ -171,5 +179,11 @@ void fx_drain_at(struct fx *fx, double t)
 void fx_release_at(struct fx *fx, struct client *c, double t)
 {
 	assert_true(sim_schedule_at(fx->sim, t, PRIO_COMPLETION, ev_release, c, 0) !=
+		    SIM_NO_EVENT);
+}
+
+void fx_release_closed_at(struct fx *fx, struct client *c, double t)
+{
+	assert_true(sim_schedule_at(fx->sim, t, PRIO_COMPLETION, ev_release_closed, c, 0) !=
 		    SIM_NO_EVENT);
 }

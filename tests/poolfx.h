@@ -79,6 +79,8 @@ const struct probe *fx_probe_at(struct fx *fx, double t);
 void fx_drain_at(struct fx *fx, double t);
 /* Check in client c's connection at t (for a client with an infinite hold). */
 void fx_release_at(struct fx *fx, struct client *c, double t);
+/* The same through pool_checkin_closed: the server end has gone (PgBouncer dropped it). */
+void fx_release_closed_at(struct fx *fx, struct client *c, double t);
 
 void fx_assert_near(double a, double b, const char *expr, const char *file, int line);
 #define FX_NEAR(a, b) fx_assert_near((a), (b), #a, __FILE__, __LINE__)

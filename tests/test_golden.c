@@ -29,9 +29,12 @@ static const struct golden {
 	const char *scenario;
 	const char *args;
 } goldens[] = {
+	{"async", ""},
 	{"cpu-bound", "--horizon 30m"},
 	{"daily-profile", "--horizon 6h"},
 	{"four-processes", "--horizon 30m"},
+	{"go-database-sql", ""},
+	{"hikaricp", ""},
 	{"incident", ""},
 	{"lock-timeout", "--horizon 1h"},
 	{"mmc-validation", ""},

@@ -291,6 +291,26 @@ static void test_refused(void **state)
 	assert_int_equal(pool_open(fx->pool), 1);
 }
 
+/* A bad connection (pool_checkin_closed: driver.ErrBadConn) is closed at its return and the
+ * opener opens a replacement for the waiter: max_open 1; A holds conn 1 from 0.125; B waits
+ * from 0.5; 1.0: conn 1 comes back bad: closed, numOpen 0 < 1 with 1 waiter: conn 2 at 1.125
+ * to B, who paid no connect. */
+static void test_bad_connection_closed(void **state)
+{
+	struct fx *fx = *state;
+	go(fx, 1, 2, INFINITY, 0.125);
+	fx_start(fx);
+	struct client *a = fx_arrive(fx, 0, 0.0, INFINITY);
+	struct client *b = fx_arrive(fx, 1, 0.5, 1.0);
+	fx_release_closed_at(fx, a, 1.0);
+	fx_run(fx);
+	EXPECT_READY(a, 0.125, 1);
+	EXPECT_READY(b, 1.125, 2);
+	FX_NEAR(b->connect_s, 0);
+	assert_int_equal(pool_stats(fx->pool)->closes, 1);
+	assert_int_equal(fx->db.open, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_max_idle_time_cleaner, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_drain_stops_cleaner, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_connection_closed, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests_name("pool_go", tests, NULL, NULL);
 }

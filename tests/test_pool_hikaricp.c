@@ -258,6 +258,26 @@ static void test_refusal_backs_off(void **state)
 	assert_int_equal(pool_stats(fx->pool)->timeouts, 1);
 }
 
+/* A connection broken in use (pool_checkin_closed: PgBouncer dropped the client) is evicted
+ * at its return, not handed on: max 1 = minimumIdle, connect 0.125; conn 1 at 0.125. A takes
+ * it at 1.0 and holds it; B waits from 1.5. 2.0: it comes back without a server end: closed
+ * (the slot was given back at once), fillPool opens conn 2, added at 2.125 and handed to B. */
+static void test_broken_connection_evicted(void **state)
+{
+	struct fx *fx = *state;
+	hikari(fx, 1, 1, 30, 0.125);
+	fx_start(fx);
+	struct client *a = fx_arrive(fx, 0, 1.0, INFINITY);
+	struct client *b = fx_arrive(fx, 1, 1.5, 1.0);
+	fx_release_closed_at(fx, a, 2.0);
+	const struct probe *p = fx_probe_at(fx, 2.0);
+	fx_run(fx);
+	EXPECT_READY(a, 1.0, 1);
+	EXPECT_READY(b, 2.125, 2);
+	EXPECT_PROBE(p, 1, 0, 1, 1, 1); /* conn 2 being opened for the waiting B */
+	assert_int_equal(pool_stats(fx->pool)->closes, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +293,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_idle_timeout_housekeeper, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refusal_backs_off, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_broken_connection_evicted, fx_setup,
+						fx_teardown),
 	};
 	return cmocka_run_group_tests_name("pool_hikaricp", tests, NULL, NULL);
 }

@@ -95,6 +95,23 @@ static void test_async_fifo_and_message(void **state)
 				 "out, timeout 2.00");
 }
 
+/* A connection whose server end has gone (pool_checkin_closed, PgBouncer dropping the client)
+ * gives its slot back once: A holds conn 1 from 0.125; at 1.0 it comes back closed: no server
+ * connection, no record, one close. */
+static void test_null_checkin_closed(void **state)
+{
+	struct fx *fx = *state;
+	fx->pc.kind = &pool_kind_sqlalchemy_null;
+	fx_start(fx);
+	struct client *a = fx_arrive(fx, 0, 0.0, INFINITY);
+	fx_release_closed_at(fx, a, 1.0);
+	fx_run(fx);
+	EXPECT_READY(a, 0.125, 1);
+	assert_int_equal(fx->db.open, 0);
+	assert_int_equal(pool_open(fx->pool), 0);
+	assert_int_equal(pool_stats(fx->pool)->closes, 1);
+}
+
 /* The registry: each kind by its name, in the order `check` lists them. */
 static void test_registry(void **state)
 {
@@ -118,6 +135,7 @@ int main(void)
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_null_never_waits, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_async_fifo_and_message, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_null_checkin_closed, fx_setup, fx_teardown),
 		cmocka_unit_test(test_registry),
 	};
 	return cmocka_run_group_tests_name("pool_sqlalchemy_null", tests, NULL, NULL);
