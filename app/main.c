@@ -35,6 +35,7 @@
 #define MAX_SETS_TEXT "256"
 #define SEED_MAX 9007199254740992L /* 2^53: the largest seed a JSON number holds exactly */
 #define DEFAULT_MAX_EVENTS 1e10 /* at 13 M events/s (README, Performance): about 13 minutes */
+#define CLI_MAX_VARIANTS 64
 
 enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, OPT_FORMAT,
 	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
@@ -42,60 +43,119 @@ enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, 
 	      OPT_PGSS, OPT_POOL_SIZE, OPT_MAX_OVERFLOW, OPT_POOL_TIMEOUT, OPT_OBSERVED, OPT_BINS, OPT_MAX_EVENTS,
 	      OPT_HELP, OPT_VERSION };
 
+/* The commands, as bits of an option's `commands`. */
+enum { CMD_RUN = 1, CMD_SWEEP = 2, CMD_PLAN = 4, CMD_CHECK = 8, CMD_PLOT = 16, CMD_FIT = 32,
+       CMD_VALIDATE = 64, CMD_ALL = 127 };
+
+struct command_def {
+	const char *name;
+	unsigned bit;
+	const char *synopsis; /* after "pooltide " */
+	const char *what;
+};
+
+static const struct command_def commands[] = {
+	{"run", CMD_RUN, "run [SCENARIO] [options]",
+	 "simulate a scenario (default: the bundled incident) and write a result folder"},
+	{"sweep", CMD_SWEEP, "sweep SCENARIO --vary PATH=V1,V2,... [--vary ...] [options]",
+	 "run a grid of configurations; name the smallest that meets the scenario's SLO"},
+	{"plan", CMD_PLAN, "plan SCENARIO --load WORKLOAD [options]",
+	 "the load at which the SLO breaks"},
+	{"check", CMD_CHECK, "check SCENARIO [options]", "validate and print the resolved scenario"},
+	{"plot", CMD_PLOT, "plot DIR [options]", "draw the plots of a result folder again"},
+	{"fit", CMD_FIT, "fit LOG [--time COL ...] [options]",
+	 "a scenario fitted to an observation log"},
+	{"validate", CMD_VALIDATE, "validate SCENARIO --observed LOG [options]",
+	 "predicted against observed, a verdict per metric"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
 struct option_def {
 	enum opt_id id;
 	const char *name;
 	char short_name;
 	const char *arg;   /* NULL: a flag */
 	const char *help;
+	unsigned commands; /* CMD_ bits of the commands it belongs to; elsewhere it is an error */
 };
 
 static const struct option_def options[] = {
 	{OPT_SET, "set", 's', "PATH=VALUE", "override a scenario value (repeatable), e.g. "
-					    "--set pools.main.size=20"},
-	{OPT_REPS, "replications", 'r', "N", "replications per variant (overrides the scenario)"},
-	{OPT_SEED, "seed", 0, "N", "master seed, 1 to 2^53 (overrides the scenario)"},
-	{OPT_HORIZON, "horizon", 0, "DURATION", "simulated time per replication, e.g. 2h"},
+					    "--set pools.main.size=20",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_CHECK | CMD_VALIDATE},
+	{OPT_REPS, "replications", 'r', "N", "replications per variant (overrides the scenario)",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_CHECK | CMD_VALIDATE},
+	{OPT_SEED, "seed", 0, "N", "master seed, 1 to 2^53 (overrides the scenario)",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_CHECK | CMD_VALIDATE},
+	{OPT_HORIZON, "horizon", 0, "DURATION", "simulated time per replication, e.g. 2h",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_CHECK | CMD_VALIDATE},
 	{OPT_THREADS, "threads", 'j', "N", "worker threads (default: all processors; results do "
-					   "not depend on it)"},
-	{OPT_QUIET, "quiet", 'q', NULL, "no progress line, no closing lines"},
-	{OPT_FORMAT, "format", 'f', "table|json", "output format on stdout (default table)"},
+					   "not depend on it)",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_VALIDATE},
+	{OPT_QUIET, "quiet", 'q', NULL, "no progress line, no closing lines",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_PLOT | CMD_FIT | CMD_VALIDATE},
+	{OPT_FORMAT, "format", 'f', "table|json", "output format on stdout (default table)",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
 	{OPT_OUTPUT, "output", 'o', "DIR", "root of the result folders (default results): "
-					   "DIR/<scenario>/<run-id>/"},
-	{OPT_NO_PLOT, "no-plot", 0, NULL, "write the result folder without drawing the plots"},
-	{OPT_FAIL_ON_SLO, "fail-on-slo", 0, NULL, "exit 3 when the first variant (or --variant) "
-						  "does not pass every SLO limit"},
-	{OPT_VARIANT, "variant", 0, "NAME", "the variant --fail-on-slo judges, or a sweep sweeps "
-					    "(default: the first)"},
+					   "DIR/<scenario>/<run-id>/",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_FIT | CMD_VALIDATE},
+	{OPT_NO_PLOT, "no-plot", 0, NULL, "write the result folder without drawing the plots",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_FIT | CMD_VALIDATE},
+	{OPT_FAIL_ON_SLO, "fail-on-slo", 0, NULL, "exit 3 when the first variant (or each "
+						  "--variant) does not pass every SLO limit",
+	 CMD_RUN},
+	{OPT_VARIANT, "variant", 0, "NAME", "run: run only this variant (repeatable; "
+					    "--fail-on-slo judges each); sweep, plan: the variant "
+					    "to sweep or scale (default: the first)",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
 	{OPT_VARY, "vary", 0, "PATH=V1,V2,...", "sweep: a grid axis (repeatable, up to 3), e.g. "
-						 "--vary pools.main.size=10,20,30"},
-	{OPT_LOAD, "load", 0, "WORKLOAD", "plan: the request workload whose arrival rate is scaled"},
+						 "--vary pools.main.size=10,20,30",
+	 CMD_SWEEP},
+	{OPT_LOAD, "load", 0, "WORKLOAD", "plan: the request workload whose arrival rate is scaled",
+	 CMD_PLAN},
 	{OPT_TOLERANCE, "tolerance", 0, "PERCENT", "plan: stop when the failing load is within "
-						  "this of the passing one (default 5)"},
-	{OPT_TIME, "time", 0, "COL", "fit/validate: the log's request-time column (default time)"},
-	{OPT_WAIT, "wait", 0, "COL", "fit/validate: the wait column (default wait)"},
-	{OPT_HOLD, "hold", 0, "COL", "fit/validate: the hold column (default hold)"},
+						  "this of the passing one (default 5)",
+	 CMD_PLAN},
+	{OPT_TIME, "time", 0, "COL", "fit/validate: the log's request-time column (default time)",
+	 CMD_FIT | CMD_VALIDATE},
+	{OPT_WAIT, "wait", 0, "COL", "fit/validate: the wait column (default wait)",
+	 CMD_FIT | CMD_VALIDATE},
+	{OPT_HOLD, "hold", 0, "COL", "fit/validate: the hold column (default hold)",
+	 CMD_FIT | CMD_VALIDATE},
 	{OPT_STATUS, "status", 0, "COL", "fit/validate: the status column: ok, timeout or error "
-					 "(default status)"},
-	{OPT_WARMUP, "warmup", 0, "DURATION", "fit: the fitted scenario's warm-up (default 0)"},
+					 "(default status)",
+	 CMD_FIT | CMD_VALIDATE},
+	{OPT_WARMUP, "warmup", 0, "DURATION", "fit: the fitted scenario's warm-up (default 0)",
+	 CMD_FIT},
 	{OPT_BIN, "bin", 0, "DURATION", "fit: arrival bins for the rate profile and bursts "
-					"(default: the log's span / 30)"},
+					"(default: the log's span / 30)",
+	 CMD_FIT},
 	{OPT_PGSS, "pg-stat-statements", 0, "FILE", "fit: the hold time from a pg_stat_statements "
-						    "CSV export when the log has none"},
+						    "CSV export when the log has none",
+	 CMD_FIT},
 	{OPT_POOL_SIZE, "pool-size", 0, "N", "fit: pool_size (default: the most connections the "
-					     "log shows checked out at once)"},
-	{OPT_MAX_OVERFLOW, "max-overflow", 0, "N", "fit: max_overflow (default 0)"},
+					     "log shows checked out at once)",
+	 CMD_FIT},
+	{OPT_MAX_OVERFLOW, "max-overflow", 0, "N", "fit: max_overflow (default 0)",
+	 CMD_FIT},
 	{OPT_POOL_TIMEOUT, "pool-timeout", 0, "DURATION", "fit: pool_timeout (default: the waits "
-							  "of the log's timeouts)"},
-	{OPT_OBSERVED, "observed", 0, "LOG", "validate: the observation log to compare with"},
+							  "of the log's timeouts)",
+	 CMD_FIT},
+	{OPT_OBSERVED, "observed", 0, "LOG", "validate: the observation log to compare with",
+	 CMD_VALIDATE},
 	{OPT_BINS, "bins", 0, "N", "validate: time bins of the observation's batch means "
-				   "(default 30)"},
+				   "(default 30)",
+	 CMD_VALIDATE},
 	{OPT_MAX_EVENTS, "max-events", 0, "N", "refuse a run estimated at more than N events in all "
-					       "(default 1e10, about 13 min on one core)"},
-	{OPT_HELP, "help", 'h', NULL, "show this help"},
-	{OPT_VERSION, "version", 'V', NULL, "show the version"},
+					       "(default 1e10, about 13 min on one core)",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
+	{OPT_HELP, "help", 'h', NULL, "show this help",
+	 CMD_ALL},
+	{OPT_VERSION, "version", 'V', NULL, "show the version",
+	 CMD_ALL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
+_Static_assert(N_OPTIONS <= 64, "struct cli records the options seen in 64 bits");
 
 struct cli {
 	const char *command;
@@ -111,7 +171,14 @@ struct cli {
 	const char *output;   /* root of result folders, NULL: "results" */
 	bool no_plot;
 	bool fail_on_slo;
-	const char *variant;  /* --variant NAME, NULL: the first */
+	const char *variant;  /* --variant NAME (the first one given), NULL: the first */
+	const char *variants[CLI_MAX_VARIANTS]; /* run: every --variant, in the order given */
+	int n_variants;
+	bool gate_all;        /* run: --fail-on-slo judges every variant that runs */
+	bool help;            /* --help: print the command's help (or the general one) */
+	unsigned long long seen; /* bit i: option options[i] was given */
+	const char *seen_as[64]; /* how each option was spelled first (an argv string, or NULL
+				    for "--name=value"), for messages */
 	struct sweep sweep;   /* --vary axes (sweep.n_axes of them) */
 	const char *load;     /* plan --load WORKLOAD */
 	double tolerance;     /* plan --tolerance, a fraction; 0: the default 5 % */
@@ -123,42 +190,76 @@ struct cli {
 					 MPI): rank 0 prints and writes */
 };
 
+/* One option's line of the help: "  -r, --replications N        replications per ...". */
+static void usage_option(FILE *out, const struct option_def *o)
+{
+	char left[48];
+	if (o->short_name)
+		snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+	else
+		snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+	/* The text wrapped at 100 columns, continuation lines under its start. */
+	fprintf(out, "  %-28s", left);
+	int col = 30;
+	const char *h = o->help;
+	while (*h) {
+		size_t w = strcspn(h, " ");
+		if (col > 31 && col + 1 + (int)w > 100) {
+			fprintf(out, "\n%31s", "");
+			col = 31;
+		} else {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", (int)w, h);
+		col += (int)w;
+		h += w;
+		while (*h == ' ')
+			h++;
+	}
+	fputc('\n', out);
+}
+
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: pooltide run [SCENARIO] [options]   simulate a scenario (default: the "
-		"bundled incident)\n"
-		"       pooltide check SCENARIO [--set ...]  validate and print the resolved "
-		"scenario\n"
-		"       pooltide sweep SCENARIO --vary PATH=V1,V2,... [--vary ...] [options]\n"
-		"                                            run a grid of configurations; name the "
-		"smallest\n"
-		"                                            that meets the scenario's SLO\n"
-		"       pooltide plan SCENARIO --load WORKLOAD [options]\n"
-		"                                            the load at which the SLO breaks\n"
-		"       pooltide plot DIR                    draw the plots of a result folder\n"
-		"       pooltide fit LOG [--time COL ...] [options]\n"
-		"                                            a scenario fitted to an observation "
-		"log\n"
-		"       pooltide validate SCENARIO --observed LOG [options]\n"
-		"                                            predicted against observed, a verdict "
-		"per metric\n"
-		"       pooltide --help | --version\n\noptions:\n");
-	for (size_t i = 0; i < N_OPTIONS; i++) {
-		char left[48];
-		const struct option_def *o = &options[i];
-		if (o->short_name)
-			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
-				 o->arg ? " " : "", o->arg ? o->arg : "");
-		else
-			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
-				 o->arg ? o->arg : "");
-		fprintf(out, "  %-28s %s\n", left, o->help);
-	}
-	fprintf(out, "\nA run writes DIR/<scenario>/<run-id>/ (summary.json, summary.csv, waits.csv, "
-		     "timeline.csv,\nreport.md, plots); DIR is results unless -o says otherwise.\n");
+	fputs("usage: pooltide COMMAND [ARGUMENT] [options]\n\ncommands:\n", out);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].what);
+	fputs("\n'pooltide COMMAND --help' lists the options of a command; an option that does not "
+	      "belong to\nthe command is an error. Every option:\n",
+	      out);
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		usage_option(out, &options[i]);
+	fprintf(out, "\nA run writes DIR/<scenario>/<run-id>/ (summary.json, summary.csv, "
+		     "replications.csv, waits.csv,\ntimeline.csv, report.md, report.html, plots); DIR "
+		     "is results unless -o says otherwise.\n");
 	fprintf(out, "\nexit codes: 0 ok, 1 runtime failure, 2 usage or invalid scenario, 3 SLO not "
 		     "met (with --fail-on-slo)\n");
+}
+
+/* The help of one command: its synopsis, what it does, and only its options. */
+static void usage_command(FILE *out, const struct command_def *c)
+{
+	fprintf(out, "usage: pooltide %s\n\n%s\n\noptions:\n", c->synopsis, c->what);
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (options[i].commands & c->bit)
+			usage_option(out, &options[i]);
+	if (c->bit & (CMD_RUN | CMD_SWEEP | CMD_PLAN))
+		fprintf(out, "\nA run writes DIR/<scenario>/<run-id>/ (summary.json, summary.csv, "
+			     "replications.csv, waits.csv,\ntimeline.csv, report.md, report.html, "
+			     "plots); DIR is results unless -o says otherwise.\n");
+	fprintf(out, "\nexit codes: 0 ok, 1 runtime failure, 2 usage or invalid scenario%s\n",
+		c->bit == CMD_RUN ? ", 3 SLO not met (with --fail-on-slo)" : "");
+}
+
+static const struct command_def *find_command(const char *name)
+{
+	for (size_t i = 0; name && i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
 }
 
 static int usage_error(const char *fmt, const char *what)
@@ -247,6 +348,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		const struct option_def *o = find_option(name);
 		if (!o)
 			return usage_error("unknown option '%s'", a);
+		size_t oi = (size_t)(o - options);
+		if (!(cli->seen >> oi & 1)) {
+			cli->seen |= 1ULL << oi;
+			cli->seen_as[oi] = inline_val ? NULL : a; /* NULL: "--name" */
+		}
 		const char *val = NULL;
 		if (o->arg) {
 			if (inline_val)
@@ -317,7 +423,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->fail_on_slo = true;
 			break;
 		case OPT_VARIANT:
-			cli->variant = val;
+			if (!cli->variant)
+				cli->variant = val;
+			if (cli->n_variants == CLI_MAX_VARIANTS)
+				return usage_error("at most 64 --variant options%s", "");
+			cli->variants[cli->n_variants++] = val;
 			break;
 		case OPT_LOAD:
 			cli->load = val;
@@ -399,15 +509,56 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->bins = (int)n;
 			break;
 		case OPT_HELP:
-			usage(stdout);
-			return 0;
+			cli->help = true; /* after the loop: the command's help, if there is one */
+			break;
 		case OPT_VERSION:
 			printf("pooltide %s\n", POOLTIDE_VERSION);
 			return 0;
 		}
 	}
+	const struct command_def *cmd = find_command(cli->command);
+	if (cli->help) {
+		if (cmd)
+			usage_command(stdout, cmd);
+		else
+			usage(stdout);
+		return fflush(stdout) != 0 || ferror(stdout) ? 1 : 0;
+	}
 	if (!cli->command)
 		return usage_error("no command given%s", "");
+	if (strcmp(cli->command, "help") == 0) {
+		/* pooltide help [COMMAND] */
+		const struct command_def *about = find_command(cli->scenario);
+		if (cli->scenario && !about)
+			return usage_error("help: unknown command '%s'", cli->scenario);
+		if (about)
+			usage_command(stdout, about);
+		else
+			usage(stdout);
+		return fflush(stdout) != 0 || ferror(stdout) ? 1 : 0;
+	}
+	if (!cmd)
+		return usage_error("unknown command '%s' (expected run, sweep, plan, check, plot, fit "
+				   "or validate)",
+				   cli->command);
+	/* An option of another command is an error, not silently nothing. */
+	for (size_t j = 0; j < N_OPTIONS; j++) {
+		if (!(cli->seen >> j & 1) || (options[j].commands & cmd->bit))
+			continue;
+		if (cli->seen_as[j])
+			fprintf(stderr, "pooltide: option '%s'", cli->seen_as[j]);
+		else
+			fprintf(stderr, "pooltide: option '--%s'", options[j].name);
+		fprintf(stderr, " does not belong to 'pooltide %s' (it is for:", cmd->name);
+		for (size_t k = 0, n = 0; k < N_COMMANDS; k++)
+			if (options[j].commands & commands[k].bit)
+				fprintf(stderr, "%s %s", n++ ? "," : "", commands[k].name);
+		fprintf(stderr, ")\nTry 'pooltide %s --help'.\n", cmd->name);
+		return 2;
+	}
+	if (cli->n_variants > 1 && cmd->bit != CMD_RUN)
+		return usage_error("--variant given more than once: %s takes one variant",
+				   cmd->name);
 	return -1;
 }
 
@@ -553,12 +704,41 @@ static int cmd_run(struct cli *cli)
 	struct progress prog = {.on = !cli->quiet && isatty(STDERR_FILENO)};
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	time_t started = time(NULL);
-	if (cli->sweep.n_axes)
-		return usage_error("--vary belongs to 'pooltide sweep'%s", "");
 	int st = scenario_load(&sc, file, cli->sets, cli->n_sets, err, sizeof err);
 	if (st) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		return 2;
+	}
+	/* --variant NAME (repeatable): only those variants run, in the scenario's order (the
+	 * first of them is the one the paired differences compare with), and --fail-on-slo
+	 * judges each of them. */
+	if (cli->n_variants > 0) {
+		for (int i = 0; i < cli->n_variants; i++) {
+			int v = 0;
+			while (v < sc->n_variants && strcmp(sc->variants[v].name, cli->variants[i]) != 0)
+				v++;
+			if (v == sc->n_variants) {
+				fprintf(stderr, "pooltide: --variant: %s has no variant named '%s' (",
+					sc->path, cli->variants[i]);
+				for (int k = 0; k < sc->n_variants; k++)
+					fprintf(stderr, "%s'%s'", k ? ", " : "expected one of: ",
+						sc->variants[k].name);
+				fprintf(stderr, ")\n");
+				scenario_destroy(sc);
+				return 2;
+			}
+		}
+		int k = 0;
+		for (int v = 0; v < sc->n_variants; v++) {
+			bool keep = false;
+			for (int i = 0; i < cli->n_variants && !keep; i++)
+				keep = strcmp(sc->variants[v].name, cli->variants[i]) == 0;
+			if (keep)
+				sc->variants[k++] = sc->variants[v];
+		}
+		sc->n_variants = k;
+		cli->variant = NULL;
+		cli->gate_all = true;
 	}
 	report_budget_warnings(stderr, sc);
 	int rc = run_loaded(cli, sc, NULL, NULL, prog, started);
@@ -742,11 +922,14 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 			return 2;
 		}
 	}
-	if (cli->fail_on_slo && sc->variants[gate].cfg.n_slo == 0) {
-		fprintf(stderr, "pooltide: --fail-on-slo: variant '%s' of %s has no SLO limits (add "
-				"an \"slo\" section)\n", sc->variants[gate].name, sc->path);
-		return 2;
-	}
+	/* The variants --fail-on-slo judges: the gate, or (run --variant) every one that runs. */
+	int g0 = cli->gate_all ? 0 : gate, g1 = cli->gate_all ? sc->n_variants : gate + 1;
+	for (int v = g0; cli->fail_on_slo && v < g1; v++)
+		if (sc->variants[v].cfg.n_slo == 0) {
+			fprintf(stderr, "pooltide: --fail-on-slo: variant '%s' of %s has no SLO limits "
+					"(add an \"slo\" section)\n", sc->variants[v].name, sc->path);
+			return 2;
+		}
 	int rc = 1;
 	struct results_dir *rd = NULL;
 	struct timeline *tls = NULL;
@@ -780,6 +963,14 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	st = tls && hooks ? PT_OK : PT_ENOMEM;
 	for (int v = 0; !st && v < sc->n_variants; v++)
 		st = timeline_prepare(&tls[v], cfgs[v], 0, &hooks[v]);
+	/* replications.csv is written as the replications are folded: they are not kept. Only
+	 * the process that writes (and folds) opens it. */
+	if (!st && rd && results_replications_begin(rd, sc, err, sizeof err)) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		goto done;
+	}
+	for (int v = 0; !st && rd && v < sc->n_variants; v++)
+		results_hook_replications(rd, v, &hooks[v]);
 	/* Every rank takes part in the experiment (st is the same everywhere: the same
 	 * scenario, and rank 0's status shared after it). */
 	if (!st)
@@ -793,6 +984,10 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 			ex.failed >= 0 && ex.failure[0] ? ex.failure : pt_strerror(st));
 		goto done;
 	}
+	if (rd && results_replications_end(rd, err, sizeof err)) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		goto done;
+	}
 	struct results_info info = {
 		.sc = sc,
 		.ex = &ex,
@@ -804,28 +999,32 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		.recommended = sw ? sweep_smallest_passing(sw, &ex) : -1,
 	};
 
-	enum slo_verdict verdict;
+	/* The worst verdict of the judged variants (fail, then inconclusive, then pass). */
+	enum slo_verdict verdict = SLO_PASS;
+	int judged = gate;
+	for (int v = g0; cli->fail_on_slo && v < g1; v++) {
+		enum slo_verdict x = slo_evaluate_aggregate(experiment_aggregate(&ex, v),
+							    &sc->variants[v].cfg, NULL);
+		if ((x == SLO_FAIL && verdict != SLO_FAIL) ||
+		    (x == SLO_INCONCLUSIVE && verdict == SLO_PASS)) {
+			verdict = x;
+			judged = v;
+		}
+	}
 	if (!root) {
 		/* the same verdict as rank 0's, so every rank exits alike; nothing written */
-		verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, gate),
-						 &sc->variants[gate].cfg, NULL);
 		rc = cli->fail_on_slo && verdict != SLO_PASS ? 3 : 0;
 		goto done;
 	}
 	if (cli->json) {
 		report_json(stdout, sc, &ex);
-		/* the gate's verdict without printing it (report_slo prints and returns it) */
-		struct slo_result res[CFG_MAX_SLO];
-		verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, gate), &sc->variants[gate].cfg, res);
 	} else if (sw) {
 		report_sweep(stdout, sw, &ex);
-		verdict = SLO_PASS;
 	} else if (pl) {
 		report_plan(stdout, sc, pl);
-		verdict = SLO_PASS;
 	} else {
 		report_table(stdout, sc, &ex);
-		verdict = report_slo(stdout, sc, &ex, false, gate);
+		report_slo(stdout, sc, &ex, false, gate);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pooltide: cannot write the report: %s\n", strerror(errno));
@@ -855,7 +1054,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	if (cli->fail_on_slo && verdict != SLO_PASS) {
 		if (!cli->quiet)
 			fprintf(stderr, "pooltide: SLO %s for variant '%s' (--fail-on-slo)\n",
-				slo_verdict_name(verdict), sc->variants[gate].name);
+				slo_verdict_name(verdict), sc->variants[judged].name);
 		rc = 3;
 	}
 done:

@@ -49,14 +49,42 @@ void report_format_rate(double r, char *buf, size_t len)
 		snprintf(buf, len, "%.3g%%", r * 100);
 }
 
-static void format_count(double x, char *buf, size_t len)
+/* x with `sig` significant digits and never an exponent: whole from 10^(sig-1) on. */
+static void format_sig(double x, int sig, char *buf, size_t len)
 {
+	double a = fabs(x);
 	if (isnan(x))
 		snprintf(buf, len, "-");
-	else if (x >= 1e7)
-		snprintf(buf, len, "%.3gM", x / 1e6);
-	else
+	else if (isinf(x))
+		snprintf(buf, len, "%s", x > 0 ? "inf" : "-inf");
+	else if (a >= pow(10, sig - 1) || a == 0)
 		snprintf(buf, len, "%.0f", x);
+	else {
+		int dec = sig - 1 - (int)floor(log10(a));
+		if (dec > 12)
+			dec = 12;
+		snprintf(buf, len, "%.*f", dec < 0 ? 0 : dec, x);
+	}
+}
+
+void report_format_number(double x, char *buf, size_t len)
+{
+	format_sig(x, 3, buf, len);
+}
+
+void report_format_count(double x, char *buf, size_t len)
+{
+	if (!isnan(x) && fabs(x) >= 1e7 && fabs(x) < 1e9)
+		snprintf(buf, len, "%.1fM", x / 1e6); /* 10.4M: fits the terminal's columns */
+	else if (!isnan(x) && fabs(x) >= 100)
+		snprintf(buf, len, "%.0f", x);
+	else
+		report_format_number(x, buf, len);
+}
+
+static void format_count(double x, char *buf, size_t len)
+{
+	report_format_count(x, buf, len);
 }
 
 
@@ -183,8 +211,8 @@ static void table_batch(FILE *out, const struct scenario *sc, const struct exper
 						 "txn_hold_max", "lag_mean"};
 		for (int k = 0; k < 4; k++)
 			report_format_duration(est(ex, v, ds[k], wi).mean, d[k], sizeof d[k]);
-		snprintf(rps, sizeof rps, "%.3g", est(ex, v, "records_per_s", wi).mean);
-		snprintf(bl, sizeof bl, "%.3g", est(ex, v, "backlog_mean", wi).mean);
+		report_format_number(est(ex, v, "records_per_s", wi).mean, rps, sizeof rps);
+		report_format_number(est(ex, v, "backlog_mean", wi).mean, bl, sizeof bl);
 		fprintf(out, "%-*.*s  %-10s %8s %-22s %8s %9s %9s %9s %9s %9s %9s\n", namew, namew,
 			sc->variants[v].name, commit_names[bc->commit], nb, fr, sz, d[0], d[1], d[2],
 			d[3], rps, bl);
@@ -688,23 +716,27 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 		const struct plan_probe *p = &pl->probes[order[i]];
 		char f[24], r[24], t0[16], t1[16], tr[48];
 		snprintf(f, sizeof f, "x%.3g", p->factor);
-		snprintf(r, sizeof r, "%.4g/s", p->rate_per_s);
+		char num[20];
+		format_sig(p->rate_per_s, 4, num, sizeof num);
+		snprintf(r, sizeof r, "%s/s", num);
 		report_format_rate(p->failure_rate, t0, sizeof t0);
 		report_format_rate(p->failure_rate_hi, t1, sizeof t1);
 		snprintf(tr, sizeof tr, "%s (<%s)", t0, t1);
 		fprintf(out, "%-10s %-12s %-28s %s\n", f, r, tr, slo_verdict_name(p->verdict));
 	}
 	double base_rate = pl->probes[0].rate_per_s / pl->probes[0].factor;
+	char pass[24], failr[24];
+	format_sig(base_rate * pl->pass_factor, 4, pass, sizeof pass);
+	format_sig(base_rate * pl->fail_factor, 4, failr, sizeof failr);
 	if (pl->pass_factor > 0 && isfinite(pl->fail_factor) && pl->fail_factor > pl->pass_factor)
-		fprintf(out, "the SLO holds up to %.4g/s (x%.3g) and breaks by %.4g/s (x%.3g)\n",
-			base_rate * pl->pass_factor, pl->pass_factor, base_rate * pl->fail_factor,
-			pl->fail_factor);
+		fprintf(out, "the SLO holds up to %s/s (x%.3g) and breaks by %s/s (x%.3g)\n", pass,
+			pl->pass_factor, failr, pl->fail_factor);
 	else if (pl->pass_factor > 0 && !isfinite(pl->fail_factor))
-		fprintf(out, "the SLO still holds at %.4g/s (x%.3g), the largest load tried\n",
-			base_rate * pl->pass_factor, pl->pass_factor);
+		fprintf(out, "the SLO still holds at %s/s (x%.3g), the largest load tried\n", pass,
+			pl->pass_factor);
 	else if (pl->pass_factor == 0)
-		fprintf(out, "the SLO fails even at %.4g/s (x%.3g), the smallest load tried\n",
-			base_rate * pl->fail_factor, pl->fail_factor);
+		fprintf(out, "the SLO fails even at %s/s (x%.3g), the smallest load tried\n", failr,
+			pl->fail_factor);
 	else
 		fprintf(out, "the verdicts are not monotone in the load (an inconclusive probe): run "
 			     "more replications\n");

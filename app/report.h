@@ -47,6 +47,11 @@ const char *const *report_diff_metrics(enum metric_scope scope, int *n);
 
 /* "12.3ms", "1.20s", "3m05s": a duration for people. */
 void report_format_duration(double s, char *buf, size_t len);
+/* A number for people, three significant digits and never an exponent ("0.00123", "12.3",
+ * "10400"; "-" for NAN); a count per replication likewise, whole from 100 on, "10.4M" from
+ * ten million ("252038", "10400", "3.25"). */
+void report_format_number(double x, char *buf, size_t len);
+void report_format_count(double x, char *buf, size_t len);
 /* A fraction as a percentage for people: "1.58%", "0.0012%", "0%", "-" for NAN. */
 void report_format_rate(double r, char *buf, size_t len);
 

@@ -40,6 +40,13 @@ struct results_dir {
 	char started_utc[32];
 	char sha256[SHA256_HEX_LEN + 1];
 	bool committed;
+	/* replications.csv, open while the experiment runs */
+	FILE *reps;
+	const struct scenario *sc;
+	struct rep_ctx {
+		struct results_dir *rd;
+		int v;
+	} *rep_ctx;
 };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -248,6 +255,9 @@ void results_destroy(struct results_dir *rd)
 {
 	if (!rd)
 		return;
+	if (rd->reps)
+		fclose(rd->reps);
+	free(rd->rep_ctx);
 	if (!rd->committed && rd->tmp)
 		remove_tree(rd->tmp);
 	free(rd->parent);
@@ -645,7 +655,9 @@ static size_t csv_field_buf(char *buf, size_t cap, const char *s)
 	return n;
 }
 
-static void csv_estimate_row(FILE *out, const char *variant, const char *workload,
+/* A row of summary.csv; `order` is the variant's place in the scenario, from 1 (a spreadsheet
+ * sorted by variant name can be put back in the scenario's order). */
+static void csv_estimate_row(FILE *out, const char *variant, int order, const char *workload,
 			     const char *prefix, const struct metric_def *m,
 			     const struct estimate *e)
 {
@@ -663,7 +675,7 @@ static void csv_estimate_row(FILE *out, const char *variant, const char *workloa
 	results_csv_number(out, e->hi);
 	fputc(',', out);
 	results_csv_field(out, m->unit);
-	fputc('\n', out);
+	fprintf(out, ",%d\n", order);
 }
 
 static int summary_csv(FILE *out, void *pctx)
@@ -673,7 +685,7 @@ static int summary_csv(FILE *out, void *pctx)
 	const struct scenario *sc = c->info->sc;
 	int nm, nd;
 	const struct metric_def *t = metric_table(&nm);
-	fputs("variant,workload,metric,mean,ci_low,ci_high,unit\n", out);
+	fputs("variant,workload,metric,mean,ci_low,ci_high,unit,variant_order\n", out);
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
 		const char *vname = sc->variants[v].name;
@@ -685,11 +697,11 @@ static int summary_csv(FILE *out, void *pctx)
 					continue;
 				struct estimate e;
 				aggregate_estimate(experiment_aggregate(ex, v), &t[k], w, &e);
-				csv_estimate_row(out, vname, cfg->workloads[w].name, "", &t[k], &e);
+				csv_estimate_row(out, vname, v + 1, cfg->workloads[w].name, "", &t[k], &e);
 			}
 			for (int k = 0; v > 0 && k < nd; k++) {
 				struct estimate e = diff(ex, v, diffs[k], w);
-				csv_estimate_row(out, vname, cfg->workloads[w].name, "diff_to_first.",
+				csv_estimate_row(out, vname, v + 1, cfg->workloads[w].name, "diff_to_first.",
 						 metric_find(diffs[k]), &e);
 			}
 		}
@@ -701,7 +713,7 @@ static int summary_csv(FILE *out, void *pctx)
 					continue;
 				struct estimate e;
 				aggregate_estimate(experiment_aggregate(ex, v), &t[k], p, &e);
-				csv_estimate_row(out, vname, wname, "", &t[k], &e);
+				csv_estimate_row(out, vname, v + 1, wname, "", &t[k], &e);
 			}
 		}
 		for (int k = 0; k < nm; k++) {
@@ -709,14 +721,14 @@ static int summary_csv(FILE *out, void *pctx)
 				continue;
 			struct estimate e;
 			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
-			csv_estimate_row(out, vname, "database", "", &t[k], &e);
+			csv_estimate_row(out, vname, v + 1, "database", "", &t[k], &e);
 		}
 		for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++) {
 			if (t[k].scope != METRIC_PGBOUNCER)
 				continue;
 			struct estimate e;
 			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
-			csv_estimate_row(out, vname, "pgbouncer", "", &t[k], &e);
+			csv_estimate_row(out, vname, v + 1, "pgbouncer", "", &t[k], &e);
 		}
 	}
 	return PT_OK;
@@ -966,6 +978,110 @@ static int slo_csv(FILE *out, void *pctx)
 	return PT_OK;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* replications.csv: every metric of every replication, written as the experiment folds them */
+
+int results_replications_begin(struct results_dir *rd, const struct scenario *sc, char *err,
+			       size_t errlen)
+{
+	char *p = strf("%s/replications.csv", rd->tmp);
+	if (!p)
+		return fail(err, errlen, PT_ENOMEM, "cannot write", "replications.csv");
+	rd->rep_ctx = calloc((size_t)sc->n_variants, sizeof *rd->rep_ctx);
+	rd->reps = rd->rep_ctx ? fopen(p, "w") : NULL;
+	int st = PT_OK;
+	if (!rd->rep_ctx)
+		st = fail(err, errlen, PT_ENOMEM, "cannot write", p);
+	else if (!rd->reps)
+		st = fail(err, errlen, PT_EIO, "cannot write", p);
+	free(p);
+	if (st)
+		return st;
+	rd->sc = sc;
+	for (int v = 0; v < sc->n_variants; v++)
+		rd->rep_ctx[v] = (struct rep_ctx){rd, v};
+	fputs("variant,variant_order,replication,workload,metric,value,unit\n", rd->reps);
+	return PT_OK;
+}
+
+static void rep_row(FILE *out, const char *variant, int order, int rep, const char *workload,
+		    const struct metric_def *m, double x)
+{
+	results_csv_field(out, variant);
+	fprintf(out, ",%d,%d,", order, rep);
+	results_csv_field(out, workload);
+	fputc(',', out);
+	results_csv_field(out, m->name);
+	fputc(',', out);
+	results_csv_number(out, x);
+	fputc(',', out);
+	results_csv_field(out, m->unit);
+	fputc('\n', out);
+}
+
+/* model_hooks.on_result: the rows of one replication, in the order of summary.csv. */
+static void on_replication(void *ctx, int rep, const struct model_result *r)
+{
+	const struct rep_ctx *rc = ctx;
+	FILE *out = rc->rd->reps;
+	if (!r || !out)
+		return;
+	const struct scenario *sc = rc->rd->sc;
+	const struct cfg_scenario *cfg = &sc->variants[rc->v].cfg;
+	const char *vname = sc->variants[rc->v].name;
+	int nm;
+	const struct metric_def *t = metric_table(&nm);
+	for (int w = 0; w < cfg->n_workloads; w++) {
+		enum metric_scope scope = metric_scope_of(&cfg->workloads[w]);
+		for (int k = 0; k < nm; k++)
+			if (t[k].scope == scope)
+				rep_row(out, vname, rc->v + 1, rep, cfg->workloads[w].name, &t[k],
+					t[k].get(r, w));
+	}
+	for (int p = 0; p < cfg->n_pools; p++) {
+		char wname[CFG_NAME_MAX + 8];
+		snprintf(wname, sizeof wname, "pool/%s", cfg->pools[p].name);
+		for (int k = 0; k < nm; k++)
+			if (t[k].scope == METRIC_POOL)
+				rep_row(out, vname, rc->v + 1, rep, wname, &t[k], t[k].get(r, p));
+	}
+	for (int k = 0; k < nm; k++)
+		if (t[k].scope == METRIC_DATABASE)
+			rep_row(out, vname, rc->v + 1, rep, "database", &t[k], t[k].get(r, 0));
+	for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++)
+		if (t[k].scope == METRIC_PGBOUNCER)
+			rep_row(out, vname, rc->v + 1, rep, "pgbouncer", &t[k], t[k].get(r, 0));
+}
+
+void results_hook_replications(struct results_dir *rd, int v, struct model_hooks *hooks)
+{
+	if (!rd->rep_ctx)
+		return;
+	hooks->on_result = on_replication;
+	hooks->result_ctx = &rd->rep_ctx[v];
+}
+
+int results_replications_end(struct results_dir *rd, char *err, size_t errlen)
+{
+	if (!rd->reps)
+		return PT_OK;
+	errno = 0;
+	bool bad = fflush(rd->reps) != 0 || ferror(rd->reps) || fsync(fileno(rd->reps)) != 0;
+	int e = errno;
+	if (fclose(rd->reps) != 0 && !bad) {
+		bad = true;
+		e = errno;
+	}
+	rd->reps = NULL;
+	if (!bad)
+		return PT_OK;
+	errno = e ? e : EIO;
+	char *p = strf("%s/replications.csv", rd->tmp);
+	int st = fail(err, errlen, PT_EIO, "cannot write", p ? p : "replications.csv");
+	free(p);
+	return st;
+}
+
 int results_write_data(struct results_dir *rd, const struct results_info *info, char *err,
 		       size_t errlen)
 {
@@ -1069,9 +1185,9 @@ static void fmt_ci(enum md_kind kind, const struct estimate *e, char *buf, size_
 		fmt_signed_duration(e->hi, true, hi, sizeof hi);
 		break;
 	case MD_NUMBER:
-		snprintf(m, sizeof m, "%.3g", e->mean);
-		snprintf(lo, sizeof lo, "%.3g", l < 0 ? 0 : l);
-		snprintf(hi, sizeof hi, "%.3g", e->hi);
+		report_format_number(e->mean, m, sizeof m);
+		report_format_number(l < 0 ? 0 : l, lo, sizeof lo);
+		report_format_number(e->hi, hi, sizeof hi);
 		break;
 	}
 	if (isnan(e->mean))
@@ -1084,12 +1200,7 @@ static void fmt_ci(enum md_kind kind, const struct estimate *e, char *buf, size_
 
 static void fmt_count(double x, char *buf, size_t len)
 {
-	if (isnan(x))
-		snprintf(buf, len, "-");
-	else if (x >= 100)
-		snprintf(buf, len, "%.0f", x);
-	else
-		snprintf(buf, len, "%.3g", x);
+	report_format_count(x, buf, len);
 }
 
 static void pool_config_text(FILE *out, const struct cfg_pool *pc)

@@ -66,6 +66,18 @@ const char *results_path(const struct results_dir *rd);
  * "-2", "-3", ... included, fixed by results_begin (which reserves that name). */
 const char *results_id(const struct results_dir *rd);
 
+/* replications.csv, every metric of every replication (results_write_data has only their
+ * estimates): opened here before the experiment runs (sc borrowed until the end), fed by the
+ * experiment through hooks[v].on_result (results_hook_replications fills it for variant v;
+ * call it after timeline_prepare, which resets the hooks), closed and flushed by
+ * results_replications_end after the run. Rows come in the experiment's fold order
+ * (replication 0 of every variant, then replication 1, ...), so the file is the same bytes for
+ * any number of threads. 0, or PT_EIO/PT_ENOMEM and err. */
+int results_replications_begin(struct results_dir *rd, const struct scenario *sc, char *err,
+			       size_t errlen);
+void results_hook_replications(struct results_dir *rd, int v, struct model_hooks *hooks);
+int results_replications_end(struct results_dir *rd, char *err, size_t errlen);
+
 /* Write summary.json, summary.csv, waits.csv, timeline.csv and pools.csv. 0, or
  * PT_EIO/PT_ENOMEM and err. */
 int results_write_data(struct results_dir *rd, const struct results_info *info, char *err,

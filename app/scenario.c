@@ -999,7 +999,7 @@ static const char *pool_key(const char *key)
 
 static const char *const pool_keys[] = {"kind",     "max_waiting", "size",    "max_overflow",
 					"timeout",  "use_lifo",    "pre_ping", "recycle",
-					"wakeup_latency", NULL};
+					"wakeup_latency", "checkout_cost", "close_time", NULL};
 static const char *const requests_keys[] = {"type",         "pool",        "arrival",
 					    "transaction",  "retries",     "backoff",
 					    "processes",    "lock_timeout", "statement_timeout",
@@ -1213,8 +1213,6 @@ static int get_pool_sqlalchemy(struct ctx *c, const cJSON *v, const char *path,
 			return expected(c, p, recycle, "%s, or -1 (off)", DURATION_WHAT);
 		}
 	}
-	if ((rc = get_duration(c, v, path, "wakeup_latency", false, &pool->wakeup_latency_s)))
-		return rc;
 
 	put_int(c, r, "size", pool->size);
 	put_int(c, r, "max_overflow", pool->max_overflow);
@@ -1225,7 +1223,20 @@ static int get_pool_sqlalchemy(struct ctx *c, const cJSON *v, const char *path,
 		put_int(c, r, "recycle", -1);
 	else
 		put_dur(c, r, "recycle", pool->recycle_s);
-	put_dur(c, r, "wakeup_latency", pool->wakeup_latency_s);
+	if (member(v, "wakeup_latency")) {
+		char p[PATH_LEN];
+		join(p, sizeof p, path, "wakeup_latency");
+		if ((rc = get_dist(c, member(v, "wakeup_latency"), p, false, &pool->wakeup_latency, r,
+				   "wakeup_latency")))
+			return rc;
+	} else {
+		put_dist(c, r, "wakeup_latency", "constant", false, "value", 0, NULL, 0);
+	}
+	if ((rc = get_duration(c, v, path, "checkout_cost", false, &pool->checkout_cost_s)) ||
+	    (rc = get_duration(c, v, path, "close_time", false, &pool->close_time_s)))
+		return rc;
+	put_dur(c, r, "checkout_cost", pool->checkout_cost_s);
+	put_dur(c, r, "close_time", pool->close_time_s);
 	return PT_OK;
 }
 
@@ -1233,7 +1244,8 @@ static int get_pool_sqlalchemy(struct ctx *c, const cJSON *v, const char *path,
  * is resumed by the event loop at once, models/pool_sqlalchemy.c). */
 static const char *const pool_async_keys[] = {"kind",     "max_waiting", "size",
 					      "max_overflow", "timeout", "use_lifo",
-					      "pre_ping", "recycle", NULL};
+					      "pre_ping", "recycle", "checkout_cost",
+					      "close_time", NULL};
 
 static int get_pool_sqlalchemy_async(struct ctx *c, const cJSON *v, const char *path,
 				     struct cfg_pool *pool, cJSON *r)

@@ -15,7 +15,9 @@ void cfg_pool_defaults(struct cfg_pool *p)
 	p->use_lifo = false;
 	p->pre_ping = false;
 	p->recycle_s = -1;
-	p->wakeup_latency_s = 0;
+	dist_constant(&p->wakeup_latency, 0);
+	p->checkout_cost_s = 0;
+	p->close_time_s = 0;
 }
 
 void cfg_requests_defaults(struct cfg_requests *r)

@@ -80,8 +80,16 @@ struct cfg_pool {
 	bool use_lifo;           /* pool_use_lifo, default false */
 	bool pre_ping;           /* pool_pre_ping, default false: 1 RTT per checkout when true */
 	double recycle_s;        /* pool_recycle, default -1 (off) */
-	double wakeup_latency_s; /* time a woken waiter needs to take the connection; 0 = strict
-				    FIFO hand-off (default) */
+	struct dist wakeup_latency; /* time a woken waiter needs to take the connection (a
+				    distribution: measured median 0.08 ms, p99 0.43 ms); constant 0 =
+				    strict FIFO hand-off (default) */
+	double checkout_cost_s;  /* every checkout takes this long before the requester has its
+				    connection (SQLAlchemy's own work: events, fairy, reset); 0 */
+	double close_time_s;     /* closing a connection at checkin (overflow churn) takes this
+				    long, and the record holds its overflow slot meanwhile
+				    (QueuePool._do_return_conn decrements overflow after the close);
+				    0 */
+
 	/* HikariCP (kind "hikaricp"): size = maximumPoolSize (default 10), max_overflow = 0,
 	 * timeout_s = connectionTimeout (default 30 s; 0 = wait for ever). */
 	int min_idle;            /* minimumIdle, default = maximumPoolSize */

@@ -91,6 +91,8 @@ static void fold_one(struct experiment *ex, int k, struct model_result *r)
 	}
 	if (r)
 		aggregate_add(ex->aggs[v], r, f->base);
+	if (ex->hooks && ex->hooks[v].on_result)
+		ex->hooks[v].on_result(ex->hooks[v].result_ctx, k / ex->n_variants, r);
 	if (v != 0)
 		model_result_destroy(r);
 }

@@ -36,7 +36,8 @@ struct experiment {
 					      whatever the threads), or 0 */
 	int failed;                        /* that task, or -1 */
 	char failure[512];                 /* what went wrong in it (model_failure_text) */
-	const struct model_hooks *hooks;   /* per variant, for replication 0; or NULL */
+	const struct model_hooks *hooks;   /* per variant, for replication 0 (on_result: every
+					      replication); or NULL */
 	struct experiment_fold *fold;      /* during a run */
 	const struct users **users;        /* per variant: its population, shared */
 	struct users **own_users;          /* the tables to free (one per distinct population) */
@@ -60,7 +61,9 @@ struct experiment_backend {
 int experiment_run(struct experiment *ex, int n_variants, const struct cfg_scenario *const *cfgs,
 		   int threads, runner_progress_fn progress, void *pctx);
 /* The same, with replication 0 of variant v sampled through hooks[v] (model_hooks; NULL: no
- * sampling), so a timeline costs no extra replication. Sampling changes no result. */
+ * sampling), so a timeline costs no extra replication. Sampling changes no result. When
+ * hooks[v].on_result is set, it sees every replication's result of variant v as it is folded
+ * (in replication order, under the fold's lock), e.g. to write it out before it is freed. */
 int experiment_run_sampled(struct experiment *ex, int n_variants,
 			   const struct cfg_scenario *const *cfgs, int threads,
 			   const struct model_hooks *hooks, runner_progress_fn progress, void *pctx);

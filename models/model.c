@@ -104,7 +104,7 @@ static void snapshot_pool(struct pool_result *pr, struct pool *const *inst, int 
 static void count_pool(struct pool_result *pr, struct pool *const *inst, int n)
 {
 	pr->checkouts = pr->timeouts = pr->refused = pr->connects = pr->closes = 0;
-	pr->reconnects = pr->pings = 0;
+	pr->reconnects = pr->pings = pr->barged = 0;
 	pr->first_timeout_overflow = INT_MIN;
 	for (int k = 0; k < n; k++) {
 		const struct pool_stats *s = pool_stats(inst[k]);
@@ -115,6 +115,7 @@ static void count_pool(struct pool_result *pr, struct pool *const *inst, int n)
 		pr->closes += s->closes;
 		pr->reconnects += s->reconnects;
 		pr->pings += s->pings;
+		pr->barged += s->barged;
 		if (pr->first_timeout_overflow == INT_MIN)
 			pr->first_timeout_overflow = s->first_timeout_overflow;
 	}

@@ -21,6 +21,7 @@
 
 struct pool_result {
 	uint64_t checkouts, timeouts, refused, connects, closes, reconnects, pings;
+	uint64_t barged;             /* hand-offs to a woken waiter taken by a newcomer */
 	double checked_out_mean, checked_out_max;
 	double checked_in_mean;
 	double overflow_mean, overflow_max;
@@ -114,6 +115,12 @@ struct model_hooks {
 	double sample_step_s;
 	void (*on_sample)(void *ctx, const struct model_sample *s);
 	void *ctx;
+	/* Not the model's: the experiment (models/experiment.h) calls this with every
+	 * replication's result of the variant these hooks are given for, replication 0, 1, 2, ...
+	 * in order and one call at a time, whatever the threads; r is NULL for a replication
+	 * that failed. The result is borrowed for the call. */
+	void (*on_result)(void *result_ctx, int rep, const struct model_result *r);
+	void *result_ctx;
 };
 
 /* The sampler's event priority: the largest there is, so a sample sees the state after every

@@ -37,6 +37,7 @@ struct pool_conn {
 	double created_at;    /* when its server connection was (re)opened, seconds */
 	bool alive;           /* has a server connection */
 	int holder_class;     /* the class of the client holding it (while checked out) */
+	struct pool *closing_pool; /* while a close takes time (close_time): its pool */
 };
 
 enum pool_failure {
@@ -80,6 +81,7 @@ struct pool_client {
 /* Counters and time-weighted levels since the last pool_reset (every kind keeps the same). */
 struct pool_stats {
 	uint64_t checkouts, timeouts, refused, connects, closes, reconnects, pings;
+	uint64_t barged;            /* hand-offs to a woken waiter taken by a newcomer first */
 	struct level checked_out, checked_in, overflow, waiters, open, exhausted;
 	double exhausted_since;     /* start of the current exhausted stretch, or -1 */
 	double longest_exhausted_s; /* longest stretch with every allowed connection out */

@@ -174,13 +174,65 @@ static void open_new(struct pool *p, struct pool_client *c)
 	start_connect(p, c, conn);
 }
 
-static void close_conn(struct pool *p, struct pool_conn *conn)
+static void ev_closed(struct sim *sim, void *obj, uint64_t arg);
+static void ev_checked_out(struct sim *sim, void *obj, uint64_t arg);
+
+/* Does a woken waiter need time to take its connection (so a newcomer may barge)? */
+static bool barging(const struct cfg_pool *cfg)
+{
+	return !(cfg->wakeup_latency.kind == DIST_CONSTANT && cfg->wakeup_latency.mean <= 0);
+}
+
+/* The requester has its connection after the checkout's own cost (checkout_cost). */
+static void grant(struct pool *p, struct pool_client *c, struct pool_conn *conn)
+{
+	if (p->cfg->checkout_cost_s > 0) {
+		c->conn = conn;
+		sim_schedule_in(p->sim, p->cfg->checkout_cost_s, PRIO_COMPLETION, ev_checked_out, c,
+				0);
+		return;
+	}
+	pool_grant(p, c, conn);
+}
+
+static void ev_checked_out(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct pool_client *c = obj;
+	pool_grant(c->pool, c, c->conn);
+	pool_levels_update(c->pool);
+}
+
+static void close_now(struct pool *p, struct pool_conn *conn)
 {
 	if (conn->alive)
 		database_disconnect(p->db, sim_now(p->sim));
 	p->total--;
 	p->st.closes++;
 	pool_conn_free(p, conn);
+}
+
+/* Close a record at checkin. With close_time the record keeps its slot (it still counts in
+ * `total`, so nobody can open a connection in its place) until the close completes. */
+static void close_conn(struct pool *p, struct pool_conn *conn)
+{
+	if (p->cfg->close_time_s > 0) {
+		sim_schedule_in(p->sim, p->cfg->close_time_s, PRIO_COMPLETION, ev_closed, conn, 0);
+		conn->closing_pool = p;
+		return;
+	}
+	close_now(p, conn);
+}
+
+static void ev_closed(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct pool_conn *conn = obj;
+	struct pool *p = conn->closing_pool;
+	close_now(p, conn);
+	pool_levels_update(p);
 }
 
 static void checkin_record(struct pool *p, struct pool_conn *conn);
@@ -213,7 +265,7 @@ static void health(struct pool *p, struct pool_client *c, struct pool_conn *conn
 	}
 	if (cfg->pre_ping)
 		p->st.pings++;
-	pool_grant(p, c, conn);
+	grant(p, c, conn);
 }
 
 static void take_idle_for(struct pool *p, struct pool_client *c)
@@ -230,7 +282,7 @@ static void ev_connected(struct sim *sim, void *obj, uint64_t arg)
 	struct pool_conn *conn = c->conn;
 	conn->alive = true;
 	conn->created_at = sim_now(sim);
-	pool_grant(p, c, conn); /* a fresh connection is not pinged */
+	grant(p, c, conn); /* a fresh connection is not pinged */
 	pool_levels_update(p);
 }
 
@@ -240,7 +292,7 @@ static void ev_pinged(struct sim *sim, void *obj, uint64_t arg)
 	(void)arg;
 	struct pool_client *c = obj;
 	struct pool *p = c->pool;
-	pool_grant(p, c, c->conn);
+	grant(p, c, c->conn);
 	pool_levels_update(p);
 }
 
@@ -251,12 +303,12 @@ static void wake_head(struct pool *p)
 	waiter_remove(p, c);
 	sim_cancel(p->sim, c->deadline_ev);
 	c->deadline_ev = SIM_NO_EVENT;
-	if (p->cfg->wakeup_latency_s <= 0) {
+	if (!barging(p->cfg)) {
 		take_idle_for(p, c);
 		return;
 	}
-	c->wake_ev = sim_schedule_in(p->sim, p->cfg->wakeup_latency_s, PRIO_COMPLETION, ev_wake,
-				     c, 0);
+	c->wake_ev = sim_schedule_in(p->sim, dist_sample(&p->cfg->wakeup_latency, p->rng),
+				     PRIO_COMPLETION, ev_wake, c, 0);
 }
 
 /* Queue.put + notify, or close when `size` are already idle (size 0: the queue is unbounded,
@@ -279,7 +331,7 @@ static void wait_for(struct pool *p, struct pool_client *c)
 	if (!pool_admit_waiter(p))
 		return; /* the run has failed: overloaded */
 	waiter_append(p, c);
-	if (p->cfg->wakeup_latency_s > 0)
+	if (barging(p->cfg))
 		c->deadline_ev =
 			sim_schedule_at(p->sim, c->deadline_t, PRIO_DEADLINE, ev_deadline, c, 0);
 	else if (q->timer == SIM_NO_EVENT)
@@ -346,6 +398,8 @@ static void ev_wake(struct sim *sim, void *obj, uint64_t arg)
 	struct pool_client *c = obj;
 	struct pool *p = c->pool;
 	c->wake_ev = SIM_NO_EVENT;
+	if (p->idle_n == 0)
+		p->st.barged++; /* a newcomer took the connection it was woken for */
 	if (p->idle_n > 0) {
 		take_idle_for(p, c);
 	} else if (sim_now(sim) >= c->deadline_t) {

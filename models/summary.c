@@ -215,6 +215,7 @@ static double p_open_max(const struct model_result *r, int i) { return P(r, i)->
 static double p_exhausted_share(const struct model_result *r, int i) { return P(r, i)->exhausted_share; }
 static double p_longest_exhausted(const struct model_result *r, int i) { return P(r, i)->longest_exhausted_s; }
 static double p_connects(const struct model_result *r, int i) { return (double)P(r, i)->connects; }
+static double p_barged(const struct model_result *r, int i) { return (double)P(r, i)->barged; }
 static double p_closes(const struct model_result *r, int i) { return (double)P(r, i)->closes; }
 
 static const struct metric_def table[] = {
@@ -315,6 +316,7 @@ static const struct metric_def table[] = {
 	{"longest_exhausted", "s", METRIC_POOL, p_longest_exhausted, NULL},
 	{"connects", "connections", METRIC_POOL, p_connects, NULL},
 	{"closes", "connections", METRIC_POOL, p_closes, NULL},
+	{"barged", "hand-offs", METRIC_POOL, p_barged, NULL},
 };
 
 const struct metric_def *metric_table(int *n)

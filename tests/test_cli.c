@@ -87,7 +87,8 @@ static void test_help_and_version(void **state)
 	(void)state;
 	char *out, *err;
 	assert_int_equal(run("--help", &out, &err), 0);
-	assert_non_null(strstr(out, "usage: pooltide run"));
+	assert_non_null(strstr(out, "usage: pooltide COMMAND"));
+	assert_non_null(strstr(out, "\n  sweep     run a grid of configurations"));
 	assert_non_null(strstr(out, "--replications"));
 	free(out);
 	free(err);
@@ -123,6 +124,113 @@ static void test_usage_errors_exit_2(void **state)
 			       "(us, ms, s, m, min, h, d), got '8'"));
 	free(out);
 	free(err);
+}
+
+/* Each command's --help lists its own options and no other; an option of another command
+ * is a usage error naming the commands it belongs to, with nothing on stdout. */
+static void test_command_help_and_options(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *args, *has[3], *not[3];
+	} helps[] = {
+		/* option lines read "      --name" or "  -x, --name" */
+		{"run --help", {"usage: pooltide run [SCENARIO]", "    --fail-on-slo", "    --variant NAME"},
+		 {"    --vary", "    --load", "    --observed"}},
+		{"sweep --help", {"usage: pooltide sweep SCENARIO", "    --vary PATH", "-j, --threads"},
+		 {"    --fail-on-slo", "    --load", "    --pool-size"}},
+		{"plan --help", {"usage: pooltide plan SCENARIO", "    --load WORKLOAD", "    --tolerance"},
+		 {"    --vary", "    --fail-on-slo", "    --bins"}},
+		{"check --help", {"usage: pooltide check SCENARIO", "-s, --set", "    --horizon"},
+		 {"-o, --output", "-j, --threads", "    --no-plot"}},
+		{"plot --help", {"usage: pooltide plot DIR", "-q, --quiet", "-h, --help"},
+		 {"-s, --set", "-o, --output", "    --seed"}},
+		{"help plan", {"usage: pooltide plan SCENARIO", "    --load WORKLOAD", "    --tolerance"},
+		 {"    --vary", "    --fail-on-slo", "    --bins"}},
+	};
+	for (size_t i = 0; i < sizeof helps / sizeof *helps; i++) {
+		char *out, *err;
+		assert_int_equal(run(helps[i].args, &out, &err), 0);
+		for (int k = 0; k < 3; k++) {
+			if (!strstr(out, helps[i].has[k]))
+				fail_msg("%s: no \"%s\" in:\n%s", helps[i].args, helps[i].has[k], out);
+			if (strstr(out, helps[i].not[k]))
+				fail_msg("%s: \"%s\" in:\n%s", helps[i].args, helps[i].not[k], out);
+		}
+		assert_string_equal(err, "");
+		free(out);
+		free(err);
+	}
+	static const struct {
+		const char *args, *msg;
+	} wrong[] = {
+		{"run --vary pools.main.size=1,2",
+		 "pooltide: option '--vary' does not belong to 'pooltide run' (it is for: sweep)\n"
+		 "Try 'pooltide run --help'.\n"},
+		{"check scenarios/incident.json --threads 2",
+		 "pooltide: option '--threads' does not belong to 'pooltide check' (it is for: run, "
+		 "sweep, plan, validate)\nTry 'pooltide check --help'.\n"},
+		{"plot somewhere -s a=1",
+		 "pooltide: option '-s' does not belong to 'pooltide plot' (it is for: run, sweep, plan, "
+		 "check, validate)\nTry 'pooltide plot --help'.\n"},
+		{"sweep scenarios/incident.json --vary pools.main.size=1,2 --variant a --variant b",
+		 "pooltide: --variant given more than once: sweep takes one variant\n"
+		 "Try 'pooltide --help'.\n"},
+		{"help frobnicate",
+		 "pooltide: help: unknown command 'frobnicate'\nTry 'pooltide --help'.\n"},
+	};
+	for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++) {
+		char *out, *err;
+		assert_int_equal(run(wrong[i].args, &out, &err), 2);
+		assert_string_equal(err, wrong[i].msg);
+		assert_string_equal(out, "");
+		free(out);
+		free(err);
+	}
+}
+
+/* run --variant NAME (repeatable) runs only those variants, in the scenario's order; an
+ * unknown name is a usage error listing the names; --fail-on-slo judges each of them. */
+static void test_run_selected_variants(void **state)
+{
+	(void)state;
+	char *p = write_tmp(SMALL);
+	char args[512];
+	char *out, *err;
+	snprintf(args, sizeof args, "run %s --format json --variant 6+2 -q", p);
+	assert_int_equal(run(args, &out, &err), 0);
+	assert_non_null(strstr(out, "\"name\": \"6+2\""));
+	assert_null(strstr(out, "\"name\": \"3+1\""));
+	assert_null(strstr(out, "diff_to_first")); /* one variant: nothing to compare with */
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "run %s --format json --variant 6+2 --variant 3+1 -q", p);
+	assert_int_equal(run(args, &out, &err), 0);
+	char *a = strstr(out, "\"name\": \"3+1\""), *b = strstr(out, "\"name\": \"6+2\"");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a < b); /* the scenario's order */
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "run %s --variant nope", p);
+	assert_int_equal(run(args, &out, &err), 2);
+	char want[600];
+	snprintf(want, sizeof want,
+		 "pooltide: --variant: %s has no variant named 'nope' (expected one of: '3+1', "
+		 "'6+2')\n", p);
+	assert_string_equal(err, want);
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	/* 3+1 at 40/s with 90 ms holds times out; 6+2 hardly: each --variant is judged. */
+	snprintf(args, sizeof args,
+		 "run %s --variant 6+2 --variant 3+1 --fail-on-slo "
+		 "--set 'slo={\"api\": {\"timeout_rate\": \"1%%\"}}'", p);
+	assert_int_equal(run(args, &out, &err), 3);
+	assert_non_null(strstr(err, "pooltide: SLO fail for variant '3+1' (--fail-on-slo)"));
+	free(out);
+	free(err);
+	remove(p);
 }
 
 static void test_invalid_scenario_exit_2(void **state)
@@ -328,7 +436,7 @@ static void test_sweep_command(void **state)
 	free(out);
 	free(err);
 	assert_int_equal(run("run --vary pools.main.size=1,2", &out, &err), 2);
-	assert_non_null(strstr(err, "--vary belongs to 'pooltide sweep'"));
+	assert_non_null(strstr(err, "option '--vary' does not belong to 'pooltide run' (it is for: sweep)"));
 	free(out);
 	free(err);
 	assert_int_equal(run("sweep scenarios/mmc-validation.json --vary pools.main.size", &out, &err),
@@ -680,6 +788,8 @@ int main(void)
 		cmocka_unit_test(test_overload_cap),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_usage_errors_exit_2),
+		cmocka_unit_test(test_command_help_and_options),
+		cmocka_unit_test(test_run_selected_variants),
 		cmocka_unit_test(test_invalid_scenario_exit_2),
 		cmocka_unit_test(test_same_seed_same_bytes_any_threads),
 		cmocka_unit_test(test_table_and_overrides),

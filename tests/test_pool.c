@@ -583,7 +583,7 @@ static void test_deadline_opens_when_capacity_freed(void **state)
 {
 	struct fx *fx = *state;
 	fx_config(fx, 1, 1, 2.0, 0.125);
-	fx->pc.wakeup_latency_s = 0.0625;
+	dist_constant(&fx->pc.wakeup_latency, 0.0625);
 	fx_start(fx);
 	struct client *a = arrive(fx, 0, 0.0, 0.875);
 	struct client *b = arrive(fx, 1, 0.0, 0.90625);
@@ -633,7 +633,7 @@ static void test_barging_wakeup_latency(void **state)
 {
 	struct fx *fx = *state;
 	fx_config(fx, 1, 0, 2.0, 0.125);
-	fx->pc.wakeup_latency_s = 0.0625;
+	dist_constant(&fx->pc.wakeup_latency, 0.0625);
 	fx_start(fx);
 	struct client *a = arrive(fx, 0, 0.0, 0.875);
 	struct client *w = arrive(fx, 1, 0.25, 10.0);
@@ -660,6 +660,90 @@ static void test_barging_wakeup_latency(void **state)
 	assert_int_equal(s->timeouts, 1);
 	assert_int_equal(s->checkouts, 3);
 	assert_int_equal(s->connects, 1);
+	/* One hand-off lost to a newcomer: W's at 1.0625 (N took conn 1); W2's at 1.59375 was
+	 * not (the queue still held conn 1). */
+	assert_int_equal(s->barged, 1);
+}
+
+/* The wake-up latency as a distribution (issue 12: median 0.08 ms, p99 0.43 ms measured):
+ * uniform on [0.0625, 0.1875] s. Pool 1+0, timeout 10 s, connect 0.125; A holds [0.125, 1.0];
+ * W1 (0.25) and W2 (0.5) wait. 1.0: A returns, W1 is woken and draws its latency u1 from the
+ * pool's stream; it takes conn 1 at 1.0 + l1 and holds 0.5; at its return W2 is woken, draws
+ * l2 and takes it at 1.0 + l1 + 0.5 + l2. The draws are replayed from a copy of the stream:
+ * l = 0.0625 + 0.125 u. No newcomer: nothing barged. */
+static void test_wakeup_latency_distribution(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 10.0, 0.125);
+	assert_int_equal(dist_uniform(&fx->pc.wakeup_latency, 0.0625, 0.1875), 0);
+	fx_start(fx);
+	gsl_rng *copy = gsl_rng_clone(fx->rng);
+	assert_non_null(copy);
+	arrive(fx, 0, 0.0, 0.875);
+	struct client *w1 = arrive(fx, 1, 0.25, 0.5);
+	struct client *w2 = arrive(fx, 2, 0.5, 0.5);
+	fx_run(fx);
+	double l1 = dist_sample(&fx->pc.wakeup_latency, copy);
+	double l2 = dist_sample(&fx->pc.wakeup_latency, copy);
+	gsl_rng_free(copy);
+	assert_true(l1 >= 0.0625 && l1 <= 0.1875 && l2 >= 0.0625 && l2 <= 0.1875 && l1 != l2);
+	EXPECT_READY(w1, 1.0 + l1, 1);
+	EXPECT_READY(w2, 1.0 + l1 + 0.5 + l2, 1);
+	assert_int_equal(pool_stats(fx->pool)->barged, 0);
+}
+
+/* checkout_cost (issue 12): every checkout takes 0.0625 s of the pool's own work before the
+ * requester has its connection. Pool 1+0, timeout 2, connect 0.125. A at 0: opens conn 1
+ * (connected 0.125), has it at 0.1875 (wait 0.1875), holds 1: returns 1.1875. B at 0.5 waits;
+ * at 1.1875 it is handed conn 1, has it at 1.25 (wait 0.75). The connection is out of the pool
+ * during the cost: a probe at 1.2 shows 1 checked out, 0 idle, 0 waiting. */
+static void test_checkout_cost(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 2.0, 0.125);
+	fx->pc.checkout_cost_s = 0.0625;
+	fx_start(fx);
+	struct client *a = arrive(fx, 0, 0.0, 1.0);
+	struct client *b = arrive(fx, 1, 0.5, 1.0);
+	const struct probe *p = probe_at(fx, 1.2);
+	fx_run(fx);
+	EXPECT_READY(a, 0.1875, 1);
+	assert_true(a->wait_s == 0.1875);
+	EXPECT_READY(b, 1.25, 1);
+	assert_true(b->wait_s == 0.75);
+	EXPECT_PROBE(p, 1, 0, 0, 1, 0, 1);
+}
+
+/* close_time (issue 12; QueuePool._do_return_conn decrements the overflow after the close):
+ * pool 1+1, timeout 2, connect 0.125, close_time 0.25. A and B at 0 open conns 1 and 2 (ready
+ * 0.125), hold 1: at 1.125 A's conn 1 goes idle (0 idle < size 1), B's conn 2 is closed (1 idle
+ * = size), which takes until 1.375, and the record keeps its slot meanwhile. C at 1.2 takes the
+ * idle conn 1. D at 1.25: nothing idle, and 2 records (C's, the closing one) = cap 2: D waits
+ * although the overflow connection is on its way out; at 1.375 the close completes (no wake:
+ * a freed slot notifies nobody in SQLAlchemy); C returns conn 1 at 2.2 and D takes it (wait
+ * 0.95). Without close_time D would have opened a connection at 1.25. Probe at 1.3: out 2 (C
+ * and the closing record), in 0, overflow 1, open 2, 1 waiting, 2 server backends; at 1.4:
+ * out 1, open 1, 1 backend. */
+static void test_close_time_holds_the_slot(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 1, 2.0, 0.125);
+	fx->pc.close_time_s = 0.25;
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 1.0);
+	arrive(fx, 1, 0.0, 1.0);
+	struct client *c = arrive(fx, 2, 1.2, 1.0);
+	struct client *d = arrive(fx, 3, 1.25, 1.0);
+	const struct probe *p1 = probe_at(fx, 1.3);
+	const struct probe *p2 = probe_at(fx, 1.4);
+	fx_run(fx);
+	EXPECT_READY(c, 1.2, 1);
+	EXPECT_READY(d, 2.2, 1);
+	assert_near(d->wait_s, 0.95);
+	EXPECT_PROBE(p1, 2, 0, 1, 2, 1, 2);
+	EXPECT_PROBE(p2, 1, 0, 0, 1, 1, 1);
+	assert_int_equal(pool_stats(fx->pool)->closes, 1);
+	assert_int_equal(pool_stats(fx->pool)->connects, 2);
 }
 
 /* Contrast: the same arrivals with wakeup_latency 0 (strict FIFO). At 1.0 W takes conn 1 at
@@ -695,7 +779,7 @@ static void test_deadline_takes_idle_during_wakeup(void **state)
 {
 	struct fx *fx = *state;
 	fx_config(fx, 1, 0, 1.0, 0.125);
-	fx->pc.wakeup_latency_s = 0.25;
+	dist_constant(&fx->pc.wakeup_latency, 0.25);
 	fx_start(fx);
 	arrive(fx, 0, 0.0, 0.875);
 	struct client *w1 = arrive(fx, 1, 0.0625, 10.0);
@@ -1282,6 +1366,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_opens_when_capacity_freed, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_wakeup_latency_distribution, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkout_cost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_time_holds_the_slot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_barging_wakeup_latency, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_barging_without_latency, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_takes_idle_during_wakeup, setup,

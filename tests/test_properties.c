@@ -75,7 +75,7 @@ static void random_scenario(gsl_rng *r, struct cfg_scenario *sc)
 		p->use_lifo = pick(r, 2);
 		p->pre_ping = pick(r, 2);
 		p->recycle_s = pick(r, 3) == 0 ? uni(r, 0.5, 10) : -1;
-		p->wakeup_latency_s = pick(r, 3) == 0 ? uni(r, 0.0001, 0.01) : 0;
+		dist_constant(&p->wakeup_latency, pick(r, 3) == 0 ? uni(r, 0.0001, 0.01) : 0);
 	}
 	sc->n_workloads = 1 + pick(r, 3);
 	for (int i = 0; i < sc->n_workloads; i++) {

@@ -651,9 +651,10 @@ static void test_folder_layout(void **state)
 
 	static const char *const files[] = {"summary.json", "summary.csv", "waits.csv",
 					    "timeline.csv", "pools.csv",  "database.csv",
-					    "slo.csv",      "report.md",  RESULTS_PLOTS_MISSING};
+					    "slo.csv",      "report.md",  "replications.csv",
+					    RESULTS_PLOTS_MISSING};
 	int n = list_dir(dir, names, 16);
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char p[PATH_MAX + 32];
 		fmt(p, sizeof p, "%s/%s", dir, files[i]);
@@ -854,8 +855,8 @@ static void test_summary_csv(void **state)
 	(void)state;
 	char root[64], dir[PATH_MAX];
 	run_scenario(root, sizeof root, dir, sizeof dir, "");
-	struct csv c = csv_file(dir, "summary.csv", "variant,workload,metric,mean,ci_low,ci_high,unit",
-				7);
+	struct csv c = csv_file(dir, "summary.csv",
+				"variant,workload,metric,mean,ci_low,ci_high,unit,variant_order", 8);
 	int nm, nw = 0, np = 0, nd = 0;
 	const struct metric_def *t = metric_table(&nm);
 	for (int k = 0; k < nm; k++) {
@@ -913,6 +914,74 @@ static void test_summary_csv(void **state)
 	assert_non_null(strstr(text, "\n\"bigger, \"\"6+2\"\"\",api,offered,"));
 	free(text);
 	rm_rf(root);
+}
+
+/* replications.csv: every metric of every replication. Its rows per (variant, workload,
+ * metric) average to summary.csv's mean (the estimate is the mean over replications; both
+ * files print 9 significant digits, so they agree to 1e-8 relative), each variant has nrep x
+ * (the metrics summary.csv has without its paired differences) rows, and the file is the same
+ * bytes with 1 thread and with 2 (the experiment hands the results over in replication
+ * order). summary.csv's variant_order is the variant's place in the scenario. */
+static void test_replications_csv(void **state)
+{
+	(void)state;
+	char root[64], dir[PATH_MAX], root2[64], dir2[PATH_MAX];
+	run_scenario(root, sizeof root, dir, sizeof dir, "--threads 1");
+	run_scenario(root2, sizeof root2, dir2, sizeof dir2, "--threads 2");
+	char p[PATH_MAX + 32];
+	fmt(p, sizeof p, "%s/replications.csv", dir);
+	char *a = read_all(p);
+	fmt(p, sizeof p, "%s/replications.csv", dir2);
+	char *b = read_all(p);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	struct csv r = csv_file(dir, "replications.csv",
+				"variant,variant_order,replication,workload,metric,value,unit", 7);
+	struct csv sum = csv_file(dir, "summary.csv",
+				  "variant,workload,metric,mean,ci_low,ci_high,unit,variant_order", 8);
+	int checked = 0, plain = 0;
+	for (int i = 1; i < sum.nrows; i++) {
+		char **f = sum.fields[i];
+		assert_string_equal(f[7], strcmp(f[0], "3+1") == 0 ? "1" : "2");
+		if (strncmp(f[2], "diff_to_first.", 14) == 0)
+			continue;
+		plain++;
+		double total = 0;
+		int n = 0, rows = 0;
+		for (int j = 1; j < r.nrows; j++) {
+			char **g = r.fields[j];
+			if (strcmp(g[0], f[0]) || strcmp(g[3], f[1]) || strcmp(g[4], f[2]))
+				continue;
+			rows++;
+			assert_string_equal(g[1], f[7]);
+			assert_string_equal(g[6], f[6]);
+			if (g[5][0]) {
+				total += num(g[5]);
+				n++;
+			}
+		}
+		assert_int_equal(rows, 3); /* one per replication */
+		if (n == 0) {
+			assert_string_equal(f[3], ""); /* undefined in every replication */
+			continue;
+		}
+		double mean = total / n, want = num(f[3]);
+		if (fabs(mean - want) > 1e-8 * fmax(1, fabs(want)))
+			fail_msg("%s %s %s: replications average %.12g, summary.csv %.12g", f[0], f[1],
+				 f[2], mean, want);
+		checked++;
+	}
+	assert_int_equal(r.nrows - 1, 3 * plain);
+	assert_true(checked > 50);
+	/* rows in the fold's order: replication 0 of each variant, then 1, ... */
+	assert_string_equal(r.fields[1][2], "0");
+	assert_string_equal(r.fields[r.nrows - 1][2], "2");
+	assert_string_equal(r.fields[r.nrows - 1][0], VARIANT2);
+	csv_free(&r);
+	csv_free(&sum);
+	rm_rf(root);
+	rm_rf(root2);
 }
 
 static void test_waits_csv(void **state)
@@ -1040,7 +1109,7 @@ static void test_manifest_reproduces_run(void **state)
 	assert_non_null(b);
 	assert_string_equal(a, b);
 	static const char *const same[] = {"summary.csv", "waits.csv", "timeline.csv", "pools.csv",
-					   "database.csv", "slo.csv"};
+					   "database.csv", "slo.csv", "replications.csv"};
 	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
 		fmt(p, sizeof p, "%s/%s", dir, same[i]);
 		char *x = read_all(p);
@@ -1172,7 +1241,8 @@ static void test_write_error_removes_temp(void **state)
 	assert_int_equal(WEXITSTATUS(st), 1);
 	char *err = read_all(errf);
 	assert_non_null(strstr(err, "pooltide: cannot write "));
-	assert_non_null(strstr(err, "/summary.json: File too large\n"));
+	/* replications.csv, written during the simulation, is the first to pass 4 kB */
+	assert_non_null(strstr(err, "/replications.csv: File too large\n"));
 	free(err);
 	assert_int_equal(list_dir(parent, names, 8), 0);
 	rm_rf(root);
@@ -1289,6 +1359,7 @@ int main(void)
 		cmocka_unit_test(test_plots_drawn_or_marked),
 		cmocka_unit_test(test_summary_json),
 		cmocka_unit_test(test_summary_csv),
+		cmocka_unit_test(test_replications_csv),
 		cmocka_unit_test(test_waits_csv),
 		cmocka_unit_test(test_timeline_csv),
 		cmocka_unit_test(test_manifest_reproduces_run),

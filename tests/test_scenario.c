@@ -194,7 +194,8 @@ static void assert_cfg_equal(const struct cfg_scenario *a, const struct cfg_scen
 		assert_int_equal(p->use_lifo, q->use_lifo);
 		assert_int_equal(p->pre_ping, q->pre_ping);
 		assert_dbl(p->recycle_s, q->recycle_s);
-		assert_dbl(p->wakeup_latency_s, q->wakeup_latency_s);
+		assert_dbl(p->wakeup_latency.mean, q->wakeup_latency.mean);
+		assert_int_equal(p->wakeup_latency.kind, q->wakeup_latency.kind);
 	}
 	assert_int_equal(a->n_workloads, b->n_workloads);
 	for (int i = 0; i < a->n_workloads; i++) {
@@ -320,7 +321,7 @@ static void test_complete(void **state)
 	assert_true(c->pools[0].use_lifo);
 	assert_true(c->pools[0].pre_ping);
 	assert_dbl(c->pools[0].recycle_s, 1800);
-	assert_dbl(c->pools[0].wakeup_latency_s, 0.00025);
+	assert_dbl(c->pools[0].wakeup_latency.mean, 0.00025);
 	assert_string_equal(c->pools[1].name, "worker");
 	assert_int_equal(c->pools[1].size, 2);
 	assert_int_equal(c->pools[1].max_overflow, -1);
@@ -328,7 +329,7 @@ static void test_complete(void **state)
 	assert_false(c->pools[1].use_lifo);
 	assert_false(c->pools[1].pre_ping);
 	assert_dbl(c->pools[1].recycle_s, -1);
-	assert_dbl(c->pools[1].wakeup_latency_s, 0);
+	assert_dbl(c->pools[1].wakeup_latency.mean, 0);
 
 	assert_int_equal(c->n_workloads, 2);
 	assert_string_equal(c->workloads[0].name, "web");
@@ -409,7 +410,7 @@ static void test_defaults(void **state)
 	assert_false(c->pools[0].use_lifo);
 	assert_false(c->pools[0].pre_ping);
 	assert_dbl(c->pools[0].recycle_s, -1);
-	assert_dbl(c->pools[0].wakeup_latency_s, 0);
+	assert_dbl(c->pools[0].wakeup_latency.mean, 0);
 	assert_int_equal(c->workloads[0].req.app_time.kind, DIST_CONSTANT);
 	assert_dbl(c->workloads[0].req.app_time.mean, 0);
 	assert_int_equal(c->workloads[0].req.statements, 1);
@@ -532,7 +533,7 @@ static void test_units_in_file(void **state)
 	assert_dbl(c->db.connect_time.mean, 0.003);
 	assert_dbl(c->pools[0].timeout_s, 1.5);
 	assert_dbl(c->pools[0].recycle_s, 7200);
-	assert_dbl(c->pools[0].wakeup_latency_s, 0.125);
+	assert_dbl(c->pools[0].wakeup_latency.mean, 0.125);
 	assert_dbl(c->pools[1].timeout_s, 7);
 	assert_dbl(c->pools[1].recycle_s, 300);
 	assert_int_equal(c->n_workloads, 6);
@@ -806,7 +807,7 @@ static void test_err_keys(void **state)
 	       "variants)");
 	expect(POOL("'sise': 10"),
 	       "pools.main.sise: unknown key (expected one of: kind, max_waiting, size, "
-	       "max_overflow, timeout, use_lifo, pre_ping, recycle, wakeup_latency)");
+	       "max_overflow, timeout, use_lifo, pre_ping, recycle, wakeup_latency, checkout_cost, close_time)");
 	/* The pool seam: the kind comes first and decides the keys; every kind has max_waiting. */
 	expect(POOL("'kind': 'hikari'"),
 	       "pools.main.kind: expected one of: sqlalchemy, sqlalchemy-null, sqlalchemy-async, "
@@ -965,7 +966,11 @@ static void test_err_pools(void **state)
 	expect(POOL("'recycle': 'never'"),
 	       "pools.main.recycle: expected " DUR_WHAT ", or -1 (off), got \"never\"");
 	expect(POOL("'wakeup_latency': -1"),
-	       "pools.main.wakeup_latency: expected " DUR_WHAT ", got -1");
+	       "pools.main.wakeup_latency: expected a distribution such as {\"dist\": "
+	       "\"exponential\", \"mean\": \"20ms\"} or a duration with a unit such as \"8ms\" or "
+	       "\"8s\", got -1");
+	expect(POOL("'checkout_cost': '-1ms'"),
+	       "pools.main.checkout_cost: expected " DUR_WHAT ", got \"-1ms\"");
 }
 
 static void test_err_workloads(void **state)
@@ -1094,7 +1099,7 @@ static void test_err_variants(void **state)
 	expect(WITH("'variants': [{'name': 'a', 'set': {'pools.main.sise': 1}}]"),
 	       "variants[0] (\"a\").set: pools.main.sise: unknown key (expected one of: kind, "
 	       "max_waiting, size, max_overflow, timeout, use_lifo, pre_ping, recycle, "
-	       "wakeup_latency)");
+	       "wakeup_latency, checkout_cost, close_time)");
 	expect(WITH("'variants': [{'name': 'a', 'set': {'warmup': '2h'}}]"),
 	       "variants[0] (\"a\").set: warmup: expected a duration shorter than horizon "
 	       "(3600 s), got \"2h\"");
@@ -1134,7 +1139,7 @@ static void test_err_cli_set(void **state)
 	expect_sets(MINIMAL, unknown_key, 1,
 		    "--set pools.main.sise=3: pools.main.sise: unknown key (expected one of: kind, "
 		    "max_waiting, size, max_overflow, timeout, use_lifo, pre_ping, recycle, "
-		    "wakeup_latency)");
+		    "wakeup_latency, checkout_cost, close_time)");
 	expect_sets(MINIMAL, dist_param, 2,
 		    "--set workloads.api.transaction.db_time.mean=0: " DBT_PATH ": expected an "
 		    "exponential distribution with mean > 0, got {\"dist\":\"exponential\",\"mean\":0}");

@@ -242,7 +242,8 @@ static void test_sqlalchemy_kinds(void **state)
 	       "pools.main.size: unknown key (expected one of: kind, max_waiting)");
 	expect(POOL("'kind': 'sqlalchemy-async', 'wakeup_latency': '1ms'"),
 	       "pools.main.wakeup_latency: unknown key (expected one of: kind, max_waiting, size, "
-	       "max_overflow, timeout, use_lifo, pre_ping, recycle)");
+	       "max_overflow, timeout, use_lifo, pre_ping, recycle, checkout_cost, "
+	       "close_time)");
 }
 
 /* The resolved tree of each kind is itself a valid scenario that loads back to the same
