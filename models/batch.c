@@ -472,6 +472,7 @@ static void lock_granted(void *ctx, uint64_t tag)
 	struct batch *b = w->b;
 	disarm_cancel(w);
 	w->waiting_lock = false;
+	database_lock_wait(b->db, sim_now(b->sim), -1);
 	if (w->counted)
 		tally_add(&b->st->lock_wait, sim_now(b->sim) - w->t_lock);
 	w->locked_upto = w->g + 1;
@@ -499,6 +500,7 @@ static void step(struct worker *w)
 			w->locked_upto = w->g; /* not yet */
 			w->t_lock = sim_now(b->sim);
 			w->waiting_lock = true;
+			database_lock_wait(b->db, w->t_lock, +1);
 			if (w->counted)
 				b->st->lock_waits++;
 			double lock_dl = b->lock_to_s > 0 ? w->t_lock + b->lock_to_s : INFINITY;
@@ -543,6 +545,7 @@ static void ev_db_error(struct sim *sim, void *obj, uint64_t arg)
 	if (w->waiting_lock) {
 		locks_cancel(b->db->locks, w->groups[w->g].user, w->txn);
 		w->waiting_lock = false;
+		database_lock_wait(b->db, sim_now(sim), -1);
 		if (w->counted)
 			tally_add(&b->st->lock_wait, sim_now(sim) - w->t_lock);
 	}

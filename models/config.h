@@ -105,7 +105,8 @@ struct cfg_pool {
 	 * request's context timeout (INFINITY: no deadline, Go's default). */
 	int max_open;            /* SetMaxOpenConns, default 0 = unlimited */
 	bool fifo_waiters;       /* go: hand a returned connection to the waiter that asked first
-				    (Go 1.2 - 1.x's list) instead of a random one (today's Go);
+				    (the list of earlier Go releases, golang/go issue #31708)
+				    instead of a random one (today's Go);
 				    default false */
 };
 

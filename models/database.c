@@ -4,6 +4,13 @@ void database_init(struct database *db, const struct cfg_database *cfg, double t
 {
 	*db = (struct database){.cfg = cfg, .usable = cfg_usable_connections(cfg)};
 	level_init(&db->open_level, t0, 0);
+	level_init(&db->lock_waiting_level, t0, 0);
+}
+
+void database_lock_wait(struct database *db, double now, int delta)
+{
+	db->lock_waiting += delta;
+	level_set(&db->lock_waiting_level, now, db->lock_waiting);
 }
 
 bool database_connect(struct database *db, double now)
@@ -29,6 +36,7 @@ void database_reset(struct database *db, double t)
 {
 	db->refused = 0;
 	level_reset(&db->open_level, t);
+	level_reset(&db->lock_waiting_level, t);
 }
 
 const char *database_refusal_message(const struct cfg_database *cfg)

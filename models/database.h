@@ -29,6 +29,8 @@ struct database {
 	int open;            /* backends now (connections being opened included) */
 	uint64_t refused;    /* connect attempts refused since the last reset */
 	struct level open_level;
+	int lock_waiting;    /* transactions waiting for a row lock now */
+	struct level lock_waiting_level;
 };
 
 void database_init(struct database *db, const struct cfg_database *cfg, double t0);
@@ -36,6 +38,8 @@ void database_init(struct database *db, const struct cfg_database *cfg, double t
 bool database_connect(struct database *db, double now);
 /* Give a slot back. */
 void database_disconnect(struct database *db, double now);
+/* A transaction starts (+1) or stops (-1) waiting for a row lock at time now. */
+void database_lock_wait(struct database *db, double now, int delta);
 /* A new transaction id (never 0). */
 uint64_t database_begin(struct database *db);
 

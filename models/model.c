@@ -139,6 +139,8 @@ static void ev_horizon(struct sim *sim, void *obj, uint64_t arg)
 		pgbouncer_drain(run->bouncer);
 	run->out->db_open_mean = level_mean(&run->db.open_level, t);
 	run->out->db_open_max = run->db.open_level.max;
+	run->out->db_lock_waiting_mean = level_mean(&run->db.lock_waiting_level, t);
+	run->out->db_lock_waiting_max = run->db.lock_waiting_level.max;
 	if (run->cpu) {
 		run->out->db_cpu_busy_mean = level_mean(cpu_busy_level(run->cpu), t);
 		run->out->db_cpu_active_mean = level_mean(cpu_active_level(run->cpu), t);

@@ -63,6 +63,7 @@ struct model_result {
 	double window_s;             /* horizon - warmup: the observation window */
 	uint64_t db_refused;
 	double db_open_mean, db_open_max; /* server connections, all processes and pools */
+	double db_lock_waiting_mean, db_lock_waiting_max; /* transactions waiting for a row lock */
 	double db_cpu_busy_mean;     /* share of the cores busy (NAN without cores) */
 	double db_cpu_active_mean;   /* statements running, time average (NAN without cores) */
 	struct pgbouncer_result pgbouncer;

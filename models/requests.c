@@ -126,6 +126,8 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 	tally_init(&stats->hold);
 	tally_init(&stats->app_wait);
 	histo_init(&stats->h_served);
+	histo_init(&stats->h_hold);
+	histo_init(&stats->h_lock_wait);
 	histo_init(&stats->h_all);
 	return r;
 }
@@ -308,8 +310,11 @@ static void lock_granted(void *ctx, uint64_t tag)
 	struct requests *r = q->wl;
 	disarm_cancel(q);
 	pool_set_holder_class(q->pool, q->conn, POOL_HOLDER_REQUEST);
-	if (q->counted)
+	database_lock_wait(r->db, sim_now(r->sim), -1);
+	if (q->counted) {
 		tally_add(&r->st->lock_wait, sim_now(r->sim) - q->t_lock);
+		histo_add(&r->st->h_lock_wait, sim_now(r->sim) - q->t_lock);
+	}
 	exec(q);
 }
 
@@ -330,6 +335,7 @@ static void ev_write_start(struct sim *sim, void *obj, uint64_t arg)
 		}
 		pool_set_holder_class(q->pool, q->conn, POOL_HOLDER_LOCK_WAIT);
 		q->t_lock = sim_now(sim);
+		database_lock_wait(r->db, q->t_lock, +1);
 		if (q->counted)
 			r->st->lock_waits++;
 		double lock_dl = r->lock_to_s > 0 ? q->t_lock + r->lock_to_s : INFINITY;
@@ -357,8 +363,11 @@ static void ev_db_error(struct sim *sim, void *obj, uint64_t arg)
 		/* it never got the lock: nothing to release at ROLLBACK */
 		q->txn = 0;
 		pool_set_holder_class(q->pool, q->conn, POOL_HOLDER_REQUEST);
-		if (q->counted)
+		database_lock_wait(r->db, now, -1);
+		if (q->counted) {
 			tally_add(&r->st->lock_wait, now - q->t_lock);
+			histo_add(&r->st->h_lock_wait, now - q->t_lock);
+		}
 	}
 	if (q->on_cpu) {
 		cpu_cancel(r->db->cpu, q->cpu_job);
@@ -538,7 +547,9 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 		locks_release(r->db->locks, q->user, q->txn); /* COMMIT or ROLLBACK */
 	/* The exact hold when it was known in advance: (t + h) - t need not equal h. */
 	if (q->counted) {
-		tally_add(&r->st->hold, isnan(q->hold_s) ? sim_now(sim) - q->t_ready : q->hold_s);
+		double hold = isnan(q->hold_s) ? sim_now(sim) - q->t_ready : q->hold_s;
+		tally_add(&r->st->hold, hold);
+		histo_add(&r->st->h_hold, hold);
 		/* The client gave up before the answer came: the work was wasted (a proxy's 504;
 		 * the server never knew). A failed transaction was counted as such already. */
 		if (!q->db_error && r->cfg->client_timeout_s > 0 &&

@@ -85,6 +85,8 @@ struct requests_stats {
 				      checkin, lock waits and CPU contention included */
 	struct histo h_served;
 	struct histo h_all;
+	struct histo h_hold;       /* the hold tally's values, for its quantiles */
+	struct histo h_lock_wait;  /* the lock_wait tally's values */
 };
 
 /* Every final failure, whatever its cause. */

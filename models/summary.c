@@ -119,6 +119,23 @@ static double w_lock_wait_rate(const struct model_result *r, int i)
 	return ratio(W(r, i)->lock_waits, W(r, i)->served);
 }
 static double w_lock_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->lock_wait); }
+static double w_hold_p50(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_hold, 0.50); }
+static double w_hold_p95(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_hold, 0.95); }
+static double w_hold_p99(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_hold, 0.99); }
+static double w_lock_wait_p50(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_lock_wait, 0.50); }
+static double w_lock_wait_p95(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_lock_wait, 0.95); }
+static double w_lock_wait_p99(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_lock_wait, 0.99); }
+static double w_lock_wait_max(const struct model_result *r, int i) { return tmax(&W(r, i)->lock_wait); }
+static double d_lock_waiting_mean(const struct model_result *r, int i)
+{
+	(void)i;
+	return r->db_lock_waiting_mean;
+}
+static double d_lock_waiting_max(const struct model_result *r, int i)
+{
+	(void)i;
+	return r->db_lock_waiting_max;
+}
 static double w_hold_max(const struct model_result *r, int i) { return tmax(&W(r, i)->hold); }
 static double w_app_queued(const struct model_result *r, int i) { return (double)W(r, i)->app_queued; }
 static double w_app_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->app_wait); }
@@ -246,6 +263,9 @@ static const struct metric_def table[] = {
 	{"connect_mean", "s", METRIC_WORKLOAD, w_connect_mean, NULL},
 	{"hold_mean", "s", METRIC_WORKLOAD, w_hold_mean, NULL},
 	{"hold_max", "s", METRIC_WORKLOAD, w_hold_max, NULL},
+	{"hold_p50", "s", METRIC_WORKLOAD, w_hold_p50, NULL},
+	{"hold_p95", "s", METRIC_WORKLOAD, w_hold_p95, NULL},
+	{"hold_p99", "s", METRIC_WORKLOAD, w_hold_p99, NULL},
 	{"retried", "requests", METRIC_WORKLOAD, w_retried, NULL},
 	{"retries", "attempts", METRIC_WORKLOAD, w_retries, NULL},
 	{"pool_timeouts", "timeouts", METRIC_WORKLOAD, w_pool_timeouts, NULL},
@@ -254,6 +274,10 @@ static const struct metric_def table[] = {
 	{"lock_waits", "transactions", METRIC_WORKLOAD, w_lock_waits, NULL},
 	{"lock_wait_rate", "1", METRIC_WORKLOAD, w_lock_wait_rate, NULL},
 	{"lock_wait_mean", "s", METRIC_WORKLOAD, w_lock_wait_mean, NULL},
+	{"lock_wait_p50", "s", METRIC_WORKLOAD, w_lock_wait_p50, NULL},
+	{"lock_wait_p95", "s", METRIC_WORKLOAD, w_lock_wait_p95, NULL},
+	{"lock_wait_p99", "s", METRIC_WORKLOAD, w_lock_wait_p99, NULL},
+	{"lock_wait_max", "s", METRIC_WORKLOAD, w_lock_wait_max, NULL},
 	{"app_queued", "requests", METRIC_WORKLOAD, w_app_queued, NULL},
 	{"app_wait_mean", "s", METRIC_WORKLOAD, w_app_wait_mean, NULL},
 	{"app_wait_max", "s", METRIC_WORKLOAD, w_app_wait_max, NULL},
@@ -281,6 +305,8 @@ static const struct metric_def table[] = {
 	{"server_connections_mean", "connections", METRIC_DATABASE, d_open_mean, NULL},
 	{"server_connections_max", "connections", METRIC_DATABASE, d_open_max, NULL},
 	{"connects_refused", "connects", METRIC_DATABASE, d_refused, NULL},
+	{"lock_waiting_mean", "transactions", METRIC_DATABASE, d_lock_waiting_mean, NULL},
+	{"lock_waiting_max", "transactions", METRIC_DATABASE, d_lock_waiting_max, NULL},
 	{"cpu_busy_mean", "1", METRIC_DATABASE, d_cpu_busy, NULL},
 	{"cpu_active_mean", "statements", METRIC_DATABASE, d_cpu_active, NULL},
 	/* PgBouncer: SHOW POOLS' words (cl_*, sv_*, maxwait) and its errors */

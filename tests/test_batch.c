@@ -1611,6 +1611,11 @@ static void test_lock_timeout_request(void **state)
 	EXPECT_TALLY(r->lock_wait, 1, 2, 2, 2);
 	EXPECT_TALLY(r->hold, 1, 2.5, 2.5, 2.5);
 	EXPECT_TALLY(B(f)->hold, 1, 6.5, 6.5, 6.5);
+	/* one transaction waited on [11.25, 13.25]: 2 s over the 20 s window */
+	assert_near(f->res->db_lock_waiting_mean, 2.0 / 20);
+	assert_near(f->res->db_lock_waiting_max, 1);
+	assert_int_equal(r->h_lock_wait.n, 1);
+	assert_near(r->h_lock_wait.max, 2);
 	assert_int_equal(B(f)->failed, 0);
 	EXPECT_OVER(f, F_OUT, 11, 13.5, 2);
 	EXPECT_OVER(f, F_OUT, 13.5, 16.5, 1);

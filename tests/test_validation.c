@@ -100,7 +100,8 @@ static void free_all(struct sim_estimates *se)
 static void check(const struct sim_estimates *se, const char *name, double exact,
 		  double max_rel_half)
 {
-	bool quantile = strncmp(name, "wait_p", 6) == 0 || strncmp(name, "wait_all_p", 10) == 0;
+	bool quantile = strncmp(name, "wait_p", 6) == 0 || strncmp(name, "wait_all_p", 10) == 0 ||
+			strncmp(name, "hold_p", 6) == 0;
 	double res = quantile ? sqrt(HISTO_GAMMA) - 1 : 0;
 	const struct metric_def *m = metric_find(name);
 	assert_non_null(m);
@@ -196,6 +197,23 @@ static void mmcd_case(int c, double lam, double mu, double T, double horizon, do
 			hi = mid;
 	}
 	check(&se, "wait_all_p95", hi, b.wait_all_q);
+	if (!overloaded) {
+		/* Connection holds (issue 12): whether a request is served depends on the queue,
+		 * not on its own hold, so served holds are exponential(mu): the q-quantile is
+		 * -ln(1 - q) / mu. Precision bounds: a sample quantile's standard error is
+		 * sqrt(q (1 - q) / n) / f(x_q), f(x_q) = mu (1 - q); with n = lam (horizon -
+		 * warmup) holds per replication and the 99.9 % Student t over 10 replications
+		 * (t = 4.78), the half-width is 4.78 se / sqrt(10); the bound is twice that,
+		 * relative to x_q. */
+		static const double qs[3] = {0.50, 0.95, 0.99};
+		static const char *const names[3] = {"hold_p50", "hold_p95", "hold_p99"};
+		double n = lam * (horizon - warmup);
+		for (int k = 0; k < 3; k++) {
+			double x = -log(1 - qs[k]) / mu;
+			double se_q = sqrt(qs[k] * (1 - qs[k]) / n) / (mu * (1 - qs[k]));
+			check(&se, names[k], x, 2 * 4.78 * se_q / sqrt(REPS) / x);
+		}
+	}
 	free_all(&se);
 }
 

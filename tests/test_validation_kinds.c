@@ -241,6 +241,32 @@ static void test_go_fifo_no_deadline_is_erlang_c(void **state)
 	erlang_c10(GO_FIFO);
 }
 
+/* Determinism: the same replication of a kind that draws its own random numbers (Go's
+ * random waiter, HikariCP's lifetime variance) gives the same bits twice. */
+static void test_same_seed_same_bits(void **state)
+{
+	(void)state;
+	const char *names[] = {"wait_mean", "wait_p99", "timeout_rate", "checked_out_mean"};
+	for (int k = 0; k < 2; k++) {
+		struct cfg_scenario sc;
+		config(&sc, k ? HIKARI : GO_RANDOM, 10, 95, 10, 0.5, 300, 10);
+		sc.pools[0].max_lifetime_s = 40; /* HikariCP: a variance drawn per connection */
+		struct model_result *a = model_result_create(&sc), *b = model_result_create(&sc);
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_int_equal(model_run(&sc, 3, a, NULL), 0);
+		assert_int_equal(model_run(&sc, 3, b, NULL), 0);
+		for (int i = 0; i < 4; i++) {
+			const struct metric_def *m = metric_find(names[i]);
+			double x = m->get(a, 0), y = m->get(b, 0);
+			assert_memory_equal(&x, &y, sizeof x);
+		}
+		assert_true(a->workloads[0].pool_timeouts > 0); /* the deadlines were exercised */
+		model_result_destroy(a);
+		model_result_destroy(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_go_random_deadline_above_mmcd),
 		cmocka_unit_test(test_go_no_deadline_is_erlang_c),
 		cmocka_unit_test(test_go_fifo_no_deadline_is_erlang_c),
+		cmocka_unit_test(test_same_seed_same_bits),
 	};
 	return cmocka_run_group_tests_name("validation_kinds", tests, NULL, NULL);
 }
