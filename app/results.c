@@ -1203,12 +1203,42 @@ static void fmt_count(double x, char *buf, size_t len)
 	report_format_count(x, buf, len);
 }
 
+/* A pool's configuration in its kind's own words. */
 static void pool_config_text(FILE *out, const struct cfg_pool *pc)
 {
-	char t[32];
+	char t[32], u[32], v[32];
 	report_format_duration(pc->timeout_s, t, sizeof t);
 	md_text(out, pc->name);
-	fprintf(out, ": pool_size %d, max_overflow %d, pool_timeout %s", pc->size, pc->max_overflow,
+	if (pc->kind == &pool_kind_sqlalchemy_null) {
+		fputs(": NullPool", out);
+		return;
+	}
+	if (pc->kind == &pool_kind_hikaricp) {
+		report_format_duration(pc->idle_timeout_s, u, sizeof u);
+		report_format_duration(pc->max_lifetime_s, v, sizeof v);
+		fprintf(out, ": HikariCP maximumPoolSize %d, minimumIdle %d, connectionTimeout %s, "
+			"idleTimeout %s, maxLifetime %s", pc->size, pc->min_idle, t, u, v);
+		return;
+	}
+	if (pc->kind == &pool_kind_go) {
+		fprintf(out, ": database/sql MaxOpenConns %d, MaxIdleConns %d", pc->max_open,
+			pc->size);
+		if (isfinite(pc->timeout_s))
+			fprintf(out, ", context timeout %s", t);
+		if (pc->max_lifetime_s > 0) {
+			report_format_duration(pc->max_lifetime_s, u, sizeof u);
+			fprintf(out, ", ConnMaxLifetime %s", u);
+		}
+		if (pc->idle_timeout_s > 0) {
+			report_format_duration(pc->idle_timeout_s, u, sizeof u);
+			fprintf(out, ", ConnMaxIdleTime %s", u);
+		}
+		if (pc->fifo_waiters)
+			fputs(", first-come waiters", out);
+		return;
+	}
+	fprintf(out, ": %spool_size %d, max_overflow %d, pool_timeout %s",
+		pc->kind == &pool_kind_sqlalchemy_async ? "async " : "", pc->size, pc->max_overflow,
 		t);
 	if (pc->use_lifo)
 		fputs(", LIFO", out);

@@ -397,6 +397,35 @@ static void test_batch_result_folder(void **state)
 	}
 }
 
+/* report.md names each pool's configuration in its kind's words: Go's setters and context
+ * deadline, HikariCP's properties, NullPool. */
+static void test_report_kind_words(void **state)
+{
+	(void)state;
+	static const char *const runs[][2] = {
+		{"scenarios/go-database-sql.json", "main: database/sql MaxOpenConns 4, MaxIdleConns 4, "
+						   "context timeout 100ms, first-come waiters"},
+		{"scenarios/hikaricp.json", "main: HikariCP maximumPoolSize 8, minimumIdle 8, "
+					    "connectionTimeout 250ms, idleTimeout 10m00s, "
+					    "maxLifetime 30m00s"},
+	};
+	for (size_t k = 0; k < 2; k++) {
+		char args[256], cmd[1024];
+		snprintf(args, sizeof args, "run %s --quiet --no-plot --replications 2 --horizon 4m "
+					    "--set warmup=\\\"1m\\\" --set name=kindwords%zu",
+			 runs[k][0], k);
+		assert_int_equal(run(args, NULL, NULL), 0);
+		snprintf(cmd, sizeof cmd, "grep -c -F '%s' %s/kindwords%zu/*/report.md", runs[k][1],
+			 outroot, k);
+		FILE *p = popen(cmd, "r");
+		assert_non_null(p);
+		char line[64] = "";
+		assert_non_null(fgets(line, sizeof line, p));
+		pclose(p);
+		assert_string_equal(line, "1\n");
+	}
+}
+
 /* On a terminal (script(1) gives the run a pseudo-terminal) a run longer than a second shows
  * a progress line on stderr; with --quiet it does not. Skipped where script(1) is missing. */
 static void test_progress_on_terminal(void **state)
@@ -805,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_memory_exit_1),
 		cmocka_unit_test(test_long_path_message),
 		cmocka_unit_test(test_budget_refusals_fail_slo),
+		cmocka_unit_test(test_report_kind_words),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	char cmd[128];
