@@ -213,8 +213,9 @@ void sweep_failed_limits(const struct cfg_scenario *c, const struct slo_result *
 
 bool sweep_axis_is_capacity(const char *path)
 {
-	static const char *const caps[] = {"size", "max_overflow", "workers", "processes",
-					   "cores", "max_connections", NULL};
+	/* pool_size: SQLAlchemy's name for size, which scenario files accept */
+	static const char *const caps[] = {"size", "pool_size", "max_overflow", "workers",
+					   "processes", "cores", "max_connections", NULL};
 	const char *last = strrchr(path, '.');
 	last = last ? last + 1 : path;
 	if (strncmp(path, "users.", 6) == 0 || strncmp(path, "slo.", 4) == 0)
