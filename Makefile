@@ -52,7 +52,7 @@ BENCH_BIN  := $(BUILD)/tests/bench
 DEB_PKGS := libgsl-dev libcjson-dev libcmocka-dev gnuplot-nox pkg-config zlib1g-dev \
             python3-sqlalchemy
 
-.PHONY: all run test check-deps deps bench lint fuzz install uninstall clean mpi
+.PHONY: all run test check-deps deps bench lint fuzz fuzz-build install uninstall clean mpi
 
 all: $(BIN)
 
@@ -119,17 +119,29 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
-# Fuzz the scenario loader with libFuzzer (needs clang); FUZZ_SECONDS of inputs, seeded with the
-# bundled scenarios. A crash or leak stops it and leaves the input in build-fuzz/.
+# Fuzz with libFuzzer (needs clang), FUZZ_SECONDS of inputs per harness, seeded with the
+# bundled scenarios: fuzz_scenario loads any bytes as a scenario; fuzz_simulate also runs what
+# loads (one bounded replication per variant). A crash or leak stops it and leaves the input in
+# build-fuzz/. .ci/run runs both for a short time where clang and libFuzzer are there.
 FUZZ_SECONDS ?= 60
-fuzz: deps
-	@mkdir -p build-fuzz/corpus
-	cp scenarios/*.json build-fuzz/corpus/
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-	  $(shell pkg-config --cflags $(PKG_LIBS)) app/scenario.c app/obslog.c models/config.c models/slo.c \
-	  models/summary.c sim/dist.c sim/stats.c sim/status.c tests/fuzz/fuzz_scenario.c \
+FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	     -fno-sanitize-recover=undefined $(CPPFLAGS) $(shell pkg-config --cflags $(PKG_LIBS))
+FUZZ_LOAD_SRC = app/scenario.c app/obslog.c app/sha256.c models/config.c models/slo.c \
+		models/summary.c sim/dist.c sim/stats.c sim/status.c
+FUZZ_SIM_SRC = app/scenario.c app/obslog.c app/sha256.c $(SIM_SRC) $(MODELS_SRC)
+fuzz-build: deps
+	@mkdir -p build-fuzz/corpus-load build-fuzz/corpus-sim
+	cp scenarios/*.json build-fuzz/corpus-load/
+	cp scenarios/*.json build-fuzz/corpus-sim/
+	clang $(FUZZ_FLAGS) $(FUZZ_LOAD_SRC) tests/fuzz/fuzz_scenario.c \
 	  -o build-fuzz/fuzz_scenario $(LDLIBS)
-	cd build-fuzz && ./fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
+	clang $(FUZZ_FLAGS) -DFUZZ_SIMULATE $(FUZZ_SIM_SRC) tests/fuzz/fuzz_scenario.c \
+	  -o build-fuzz/fuzz_simulate $(LDLIBS)
+
+fuzz: fuzz-build
+	cd build-fuzz && ./fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus-load
+	cd build-fuzz && ./fuzz_simulate -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=20 \
+	  corpus-sim
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \

@@ -17,6 +17,7 @@
 #include "app/scenario.h"
 #include "app/sweep.h"
 #include "app/validate.h"
+#include "models/model.h"
 #include "models/plan.h"
 #include "models/experiment.h"
 #include "models/timeline.h"
@@ -28,12 +29,18 @@
 
 #define DEFAULT_SCENARIO "incident.json"
 #define MAX_SETS 256
+/* An error line names a scenario path and maybe a trace's: room for two whole paths, so a
+ * long path never cuts the part of the message that says what is wrong. */
+#define ERR_LEN (2 * PATH_MAX + 1024)
+#define MAX_SETS_TEXT "256"
+#define SEED_MAX 9007199254740992L /* 2^53: the largest seed a JSON number holds exactly */
+#define DEFAULT_MAX_EVENTS 1e10 /* at 13 M events/s (README, Performance): about 13 minutes */
 #define CLI_MAX_VARIANTS 64
 
 enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, OPT_FORMAT,
 	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
 	      OPT_TOLERANCE, OPT_TIME, OPT_WAIT, OPT_HOLD, OPT_STATUS, OPT_WARMUP, OPT_BIN,
-	      OPT_PGSS, OPT_POOL_SIZE, OPT_MAX_OVERFLOW, OPT_POOL_TIMEOUT, OPT_OBSERVED, OPT_BINS,
+	      OPT_PGSS, OPT_POOL_SIZE, OPT_MAX_OVERFLOW, OPT_POOL_TIMEOUT, OPT_OBSERVED, OPT_BINS, OPT_MAX_EVENTS,
 	      OPT_HELP, OPT_VERSION };
 
 /* The commands, as bits of an option's `commands`. */
@@ -78,7 +85,7 @@ static const struct option_def options[] = {
 	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_CHECK | CMD_VALIDATE},
 	{OPT_REPS, "replications", 'r', "N", "replications per variant (overrides the scenario)",
 	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_CHECK | CMD_VALIDATE},
-	{OPT_SEED, "seed", 0, "N", "master seed (overrides the scenario)",
+	{OPT_SEED, "seed", 0, "N", "master seed, 1 to 2^53 (overrides the scenario)",
 	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_CHECK | CMD_VALIDATE},
 	{OPT_HORIZON, "horizon", 0, "DURATION", "simulated time per replication, e.g. 2h",
 	 CMD_RUN | CMD_SWEEP | CMD_PLAN | CMD_CHECK | CMD_VALIDATE},
@@ -139,6 +146,9 @@ static const struct option_def options[] = {
 	{OPT_BINS, "bins", 0, "N", "validate: time bins of the observation's batch means "
 				   "(default 30)",
 	 CMD_VALIDATE},
+	{OPT_MAX_EVENTS, "max-events", 0, "N", "refuse a run estimated at more than N events in all "
+					       "(default 1e10, about 13 min on one core)",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
 	{OPT_HELP, "help", 'h', NULL, "show this help",
 	 CMD_ALL},
 	{OPT_VERSION, "version", 'V', NULL, "show the version",
@@ -152,7 +162,8 @@ struct cli {
 	const char *scenario;
 	const char *sets[MAX_SETS];
 	int n_sets;
-	char set_buf[4][96];   /* --replications/--seed/--horizon rewritten as sets */
+	char set_buf[MAX_SETS][96]; /* --replications/--seed/--horizon rewritten as sets (a
+				       repeated one is added again: the last one wins) */
 	int n_buf;
 	int threads;
 	bool quiet;
@@ -174,6 +185,7 @@ struct cli {
 	struct fit_options fit;       /* fit's options (its map is validate's too) */
 	const char *observed;         /* validate --observed LOG */
 	int bins;                     /* validate --bins */
+	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
 	struct cluster *cl;           /* the MPI job this process is a rank of (1 rank without
 					 MPI): rank 0 prints and writes */
 };
@@ -293,10 +305,12 @@ static bool parse_percent(const char *s, double *out)
 	return true;
 }
 
+/* Returns 0, or 2 (usage) when there are already MAX_SETS overrides. */
 static int add_set(struct cli *cli, const char *fmt, const char *key, const char *value)
 {
-	if (cli->n_buf >= 4 || cli->n_sets >= MAX_SETS)
-		return 2;
+	if (cli->n_buf >= MAX_SETS || cli->n_sets >= MAX_SETS)
+		return usage_error("too many overrides (--set, --replications, --seed, --horizon: "
+				   "at most " MAX_SETS_TEXT " in all)%s", "");
 	snprintf(cli->set_buf[cli->n_buf], sizeof cli->set_buf[0], fmt, key, value);
 	cli->sets[cli->n_sets++] = cli->set_buf[cli->n_buf++];
 	return 0;
@@ -357,24 +371,29 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			if (!strchr(val, '='))
 				return usage_error("--set expects PATH=VALUE, got '%s'", val);
 			if (cli->n_sets >= MAX_SETS)
-				return usage_error("too many --set options%s", "");
+				return usage_error("too many overrides (--set, --replications, --seed, "
+						   "--horizon: at most " MAX_SETS_TEXT " in all)%s", "");
 			cli->sets[cli->n_sets++] = val;
 			break;
 		case OPT_REPS:
 			if (!parse_long(val, 1, 10000, &n))
 				return usage_error("--replications expects an integer 1..10000, got '%s'", val);
-			add_set(cli, "%s=%s", "replications", val);
+			if (add_set(cli, "%s=%s", "replications", val))
+				return 2;
 			break;
 		case OPT_SEED:
-			if (!parse_long(val, 1, LONG_MAX, &n))
-				return usage_error("--seed expects an integer >= 1, got '%s'", val);
-			add_set(cli, "%s=%s", "seed", val);
+			if (!parse_long(val, 1, SEED_MAX, &n))
+				return usage_error("--seed expects an integer from 1 to 2^53 "
+						   "(9007199254740992), got '%s'", val);
+			if (add_set(cli, "%s=%s", "seed", val))
+				return 2;
 			break;
 		case OPT_HORIZON:
 			if (scenario_parse_duration(val, &d) || !(d > 0))
 				return usage_error("--horizon expects a duration with a unit such as 2h or "
 						   "30m (us, ms, s, m, min, h, d), got '%s'", val);
-			add_set(cli, "%s=\"%s\"", "horizon", val);
+			if (add_set(cli, "%s=\"%s\"", "horizon", val))
+				return 2;
 			break;
 		case OPT_THREADS:
 			if (!parse_long(val, 1, 1024, &n))
@@ -418,6 +437,16 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--tolerance expects a percentage from 0.1 to 100, "
 						   "got '%s'", val);
 			break;
+		case OPT_MAX_EVENTS: {
+			char *end;
+			errno = 0;
+			cli->max_events = strtod(val, &end);
+			if (end == val || *end || errno || !(cli->max_events >= 1) ||
+			    !(cli->max_events <= 1e18))
+				return usage_error("--max-events expects a number from 1 to 1e18, such as "
+						   "1e11, got '%s'", val);
+			break;
+		}
 		case OPT_VARY: {
 			char err[256];
 			if (cli->sweep.n_axes == SWEEP_MAX_AXES)
@@ -599,7 +628,7 @@ static void show_progress(void *pctx, int done, int total)
 
 static int cmd_check(struct cli *cli)
 {
-	char err[1024];
+	char err[ERR_LEN];
 	struct scenario *sc;
 	if (!cli->scenario)
 		return usage_error("check needs a SCENARIO file%s", "");
@@ -664,10 +693,12 @@ static void slo_section(FILE *out, const struct scenario *sc, const struct exper
 
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
 		      const struct plan *pl, struct progress prog, time_t started);
+static int refuse_huge(const struct cli *cli, const struct scenario *sc,
+		       const struct scenario_variant *vs, int n_variants);
 
 static int cmd_run(struct cli *cli)
 {
-	char path[PATH_MAX + 64], err[1024];
+	char path[PATH_MAX + 64], err[ERR_LEN];
 	const char *file = cli->scenario ? cli->scenario : default_scenario(path, sizeof path);
 	struct scenario *sc;
 	struct progress prog = {.on = !cli->quiet && isatty(STDERR_FILENO)};
@@ -724,7 +755,7 @@ static int write_sweep_csv(FILE *f, void *ctx)
 
 static int cmd_sweep(struct cli *cli)
 {
-	char err[1024];
+	char err[ERR_LEN];
 	if (!cli->scenario)
 		return usage_error("sweep needs a SCENARIO file%s", "");
 	if (cli->sweep.n_axes == 0)
@@ -756,7 +787,7 @@ static void plan_progress(void *ctx, const struct plan *pl)
 
 static int cmd_plan(struct cli *cli)
 {
-	char err[1024];
+	char err[ERR_LEN];
 	if (!cli->scenario)
 		return usage_error("plan needs a SCENARIO file%s", "");
 	if (!cli->load)
@@ -780,6 +811,10 @@ static int cmd_plan(struct cli *cli)
 		}
 	}
 	const struct cfg_scenario *base = &sc->variants[v].cfg;
+	/* the search runs the base scenario at a few loads: refuse before it when the base alone
+	 * is beyond the limit */
+	if (refuse_huge(cli, sc, &sc->variants[v], 1))
+		goto out;
 	for (int i = 0; i < base->n_workloads; i++)
 		if (strcmp(base->workloads[i].name, cli->load) == 0)
 			w = i;
@@ -837,12 +872,38 @@ out:
 	return rc;
 }
 
+/* Refuse astronomical work before it starts (exit 2): the events every variant's replications
+ * would run, estimated by the model, against --max-events. 0 when within the limit. */
+static int refuse_huge(const struct cli *cli, const struct scenario *sc,
+		       const struct scenario_variant *vs, int n_variants)
+{
+	double limit = cli->max_events > 0 ? cli->max_events : DEFAULT_MAX_EVENTS;
+	double total = 0, worst = 0;
+	int worst_v = 0;
+	for (int v = 0; v < n_variants; v++) {
+		double e = model_estimate_events(&vs[v].cfg);
+		total += e * vs[v].cfg.replications;
+		if (!(e <= worst)) {
+			worst = e;
+			worst_v = v;
+		}
+	}
+	if (total <= limit)
+		return 0;
+	fprintf(stderr, "pooltide: %s: this run would simulate about %.3g events (%d variant%s; "
+			"the largest, '%s', about %.3g per replication), more than --max-events "
+			"%.3g: shorten the horizon or lower the rates, or raise --max-events\n",
+		sc->path, total, n_variants, n_variants == 1 ? "" : "s",
+		vs[worst_v].name, worst, limit);
+	return 2;
+}
+
 /* Run a loaded scenario (or a sweep's grid, or a plan's probes), print, write the result
  * folder. */
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
 		      const struct plan *pl, struct progress prog, time_t started)
 {
-	char err[1024];
+	char err[ERR_LEN];
 	int st;
 	/* --variant names the variant --fail-on-slo judges: a usage error when unknown. */
 	int gate = 0;
@@ -882,6 +943,9 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	for (int v = 0; v < sc->n_variants; v++)
 		cfgs[v] = &sc->variants[v].cfg;
 	prog.horizon_s = sc->variants[0].cfg.horizon_s;
+	if ((rc = refuse_huge(cli, sc, sc->variants, sc->n_variants)))
+		goto done;
+	rc = 1;
 
 	/* The temporary result folder first: an unwritable root fails before the simulation.
 	 * Rank 0 alone writes; the others follow its go or no-go. */
@@ -1084,6 +1148,17 @@ static int cmd_plot(struct cli *cli)
 	return 0;
 }
 
+/* What was written to stdout must have reached it: `check > /dev/full` is a failure (exit 1),
+ * as for run. Only when the command itself succeeded (a failed one has said why). */
+static int flushed(int rc)
+{
+	if ((rc == 0 || rc == 3) && (fflush(stdout) != 0 || ferror(stdout))) {
+		fprintf(stderr, "pooltide: cannot write to standard output: %s\n", strerror(errno));
+		return 1;
+	}
+	return rc;
+}
+
 static int dispatch(struct cluster *cl, int argc, char **argv);
 
 /* Under mpirun (build/pooltide-mpi) every rank runs main; app/cluster.h says how they share
@@ -1096,7 +1171,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pooltide: cannot start MPI\n");
 		return 1;
 	}
-	int rc = dispatch(&cl, argc, argv);
+	int rc = flushed(dispatch(&cl, argc, argv));
 	cluster_finalize(&cl);
 	return rc;
 }
@@ -1131,6 +1206,6 @@ static int dispatch(struct cluster *cl, int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	return usage_error("unknown command '%s' (expected run, sweep, plan, check, plot, fit or validate)",
-			   cli.command);
+	return usage_error("unknown command '%s' (expected run, sweep, plan, check, plot, fit or "
+			   "validate)", cli.command);
 }

@@ -30,6 +30,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sim/status.h"
@@ -40,6 +42,12 @@
 #define PRINTF_LIKE(f, a)
 #endif
 
+/* The largest CSV file plot_dir reads: a run's files are a few MiB at most (timeline.csv
+ * holds 2001 instants per variant and pool); this stops /dev/zero and its like. */
+#define CSV_MAX ((size_t)256 << 20)
+/* How long one gnuplot script may run before it is killed, seconds; the environment variable
+ * POOLTIDE_GNUPLOT_TIMEOUT overrides it (a positive number of seconds). */
+#define GNUPLOT_TIMEOUT_S 120.0
 
 /* The error or warning being built; msg may be NULL (len 0). */
 struct err {
@@ -143,12 +151,35 @@ static int col_of(const struct csv *c, const char *name)
 /* Read the whole file into c->buf (one spare byte for the last field's terminator). */
 static int slurp(struct csv *c, size_t *len, struct err *e)
 {
-	FILE *f = fopen(c->path, "rb");
-	if (!f)
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; only regular files are read. */
+	int fd = open(c->path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
 		return fail(e, PT_EIO, "%s: cannot open: %s", c->path, strerror(errno));
+	struct stat sb;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return fail(e, PT_EIO, "%s: not a regular file", c->path);
+	}
+	if ((size_t)sb.st_size > CSV_MAX) {
+		close(fd);
+		return fail(e, PT_EIO, "%s: larger than %zu MiB: not a pooltide result file",
+			    c->path, CSV_MAX >> 20);
+	}
+	int flags = fcntl(fd, F_GETFL);
+	FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return fail(e, PT_EIO, "%s: cannot open: %s", c->path, strerror(errno));
+	}
 	size_t n = 0, cap = 0;
 	char *buf = NULL;
 	for (;;) {
+		if (n > CSV_MAX) { /* grew while being read */
+			free(buf);
+			fclose(f);
+			return fail(e, PT_EIO, "%s: larger than %zu MiB: not a pooltide result file",
+				    c->path, CSV_MAX >> 20);
+		}
 		char *b = grow(buf, &cap, n + 65536, 1);
 		if (!b) {
 			free(buf);
@@ -2609,12 +2640,36 @@ static int run_gnuplot(const char *gnuplot, const char *dir, const char *name, c
 		execv(gnuplot, argv);
 		_exit(127);
 	}
+	/* A gnuplot that never exits (waiting on a terminal, a runaway script) is killed after
+	 * the timeout; polled every 10 ms, which costs nothing next to drawing a plot. */
+	double limit = GNUPLOT_TIMEOUT_S, waited = 0;
+	const char *env = getenv("POOLTIDE_GNUPLOT_TIMEOUT");
+	if (env) {
+		char *end;
+		double v = strtod(env, &end);
+		if (end != env && !*end && v > 0 && v <= 86400)
+			limit = v;
+	}
 	int st;
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR) {
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
 			snprintf(why, whylen, "cannot wait for gnuplot: %s", strerror(errno));
 			return -1;
 		}
+		if (waited >= limit) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			snprintf(why, whylen, "did not finish within %g s: killed (set "
+				 "POOLTIDE_GNUPLOT_TIMEOUT to allow longer)", limit);
+			return -1;
+		}
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		waited += 0.01;
 	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;

@@ -15,9 +15,17 @@
 
 void report_format_duration(double s, char *buf, size_t len)
 {
-	if (isnan(s))
+	if (isnan(s)) {
 		snprintf(buf, len, "-");
-	else if (s == 0)
+	} else if (s < 0) { /* the sign, then the magnitude (never an int conversion) */
+		char m[48];
+		report_format_duration(-s, m, sizeof m);
+		snprintf(buf, len, "-%s", m);
+	} else if (isinf(s)) {
+		snprintf(buf, len, "inf");
+	} else if (s >= 3600 * 1e6) {
+		snprintf(buf, len, "%.3gh", s / 3600); /* a million hours and more: no minutes */
+	} else if (s == 0)
 		snprintf(buf, len, "0");
 	else if (s < 1e-3)
 		snprintf(buf, len, "%.3gus", s * 1e6);
@@ -27,8 +35,8 @@ void report_format_duration(double s, char *buf, size_t len)
 		snprintf(buf, len, "%.3gs", s);
 	else if (s < 3600)
 		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
-	else
-		snprintf(buf, len, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+	else /* hours below a million: exact in a double, printed without an int conversion */
+		snprintf(buf, len, "%.0fh%02dm", floor(s / 3600), (int)fmod(s / 60, 60));
 }
 
 void report_format_rate(double r, char *buf, size_t len)

@@ -34,7 +34,8 @@
 struct results_dir {
 	char *parent;       /* root/<scenario> */
 	char *tmp;          /* parent/.tmp-<run-id>-<pid> */
-	char *final;        /* parent/<run-id>[-N], once committed */
+	char *final;        /* parent/<run-id>[-N], chosen by results_begin (parent/.tmp-<run-id>[-N]
+			       reserves it), the temporary folder's name after the commit */
 	char run_id[64];
 	char started_utc[32];
 	char sha256[SHA256_HEX_LEN + 1];
@@ -153,6 +154,59 @@ void results_run_id(time_t started, unsigned long long seed, char *buf, size_t l
 	snprintf(buf, len, "%s-seed%llu", stamp, seed);
 }
 
+/* Choose the folder's final name now, before any file is written, so that summary.json and
+ * report.md record the run id the folder will have. The temporary folder is the reservation:
+ * ".tmp-<run-id>[-k]" made with mkdir(), which is atomic and fails on any existing name, for
+ * the first k whose final name "<run-id>[-k]" is free (a folder or any other file). Two runs
+ * in the same second with the same seed, or a stray file, so get -2, -3, ... each recording
+ * its own id; a folder without the .tmp- prefix is still always complete. */
+static int reserve(struct results_dir *rd, char *err, size_t errlen)
+{
+	char base[sizeof rd->run_id];
+	memcpy(base, rd->run_id, sizeof base);
+	for (int k = 1; k <= MAX_SUFFIX; k++) {
+		char id[sizeof rd->run_id];
+		struct stat sb;
+		if (k == 1)
+			memcpy(id, base, sizeof id);
+		else
+			snprintf(id, sizeof id, "%.50s-%d", base, k);
+		char *dst = strf("%s/%s", rd->parent, id);
+		char *tmp = strf("%s/.tmp-%s", rd->parent, id);
+		if (!dst || !tmp) {
+			free(dst);
+			free(tmp);
+			return fail(err, errlen, PT_ENOMEM, "cannot create", rd->parent);
+		}
+		int e = EEXIST;
+		if (lstat(dst, &sb) == 0) {
+			/* taken: by a finished run or by any other file */
+		} else if (mkdir(tmp, 0777) == 0) {
+			/* a run that held this .tmp- until just now may have committed it */
+			if (lstat(dst, &sb) != 0) {
+				rd->final = dst;
+				rd->tmp = tmp;
+				memcpy(rd->run_id, id, sizeof id);
+				return PT_OK;
+			}
+			rmdir(tmp);
+		} else {
+			e = errno;
+		}
+		if (e != EEXIST) {
+			errno = e;
+			fail(err, errlen, PT_EIO, "cannot create", tmp);
+			free(dst);
+			free(tmp);
+			return PT_EIO;
+		}
+		free(dst);
+		free(tmp);
+	}
+	errno = EEXIST;
+	return fail(err, errlen, PT_EIO, "cannot create", rd->parent);
+}
+
 int results_begin(struct results_dir **out, const char *root, const struct scenario *sc,
 		  time_t started, char *err, size_t errlen)
 {
@@ -168,22 +222,18 @@ int results_begin(struct results_dir **out, const char *root, const struct scena
 	if (gmtime_r(&started, &tm))
 		strftime(rd->started_utc, sizeof rd->started_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
-	if (sha256_file_hex(sc->path, rd->sha256)) {
-		fail(err, errlen, PT_EIO, "cannot read", sc->path);
-		results_destroy(rd);
-		return PT_EIO;
-	}
+	/* The loader hashed the bytes it parsed: reading the file again would block on a FIFO
+	 * and hash nothing from /dev/stdin. */
+	memcpy(rd->sha256, sc->sha256, sizeof rd->sha256);
 	rd->parent = strf("%s/%s", root ? root : DEFAULT_ROOT, name);
-	if (rd->parent)
-		rd->tmp = strf("%s/.tmp-%s-%ld", rd->parent, rd->run_id, (long)getpid());
-	if (!rd->tmp) {
+	if (!rd->parent) {
 		fail(err, errlen, PT_ENOMEM, "cannot create", root ? root : DEFAULT_ROOT);
 		results_destroy(rd);
 		return PT_ENOMEM;
 	}
 	int st = make_dirs(rd->parent, err, errlen);
-	if (!st && mkdir(rd->tmp, 0777) != 0)
-		st = fail(err, errlen, PT_EIO, "cannot create", rd->tmp);
+	if (!st)
+		st = reserve(rd, err, errlen);
 	if (st) {
 		/* Nothing of ours to remove: the temporary folder was not made. */
 		rd->committed = true;
@@ -193,6 +243,8 @@ int results_begin(struct results_dir **out, const char *root, const struct scena
 	*out = rd;
 	return PT_OK;
 }
+
+const char *results_id(const struct results_dir *rd) { return rd->run_id; }
 
 const char *results_path(const struct results_dir *rd)
 {
@@ -268,30 +320,14 @@ int results_commit(struct results_dir *rd, char *err, size_t errlen)
 	 * power loss. */
 	if (sync_folder(rd->tmp) != 0)
 		return fail(err, errlen, PT_EIO, "cannot write", rd->tmp);
-	/* rename() refuses to replace a non-empty directory (EEXIST or ENOTEMPTY), which makes
-	 * it the reservation of the name too: two runs starting in the same second with the
-	 * same seed get -2, -3, ... whichever renames first. */
-	for (int k = 1; k <= MAX_SUFFIX; k++) {
-		char *dst = k == 1 ? strf("%s/%s", rd->parent, rd->run_id)
-				   : strf("%s/%s-%d", rd->parent, rd->run_id, k);
-		if (!dst)
-			return fail(err, errlen, PT_ENOMEM, "cannot rename", rd->tmp);
-		if (rename(rd->tmp, dst) == 0) {
-			rd->final = dst;
-			rd->committed = true;
-			if (sync_dir(rd->parent) != 0)
-				return fail(err, errlen, PT_EIO, "cannot write", rd->parent);
-			return PT_OK;
-		}
-		int e = errno;
-		free(dst);
-		if (e != EEXIST && e != ENOTEMPTY) {
-			errno = e;
-			return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
-		}
-	}
-	errno = EEXIST;
-	return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
+	/* The name was chosen by results_begin; only a foreign writer can have taken it since
+	 * (rename then fails, or replaces an empty folder). */
+	if (rename(rd->tmp, rd->final) != 0)
+		return fail(err, errlen, PT_EIO, "cannot rename", rd->tmp);
+	rd->committed = true;
+	if (sync_dir(rd->parent) != 0)
+		return fail(err, errlen, PT_EIO, "cannot write", rd->parent);
+	return PT_OK;
 }
 
 /* Write one file of the folder through fn (which returns 0 or a status of its own, such as

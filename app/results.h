@@ -62,6 +62,9 @@ int results_begin(struct results_dir **out, const char *root, const struct scena
 
 /* The folder's path: the temporary one until results_commit, then the final one. */
 const char *results_path(const struct results_dir *rd);
+/* The run id written inside the folder (summary.json, report.md): the final folder's name,
+ * "-2", "-3", ... included, fixed by results_begin (which reserves that name). */
+const char *results_id(const struct results_dir *rd);
 
 /* replications.csv, every metric of every replication (results_write_data has only their
  * estimates): opened here before the experiment runs (sc borrowed until the end), fed by the

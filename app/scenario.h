@@ -32,6 +32,7 @@ struct scenario_trace; /* a loaded trace file, private to the loader */
 struct scenario {
 	char *path;             /* as given */
 	char *description;      /* "description" of the file, or "" */
+	char sha256[65];        /* SHA-256 of the file's bytes as read (once) by the loader, hex */
 	int n_variants;         /* >= 1: a file without "variants" has one variant, "base" */
 	struct scenario_variant *variants;
 	char *resolved_json;    /* the base scenario after --set overrides, with every default

@@ -54,6 +54,24 @@ static const char *short_name(const char *path)
 	return dot ? dot + 1 : path;
 }
 
+/* The loader names an override "--set PATH=VALUE"; an axis's value came from --vary, so say
+ * so (the user never typed that --set). */
+static void vary_not_set(char *err, size_t errlen,
+			 char (*axis_sets)[SWEEP_PATH_MAX + SWEEP_VALUE_MAX + 2], int n_axes)
+{
+	for (int a = 0; a < n_axes; a++) {
+		char from[SWEEP_PATH_MAX + SWEEP_VALUE_MAX + 16];
+		snprintf(from, sizeof from, "--set %s: ", axis_sets[a]);
+		char *at = strstr(err, from);
+		if (at && strlen(err) + 2 < errlen) {
+			/* "--set " -> "--vary ": one byte longer */
+			memmove(at + 7, at + 6, strlen(at + 6) + 1);
+			memcpy(at, "--vary ", 7);
+			return;
+		}
+	}
+}
+
 /* The axis value indices of grid point k (first axis slowest). */
 static void point_indices(const struct sweep *sw, int k, int *idx)
 {
@@ -101,8 +119,10 @@ int sweep_load(struct sweep *sw, const char *path, const char *const *sets, int 
 				used += (size_t)w;
 		}
 		st = scenario_load(&sw->loads[k], path, all, n_sets + sw->n_axes, err, errlen);
-		if (st)
+		if (st) {
+			vary_not_set(err, errlen, buf, sw->n_axes);
 			goto fail;
+		}
 		const struct scenario *ld = sw->loads[k];
 		int v = 0;
 		if (variant) {

@@ -29,6 +29,7 @@ struct arrivals {
 	double t_s;        /* the last arrival returned (thinning: also the last candidate) */
 	double mean_gap_s; /* constant: 1 / rate; thinning: 1 / peak */
 	double peak_per_s; /* thinning: max of the rate over [0, horizon) */
+	double end_s;      /* thinning: no rate > 0 from here to the horizon (or the horizon) */
 	size_t next;       /* trace: index of the next arrival */
 };
 
@@ -191,6 +192,20 @@ static double peak_rate(const struct cfg_arrival *c, double h)
 	return peak;
 }
 
+/* The end of the last stretch with a rate > 0 before h: a profile that does not repeat and
+ * ends at rate 0 has nothing to thin after its last point with a rate (bursts only multiply
+ * the rate, so they cannot revive it). h otherwise. */
+static double active_end(const struct cfg_arrival *c, double h)
+{
+	if (c->n_profile == 0 || c->profile_period_s > 0 ||
+	    c->profile[c->n_profile - 1].rate_per_s > 0)
+		return h;
+	int i = c->n_profile - 1;
+	while (i > 0 && c->profile[i - 1].rate_per_s == 0)
+		i--;
+	return fmin(h, c->profile[i].t_s);
+}
+
 struct arrivals *arrivals_create(const struct cfg_arrival *cfg, gsl_rng *rng, double horizon_s)
 {
 	assert(cfg);
@@ -219,6 +234,7 @@ struct arrivals *arrivals_create(const struct cfg_arrival *cfg, gsl_rng *rng, do
 	} else {
 		assert(rng);
 		a->peak_per_s = peak_rate(cfg, horizon_s);
+		a->end_s = active_end(cfg, horizon_s);
 		a->mode = a->peak_per_s > 0 ? MODE_THINNING : MODE_DONE;
 		a->mean_gap_s = a->peak_per_s > 0 ? 1.0 / a->peak_per_s : INFINITY;
 	}
@@ -244,7 +260,10 @@ double arrivals_next(struct arrivals *a, double *hold_s)
 	case MODE_THINNING:
 		for (;;) {
 			a->t_s += dist_exp_draw(a->rng, a->mean_gap_s);
-			if (!(a->t_s < a->horizon_s))
+			/* Past end_s every candidate would be rejected: stopping there returns the
+			 * same arrivals and makes the run time follow them, not the horizon (a
+			 * profile that ends at 0 under a horizon of 1e9 s). */
+			if (!(a->t_s < a->end_s))
 				break;
 			double r = rate_at(c, a->t_s);
 			/* Where the rate is the peak the candidate is kept without a uniform draw: the
@@ -278,6 +297,20 @@ double arrivals_rate(const struct cfg_arrival *cfg, double t)
 	if (cfg->trace_n > 0)
 		return NAN;
 	return rate_at(cfg, t);
+}
+
+double arrivals_expected_steps(const struct cfg_arrival *cfg, double horizon_s)
+{
+	check_cfg(cfg);
+	if (cfg->trace_n > 0) {
+		size_t n = 0;
+		for (size_t i = 0; i < cfg->trace_n; i++)
+			n += cfg->trace_t[i] < horizon_s;
+		return (double)n;
+	}
+	if (cfg->n_profile == 0 && cfg->n_bursts == 0)
+		return cfg->rate_per_s * horizon_s;
+	return peak_rate(cfg, horizon_s) * active_end(cfg, horizon_s);
 }
 
 double arrivals_mean_rate(const struct cfg_arrival *cfg, double horizon_s)

@@ -27,6 +27,12 @@ double arrivals_next(struct arrivals *a, double *hold_s);
 /* The rate at time t (profile x bursts), per second; for a trace, NAN. */
 double arrivals_rate(const struct cfg_arrival *cfg, double t);
 
+/* The steps arrivals_next takes over [0, horizon_s), in expectation: arrivals for a constant
+ * rate or a trace, candidates (at the peak rate, up to the last instant with a rate > 0) for
+ * a profile or bursts. For refusing astronomical work before it starts; +inf when it
+ * overflows. */
+double arrivals_expected_steps(const struct cfg_arrival *cfg, double horizon_s);
+
 /* The mean rate over [0, horizon_s) (for reporting and validation). */
 double arrivals_mean_rate(const struct cfg_arrival *cfg, double horizon_s);
 

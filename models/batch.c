@@ -1,7 +1,9 @@
 #include "models/batch.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "models/locks.h"
 #include "models/pgbouncer.h"
 #include "sim/dist.h"
+#include "sim/status.h"
 
 struct group {
 	int user;
@@ -113,32 +116,41 @@ void batch_snapshot_levels(struct batch *b)
 	s->backlog_end = b->q_n;
 }
 
-static void q_grow(struct batch *b)
+/* false when the backlog cannot grow (out of memory, or past INT_MAX records): the run is
+ * then failed (sim_fail) and the record is not stored. */
+static bool q_grow(struct batch *b)
 {
+	if (b->q_cap > INT_MAX / 2) {
+		sim_fail(b->sim, PT_ENOMEM);
+		return false;
+	}
 	int cap = b->q_cap ? 2 * b->q_cap : 1024;
 	double *nq = malloc((size_t)cap * sizeof *nq);
-	if (!nq)
-		abort(); /* out of memory inside an event handler */
+	if (!nq) {
+		sim_fail(b->sim, PT_ENOMEM);
+		return false;
+	}
 	for (int i = 0; i < b->q_n; i++)
 		nq[i] = b->q[(b->q_head + i) % b->q_cap];
 	free(b->q);
 	b->q = nq;
 	b->q_cap = cap;
 	b->q_head = 0;
+	return true;
 }
 
 static void q_push_back(struct batch *b, double t)
 {
-	if (b->q_n == b->q_cap)
-		q_grow(b);
+	if (b->q_n == b->q_cap && !q_grow(b))
+		return;
 	b->q[(b->q_head + b->q_n) % b->q_cap] = t;
 	b->q_n++;
 }
 
 static void q_push_front(struct batch *b, double t)
 {
-	if (b->q_n == b->q_cap)
-		q_grow(b);
+	if (b->q_n == b->q_cap && !q_grow(b))
+		return;
 	b->q_head = (b->q_head + b->q_cap - 1) % b->q_cap;
 	b->q[b->q_head] = t;
 	b->q_n++;
@@ -270,7 +282,9 @@ static void start_batch(struct worker *w)
 	w->n_groups = 0;
 	for (int first = 0; first < n;) {
 		double gs = dist_sample(&cfg->group_size, b->work);
-		int count = gs >= 1 ? (int)lround(gs) : 1;
+		/* Compared as a double before any conversion: a draw beyond INT_MAX (a heavy
+		 * tail) must not wrap around into a negative count. */
+		int count = !(gs < (double)(n - first)) ? n - first : gs >= 1 ? (int)lround(gs) : 1;
 		if (count > n - first)
 			count = n - first;
 		w->groups[w->n_groups++] = (struct group){
@@ -479,6 +493,10 @@ static void step(struct worker *w)
 		w->locked_upto = w->g + 1;
 		w->t_stmt = sim_now(b->sim);
 		if (!locks_acquire(b->db->locks, w->groups[w->g].user, w->txn, lock_granted, w, 0)) {
+			if (locks_status(b->db->locks)) { /* neither granted nor queued */
+				sim_fail(b->sim, locks_status(b->db->locks));
+				return;
+			}
 			w->locked_upto = w->g; /* not yet */
 			w->t_lock = sim_now(b->sim);
 			w->waiting_lock = true;

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "sim/status.h"
+
 /* Same-instant order: CPU completions run with the other releases and completions
  * (PRIO_COMPLETION = 0 in models/pool.h), before deadlines and arrivals. Not taken from pool.h
  * because the CPU knows nothing of pools. */
@@ -104,22 +106,30 @@ void cpu_reset(struct cpu *c)
 
 /* ---- job records ------------------------------------------------------------------------- */
 
+/* NO_JOB when out of memory (or past 2^31 jobs): the run is then failed (sim_fail). */
 static uint32_t job_new(struct cpu *c)
 {
 	if (c->free_head == NO_JOB) {
 		uint32_t old = c->cap;
-		assert(old < UINT32_MAX / 2);
+		if (old >= UINT32_MAX / 2) {
+			sim_fail(c->sim, PT_ENOMEM);
+			return NO_JOB;
+		}
 		uint32_t cap = old ? 2 * old : 16;
-		struct job *jobs = realloc(c->jobs, (size_t)cap * sizeof *jobs);
-		if (!jobs)
-			abort(); /* out of memory inside an event handler: nothing sensible to do */
-		c->jobs = jobs;
-		if (c->cores > 0) {
+		if (c->cores > 0) { /* the heap first: a failure leaves both arrays as they were */
 			struct heap_entry *h = realloc(c->heap, (size_t)cap * sizeof *h);
-			if (!h)
-				abort();
+			if (!h) {
+				sim_fail(c->sim, PT_ENOMEM);
+				return NO_JOB;
+			}
 			c->heap = h;
 		}
+		struct job *jobs = realloc(c->jobs, (size_t)cap * sizeof *jobs);
+		if (!jobs) {
+			sim_fail(c->sim, PT_ENOMEM);
+			return NO_JOB;
+		}
+		c->jobs = jobs;
 		for (uint32_t i = old; i < cap; i++) {
 			jobs[i].next_free = i + 1 < cap ? i + 1 : NO_JOB;
 			jobs[i].seq = FREE_JOB;
@@ -232,7 +242,7 @@ static void arm(struct cpu *c, double now)
 	}
 	c->ev = sim_schedule_at(c->sim, due, CPU_PRIO, ev_shared, c, 0);
 	if (c->ev == SIM_NO_EVENT)
-		abort(); /* out of memory inside an event handler */
+		return; /* out of memory: the engine has failed the run (sim_status) */
 	c->ev_t = due;
 	c->ev_seq = top->seq;
 }
@@ -298,6 +308,8 @@ uint64_t cpu_submit(struct cpu *c, double work_s, cpu_done_fn done, void *ctx, u
 	assert(work_s >= 0 && isfinite(work_s));
 	double now = sim_now(c->sim);
 	uint32_t j = job_new(c);
+	if (j == NO_JOB)
+		return c->seq++; /* out of memory (sim_status): a handle no job has */
 	uint64_t seq = c->seq++;
 	c->jobs[j].done = done;
 	c->jobs[j].ctx = ctx;
@@ -307,9 +319,8 @@ uint64_t cpu_submit(struct cpu *c, double work_s, cpu_done_fn done, void *ctx, u
 		/* No sharing: the completion time is known now. Ties run in scheduling order, i.e.
 		 * submission order. */
 		set_active(c, now, c->n + 1);
+		/* out of memory: the engine has failed the run (sim_status); nothing to undo */
 		c->jobs[j].ev = sim_schedule_in(c->sim, work_s, CPU_PRIO, ev_unlimited, c, j);
-		if (c->jobs[j].ev == SIM_NO_EVENT)
-			abort(); /* out of memory inside an event handler */
 		return seq;
 	}
 	advance(c, now);

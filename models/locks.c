@@ -24,6 +24,7 @@
 #include <stdlib.h>
 
 #include "sim/objpool.h"
+#include "sim/status.h"
 
 /* 128 nodes of 40 bytes: about 5 KiB per chunk. */
 #define WAITER_CHUNK 128
@@ -53,6 +54,7 @@ struct locks {
 	int n_users;
 	int waiting;                /* waiters over all users */
 	struct objpool nodes;       /* waiter nodes */
+	int status;                 /* 0, or PT_ENOMEM once a waiter could not be allocated */
 };
 
 /* Fibonacci hashing: user ids are small consecutive integers, hot ones (Zipf) the smallest. */
@@ -120,16 +122,18 @@ static void place(struct locks *lk, const struct user_lock *e)
 	lk->slots[i] = *e;
 }
 
-/* A new slot for user (free now). Growing inside an event handler: out of memory there
- * aborts, as a waiter node does (no status to return through locks_acquire). */
+/* A new slot for user (free now); NULL when the table cannot grow (out of memory: the sticky
+ * status is set, and locks_acquire neither grants nor queues, as for a waiter node). */
 static struct user_lock *insert(struct locks *lk, int user)
 {
 	if (2 * (lk->used + 1) > lk->cap) {
 		struct user_lock *old = lk->slots;
 		size_t old_cap = lk->cap;
 		struct user_lock *t = table_alloc(2 * old_cap);
-		if (!t)
-			abort();
+		if (!t) {
+			lk->status = PT_ENOMEM;
+			return NULL;
+		}
 		lk->slots = t;
 		lk->cap = 2 * old_cap;
 		lk->bits++;
@@ -168,9 +172,11 @@ static struct waiter *node_get(struct locks *lk)
 {
 	struct waiter *w = objpool_get(&lk->nodes);
 	if (!w)
-		abort(); /* out of memory inside an event handler: nothing sensible to do */
+		lk->status = PT_ENOMEM; /* sticky: the caller fails its run */
 	return w;
 }
+
+int locks_status(const struct locks *lk) { return lk->status; }
 
 static void node_put(struct locks *lk, struct waiter *w) { objpool_put(&lk->nodes, w); }
 
@@ -192,6 +198,8 @@ bool locks_acquire(struct locks *lk, int user, uint64_t txn, locks_grant_fn gran
 	struct user_lock *u = find(lk, user);
 	if (!u) {
 		u = insert(lk, user);
+		if (!u)
+			return false; /* neither granted nor queued: locks_status says why */
 		u->holder = txn;
 		return true;
 	}
@@ -199,6 +207,8 @@ bool locks_acquire(struct locks *lk, int user, uint64_t txn, locks_grant_fn gran
 		return true; /* re-entrant: the transaction already holds the row */
 	assert(!is_queued(u, txn));
 	struct waiter *w = node_get(lk);
+	if (!w)
+		return false; /* neither granted nor queued: locks_status says why */
 	w->txn = txn;
 	w->grant = grant;
 	w->ctx = ctx;

@@ -31,6 +31,12 @@ void locks_destroy(struct locks *lk);
 bool locks_acquire(struct locks *lk, int user, uint64_t txn, locks_grant_fn grant, void *ctx,
 		   uint64_t tag);
 
+/* 0, or PT_ENOMEM once a request could be neither granted nor queued (no memory for its
+ * lock's slot or its waiter): locks_acquire then returned false without queueing, and the
+ * caller must fail its run (sim_fail) rather than wait for a grant that will never come.
+ * Sticky. */
+int locks_status(const struct locks *lk);
+
 /* Release `user`'s lock held by txn; the oldest waiter, if any, gets it (its grant callback
  * runs before this returns). Releasing a lock txn does not hold is an assertion failure. */
 void locks_release(struct locks *lk, int user, uint64_t txn);

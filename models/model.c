@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/arrivals.h"
 #include "models/cpu.h"
 #include "models/database.h"
 #include "models/locks.h"
@@ -238,6 +239,40 @@ static void observe_arrival(void *ctx, double t)
 {
 	struct arrival_hook *h = ctx;
 	h->hooks->on_arrival(h->hooks->ctx, h->workload, t);
+}
+
+double model_estimate_events(const struct cfg_scenario *sc)
+{
+	double h = sc->horizon_s, total = 0;
+	bool cpu = sc->db.cores > 0;
+	for (int i = 0; i < sc->n_workloads; i++) {
+		const struct cfg_workload *w = &sc->workloads[i];
+		if (w->kind == CFG_WORKLOAD_REQUESTS) {
+			const struct cfg_arrival *a = &w->req.arrival;
+			double steps = arrivals_expected_steps(a, h);
+			double arrivals = a->trace_n > 0 || (a->n_profile == 0 && a->n_bursts == 0)
+						  ? steps
+						  : arrivals_mean_rate(a, h) * h;
+			bool lock = w->req.writes > 0 && sc->db.row_locks;
+			/* arrival (in steps) + release; lock: write start + statement end; CPU:
+			 * BEGIN round trip + CPU job */
+			double per = 1 + (lock ? 2 : 0) + (cpu ? 2 : 0);
+			total += steps + arrivals * per;
+		} else {
+			const struct cfg_batch *b = &w->batch;
+			double records = arrivals_expected_steps(&b->records, h);
+			double ticks = h / b->every_s;
+			double groups = b->commit == CFG_COMMIT_PER_BATCH ? 0
+					: b->commit == CFG_COMMIT_PER_RECORD ? records
+					: records / fmax(b->group_size.mean, 1);
+			/* each record: arrival, processing (and its CPU job); each tick: itself, and
+			 * per busy worker a BEGIN and a COMMIT; per group/record commits: a COMMIT and
+			 * a BEGIN each */
+			total += ticks * (1 + 2.0 * b->workers * b->processes) +
+				 records * (2 + (cpu ? 1 : 0)) + 2 * groups;
+		}
+	}
+	return isnan(total) ? INFINITY : total;
 }
 
 /* The block: the header, then the arrays, each at an offset aligned for any type. */
@@ -487,9 +522,11 @@ fail:
 		if (run.hold_rng[i])
 			gsl_rng_free(run.hold_rng[i]);
 	}
-	for (int i = 0; run.pools && i < n_inst; i++) {
-		pool_destroy(run.pools[i]);
-		if (run.pool_rng[i])
+	/* either array may be missing (out of memory while setting up) */
+	for (int i = 0; i < n_inst; i++) {
+		if (run.pools)
+			pool_destroy(run.pools[i]);
+		if (run.pool_rng && run.pool_rng[i])
 			gsl_rng_free(run.pool_rng[i]);
 	}
 	for (int i = 0; i < sc->n_pools; i++)

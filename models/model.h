@@ -138,6 +138,16 @@ uint64_t model_sample_count(double horizon_s, double step_s);
 int model_run(const struct cfg_scenario *sc, uint64_t rep, struct model_result *out,
 	      const struct model_hooks *hooks);
 
+/* The engine events one replication of `sc` will run, estimated before running it (issue 10
+ * item 6: refuse astronomical work up front rather than run for ever without a word). The
+ * arrival processes' steps (arrivals_expected_steps: rejected thinning candidates count, they
+ * cost a draw each) plus the events each arrival causes: a request's completion, and with row
+ * locks its write start and statement end, with database cores its CPU job and the BEGIN
+ * round trip; a batch workload's ticks, its records' arrivals and processing, and its
+ * transactions' BEGIN and COMMIT. Pool timeouts, connects and retries are not counted: the
+ * estimate is the right order of magnitude, not an exact count. +inf when it overflows. */
+double model_estimate_events(const struct cfg_scenario *sc);
+
 /* The same with `users` (models/users.h) made for sc->users once and shared read-only by
  * every replication and thread of the scenario (a Zipf table of millions of users is built
  * once, not per replication); NULL: built for this run. */

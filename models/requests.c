@@ -11,6 +11,7 @@
 #include "models/pgbouncer.h"
 #include "sim/dist.h"
 #include "sim/objpool.h"
+#include "sim/status.h"
 
 #define REQ_CHUNK 256
 
@@ -177,11 +178,14 @@ uint64_t requests_failures(const struct requests_stats *s)
 	return n;
 }
 
+/* NULL when out of memory: the run is then failed (sim_fail), never cut short in silence. */
 static struct request *req_new(struct requests *r)
 {
 	struct request *q = objpool_get(&r->reqs);
-	if (!q)
-		abort(); /* out of memory inside an event handler */
+	if (!q) {
+		sim_fail(r->sim, PT_ENOMEM);
+		return NULL;
+	}
 	r->in_flight++;
 	return q;
 }
@@ -333,6 +337,10 @@ static void ev_write_start(struct sim *sim, void *obj, uint64_t arg)
 	q->txn = database_begin(r->db);
 	q->t_stmt = sim_now(sim);
 	if (!locks_acquire(r->db->locks, q->user, q->txn, lock_granted, q, 0)) {
+		if (locks_status(r->db->locks)) { /* neither granted nor queued: out of memory */
+			sim_fail(sim, locks_status(r->db->locks));
+			return;
+		}
 		pool_set_holder_class(q->pool, q->conn, POOL_HOLDER_LOCK_WAIT);
 		q->t_lock = sim_now(sim);
 		database_lock_wait(r->db, q->t_lock, +1);
@@ -592,6 +600,8 @@ static void ev_arrival(struct sim *sim, void *obj, uint64_t arg)
 	/* This request's random numbers, in a fixed order, before anything else: the n-th
 	 * request draws the same numbers in every variant. */
 	struct request *q = req_new(r);
+	if (!q)
+		return; /* the run stops after this event */
 	q->db_s = isnan(trace_hold) ? dist_sample(&cfg->db_time, r->holds) : trace_hold;
 	q->app_s = dist_sample(&cfg->app_time, r->holds);
 	q->writes = false;

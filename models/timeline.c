@@ -22,6 +22,8 @@ double timeline_step_for(double horizon_s, int instants)
 		/* 1, 2, 5 x 10^k: start one decade below and climb. A tiny relative slack keeps a
 		 * step that is exactly readable (horizon 2000 s -> 1 s) from skipping up. */
 		double dec = pow(10, floor(log10(want)) - 1);
+		if (!(dec > 0))
+			return want; /* a subnormal horizon: dec underflows to 0 and never climbs */
 		for (;;) {
 			static const double m[] = {1, 2, 5};
 			for (int i = 0; i < 3; i++)

@@ -375,6 +375,26 @@ static void test_per_batch_sequence(void **state)
 	assert_near(f->res->end_s, 20); /* the drain ends at the horizon: nothing after 16 */
 }
 
+/* Regression (issue 10 item 1): a group size beyond INT_MAX (constant 3e9, as a heavy-tailed
+ * draw may give) was converted with lround to int and wrapped negative: start_batch wrote past
+ * the end of its group array (heap-buffer-overflow, then a segfault). A group never holds more
+ * than the batch's records, so under per_group the 6 records of test_per_batch_sequence form a
+ * single group: one transaction, checkout 10, COMMIT and checkin 16, hold 6 [take][per_group]. */
+static void test_group_size_beyond_int(void **state)
+{
+	struct bfx *f = *state;
+	bfx_base(f, CFG_COMMIT_PER_GROUP);
+	assert_int_equal(dist_constant(&bcfg(f)->group_size, 3e9), 0);
+	bfx_run(f);
+	const struct batch_stats *b = B(f);
+	assert_int_equal(b->batches, 1);
+	assert_int_equal(b->completed, 1);
+	assert_int_equal(b->records, 6);
+	assert_int_equal(b->transactions, 1);
+	EXPECT_TALLY(b->hold, 1, 6, 6, 6);
+	EXPECT_TALLY(b->duration, 1, 6, 6, 6);
+}
+
 /* per_group. The same batch: transaction 1 = group {1,2,3}: checkout 10, COMMIT and checkin
  * 13; transaction 2 = group {4,5,6}: checkout 13 (takes the connection just returned: still 1
  * connect, 2 checkouts), COMMIT and checkin 16 [per_group].
@@ -1783,6 +1803,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deployment_refusals_across_processes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_deployment_round_robin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_size_beyond_int, setup, teardown),
 		cmocka_unit_test(test_same_seed_identical),
 		cmocka_unit_test(test_crn_pool_size),
 	};

@@ -12,6 +12,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
+#include "app/sha256.h"
+
 /* Result folders of the runs go to a temporary root, removed at the end. */
 static char outroot[] = "/tmp/pooltide-cli-results-XXXXXX";
 
@@ -527,6 +531,202 @@ static void test_plan_command(void **state)
 	free(err);
 }
 
+/* ---- issue 10: hardening ------------------------------------------------------------------ */
+
+/* Run a shell command line as is (its own redirections), stderr captured into *err; returns
+ * the exit code, or 128 + the signal number. */
+static int shell(const char *cmdline, char **err)
+{
+	char errf[] = "/tmp/pooltide-cli-err-XXXXXX", cmd[8192];
+	int fe = mkstemp(errf);
+	assert_true(fe >= 0);
+	close(fe);
+	snprintf(cmd, sizeof cmd, "%s 2>%s", cmdline, errf);
+	int st = system(cmd);
+	assert_true(st != -1);
+	FILE *f = fopen(errf, "rb");
+	assert_non_null(f);
+	char *buf = calloc(1, 65536);
+	assert_non_null(buf);
+	size_t n = fread(buf, 1, 65535, f);
+	buf[n] = 0;
+	fclose(f);
+	remove(errf);
+	*err = buf;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+/* Items 9 and 14 (regressions): a repeated --seed after the fourth was dropped (the last one
+ * wins now), a seed above 2^53 was rounded (refused now), 256 --set left --seed unapplied (too
+ * many overrides is an error now); check and --help exited 0 when stdout could not be
+ * written. */
+static void test_options_repeated_and_output(void **state)
+{
+	(void)state;
+	char *p = write_tmp(SMALL), args[8192], *out, *err;
+	snprintf(args, sizeof args, "check %s --seed 5 --seed 6 --seed 7 --seed 8 --seed 9 "
+				    "--replications 2 --replications 3", p);
+	assert_int_equal(run(args, &out, &err), 0);
+	assert_non_null(strstr(out, "\"seed\":\t9,"));
+	assert_non_null(strstr(out, "\"replications\":\t3,"));
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "check %s --seed 9007199254740993", p);
+	assert_int_equal(run(args, &out, &err), 2);
+	assert_non_null(strstr(err, "--seed expects an integer from 1 to 2^53 (9007199254740992), "
+				    "got '9007199254740993'"));
+	free(out);
+	free(err);
+	size_t n = (size_t)snprintf(args, sizeof args, "check %s", p);
+	for (int i = 0; i < 256; i++)
+		n += (size_t)snprintf(args + n, sizeof args - n, " --set seed=%d", i + 1);
+	snprintf(args + n, sizeof args - n, " --seed 5");
+	assert_int_equal(run(args, &out, &err), 2);
+	assert_non_null(strstr(err, "too many overrides (--set, --replications, --seed, --horizon: "
+				    "at most 256 in all)"));
+	free(out);
+	free(err);
+
+	snprintf(args, sizeof args, "%s check %s >/dev/full", bin(), p);
+	assert_int_equal(shell(args, &err), 1);
+	assert_non_null(strstr(err, "pooltide: cannot write to standard output: No space left"));
+	free(err);
+	snprintf(args, sizeof args, "%s --help >/dev/full", bin());
+	assert_int_equal(shell(args, &err), 1);
+	free(err);
+	snprintf(args, sizeof args, "%s --version >/dev/full", bin());
+	assert_int_equal(shell(args, &err), 1);
+	free(err);
+	remove(p);
+}
+
+/* Item 3 (regression): the scenario was opened twice (once to hash it): from /dev/stdin the
+ * manifest recorded the hash of nothing, a FIFO blocked for ever. Under a timeout. */
+static void test_scenario_from_stdin(void **state)
+{
+	(void)state;
+	char *p = write_tmp(SMALL), cmd[1024], *err, want[SHA256_HEX_LEN + 1];
+	sha256_hex(SMALL, strlen(SMALL), want);
+	snprintf(cmd, sizeof cmd, "timeout 60 %s run /dev/stdin --quiet --no-plot --replications 2 "
+				  "--set name=fromstdin -o %s <%s >/dev/null", bin(), outroot, p);
+	assert_int_equal(shell(cmd, &err), 0);
+	free(err);
+	snprintf(cmd, sizeof cmd, "grep -h scenario_sha256 %s/fromstdin/*/summary.json", outroot);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	char line[256] = "";
+	assert_non_null(fgets(line, sizeof line, f));
+	pclose(f);
+	assert_non_null(strstr(line, want));
+	remove(p);
+}
+
+/* Item 6 (regression): astronomical work ran for ever without a word. It is refused before
+ * anything is written, with the estimate; --max-events raises the limit. A profile that
+ * ends at 0 under a horizon of 1000 days runs as long as its arrivals, not its horizon
+ * (before: 8.6e8 rejected candidates per replication). */
+static void test_astronomical_work_refused(void **state)
+{
+	(void)state;
+	char *p = write_tmp("{\"name\": \"huge\", \"horizon\": \"1h\", \"replications\": 2,"
+			    " \"pools\": {\"main\": {}}, \"workloads\": {\"api\": {\"type\": \"requests\","
+			    " \"arrival\": {\"rate\": \"1e9/s\"}, \"transaction\": {\"db_time\": \"1ms\"}}}}");
+	char args[1024], *out, *err;
+	snprintf(args, sizeof args, "run %s", p);
+	assert_int_equal(run(args, &out, &err), 2);
+	char want[512];
+	snprintf(want, sizeof want, "pooltide: %s: this run would simulate about 1.44e+13 events "
+		 "(1 variant; the largest, 'base', about 7.2e+12 per replication), more than "
+		 "--max-events 1e+10: shorten the horizon or lower the rates, or raise --max-events\n",
+		 p);
+	assert_string_equal(err, want);
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "test ! -e %s/huge", outroot);
+	assert_int_equal(system(args), 0);
+	snprintf(args, sizeof args, "run %s --max-events 1e3 --horizon 10s --set "
+				    "workloads.api.arrival.rate=1000", p);
+	assert_int_equal(run(args, &out, &err), 2);
+	assert_non_null(strstr(err, "about 4e+04 events"));
+	free(out);
+	free(err);
+	remove(p);
+
+	p = write_tmp("{\"name\": \"ends\", \"horizon\": \"1000d\", \"replications\": 2,"
+		      " \"pools\": {\"main\": {}}, \"workloads\": {\"api\": {\"type\": \"requests\","
+		      " \"arrival\": {\"profile\": [{\"at\": \"0s\", \"rate\": \"10/s\"},"
+		      " {\"at\": \"1m\", \"rate\": 0}]}, \"transaction\": {\"db_time\": \"1ms\"}}}}");
+	snprintf(args, sizeof args, "timeout 60 %s run %s --quiet --no-plot -o %s >/dev/null",
+		 bin(), p, outroot);
+	assert_int_equal(shell(args, &err), 0);
+	free(err);
+	remove(p);
+}
+
+/* Item 5 (regression): out of memory inside the simulation was an abort() with no message
+ * and a .tmp- folder left behind. A queue without a practical cap (max_waiting 0, timeout
+ * 100d, 10000/s of 1 s transactions on one connection) under a 300 MB address-space limit:
+ * exit 1, "simulation failed: out of memory", no folder of the run, for run and sweep alike.
+ * Skipped under AddressSanitizer, whose shadow memory needs far more address space. */
+static void test_out_of_memory_exit_1(void **state)
+{
+	(void)state;
+#if defined(__SANITIZE_ADDRESS__)
+	skip();
+#else
+	char *p = write_tmp("{\"name\": \"oom\", \"horizon\": \"10m\", \"replications\": 1,"
+			    " \"pools\": {\"main\": {\"size\": 1, \"max_overflow\": 0, \"timeout\": \"100d\","
+			    " \"max_waiting\": 0}}, \"workloads\": {\"api\": {\"type\": \"requests\","
+			    " \"arrival\": {\"rate\": \"10000/s\"}, \"transaction\": {\"db_time\": \"1s\"}}}}");
+	char cmd[1024], *err;
+	const char *cmds[] = {"run %s", "sweep %s --vary pools.main.size=1,2"};
+	for (int i = 0; i < 2; i++) {
+		char args[512];
+		snprintf(args, sizeof args, cmds[i], p);
+		snprintf(cmd, sizeof cmd, "ulimit -v 300000; timeout 120 %s %s -j 1 --quiet --no-plot "
+					  "-o %s >/dev/null", bin(), args, outroot);
+		assert_int_equal(shell(cmd, &err), 1);
+		assert_string_equal(err, "pooltide: simulation failed: out of memory\n");
+		free(err);
+		snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s/oom 2>/dev/null)\"", outroot);
+		assert_int_equal(system(cmd), 0);
+	}
+	remove(p);
+#endif
+}
+
+/* Item 15 (regression): a long scenario path cut the message before what is wrong. */
+static void test_long_path_message(void **state)
+{
+	(void)state;
+	char dir[4096] = "/tmp/pooltide-cli-long-XXXXXX", cmd[4200], *out, *err;
+	assert_non_null(mkdtemp(dir));
+	char root[64];
+	snprintf(root, sizeof root, "%s", dir);
+	size_t n = strlen(dir);
+	for (int i = 0; i < 14; i++) { /* 14 x 201 bytes: a path of about 2 900 bytes */
+		dir[n++] = '/';
+		memset(dir + n, 'd', 200);
+		n += 200;
+		dir[n] = 0;
+		assert_int_equal(mkdir(dir, 0700), 0);
+	}
+	snprintf(cmd, sizeof cmd, "%s/x.json", dir);
+	FILE *f = fopen(cmd, "w");
+	assert_non_null(f);
+	fputs("{\"pools\": {\"main\": {\"max_overflow\": \"twenty\"}}}", f);
+	fclose(f);
+	char args[8200];
+	snprintf(args, sizeof args, "check %s", cmd);
+	assert_int_equal(run(args, &out, &err), 2);
+	assert_non_null(strstr(err, "x.json: pools.main.max_overflow: expected an integer >= -1, "
+				    "got \"twenty\"\n"));
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "rm -rf %s", root);
+	assert_int_equal(system(args), 0);
+}
+
 /* A queue that grows without bound (issue: 1 connection, a 100-day timeout, 10000/s of 1 s
  * transactions) ends the run at max_waiting with exit 1, a message naming the pool, the cap
  * and the overload factor (10000/s x 1 s = 10000 connections busy against a cap of 1), and
@@ -628,6 +828,11 @@ int main(void)
 		cmocka_unit_test(test_progress_on_terminal),
 		cmocka_unit_test(test_sweep_command),
 		cmocka_unit_test(test_plan_command),
+		cmocka_unit_test(test_options_repeated_and_output),
+		cmocka_unit_test(test_scenario_from_stdin),
+		cmocka_unit_test(test_astronomical_work_refused),
+		cmocka_unit_test(test_out_of_memory_exit_1),
+		cmocka_unit_test(test_long_path_message),
 		cmocka_unit_test(test_budget_refusals_fail_slo),
 		cmocka_unit_test(test_report_kind_words),
 	};

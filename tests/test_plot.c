@@ -474,6 +474,57 @@ static void test_gnuplot_fails(void **state)
 	rm_rf(dir);
 }
 
+/* Issue 10 item 7 (regressions): a gnuplot that never exits hung `pooltide plot`; it is
+ * killed after POOLTIDE_GNUPLOT_TIMEOUT seconds (1 here), a warning naming it. A CSV that is a
+ * FIFO blocked for ever, /dev/zero grew without bound: only regular files are read, and the
+ * error names the file. The alarm turns a hang back into a failure. */
+static void test_hangs_refused(void **state)
+{
+	(void)state;
+	char dir[64], bin[] = "/tmp/pooltide-plot-bin-XXXXXX", warn[1024];
+	make_folder(dir, &(struct folder){.variants = 2});
+	assert_non_null(mkdtemp(bin));
+	write_file(bin, "gnuplot", "#!/bin/sh\nexec /bin/sleep 300\n");
+	char fake[128];
+	snprintf(fake, sizeof fake, "%s/gnuplot", bin);
+	assert_int_equal(chmod(fake, 0755), 0);
+	const char *p = getenv("PATH");
+	char *saved = p ? strdup(p) : NULL;
+	assert_int_equal(setenv("PATH", bin, 1), 0);
+	assert_int_equal(setenv("POOLTIDE_GNUPLOT_TIMEOUT", "1", 1), 0);
+	alarm(60);
+	int rc = plot_dir(dir, true, warn, sizeof warn);
+	alarm(0);
+	unsetenv("POOLTIDE_GNUPLOT_TIMEOUT");
+	if (saved)
+		assert_int_equal(setenv("PATH", saved, 1), 0);
+	free(saved);
+	unlink(fake);
+	rmdir(bin);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(warn, "waits_cdf.gp (did not finish within 1 s: killed (set "
+				     "POOLTIDE_GNUPLOT_TIMEOUT to allow longer))"));
+
+	char csv[128];
+	snprintf(csv, sizeof csv, "%s/waits.csv", dir);
+	assert_int_equal(unlink(csv), 0);
+	assert_int_equal(mkfifo(csv, 0600), 0);
+	alarm(60);
+	rc = plot_dir(dir, true, warn, sizeof warn);
+	alarm(0);
+	assert_int_equal(rc, PT_EIO);
+	char want[256];
+	snprintf(want, sizeof want, "%s: not a regular file", csv);
+	assert_string_equal(warn, want);
+	assert_int_equal(unlink(csv), 0);
+	assert_int_equal(symlink("/dev/zero", csv), 0);
+	alarm(60);
+	rc = plot_dir(dir, true, warn, sizeof warn);
+	alarm(0);
+	assert_int_equal(rc, PT_EIO);
+	assert_string_equal(warn, want);
+}
+
 /* The wait plot, exactly: 1000 requests, 900 of them at once, 50 in the bin of the 1 ms ping,
  * then 40, 9 and 1 in later bins. P(wait > x) after each upper edge: 1 - 950/1000 = 0.05,
  * 1 - 990/1000 = 0.01, 1 - 999/1000 = 0.001, then 0, drawn at the floor: a decade below the
@@ -686,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_decimal_comma_locale),
 		cmocka_unit_test(test_gnuplot_missing),
 		cmocka_unit_test(test_gnuplot_fails),
+		cmocka_unit_test(test_hangs_refused),
 		cmocka_unit_test(test_malformed_csv),
 		cmocka_unit_test(test_missing_csv),
 	};

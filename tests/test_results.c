@@ -410,6 +410,20 @@ static void test_timeline_step(void **state)
 	assert_true(timeline_step(1e9) == 10 * 86400);    /* 5.8 d -> 10 d */
 }
 
+/* Regression (issue 10 item 2): a subnormal horizon (1e-320 s) made the step search loop for
+ * ever (its decade underflowed to 0). The alarm turns a hang into a failure (SIGALRM). */
+static void test_timeline_step_tiny(void **state)
+{
+	(void)state;
+	alarm(10);
+	double step = timeline_step(1e-320);
+	alarm(0);
+	assert_true(step > 0 && step <= 1e-320);
+	/* the shortest horizon the loader accepts, 1 us: 1e-6 / 2000 = 5e-10 s, itself a 1-2-5 step
+	 * (computed as 5 x 1e-10, hence the relative tolerance) */
+	assert_true(fabs(timeline_step(1e-6) / 5e-10 - 1) < 1e-12);
+}
+
 static void test_timeline_step_bounds(void **state)
 {
 	(void)state;
@@ -550,7 +564,8 @@ static void test_api_begin_commit_destroy(void **state)
 	/* Abandoned: the temporary folder goes away with everything in it. */
 	struct results_dir *rd;
 	assert_int_equal(results_begin(&rd, root, sc, t0, err, sizeof err), 0);
-	assert_non_null(strstr(results_path(rd), "/small/.tmp-20231114-221320-seed5-"));
+	fmt(names[0], sizeof names[0], "%s/.tmp-20231114-221320-seed5", parent);
+	assert_string_equal(results_path(rd), names[0]); /* the reservation of the final name */
 	assert_int_equal(results_mark_plots_missing(rd, "test", err, sizeof err), 0);
 	assert_int_equal(list_dir(parent, names, 8), 1);
 	results_destroy(rd);
@@ -568,6 +583,35 @@ static void test_api_begin_commit_destroy(void **state)
 		assert_int_equal(access(want, F_OK), 0);
 	}
 	assert_int_equal(list_dir(parent, names, 8), 2);
+
+	/* Issue 10 item 11 (regression): runs that landed on -2, -3 all recorded the plain run id
+	 * inside, and a regular file at the run id's name was not skipped. The name is reserved
+	 * when the run begins (its .tmp- folder), so the id inside is the folder's whichever run
+	 * commits first. */
+	rm_rf(parent);
+	struct results_dir *a, *b;
+	assert_int_equal(results_begin(&a, root, sc, t0, err, sizeof err), 0);
+	assert_int_equal(results_begin(&b, root, sc, t0, err, sizeof err), 0);
+	assert_string_equal(results_id(a), "20231114-221320-seed5");
+	assert_string_equal(results_id(b), "20231114-221320-seed5-2");
+	assert_int_equal(results_commit(b, err, sizeof err), 0); /* the second commits first */
+	assert_int_equal(results_commit(a, err, sizeof err), 0);
+	char want[256];
+	fmt(want, sizeof want, "%s/%s", parent, results_id(a));
+	assert_string_equal(results_path(a), want);
+	fmt(want, sizeof want, "%s/%s", parent, results_id(b));
+	assert_string_equal(results_path(b), want);
+	results_destroy(a);
+	results_destroy(b);
+	fmt(want, sizeof want, "%s/20231114-221320-seed5-3", parent);
+	write_all(want, "not a folder");
+	assert_int_equal(results_begin(&a, root, sc, t0, err, sizeof err), 0);
+	assert_string_equal(results_id(a), "20231114-221320-seed5-4");
+	assert_int_equal(results_commit(a, err, sizeof err), 0);
+	fmt(want, sizeof want, "%s/20231114-221320-seed5-4", parent);
+	assert_string_equal(results_path(a), want);
+	results_destroy(a);
+	assert_int_equal(list_dir(parent, names, 8), 4);
 
 	/* An unwritable root (a regular file where a folder should be). */
 	char file[128];
@@ -1312,6 +1356,7 @@ int main(void)
 		cmocka_unit_test(test_format_g9),
 		cmocka_unit_test(test_timeline_step),
 		cmocka_unit_test(test_timeline_step_bounds),
+		cmocka_unit_test(test_timeline_step_tiny),
 		cmocka_unit_test(test_sampler_changes_nothing),
 		cmocka_unit_test(test_sampler_server_connections),
 		cmocka_unit_test(test_api_begin_commit_destroy),

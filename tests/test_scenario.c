@@ -22,7 +22,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include "app/scenario.h"
+#include "app/sha256.h"
 #include "models/config.h"
 #include "sim/dist.h"
 #include "sim/status.h"
@@ -1648,7 +1652,7 @@ static const char issue3[] =
 	"     'deployment.processes': 4, 'users.zipf': 0, 'database.cores': 0,"
 	"     'workloads.nightly.group_size.max': 5, 'workloads.api.retries': 0,"
 	"     'workloads.replay.arrival.trace': 'times.csv'}}],"
-	" 'slo': {'api.timeout_rate': 0.001, 'api.wait_p99': '100ms', 'aggregation.wait_p99': '1s'}}";
+	" 'slo': {'api.timeout_rate': 0.001, 'api.wait_p99': '100ms'}}";
 
 static const char holds_csv[] = "t_s,hold_s\n0.5,0.02\n1.25,0.5\n1.25,0\n4,1e-3\n";
 static const char times_csv[] = "0\n0.5\n0.5\n2.25\n";
@@ -1757,11 +1761,10 @@ static void test_issue3_complete(void **state)
 	assert_dbl(w->req.backoff_s, 1);
 	assert_int_equal(w->req.processes, 0);
 
-	/* SLO limits may name a batch workload */
-	assert_int_equal(c->n_slo, 3);
-	assert_int_equal(c->slo[2].workload, 1);
-	assert_string_equal(c->slo[2].metric, "wait_p99");
-	assert_dbl(c->slo[2].limit, 1);
+	/* SLO limits on the request workload only (issue 10 item 13: none applies to a batch) */
+	assert_int_equal(c->n_slo, 2);
+	assert_int_equal(c->slo[1].workload, 0);
+	assert_string_equal(c->slo[1].metric, "wait_p99");
 
 	/* the fix */
 	c = &sc->variants[1].cfg;
@@ -2404,6 +2407,187 @@ static void test_err_issue3_traces(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* Issue 10 item 10 (regression): a first line with a malformed number was taken as a header
+ * and silently skipped; a header has no number-like field, so each of these is line 1's error. */
+static void test_err_issue10_trace_header(void **state)
+{
+	static const struct {
+		const char *csv, *want;
+	} bad[] = {
+		{"1.2.3\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \"1.2.3\""},
+		{"1 s\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \"1 s\""},
+		{"nan\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \"nan\""},
+		{"-Inf\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \"-Inf\""},
+		{".5x\n2\n", "@/t.csv:1: expected a time in seconds >= 0, got \".5x\""},
+		{"t_s,1e\n2,1\n", "@/t.csv:1: expected a time in seconds >= 0, got \"t_s\""},
+	};
+	char dir[64];
+	(void)state;
+
+	dir_make(dir);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char want[512];
+		dir_write_n(dir, "t.csv", bad[i].csv, strlen(bad[i].csv));
+		snprintf(want, sizeof want, "workloads.api.arrival.trace: %s", bad[i].want);
+		expect_in(dir, ARR("{'trace': 't.csv'}"), NULL, 0, PT_EINVAL, want);
+	}
+	/* a header is still a header: no field looks like a number */
+	dir_write(dir, "t.csv", "time_s,info\n0.5,1\n");
+	struct scenario *sc = load_in(dir, ARR("{'trace': 't.csv'}"), NULL, 0);
+	assert_int_equal(sc->variants[0].cfg.workloads[0].req.arrival.trace_n, 1);
+	scenario_destroy(sc);
+	dir_unlink(dir, "t.csv");
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* Issue 10 items 1 and 2 (regressions): a batch group size beyond what a batch can hold
+ * crashed the model (int overflow); a horizon of 1e-320 s hung the timeline's step search. */
+static void test_err_issue10_bounds(void **state)
+{
+	(void)state;
+	expect(BATCH_OK("'group_size': 2147483648"),
+	       "workloads.agg.group_size: expected records per group up to 1000000 (the value), "
+	       "got 2147483648");
+	expect(BATCH_OK("'group_size': {'dist': 'exponential', 'mean': 1e9}"),
+	       "workloads.agg.group_size: expected records per group up to 1000000 (the mean), "
+	       "got {\"dist\":\"exponential\",\"mean\":1000000000}");
+	expect(BATCH_OK("'group_size': {'dist': 'uniform', 'min': 1, 'max': 3e9}"),
+	       "workloads.agg.group_size: expected records per group up to 1000000 (the uniform "
+	       "max), got {\"dist\":\"uniform\",\"min\":1,\"max\":3000000000}");
+	expect(WITH("'horizon': '1e-320s'"), /* subnormal: the timeline's step search hung */
+	       "horizon: expected a duration from 1us to 1000d, got \"1e-320s\"");
+	expect(WITH("'horizon': '1001d'"),
+	       "horizon: expected a duration from 1us to 1000d, got \"1001d\"");
+	struct scenario *sc = load(WITH("'horizon': '1us', 'warmup': 0"));
+	assert_dbl(sc->variants[0].cfg.horizon_s, 1e-6);
+	scenario_destroy(sc);
+	sc = load(WITH("'horizon': '1000d'"));
+	assert_dbl(sc->variants[0].cfg.horizon_s, 86400000);
+	scenario_destroy(sc);
+}
+
+/* Issue 10 items 12 and 15 (regressions): what the JSON parser would silently mangle is
+ * refused with its position (a NUL escape cut names at the NUL; bytes that are not UTF-8 went
+ * raw into summary.json; a nesting past cJSON's limit said only "invalid JSON"); an override
+ * follows the file's rules (a duplicate key in a --set value was accepted); messages of
+ * distributions that overflow say what overflows ("sd > 0" for sd 1e300 misled). */
+static void test_err_issue10_text(void **state)
+{
+	(void)state;
+	static const char bad_utf8[] = "{\"description\": \"caf\xC3\", \"pools\": {}}";
+	expect_raw(bad_utf8, sizeof bad_utf8 - 1, NULL, 0, PT_EINVAL,
+		   ":1:21: invalid JSON: not valid UTF-8");
+	static const char surrogate[] = "{\"description\": \"\xED\xA0\x80\"}"; /* U+D800 */
+	expect_raw(surrogate, sizeof surrogate - 1, NULL, 0, PT_EINVAL,
+		   ":1:18: invalid JSON: not valid UTF-8");
+	static const char nul[] = "{\"pools\": {\"ma\\u0000in\": {}}}";
+	expect_raw(nul, sizeof nul - 1, NULL, 0, PT_EINVAL,
+		   ":1:15: invalid JSON: \\u0000 (a NUL character) is not allowed in a string");
+	/* an escaped backslash followed by the text u0000 is no NUL */
+	struct scenario *sc = load(WITH("'description': 'a\\\\u0000 \xC3\xA9'"));
+	assert_string_equal(sc->description, "a\\u0000 \xC3\xA9");
+	scenario_destroy(sc);
+
+	char deep[2 * 1001 + 1];
+	memset(deep, '[', 1001);
+	memset(deep + 1001, ']', 1001);
+	expect_raw(deep, 2002, NULL, 0, PT_EINVAL,
+		   ":1:1001: invalid JSON: arrays and objects nested deeper than 1000 levels");
+	memset(deep, '[', 1000); /* 1000 levels parse: then it is not an object */
+	memset(deep + 1000, ']', 1000);
+	expect_raw(deep, 2000, NULL, 0, PT_EINVAL, ": expected a JSON object at the top level, "
+		   "got "
+		   "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[...");
+
+	const char *dup[] = {"pools.main={\"size\": 3, \"max_overflow\": 1, \"size\": 4}"};
+	expect_sets(MINIMAL, dup, 1,
+		    "--set pools.main={\"size\": 3, \"max_overflow\": 1, \"size\": 4}: "
+		    "pools.main.size: duplicate key");
+	const char *bytes[] = {"description=caf\xC3"};
+	expect_sets(MINIMAL, bytes, 1,
+		    "--set description=caf\xC3: expected UTF-8 text, got a byte sequence that is not");
+	const char *nulset[] = {"pools.main={\"ma\\u0000x\": 1}"};
+	expect_sets(MINIMAL, nulset, 1, "--set pools.main={\"ma\\u0000x\": 1}: pools.main: "
+		    "expected a value without \\u0000 (a NUL character)");
+
+	expect(DBT("{'dist': 'lognormal', 'mean': '10ms', 'sd': '1e300s'}"),
+	       DBT_PATH ": expected a lognormal distribution with sd/mean below 1e154 (its sigma "
+	       "overflows), got {\"dist\":\"lognormal\",\"mean\":\"10ms\",\"sd\":\"1e300s\"}");
+	expect(DBT("{'dist': 'lognormal', 'median': '1e-300s', 'p99': '1e300s'}"),
+	       DBT_PATH ": expected a lognormal distribution with a finite mean (p99/median is "
+	       "too large), got {\"dist\":\"lognormal\",\"median\":\"1e-300s\",\"p99\":\"1e300s\"}");
+	expect(DBT("{'dist': 'gamma', 'mean': '1s', 'cv': 1e-300}"),
+	       DBT_PATH ": expected a gamma distribution with cv >= 1e-154 (its shape 1/cv^2 "
+	       "overflows), got {\"dist\":\"gamma\",\"mean\":\"1s\",\"cv\":1e-300}");
+	expect(DBT("{'dist': 'gamma', 'mean': '1e300s', 'cv': 1e10}"),
+	       DBT_PATH ": expected a gamma distribution with a finite scale mean x cv^2 (cv is "
+	       "too large), got {\"dist\":\"gamma\",\"mean\":\"1e300s\",\"cv\":10000000000}");
+}
+
+/* Issue 10 item 4 (regression): the duplicate-key check compared every pair of keys: 100 000
+ * keys took 36 s, 400 000 never finished. Sorted, 400 000 take well under a second; the alarm
+ * (30 s, for slow sanitizer builds) turns a hang into a failure. */
+static void test_err_issue10_many_keys(void **state)
+{
+	(void)state;
+	enum { N = 400000 };
+	size_t cap = (size_t)N * 24 + 64, n = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	n += (size_t)snprintf(text + n, cap - n, "{");
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%s\"k%d\": 0", i ? ", " : "", i);
+	n += (size_t)snprintf(text + n, cap - n, ", \"k123\": 1}");
+	alarm(30);
+	expect_raw(text, n, NULL, 0, PT_EINVAL, ": k123: duplicate key");
+	text[n - 12] = '}'; /* no duplicate: the first unknown key is reported */
+	{
+		char *path = write_temp_n(text, n - 11), err[1024] = "";
+		struct scenario *sc = NULL;
+		assert_int_equal(scenario_load(&sc, path, NULL, 0, err, sizeof err), PT_EINVAL);
+		assert_null(sc);
+		assert_non_null(strstr(err, ": k0: unknown key (expected one of: name, description, "));
+		remove_temp(path);
+	}
+	alarm(0);
+	free(text);
+}
+
+/* Issue 10 item 3 (regression): the scenario was read by the loader and again to hash it, so
+ * a FIFO blocked for ever and /dev/stdin hashed nothing. The loader hashes the bytes it read:
+ * through a FIFO (a child writes it once) the hash is that of the bytes written. */
+static void test_issue10_fifo_read_once(void **state)
+{
+	(void)state;
+	char dir[64], fifo[128], want[65];
+	char *text = sq(MINIMAL);
+	dir_make(dir);
+	snprintf(fifo, sizeof fifo, "%s/s.json", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		FILE *f = fopen(fifo, "w");
+		_exit(f && fputs(text, f) >= 0 && fclose(f) == 0 ? 0 : 1);
+	}
+	alarm(30);
+	struct scenario *sc = NULL;
+	char err[512] = "";
+	int rc = scenario_load(&sc, fifo, NULL, 0, err, sizeof err);
+	alarm(0);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (rc)
+		fail_msg("%s", err);
+	sha256_hex(text, strlen(text), want);
+	assert_string_equal(sc->sha256, want);
+	scenario_destroy(sc);
+	free(text);
+	dir_unlink(dir, "s.json");
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_err_issue3_batch(void **state)
 {
 	(void)state;
@@ -2487,10 +2671,18 @@ static void test_err_issue3_batch(void **state)
 	       "workloads.agg.transaction: unknown key (expected one of: " BATCH_KEYS ")");
 	expect(BATCH_OK("'retries': 3"),
 	       "workloads.agg.retries: unknown key (expected one of: " BATCH_KEYS ")");
-	/* an SLO on a batch workload is checked like any other */
+	/* Issue 10 item 13 (regression): an SLO on a batch workload was accepted and every
+	 * verdict stayed "inconclusive" for ever; every limit is a request metric */
 	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1s', 'backlog_rate': 1,"
-	       " 'per_record': '1s'}}, 'slo': {'agg.wait_p99': 'soon'}}",
-	       "slo.agg.wait_p99: expected " DUR_WHAT ", got \"soon\"");
+	       " 'per_record': '1s'}}, 'slo': {'agg.wait_p99': '1s'}}",
+	       "slo.agg: a batch workload has no SLO limits (failure_rate, timeout_rate, refused_rate, "
+	       "wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, wait_p999, wait_max apply to "
+	       "request workloads)");
+	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1s', 'backlog_rate': 1,"
+	       " 'per_record': '1s'}}, 'slo': {'agg': {'timeout_rate': 0.01}}}",
+	       "slo.agg: a batch workload has no SLO limits (failure_rate, timeout_rate, refused_rate, "
+	       "wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, wait_p999, wait_max apply to "
+	       "request workloads)");
 	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1s', 'backlog_rate': 1,"
 	       " 'per_record': '1s'}}, 'slo': {'api.wait_p99': 1}}",
 	       "slo.api: unknown workload (expected one of: agg)");
@@ -2729,6 +2921,11 @@ int main(void)
 		cmocka_unit_test(test_err_issue3_arrival),
 		cmocka_unit_test(test_err_issue3_traces),
 		cmocka_unit_test(test_err_issue3_batch),
+		cmocka_unit_test(test_err_issue10_trace_header),
+		cmocka_unit_test(test_err_issue10_bounds),
+		cmocka_unit_test(test_err_issue10_text),
+		cmocka_unit_test(test_err_issue10_many_keys),
+		cmocka_unit_test(test_issue10_fifo_read_once),
 		cmocka_unit_test(test_err_issue3_overrides),
 		cmocka_unit_test(test_empirical_forms),
 		cmocka_unit_test(test_sqlalchemy_aliases),
