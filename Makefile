@@ -126,9 +126,10 @@ $(BUILD)/%.o: %.c
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	     -fno-sanitize-recover=undefined $(CPPFLAGS) $(shell pkg-config --cflags $(PKG_LIBS))
-FUZZ_LOAD_SRC = app/scenario.c app/obslog.c app/sha256.c models/config.c models/slo.c \
-		models/summary.c sim/dist.c sim/stats.c sim/status.c
 FUZZ_SIM_SRC = app/scenario.c app/obslog.c app/sha256.c $(SIM_SRC) $(MODELS_SRC)
+# the loader reaches the pool kinds' registry and the distributions' generators: all of models
+# and sim, as for the simulating harness
+FUZZ_LOAD_SRC = $(FUZZ_SIM_SRC)
 fuzz-build: deps
 	@mkdir -p build-fuzz/corpus-load build-fuzz/corpus-sim
 	cp scenarios/*.json build-fuzz/corpus-load/

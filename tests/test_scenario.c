@@ -2676,13 +2676,15 @@ static void test_err_issue3_batch(void **state)
 	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1s', 'backlog_rate': 1,"
 	       " 'per_record': '1s'}}, 'slo': {'agg.wait_p99': '1s'}}",
 	       "slo.agg: a batch workload has no SLO limits (failure_rate, timeout_rate, refused_rate, "
-	       "wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, wait_p999, wait_max apply to "
-	       "request workloads)");
+	       "wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, wait_p999, wait_max, "
+	       "worst_1m.failure_rate, worst_1m.wait_p99, worst_5m.failure_rate, "
+	       "worst_5m.wait_p99 apply to request workloads)");
 	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1s', 'backlog_rate': 1,"
 	       " 'per_record': '1s'}}, 'slo': {'agg': {'timeout_rate': 0.01}}}",
 	       "slo.agg: a batch workload has no SLO limits (failure_rate, timeout_rate, refused_rate, "
-	       "wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, wait_p999, wait_max apply to "
-	       "request workloads)");
+	       "wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, wait_p999, wait_max, "
+	       "worst_1m.failure_rate, worst_1m.wait_p99, worst_5m.failure_rate, "
+	       "worst_5m.wait_p99 apply to request workloads)");
 	expect("{" POOLS ", 'workloads': {'agg': {'type': 'batch', 'every': '1s', 'backlog_rate': 1,"
 	       " 'per_record': '1s'}}, 'slo': {'api.wait_p99': 1}}",
 	       "slo.api: unknown workload (expected one of: agg)");
