@@ -367,8 +367,8 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 	}
 
 	fprintf(out, "\npools (time averages over the run after warm-up)\n");
-	fprintf(out, "%-*s  %-10s %5s %11s %9s %9s %9s  %s\n", namew, "variant", "pool", "cap",
-		"checked out", "overflow", "waiters", "exhausted", "first timeout");
+	fprintf(out, "%-*s  %-10s %5s %11s %9s %9s %9s %9s  %s\n", namew, "variant", "pool", "cap",
+		"checked out", "overflow", "waiters", "exhausted", "barged", "first timeout");
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
 		for (int pi = 0; pi < c->n_pools; pi++) {
@@ -383,11 +383,15 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			if (o != INT_MIN)
 				pool_timeout_message(pc, o, msg, sizeof msg);
 			report_format_rate(est(ex, v, "exhausted_share", pi).mean, ex_s, sizeof ex_s);
-			fprintf(out, "%-*.*s  %-10s %5s %11.2f %9.2f %9.2f %9s  %s\n", namew, namew,
+			/* hand-offs a newcomer took per replication (wakeup_latency > 0), to check
+			 * against a real pool's log */
+			char barged[16];
+			format_count(est(ex, v, "barged", pi).mean, barged, sizeof barged);
+			fprintf(out, "%-*.*s  %-10s %5s %11.2f %9.2f %9.2f %9s %9s  %s\n", namew, namew,
 				pi == 0 ? sc->variants[v].name : "", pc->name, cap,
 				est(ex, v, "checked_out_mean", pi).mean,
 				est(ex, v, "overflow_mean", pi).mean,
-				est(ex, v, "waiters_mean", pi).mean, ex_s, msg);
+				est(ex, v, "waiters_mean", pi).mean, ex_s, barged, msg);
 		}
 	}
 	fprintf(out, "\ndatabase (server connections over all processes and pools)\n");
