@@ -268,3 +268,29 @@ gsl_rng *pool_stream_new(struct pool *p)
 	rng_seed(r, hi << 32 ^ lo);
 	return r;
 }
+
+void pool_waiter_append(struct pool *p, struct pool_client *c)
+{
+	c->next = NULL;
+	c->prev = p->w_tail;
+	if (p->w_tail)
+		p->w_tail->next = c;
+	else
+		p->w_head = c;
+	p->w_tail = c;
+	p->waiting++;
+}
+
+void pool_waiter_remove(struct pool *p, struct pool_client *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		p->w_head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		p->w_tail = c->prev;
+	c->prev = c->next = NULL;
+	p->waiting--;
+}

@@ -58,7 +58,6 @@ struct hpool {
 	struct pool p;          /* first */
 	struct hconn **all;     /* the bag's shared list: every open connection, oldest first */
 	int n_all, all_cap;
-	struct pool_client *w_head, *w_tail; /* parked borrowers, FIFO */
 	int queued;             /* creation tasks queued for the adder, not yet running */
 	bool adder_busy;        /* a task is running (connecting, pausing or backing off) */
 	double backoff_s;       /* the running task's next backoff */
@@ -119,34 +118,6 @@ static void all_remove(struct pool *p, struct hconn *h)
 	for (; i + 1 < hp->n_all; i++)
 		hp->all[i] = hp->all[i + 1];
 	hp->n_all--;
-}
-
-static void waiter_append(struct pool *p, struct pool_client *c)
-{
-	struct hpool *hp = H(p);
-	c->next = NULL;
-	c->prev = hp->w_tail;
-	if (hp->w_tail)
-		hp->w_tail->next = c;
-	else
-		hp->w_head = c;
-	hp->w_tail = c;
-	p->waiting++;
-}
-
-static void waiter_remove(struct pool *p, struct pool_client *c)
-{
-	struct hpool *hp = H(p);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		hp->w_head = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	else
-		hp->w_tail = c->prev;
-	c->prev = c->next = NULL;
-	p->waiting--;
 }
 
 /* closeConnection: the server connection goes, then fillPool. */
@@ -252,10 +223,9 @@ static void ev_task_done(struct sim *sim, void *obj, uint64_t arg)
  * returned is never validated (used less than 500 ms ago). */
 static void offer(struct pool *p, struct hconn *h)
 {
-	struct hpool *hp = H(p);
-	struct pool_client *c = hp->w_head;
+	struct pool_client *c = p->w_head;
 	if (c) {
-		waiter_remove(p, c);
+		pool_waiter_remove(p, c);
 		sim_cancel(p->sim, c->deadline_ev);
 		c->deadline_ev = SIM_NO_EVENT;
 		pool_grant(p, c, &h->c);
@@ -334,7 +304,7 @@ static void checkout(struct pool *p, struct pool_client *c)
 		}
 	if (!pool_admit_waiter(p))
 		return; /* the run has failed: overloaded */
-	waiter_append(p, c);
+	pool_waiter_append(p, c);
 	c->deadline_ev = sim_schedule_at(p->sim, c->deadline_t, PRIO_DEADLINE, ev_deadline, c, 0);
 	/* addBagItem(waiting): one more creation task when more threads wait than are queued */
 	if (p->waiting > hp->queued)
@@ -348,7 +318,7 @@ static void ev_deadline(struct sim *sim, void *obj, uint64_t arg)
 	struct pool_client *c = obj;
 	struct pool *p = c->pool;
 	c->deadline_ev = SIM_NO_EVENT;
-	waiter_remove(p, c);
+	pool_waiter_remove(p, c);
 	pool_fail(p, c, POOL_TIMEOUT);
 	pool_levels_update(p);
 }

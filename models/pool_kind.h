@@ -22,6 +22,8 @@ struct pool {
 	int total;                 /* connection records (open or being opened) */
 	int idle_n;                /* records idle in the pool */
 	int waiting;               /* requesters waiting */
+	struct pool_client *w_head, *w_tail; /* a FIFO of waiters, for the kinds that keep one
+						(pool_waiter_append / _remove) */
 	int cap;                   /* pool_cfg_cap(cfg): -1 unlimited */
 	int base;                  /* kind->base(cfg): beyond it, overflow */
 	struct objpool conns;      /* connection records: allocation only while growing */
@@ -54,6 +56,11 @@ bool pool_admit_waiter(struct pool *p);
  * the pool's stream, taken at creation. NULL (the run failed with PT_ENOMEM) when out of
  * memory; free with gsl_rng_free. */
 gsl_rng *pool_stream_new(struct pool *p);
+
+/* The common FIFO of waiters (w_head waited longest): append c at the back, or take c out
+ * from anywhere; both keep `waiting` current. */
+void pool_waiter_append(struct pool *p, struct pool_client *c);
+void pool_waiter_remove(struct pool *p, struct pool_client *c);
 
 /* Record the current status in the time-weighted levels: only the levels that depend on a
  * count that changed since the last call (most calls change one or two of the three). */

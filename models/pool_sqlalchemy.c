@@ -29,8 +29,6 @@ struct qpool {
 	/* idle queue: ring buffer, head = returned longest ago; p.idle_n entries */
 	struct pool_conn **idle;
 	int idle_head, idle_cap;
-	/* waiters, FIFO */
-	struct pool_client *w_head, *w_tail;
 	/* With strict FIFO hand-off every waiter has the same timeout and joins at the back, so
 	 * the queue is in deadline order and one timer, armed for the head, replaces a deadline
 	 * event per waiter: served waiters cost no heap operation at all. When the timer fires
@@ -117,34 +115,6 @@ static struct pool_conn *idle_take(struct pool *p)
 	}
 	p->idle_n--;
 	return conn;
-}
-
-static void waiter_append(struct pool *p, struct pool_client *c)
-{
-	struct qpool *q = Q(p);
-	c->next = NULL;
-	c->prev = q->w_tail;
-	if (q->w_tail)
-		q->w_tail->next = c;
-	else
-		q->w_head = c;
-	q->w_tail = c;
-	p->waiting++;
-}
-
-static void waiter_remove(struct pool *p, struct pool_client *c)
-{
-	struct qpool *q = Q(p);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		q->w_head = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	else
-		q->w_tail = c->prev;
-	c->prev = c->next = NULL;
-	p->waiting--;
 }
 
 /* Open a server connection for record `conn` on behalf of c (new record or reconnect); the
@@ -299,8 +269,8 @@ static void ev_pinged(struct sim *sim, void *obj, uint64_t arg)
 /* Hand the idle queue's connection to the oldest waiter (Condition.notify). */
 static void wake_head(struct pool *p)
 {
-	struct pool_client *c = Q(p)->w_head;
-	waiter_remove(p, c);
+	struct pool_client *c = p->w_head;
+	pool_waiter_remove(p, c);
 	sim_cancel(p->sim, c->deadline_ev);
 	c->deadline_ev = SIM_NO_EVENT;
 	if (!barging(p->cfg)) {
@@ -318,7 +288,7 @@ static void checkin_record(struct pool *p, struct pool_conn *conn)
 	if (p->cfg->size == 0 || p->idle_n < p->cfg->size) {
 		if (!idle_push(p, conn))
 			return; /* the run has failed */
-		if (Q(p)->w_head)
+		if (p->w_head)
 			wake_head(p);
 	} else {
 		close_conn(p, conn);
@@ -330,7 +300,7 @@ static void wait_for(struct pool *p, struct pool_client *c)
 	struct qpool *q = Q(p);
 	if (!pool_admit_waiter(p))
 		return; /* the run has failed: overloaded */
-	waiter_append(p, c);
+	pool_waiter_append(p, c);
 	if (barging(p->cfg))
 		c->deadline_ev =
 			sim_schedule_at(p->sim, c->deadline_t, PRIO_DEADLINE, ev_deadline, c, 0);
@@ -367,7 +337,7 @@ static void ev_deadline(struct sim *sim, void *obj, uint64_t arg)
 	struct pool_client *c = obj;
 	struct pool *p = c->pool;
 	c->deadline_ev = SIM_NO_EVENT;
-	waiter_remove(p, c);
+	pool_waiter_remove(p, c);
 	give_up_or_retry(p, c);
 	pool_levels_update(p);
 }
@@ -381,13 +351,13 @@ static void ev_timer(struct sim *sim, void *obj, uint64_t arg)
 	struct qpool *q = Q(p);
 	double now = sim_now(sim);
 	q->timer = SIM_NO_EVENT;
-	while (q->w_head && q->w_head->deadline_t <= now) {
-		struct pool_client *c = q->w_head;
-		waiter_remove(p, c);
+	while (p->w_head && p->w_head->deadline_t <= now) {
+		struct pool_client *c = p->w_head;
+		pool_waiter_remove(p, c);
 		give_up_or_retry(p, c);
 	}
-	if (q->w_head && q->timer == SIM_NO_EVENT)
-		q->timer = sim_schedule_at(sim, q->w_head->deadline_t, PRIO_DEADLINE, ev_timer, p, 0);
+	if (p->w_head && q->timer == SIM_NO_EVENT)
+		q->timer = sim_schedule_at(sim, p->w_head->deadline_t, PRIO_DEADLINE, ev_timer, p, 0);
 	pool_levels_update(p);
 }
 
