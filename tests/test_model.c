@@ -75,6 +75,7 @@ void *calloc(size_t n, size_t size) { return allowed() ? __libc_calloc(n, size) 
 void *realloc(void *p, size_t n) { return allowed() ? __libc_realloc(p, n) : NULL; }
 #endif
 
+#if OOM_HOOK /* the helpers of the test below, which needs the allocation hook */
 /* 30 s of one pool (3 + 2, timeout 2 s) shared by requests at 40/s (db_time exponential
  * 60 ms, half of them writing to one of 20 users' rows) and a batch workload (records at
  * 20/s, a tick every 5 s, per_group commits); the database has 2 cores. */
@@ -141,6 +142,7 @@ static int run_child(const struct cfg_scenario *sc, long budget)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
+#endif
 
 static void test_oom_everywhere(void **state)
 {
