@@ -654,8 +654,11 @@ static void ev_arrival(struct sim *sim, void *obj, uint64_t arg)
 	q->pc.on_ready = on_ready;
 	q->pc.on_fail = on_fail;
 	q->pc.holder_class = POOL_HOLDER_REQUEST;
-	if (q->counted)
+	if (q->counted) {
 		r->st->offered++;
+		if (k >= 0)
+			r->st->routed_reads++;
+	}
 	struct app_proc *ap = &r->procs[q->proc];
 	if (cfg->concurrency > 0 && ap->active >= cfg->concurrency) {
 		/* every worker of its process is busy: it waits in the application */

@@ -77,6 +77,7 @@ struct requests_stats {
 	uint64_t timeouts_lock_heavy;  /* pool timeouts while batches and transactions waiting
 					  for a row lock together held at least half of them */
 	uint64_t lock_waits;  /* transactions that waited for a row lock */
+	uint64_t routed_reads; /* read-only transactions routed to a replica (cfg->reads) */
 	uint64_t app_queued;  /* waited for a worker of its process (concurrency) */
 	struct tally app_wait;     /* arrival -> reaching the pool (0 without a queue) */
 	struct tally lock_wait;    /* their time waiting for it */

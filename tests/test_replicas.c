@@ -104,6 +104,7 @@ static void test_round_robin_reads_go_to_replicas(void **state)
 	const struct requests_stats *s = &r->workloads[0];
 	assert_int_equal(s->offered, 5);
 	assert_int_equal(s->served, 5);
+	assert_int_equal(s->routed_reads, 5);
 	assert_int_equal(r->pools[MAIN].checkouts, 0);
 	assert_int_equal(r->pools[R1].checkouts, 3);
 	assert_int_equal(r->pools[R1].connects, 1);
@@ -133,6 +134,7 @@ static void test_writes_stay_on_the_primary(void **state)
 	struct model_result *r = run(&sc);
 	const struct requests_stats *s = &r->workloads[0];
 	assert_int_equal(s->served, 5);
+	assert_int_equal(s->routed_reads, 0);
 	assert_int_equal(r->pools[MAIN].checkouts, 5);
 	assert_int_equal(r->pools[MAIN].connects, 1);
 	assert_int_equal(r->pools[R1].checkouts + r->pools[R2].checkouts, 0);
