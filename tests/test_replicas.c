@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_rng.h>
 
+#include "models/budget.h"
 #include "models/config.h"
 #include "models/model.h"
 #include "models/routing.h"
@@ -379,6 +380,39 @@ static void test_routing_keeps_other_streams(void **state)
 	model_result_destroy(b);
 }
 
+/* Budgets are per server: the primary counts the pools on it that workloads use, a replica
+ * the pools on it that reads are routed to. Two processes, pools of cap 1 (size 1, no
+ * overflow): the primary 2 x main = 2 of its 97 usable slots; replica1 2 x r1 = 2 of
+ * 4 - 3 = 1 usable: exceeded, on that server only. With share 0 the replica pools are never
+ * used and count for nothing. */
+static void test_budget_per_server(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, T5, H5, 5);
+	sc.processes = 2;
+	sc.replicas[0].db.max_connections = 4;
+	struct budget b;
+	char line[512];
+	budget_compute_server(&sc, 0, &b);
+	budget_format(line, sizeof line, &b, &sc);
+	assert_string_equal(line, "primary: 2 processes x pool main (cap 1) = 2 <= 97 usable slots "
+				  "(max_connections 100 - superuser_reserved_connections 3 - "
+				  "reserved_connections 0)");
+	assert_false(budget_exceeded(&b));
+	budget_compute_server(&sc, 1, &b);
+	budget_format(line, sizeof line, &b, &sc);
+	assert_string_equal(line, "replica1: 2 processes x pool r1 (cap 1) = 2 > 1 usable slots "
+				  "(max_connections 4 - superuser_reserved_connections 3 - "
+				  "reserved_connections 0)");
+	assert_true(budget_exceeded(&b));
+	assert_true(budget_any_exceeded(&sc));
+	sc.workloads[0].req.reads.share = 0;
+	budget_compute_server(&sc, 1, &b);
+	assert_int_equal(b.n_terms, 0);
+	assert_false(budget_any_exceeded(&sc));
+}
+
 /* ---- statistical: three independent M/M/30+D queues ---------------------------------- */
 
 #define REPS 10
@@ -494,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_random_routing_follows_its_stream),
 		cmocka_unit_test(test_routing_pick_draws_two_uniforms),
 		cmocka_unit_test(test_routing_keeps_other_streams),
+		cmocka_unit_test(test_budget_per_server),
 		cmocka_unit_test(test_two_replicas_half_the_reads_each_are_independent_queues),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
