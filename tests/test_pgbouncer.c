@@ -729,6 +729,58 @@ static void test_model_session_pooling_nullpool(void **state)
 	free(sc);
 }
 
+/* A batch behind PgBouncer (transaction mode, one server, query_wait_timeout 0.5 s): its
+ * query_wait_timeout counts as PgBouncer's (batch_pgbouncer_timeouts), not as a timeout of
+ * the application pool. Request 1 (trace, at 0, db_time 10 s) holds the one server from
+ * 0.1875 to 10.1875. The batch (one record at 0.5, a tick every 1 s, horizon 2.5: ticks at 1
+ * and 2) takes the record at 1; its checkout opens a second client connection to PgBouncer
+ * (ready 1.0625) and BEGIN waits for the server; janitor passes 4/3 (age 0.27) and 5/3 (age
+ * 0.60 > 0.5): disconnected at 5/3, the batch fails and puts its record back. At 2 the same:
+ * the QueuePool reconnects the dead record (ready 2.0625), dropped at 8/3. Two batches, both
+ * failed, both by PgBouncer's query_wait_timeout; no pool timeout. */
+static void test_model_batch_query_wait_timeout_is_its_own_cause(void **state)
+{
+	(void)state;
+	struct cfg_scenario *sc = malloc(sizeof *sc);
+	assert_non_null(sc);
+	trace_scenario(sc);
+	sc->horizon_s = 2.5;
+	sc->pgbouncer.query_wait_timeout_s = 0.5;
+	sc->workloads[0].req.arrival.trace_n = 1;
+	trace_hold[0] = 10;
+	static double rec_t[1] = {0.5};
+	sc->n_workloads = 2;
+	struct cfg_workload *w = &sc->workloads[1];
+	memset(w, 0, sizeof *w);
+	memcpy(w->name, "agg", sizeof "agg");
+	w->kind = CFG_WORKLOAD_BATCH;
+	w->pool = 0;
+	cfg_batch_defaults(&w->batch);
+	w->batch.records.trace_n = 1;
+	w->batch.records.trace_t = rec_t;
+	w->batch.every_s = 1;
+	w->batch.batch_size = 1;
+	w->batch.max_batch_size = 1;
+	dist_constant(&w->batch.group_size, 1);
+	dist_constant(&w->batch.per_record, 0.25);
+	struct model_result *r = model_result_create(sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(sc, 0, r, NULL), 0);
+	const struct batch_stats *b = &r->batches[1];
+	assert_int_equal(b->batches, 2);
+	assert_int_equal(b->failed, 2);
+	assert_int_equal(b->pgbouncer_timeouts, 2);
+	assert_int_equal(b->pool_timeouts, 0);
+	assert_int_equal(r->pgbouncer.query_wait_timeouts, 2);
+	assert_near(r->pgbouncer.maxwait_max, 8.0 / 3 - 2.0625);
+	assert_int_equal(r->workloads[0].served, 1);
+	const struct metric_def *m = metric_find("batch_pgbouncer_timeouts");
+	assert_non_null(m);
+	assert_near(m->get(r, 1), 2);
+	model_result_destroy(r);
+	free(sc);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Statistical: transaction pooling with c servers is M/M/c+D                                 */
 
@@ -854,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_model_query_wait_timeout_fails_request),
 		cmocka_unit_test(test_model_session_pooling_queuepool_pins_servers),
 		cmocka_unit_test(test_model_session_pooling_nullpool),
+		cmocka_unit_test(test_model_batch_query_wait_timeout_is_its_own_cause),
 		cmocka_unit_test(test_transaction_pooling_is_mmcd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
