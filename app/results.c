@@ -486,6 +486,8 @@ static void manifest_json(FILE *out, void *pctx, const char *indent)
 			fputs(in2, out);
 	}
 	fprintf(out, "\n%s}", indent);
+	if (info->sensitivity)
+		report_sensitivity_json(out, info->sensitivity, indent);
 }
 
 static void pool_json(FILE *out, void *pctx, int v, int p, const char *indent)
