@@ -720,7 +720,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		      const struct plan *pl, const struct report_sensitivity *plan_sens,
 		      struct progress prog, time_t started);
 static int refuse_huge(const struct cli *cli, const struct scenario *sc,
-		       const struct scenario_variant *vs, int n_variants);
+		       const struct scenario_variant *vs, int n_variants, double extra);
 
 static int cmd_run(struct cli *cli)
 {
@@ -839,7 +839,7 @@ static int cmd_plan(struct cli *cli)
 	const struct cfg_scenario *base = &sc->variants[v].cfg;
 	/* the search runs the base scenario at a few loads: refuse before it when the base alone
 	 * is beyond the limit */
-	if (refuse_huge(cli, sc, &sc->variants[v], 1))
+	if (refuse_huge(cli, sc, &sc->variants[v], 1, 0))
 		goto out;
 	for (int i = 0; i < base->n_workloads; i++)
 		if (strcmp(base->workloads[i].name, cli->load) == 0)
@@ -924,12 +924,13 @@ out:
 }
 
 /* Refuse astronomical work before it starts (exit 2): the events every variant's replications
- * would run, estimated by the model, against --max-events. 0 when within the limit. */
+ * would run, estimated by the model, plus `extra` (the sensitivity's runs), against
+ * --max-events. 0 when within the limit. */
 static int refuse_huge(const struct cli *cli, const struct scenario *sc,
-		       const struct scenario_variant *vs, int n_variants)
+		       const struct scenario_variant *vs, int n_variants, double extra)
 {
 	double limit = cli->max_events > 0 ? cli->max_events : DEFAULT_MAX_EVENTS;
-	double total = 0, worst = 0;
+	double total = extra, worst = 0;
 	int worst_v = 0;
 	for (int v = 0; v < n_variants; v++) {
 		double e = model_estimate_events(&vs[v].cfg);
@@ -941,11 +942,12 @@ static int refuse_huge(const struct cli *cli, const struct scenario *sc,
 	}
 	if (total <= limit)
 		return 0;
-	fprintf(stderr, "pooltide: %s: this run would simulate about %.3g events (%d variant%s; "
+	fprintf(stderr, "pooltide: %s: this run would simulate about %.3g events (%d variant%s%s; "
 			"the largest, '%s', about %.3g per replication), more than --max-events "
-			"%.3g: shorten the horizon or lower the rates, or raise --max-events\n",
+			"%.3g: shorten the horizon or lower the rates, or raise --max-events%s\n",
 		sc->path, total, n_variants, n_variants == 1 ? "" : "s",
-		vs[worst_v].name, worst, limit);
+		extra > 0 ? " and the sensitivity's 3 more runs of one" : "", vs[worst_v].name, worst,
+		limit, extra > 0 ? " (or --sensitivity off)" : "");
 	return 2;
 }
 
@@ -998,7 +1000,15 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	for (int v = 0; v < sc->n_variants; v++)
 		cfgs[v] = &sc->variants[v].cfg;
 	prog.horizon_s = sc->variants[0].cfg.horizon_s;
-	if ((rc = refuse_huge(cli, sc, sc->variants, sc->n_variants)))
+	/* The sensitivity runs the judged variant (a sweep's recommended point: at most the
+	 * largest) three more times, a little busier: counted as three runs of it. */
+	double extra = 0;
+	for (int v = 0; !cli->no_sensitivity && !pl && v < sc->n_variants; v++)
+		if (sw || v == gate) {
+			double e = 3 * model_estimate_events(cfgs[v]) * cfgs[v]->replications;
+			extra = e > extra ? e : extra;
+		}
+	if ((rc = refuse_huge(cli, sc, sc->variants, sc->n_variants, extra)))
 		goto done;
 	rc = 1;
 

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <cJSON.h>
 
 #include "models/aggregate.h"
 #include "models/experiment.h"
@@ -416,6 +417,214 @@ static void test_failure_is_reported(void **state)
 	assert_int_equal(s.n_workloads, 0);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* The command line                                                                           */
+
+static char outroot[] = "/tmp/pooltide-sens-XXXXXX";
+
+static const char *bin(void)
+{
+	const char *b = getenv("POOLTIDE");
+	return b && *b ? b : "build/pooltide";
+}
+
+/* `pooltide ARGS -o OUTROOT` with stdout captured into a new string; returns the exit code. */
+static int run(const char *args, char **out)
+{
+	char outf[] = "/tmp/pooltide-sens-out-XXXXXX";
+	int fo = mkstemp(outf);
+	assert_true(fo >= 0);
+	close(fo);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "%s %s -q -o %s >%s 2>/dev/null </dev/null", bin(), args, outroot,
+		 outf);
+	int st = system(cmd);
+	assert_true(st != -1 && WIFEXITED(st));
+	FILE *f = fopen(outf, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	*out = malloc((size_t)n + 1);
+	assert_non_null(*out);
+	assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
+	(*out)[n] = 0;
+	fclose(f);
+	remove(outf);
+	return WEXITSTATUS(st);
+}
+
+static cJSON *run_json(const char *args)
+{
+	char *out;
+	assert_int_equal(run(args, &out), 0);
+	cJSON *j = cJSON_Parse(out);
+	assert_non_null(j);
+	free(out);
+	return j;
+}
+
+/* obj's member path "a.b.c" (dots separate keys). */
+static const cJSON *at(const cJSON *obj, const char *path)
+{
+	char key[128];
+	while (obj && *path) {
+		size_t n = strcspn(path, ".");
+		assert_true(n < sizeof key);
+		memcpy(key, path, n);
+		key[n] = 0;
+		obj = cJSON_GetObjectItemCaseSensitive(obj, key);
+		path += n + (path[n] == '.');
+	}
+	assert_non_null(obj);
+	return obj;
+}
+
+static double num(const cJSON *obj, const char *path)
+{
+	const cJSON *v = at(obj, path);
+	assert_true(cJSON_IsNumber(v));
+	return v->valuedouble;
+}
+
+/* The estimate objects a and b hold the same numbers (the same printed "%.9g" bytes). */
+static void same_estimate(const cJSON *a, const cJSON *b)
+{
+	static const char *const k[3] = {"mean", "ci_low", "ci_high"};
+	for (int i = 0; i < 3; i++)
+		assert_true(num(a, k[i]) == num(b, k[i]));
+}
+
+#define MMC "run scenarios/mmc-validation.json --variant 'timeout 50ms' --horizon 3m " \
+	    "--set 'warmup=\"10s\"' -r 4 --no-plot --format json"
+
+/* The section's "+10 % holds" and "+10 % rates" estimates are what a run of the scaled
+ * scenario gives, written directly with --set at the same seed: exponential holds of mean
+ * 100 ms x 1.1 and the rate 280/s x 1.1, printed with 17 digits so that they read back as
+ * the same doubles the model computes. And the signs: M/M/30+D at rho 0.93 with T = 50 ms
+ * (exact 1.93 % timeouts) goes past saturation with either, so each change's interval lies
+ * above 0. --sensitivity off leaves the block out. */
+static void test_cli_agrees_with_scaled_runs(void **state)
+{
+	(void)state;
+	cJSON *base = run_json(MMC);
+	const cJSON *sens = at(base, "sensitivity");
+	assert_int_equal((int)num(sens, "extra_replications"), 12);
+	assert_true(cJSON_IsNull(at(sens, "failure")));
+	static const char *const metrics[2] = {"failure_rate", "wait_p99"};
+	for (int i = 0; i < SENSITIVITY_INPUTS; i++) {
+		char args[1024];
+		if (i == SENSITIVITY_HOLDS)
+			snprintf(args, sizeof args, MMC " --sensitivity off --set 'workloads.api."
+				 "transaction.db_time={\"dist\": \"exponential\", \"mean\": "
+				 "\"%.17gs\"}'", 0.1 * F);
+		else
+			snprintf(args, sizeof args, MMC " --sensitivity off --set "
+				 "workloads.api.arrival.rate=%.17g", 280 * F);
+		cJSON *direct = run_json(args);
+		assert_null(cJSON_GetObjectItemCaseSensitive(direct, "sensitivity"));
+		const cJSON *v0 = cJSON_GetArrayItem(at(direct, "variants"), 0);
+		assert_non_null(v0);
+		const char *key = sensitivity_input_key((enum sensitivity_input)i);
+		for (int k = 0; k < 2; k++) {
+			char path[128];
+			snprintf(path, sizeof path, "workloads.api.%s.%s", metrics[k], key);
+			const cJSON *mine = at(sens, path);
+			snprintf(path, sizeof path, "workloads.api.%s", metrics[k]);
+			same_estimate(mine, at(v0, path));
+		}
+		char path[128];
+		snprintf(path, sizeof path, "workloads.api.failure_rate.%s_change.ci_low", key);
+		printf("    %s: failure rate change lower end %.4g\n", key, num(sens, path));
+		assert_true(num(sens, path) > 0);
+		snprintf(path, sizeof path, "workloads.api.wait_p99.%s_change.ci_high", key);
+		assert_true(num(sens, path) >= 0);
+		cJSON_Delete(direct);
+	}
+	cJSON_Delete(base);
+}
+
+/* The bundled incident (shortened: 3 replications of 30 min): the section in the terminal
+ * and report.md shows both perturbations for both workloads, base -> perturbed with the
+ * paired change and its interval, and summary.json has the block. */
+static void test_cli_incident_section(void **state)
+{
+	(void)state;
+	char *out;
+	assert_int_equal(run("run scenarios/incident.json -r 3 --horizon 30m --set "
+			     "'warmup=\"5m\"' --no-plot", &out), 0);
+	const char *sec = strstr(out, "\nSensitivity of 'before: 10+20, 30s, batch 100-500, per "
+				      "batch' (the inputs are estimates): paired changes on common "
+				      "random numbers, 95 % CI; 9 extra replications");
+	assert_non_null(sec);
+	const char *h = strstr(sec, "\n  10 % longer transactions (every hold time x1.1)\n    api ");
+	const char *r = strstr(sec, "\n  10 % more traffic (every arrival rate x1.1)\n    api ");
+	assert_non_null(h);
+	assert_non_null(r);
+	for (const char *p = h; p; p = p == h ? r : NULL) {
+		const char *line = strstr(p, "    api ");
+		assert_non_null(strstr(line, "failures "));
+		assert_non_null(strstr(line, " -> "));
+		assert_non_null(strstr(line, ", change +"));
+		assert_non_null(strstr(line, "; p99 wait "));
+		assert_non_null(strstr(line, "\n    aggregation  failed batches "));
+		assert_non_null(strstr(line, "; max lag "));
+	}
+	free(out);
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "grep -q '^| api | failures | .*\\[.*, .*\\] | .* | +.*\\[' "
+		 "%s/incident/*/report.md && grep -q '^## Sensitivity' %s/incident/*/report.md",
+		 outroot, outroot);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "grep -q '\"holds_change\": {\"mean\": .*, \"ci_low\": .*, "
+		 "\"ci_high\"' %s/incident/*/summary.json", outroot);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* plan: the breaking load with 10 % longer transactions is lower (M/M/30+D: 10 % more work
+ * per request; were the timeout scaled too, the queue would be the same in a slower clock and
+ * the load would move exactly x1/1.1; the search's 5 % tolerance claims nothing finer than
+ * "below 1"), and both searches are in the JSON, the ratio to its 9 printed digits. */
+static void test_cli_plan_breaking_load(void **state)
+{
+	(void)state;
+	char *out;
+	const char *args = "plan scenarios/mmc-validation.json --load api --set "
+			   "'slo={\"api\": {\"failure_rate\": \"1%\"}}' --horizon 2m "
+			   "--set 'warmup=\"10s\"' -r 4 --no-plot";
+	assert_int_equal(run(args, &out), 0);
+	const char *s = strstr(out, "\nSensitivity: the search again with every hold time 10 % "
+				    "longer (");
+	assert_non_null(s);
+	const char *m = strstr(s, "the breaking load moves x");
+	assert_non_null(m);
+	double ratio = strtod(m + strlen("the breaking load moves x"), NULL);
+	printf("    breaking load ratio %.3g\n", ratio);
+	assert_true(ratio > 0.5 && ratio < 1);
+	free(out);
+	char json[1024];
+	snprintf(json, sizeof json, "%s --format json", args);
+	cJSON *j = run_json(json);
+	double pa = num(j, "sensitivity.base.pass_factor"), pb = num(j, "sensitivity.holds.pass_factor");
+	assert_true(pb < pa);
+	assert_true(fabs(num(j, "sensitivity.breaking_load_ratio") - pb / pa) <= 1e-8 * pb / pa);
+	cJSON_Delete(j);
+}
+
+static int cli_setup(void **state)
+{
+	(void)state;
+	return mkdtemp(outroot) ? 0 : -1;
+}
+
+static int cli_teardown(void **state)
+{
+	(void)state;
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", outroot);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +640,9 @@ int main(void)
 		cmocka_unit_test(test_scale_config_rejects),
 		cmocka_unit_test(test_mmcd_sensitivity),
 		cmocka_unit_test(test_failure_is_reported),
+		cmocka_unit_test(test_cli_agrees_with_scaled_runs),
+		cmocka_unit_test(test_cli_incident_section),
+		cmocka_unit_test(test_cli_plan_breaking_load),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }
