@@ -441,6 +441,8 @@ static void manifest_json(FILE *out, void *pctx, const char *indent)
 			fputs(in2, out);
 	}
 	fprintf(out, "\n%s}", indent);
+	if (info->sensitivity)
+		report_sensitivity_json(out, info->sensitivity, indent);
 }
 
 static void pool_json(FILE *out, void *pctx, int v, int p, const char *indent)
@@ -671,12 +673,18 @@ static int summary_csv(FILE *out, void *pctx)
 				csv_estimate_row(out, vname, v + 1, wname, "", &t[k], &e);
 			}
 		}
-		for (int k = 0; k < nm; k++) {
-			if (t[k].scope != METRIC_DATABASE)
-				continue;
-			struct estimate e;
-			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
-			csv_estimate_row(out, vname, v + 1, "database", "", &t[k], &e);
+		/* the primary as "database", each read replica as "replica/NAME" */
+		for (int d = 0; d <= cfg->n_replicas; d++) {
+			char dname[CFG_NAME_MAX + 8];
+			snprintf(dname, sizeof dname, d ? "replica/%s" : "database",
+				 cfg_server_name(cfg, d));
+			for (int k = 0; k < nm; k++) {
+				if (t[k].scope != METRIC_DATABASE)
+					continue;
+				struct estimate e;
+				aggregate_estimate(experiment_aggregate(ex, v), &t[k], d, &e);
+				csv_estimate_row(out, vname, v + 1, dname, "", &t[k], &e);
+			}
 		}
 		for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++) {
 			if (t[k].scope != METRIC_PGBOUNCER)
@@ -1020,9 +1028,13 @@ static void on_replication(void *ctx, int rep, const struct model_result *r)
 			if (t[k].scope == METRIC_POOL)
 				rep_row(out, vname, rc->v + 1, rep, wname, &t[k], t[k].get(r, p));
 	}
-	for (int k = 0; k < nm; k++)
-		if (t[k].scope == METRIC_DATABASE)
-			rep_row(out, vname, rc->v + 1, rep, "database", &t[k], t[k].get(r, 0));
+	for (int d = 0; d <= cfg->n_replicas; d++) {
+		char dname[CFG_NAME_MAX + 8];
+		snprintf(dname, sizeof dname, d ? "replica/%s" : "database", cfg_server_name(cfg, d));
+		for (int k = 0; k < nm; k++)
+			if (t[k].scope == METRIC_DATABASE)
+				rep_row(out, vname, rc->v + 1, rep, dname, &t[k], t[k].get(r, d));
+	}
 	for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++)
 		if (t[k].scope == METRIC_PGBOUNCER)
 			rep_row(out, vname, rc->v + 1, rep, "pgbouncer", &t[k], t[k].get(r, 0));
