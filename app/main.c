@@ -243,7 +243,7 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < N_OPTIONS; i++)
 		usage_option(out, &options[i]);
 	fprintf(out, "\nA run writes DIR/<scenario>/<run-id>/ (summary.json, summary.csv, "
-		     "replications.csv, waits.csv,\ntimeline.csv, report.md, plots); DIR "
+		     "replications.csv, waits.csv,\ntimeline.csv, report.md, report.html, plots); DIR "
 		     "is results unless -o says otherwise.\n");
 	fprintf(out, "\nexit codes: 0 ok, 1 runtime failure, 2 usage or invalid scenario, 3 SLO not "
 		     "met (with --fail-on-slo)\n");
@@ -258,8 +258,8 @@ static void usage_command(FILE *out, const struct command_def *c)
 			usage_option(out, &options[i]);
 	if (c->bit & (CMD_RUN | CMD_SWEEP | CMD_PLAN))
 		fprintf(out, "\nA run writes DIR/<scenario>/<run-id>/ (summary.json, summary.csv, "
-			     "replications.csv, waits.csv,\ntimeline.csv, report.md, plots); DIR is "
-			     "results unless -o says otherwise.\n");
+			     "replications.csv, waits.csv,\ntimeline.csv, report.md, report.html, "
+			     "plots); DIR is results unless -o says otherwise.\n");
 	fprintf(out, "\nexit codes: 0 ok, 1 runtime failure, 2 usage or invalid scenario%s\n",
 		c->bit == CMD_RUN ? ", 3 SLO not met (with --fail-on-slo)" : "");
 }
@@ -1113,8 +1113,10 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		report_sweep(stdout, sw, &ex);
 	} else if (pl) {
 		report_plan(stdout, sc, pl);
+	} else if (report_table(stdout, sc, &ex) != 0) {
+		fprintf(stderr, "pooltide: cannot write the report: %s\n", pt_strerror(PT_ENOMEM));
+		goto done;
 	} else {
-		report_table(stdout, sc, &ex);
 		report_slo(stdout, sc, &ex, false, gate);
 	}
 	if (!cli->json)

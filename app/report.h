@@ -16,8 +16,9 @@
 
 #define POOLTIDE_VERSION "0.1.0"
 
-/* The comparison table, per workload: one row per variant. */
-void report_table(FILE *out, const struct scenario *sc, const struct experiment *ex);
+/* The comparison tables (app/report_tables.h), per workload: one row per variant; then pool,
+ * database and PgBouncer tables. 0, or PT_ENOMEM (the report then stops short). */
+int report_table(FILE *out, const struct scenario *sc, const struct experiment *ex);
 /* The JSON document (schema in README.md). */
 void report_json(FILE *out, const struct scenario *sc, const struct experiment *ex);
 

@@ -92,7 +92,9 @@ int results_write_data(struct results_dir *rd, const struct results_info *info, 
 int results_mark_plots_missing(struct results_dir *rd, const char *reason, char *err,
 			       size_t errlen);
 
-/* Write report.md. slo may be NULL (no SLO section). 0 or PT_EIO/PT_ENOMEM and err. */
+/* Write report.md and report.html (app/report_doc.h: the same report, as one page with the
+ * plots' SVG inline, so call it after the plots are drawn). slo may be NULL (no SLO
+ * section); it writes Markdown, which report.html converts. 0 or PT_EIO/PT_ENOMEM and err. */
 int results_write_report(struct results_dir *rd, const struct results_info *info,
 			 results_section_fn slo, void *slo_ctx, char *err, size_t errlen);
 
