@@ -73,6 +73,7 @@ void cfg_pgbouncer_defaults(struct cfg_pgbouncer *b)
 	b->query_wait_timeout_s = 120;
 	b->server_login_retry_s = 15;
 	dist_lognormal_mean_sd(&b->client_connect_time, 0.001, 0.0005);
+	memcpy(b->server_reset_query, "DISCARD ALL", sizeof "DISCARD ALL");
 }
 
 int cfg_usable_connections(const struct cfg_database *db)

@@ -61,6 +61,8 @@ struct cfg_pgbouncer {
 					   default 15 */
 	struct dist client_connect_time; /* an application connect to PgBouncer (no fork, no
 					    server): default lognormal mean 1 ms, sd 0.5 ms */
+	char server_reset_query[CFG_NAME_MAX]; /* run on a server released in session mode (one
+						  round trip); default "DISCARD ALL", "" = none */
 };
 
 struct pool_kind;

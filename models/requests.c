@@ -461,6 +461,7 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 		/* BEGIN needs a server connection */
 		q->link.on_linked = on_linked;
 		q->link.on_error = on_pgbouncer_error;
+		q->link.conn = conn;
 		pgbouncer_query(r->bouncer, &q->link);
 		return;
 	}
@@ -572,7 +573,7 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 		}
 	}
 	if (r->bouncer)
-		pgbouncer_release(r->bouncer, &q->link); /* transaction pooling: server back */
+		pgbouncer_release(r->bouncer, &q->link); /* server back (session: at the close) */
 	pool_checkin(q->pool, q->conn);
 	leave(q);
 }
