@@ -417,34 +417,50 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 				report_est(ex, v, "waiters_mean", pi).mean, ex_s, barged, msg);
 		}
 	}
+	/* with read replicas, one row per server, named in its own column */
+	bool servers = false;
+	for (int v = 0; v < ex->n_variants; v++)
+		servers |= sc->variants[v].cfg.n_replicas > 0;
 	fprintf(out, "\ndatabase (server connections over all processes and pools)\n");
-	fprintf(out, "%-*s  %9s %10s %12s %9s %9s  %s\n", namew, "variant", "processes",
-		"conn mean", "conn max/use", "refused", "cpu busy", "budget/usable");
+	fprintf(out, "%-*s  %s%9s %10s %12s %9s %9s  %s\n", namew, "variant",
+		servers ? "server     " : "", "processes", "conn mean", "conn max/use", "refused",
+		"cpu busy", "budget/usable");
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
-		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
-		char mx[24], busy[16], bud[48];
-		struct budget b;
-		budget_compute(c, &b);
-		if (b.unlimited)
-			snprintf(bud, sizeof bud, "unlimited/%d EXCEEDS", b.usable);
-		else
-			snprintf(bud, sizeof bud, "%lld/%d%s", b.most, b.usable,
-				 budget_exceeded(&b) ? " EXCEEDS" : "");
-		snprintf(mx, sizeof mx, "%.0f/%d", report_est(ex, v, "server_connections_max", 0).mean,
-			 cfg_usable_connections(&c->db));
-		report_format_rate(report_est(ex, v, "cpu_busy_mean", 0).mean, busy, sizeof busy);
-		fprintf(out, "%-*.*s  %9d %10.2f %12s %9.0f %9s  %s\n", namew, namew,
-			sc->variants[v].name, experiment_aggregate(ex, v)->n_processes,
-			report_est(ex, v, "server_connections_mean", 0).mean, mx,
-			(double)refused / ex->nrep, busy, bud);
+		const struct aggregate *ag = experiment_aggregate(ex, v);
+		for (int d = 0; d <= c->n_replicas; d++) {
+			uint64_t refused = d ? ag->replica_refused[d - 1] : ag->db_refused;
+			char mx[24], busy[16], bud[48], who[16] = "";
+			struct budget b;
+			budget_compute_server(c, d, &b);
+			if (b.unlimited)
+				snprintf(bud, sizeof bud, "unlimited/%d EXCEEDS", b.usable);
+			else
+				snprintf(bud, sizeof bud, "%lld/%d%s", b.most, b.usable,
+					 budget_exceeded(&b) ? " EXCEEDS" : "");
+			snprintf(mx, sizeof mx, "%.0f/%d",
+				 report_est(ex, v, "server_connections_max", d).mean,
+				 cfg_usable_connections(cfg_server(c, d)));
+			report_format_rate(report_est(ex, v, "cpu_busy_mean", d).mean, busy, sizeof busy);
+			if (servers)
+				snprintf(who, sizeof who, "%-10.10s ", cfg_server_name(c, d));
+			fprintf(out, "%-*.*s  %s%9d %10.2f %12s %9.0f %9s  %s\n", namew, namew,
+				d ? "" : sc->variants[v].name, who, ag->n_processes,
+				report_est(ex, v, "server_connections_mean", d).mean, mx,
+				(double)refused / ex->nrep, busy, bud);
+		}
 	}
 	for (int v = 0; v < ex->n_variants; v++) {
-		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
-		if (refused)
-			fprintf(out, "%s: the database refused %llu connects over all replications: %s\n",
-				sc->variants[v].name, (unsigned long long)refused,
-				database_refusal_message(&sc->variants[v].cfg.db));
+		const struct cfg_scenario *c = &sc->variants[v].cfg;
+		const struct aggregate *ag = experiment_aggregate(ex, v);
+		for (int d = 0; d <= c->n_replicas; d++) {
+			uint64_t refused = d ? ag->replica_refused[d - 1] : ag->db_refused;
+			if (refused)
+				fprintf(out, "%s: %s%s refused %llu connects over all replications: %s\n",
+					sc->variants[v].name, d ? "the replica " : "the database",
+					d ? cfg_server_name(c, d) : "", (unsigned long long)refused,
+					database_refusal_message(cfg_server(c, d)));
+		}
 	}
 	table_pgbouncer(out, sc, ex, namew);
 }
@@ -559,47 +575,70 @@ static void json_worst_first(FILE *out, const struct aggregate *a, const struct 
 	fputc(']', out);
 }
 
-/* The variant's connection budget (models/budget.h). */
+/* One server's connection budget (models/budget.h) as a JSON object. */
+static void json_budget_object(FILE *out, const struct cfg_scenario *c, const struct budget *b)
+{
+	fputs("{\"most\": ", out);
+	if (b->unlimited)
+		fputs("null", out);
+	else
+		fprintf(out, "%lld", b->most);
+	fprintf(out, ", \"unlimited\": %s, \"usable\": %d, \"max_connections\": %d, "
+		     "\"superuser_reserved_connections\": %d, \"reserved_connections\": %d, "
+		     "\"exceeded\": %s, \"pools\": [",
+		b->unlimited ? "true" : "false", b->usable, b->max_connections, b->superuser_reserved,
+		b->reserved, budget_exceeded(b) ? "true" : "false");
+	for (int i = 0; i < b->n_terms; i++) {
+		fputs(i ? ", {\"pool\": " : "{\"pool\": ", out);
+		report_json_string(out, c->pools[b->terms[i].pool].name);
+		fprintf(out, ", \"processes\": %d, \"cap\": ", b->terms[i].processes);
+		if (b->terms[i].cap < 0)
+			fputs("null}", out);
+		else
+			fprintf(out, "%d}", b->terms[i].cap);
+	}
+	fputs("]}", out);
+}
+
+/* The variant's connection budget on the primary ("budget") and on each read replica
+ * ("replica_budgets"). */
 static void json_budget(FILE *out, const struct scenario *sc, int v)
 {
 	const struct cfg_scenario *c = &sc->variants[v].cfg;
 	struct budget b;
 	budget_compute(c, &b);
-	fputs(",\n      \"budget\": {\"most\": ", out);
-	if (b.unlimited)
-		fputs("null", out);
-	else
-		fprintf(out, "%lld", b.most);
-	fprintf(out, ", \"unlimited\": %s, \"usable\": %d, \"max_connections\": %d, "
-		     "\"superuser_reserved_connections\": %d, \"reserved_connections\": %d, "
-		     "\"exceeded\": %s, \"pools\": [",
-		b.unlimited ? "true" : "false", b.usable, b.max_connections, b.superuser_reserved,
-		b.reserved, budget_exceeded(&b) ? "true" : "false");
-	for (int i = 0; i < b.n_terms; i++) {
-		fputs(i ? ", {\"pool\": " : "{\"pool\": ", out);
-		report_json_string(out, c->pools[b.terms[i].pool].name);
-		fprintf(out, ", \"processes\": %d, \"cap\": ", b.terms[i].processes);
-		if (b.terms[i].cap < 0)
-			fputs("null}", out);
-		else
-			fprintf(out, "%d}", b.terms[i].cap);
+	fputs(",\n      \"budget\": ", out);
+	json_budget_object(out, c, &b);
+	if (c->n_replicas == 0)
+		return;
+	fputs(",\n      \"replica_budgets\": {", out);
+	for (int d = 1; d <= c->n_replicas; d++) {
+		budget_compute_server(c, d, &b);
+		fputs(d > 1 ? ", " : "", out);
+		report_json_string(out, cfg_server_name(c, d));
+		fputs(": ", out);
+		json_budget_object(out, c, &b);
 	}
-	fputs("]}", out);
+	fputc('}', out);
 }
 
 int report_budget_warnings(FILE *out, const struct scenario *sc)
 {
 	int n = 0;
 	for (int v = 0; v < sc->n_variants; v++) {
-		struct budget b;
-		char line[1200];
-		budget_compute(&sc->variants[v].cfg, &b);
-		if (!budget_exceeded(&b))
-			continue;
-		budget_format(line, sizeof line, &b, &sc->variants[v].cfg);
-		fprintf(out, "pooltide: warning: variant '%s': connection budget %s: PostgreSQL refuses "
-			     "the connects beyond %d at once\n", sc->variants[v].name, line, b.usable);
-		n++;
+		const struct cfg_scenario *c = &sc->variants[v].cfg;
+		for (int d = 0; d <= c->n_replicas; d++) { /* every server has its own slots */
+			struct budget b;
+			char line[1200];
+			budget_compute_server(c, d, &b);
+			if (!budget_exceeded(&b))
+				continue;
+			budget_format(line, sizeof line, &b, c);
+			fprintf(out, "pooltide: warning: variant '%s': connection budget %s: PostgreSQL "
+				     "refuses the connects beyond %d at once\n", sc->variants[v].name,
+				line, b.usable);
+			n++;
+		}
 	}
 	return n;
 }
@@ -727,6 +766,17 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 		fputs("      },\n      \"database\": {\n", out);
 		json_metrics(out, ex, v, METRIC_DATABASE, 0, "        ");
 		fputs("\n      }", out);
+		if (c->n_replicas > 0) { /* the same metrics per read replica */
+			fputs(",\n      \"replicas\": {\n", out);
+			for (int d = 1; d <= c->n_replicas; d++) {
+				fputs("        ", out);
+				report_json_string(out, cfg_server_name(c, d));
+				fputs(": {\n", out);
+				json_metrics(out, ex, v, METRIC_DATABASE, d, "          ");
+				fprintf(out, "\n        }%s\n", d < c->n_replicas ? "," : "");
+			}
+			fputs("      }", out);
+		}
 		if (c->pgbouncer.enabled) {
 			fputs(",\n      \"pgbouncer\": {\n", out);
 			json_metrics(out, ex, v, METRIC_PGBOUNCER, 0, "        ");

@@ -395,8 +395,9 @@ static void md_pools(FILE *out, const struct report_doc *c)
 	      "SQLAlchemy's pool status as time averages after the warm-up (mean over "
 	      "replications): connections checked out, checked in (idle in the pool), overflow "
 	      "(beyond pool_size) and requests waiting. A pool is *exhausted* while every allowed "
-	      "connection (pool_size + max_overflow) is checked out: requests then wait, and fail "
-	      "after pool_timeout. Status is \"exhausted\" when that happened in at least one "
+	      "connection (pool_size + max_overflow) is checked out and requests wait for one "
+	      "(they fail after pool_timeout); handing a returned connection to the next waiter "
+	      "does not end it. Status is \"exhausted\" when that happened in at least one "
 	      "replication; the share of time and the longest stretch are means over "
 	      "replications.\n\n"
 	      "| variant | pool | pool_size + max_overflow | checked out | checked in | overflow | "
@@ -432,13 +433,17 @@ static void md_pools(FILE *out, const struct report_doc *c)
 	}
 	fputc('\n', out);
 	for (int v = 0; v < ex->n_variants; v++) {
-		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
-		if (!refused)
-			continue;
-		md_text(out, sc->variants[v].name);
-		fprintf(out, ": the database refused %llu connects over all replications: `%s`\n\n",
-			(unsigned long long)refused,
-			database_refusal_message(&sc->variants[v].cfg.db));
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		for (int d = 0; d <= cfg->n_replicas; d++) { /* each server refuses on its own */
+			const struct aggregate *ag = experiment_aggregate(ex, v);
+			uint64_t refused = d ? ag->replica_refused[d - 1] : ag->db_refused;
+			if (!refused)
+				continue;
+			md_text(out, sc->variants[v].name);
+			fprintf(out, ": %s%s refused %llu connects over all replications: `%s`\n\n",
+				d ? "the replica " : "the database", d ? cfg_server_name(cfg, d) : "",
+				(unsigned long long)refused, database_refusal_message(cfg_server(cfg, d)));
+		}
 	}
 }
 
@@ -455,20 +460,23 @@ static void md_budget(FILE *out, const struct report_doc *c)
 	      "is refused at once, and the request fails.\n\n"
 	      "| variant | budget | usable slots | verdict |\n|---|---|--:|---|\n", out);
 	for (int v = 0; v < sc->n_variants; v++) {
-		struct budget b;
-		char line[1200];
-		budget_compute(&sc->variants[v].cfg, &b);
-		budget_format(line, sizeof line, &b, &sc->variants[v].cfg);
-		char *cut = strstr(line, budget_exceeded(&b) ? " > " : " <= ");
-		if (cut) /* the usable slots have their own column */
-			*cut = 0;
-		fputs("| ", out);
-		md_text(out, sc->variants[v].name);
-		fputs(" | ", out);
-		md_text(out, line);
-		fprintf(out, " | %d | %s |\n", b.usable,
-			b.unlimited ? "**unlimited overflow: can exceed**"
-			: budget_exceeded(&b) ? "**exceeds: connects will be refused**" : "fits");
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		for (int d = 0; d <= cfg->n_replicas; d++) { /* one row per server */
+			struct budget b;
+			char line[1200];
+			budget_compute_server(cfg, d, &b);
+			budget_format(line, sizeof line, &b, cfg);
+			char *cut = strstr(line, budget_exceeded(&b) ? " > " : " <= ");
+			if (cut) /* the usable slots have their own column */
+				*cut = 0;
+			fputs("| ", out);
+			md_text(out, sc->variants[v].name);
+			fputs(" | ", out);
+			md_text(out, line);
+			fprintf(out, " | %d | %s |\n", b.usable,
+				b.unlimited ? "**unlimited overflow: can exceed**"
+				: budget_exceeded(&b) ? "**exceeds: connects will be refused**" : "fits");
+		}
 	}
 	fputc('\n', out);
 }

@@ -455,6 +455,8 @@ static void manifest_json(FILE *out, void *pctx, const char *indent)
 			fputs(in2, out);
 	}
 	fprintf(out, "\n%s}", indent);
+	if (info->sensitivity)
+		report_sensitivity_json(out, info->sensitivity, indent);
 }
 
 static void pool_json(FILE *out, void *pctx, int v, int p, const char *indent)
@@ -785,12 +787,18 @@ static int summary_csv(FILE *out, void *pctx)
 				csv_estimate_row(out, vname, v + 1, wname, "", &t[k], &e);
 			}
 		}
-		for (int k = 0; k < nm; k++) {
-			if (t[k].scope != METRIC_DATABASE)
-				continue;
-			struct estimate e;
-			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
-			csv_estimate_row(out, vname, v + 1, "database", "", &t[k], &e);
+		/* the primary as "database", each read replica as "replica/NAME" */
+		for (int d = 0; d <= cfg->n_replicas; d++) {
+			char dname[CFG_NAME_MAX + 8];
+			snprintf(dname, sizeof dname, d ? "replica/%s" : "database",
+				 cfg_server_name(cfg, d));
+			for (int k = 0; k < nm; k++) {
+				if (t[k].scope != METRIC_DATABASE)
+					continue;
+				struct estimate e;
+				aggregate_estimate(experiment_aggregate(ex, v), &t[k], d, &e);
+				csv_estimate_row(out, vname, v + 1, dname, "", &t[k], &e);
+			}
 		}
 		for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++) {
 			if (t[k].scope != METRIC_PGBOUNCER)
@@ -924,13 +932,22 @@ static int timeline_csv(FILE *out, void *pctx)
 	const struct scenario *sc = c->info->sc;
 	/* Batch columns only when some variant runs batches: plots shade batch windows and draw
 	 * the backlog when the columns exist. */
-	bool batch = false;
-	for (int v = 0; v < sc->n_variants; v++)
+	bool batch = false, bouncer = false;
+	for (int v = 0; v < sc->n_variants; v++) {
 		for (int w = 0; w < sc->variants[v].cfg.n_workloads; w++)
 			batch |= sc->variants[v].cfg.workloads[w].kind == CFG_WORKLOAD_BATCH;
+		bouncer |= sc->variants[v].cfg.pgbouncer.enabled;
+	}
 	fputs("variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,server_connections",
 	      out);
-	fputs(batch ? ",backlog,backlog_age_s,batch_active\n" : "\n", out);
+	if (batch)
+		fputs(",backlog,backlog_age_s,batch_active", out);
+	/* PgBouncer's SHOW POOLS at the instant (one PgBouncer: the same on every pool's row of
+	 * an instant, as server_connections), only when some variant has PgBouncer; 0 in the
+	 * rows of a variant without it */
+	if (bouncer)
+		fputs(",cl_active,cl_waiting,sv_active,sv_idle,sv_tested,sv_login,maxwait_s", out);
+	fputc('\n', out);
 	if (!c->info->timelines)
 		return PT_OK;
 	/* Many rows: each built in one buffer from preformatted names, one fwrite each. */
@@ -944,7 +961,7 @@ static int timeline_csv(FILE *out, void *pctx)
 			np[p] = csv_field_buf(pname[p], sizeof pname[p], cfg->pools[p].name);
 		for (size_t i = 0; i < tl->n; i++) {
 			const struct model_sample *s = &tl->samples[i];
-			char row[sizeof vname + sizeof pname[0] + 160];
+			char row[sizeof vname + sizeof pname[0] + 320];
 			size_t k = nv;
 			memcpy(row, vname, nv);
 			row[k++] = ',';
@@ -965,6 +982,17 @@ static int timeline_csv(FILE *out, void *pctx)
 				k += results_format_g9(row + k, s->backlog_age_s);
 				row[k++] = ',';
 				k += put_int(row + k, s->batch_active);
+			}
+			if (bouncer) {
+				const struct pgbouncer_status *g = &s->pgbouncer;
+				const int gc[] = {g->cl_active, g->cl_waiting, g->sv_active,
+						  g->sv_idle,   g->sv_tested,  g->sv_login};
+				for (int j = 0; j < 6; j++) {
+					row[k++] = ',';
+					k += put_int(row + k, gc[j]);
+				}
+				row[k++] = ',';
+				k += results_format_g9(row + k, g->maxwait_s);
 			}
 			row[k++] = '\n';
 			fwrite(row, 1, k, out);
@@ -1114,9 +1142,13 @@ static void on_replication(void *ctx, int rep, const struct model_result *r)
 			if (t[k].scope == METRIC_POOL)
 				rep_row(out, vname, rc->v + 1, rep, wname, &t[k], t[k].get(r, p));
 	}
-	for (int k = 0; k < nm; k++)
-		if (t[k].scope == METRIC_DATABASE)
-			rep_row(out, vname, rc->v + 1, rep, "database", &t[k], t[k].get(r, 0));
+	for (int d = 0; d <= cfg->n_replicas; d++) {
+		char dname[CFG_NAME_MAX + 8];
+		snprintf(dname, sizeof dname, d ? "replica/%s" : "database", cfg_server_name(cfg, d));
+		for (int k = 0; k < nm; k++)
+			if (t[k].scope == METRIC_DATABASE)
+				rep_row(out, vname, rc->v + 1, rep, dname, &t[k], t[k].get(r, d));
+	}
 	for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++)
 		if (t[k].scope == METRIC_PGBOUNCER)
 			rep_row(out, vname, rc->v + 1, rep, "pgbouncer", &t[k], t[k].get(r, 0));
