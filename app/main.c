@@ -702,12 +702,12 @@ static int draw_plots(struct results_dir *rd, const struct cli *cli, char *warn,
 	return results_mark_plots_missing(rd, warn, err, errlen);
 }
 
-/* report.md's SLO section, then the sensitivity section (ctx: a struct report_sensitivity). */
-static void slo_section(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			void *ctx)
+/* The report's SLO section, then the sensitivity section (ctx: a struct report_sensitivity). */
+static int slo_section(FILE *out, enum table_format fmt, const struct scenario *sc,
+		       const struct experiment *ex, void *ctx)
 {
-	report_slo(out, sc, ex, true, 0);
-	report_sensitivity(out, ctx, true);
+	report_slo(out, sc, ex, fmt, 0);
+	return report_sensitivity(out, ctx, fmt);
 }
 
 /* --format json: the JSON report with the sensitivity block (ctx: a struct
@@ -1117,10 +1117,12 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		fprintf(stderr, "pooltide: cannot write the report: %s\n", pt_strerror(PT_ENOMEM));
 		goto done;
 	} else {
-		report_slo(stdout, sc, &ex, false, gate);
+		report_slo(stdout, sc, &ex, TABLE_TERMINAL, gate);
 	}
-	if (!cli->json)
-		report_sensitivity(stdout, &rs, false);
+	if (!cli->json && report_sensitivity(stdout, &rs, TABLE_TERMINAL)) {
+		fprintf(stderr, "pooltide: out of memory\n");
+		goto done;
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pooltide: cannot write the report: %s\n", strerror(errno));
 		goto done;

@@ -486,7 +486,7 @@ static void json_slo(FILE *out, const struct scenario *sc, const struct experime
 }
 
 enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			    bool markdown, int gate)
+			    enum table_format fmt, int gate)
 {
 	enum slo_verdict gate_verdict = SLO_PASS;
 	bool any = false;
@@ -494,15 +494,25 @@ enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct e
 		any |= sc->variants[v].cfg.n_slo > 0;
 	if (!any)
 		return SLO_PASS;
-	if (markdown)
-		fputs("## SLO\n\nA limit passes only when the upper end of its 95 % confidence "
-		      "interval meets it, fails when the lower end exceeds it, and is inconclusive "
-		      "when the interval straddles it (more replications narrow it).\n\n"
-		      "| variant | objective | estimate [95 % CI] | verdict |\n"
-		      "|---|---|---|---|\n", out);
+	static const char intro[] = "A limit passes only when the upper end of its 95 % confidence "
+				    "interval meets it, fails when the lower end exceeds it, and is "
+				    "inconclusive when the interval straddles it (more replications "
+				    "narrow it).";
+	struct table *t = NULL;
+	if (fmt == TABLE_MARKDOWN)
+		fprintf(out, "## SLO\n\n%s\n\n", intro);
+	else if (fmt == TABLE_HTML)
+		fprintf(out, "<h2>SLO</h2>\n<p>%s</p>\n", intro);
 	else
 		fputs("\nSLO (pass: the upper end of the 95 % CI meets the limit; inconclusive: "
 		      "the CI straddles it)\n", out);
+	if (fmt != TABLE_TERMINAL) {
+		t = table_create("SLO");
+		static const char *const heads[] = {"variant", "objective", "estimate [95 % CI]",
+						    "verdict"};
+		for (int k = 0; k < 4; k++)
+			table_add_column(t, &(struct table_column){.header = heads[k]});
+	}
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
 		struct slo_result res[CFG_MAX_SLO];
@@ -510,30 +520,43 @@ enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct e
 			slo_evaluate_aggregate(experiment_aggregate(ex, v), c, res);
 		if (v == gate)
 			gate_verdict = all;
-		if (!markdown)
+		if (fmt == TABLE_TERMINAL)
 			fprintf(out, "%s: %s\n", sc->variants[v].name, slo_verdict_name(all));
 		for (int i = 0; i < c->n_slo; i++) {
 			char line[256];
 			slo_format(line, sizeof line, c, &res[i]);
-			if (!markdown) {
+			if (fmt == TABLE_TERMINAL) {
 				fprintf(out, "  %s\n", line);
 				continue;
 			}
-			/* "api wait_p99 <= 100ms: 84.2ms [79.1ms, 89.3ms] pass" -> table cells */
+			/* "api wait_p99 <= 100ms: 84.2ms [79.1ms, 89.3ms] pass" -> table cells; the
+			 * verdict is its word and what follows ("inconclusive (about 6
+			 * replications would decide it)") */
+			char word[32];
+			snprintf(word, sizeof word, " %s", slo_verdict_name(res[i].verdict));
 			char *colon = strstr(line, ": ");
-			char *last = strrchr(line, ' ');
-			if (colon && last && last > colon) {
-				*colon = 0;
-				*last = 0;
-				fprintf(out, "| %s | %s | %s | **%s** |\n", sc->variants[v].name, line,
-					colon + 2, last + 1);
-			} else {
-				fprintf(out, "| %s | %s | | |\n", sc->variants[v].name, line);
+			char *verdict = colon ? strstr(colon, word) : NULL;
+			table_add_row(t);
+			table_add_text(t, sc->variants[v].name);
+			if (!verdict) {
+				table_add_value(t, line);
+				continue;
 			}
+			*colon = 0;
+			*verdict = 0;
+			table_add_value(t, line);
+			table_add_value(t, colon + 2);
+			char cell[300];
+			snprintf(cell, sizeof cell, "**%s**%s", word + 1, verdict + strlen(word));
+			table_add_markdown(t, cell);
 		}
 	}
-	if (markdown)
-		fputc('\n', out);
+	if (t) {
+		table_render(out, t, fmt); /* out of memory: the section ends without its table */
+		table_destroy(t);
+		if (fmt == TABLE_MARKDOWN)
+			fputc('\n', out);
+	}
 	return gate_verdict;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "app/scenario.h"
+#include "app/table.h"
 #include "models/experiment.h"
 #include "models/slo.h"
 #include "models/summary.h"
@@ -78,11 +79,12 @@ void report_format_rate(double r, char *buf, size_t len);
 int report_budget_warnings(FILE *out, const struct scenario *sc);
 
 /* The SLO verdicts of every variant that has limits (scenario "slo"): one line per limit with
- * its estimate, 95 % CI and verdict, as terminal text or as the "## SLO" section of
- * report.md. Prints nothing when no variant has limits. Returns the overall verdict of
- * variant `gate` (SLO_PASS when it has no limits). */
+ * its estimate, 95 % CI and verdict, as terminal text, or as the "## SLO" section of report.md
+ * (TABLE_MARKDOWN) or report.html (TABLE_HTML: a heading, a paragraph and a table). Prints
+ * nothing when no variant has limits. Returns the overall verdict of variant `gate`
+ * (SLO_PASS when it has no limits). */
 enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			    bool markdown, int gate);
+			    enum table_format fmt, int gate);
 
 struct sweep;
 struct plan;

@@ -380,7 +380,8 @@ static void md_plots(struct doc *d)
 	}
 	image(d, "Wait for a connection: P(wait > x) per variant and workload, log-log, with the "
 		 "pool timeouts and the SLO limits", "waits_cdf");
-	image(d, "Timeout rate per variant, with 95 % confidence intervals", "timeout_rate");
+	image(d, "Failed requests per variant and workload, stacked by cause, with the 95 % "
+		 "confidence interval of the total and the SLO limit", "failures");
 	/* One row per variant and pool it uses, PLOT_TIMELINE_ROWS per image (app/plot.h):
 	 * pool_timeline.png, pool_timeline-2.png, ... */
 	int rows = 0;
@@ -457,9 +458,13 @@ static int sections(struct doc *d)
 	md_scenario(d);
 	md_workloads(d);
 	/* The SLO verdicts (written by their own module): after the numbers they judge. */
-	if (c->slo) {
-		c->slo(d->out, c->info->sc, c->info->ex, c->slo_ctx);
-		fputc('\n', d->out);
+	if (c->slo) { /* HTML: its own blocks, straight into the page */
+		flush(d);
+		int st = c->slo(d->fmt == TABLE_HTML ? d->file : d->out, d->fmt, c->info->sc,
+				c->info->ex, c->slo_ctx);
+		if (st && !d->status)
+			d->status = st;
+		fputc('\n', d->fmt == TABLE_HTML ? d->file : d->out);
 	}
 	md_pools(d);
 	md_budget(d);
