@@ -684,7 +684,7 @@ static void test_folder_layout(void **state)
 	assert_non_null(strstr(md, "## Pool health"));
 	assert_non_null(strstr(md, "QueuePool limit of size 3 overflow 1 reached"));
 	assert_non_null(strstr(md, "](waits_cdf.png)"));
-	assert_non_null(strstr(md, "](timeout_rate.png)"));
+	assert_non_null(strstr(md, "](failures.png)"));
 	assert_non_null(strstr(md, "](pool_timeline.png)"));
 	assert_non_null(strstr(md, "](server_connections.png)"));
 	/* 2 variants x 2 used pools: 4 rows, 3 to an image */
