@@ -214,8 +214,13 @@ int sensitivity_run_paired(struct sensitivity *s, const struct cfg_scenario *bas
 			       pctx);
 	if (st) {
 		s->status = st;
-		snprintf(s->failure, sizeof s->failure, "%s",
-			 ex.failed >= 0 && ex.failure[0] ? ex.failure : pt_strerror(st));
+		if (ex.failed >= 0 && ex.failure[0]) /* which perturbation, and what happened */
+			snprintf(s->failure, sizeof s->failure, "with %s, %s",
+				 sensitivity_input_label(
+					 (enum sensitivity_input)experiment_task_variant(&ex, ex.failed)),
+				 ex.failure);
+		else
+			snprintf(s->failure, sizeof s->failure, "%s", pt_strerror(st));
 		if (st != PT_ENOMEM)
 			st = PT_OK;
 		goto out;

@@ -88,7 +88,7 @@ struct sensitivity {
 	bool base_rerun;         /* the base ran again for it (sensitivity_run) */
 	int status;              /* 0, or why the perturbed runs failed (PT_EOVERLOAD, ...): then
 				    `failure` says what and the estimates are not set */
-	char failure[512];
+	char failure[640];       /* the perturbation, then the run's own failure text */
 	int n_workloads;
 	struct sensitivity_workload workloads[CFG_MAX_WORKLOADS];
 };

@@ -447,6 +447,26 @@ static void test_failure_is_reported(void **state)
 	assert_int_equal(s.n_workloads, 0);
 }
 
+/* The base passes, a perturbation overflows the waiting room: the failure names it. M/M/1
+ * without a timeout, waiting room 120: at rho 0.9 the queue exceeds 120 with probability
+ * 0.9^121 = 3e-6 (about 0.005 up-crossings in 2000 s at this rate); at rho 0.99 (either
+ * perturbation) with probability 0.99^121 = 0.3, so within 2000 s it does. */
+static void test_perturbation_failure_named(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	mmcd_config(&sc, 1, 9, 10, 1e9);
+	sc.horizon_s = 2000;
+	sc.pools[0].max_waiting = 120;
+	sc.replications = 2;
+	struct sensitivity s;
+	assert_int_equal(sensitivity_run(&s, &sc, F, 1, NULL, NULL, NULL), PT_OK);
+	assert_int_equal(s.status, PT_EOVERLOAD);
+	printf("    failure: %s\n", s.failure);
+	assert_true(strncmp(s.failure, "with 10 % ", 10) == 0);
+	assert_non_null(strstr(s.failure, "grew past 120"));
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The command line                                                                           */
 
@@ -678,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_scale_config_rejects),
 		cmocka_unit_test(test_mmcd_sensitivity),
 		cmocka_unit_test(test_failure_is_reported),
+		cmocka_unit_test(test_perturbation_failure_named),
 		cmocka_unit_test(test_cli_agrees_with_scaled_runs),
 		cmocka_unit_test(test_cli_incident_section),
 		cmocka_unit_test(test_cli_plan_breaking_load),
