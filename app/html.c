@@ -121,7 +121,30 @@ static bool starts(const char *s, size_t n, const char *p)
 	return n >= k && memcmp(s, p, k) == 0;
 }
 
-void html_markdown(FILE *out, const char *md)
+/* Whether the line p (n bytes) is "![alt](NAME.png)": alt and NAME into the buffers. */
+static bool image_line(const char *p, size_t n, char *alt, size_t altlen, char *name,
+		       size_t namelen)
+{
+	if (n < 9 || !starts(p, n, "![") || p[n - 1] != ')')
+		return false;
+	const char *close = NULL;
+	for (size_t i = 2; i + 1 < n; i++)
+		if (p[i] == ']' && p[i + 1] == '(')
+			close = p + i;
+	if (!close)
+		return false;
+	size_t a = (size_t)(close - p) - 2, b = n - (size_t)(close - p) - 3;
+	if (a >= altlen || b >= namelen || b < 5 || memcmp(close + 2 + b - 4, ".png", 4) != 0)
+		return false;
+	memcpy(alt, p + 2, a);
+	alt[a] = 0;
+	memcpy(name, close + 2, b - 4);
+	name[b - 4] = 0;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
+	       b - 4;
+}
+
+void html_markdown(FILE *out, const char *md, html_image_fn image, void *ctx)
 {
 	enum { NONE, PARA, LIST, QUOTE, TABLE, CODE } open = NONE;
 	static const char *const close[] = {"", "</p>\n", "</ul>\n", "</blockquote>\n",
@@ -151,10 +174,15 @@ void html_markdown(FILE *out, const char *md)
 			p = next;
 			continue;
 		}
+		char alt[512], name[128];
 		if (starts(p, n, "```")) {
 			fputs(close[open], out);
 			fputs("<pre><code>", out);
 			open = CODE;
+		} else if (image && image_line(p, n, alt, sizeof alt, name, sizeof name)) {
+			fputs(close[open], out);
+			open = NONE;
+			image(ctx, alt, name);
 		} else if (p[0] == '#') {
 			size_t level = 0;
 			while (level < n && p[level] == '#')

@@ -10,6 +10,7 @@
 
 #include "app/config_code.h"
 #include "app/html.h"
+#include "app/report_pgbouncer.h"
 #include "app/plot.h"
 #include "app/report.h"
 #include "app/report_tables.h"
@@ -41,6 +42,8 @@ struct doc {
 	const struct report_doc *c;
 };
 
+static void image_html(void *ctx, const char *alt, const char *name);
+
 /* HTML: convert the prose written since the last flush. */
 static void flush(struct doc *d)
 {
@@ -51,8 +54,8 @@ static void flush(struct doc *d)
 			d->status = PT_ENOMEM;
 		return;
 	}
-	if (d->len > d->done)
-		html_markdown(d->file, d->buf + d->done);
+	if (d->len > d->done) /* other modules' image links (PgBouncer's plot) inlined too */
+		html_markdown(d->file, d->buf + d->done, image_html, d);
 	d->done = d->len;
 }
 
@@ -329,14 +332,10 @@ static void md_budget(struct doc *d)
 	fputc('\n', d->out);
 }
 
-/* An image of the folder: Markdown links NAME.png; HTML inlines NAME.svg (or says why not). */
-static void image(struct doc *d, const char *alt, const char *name)
+/* HTML: the figure of image NAME: NAME.svg inline (or why it is not), its caption. */
+static void image_html(void *ctx, const char *alt, const char *name)
 {
-	if (d->fmt == TABLE_MARKDOWN) {
-		fprintf(d->out, "![%s](%s.png)\n\n", alt, name);
-		return;
-	}
-	flush(d);
+	struct doc *d = ctx;
 	FILE *out = d->file;
 	char path[PATH_MAX], prefix[32];
 	int n = snprintf(path, sizeof path, "%s/%s.svg", d->c->folder, name);
@@ -357,6 +356,17 @@ static void image(struct doc *d, const char *alt, const char *name)
 	fputs("<figcaption>", out);
 	html_inline(out, alt);
 	fputs("</figcaption>\n</figure>\n", out);
+}
+
+/* An image of the folder: Markdown links NAME.png; HTML inlines NAME.svg (or says why not). */
+static void image(struct doc *d, const char *alt, const char *name)
+{
+	if (d->fmt == TABLE_MARKDOWN) {
+		fprintf(d->out, "![%s](%s.png)\n\n", alt, name);
+		return;
+	}
+	flush(d);
+	image_html(d, alt, name);
 }
 
 static void md_plots(struct doc *d)
@@ -468,6 +478,9 @@ static int sections(struct doc *d)
 	}
 	md_pools(d);
 	md_budget(d);
+	/* PgBouncer's section (its own module) writes Markdown: report.html converts it */
+	if (report_pgbouncer_md(d->out, c->info->sc, c->info->ex) && !d->status)
+		d->status = PT_ENOMEM;
 	md_plots(d);
 	md_files(d->out);
 	md_config_code(d->out, c);

@@ -25,6 +25,17 @@ static char *capture(void (*fn)(FILE *, const char *), const char *arg)
 	return buf;
 }
 
+/* html_markdown without an image hook. */
+static void markdown(FILE *out, const char *md) { html_markdown(out, md, NULL, NULL); }
+
+static void image_hook(void *ctx, const char *alt, const char *name)
+{
+	fprintf(ctx, "[image %s: %s]\n", name, alt);
+}
+
+/* html_markdown with a hook that names the image. */
+static void markdown_images(FILE *out, const char *md) { html_markdown(out, md, image_hook, out); }
+
 static void expect(void (*fn)(FILE *, const char *), const char *in, const char *want)
 {
 	char *got = capture(fn, in);
@@ -52,7 +63,7 @@ static void test_escape_and_inline(void **state)
 static void test_markdown_blocks(void **state)
 {
 	(void)state;
-	expect(html_markdown,
+	expect(markdown,
 	       "## SLO\n\nA limit *passes*\nwhen it holds.\n\n"
 	       "| variant | verdict |\n|---|---|\n| a \\| b | **pass** |\n\n"
 	       "- `x`: one\n- two\n\n"
@@ -64,8 +75,12 @@ static void test_markdown_blocks(void **state)
 	       "<ul>\n<li><code>x</code>: one</li>\n<li>two</li>\n</ul>\n"
 	       "<pre><code>create_engine(url, pool_size=5)  # &lt;a &amp; b&gt;\n</code></pre>\n"
 	       "<blockquote><strong>Not drawn</strong> (why).</blockquote>\n");
+	/* an image alone on its line goes to the hook (which inlines its SVG); anything else
+	 * that looks like one stays text */
+	expect(markdown_images, "Text.\n![PgBouncer over time](pgbouncer.png)\n\n![x](a b.png)\n",
+	       "<p>Text.</p>\n[image pgbouncer: PgBouncer over time]\n<p>![x](a b.png)</p>\n");
 	/* an unterminated block is closed at the end */
-	expect(html_markdown, "```\nx", "<pre><code>x\n</code></pre>\n");
+	expect(markdown, "```\nx", "<pre><code>x\n</code></pre>\n");
 }
 
 static void svg_file(char *path, size_t len, const char *text)
