@@ -1051,16 +1051,23 @@ static void test_timeline_csv(void **state)
 	csv_free(&c);
 
 	/* pools.csv: one row per variant and pool, the cap size + max_overflow, no pre_ping,
-	 * both pools used (api runs on main, batch on jobs). */
+	 * both pools used (api runs on main, batch on jobs), the kind and its settings in its
+	 * words (QueuePool: pool_size, max_overflow). */
 	c = csv_file(dir, "pools.csv",
-		     "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used", 9);
+		     "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used,kind,settings",
+		     11);
 	assert_int_equal(c.nrows - 1, 4);
-	static const char *const want[4][9] = {{"3+1", "main", "3", "1", "4", "0.2", "0", "0", "1"},
-					       {"3+1", "jobs", "1", "0", "1", "1", "0", "0", "1"},
-					       {VARIANT2, "main", "6", "2", "8", "0.2", "0", "0", "1"},
-					       {VARIANT2, "jobs", "1", "0", "1", "1", "0", "0", "1"}};
+	static const char *const want[4][11] = {
+		{"3+1", "main", "3", "1", "4", "0.2", "0", "0", "1", "sqlalchemy",
+		 "pool_size=3 max_overflow=1"},
+		{"3+1", "jobs", "1", "0", "1", "1", "0", "0", "1", "sqlalchemy",
+		 "pool_size=1 max_overflow=0"},
+		{VARIANT2, "main", "6", "2", "8", "0.2", "0", "0", "1", "sqlalchemy",
+		 "pool_size=6 max_overflow=2"},
+		{VARIANT2, "jobs", "1", "0", "1", "1", "0", "0", "1", "sqlalchemy",
+		 "pool_size=1 max_overflow=0"}};
 	for (int r = 0; r < 4; r++)
-		for (int f = 0; f < 9; f++)
+		for (int f = 0; f < 11; f++)
 			assert_string_equal(c.fields[r + 1][f], want[r][f]);
 	csv_free(&c);
 	/* database.csv: the defaults, 100 - 3 superuser-reserved usable. */
@@ -1347,6 +1354,30 @@ static void test_format_g9(void **state)
 		}
 	}
 	assert_true(checked > 1600000);
+	/* Any double: random bit patterns over every exponent, random doubles from 1e-24 to
+	 * 1e40, and values a hair from a tie of the 9th digit (d.dddddddd5 x 10^k, and its neighbours), which printf decides. */
+	uint64_t z = 88172645463325252ULL;
+	for (int i = 0; i < 400000; i++) {
+		z ^= z << 13;
+		z ^= z >> 7;
+		z ^= z << 17;
+		double x;
+		uint64_t bits = z;
+		memcpy(&x, &bits, sizeof x);
+		if (i % 4 == 3) /* a random double of a decade the shortcut covers, or beside */
+			x = (1 + (double)(z >> 12) * 0x1p-52) * pow(10, (int)(z % 64) - 24) *
+			    (z & 0x800 ? -1 : 1);
+		if (i % 4 == 1) {
+			double t = ((double)(z % 1000000000ULL) + 0.5) * pow(10, (int)(z >> 40) % 40 - 28);
+			x = i % 8 == 1 ? t : nextafter(t, (i & 16) ? INFINITY : -INFINITY);
+		}
+		if (isnan(x) || isinf(x))
+			continue;
+		results_format_g9(a, x);
+		snprintf(b, sizeof b, "%.9g", x);
+		if (strcmp(a, b) != 0)
+			fail_msg("%.17g: got %s, want %s", x, a, b);
+	}
 }
 
 int main(void)
