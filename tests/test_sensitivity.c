@@ -23,6 +23,8 @@
 #include <cmocka.h>
 #include <cJSON.h>
 
+#include "app/report_sensitivity.h"
+#include "app/table.h"
 #include "models/aggregate.h"
 #include "models/experiment.h"
 #include "models/sensitivity.h"
@@ -357,7 +359,8 @@ static void test_mmcd_sensitivity(void **state)
 	assert_int_equal(sensitivity_run(&s, &sc, F, 2, NULL, NULL, NULL), PT_OK);
 	assert_int_equal(s.status, PT_OK);
 	assert_int_equal(s.nrep, REPS);
-	assert_int_equal(s.extra_replications, 3 * REPS);
+	assert_int_equal(s.extra_replications, 3 * REPS); /* the base ran again */
+	assert_true(s.base_rerun);
 	assert_int_equal(s.n_workloads, 1);
 	const struct sensitivity_metric *fr = &s.workloads[0].metrics[0];
 	assert_string_equal(fr->m->name, "failure_rate");
@@ -399,6 +402,24 @@ static void test_mmcd_sensitivity(void **state)
 		}
 		experiment_fini(&ex);
 	}
+	/* The pairs formed from the base's recorded values are the experiment's own paired
+	 * differences: an experiment of the three variants, base first, gives the same bytes. */
+	struct sensitivity_config sh, sr;
+	assert_int_equal(sensitivity_scale(&sh, &sc, SENSITIVITY_HOLDS, F), PT_OK);
+	assert_int_equal(sensitivity_scale(&sr, &sc, SENSITIVITY_RATES, F), PT_OK);
+	const struct cfg_scenario *three[3] = {&sc, &sh.cfg, &sr.cfg};
+	struct experiment ex3 = {0};
+	assert_int_equal(experiment_run(&ex3, 3, three, 2, NULL, NULL), PT_OK);
+	for (int i = 0; i < SENSITIVITY_INPUTS; i++)
+		for (int k = 0; k < SENSITIVITY_METRICS; k++) {
+			const struct sensitivity_metric *sm = &s.workloads[0].metrics[k];
+			struct estimate d;
+			aggregate_diff(experiment_aggregate(&ex3, 1 + i), sm->m, 0, &d);
+			same_bytes(&d, &sm->diff[i]);
+		}
+	experiment_fini(&ex3);
+	sensitivity_config_fini(&sh);
+	sensitivity_config_fini(&sr);
 	/* and the base: the same bytes as the base alone */
 	const struct cfg_scenario *cfgs[1] = {&sc};
 	struct experiment ex = {0};
@@ -426,6 +447,148 @@ static void test_failure_is_reported(void **state)
 	assert_true(strlen(s.failure) > 0);
 	printf("    failure: %s\n", s.failure);
 	assert_int_equal(s.n_workloads, 0);
+}
+
+/* The base passes, a perturbation overflows the waiting room: the failure names it. M/M/1
+ * without a timeout, waiting room 120: at rho 0.9 the queue exceeds 120 with probability
+ * 0.9^121 = 3e-6 (about 0.005 up-crossings in 2000 s at this rate); at rho 0.99 (either
+ * perturbation) with probability 0.99^121 = 0.3, so within 2000 s it does. */
+static void test_perturbation_failure_named(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	mmcd_config(&sc, 1, 9, 10, 1e9);
+	sc.horizon_s = 2000;
+	sc.pools[0].max_waiting = 120;
+	sc.replications = 2;
+	struct sensitivity s;
+	assert_int_equal(sensitivity_run(&s, &sc, F, 1, NULL, NULL, NULL), PT_OK);
+	assert_int_equal(s.status, PT_EOVERLOAD);
+	printf("    failure: %s\n", s.failure);
+	assert_true(strncmp(s.failure, "with 10 % ", 10) == 0);
+	assert_non_null(strstr(s.failure, "grew past 120"));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The section's rendering, on a hand-built result                                            */
+
+/* One request workload "api": failures 1 % [0.5 %, 1.5 %] -> 3 % (holds), 2 % (rates), changes
+ * +2 pp [+1, +3] and +1 pp [-0.5, +2.5]; p99 wait 10 ms -> 30 ms / 20 ms, changes +20 ms
+ * [+10, +30] and +10 ms [-5, +25]; 4 replications of each. */
+static void fake(struct sensitivity *s, struct cfg_scenario *cfg)
+{
+	cfg_scenario_defaults(cfg);
+	cfg->n_workloads = 1;
+	snprintf(cfg->workloads[0].name, CFG_NAME_MAX, "api");
+	cfg->workloads[0].kind = CFG_WORKLOAD_REQUESTS;
+	memset(s, 0, sizeof *s);
+	s->factor = F;
+	s->nrep = 4;
+	s->extra_replications = 8;
+	s->n_workloads = 1;
+	struct sensitivity_metric *m = s->workloads[0].metrics;
+	m[0].m = metric_find("failure_rate");
+	m[0].base = (struct estimate){0.01, 0.005, 0.015, 4};
+	m[0].scaled[0] = (struct estimate){0.03, 0.02, 0.04, 4};
+	m[0].scaled[1] = (struct estimate){0.02, 0.01, 0.03, 4};
+	m[0].diff[0] = (struct estimate){0.02, 0.01, 0.03, 4};
+	m[0].diff[1] = (struct estimate){0.01, -0.005, 0.025, 4};
+	m[1].m = metric_find("wait_p99");
+	m[1].base = (struct estimate){0.010, 0.008, 0.012, 4};
+	m[1].scaled[0] = (struct estimate){0.030, 0.020, 0.040, 4};
+	m[1].scaled[1] = (struct estimate){0.020, 0.010, 0.030, 4};
+	m[1].diff[0] = (struct estimate){0.020, 0.010, 0.030, 4};
+	m[1].diff[1] = (struct estimate){0.010, -0.005, 0.025, 4};
+}
+
+static char *render(const struct report_sensitivity *r, enum table_format f)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&buf, &n);
+	assert_non_null(out);
+	assert_int_equal(report_sensitivity(out, r, f), PT_OK);
+	fclose(out);
+	return buf;
+}
+
+static void test_render_formats(void **state)
+{
+	(void)state;
+	struct sensitivity s;
+	struct cfg_scenario cfg;
+	fake(&s, &cfg);
+	struct report_sensitivity r = {.s = &s, .cfg = &cfg, .variant = "a <b> | c"};
+	char *t = render(&r, TABLE_TERMINAL);
+	printf("%s", t);
+	assert_non_null(strstr(t, "\nSensitivity of 'a <b> | c' (the inputs are estimates): paired "
+				  "changes on common random numbers, 95 % CI; 8 extra replications "
+				  "(each perturbation, 4 each; --sensitivity off skips them)\n"));
+	assert_non_null(strstr(t, "\n  10 % longer transactions: api failures 1% -> 3%\n"
+				  "  10 % more traffic: api failures 1% -> 2%\n"));
+	/* the terminal: means, then each change with its interval (percentage points) */
+	assert_non_null(strstr(t, "+2 pp [+1 pp, +3 pp]"));
+	assert_non_null(strstr(t, "+1 pp [-0.5 pp, +2.5 pp]"));
+	assert_non_null(strstr(t, "+20ms [+10ms, +30ms]"));
+	assert_non_null(strstr(t, "+10ms [-5ms, +25ms]"));
+	free(t);
+	char *md = render(&r, TABLE_MARKDOWN);
+	printf("%s", md);
+	assert_non_null(strstr(md, "\n## Sensitivity\n\n"));
+	assert_non_null(strstr(md, "Variant `a <b> | c` ran again"));
+	assert_non_null(strstr(md, "\n| api | failures | 1% [0.5%, 1.5%] | 3% [2%, 4%] | "
+				   "+2 pp [+1 pp, +3 pp] | 2% [1%, 3%] | +1 pp [-0.5 pp, +2.5 pp] |\n"));
+	assert_non_null(strstr(md, "\n| api | p99 wait | 10ms [8ms, 12ms] | 30ms [20ms, 40ms] | "
+				   "+20ms [+10ms, +30ms] | 20ms [10ms, 30ms] | +10ms [-5ms, +25ms] |\n"));
+	free(md);
+	char *html = render(&r, TABLE_HTML);
+	assert_non_null(strstr(html, "<h2>Sensitivity</h2>"));
+	assert_non_null(strstr(html, "<code>a &lt;b&gt; | c</code>"));
+	assert_null(strstr(html, "<b>"));
+	assert_non_null(strstr(html, "<table>"));
+	free(html);
+
+	/* not computed: the reason instead of the table */
+	s.status = PT_EOVERLOAD;
+	snprintf(s.failure, sizeof s.failure, "with 10 %% more traffic, the queue overflowed");
+	t = render(&r, TABLE_TERMINAL);
+	assert_string_equal(t, "\nSensitivity of 'a <b> | c': not computed: with 10 % more "
+			       "traffic, the queue overflowed\n");
+	free(t);
+}
+
+/* The JSON block parses, and holds what the section shows. */
+static void test_render_json(void **state)
+{
+	(void)state;
+	struct sensitivity s;
+	struct cfg_scenario cfg;
+	fake(&s, &cfg);
+	struct report_sensitivity r = {.s = &s, .cfg = &cfg, .variant = "base \"x\""};
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&buf, &n);
+	assert_non_null(out);
+	fputs("{\"a\": 1", out);
+	report_sensitivity_json(out, &r, "  ");
+	fputs("\n}\n", out);
+	fclose(out);
+	cJSON *j = cJSON_Parse(buf);
+	assert_non_null(j);
+	const cJSON *sj = cJSON_GetObjectItemCaseSensitive(j, "sensitivity");
+	assert_non_null(sj);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(sj, "variant")->valuestring,
+			    "base \"x\"");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(sj, "workloads"), "api"),
+			"failure_rate"),
+		"rates_change");
+	assert_non_null(c);
+	assert_true(cJSON_GetObjectItemCaseSensitive(c, "ci_low")->valuedouble == -0.005);
+	cJSON_Delete(j);
+	free(buf);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -520,7 +683,7 @@ static void test_cli_agrees_with_scaled_runs(void **state)
 	(void)state;
 	cJSON *base = run_json(MMC);
 	const cJSON *sens = at(base, "sensitivity");
-	assert_int_equal((int)num(sens, "extra_replications"), 12);
+	assert_int_equal((int)num(sens, "extra_replications"), 8); /* 2 x 4: the base is the run's */
 	assert_true(cJSON_IsNull(at(sens, "failure")));
 	static const char *const metrics[2] = {"failure_rate", "wait_p99"};
 	for (int i = 0; i < SENSITIVITY_INPUTS; i++) {
@@ -566,7 +729,8 @@ static void test_cli_incident_section(void **state)
 			     "'warmup=\"5m\"' --no-plot", &out), 0);
 	const char *sec = strstr(out, "\nSensitivity of 'before: 10+20, 30s, batch 100-500, per "
 				      "batch' (the inputs are estimates): paired changes on common "
-				      "random numbers, 95 % CI; 9 extra replications");
+				      "random numbers, 95 % CI; 6 extra replications (each "
+				      "perturbation, 3 each;");
 	assert_non_null(sec);
 	/* the changes in words, then the table: a row per workload and metric, the change with
 	 * its interval (percentage points for a rate) */
@@ -658,6 +822,9 @@ int main(void)
 		cmocka_unit_test(test_scale_config_rejects),
 		cmocka_unit_test(test_mmcd_sensitivity),
 		cmocka_unit_test(test_failure_is_reported),
+		cmocka_unit_test(test_perturbation_failure_named),
+		cmocka_unit_test(test_render_formats),
+		cmocka_unit_test(test_render_json),
 		cmocka_unit_test(test_cli_agrees_with_scaled_runs),
 		cmocka_unit_test(test_cli_incident_section),
 		cmocka_unit_test(test_cli_plan_breaking_load),
