@@ -13,6 +13,7 @@
 
 #include "app/fit_report.h"
 #include "app/report.h"
+#include "app/report_plan.h"
 #include "app/report_sensitivity.h"
 #include "app/results.h"
 #include "app/scenario.h"
@@ -67,7 +68,7 @@ static const struct command_def commands[] = {
 	 "the load at which the SLO breaks"},
 	{"check", CMD_CHECK, "check SCENARIO [options]", "validate and print the resolved scenario"},
 	{"plot", CMD_PLOT, "plot DIR [options]", "draw the plots of a result folder again"},
-	{"fit", CMD_FIT, "fit LOG [--time COL ...] [options]",
+	{"fit", CMD_FIT, "fit LOG [LOG ...] [--time COL ...] [options]",
 	 "a scenario fitted to an observation log"},
 	{"validate", CMD_VALIDATE, "validate SCENARIO --observed LOG [options]",
 	 "predicted against observed, a verdict per metric"},
@@ -145,8 +146,9 @@ static const struct option_def options[] = {
 	{OPT_POOL_TIMEOUT, "pool-timeout", 0, "DURATION", "fit: pool_timeout (default: the waits "
 							  "of the log's timeouts)",
 	 CMD_FIT},
-	{OPT_OBSERVED, "observed", 0, "LOG", "validate: the observation log to compare with",
-	 CMD_VALIDATE},
+	{OPT_OBSERVED, "observed", 0, "LOG", "validate: the observation log to compare with; fit: "
+					      "one more log (one per process, repeatable)",
+	 CMD_VALIDATE | CMD_FIT},
 	{OPT_BINS, "bins", 0, "N", "validate: time bins of the observation's batch means "
 				   "(default 30)",
 	 CMD_VALIDATE},
@@ -165,6 +167,9 @@ static const struct option_def options[] = {
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 _Static_assert(N_OPTIONS <= 64, "struct cli records the options seen in 64 bits");
+
+/* fit: logs after the first (one per process): 64 in all */
+#define FIT_LOGS_MAX 63
 
 struct cli {
 	const char *command;
@@ -193,6 +198,9 @@ struct cli {
 	double tolerance;     /* plan --tolerance, a fraction; 0: the default 5 % */
 	struct fit_options fit;       /* fit's options (its map is validate's too) */
 	const char *observed;         /* validate --observed LOG */
+	/* fit: the logs after the first (more paths, or --observed LOG), one per process */
+	const char *logs[FIT_LOGS_MAX];
+	int n_logs;
 	int bins;                     /* validate --bins */
 	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
 	bool no_sensitivity;  /* --sensitivity off */
@@ -341,6 +349,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				cli->command = a;
 			else if (!cli->scenario)
 				cli->scenario = a;
+			else if (cli->n_logs < FIT_LOGS_MAX && strcmp(cli->command, "fit") == 0)
+				cli->logs[cli->n_logs++] = a;
 			else
 				return usage_error("unexpected argument '%s'", a);
 			continue;
@@ -520,6 +530,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_OBSERVED:
 			cli->observed = val;
+			if (strcmp(cli->command ? cli->command : "", "fit") == 0) {
+				if (cli->n_logs == FIT_LOGS_MAX)
+					return usage_error("fit takes at most 64 logs, got more with "
+							   "--observed %s", val);
+				cli->logs[cli->n_logs++] = val;
+			}
 			break;
 		case OPT_BINS:
 			if (!parse_long(val, 2, 1000, &n))
@@ -702,12 +718,24 @@ static int draw_plots(struct results_dir *rd, const struct cli *cli, char *warn,
 	return results_mark_plots_missing(rd, warn, err, errlen);
 }
 
-/* report.md's SLO section, then the sensitivity section (ctx: a struct report_sensitivity). */
+/* What the report's extra sections show: the sensitivity, and a plan's probes (NULL but for
+ * `plan`), with the scenario the plan scaled. */
+struct extra_sections {
+	const struct report_sensitivity *rs;
+	const struct plan *pl;
+	const struct scenario *sc;
+};
+
+/* report.md's SLO section, then a plan's section, then the sensitivity section (ctx: a struct
+ * extra_sections). */
 static void slo_section(FILE *out, const struct scenario *sc, const struct experiment *ex,
 			void *ctx)
 {
+	const struct extra_sections *x = ctx;
 	report_slo(out, sc, ex, true, 0);
-	report_sensitivity(out, ctx, TABLE_MARKDOWN);
+	if (x->pl)
+		report_plan_md(out, x->sc, x->pl);
+	report_sensitivity(out, x->rs, TABLE_MARKDOWN);
 }
 
 /* The main experiment's on_result hook of the judged variant: its values for the sensitivity's
@@ -726,11 +754,14 @@ static void sens_on_result(void *ctx, int rep, const struct model_result *r)
 		c->fn(c->ctx, rep, r);
 }
 
-/* --format json: the JSON report with the sensitivity block (ctx: a struct
- * report_sensitivity). */
+/* --format json: the JSON report with a plan's member and the sensitivity block (ctx: a
+ * struct extra_sections). */
 static void json_sensitivity(FILE *out, void *ctx, const char *indent)
 {
-	report_sensitivity_json(out, ctx, indent);
+	const struct extra_sections *x = ctx;
+	if (x->pl)
+		report_plan_json(out, x->sc, x->pl, indent);
+	report_sensitivity_json(out, x->rs, indent);
 }
 
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
@@ -1142,8 +1173,9 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		rc = cli->fail_on_slo && verdict != SLO_PASS ? 3 : 0;
 		goto done;
 	}
+	struct extra_sections sections = {.rs = &rs, .pl = pl, .sc = sc};
 	if (cli->json) {
-		struct report_json_ext ext = {.top = json_sensitivity, .ctx = &rs};
+		struct report_json_ext ext = {.top = json_sensitivity, .ctx = &sections};
 		report_json_ext(stdout, sc, &ex, &ext);
 	} else if (sw) {
 		report_sweep(stdout, sw, &ex);
@@ -1168,7 +1200,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 				      sizeof err)) ||
 	    results_write_data(rd, &info, err, sizeof err) ||
 	    draw_plots(rd, cli, warn, sizeof warn, err, sizeof err) ||
-	    results_write_report(rd, &info, slo_section, &rs, err, sizeof err) ||
+	    results_write_report(rd, &info, slo_section, &sections, err, sizeof err) ||
 	    results_commit(rd, err, sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		goto done;
@@ -1205,10 +1237,19 @@ done:
 static int cmd_fit(struct cli *cli)
 {
 	char err[1024], warn[1024], dir[4096];
-	if (!cli->scenario)
+	/* several logs: one per process of one service, merged by time */
+	const char *logs[FIT_LOGS_MAX + 1];
+	size_t n = 0;
+	if (cli->scenario)
+		logs[n++] = cli->scenario;
+	for (int i = 0; i < cli->n_logs; i++)
+		logs[n++] = cli->logs[i];
+	if (n == 0)
 		return usage_error("fit needs an observation LOG (a CSV file, may be gzip-compressed)%s",
 				   "");
-	cli->fit.log = cli->scenario;
+	cli->fit.log = logs[0];
+	cli->fit.logs = logs;
+	cli->fit.n_logs = n;
 	cli->fit.output_root = cli->output;
 	cli->fit.no_plot = cli->no_plot;
 	cli->fit.quiet = cli->quiet;
