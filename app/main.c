@@ -3,6 +3,7 @@
  * failure, 2 usage or invalid scenario). */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, 
 	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
 	      OPT_TOLERANCE, OPT_TIME, OPT_WAIT, OPT_HOLD, OPT_STATUS, OPT_WARMUP, OPT_BIN,
 	      OPT_PGSS, OPT_POOL_SIZE, OPT_MAX_OVERFLOW, OPT_POOL_TIMEOUT, OPT_OBSERVED, OPT_BINS, OPT_MAX_EVENTS,
-	      OPT_HELP, OPT_VERSION };
+	      OPT_PRECISION, OPT_MAX_REPS, OPT_HELP, OPT_VERSION };
 
 /* The commands, as bits of an option's `commands`. */
 enum { CMD_RUN = 1, CMD_SWEEP = 2, CMD_PLAN = 4, CMD_CHECK = 8, CMD_PLOT = 16, CMD_FIT = 32,
@@ -149,6 +150,15 @@ static const struct option_def options[] = {
 	{OPT_MAX_EVENTS, "max-events", 0, "N", "refuse a run estimated at more than N events in all "
 					       "(default 1e10, about 13 min on one core)",
 	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
+	{OPT_PRECISION, "precision", 0, "REL", "run replications in rounds until every SLO verdict "
+					       "is pass or fail (without limits: until every "
+					       "headline metric's CI half-width is within REL of its "
+					       "mean), e.g. 0.05 or 5%; sweep and plan add "
+					       "replications only to undecided points",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
+	{OPT_MAX_REPS, "max-replications", 0, "N", "with --precision: at most N replications per "
+						   "variant or point (default 1000)",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
 	{OPT_HELP, "help", 'h', NULL, "show this help",
 	 CMD_ALL},
 	{OPT_VERSION, "version", 'V', NULL, "show the version",
@@ -186,6 +196,8 @@ struct cli {
 	const char *observed;         /* validate --observed LOG */
 	int bins;                     /* validate --bins */
 	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
+	double precision;     /* --precision, a fraction in (0, 1); 0: off */
+	int max_reps;         /* --max-replications; 0: PRECISION_DEFAULT_MAX */
 	struct cluster *cl;           /* the MPI job this process is a rank of (1 rank without
 					 MPI): rank 0 prints and writes */
 };
@@ -447,6 +459,28 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 						   "1e11, got '%s'", val);
 			break;
 		}
+		case OPT_PRECISION: {
+			/* a fraction (0.05) or a percentage (5%), strictly between 0 and 1 */
+			char *end;
+			errno = 0;
+			double x = strtod(val, &end);
+			if (end != val && strcmp(end, "%") == 0)
+				x /= 100;
+			else if (end == val || *end)
+				x = NAN;
+			if (errno || !(x > 0 && x < 1))
+				return usage_error("--precision expects a relative half-width between 0 "
+						   "and 1 such as 0.05, or a percentage such as 5%%, "
+						   "got '%s'", val);
+			cli->precision = x;
+			break;
+		}
+		case OPT_MAX_REPS:
+			if (!parse_long(val, 2, PRECISION_MAX_MAX, &n))
+				return usage_error("--max-replications expects an integer 2..100000, "
+						   "got '%s'", val);
+			cli->max_reps = (int)n;
+			break;
 		case OPT_VARY: {
 			char err[256];
 			if (cli->sweep.n_axes == SWEEP_MAX_AXES)
@@ -556,6 +590,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		fprintf(stderr, ")\nTry 'pooltide %s --help'.\n", cmd->name);
 		return 2;
 	}
+	if (cli->max_reps && !(cli->precision > 0))
+		return usage_error("--max-replications needs --precision (without it the "
+				   "replications are --replications)%s", "");
 	if (cli->n_variants > 1 && cmd->bit != CMD_RUN)
 		return usage_error("--variant given more than once: %s takes one variant",
 				   cmd->name);
@@ -689,6 +726,7 @@ static void slo_section(FILE *out, const struct scenario *sc, const struct exper
 {
 	(void)ctx;
 	report_slo(out, sc, ex, true, 0);
+	report_precision(out, sc, ex, true);
 }
 
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
@@ -833,9 +871,11 @@ static int cmd_plan(struct cli *cli)
 	rc = 1;
 	if (!pl)
 		goto out;
-	int st = plan_search_on(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
-			     cluster_backend(cli->cl),
-			     plan_progress, &prog);
+	struct precision pr = {.rel = cli->precision,
+			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX};
+	int st = plan_search_precise(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05,
+				     cli->threads, cluster_backend(cli->cl), &pr, plan_progress,
+				     &prog);
 	if (prog.on)
 		fputs("\r\033[K", stderr);
 	if (st) {
@@ -978,12 +1018,39 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		goto done;
 	for (int v = 0; !st && rd && v < sc->n_variants; v++)
 		results_hook_replications(rd, v, &hooks[v]);
+	/* --precision: rounds until decided (run: every variant keeps the same count; sweep:
+	 * only undecided points get more). A plan's probes ran their rounds already: the
+	 * folder runs each probe's count again, and says how they were reached. */
+	struct precision pr = {.rel = cli->precision,
+			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX,
+			       .per_variant = sw != NULL};
+	int *reps = NULL;
+	if (!st && pl && pl->precision.rel > 0) {
+		int order[PLAN_MAX_PROBES];
+		plan_order(pl, order);
+		if (!(reps = malloc((size_t)pl->n * sizeof *reps)))
+			st = PT_ENOMEM;
+		for (int i = 0; reps && i < pl->n; i++)
+			reps[i] = pl->probes[order[i]].replications;
+	}
+	struct experiment_plan xp = {.hooks = hooks, .backend = cluster_backend(cli->cl),
+				     .precision = pl ? NULL : &pr, .reps = reps};
 	/* Every rank takes part in the experiment (st is the same everywhere: the same
 	 * scenario, and rank 0's status shared after it). */
 	if (!st)
-		st = experiment_run_on(&ex, sc->n_variants, (const struct cfg_scenario *const *)cfgs,
-				       cli->threads, hooks, cluster_backend(cli->cl), show_progress,
-				       &prog);
+		st = experiment_run_plan(&ex, sc->n_variants, (const struct cfg_scenario *const *)cfgs,
+					 cli->threads, &xp, show_progress, &prog);
+	if (!st && reps) {
+		/* the report says how the probes' counts were reached */
+		int order[PLAN_MAX_PROBES];
+		plan_order(pl, order);
+		ex.precision = pl->precision;
+		if (!(ex.decided = calloc((size_t)pl->n, 1)))
+			st = PT_ENOMEM;
+		for (int i = 0; ex.decided && i < pl->n; i++)
+			ex.decided[i] = pl->probes[order[i]].decided;
+	}
+	free(reps);
 	if (!st)
 		st = cluster_share(cli->cl, cluster_gather_timelines(cli->cl, tls, sc->n_variants));
 	if (st) {
@@ -1033,6 +1100,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		report_table(stdout, sc, &ex);
 		report_slo(stdout, sc, &ex, false, gate);
 	}
+	if (!cli->json)
+		report_precision(stdout, sc, &ex, false);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pooltide: cannot write the report: %s\n", strerror(errno));
 		goto done;

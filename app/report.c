@@ -783,8 +783,13 @@ void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex
 		sweep_failed_limits(c, res, failed, sizeof failed);
 		bool ob = sweep_point_over_budget(sw, k);
 		n_pass += v == SLO_PASS && !ob;
-		fprintf(out, "  %-36s %-12s%s%s%s\n", sw->grid->variants[k].name, slo_verdict_name(v),
-			failed[0] ? " fails " : "", failed, ob ? " (over budget)" : "");
+		char reps[48] = "";
+		if (ex->precision.rel > 0) /* each point's own count: undecided ones ran more */
+			snprintf(reps, sizeof reps, " (%d replications%s)",
+				 experiment_aggregate(ex, k)->nrep,
+				 ex->decided[k] ? "" : ", stopped at the maximum");
+		fprintf(out, "  %-36s %-12s%s%s%s%s\n", sw->grid->variants[k].name, slo_verdict_name(v),
+			failed[0] ? " fails " : "", failed, ob ? " (over budget)" : "", reps);
 	}
 	if (!sweep_all_capacity(sw)) {
 		fprintf(out, "passing region (an axis is not a capacity, so there is no smallest "
@@ -814,11 +819,18 @@ void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex
 void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 {
 	const struct cfg_workload *w = &sc->variants[0].cfg.workloads[pl->workload];
-	fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, each %d "
-		     "replications; inconclusive counts as not passing)\n",
-		w->name, pl->n, sc->variants[0].cfg.replications);
-	fprintf(out, "%-10s %-12s %-28s %s\n", "load", "rate", "failure rate (CI upper end)",
-		"SLO");
+	bool precise = pl->precision.rel > 0;
+	if (precise)
+		fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, each "
+			     "from %d replications until its verdict is decided, at most %d; "
+			     "inconclusive counts as not passing)\n",
+			w->name, pl->n, sc->variants[0].cfg.replications, pl->precision.max_reps);
+	else
+		fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, "
+			     "each %d replications; inconclusive counts as not passing)\n",
+			w->name, pl->n, sc->variants[0].cfg.replications);
+	fprintf(out, "%-10s %-12s %-28s %s%s\n", "load", "rate", "failure rate (CI upper end)",
+		precise ? "reps  " : "", "SLO");
 	int order[PLAN_MAX_PROBES];
 	plan_order(pl, order);
 	for (int i = 0; i < pl->n; i++) {
@@ -831,7 +843,10 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 		report_format_rate(p->failure_rate, t0, sizeof t0);
 		report_format_rate(p->failure_rate_hi, t1, sizeof t1);
 		snprintf(tr, sizeof tr, "%s (<%s)", t0, t1);
-		fprintf(out, "%-10s %-12s %-28s %s\n", f, r, tr, slo_verdict_name(p->verdict));
+		char reps[16] = "";
+		if (precise)
+			snprintf(reps, sizeof reps, "%-5d ", p->replications);
+		fprintf(out, "%-10s %-12s %-28s %s%s\n", f, r, tr, reps, slo_verdict_name(p->verdict));
 	}
 	double base_rate = pl->probes[0].rate_per_s / pl->probes[0].factor;
 	char pass[24], failr[24];
@@ -849,4 +864,45 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 	else
 		fprintf(out, "the verdicts are not monotone in the load (an inconclusive probe): run "
 			     "more replications\n");
+}
+
+void report_precision(FILE *out, const struct scenario *sc, const struct experiment *ex,
+		      bool markdown)
+{
+	const struct precision *pr = &ex->precision;
+	if (!(pr->rel > 0))
+		return;
+	int lo = INT_MAX, hi = 0, undecided = 0;
+	for (int v = 0; v < ex->n_variants; v++) {
+		int n = experiment_aggregate(ex, v)->nrep;
+		lo = n < lo ? n : lo;
+		hi = n > hi ? n : hi;
+		undecided += !ex->decided[v];
+	}
+	char target[32], used[48];
+	snprintf(target, sizeof target, "%.3g%%", pr->rel * 100);
+	if (lo == hi)
+		snprintf(used, sizeof used, "%d replication%s", hi, hi == 1 ? "" : "s");
+	else
+		snprintf(used, sizeof used, "%d to %d replications", lo, hi);
+	fputs(markdown ? "## Precision\n\n" : "\n", out);
+	fprintf(out, "precision: --precision %s, at most %d replications: %s%s", target,
+		pr->max_reps, used, ex->n_variants > 1 && lo != hi ? " per variant" : "");
+	if (ex->rounds > 1)
+		fprintf(out, " in %d rounds", ex->rounds);
+	if (undecided == 0) {
+		fputs("; stopped because every verdict was decided", out);
+	} else {
+		fprintf(out, "; stopped at the maximum with %d variant%s undecided (%s verdict stays "
+			     "inconclusive): ", undecided, undecided == 1 ? "" : "s",
+			undecided == 1 ? "its" : "their");
+		for (int v = 0, k = 0; v < ex->n_variants; v++)
+			if (!ex->decided[v])
+				fprintf(out, "%s%s", k++ ? ", " : "", sc->variants[v].name);
+	}
+	fprintf(out, "%s(rounds until every SLO verdict is pass or fail; without limits, until the "
+		     "95 %% half-widths of failure_rate, wait_mean and wait_p99 are within %s of "
+		     "their means)\n", markdown ? "\n" : "\n  ", target);
+	if (markdown)
+		fputc('\n', out);
 }

@@ -7,11 +7,15 @@
  * failing factor are within the tolerance. Every probe runs on the same random streams as the
  * others (common random numbers: the arrivals are the same process, scaled), so the verdict
  * changes with the load, not with luck. "Inconclusive" counts as not passing: a plan only
- * promises loads that pass. No I/O: the caller prints the probes.
+ * promises loads that pass; in precision mode a probe runs more replications until its verdict
+ * is decided (or the maximum), so fewer probes stay inconclusive. No I/O: the caller prints
+ * the probes.
  *
  * Not here: a search over pool sizes (that is a sweep, app/sweep.h). */
 #ifndef POOLTIDE_PLAN_H
 #define POOLTIDE_PLAN_H
+
+#include <stdbool.h>
 
 #include "models/config.h"
 #include "models/experiment.h"
@@ -25,6 +29,9 @@ struct plan_probe {
 	enum slo_verdict verdict;
 	double failure_rate, failure_rate_hi; /* every final failure / offered: mean and upper
 						 end of the 95 % CI */
+	int replications;       /* replications the probe ran */
+	bool decided;           /* precision mode: its verdict was decided (false: it stopped at
+				   the maximum, inconclusive); true otherwise */
 };
 
 struct plan {
@@ -34,6 +41,8 @@ struct plan {
 	struct plan_probe probes[PLAN_MAX_PROBES];
 	double pass_factor;     /* largest passing factor found, or 0 */
 	double fail_factor;     /* smallest failing factor found, or INFINITY */
+	struct precision precision; /* rel > 0: each probe ran in rounds until its verdict was
+				       decided (models/precision.h) */
 };
 
 /* Scale workload w's arrival rates by f, in place. */
@@ -50,6 +59,14 @@ int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double 
 int plan_search_on(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
 		   int threads, const struct experiment_backend *backend,
 		   void (*progress)(void *ctx, const struct plan *pl), void *ctx);
+
+/* The same, each probe running replications in rounds until its verdict is pass or fail, up to
+ * pr->max_reps (pr NULL or pr->rel 0: the scenario's replications): replications are added
+ * only to probes that are still inconclusive. */
+int plan_search_precise(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
+			int threads, const struct experiment_backend *backend,
+			const struct precision *pr,
+			void (*progress)(void *ctx, const struct plan *pl), void *ctx);
 
 /* The probes' indices in order of increasing load, into order[0 .. pl->n-1]. */
 void plan_order(const struct plan *pl, int *order);
