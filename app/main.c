@@ -872,7 +872,9 @@ static int cmd_plan(struct cli *cli)
 	if (!pl)
 		goto out;
 	struct precision pr = {.rel = cli->precision,
-			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX};
+			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX,
+			       .max_events = cli->max_events > 0 ? cli->max_events
+								 : DEFAULT_MAX_EVENTS};
 	int st = plan_search_precise(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05,
 				     cli->threads, cluster_backend(cli->cl), &pr, plan_progress,
 				     &prog);
@@ -1023,6 +1025,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	 * folder runs each probe's count again, and says how they were reached. */
 	struct precision pr = {.rel = cli->precision,
 			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX,
+			       .max_events = cli->max_events > 0 ? cli->max_events
+								 : DEFAULT_MAX_EVENTS,
 			       .per_variant = sw != NULL};
 	int *reps = NULL;
 	if (!st && pl && pl->precision.rel > 0) {

@@ -284,7 +284,7 @@ static void table_pgbouncer(FILE *out, const struct scenario *sc, const struct e
 			    {"statement_mode_errors", PGBOUNCER_STATEMENT_MODE},
 			    {"client_refused", 0}};
 		for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++) {
-			double n = est(ex, v, errs[k].metric, 0).mean * ex->nrep;
+			double n = est(ex, v, errs[k].metric, 0).mean * experiment_aggregate(ex, v)->nrep;
 			if (!(n > 0))
 				continue;
 			if (errs[k].error)
@@ -414,7 +414,7 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 		fprintf(out, "%-*.*s  %9d %10.2f %12s %9.0f %9s  %s\n", namew, namew,
 			sc->variants[v].name, experiment_aggregate(ex, v)->n_processes,
 			est(ex, v, "server_connections_mean", 0).mean, mx,
-			(double)refused / ex->nrep, busy, bud);
+			(double)refused / experiment_aggregate(ex, v)->nrep, busy, bud);
 	}
 	for (int v = 0; v < ex->n_variants; v++) {
 		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
@@ -893,12 +893,14 @@ void report_precision(FILE *out, const struct scenario *sc, const struct experim
 	if (undecided == 0) {
 		fputs("; stopped because every verdict was decided", out);
 	} else {
-		fprintf(out, "; stopped at the maximum with %d variant%s undecided (%s verdict stays "
-			     "inconclusive): ", undecided, undecided == 1 ? "" : "s",
-			undecided == 1 ? "its" : "their");
+		fprintf(out, "; stopped at %s with %d variant%s undecided: ",
+			ex->event_limited ? "the --max-events budget" : "the maximum", undecided,
+			undecided == 1 ? "" : "s");
 		for (int v = 0, k = 0; v < ex->n_variants; v++)
 			if (!ex->decided[v])
 				fprintf(out, "%s%s", k++ ? ", " : "", sc->variants[v].name);
+		fputs(" (an undecided SLO verdict stays inconclusive; without limits, the intervals "
+		      "are wider than asked)", out);
 	}
 	fprintf(out, "%s(rounds until every SLO verdict is pass or fail; without limits, until the "
 		     "95 %% half-widths of failure_rate, wait_mean and wait_p99 are within %s of "

@@ -458,7 +458,9 @@ static void manifest_json(FILE *out, void *pctx, const char *indent)
 		report_json_number(out, ex->precision.rel);
 		fprintf(out, ", \"max_replications\": %d, \"rounds\": %d, \"stopped\": ",
 			ex->precision.max_reps, ex->rounds);
-		report_json_string(out, experiment_decided(ex) ? "decided" : "max_replications");
+		report_json_string(out, experiment_decided(ex) ? "decided"
+					: ex->event_limited   ? "max_events"
+							      : "max_replications");
 		fputs(", \"variant_replications\": [", out);
 		for (int v = 0; v < ex->n_variants; v++)
 			fprintf(out, "%s%d", v ? ", " : "", experiment_aggregate(ex, v)->nrep);

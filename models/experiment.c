@@ -216,6 +216,18 @@ static bool next_round(struct experiment *ex, const int *done, int *target)
 			target[v] = common;
 		grew = true;
 	}
+	/* The event budget: the replications of every round so far and of this one, at the
+	 * model's estimate of events per replication. Beyond it, no further round. */
+	if (grew && pr->max_events > 0) {
+		double events = 0;
+		for (int v = 0; v < ex->n_variants; v++)
+			events += model_estimate_events(ex->cfgs[v]) * target[v];
+		if (!(events <= pr->max_events)) {
+			memcpy(target, done, (size_t)ex->n_variants * sizeof *target);
+			ex->event_limited = true;
+			grew = false;
+		}
+	}
 	return grew;
 }
 

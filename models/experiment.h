@@ -59,6 +59,8 @@ struct experiment {
 	 * decided (1) or stopped at the maximum undecided (0). */
 	struct precision precision;
 	int rounds;
+	bool event_limited;                /* a round was not run: it would have gone beyond
+					      precision.max_events */
 	unsigned char *decided;            /* [n_variants], NULL outside precision mode */
 };
 

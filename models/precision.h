@@ -44,6 +44,8 @@ struct precision {
 	bool per_variant; /* add replications only to the variants not yet decided (sweep, plan);
 			     false: every variant keeps the same count (run: paired differences
 			     over every replication, and the same bytes as a plain run) */
+	double max_events; /* no round that would take the events of every round so far beyond
+			      this (model_estimate_events; --max-events); 0: no limit */
 };
 
 /* What a rule returns for "not decided, and no estimate of what would decide it": no interval
