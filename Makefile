@@ -126,7 +126,7 @@ $(BUILD)/%.o: %.c
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	     -fno-sanitize-recover=undefined $(CPPFLAGS) $(shell pkg-config --cflags $(PKG_LIBS))
-FUZZ_SIM_SRC = app/scenario.c app/obslog.c app/sha256.c $(SIM_SRC) $(MODELS_SRC)
+FUZZ_SIM_SRC = app/scenario.c $(wildcard app/load*.c) app/units.c app/obslog.c app/sha256.c $(SIM_SRC) $(MODELS_SRC)
 # the loader reaches the pool kinds' registry and the distributions' generators: all of models
 # and sim, as for the simulating harness
 FUZZ_LOAD_SRC = $(FUZZ_SIM_SRC)

@@ -29,6 +29,63 @@ struct dispatch {
 	struct experiment *ex;
 };
 
+/* Wait for a nonblocking operation without burning a core. OpenMPI's blocking calls poll in a
+ * loop until the message comes: a rank waiting for a task, or for rank 0 to finish the last
+ * replications and write the folder, would take the core a local thread or another rank
+ * needs (and with more ranks than cores, slow everyone). Test, then sleep, doubling from
+ * 50 us to 2 ms: a task lasts milliseconds to minutes, so the added latency is small. */
+enum { IDLE_MIN_NS = 50000, IDLE_MAX_NS = 2000000 };
+
+static void wait_idle(MPI_Request *req, MPI_Status *status)
+{
+	long ns = IDLE_MIN_NS;
+	for (;;) {
+		int done = 0;
+		MPI_Test(req, &done, status ? status : MPI_STATUS_IGNORE);
+		if (done)
+			return;
+		struct timespec ts = {0, ns};
+		nanosleep(&ts, NULL);
+		ns = ns < IDLE_MAX_NS ? 2 * ns : IDLE_MAX_NS;
+	}
+}
+
+/* The blocking calls that may wait long, through wait_idle. */
+static void recv_idle(void *buf, int count, MPI_Datatype type, int src, int tag)
+{
+	MPI_Request req;
+	MPI_Irecv(buf, count, type, src, tag, MPI_COMM_WORLD, &req);
+	wait_idle(&req, NULL);
+}
+
+static void send_idle(const void *buf, int count, MPI_Datatype type, int dest, int tag)
+{
+	MPI_Request req;
+	MPI_Isend(buf, count, type, dest, tag, MPI_COMM_WORLD, &req);
+	wait_idle(&req, NULL);
+}
+
+static void bcast_idle(void *buf, int count, MPI_Datatype type)
+{
+	MPI_Request req;
+	MPI_Ibcast(buf, count, type, 0, MPI_COMM_WORLD, &req);
+	wait_idle(&req, NULL);
+}
+
+static void probe_idle(int src, int tag, MPI_Status *status)
+{
+	long ns = IDLE_MIN_NS;
+	for (;;) {
+		int flag = 0;
+		MPI_Iprobe(src, tag, MPI_COMM_WORLD, &flag, status);
+		if (flag)
+			return;
+		struct timespec ts = {0, ns};
+		nanosleep(&ts, NULL);
+		ns = ns < IDLE_MAX_NS ? 2 * ns : IDLE_MAX_NS;
+	}
+}
+
 static int take(struct dispatch *d)
 {
 	pthread_mutex_lock(&d->mu);
@@ -123,6 +180,7 @@ static int root_run(struct cluster *cl, struct experiment *ex, int threads,
 		if (pthread_create(&tids[started], NULL, local_worker, &d) == 0)
 			started++;
 	double last = now_s();
+	long idle_ns = IDLE_MIN_NS;
 	while (stopped < workers) {
 		int flag = 0;
 		MPI_Status probe;
@@ -155,11 +213,15 @@ static int root_run(struct cluster *cl, struct experiment *ex, int threads,
 			progress(pctx, done, d.n);
 			last = t;
 		}
-		if (!flag) {
-			/* nothing came: wait a little instead of spinning on a core the local
-			 * threads and the other ranks need */
-			struct timespec ts = {0, 200000};
+		if (flag) {
+			idle_ns = IDLE_MIN_NS;
+		} else {
+			/* nothing came: wait instead of spinning on a core the local threads and
+			 * the other ranks need, longer the longer nothing comes (an Iprobe is
+			 * not free: at a fixed 200 us this loop took 70 % of a core) */
+			struct timespec ts = {0, idle_ns};
 			nanosleep(&ts, NULL);
+			idle_ns = idle_ns < IDLE_MAX_NS ? 2 * idle_ns : IDLE_MAX_NS;
 		}
 	}
 	if (started == 0) /* no thread: rank 0 computes what the other ranks did not take */
@@ -176,10 +238,10 @@ static int root_run(struct cluster *cl, struct experiment *ex, int threads,
 
 static int worker_run(struct experiment *ex)
 {
-	MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_READY, MPI_COMM_WORLD);
+	send_idle(NULL, 0, MPI_BYTE, 0, TAG_READY);
 	for (;;) {
 		int k;
-		MPI_Recv(&k, 1, MPI_INT, 0, TAG_TASK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+		recv_idle(&k, 1, MPI_INT, 0, TAG_TASK);
 		if (k < 0)
 			return PT_OK;
 		struct model_result *r = experiment_compute(ex, k);
@@ -198,7 +260,7 @@ static int worker_run(struct experiment *ex)
 			memcpy(buf + sizeof h, r ? model_result_data(r, &nb) : (const void *)ex->failure,
 			       nb);
 		}
-		MPI_Send(buf, (int)n, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+		send_idle(buf, (int)n, MPI_BYTE, 0, TAG_RESULT);
 		if (buf != (char *)&h)
 			free(buf);
 		model_result_destroy(r);
@@ -208,19 +270,21 @@ static int worker_run(struct experiment *ex)
 /* Every rank ends an experiment with rank 0's aggregates and status. */
 static int share_aggregates(struct experiment *ex, int st)
 {
-	MPI_Bcast(&st, 1, MPI_INT, 0, MPI_COMM_WORLD);
+	bcast_idle(&st, 1, MPI_INT);
 	for (int v = 0; v < ex->n_variants; v++) {
 		size_t n;
 		const void *data = aggregate_data(ex->aggs[v], &n);
 		char *buf = malloc(n);
 		int ok = buf != NULL, all_ok = 0;
-		MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+		MPI_Request req;
+		MPI_Iallreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &req);
+		wait_idle(&req, NULL);
 		if (!all_ok) {
 			free(buf);
 			return PT_ENOMEM;
 		}
 		memcpy(buf, data, n);
-		MPI_Bcast(buf, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
+		bcast_idle(buf, (int)n, MPI_BYTE);
 		if (aggregate_load(ex->aggs[v], buf, n) && !st)
 			st = PT_EINVAL; /* not reached: the same scenario gives the same shapes */
 		free(buf);
@@ -259,6 +323,10 @@ int cluster_init(struct cluster *cl, int *argc, char ***argv)
 void cluster_finalize(struct cluster *cl)
 {
 	(void)cl;
+	/* meet here first: MPI_Finalize's own synchronisation polls */
+	MPI_Request req;
+	MPI_Ibarrier(MPI_COMM_WORLD, &req);
+	wait_idle(&req, NULL);
 	MPI_Finalize();
 }
 
@@ -270,7 +338,7 @@ const struct experiment_backend *cluster_backend(struct cluster *cl)
 int cluster_share(struct cluster *cl, int v)
 {
 	if (cl->size > 1)
-		MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD);
+		bcast_idle(&v, 1, MPI_INT);
 	return v;
 }
 
@@ -286,16 +354,16 @@ int cluster_gather_timelines(struct cluster *cl, struct timeline *tls, int n)
 				continue;
 			size_t bytes = tls[v].n * sizeof *tls[v].samples;
 			int hdr[2] = {v, (int)tls[v].n};
-			MPI_Send(hdr, 2, MPI_INT, 0, TAG_TL, MPI_COMM_WORLD);
-			MPI_Send(tls[v].samples, (int)bytes, MPI_BYTE, 0, TAG_TL, MPI_COMM_WORLD);
+			send_idle(hdr, 2, MPI_INT, 0, TAG_TL);
+			send_idle(tls[v].samples, (int)bytes, MPI_BYTE, 0, TAG_TL);
 		}
-		MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_TL_END, MPI_COMM_WORLD);
+		send_idle(NULL, 0, MPI_BYTE, 0, TAG_TL_END);
 		return PT_OK;
 	}
 	for (int src = 1; src < cl->size; src++) {
 		for (;;) {
 			MPI_Status probe;
-			MPI_Probe(src, MPI_ANY_TAG, MPI_COMM_WORLD, &probe);
+			probe_idle(src, MPI_ANY_TAG, &probe);
 			if (probe.MPI_TAG == TAG_TL_END) {
 				MPI_Recv(NULL, 0, MPI_BYTE, src, TAG_TL_END, MPI_COMM_WORLD,
 					 MPI_STATUS_IGNORE);

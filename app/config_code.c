@@ -139,18 +139,21 @@ const char *config_code_pool_kind(const struct cfg_scenario *sc, int p)
 
 void config_code_budget(FILE *out, const struct cfg_scenario *sc)
 {
-	struct budget b;
-	char line[1024];
-	budget_compute(sc, &b); /* the same arithmetic as check, run and the budget section */
-	budget_format(line, sizeof line, &b, sc);
-	fprintf(out, "Connection budget: %s", line);
-	if (b.unlimited)
-		fputs(": unbounded, a burst can exhaust the server.\n", out);
-	else if (budget_exceeded(&b))
-		fprintf(out, ": %lld over, at the peak the server refuses connects.\n",
-			b.most - b.usable);
-	else
-		fprintf(out, ": %lld to spare.\n", (long long)b.usable - b.most);
+	for (int d = 0; d <= sc->n_replicas; d++) { /* one line per server */
+		struct budget b;
+		char line[1024];
+		/* the same arithmetic as check, run and the budget section */
+		budget_compute_server(sc, d, &b);
+		budget_format(line, sizeof line, &b, sc);
+		fprintf(out, "Connection budget: %s", line);
+		if (b.unlimited)
+			fputs(": unbounded, a burst can exhaust the server.\n", out);
+		else if (budget_exceeded(&b))
+			fprintf(out, ": %lld over, at the peak the server refuses connects.\n",
+				b.most - b.usable);
+		else
+			fprintf(out, ": %lld to spare.\n", (long long)b.usable - b.most);
+	}
 }
 
 void config_code_md(FILE *out, const char *title, const struct cfg_scenario *sc)

@@ -17,6 +17,7 @@
 #include "app/results.h"
 #include "app/scenario.h"
 #include "app/sweep.h"
+#include "app/units.h"
 #include "app/validate.h"
 #include "models/model.h"
 #include "models/plan.h"
@@ -401,7 +402,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return 2;
 			break;
 		case OPT_HORIZON:
-			if (scenario_parse_duration(val, &d) || !(d > 0))
+			if (units_parse_duration(val, &d) || !(d > 0))
 				return usage_error("--horizon expects a duration with a unit such as 2h or "
 						   "30m (us, ms, s, m, min, h, d), got '%s'", val);
 			if (add_set(cli, "%s=\"%s\"", "horizon", val))
@@ -506,12 +507,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->fit.map.explicit_status = true;
 			break;
 		case OPT_WARMUP:
-			if (scenario_parse_duration(val, &cli->fit.warmup_s) || !(cli->fit.warmup_s >= 0))
+			if (units_parse_duration(val, &cli->fit.warmup_s) || !(cli->fit.warmup_s >= 0))
 				return usage_error("--warmup expects a duration such as 10s, got '%s'",
 						   val);
 			break;
 		case OPT_BIN:
-			if (scenario_parse_duration(val, &cli->fit.bin_s) || !(cli->fit.bin_s > 0))
+			if (units_parse_duration(val, &cli->fit.bin_s) || !(cli->fit.bin_s > 0))
 				return usage_error("--bin expects a duration > 0 such as 10s, got '%s'",
 						   val);
 			break;
@@ -529,7 +530,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->fit.max_overflow = (int)n;
 			break;
 		case OPT_POOL_TIMEOUT:
-			if (scenario_parse_duration(val, &cli->fit.pool_timeout_s) ||
+			if (units_parse_duration(val, &cli->fit.pool_timeout_s) ||
 			    !(cli->fit.pool_timeout_s >= 0))
 				return usage_error("--pool-timeout expects a duration such as 30s, got "
 						   "'%s'", val);

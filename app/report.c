@@ -90,11 +90,34 @@ static void format_count(double x, char *buf, size_t len)
 }
 
 
-static struct estimate est(const struct experiment *ex, int v, const char *metric, int idx)
+struct estimate report_est(const struct experiment *ex, int v, const char *metric, int idx)
 {
 	struct estimate e;
 	aggregate_estimate(experiment_aggregate(ex, v), metric_find(metric), idx, &e);
 	return e;
+}
+
+struct estimate report_diff(const struct experiment *ex, int v, const char *metric, int idx)
+{
+	struct estimate e;
+	aggregate_diff(experiment_aggregate(ex, v), metric_find(metric), idx, &e);
+	return e;
+}
+
+struct report_pool_health report_pool_health(const struct experiment *ex, int v, int p)
+{
+	struct report_pool_health h = {
+		.checked_out = report_est(ex, v, "checked_out_mean", p).mean,
+		.checked_in = report_est(ex, v, "checked_in_mean", p).mean,
+		.overflow = report_est(ex, v, "overflow_mean", p).mean,
+		.waiters = report_est(ex, v, "waiters_mean", p).mean,
+		.exhausted_share = report_est(ex, v, "exhausted_share", p).mean,
+		.longest_exhausted_s = report_est(ex, v, "longest_exhausted", p).mean,
+	};
+	const struct aggregate_pool *ap = &experiment_aggregate(ex, v)->pools[p];
+	h.exhausted_reps = ap->exhausted_reps;
+	h.first_timeout_overflow = ap->first_timeout_overflow;
+	return h;
 }
 
 bool report_cause_shown(const struct experiment *ex, int f, int w)
@@ -102,7 +125,7 @@ bool report_cause_shown(const struct experiment *ex, int f, int w)
 	if (f == REQ_TIMED_OUT || f == REQ_REFUSED)
 		return true;
 	for (int v = 0; v < ex->n_variants; v++)
-		if (est(ex, v, requests_failure_name(f), w).mean > 0)
+		if (report_est(ex, v, requests_failure_name(f), w).mean > 0)
 			return true;
 	return false;
 }
@@ -174,10 +197,10 @@ static void table_worst(FILE *out, const struct scenario *sc, const struct exper
 		"1m failure rate [95% CI]", "1m p99", "5m failure rate [95% CI]", "5m p99");
 	for (int v = 0; v < ex->n_variants; v++) {
 		char r1[64], r5[64], q1[16], q5[16];
-		format_rate_ci(est(ex, v, "worst_1m.failure_rate", wi), r1, sizeof r1);
-		format_rate_ci(est(ex, v, "worst_5m.failure_rate", wi), r5, sizeof r5);
-		report_format_duration(est(ex, v, "worst_1m.wait_p99", wi).mean, q1, sizeof q1);
-		report_format_duration(est(ex, v, "worst_5m.wait_p99", wi).mean, q5, sizeof q5);
+		format_rate_ci(report_est(ex, v, "worst_1m.failure_rate", wi), r1, sizeof r1);
+		format_rate_ci(report_est(ex, v, "worst_5m.failure_rate", wi), r5, sizeof r5);
+		report_format_duration(report_est(ex, v, "worst_1m.wait_p99", wi).mean, q1, sizeof q1);
+		report_format_duration(report_est(ex, v, "worst_5m.wait_p99", wi).mean, q5, sizeof q5);
 		fprintf(out, "%-*.*s  %-28s %-10s %-28s %-10s\n", namew, namew, sc->variants[v].name,
 			r1, q1, r5, q5);
 	}
@@ -189,8 +212,8 @@ static void table_contention(FILE *out, const struct scenario *sc, const struct 
 {
 	bool any = false;
 	for (int v = 0; v < ex->n_variants; v++)
-		any |= est(ex, v, "retries", wi).mean > 0 || est(ex, v, "lock_waits", wi).mean > 0 ||
-		       est(ex, v, "pool_timeouts", wi).mean > 0;
+		any |= report_est(ex, v, "retries", wi).mean > 0 || report_est(ex, v, "lock_waits", wi).mean > 0 ||
+		       report_est(ex, v, "pool_timeouts", wi).mean > 0;
 	if (!any)
 		return;
 	fprintf(out, "%-*s  %13s %-15s %-21s %9s %10s %9s %9s %9s\n", namew, "",
@@ -198,16 +221,16 @@ static void table_contention(FILE *out, const struct scenario *sc, const struct 
 		"lock wait", "hold", "hold max");
 	for (int v = 0; v < ex->n_variants; v++) {
 		char pt[16], share[16], lshare[16], rt[16], lw[16], d[3][16];
-		format_count(est(ex, v, "pool_timeouts", wi).mean, pt, sizeof pt);
-		report_format_rate(est(ex, v, "timeouts_batch_heavy_share", wi).mean, share,
+		format_count(report_est(ex, v, "pool_timeouts", wi).mean, pt, sizeof pt);
+		report_format_rate(report_est(ex, v, "timeouts_batch_heavy_share", wi).mean, share,
 				   sizeof share);
-		report_format_rate(est(ex, v, "timeouts_lock_heavy_share", wi).mean, lshare,
+		report_format_rate(report_est(ex, v, "timeouts_lock_heavy_share", wi).mean, lshare,
 				   sizeof lshare);
-		format_count(est(ex, v, "retried", wi).mean, rt, sizeof rt);
-		format_count(est(ex, v, "lock_waits", wi).mean, lw, sizeof lw);
+		format_count(report_est(ex, v, "retried", wi).mean, rt, sizeof rt);
+		format_count(report_est(ex, v, "lock_waits", wi).mean, lw, sizeof lw);
 		static const char *const ds[] = {"lock_wait_mean", "hold_mean", "hold_max"};
 		for (int k = 0; k < 3; k++)
-			report_format_duration(est(ex, v, ds[k], wi).mean, d[k], sizeof d[k]);
+			report_format_duration(report_est(ex, v, ds[k], wi).mean, d[k], sizeof d[k]);
 		fprintf(out, "%-*.*s  %13s %-15s %-21s %9s %10s %9s %9s %9s\n", namew, namew,
 			sc->variants[v].name, pt, share, lshare, rt, lw, d[0], d[1], d[2]);
 	}
@@ -226,15 +249,15 @@ static void table_batch(FILE *out, const struct scenario *sc, const struct exper
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_batch *bc = &sc->variants[v].cfg.workloads[wi].batch;
 		char nb[16], fr[64], sz[16], d[4][16], rps[16], bl[16];
-		format_count(est(ex, v, "batches", wi).mean, nb, sizeof nb);
-		format_rate_ci(est(ex, v, "failed_batch_rate", wi), fr, sizeof fr);
-		snprintf(sz, sizeof sz, "%.0f", est(ex, v, "batch_size_mean", wi).mean);
+		format_count(report_est(ex, v, "batches", wi).mean, nb, sizeof nb);
+		format_rate_ci(report_est(ex, v, "failed_batch_rate", wi), fr, sizeof fr);
+		snprintf(sz, sizeof sz, "%.0f", report_est(ex, v, "batch_size_mean", wi).mean);
 		static const char *const ds[] = {"batch_duration_mean", "txn_hold_mean",
 						 "txn_hold_max", "lag_mean"};
 		for (int k = 0; k < 4; k++)
-			report_format_duration(est(ex, v, ds[k], wi).mean, d[k], sizeof d[k]);
-		report_format_number(est(ex, v, "records_per_s", wi).mean, rps, sizeof rps);
-		report_format_number(est(ex, v, "backlog_mean", wi).mean, bl, sizeof bl);
+			report_format_duration(report_est(ex, v, ds[k], wi).mean, d[k], sizeof d[k]);
+		report_format_number(report_est(ex, v, "records_per_s", wi).mean, rps, sizeof rps);
+		report_format_number(report_est(ex, v, "backlog_mean", wi).mean, bl, sizeof bl);
 		fprintf(out, "%-*.*s  %-10s %8s %-22s %8s %9s %9s %9s %9s %9s %9s\n", namew, namew,
 			sc->variants[v].name, commit_names[bc->commit], nb, fr, sz, d[0], d[1], d[2],
 			d[3], rps, bl);
@@ -262,14 +285,14 @@ static void table_pgbouncer(FILE *out, const struct scenario *sc, const struct e
 		if (!g->enabled)
 			continue;
 		char mw[16];
-		report_format_duration(est(ex, v, "maxwait", 0).mean, mw, sizeof mw);
+		report_format_duration(report_est(ex, v, "maxwait", 0).mean, mw, sizeof mw);
 		fprintf(out, "%-*.*s  %-11s %9.2f %10.2f %10.0f %9.2f %8.2f %9s %9.0f %9.0f\n", namew,
 			namew, sc->variants[v].name, modes[g->pool_mode],
-			est(ex, v, "cl_active_mean", 0).mean, est(ex, v, "cl_waiting_mean", 0).mean,
-			est(ex, v, "cl_waiting_max", 0).mean, est(ex, v, "sv_active_mean", 0).mean,
-			est(ex, v, "sv_idle_mean", 0).mean, mw,
-			est(ex, v, "query_wait_timeouts", 0).mean,
-			est(ex, v, "client_refused", 0).mean);
+			report_est(ex, v, "cl_active_mean", 0).mean, report_est(ex, v, "cl_waiting_mean", 0).mean,
+			report_est(ex, v, "cl_waiting_max", 0).mean, report_est(ex, v, "sv_active_mean", 0).mean,
+			report_est(ex, v, "sv_idle_mean", 0).mean, mw,
+			report_est(ex, v, "query_wait_timeouts", 0).mean,
+			report_est(ex, v, "client_refused", 0).mean);
 	}
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
@@ -284,7 +307,8 @@ static void table_pgbouncer(FILE *out, const struct scenario *sc, const struct e
 			    {"statement_mode_errors", PGBOUNCER_STATEMENT_MODE},
 			    {"client_refused", 0}};
 		for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++) {
-			double n = est(ex, v, errs[k].metric, 0).mean * experiment_aggregate(ex, v)->nrep;
+			double n = report_est(ex, v, errs[k].metric, 0).mean *
+				   experiment_aggregate(ex, v)->nrep;
 			if (!(n > 0))
 				continue;
 			if (errs[k].error)
@@ -343,21 +367,21 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 		for (int v = 0; v < ex->n_variants; v++) {
 			char off[16], srv[16], cnt[16], ci[64];
 			char q[6][16];
-			format_count(est(ex, v, "offered", wi).mean, off, sizeof off);
-			format_count(est(ex, v, "served", wi).mean, srv, sizeof srv);
+			format_count(report_est(ex, v, "offered", wi).mean, off, sizeof off);
+			format_count(report_est(ex, v, "served", wi).mean, srv, sizeof srv);
 			fprintf(out, "%-*.*s  %9s %9s", namew, namew, sc->variants[v].name, off, srv);
 			for (int f = 0; f < REQ_FAILURES; f++) {
 				if (!report_cause_shown(ex, f, wi))
 					continue;
-				format_count(est(ex, v, requests_failure_name(f), wi).mean, cnt,
+				format_count(report_est(ex, v, requests_failure_name(f), wi).mean, cnt,
 					     sizeof cnt);
 				fprintf(out, " %9s", cnt);
 			}
-			format_rate_ci(est(ex, v, "failure_rate", wi), ci, sizeof ci);
+			format_rate_ci(report_est(ex, v, "failure_rate", wi), ci, sizeof ci);
 			static const char *const qs[] = {"wait_mean", "wait_p50", "wait_p95",
 							 "wait_p99", "wait_p999", "wait_max"};
 			for (int k = 0; k < 6; k++)
-				report_format_duration(est(ex, v, qs[k], wi).mean, q[k], sizeof q[k]);
+				report_format_duration(report_est(ex, v, qs[k], wi).mean, q[k], sizeof q[k]);
 			fprintf(out, "  %-26s  %8s %8s %8s %8s %8s %8s\n", ci, q[0], q[1], q[2], q[3],
 				q[4], q[5]);
 		}
@@ -382,46 +406,62 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			int o = experiment_aggregate(ex, v)->pools[pi].first_timeout_overflow;
 			if (o != INT_MIN)
 				pool_timeout_message(pc, o, msg, sizeof msg);
-			report_format_rate(est(ex, v, "exhausted_share", pi).mean, ex_s, sizeof ex_s);
+			report_format_rate(report_est(ex, v, "exhausted_share", pi).mean, ex_s, sizeof ex_s);
 			/* hand-offs a newcomer took per replication (wakeup_latency > 0), to check
 			 * against a real pool's log */
 			char barged[16];
-			format_count(est(ex, v, "barged", pi).mean, barged, sizeof barged);
+			format_count(report_est(ex, v, "barged", pi).mean, barged, sizeof barged);
 			fprintf(out, "%-*.*s  %-10s %5s %11.2f %9.2f %9.2f %9s %9s  %s\n", namew, namew,
 				pi == 0 ? sc->variants[v].name : "", pc->name, cap,
-				est(ex, v, "checked_out_mean", pi).mean,
-				est(ex, v, "overflow_mean", pi).mean,
-				est(ex, v, "waiters_mean", pi).mean, ex_s, barged, msg);
+				report_est(ex, v, "checked_out_mean", pi).mean,
+				report_est(ex, v, "overflow_mean", pi).mean,
+				report_est(ex, v, "waiters_mean", pi).mean, ex_s, barged, msg);
 		}
 	}
+	/* with read replicas, one row per server, named in its own column */
+	bool servers = false;
+	for (int v = 0; v < ex->n_variants; v++)
+		servers |= sc->variants[v].cfg.n_replicas > 0;
 	fprintf(out, "\ndatabase (server connections over all processes and pools)\n");
-	fprintf(out, "%-*s  %9s %10s %12s %9s %9s  %s\n", namew, "variant", "processes",
-		"conn mean", "conn max/use", "refused", "cpu busy", "budget/usable");
+	fprintf(out, "%-*s  %s%9s %10s %12s %9s %9s  %s\n", namew, "variant",
+		servers ? "server     " : "", "processes", "conn mean", "conn max/use", "refused",
+		"cpu busy", "budget/usable");
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
-		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
-		char mx[24], busy[16], bud[48];
-		struct budget b;
-		budget_compute(c, &b);
-		if (b.unlimited)
-			snprintf(bud, sizeof bud, "unlimited/%d EXCEEDS", b.usable);
-		else
-			snprintf(bud, sizeof bud, "%lld/%d%s", b.most, b.usable,
-				 budget_exceeded(&b) ? " EXCEEDS" : "");
-		snprintf(mx, sizeof mx, "%.0f/%d", est(ex, v, "server_connections_max", 0).mean,
-			 cfg_usable_connections(&c->db));
-		report_format_rate(est(ex, v, "cpu_busy_mean", 0).mean, busy, sizeof busy);
-		fprintf(out, "%-*.*s  %9d %10.2f %12s %9.0f %9s  %s\n", namew, namew,
-			sc->variants[v].name, experiment_aggregate(ex, v)->n_processes,
-			est(ex, v, "server_connections_mean", 0).mean, mx,
-			(double)refused / experiment_aggregate(ex, v)->nrep, busy, bud);
+		const struct aggregate *ag = experiment_aggregate(ex, v);
+		for (int d = 0; d <= c->n_replicas; d++) {
+			uint64_t refused = d ? ag->replica_refused[d - 1] : ag->db_refused;
+			char mx[24], busy[16], bud[48], who[16] = "";
+			struct budget b;
+			budget_compute_server(c, d, &b);
+			if (b.unlimited)
+				snprintf(bud, sizeof bud, "unlimited/%d EXCEEDS", b.usable);
+			else
+				snprintf(bud, sizeof bud, "%lld/%d%s", b.most, b.usable,
+					 budget_exceeded(&b) ? " EXCEEDS" : "");
+			snprintf(mx, sizeof mx, "%.0f/%d",
+				 report_est(ex, v, "server_connections_max", d).mean,
+				 cfg_usable_connections(cfg_server(c, d)));
+			report_format_rate(report_est(ex, v, "cpu_busy_mean", d).mean, busy, sizeof busy);
+			if (servers)
+				snprintf(who, sizeof who, "%-10.10s ", cfg_server_name(c, d));
+			fprintf(out, "%-*.*s  %s%9d %10.2f %12s %9.0f %9s  %s\n", namew, namew,
+				d ? "" : sc->variants[v].name, who, ag->n_processes,
+				report_est(ex, v, "server_connections_mean", d).mean, mx,
+				(double)refused / ag->nrep, busy, bud);
+		}
 	}
 	for (int v = 0; v < ex->n_variants; v++) {
-		uint64_t refused = experiment_aggregate(ex, v)->db_refused;
-		if (refused)
-			fprintf(out, "%s: the database refused %llu connects over all replications: %s\n",
-				sc->variants[v].name, (unsigned long long)refused,
-				database_refusal_message(&sc->variants[v].cfg.db));
+		const struct cfg_scenario *c = &sc->variants[v].cfg;
+		const struct aggregate *ag = experiment_aggregate(ex, v);
+		for (int d = 0; d <= c->n_replicas; d++) {
+			uint64_t refused = d ? ag->replica_refused[d - 1] : ag->db_refused;
+			if (refused)
+				fprintf(out, "%s: %s%s refused %llu connects over all replications: %s\n",
+					sc->variants[v].name, d ? "the replica " : "the database",
+					d ? cfg_server_name(c, d) : "", (unsigned long long)refused,
+					database_refusal_message(cfg_server(c, d)));
+		}
 	}
 	table_pgbouncer(out, sc, ex, namew);
 }
@@ -536,47 +576,70 @@ static void json_worst_first(FILE *out, const struct aggregate *a, const struct 
 	fputc(']', out);
 }
 
-/* The variant's connection budget (models/budget.h). */
+/* One server's connection budget (models/budget.h) as a JSON object. */
+static void json_budget_object(FILE *out, const struct cfg_scenario *c, const struct budget *b)
+{
+	fputs("{\"most\": ", out);
+	if (b->unlimited)
+		fputs("null", out);
+	else
+		fprintf(out, "%lld", b->most);
+	fprintf(out, ", \"unlimited\": %s, \"usable\": %d, \"max_connections\": %d, "
+		     "\"superuser_reserved_connections\": %d, \"reserved_connections\": %d, "
+		     "\"exceeded\": %s, \"pools\": [",
+		b->unlimited ? "true" : "false", b->usable, b->max_connections, b->superuser_reserved,
+		b->reserved, budget_exceeded(b) ? "true" : "false");
+	for (int i = 0; i < b->n_terms; i++) {
+		fputs(i ? ", {\"pool\": " : "{\"pool\": ", out);
+		report_json_string(out, c->pools[b->terms[i].pool].name);
+		fprintf(out, ", \"processes\": %d, \"cap\": ", b->terms[i].processes);
+		if (b->terms[i].cap < 0)
+			fputs("null}", out);
+		else
+			fprintf(out, "%d}", b->terms[i].cap);
+	}
+	fputs("]}", out);
+}
+
+/* The variant's connection budget on the primary ("budget") and on each read replica
+ * ("replica_budgets"). */
 static void json_budget(FILE *out, const struct scenario *sc, int v)
 {
 	const struct cfg_scenario *c = &sc->variants[v].cfg;
 	struct budget b;
 	budget_compute(c, &b);
-	fputs(",\n      \"budget\": {\"most\": ", out);
-	if (b.unlimited)
-		fputs("null", out);
-	else
-		fprintf(out, "%lld", b.most);
-	fprintf(out, ", \"unlimited\": %s, \"usable\": %d, \"max_connections\": %d, "
-		     "\"superuser_reserved_connections\": %d, \"reserved_connections\": %d, "
-		     "\"exceeded\": %s, \"pools\": [",
-		b.unlimited ? "true" : "false", b.usable, b.max_connections, b.superuser_reserved,
-		b.reserved, budget_exceeded(&b) ? "true" : "false");
-	for (int i = 0; i < b.n_terms; i++) {
-		fputs(i ? ", {\"pool\": " : "{\"pool\": ", out);
-		report_json_string(out, c->pools[b.terms[i].pool].name);
-		fprintf(out, ", \"processes\": %d, \"cap\": ", b.terms[i].processes);
-		if (b.terms[i].cap < 0)
-			fputs("null}", out);
-		else
-			fprintf(out, "%d}", b.terms[i].cap);
+	fputs(",\n      \"budget\": ", out);
+	json_budget_object(out, c, &b);
+	if (c->n_replicas == 0)
+		return;
+	fputs(",\n      \"replica_budgets\": {", out);
+	for (int d = 1; d <= c->n_replicas; d++) {
+		budget_compute_server(c, d, &b);
+		fputs(d > 1 ? ", " : "", out);
+		report_json_string(out, cfg_server_name(c, d));
+		fputs(": ", out);
+		json_budget_object(out, c, &b);
 	}
-	fputs("]}", out);
+	fputc('}', out);
 }
 
 int report_budget_warnings(FILE *out, const struct scenario *sc)
 {
 	int n = 0;
 	for (int v = 0; v < sc->n_variants; v++) {
-		struct budget b;
-		char line[1200];
-		budget_compute(&sc->variants[v].cfg, &b);
-		if (!budget_exceeded(&b))
-			continue;
-		budget_format(line, sizeof line, &b, &sc->variants[v].cfg);
-		fprintf(out, "pooltide: warning: variant '%s': connection budget %s: PostgreSQL refuses "
-			     "the connects beyond %d at once\n", sc->variants[v].name, line, b.usable);
-		n++;
+		const struct cfg_scenario *c = &sc->variants[v].cfg;
+		for (int d = 0; d <= c->n_replicas; d++) { /* every server has its own slots */
+			struct budget b;
+			char line[1200];
+			budget_compute_server(c, d, &b);
+			if (!budget_exceeded(&b))
+				continue;
+			budget_format(line, sizeof line, &b, c);
+			fprintf(out, "pooltide: warning: variant '%s': connection budget %s: PostgreSQL "
+				     "refuses the connects beyond %d at once\n", sc->variants[v].name,
+				line, b.usable);
+			n++;
+		}
 	}
 	return n;
 }
@@ -704,6 +767,17 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 		fputs("      },\n      \"database\": {\n", out);
 		json_metrics(out, ex, v, METRIC_DATABASE, 0, "        ");
 		fputs("\n      }", out);
+		if (c->n_replicas > 0) { /* the same metrics per read replica */
+			fputs(",\n      \"replicas\": {\n", out);
+			for (int d = 1; d <= c->n_replicas; d++) {
+				fputs("        ", out);
+				report_json_string(out, cfg_server_name(c, d));
+				fputs(": {\n", out);
+				json_metrics(out, ex, v, METRIC_DATABASE, d, "          ");
+				fprintf(out, "\n        }%s\n", d < c->n_replicas ? "," : "");
+			}
+			fputs("      }", out);
+		}
 		if (c->pgbouncer.enabled) {
 			fputs(",\n      \"pgbouncer\": {\n", out);
 			json_metrics(out, ex, v, METRIC_PGBOUNCER, 0, "        ");

@@ -41,6 +41,20 @@ void report_json_string(FILE *out, const char *s);
 void report_json_number(FILE *out, double x);
 void report_json_estimate(FILE *out, const struct estimate *e);
 
+/* The estimate of `metric` (a name of models/summary.h's table) for variant v at index idx
+ * (workload or pool), and its paired difference variant v - first variant. */
+struct estimate report_est(const struct experiment *ex, int v, const char *metric, int idx);
+struct estimate report_diff(const struct experiment *ex, int v, const char *metric, int idx);
+
+/* Pool health of pool p in variant v, in SQLAlchemy's words (summary.json, report.md). */
+struct report_pool_health {
+	double checked_out, checked_in, overflow, waiters; /* time averages, mean over reps */
+	double exhausted_share, longest_exhausted_s;       /* mean over replications */
+	int exhausted_reps;   /* replications in which the pool was exhausted at some point */
+	int first_timeout_overflow; /* from the first replication with a timeout, or INT_MIN */
+};
+struct report_pool_health report_pool_health(const struct experiment *ex, int v, int p);
+
 /* The metrics of which every report gives the paired difference variant - first variant;
  * *n receives the count. */
 const char *const *report_diff_metrics(enum metric_scope scope, int *n);

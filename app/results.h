@@ -10,8 +10,8 @@
  * The order of use is: results_begin (creates the temporary folder; do it before simulating,
  * so an unwritable root fails at once) -> results_write_data (summary.json, summary.csv,
  * waits.csv, timeline.csv, pools.csv) -> the plot module draws into results_path(), or
- * results_mark_plots_missing -> results_write_report (report.md, which links the plots and
- * says when they are missing) -> results_commit -> results_destroy. results_destroy without a
+ * results_mark_plots_missing -> results_write_report (report.md, written by app/report_doc.c,
+ * which links the plots and says when they are missing) -> results_commit -> results_destroy. results_destroy without a
  * commit removes the temporary folder.
  *
  * Numbers in data files are "%.9g" in the C locale (the program never calls setlocale); an
@@ -21,6 +21,7 @@
 #ifndef POOLTIDE_RESULTS_H
 #define POOLTIDE_RESULTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>
@@ -111,6 +112,10 @@ void results_csv_number(FILE *out, double x);
 /* x as printf's "%.9g" writes it (nothing for NAN and infinities), into buf (at least 32
  * bytes, terminated); returns the length. Common values (0, k x 0.1, ...) without printf. */
 size_t results_format_g9(char *buf, double x);
+
+/* Whether variant cfg runs a workload on pool p: plots and reports leave out pools nobody
+ * uses. */
+bool results_pool_used(const struct cfg_scenario *cfg, int p);
 
 /* "20250131-142501-seed7" for a start time (UTC) and a seed, into buf. */
 void results_run_id(time_t started, unsigned long long seed, char *buf, size_t len);

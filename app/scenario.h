@@ -50,9 +50,4 @@ int scenario_load(struct scenario **out, const char *path, const char *const *se
 /* Frees everything, the traces the cfgs point into included. NULL is a no-op. */
 void scenario_destroy(struct scenario *sc);
 
-/* Parse a duration / a rate as in scenario files ("45s", "120/s"); 0 on success. Shared with
- * the command line (--horizon). */
-int scenario_parse_duration(const char *text, double *seconds);
-int scenario_parse_rate(const char *text, double *per_second);
-
 #endif

@@ -236,9 +236,7 @@ bool sweep_all_capacity(const struct sweep *sw)
 
 bool sweep_point_over_budget(const struct sweep *sw, int k)
 {
-	struct budget b;
-	budget_compute(&sw->grid->variants[k].cfg, &b);
-	return budget_exceeded(&b);
+	return budget_any_exceeded(&sw->grid->variants[k].cfg);
 }
 
 int sweep_smallest_passing(const struct sweep *sw, const struct experiment *ex)

@@ -52,11 +52,12 @@ static void rebase(struct aggregate *a)
 
 struct aggregate *aggregate_create(const struct cfg_scenario *sc)
 {
-	struct aggregate hdr = {.n_pools = sc->n_pools, .n_workloads = sc->n_workloads};
+	struct aggregate hdr = {.n_pools = sc->n_pools, .n_workloads = sc->n_workloads,
+				.n_replicas = sc->n_replicas};
 	metric_table(&hdr.n_metrics);
 	hdr.n_slots = sc->n_pools > sc->n_workloads ? sc->n_pools : sc->n_workloads;
-	if (hdr.n_slots < 1)
-		hdr.n_slots = 1;
+	if (hdr.n_slots < 1 + sc->n_replicas)
+		hdr.n_slots = 1 + sc->n_replicas;
 	for (int w = 0; w < CFG_MAX_WORKLOADS; w++)
 		hdr.hslot[w] = w < sc->n_workloads && sc->workloads[w].kind == CFG_WORKLOAD_REQUESTS
 				       ? hdr.n_histo++
@@ -97,6 +98,7 @@ static int slots_of(const struct aggregate *a, enum metric_scope scope)
 	case METRIC_POOL:
 		return a->n_pools;
 	case METRIC_DATABASE:
+		return 1 + a->n_replicas; /* the primary, then each replica */
 	case METRIC_PGBOUNCER:
 		return 1;
 	}
@@ -148,6 +150,8 @@ void aggregate_add(struct aggregate *a, const struct model_result *r,
 			memcpy(a->first_worst[w], r->workloads[w].worst, sizeof a->first_worst[w]);
 	}
 	a->db_refused += r->db_refused;
+	for (int k = 0; k < a->n_replicas; k++)
+		a->replica_refused[k] += r->replicas[k].refused;
 	a->nrep++;
 }
 
@@ -203,7 +207,8 @@ bool aggregate_equal(const struct aggregate *a, const struct aggregate *b)
 	if (a->bytes != b->bytes || a->n_metrics != b->n_metrics || a->n_slots != b->n_slots ||
 	    a->n_histo != b->n_histo || a->nrep != b->nrep || a->n_pools != b->n_pools ||
 	    a->n_workloads != b->n_workloads || a->n_processes != b->n_processes ||
-	    a->db_refused != b->db_refused)
+	    a->db_refused != b->db_refused || a->n_replicas != b->n_replicas ||
+	    memcmp(a->replica_refused, b->replica_refused, sizeof a->replica_refused) != 0)
 		return false;
 	for (int w = 0; w < CFG_MAX_WORKLOADS; w++)
 		if (a->hslot[w] != b->hslot[w])

@@ -35,6 +35,8 @@ struct aggregate {
 	int nrep;                    /* replications folded */
 	int n_pools, n_workloads, n_processes;
 	uint64_t db_refused;         /* connects refused, summed over replications */
+	int n_replicas;              /* read replicas: METRIC_DATABASE has 1 + n_replicas slots */
+	uint64_t replica_refused[CFG_MAX_REPLICAS]; /* the same per replica */
 	struct aggregate_pool *pools;      /* [n_pools] */
 	/* The waits of requests workload w merged over replications: h_served[w], h_all[w]; NULL
 	 * for a batch workload. */

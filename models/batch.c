@@ -379,6 +379,7 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 		/* BEGIN needs a server connection */
 		w->link.on_linked = on_linked;
 		w->link.on_error = on_pgbouncer_error;
+		w->link.conn = conn;
 		pgbouncer_query(w->b->bouncer, &w->link);
 		return;
 	}
@@ -636,7 +637,7 @@ static void ev_commit(struct sim *sim, void *obj, uint64_t arg)
 	}
 	w->txn = 0;
 	if (b->bouncer)
-		pgbouncer_release(b->bouncer, &w->link); /* transaction pooling: server back */
+		pgbouncer_release(b->bouncer, &w->link); /* server back (session: at the close) */
 	pool_checkin(w->pool, w->conn);
 	w->conn = NULL;
 	if (w->g >= w->n_groups)

@@ -15,17 +15,40 @@ static int workload_processes(const struct cfg_scenario *sc, const struct cfg_wo
 	return k > 0 ? k : 1;
 }
 
+/* Whether workload w opens connections through pool p: its own pool, or one its reads are
+ * routed to (with a share above 0). */
+static bool uses_pool(const struct cfg_workload *w, int p)
+{
+	if (w->pool == p)
+		return true;
+	if (w->kind != CFG_WORKLOAD_REQUESTS || !(w->req.reads.share > 0))
+		return false;
+	for (int k = 0; k < w->req.reads.n_pools; k++)
+		if (w->req.reads.pools[k] == p)
+			return true;
+	return false;
+}
+
 void budget_compute(const struct cfg_scenario *sc, struct budget *b)
 {
+	budget_compute_server(sc, 0, b);
+}
+
+void budget_compute_server(const struct cfg_scenario *sc, int server, struct budget *b)
+{
+	const struct cfg_database *db = cfg_server(sc, server);
 	memset(b, 0, sizeof *b);
-	b->max_connections = sc->db.max_connections;
-	b->superuser_reserved = sc->db.superuser_reserved_connections;
-	b->reserved = sc->db.reserved_connections;
+	b->server = server;
+	b->max_connections = db->max_connections;
+	b->superuser_reserved = db->superuser_reserved_connections;
+	b->reserved = db->reserved_connections;
 	b->usable = b->max_connections - b->superuser_reserved - b->reserved;
 	for (int p = 0; p < sc->n_pools; p++) {
 		int procs = 0;
+		if (sc->pools[p].server != server)
+			continue;
 		for (int w = 0; w < sc->n_workloads; w++) {
-			if (sc->workloads[w].pool != p)
+			if (!uses_pool(&sc->workloads[w], p))
 				continue;
 			int k = workload_processes(sc, &sc->workloads[w]);
 			if (k > procs)
@@ -42,7 +65,7 @@ void budget_compute(const struct cfg_scenario *sc, struct budget *b)
 		else
 			b->most += (long long)procs * t->cap;
 	}
-	if (sc->pgbouncer.enabled) {
+	if (sc->pgbouncer.enabled && server == 0) {
 		const struct cfg_pgbouncer *g = &sc->pgbouncer;
 		int n = g->default_pool_size + g->reserve_pool_size;
 		if (g->max_db_connections > 0 && g->max_db_connections < n)
@@ -56,6 +79,17 @@ void budget_compute(const struct cfg_scenario *sc, struct budget *b)
 bool budget_exceeded(const struct budget *b)
 {
 	return b->unlimited || b->most > b->usable;
+}
+
+bool budget_any_exceeded(const struct cfg_scenario *sc)
+{
+	for (int k = 0; k <= sc->n_replicas; k++) {
+		struct budget b;
+		budget_compute_server(sc, k, &b);
+		if (budget_exceeded(&b))
+			return true;
+	}
+	return false;
 }
 
 int budget_format(char *buf, size_t n, const struct budget *b, const struct cfg_scenario *sc)
@@ -86,8 +120,11 @@ int budget_format(char *buf, size_t n, const struct budget *b, const struct cfg_
 		snprintf(total, sizeof total, "unlimited");
 	else
 		snprintf(total, sizeof total, "%lld", b->most);
-	return snprintf(buf, n, "%s = %s %s %d usable slots (max_connections %d - "
+	char who[CFG_NAME_MAX + 8] = "";
+	if (sc->n_replicas > 0) /* several servers: say whose slots */
+		snprintf(who, sizeof who, "%s: ", cfg_server_name(sc, b->server));
+	return snprintf(buf, n, "%s%s = %s %s %d usable slots (max_connections %d - "
 			 "superuser_reserved_connections %d - reserved_connections %d)",
-			 line, total, budget_exceeded(b) ? ">" : "<=", b->usable, b->max_connections,
+			 who, line, total, budget_exceeded(b) ? ">" : "<=", b->usable, b->max_connections,
 			 b->superuser_reserved, b->reserved);
 }

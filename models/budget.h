@@ -7,9 +7,9 @@
  * -1 when unlimited). The server accepts max_connections - superuser_reserved_connections -
  * reserved_connections of them and refuses the rest at once ("FATAL: remaining connection
  * slots are reserved..."): a configuration whose budget exceeds the usable slots will refuse
- * requests exactly when it is busiest. The arithmetic is per server; the deployment has one
- * server today, and pool kinds behind which the server sees fewer connections (PgBouncer)
- * plug into pool_cfg_cap.
+ * requests exactly when it is busiest. The arithmetic is per server: the primary counts the
+ * pools on it (pools.NAME.server, default the primary) that workloads use, a read replica the
+ * pools on it that workloads route reads to; PgBouncer stands in front of the primary only.
  *
  * Not here: simulating the refusals (models/database.h); printing (app/). No I/O. */
 #ifndef POOLTIDE_BUDGET_H
@@ -27,6 +27,7 @@ struct budget_term {
 };
 
 struct budget {
+	int server;                  /* 0: the primary, k: replica k - 1 (cfg_server) */
 	int n_terms;                 /* pools used by some workload, in pool order */
 	struct budget_term terms[CFG_MAX_POOLS];
 	long long most;              /* sum of processes x cap over the limited terms */
@@ -39,8 +40,12 @@ struct budget {
 	int usable;                  /* max_connections - superuser_reserved - reserved */
 };
 
-/* The budget of one resolved scenario (a variant). */
+/* The budget of one resolved scenario (a variant) on its primary. */
 void budget_compute(const struct cfg_scenario *sc, struct budget *b);
+/* The same on server k: 0 the primary, k the replica k - 1. */
+void budget_compute_server(const struct cfg_scenario *sc, int server, struct budget *b);
+/* Whether any server's budget is exceeded. */
+bool budget_any_exceeded(const struct cfg_scenario *sc);
 
 /* Whether the deployment can ask for more connections than the server accepts: an unlimited
  * pool, or most > usable. */
@@ -51,7 +56,8 @@ bool budget_exceeded(const struct budget *b);
  *   4 processes x pool main (cap 50) = 200 > 97 usable slots (max_connections 100 -
  *   superuser_reserved_connections 3 - reserved_connections 0)
  * and "<= 97 usable slots" when it fits; an unlimited pool reads "pool main (unlimited
- * overflow)" and the total "unlimited". */
+ * overflow)" and the total "unlimited". With read replicas the line starts with the server's
+ * name ("primary: ", "replica1: "). */
 int budget_format(char *buf, size_t n, const struct budget *b, const struct cfg_scenario *sc);
 
 #endif

@@ -33,6 +33,8 @@ void cfg_requests_defaults(struct cfg_requests *r)
 	r->statements = 1;
 	r->lock_timeout_s = -1;
 	r->statement_timeout_s = -1;
+	r->reads.share = 1;
+	r->reads.routing = CFG_ROUTING_ROUND_ROBIN;
 	r->n_windows = 2;
 	r->windows_s[0] = 60;
 	r->windows_s[1] = 300;
@@ -73,6 +75,7 @@ void cfg_pgbouncer_defaults(struct cfg_pgbouncer *b)
 	b->query_wait_timeout_s = 120;
 	b->server_login_retry_s = 15;
 	dist_lognormal_mean_sd(&b->client_connect_time, 0.001, 0.0005);
+	memcpy(b->server_reset_query, "DISCARD ALL", sizeof "DISCARD ALL");
 }
 
 int cfg_usable_connections(const struct cfg_database *db)
@@ -95,4 +98,25 @@ void cfg_batch_defaults(struct cfg_batch *b)
 	b->processes = 1;
 	b->lock_timeout_s = -1;
 	b->statement_timeout_s = -1;
+}
+
+const struct cfg_database *cfg_server(const struct cfg_scenario *sc, int k)
+{
+	return k == 0 ? &sc->db : &sc->replicas[k - 1].db;
+}
+
+const char *cfg_server_name(const struct cfg_scenario *sc, int k)
+{
+	return k == 0 ? "primary" : sc->replicas[k - 1].name;
+}
+
+void cfg_replica_defaults(const struct cfg_scenario *sc, struct cfg_replica *r, const char *name)
+{
+	memset(r, 0, sizeof *r);
+	size_t n = strlen(name);
+	if (n >= sizeof r->name)
+		n = sizeof r->name - 1;
+	memcpy(r->name, name, n);
+	r->db = sc->db;
+	r->db.row_locks = false; /* a hot standby runs read-only transactions only */
 }

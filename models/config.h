@@ -18,6 +18,7 @@
 #define CFG_MAX_SLO 32
 #define CFG_MAX_WINDOWS 2       /* worst-window lengths per requests workload */
 #define CFG_SLO_METRIC_MAX 32
+#define CFG_MAX_REPLICAS 4      /* read replicas beside the primary */
 
 /* PostgreSQL server. */
 struct cfg_database {
@@ -34,6 +35,32 @@ struct cfg_database {
 	 * cancelled; the transaction rolls back. Workloads may set their own (SET per role). */
 	double lock_timeout_s;
 	double statement_timeout_s;
+};
+
+/* A read replica (a PostgreSQL hot standby streaming from the primary): its own slots,
+ * refusals, connect time, round trip and cores. Read-only: it takes no row locks; its
+ * lock_timeout and statement_timeout are the primary's (role and database settings replicate).
+ * Replication lag is not modelled: a read sees the primary's latest commit. */
+struct cfg_replica {
+	char name[CFG_NAME_MAX];
+	struct cfg_database db;  /* each field defaults to the primary's (database.*); row_locks
+				    false */
+};
+
+/* How a workload picks a replica for a routed read. */
+enum cfg_routing {
+	CFG_ROUTING_ROUND_ROBIN,  /* each process cycles through the replicas' pools (default) */
+	CFG_ROUTING_RANDOM,       /* one at random, as SQLAlchemy's RoutingSession example does */
+};
+
+/* Read routing of a requests workload (models/routing.h): of its read-only transactions
+ * (those that do not write), `share` go to one of the pools `pools` (each bound to a replica);
+ * the others, and every writing one, run on the workload's own pool (on the primary). */
+struct cfg_reads {
+	int n_pools;              /* 0 (default): no routing, every transaction on the primary */
+	int pools[CFG_MAX_REPLICAS]; /* indices into cfg_scenario.pools, each on a replica */
+	double share;             /* default 1 */
+	enum cfg_routing routing; /* default round-robin */
 };
 
 /* PgBouncer's pool_mode: when a server connection goes back to PgBouncer's pool. */
@@ -61,6 +88,8 @@ struct cfg_pgbouncer {
 					   default 15 */
 	struct dist client_connect_time; /* an application connect to PgBouncer (no fork, no
 					    server): default lognormal mean 1 ms, sd 0.5 ms */
+	char server_reset_query[CFG_NAME_MAX]; /* run on a server released in session mode (one
+						  round trip); default "DISCARD ALL", "" = none */
 };
 
 struct pool_kind;
@@ -71,6 +100,8 @@ struct pool_kind;
  * them (the common cap and timeout every report speaks), as each field's comment says. */
 struct cfg_pool {
 	char name[CFG_NAME_MAX];
+	int server;              /* pools.NAME.server: 0 = the primary (database, default), k =
+				    replicas[k - 1]; one engine per server, as applications route */
 	const struct pool_kind *kind; /* pools.NAME.kind; NULL or &pool_kind_sqlalchemy: QueuePool */
 	int max_waiting;         /* requesters that may wait at once; beyond, the run fails as
 				    overloaded (memory follows the scenario, not the overload).
@@ -167,6 +198,7 @@ struct cfg_requests {
 	double client_timeout_s; /* the client (or load balancer) gives up this long after the
 				    request arrived: a request that finishes later counts as
 				    given_up. 0 (default) = never */
+	struct cfg_reads reads; /* read routing to replicas; n_pools 0: none */
 	int n_windows;          /* worst-window lengths (models/window.h), default 2: */
 	double windows_s[CFG_MAX_WINDOWS]; /* 60 and 300 s (slo.WORKLOAD.window) */
 };
@@ -224,7 +256,9 @@ struct cfg_scenario {
 	double warmup_s;        /* requests arriving before this are not counted. default 0 */
 	int replications;       /* default 10 */
 	uint64_t seed;          /* master seed, default 1 */
-	struct cfg_database db;
+	struct cfg_database db; /* the primary */
+	int n_replicas;         /* read replicas, default 0 */
+	struct cfg_replica replicas[CFG_MAX_REPLICAS];
 	struct cfg_pgbouncer pgbouncer; /* enabled: the pools connect to PgBouncer */
 	int processes;          /* deployment.processes: application processes, each with its own
 				   pools (default 1) */
@@ -249,5 +283,12 @@ void cfg_pgbouncer_defaults(struct cfg_pgbouncer *b);
 /* Server connection slots an ordinary role may use:
  * max_connections - superuser_reserved_connections - reserved_connections. */
 int cfg_usable_connections(const struct cfg_database *db);
+
+/* The settings of server k: 0 = the primary (sc->db), k = sc->replicas[k - 1]. */
+const struct cfg_database *cfg_server(const struct cfg_scenario *sc, int k);
+/* The name reports give server k: "primary" or the replica's name. */
+const char *cfg_server_name(const struct cfg_scenario *sc, int k);
+/* A replica with every setting of the primary (row locks off) and this name. */
+void cfg_replica_defaults(const struct cfg_scenario *sc, struct cfg_replica *r, const char *name);
 
 #endif

@@ -19,6 +19,7 @@
 
 struct cpu;
 struct locks;
+struct pool_conn;
 
 struct database {
 	const struct cfg_database *cfg;
@@ -31,6 +32,10 @@ struct database {
 	struct level open_level;
 	int lock_waiting;    /* transactions waiting for a row lock now */
 	struct level lock_waiting_level;
+	/* Set when this "database" is a proxy's client side (PgBouncer, pgbouncer.h): told of
+	 * each client connection (the application pool's record) that closes, after its slot is
+	 * given back. NULL for a real server. */
+	void (*on_client_close)(struct database *db, struct pool_conn *conn);
 };
 
 void database_init(struct database *db, const struct cfg_database *cfg, double t0);

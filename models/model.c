@@ -14,6 +14,7 @@
 #include "models/database.h"
 #include "models/locks.h"
 #include "models/pool.h"
+#include "models/routing.h"
 #include "models/users.h"
 #include "sim/rng.h"
 #include "sim/status.h"
@@ -22,7 +23,10 @@ struct run {
 	const struct cfg_scenario *sc;
 	struct model_result *out;
 	struct sim *sim;
-	struct database db;
+	struct database db;         /* the primary */
+	struct database replica[CFG_MAX_REPLICAS];
+	struct cpu *replica_cpu[CFG_MAX_REPLICAS];
+	gsl_rng *route_rng[CFG_MAX_WORKLOADS]; /* read routing streams, NULL when not routing */
 	struct pgbouncer *bouncer;  /* NULL without PgBouncer */
 	gsl_rng *bouncer_rng;
 	struct cpu *cpu;
@@ -60,6 +64,12 @@ int model_processes(const struct cfg_scenario *sc)
 	return n;
 }
 
+/* Server k: 0 the primary, k the replica k - 1. */
+static struct database *server(struct run *run, int k)
+{
+	return k == 0 ? &run->db : &run->replica[k - 1];
+}
+
 static void ev_warmup_end(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)arg;
@@ -67,6 +77,11 @@ static void ev_warmup_end(struct sim *sim, void *obj, uint64_t arg)
 	for (int i = 0; i < run->sc->n_pools * run->n_proc; i++)
 		pool_reset(run->pools[i]);
 	database_reset(&run->db, sim_now(sim));
+	for (int k = 0; k < run->sc->n_replicas; k++) {
+		database_reset(&run->replica[k], sim_now(sim));
+		if (run->replica_cpu[k])
+			cpu_reset(run->replica_cpu[k]);
+	}
 	if (run->bouncer)
 		pgbouncer_reset(run->bouncer);
 	if (run->cpu)
@@ -144,6 +159,15 @@ static void ev_horizon(struct sim *sim, void *obj, uint64_t arg)
 	if (run->cpu) {
 		run->out->db_cpu_busy_mean = level_mean(cpu_busy_level(run->cpu), t);
 		run->out->db_cpu_active_mean = level_mean(cpu_active_level(run->cpu), t);
+	}
+	for (int k = 0; k < run->sc->n_replicas; k++) {
+		struct server_result *sr = &run->out->replicas[k];
+		sr->open_mean = level_mean(&run->replica[k].open_level, t);
+		sr->open_max = run->replica[k].open_level.max;
+		if (run->replica_cpu[k]) {
+			sr->cpu_busy_mean = level_mean(cpu_busy_level(run->replica_cpu[k]), t);
+			sr->cpu_active_mean = level_mean(cpu_active_level(run->replica_cpu[k]), t);
+		}
 	}
 	for (int i = 0; i < run->sc->n_workloads; i++)
 		if (run->bw[i])
@@ -224,7 +248,7 @@ static void ev_sample(struct sim *sim, void *obj, uint64_t k)
 			.overflow = pool_overflow(p),
 			.waiters = pool_waiting(p),
 			.open = pool_open(p),
-			.server_connections = run->db.open,
+			.server_connections = server(run, run->sc->pools[i].server)->open,
 		};
 		if (run->bouncer)
 			pgbouncer_status(run->bouncer, &s.pgbouncer);
@@ -308,11 +332,12 @@ static void rebase(struct model_result *r)
 /* Zero the whole block, keeping its shape. */
 static void result_clear(struct model_result *r)
 {
-	int np = r->n_pools, nw = r->n_workloads;
+	int np = r->n_pools, nw = r->n_workloads, nr = r->n_replicas;
 	size_t bytes = r->bytes;
 	memset(r, 0, bytes);
 	r->n_pools = np;
 	r->n_workloads = nw;
+	r->n_replicas = nr;
 	r->bytes = bytes;
 	rebase(r);
 }
@@ -326,6 +351,7 @@ struct model_result *model_result_create(const struct cfg_scenario *sc)
 		return NULL;
 	r->n_pools = sc->n_pools;
 	r->n_workloads = sc->n_workloads;
+	r->n_replicas = sc->n_replicas;
 	r->bytes = bytes;
 	rebase(r);
 	return r;
@@ -347,7 +373,8 @@ int model_result_load(struct model_result *r, const void *data, size_t n)
 	if (n != r->bytes || n < sizeof *r)
 		return PT_EINVAL;
 	const struct model_result *src = data;
-	if (src->n_pools != r->n_pools || src->n_workloads != r->n_workloads)
+	if (src->n_pools != r->n_pools || src->n_workloads != r->n_workloads ||
+	    src->n_replicas != r->n_replicas)
 		return PT_EINVAL;
 	memcpy(r, data, n);
 	rebase(r);
@@ -379,6 +406,8 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 	assert(out->n_pools == sc->n_pools && out->n_workloads == sc->n_workloads);
 	result_clear(out);
 	out->db_cpu_busy_mean = out->db_cpu_active_mean = NAN;
+	for (int k = 0; k < CFG_MAX_REPLICAS; k++)
+		out->replicas[k].cpu_busy_mean = out->replicas[k].cpu_active_mean = NAN;
 	out->window_s = sc->horizon_s - sc->warmup_s;
 	out->overloaded_pool = -1;
 	run.n_proc = model_processes(sc);
@@ -398,6 +427,15 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 		if (!run.cpu)
 			goto fail;
 		run.db.cpu = run.cpu;
+	}
+	for (int k = 0; k < sc->n_replicas; k++) {
+		database_init(&run.replica[k], &sc->replicas[k].db, 0);
+		if (sc->replicas[k].db.cores > 0) {
+			run.replica_cpu[k] = cpu_create(run.sim, sc->replicas[k].db.cores);
+			if (!run.replica_cpu[k])
+				goto fail;
+			run.replica[k].cpu = run.replica_cpu[k];
+		}
 	}
 	if (sc->db.row_locks) {
 		run.locks = locks_create(sc->users.count);
@@ -433,7 +471,10 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 				sc->seed, rep, rng_stream_id(pc->name, STREAM_CONNECT + 16 * (uint64_t)p));
 			if (!run.pool_rng[k])
 				goto fail;
-			run.pools[k] = pool_create(pc, run.sim, pool_db, run.pool_rng[k]);
+			/* one engine per server: a pool on a replica connects to it directly */
+			run.pools[k] = pool_create(pc, run.sim,
+						   pc->server ? server(&run, pc->server) : pool_db,
+						   run.pool_rng[k]);
 			if (!run.pools[k])
 				goto fail;
 			run.by_pool[i][p] = run.pools[k];
@@ -464,6 +505,19 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 			goto fail;
 		if (run.bouncer)
 			requests_use_pgbouncer(run.wl[i], run.bouncer);
+		const struct cfg_reads *rd = &w->req.reads;
+		if (rd->n_pools > 0) {
+			struct pool *const *rp[CFG_MAX_REPLICAS];
+			struct database *rs[CFG_MAX_REPLICAS];
+			for (int k = 0; k < rd->n_pools; k++) {
+				rp[k] = run.by_pool[rd->pools[k]];
+				rs[k] = server(&run, sc->pools[rd->pools[k]].server);
+			}
+			run.route_rng[i] = rng_stream_create(sc->seed, rep,
+							     rng_stream_id(w->name, STREAM_ROUTING));
+			if (!run.route_rng[i] || requests_route_reads(run.wl[i], run.route_rng[i], rp, rs))
+				goto fail;
+		}
 		if (hooks && hooks->on_arrival) {
 			run.hook[i] = (struct arrival_hook){.hooks = hooks, .workload = i};
 			requests_observe_arrivals(run.wl[i], observe_arrival, &run.hook[i]);
@@ -503,6 +557,8 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 			requests_finish(run.wl[i]);
 
 	out->db_refused = run.db.refused;
+	for (int k = 0; k < sc->n_replicas; k++)
+		out->replicas[k].refused = run.replica[k].refused;
 	if (run.bouncer)
 		count_pgbouncer(&out->pgbouncer, run.bouncer);
 	for (int i = 0; i < sc->n_pools; i++)
@@ -521,6 +577,8 @@ fail:
 			gsl_rng_free(run.arr_rng[i]);
 		if (run.hold_rng[i])
 			gsl_rng_free(run.hold_rng[i]);
+		if (run.route_rng[i])
+			gsl_rng_free(run.route_rng[i]);
 	}
 	/* either array may be missing (out of memory while setting up) */
 	for (int i = 0; i < n_inst; i++) {
@@ -539,6 +597,8 @@ fail:
 		gsl_rng_free(run.bouncer_rng);
 	locks_destroy(run.locks);
 	cpu_destroy(run.cpu);
+	for (int k = 0; k < CFG_MAX_REPLICAS; k++)
+		cpu_destroy(run.replica_cpu[k]);
 	sim_destroy(run.sim);
 	out->status = status;
 	return status;

@@ -46,6 +46,15 @@ struct pgbouncer_result {
 	double sv_active_mean, sv_active_max, sv_idle_mean, sv_login_mean;
 };
 
+/* A read replica's figures (models/database.h), as the primary's db_* fields below: connects
+ * refused after the warm-up; levels over [warmup, horizon]. */
+struct server_result {
+	uint64_t refused;
+	double open_mean, open_max;  /* server connections, all processes and pools */
+	double cpu_busy_mean;        /* NAN without cores */
+	double cpu_active_mean;      /* NAN without cores */
+};
+
 /* Pool figures are per pool name, over the pool's instances in every process: counters are
  * summed, time averages averaged (the status of one process's pool), maxima the largest.
  *
@@ -66,6 +75,8 @@ struct model_result {
 	double db_lock_waiting_mean, db_lock_waiting_max; /* transactions waiting for a row lock */
 	double db_cpu_busy_mean;     /* share of the cores busy (NAN without cores) */
 	double db_cpu_active_mean;   /* statements running, time average (NAN without cores) */
+	int n_replicas;              /* the scenario's read replicas */
+	struct server_result replicas[CFG_MAX_REPLICAS]; /* [n_replicas] (the primary: db_*) */
 	struct pgbouncer_result pgbouncer;
 	int status;                  /* model_run's return value */
 	int overloaded_pool;         /* with PT_EOVERLOAD: the pool whose waiters reached
@@ -98,9 +109,10 @@ struct model_sample {
 	int backlog;          /* records waiting in every batch workload's backlog */
 	double backlog_age_s; /* age of the oldest waiting record (the lag building up), s */
 	int batch_active;     /* workers running a batch (all batch workloads and processes) */
-	int server_connections; /* backends open on the database server: every process and
-				   pool, connections being opened included (the same in every
-				   pool's sample of one instant) */
+	int server_connections; /* backends open on the pool's database server (the primary or
+				   its replica): every process and pool, connections being opened
+				   included (the same in the samples of one instant of every pool
+				   on that server) */
 	struct pgbouncer_status pgbouncer; /* PgBouncer's SHOW POOLS now; zero without it */
 };
 
@@ -162,6 +174,9 @@ enum { STREAM_ARRIVALS = 1, STREAM_HOLDS = 2, STREAM_CONNECT = 3 };
 /* PgBouncer's client and server connect times: rng_stream_id("pgbouncer", STREAM_PGBOUNCER)
  * (no pool or workload stream uses the id 4). */
 enum { STREAM_PGBOUNCER = 4 };
+/* A requests workload's read routing (models/routing.h): rng_stream_id(workload name,
+ * STREAM_ROUTING), created only when it routes reads. */
+enum { STREAM_ROUTING = 5 };
 
 /* Connections per process that the request workloads on pool `pool` keep busy at their peak
  * arrival rate (rate profile maximum times the largest burst factor; a trace's mean rate),

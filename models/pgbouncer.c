@@ -23,6 +23,7 @@ struct pgbouncer {
 	int servers;                    /* open or being opened */
 	int idle;
 	int active;                     /* linked to a client */
+	int resetting;                  /* session mode: running server_reset_query (sv_tested) */
 	bool connecting;                /* at most one server connect in flight (§3.4) */
 	bool login_failing;             /* the last server connect failed */
 	bool draining;                  /* after the horizon: no min_pool_size top-up */
@@ -37,6 +38,7 @@ static void ev_server_ready(struct sim *sim, void *obj, uint64_t arg);
 static void arm_janitor(struct pgbouncer *b);
 static void ev_janitor(struct sim *sim, void *obj, uint64_t arg);
 static void ev_statement_refused(struct sim *sim, void *obj, uint64_t arg);
+static void on_client_close(struct database *db, struct pool_conn *conn);
 
 static inline void set_if_changed(struct level *l, double now, double v)
 {
@@ -89,6 +91,7 @@ struct pgbouncer *pgbouncer_create(const struct cfg_pgbouncer *cfg, struct sim *
 		.rtt_s = server->cfg->rtt_s,
 	};
 	database_init(&b->clients, &b->client_cfg, sim_now(sim));
+	b->clients.on_client_close = on_client_close;
 	stats_start(b, sim_now(sim));
 	arm_janitor(b); /* min_pool_size */
 	return b;
@@ -127,12 +130,17 @@ static void note_wait(struct pgbouncer *b, double w)
 }
 
 /* Rule 2: the server becomes active for c. In statement mode the BEGIN runs (one round trip)
- * and the server is then closed for the transaction block. */
+ * and the server is then closed for the transaction block; in session mode it stays linked to
+ * c's client connection. */
 static void link(struct pgbouncer *b, struct pgbouncer_client *c)
 {
 	double w = sim_now(b->sim) - c->wait_start;
 	b->active++;
 	c->linked = true;
+	if (b->cfg->pool_mode == CFG_POOL_MODE_SESSION) {
+		c->conn->server_linked = true;
+		b->st.session_links++;
+	}
 	if (w > 0)
 		b->st.waited++;
 	tally_add(&b->st.wait, w);
@@ -203,7 +211,9 @@ static bool may_connect(const struct pgbouncer *b, int limit)
 static void activate(struct pgbouncer *b)
 {
 	const struct cfg_pgbouncer *cfg = b->cfg;
-	if (!b->w_head || b->idle > 0)
+	/* per_loop_activate: each waiter beyond the idle servers is first counted against a
+	 * server running its reset query (sv_tested); only a waiter left over launches */
+	if (!b->w_head || b->idle > 0 || b->waiting <= b->resetting)
 		return;
 	int limit = cfg->default_pool_size;
 	if (cfg->reserve_pool_size > 0 &&
@@ -276,12 +286,57 @@ static void ev_janitor(struct sim *sim, void *obj, uint64_t arg)
 	levels_update(b);
 }
 
+/* Session mode, the end of rule 3: the application closed client connection conn; its server
+ * (if one is linked) runs server_reset_query, one round trip (release_server: SV_TESTED), then
+ * goes to the oldest waiter or the idle stack. Without a reset query it is free at once; it
+ * is handed over by an event at this instant all the same, so that PgBouncer never calls a
+ * client back from inside the application pool's close. */
+static void ev_reset_done(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)sim;
+	(void)arg;
+	struct pgbouncer *b = obj;
+	b->resetting--;
+	server_free(b);
+	activate(b);
+	arm_janitor(b);
+	levels_update(b);
+}
+
+static void on_client_close(struct database *db, struct pool_conn *conn)
+{
+	struct pgbouncer *b = (struct pgbouncer *)(void *)((char *)db -
+							    offsetof(struct pgbouncer, clients));
+	if (!conn->server_linked)
+		return;
+	conn->server_linked = false;
+	b->active--;
+	b->resetting++;
+	double dt = 0;
+	if (b->cfg->server_reset_query[0]) {
+		b->st.server_resets++;
+		dt = b->server->cfg->rtt_s;
+	}
+	sim_schedule_in(b->sim, dt, PRIO_COMPLETION, ev_reset_done, b, 0);
+	levels_update(b);
+}
+
 void pgbouncer_query(struct pgbouncer *b, struct pgbouncer_client *c)
 {
 	c->wait_start = sim_now(b->sim);
 	c->next = NULL;
 	c->linked = false;
 	b->st.queries++;
+	if (b->cfg->pool_mode == CFG_POOL_MODE_SESSION) {
+		assert(c->conn);
+		if (c->conn->server_linked) {
+			/* the client connection has its server: nothing to wait for */
+			c->linked = true;
+			tally_add(&b->st.wait, 0);
+			c->on_linked(c);
+			return;
+		}
+	}
 	if (b->idle > 0) {
 		b->idle--;
 		link(b, c);
@@ -301,6 +356,8 @@ void pgbouncer_release(struct pgbouncer *b, struct pgbouncer_client *c)
 {
 	assert(c->linked);
 	c->linked = false;
+	if (b->cfg->pool_mode == CFG_POOL_MODE_SESSION)
+		return; /* the server stays with the client connection until it closes */
 	b->active--;
 	server_free(b);
 	levels_update(b);
@@ -329,6 +386,7 @@ void pgbouncer_status(const struct pgbouncer *b, struct pgbouncer_status *s)
 	s->cl_waiting = b->waiting;
 	s->sv_active = b->active;
 	s->sv_idle = b->idle;
+	s->sv_tested = b->resetting;
 	s->sv_login = b->connecting;
 	s->maxwait_s = b->w_head ? sim_now(b->sim) - b->w_head->wait_start : 0;
 }

@@ -5,8 +5,11 @@
  * The application pools connect to PgBouncer instead of the database: pgbouncer_clients gives
  * them a struct database that stands for PgBouncer's client side (max_client_conn slots, the
  * cheap client connect time, refusals with "no more connections allowed (max_client_conn)").
- * A transaction asks for a server connection at BEGIN (pgbouncer_query) and gives it back at
- * COMMIT (pgbouncer_release): in transaction mode a server is held only for a transaction.
+ * A transaction asks for a server connection at BEGIN (pgbouncer_query) and ends at COMMIT
+ * (pgbouncer_release): in transaction mode a server is held only for a transaction; in session
+ * mode the server linked at the client connection's first query stays linked to it (the
+ * application pool's record, struct pool_conn) until the application closes that connection,
+ * then runs server_reset_query (one round trip, sv_tested) before it serves anyone else.
  *
  * Rules (§3.6): a query takes an idle server if any, else waits FIFO; a released server goes
  * at once to the oldest waiter; at most one server connect is in flight, launched while the
@@ -20,8 +23,7 @@
  * the BEGIN of a transaction block closes the server after its round trip and the client
  * gets "transaction blocks not allowed in statement pooling mode".
  *
- * Not modelled: session mode (a server held by a client connection until it disconnects),
- * server_idle_timeout, server_lifetime, server_check_delay, max_user_connections, several
+ * Not modelled: server_idle_timeout, server_lifetime, server_check_delay, max_user_connections, several
  * (database, user) pools. No I/O. */
 #ifndef POOLTIDE_PGBOUNCER_H
 #define POOLTIDE_PGBOUNCER_H
@@ -45,6 +47,7 @@ enum pgbouncer_error {
 
 struct pgbouncer;
 struct pgbouncer_client;
+struct pool_conn;
 
 /* Exactly one of these is called for each pgbouncer_query, possibly before it returns. */
 typedef void (*pgbouncer_linked_fn)(struct pgbouncer_client *c);
@@ -54,6 +57,9 @@ typedef void (*pgbouncer_error_fn)(struct pgbouncer_client *c, enum pgbouncer_er
 struct pgbouncer_client {
 	pgbouncer_linked_fn on_linked; /* set before pgbouncer_query */
 	pgbouncer_error_fn on_error;
+	struct pool_conn *conn;        /* the client connection the query arrives on (set before
+					  pgbouncer_query): in session mode its server stays
+					  linked to it */
 	double wait_start;             /* set by pgbouncer_query */
 	/* private */
 	struct pgbouncer_client *next;
@@ -71,6 +77,8 @@ struct pgbouncer_stats {
 	uint64_t server_refused;      /* of those, refused by PostgreSQL */
 	uint64_t reserve_connects;    /* launched beyond default_pool_size ("taking connection
 					 from reserve_pool") */
+	uint64_t session_links;       /* session mode: servers linked to a client connection */
+	uint64_t server_resets;       /* session mode: server_reset_query runs at disconnect */
 	struct tally wait;            /* query to server linked, linked queries */
 	double maxwait_max;           /* longest wait of any client (linked or dropped), s */
 	struct level cl_active, cl_waiting, sv_active, sv_idle, sv_login;
@@ -78,10 +86,10 @@ struct pgbouncer_stats {
 
 /* PgBouncer's status at one instant, SHOW POOLS' words: client connections open and not
  * waiting (cl_active), waiting for a server (cl_waiting), servers linked to a client
- * (sv_active), idle (sv_idle), being opened (sv_login), and the age of the oldest waiting
- * client (maxwait, s). */
+ * (sv_active), idle (sv_idle), running server_reset_query (sv_tested), being opened
+ * (sv_login), and the age of the oldest waiting client (maxwait, s). */
 struct pgbouncer_status {
-	int cl_active, cl_waiting, sv_active, sv_idle, sv_login;
+	int cl_active, cl_waiting, sv_active, sv_idle, sv_tested, sv_login;
 	double maxwait_s;
 };
 
@@ -94,9 +102,12 @@ void pgbouncer_destroy(struct pgbouncer *b);
 /* PgBouncer's client side, what the application pools connect to (owned by b). */
 struct database *pgbouncer_clients(struct pgbouncer *b);
 
-/* Client c's transaction needs a server (at BEGIN). */
+/* Client c's transaction needs a server (at BEGIN). In session mode a client connection
+ * (c->conn) that has a server already is linked at once, without waiting. */
 void pgbouncer_query(struct pgbouncer *b, struct pgbouncer_client *c);
-/* c's transaction ended (COMMIT or ROLLBACK): its server goes back to the pool. */
+/* c's transaction ended (COMMIT or ROLLBACK): its server goes back to the pool (transaction
+ * and statement modes) or stays linked to c->conn (session mode, until the application
+ * closes the connection: pool_conn_disconnect tells PgBouncer). */
 void pgbouncer_release(struct pgbouncer *b, struct pgbouncer_client *c);
 
 /* Arrivals have stopped (the horizon): the janitor no longer tops the pool up to

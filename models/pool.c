@@ -205,11 +205,18 @@ void pool_checkin(struct pool *p, struct pool_conn *conn)
 
 void pool_checkin_closed(struct pool *p, struct pool_conn *conn)
 {
-	if (conn->alive) {
-		database_disconnect(p->db, sim_now(p->sim));
-		conn->alive = false;
-	}
+	pool_conn_disconnect(p, conn);
 	pool_checkin(p, conn);
+}
+
+void pool_conn_disconnect(struct pool *p, struct pool_conn *conn)
+{
+	if (!conn->alive)
+		return;
+	database_disconnect(p->db, sim_now(p->sim));
+	conn->alive = false;
+	if (p->db->on_client_close)
+		p->db->on_client_close(p->db, conn);
 }
 
 struct pool_conn *pool_conn_new(struct pool *p)

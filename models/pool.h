@@ -38,6 +38,8 @@ struct pool_conn {
 	bool alive;           /* has a server connection */
 	int holder_class;     /* the class of the client holding it (while checked out) */
 	struct pool *closing_pool; /* while a close takes time (close_time): its pool */
+	bool server_linked;   /* behind PgBouncer in session pooling: a server connection is
+				 linked to this client connection until it closes */
 };
 
 enum pool_failure {

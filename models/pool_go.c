@@ -158,8 +158,7 @@ static void maybe_open(struct pool *p)
 /* finalClose: numOpen--, then maybeOpenNewConnections. */
 static void close_conn(struct pool *p, struct pool_conn *conn)
 {
-	if (conn->alive)
-		database_disconnect(p->db, sim_now(p->sim));
+	pool_conn_disconnect(p, conn);
 	p->total--;
 	p->st.closes++;
 	pool_conn_free(p, conn);
@@ -234,7 +233,7 @@ static void ev_opened(struct sim *sim, void *obj, uint64_t arg)
 	conn->created_at = sim_now(sim);
 	if (!put_conn(p, conn)) {
 		/* nobody waits any more and the free list is full: numOpen--, close */
-		database_disconnect(p->db, sim_now(sim));
+		pool_conn_disconnect(p, conn);
 		p->total--;
 		p->st.closes++;
 		pool_conn_free(p, conn);

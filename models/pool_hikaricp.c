@@ -131,8 +131,7 @@ static void close_conn(struct pool *p, struct hconn *h)
 		p->idle_n--;
 	}
 	all_remove(p, h);
-	if (h->c.alive)
-		database_disconnect(p->db, sim_now(p->sim));
+	pool_conn_disconnect(p, &h->c);
 	p->total--;
 	p->st.closes++;
 	pool_conn_free(p, &h->c);

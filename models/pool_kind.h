@@ -39,6 +39,11 @@ struct pool {
 struct pool_conn *pool_conn_new(struct pool *p);
 void pool_conn_free(struct pool *p, struct pool_conn *conn);
 
+/* conn's connection closes (if it has one): its slot on p->db is given back, conn->alive
+ * becomes false, and a proxy standing for the database (PgBouncer's client side, database.h's
+ * on_client_close) hears of it. Every kind closes its connections through this. */
+void pool_conn_disconnect(struct pool *p, struct pool_conn *conn);
+
 /* Hand conn to c: counts the checkout and the holder class, calls c->on_ready. */
 void pool_grant(struct pool *p, struct pool_client *c, struct pool_conn *conn);
 

@@ -176,8 +176,7 @@ static void ev_checked_out(struct sim *sim, void *obj, uint64_t arg)
 
 static void close_now(struct pool *p, struct pool_conn *conn)
 {
-	if (conn->alive)
-		database_disconnect(p->db, sim_now(p->sim));
+	pool_conn_disconnect(p, conn);
 	p->total--;
 	p->st.closes++;
 	pool_conn_free(p, conn);
@@ -213,10 +212,7 @@ static void health(struct pool *p, struct pool_client *c, struct pool_conn *conn
 	double now = sim_now(p->sim);
 	const struct cfg_pool *cfg = p->cfg;
 	if (!conn->alive || (cfg->recycle_s >= 0 && now - conn->created_at > cfg->recycle_s)) {
-		if (conn->alive) {
-			database_disconnect(p->db, now);
-			conn->alive = false;
-		}
+		pool_conn_disconnect(p, conn);
 		p->st.reconnects++;
 		if (!database_connect(p->db, now)) {
 			/* The record goes back without a server connection; the requester fails. */

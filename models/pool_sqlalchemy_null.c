@@ -75,8 +75,7 @@ static void ev_connected(struct sim *sim, void *obj, uint64_t arg)
  * pool_checkin_closed, has already given its slot back). */
 static void checkin(struct pool *p, struct pool_conn *conn)
 {
-	if (conn->alive)
-		database_disconnect(p->db, sim_now(p->sim));
+	pool_conn_disconnect(p, conn);
 	p->total--;
 	p->st.closes++;
 	pool_conn_free(p, conn);

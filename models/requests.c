@@ -9,6 +9,7 @@
 #include "models/cpu.h"
 #include "models/locks.h"
 #include "models/pgbouncer.h"
+#include "models/routing.h"
 #include "sim/dist.h"
 #include "sim/objpool.h"
 #include "sim/status.h"
@@ -21,6 +22,8 @@ struct request {
 	struct pool *pool;
 	struct pool_conn *conn;
 	struct pgbouncer_client link; /* its server through PgBouncer, if any */
+	struct database *db;    /* the server its transaction runs on (routing.h): its CPU */
+	double rtt_s;           /* that server's round trip */
 	struct request *next;   /* the application's queue of its process (concurrency) */
 	double t_arrival;       /* the client's request: client_timeout counts from here */
 	double t_first;         /* first checkout: waits are measured from here */
@@ -63,10 +66,12 @@ struct requests {
 	const struct users *users;
 	struct arrivals *arr;
 	gsl_rng *holds;
-	double rtt_s;
 	double warmup_s, horizon_s;
 	struct requests_stats *st;
 	struct pgbouncer *bouncer;  /* NULL: the pools connect to the database directly */
+	struct routing route;       /* read routing (cfg->reads); disabled by default */
+	struct pool *const *read_pools[CFG_MAX_REPLICAS]; /* [k][process]: cfg->reads.pools[k] */
+	struct database *read_db[CFG_MAX_REPLICAS];      /* their servers */
 	double lock_to_s, stmt_to_s; /* effective lock_timeout, statement_timeout; 0 = off */
 	struct app_proc *procs;      /* [n_processes] */
 	struct objpool reqs;        /* request records: memory follows the requests in flight */
@@ -108,7 +113,6 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 	r->n_processes = n_processes > 0 ? n_processes : 1;
 	r->users = users;
 	r->holds = holds;
-	r->rtt_s = db->cfg->rtt_s;
 	r->warmup_s = warmup_s;
 	r->horizon_s = horizon_s;
 	r->st = stats;
@@ -121,6 +125,8 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 		free(r);
 		return NULL;
 	}
+	static const struct cfg_reads no_reads; /* routing off until requests_route_reads */
+	routing_init(&r->route, &no_reads, NULL, r->n_processes);
 	objpool_init(&r->reqs, sizeof(struct request), REQ_CHUNK);
 	*stats = (struct requests_stats){0};
 	tally_init(&stats->lock_wait);
@@ -141,6 +147,7 @@ void requests_destroy(struct requests *r)
 	if (!r)
 		return;
 	objpool_fini(&r->reqs);
+	routing_fini(&r->route);
 	arrivals_destroy(r->arr);
 	free(r->procs);
 	windows_destroy(r->win);
@@ -150,6 +157,16 @@ void requests_destroy(struct requests *r)
 uint64_t requests_in_flight(const struct requests *r) { return r->in_flight; }
 
 void requests_use_pgbouncer(struct requests *r, struct pgbouncer *b) { r->bouncer = b; }
+
+int requests_route_reads(struct requests *r, gsl_rng *rng, struct pool *const *const *pools,
+			 struct database *const *servers)
+{
+	for (int k = 0; k < r->cfg->reads.n_pools; k++) {
+		r->read_pools[k] = pools[k];
+		r->read_db[k] = servers[k];
+	}
+	return routing_init(&r->route, &r->cfg->reads, rng, r->n_processes);
+}
 
 void requests_observe_arrivals(struct requests *r, void (*fn)(void *ctx, double t), void *ctx)
 {
@@ -225,7 +242,7 @@ void requests_finish(struct requests *r)
  * the application time, and COMMIT. */
 static double tail_s(const struct request *q)
 {
-	return q->wl->cfg->statements * q->wl->rtt_s + q->app_s + q->wl->rtt_s;
+	return q->wl->cfg->statements * q->rtt_s + q->app_s + q->rtt_s;
 }
 
 /* When the current statement is cancelled by statement_timeout (INFINITY: off). */
@@ -261,17 +278,17 @@ static void cpu_done(void *ctx, uint64_t tag)
 	q->on_cpu = false;
 	disarm_cancel(q);
 	if (++q->stmt < r->cfg->statements) {
-		sim_schedule_in(r->sim, r->rtt_s, PRIO_COMPLETION, ev_next_statement, q, 0);
+		sim_schedule_in(r->sim, q->rtt_s, PRIO_COMPLETION, ev_next_statement, q, 0);
 		return;
 	}
-	sim_schedule_in(r->sim, r->rtt_s + q->app_s + r->rtt_s, PRIO_COMPLETION, ev_release, q, 0);
+	sim_schedule_in(r->sim, q->rtt_s + q->app_s + q->rtt_s, PRIO_COMPLETION, ev_release, q, 0);
 }
 
 static void start_cpu_statement(struct request *q)
 {
 	struct requests *r = q->wl;
 	q->on_cpu = true;
-	q->cpu_job = cpu_submit(r->db->cpu, q->db_s / r->cfg->statements, cpu_done, q, 0);
+	q->cpu_job = cpu_submit(q->db->cpu, q->db_s / r->cfg->statements, cpu_done, q, 0);
 	double dl = stmt_deadline(q);
 	if (isfinite(dl))
 		arm_cancel(q, dl, DB_ERR_STATEMENT_TIMEOUT);
@@ -299,7 +316,7 @@ static void ev_exec_done(struct sim *sim, void *obj, uint64_t arg)
 static void exec(struct request *q)
 {
 	struct requests *r = q->wl;
-	if (r->db->cpu) {
+	if (q->db->cpu) {
 		start_cpu_statement(q);
 		return;
 	}
@@ -378,7 +395,7 @@ static void ev_db_error(struct sim *sim, void *obj, uint64_t arg)
 		}
 	}
 	if (q->on_cpu) {
-		cpu_cancel(r->db->cpu, q->cpu_job);
+		cpu_cancel(q->db->cpu, q->cpu_job);
 		q->on_cpu = false;
 	}
 	if (q->counted) {
@@ -387,7 +404,7 @@ static void ev_db_error(struct sim *sim, void *obj, uint64_t arg)
 		r->st->failed[q->db_error == DB_ERR_LOCK_TIMEOUT ? REQ_LOCK_TIMEOUT
 								 : REQ_STATEMENT_TIMEOUT]++;
 	}
-	sim_schedule_in(sim, r->rtt_s, PRIO_COMPLETION, ev_release, q, 0);
+	sim_schedule_in(sim, q->rtt_s, PRIO_COMPLETION, ev_release, q, 0);
 }
 
 /* The transaction starts: the connection is usable (with PgBouncer, linked to a server). */
@@ -408,23 +425,23 @@ static void start_txn(struct request *q)
 	}
 	bool lock = q->writes && r->db->locks;
 	q->hold_s = NAN;
-	if (!lock && !r->db->cpu) {
+	if (!lock && !q->db->cpu) {
 		/* Nothing to contend for inside the database: the hold is known now, one event
 		 * (or, when statement_timeout cancels the first statement, its error). */
 		if (r->stmt_to_s > 0 && q->db_s / r->cfg->statements > r->stmt_to_s) {
-			q->t_stmt = now + r->rtt_s;
+			q->t_stmt = now + q->rtt_s;
 			arm_cancel(q, q->t_stmt + r->stmt_to_s, DB_ERR_STATEMENT_TIMEOUT);
 			return;
 		}
-		q->hold_s = r->rtt_s + q->db_s + tail_s(q);
+		q->hold_s = q->rtt_s + q->db_s + tail_s(q);
 		sim_schedule_at(r->sim, now + q->hold_s, PRIO_COMPLETION, ev_release, q, 0);
 	} else if (lock) {
-		sim_schedule_in(r->sim, r->rtt_s, PRIO_COMPLETION, ev_write_start, q, 0);
+		sim_schedule_in(r->sim, q->rtt_s, PRIO_COMPLETION, ev_write_start, q, 0);
 	} else {
 		/* BEGIN, then the statements on the CPU */
 		q->txn = 0;
-		if (r->rtt_s > 0) {
-			sim_schedule_in(r->sim, r->rtt_s, PRIO_COMPLETION, ev_exec_start, q, 0);
+		if (q->rtt_s > 0) {
+			sim_schedule_in(r->sim, q->rtt_s, PRIO_COMPLETION, ev_exec_start, q, 0);
 		} else {
 			q->t_stmt = now;
 			exec(q);
@@ -461,6 +478,7 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 		/* BEGIN needs a server connection */
 		q->link.on_linked = on_linked;
 		q->link.on_error = on_pgbouncer_error;
+		q->link.conn = conn;
 		pgbouncer_query(r->bouncer, &q->link);
 		return;
 	}
@@ -572,7 +590,7 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 		}
 	}
 	if (r->bouncer)
-		pgbouncer_release(r->bouncer, &q->link); /* transaction pooling: server back */
+		pgbouncer_release(r->bouncer, &q->link); /* server back (session: at the close) */
 	pool_checkin(q->pool, q->conn);
 	leave(q);
 }
@@ -625,13 +643,23 @@ static void ev_arrival(struct sim *sim, void *obj, uint64_t arg)
 	q->counted = now >= r->warmup_s;
 	q->proc = r->next_process;
 	q->pool = r->pools[q->proc];
+	q->db = r->db;
+	int k = routing_pick(&r->route, q->proc, q->writes); /* the routing stream's two draws */
+	if (k >= 0) {
+		q->pool = r->read_pools[k][q->proc];
+		q->db = r->read_db[k];
+	}
+	q->rtt_s = q->db->cfg->rtt_s;
 	if (++r->next_process == r->n_processes) /* not `%`: a division on every arrival */
 		r->next_process = 0;
 	q->pc.on_ready = on_ready;
 	q->pc.on_fail = on_fail;
 	q->pc.holder_class = POOL_HOLDER_REQUEST;
-	if (q->counted)
+	if (q->counted) {
 		r->st->offered++;
+		if (k >= 0)
+			r->st->routed_reads++;
+	}
 	struct app_proc *ap = &r->procs[q->proc];
 	if (cfg->concurrency > 0 && ap->active >= cfg->concurrency) {
 		/* every worker of its process is busy: it waits in the application */

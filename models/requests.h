@@ -4,6 +4,7 @@
  * or a trace) until the horizon, spread round-robin over the application processes (each
  * process has its own pool). Each runs one transaction:
  *
+ *   [routing: a read-only transaction may run on a replica's pool, routing.h]
  *   checkout -> BEGIN (1 RTT) -> [write: take the user's row lock, waiting FIFO while holding
  *   the connection] -> statements (db_time, in processor sharing when the database has
  *   cores, plus one RTT each) -> app_time -> COMMIT (1 RTT, releases the lock) -> checkin
@@ -76,6 +77,7 @@ struct requests_stats {
 	uint64_t timeouts_lock_heavy;  /* pool timeouts while batches and transactions waiting
 					  for a row lock together held at least half of them */
 	uint64_t lock_waits;  /* transactions that waited for a row lock */
+	uint64_t routed_reads; /* read-only transactions routed to a replica (cfg->reads) */
 	uint64_t app_queued;  /* waited for a worker of its process (concurrency) */
 	struct tally app_wait;     /* arrival -> reaching the pool (0 without a queue) */
 	struct tally lock_wait;    /* their time waiting for it */
@@ -118,6 +120,12 @@ struct pgbouncer;
  * errors fail it (REQ_PGBOUNCER_TIMED_OUT for query_wait_timeout, REQ_PGBOUNCER_REFUSED for
  * the others). Call before requests_start. */
 void requests_use_pgbouncer(struct requests *r, struct pgbouncer *b);
+
+/* Route read-only transactions to replicas (cfg->reads, models/routing.h): pools[k] are the
+ * per-process instances of cfg->reads.pools[k], servers[k] its server, rng the workload's
+ * routing stream (all borrowed). Call before requests_start. PT_ENOMEM when out of memory. */
+int requests_route_reads(struct requests *r, gsl_rng *rng, struct pool *const *const *pools,
+			 struct database *const *servers);
 
 /* Requests in flight now (for tests and drain checks). */
 uint64_t requests_in_flight(const struct requests *r);

@@ -12,7 +12,7 @@
  * as a whole fails if any objective fails, else is inconclusive if any is, else passes (also
  * when there is no objective).
  *
- * Not here: reading the limits (app/scenario.c), printing tables and reports (app/). */
+ * Not here: reading the limits (app/load_slo.c), printing tables and reports (app/). */
 #ifndef POOLTIDE_SLO_H
 #define POOLTIDE_SLO_H
 

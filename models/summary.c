@@ -132,17 +132,17 @@ static double w_lock_wait_p50(const struct model_result *r, int i) { return q_or
 static double w_lock_wait_p95(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_lock_wait, 0.95); }
 static double w_lock_wait_p99(const struct model_result *r, int i) { return q_or_nan(&W(r, i)->h_lock_wait, 0.99); }
 static double w_lock_wait_max(const struct model_result *r, int i) { return tmax(&W(r, i)->lock_wait); }
+/* row locks live on the primary: a replica never has a transaction waiting for one */
 static double d_lock_waiting_mean(const struct model_result *r, int i)
 {
-	(void)i;
-	return r->db_lock_waiting_mean;
+	return i == 0 ? r->db_lock_waiting_mean : 0;
 }
 static double d_lock_waiting_max(const struct model_result *r, int i)
 {
-	(void)i;
-	return r->db_lock_waiting_max;
+	return i == 0 ? r->db_lock_waiting_max : 0;
 }
 static double w_hold_max(const struct model_result *r, int i) { return tmax(&W(r, i)->hold); }
+static double w_routed_reads(const struct model_result *r, int i) { return (double)W(r, i)->routed_reads; }
 static double w_app_queued(const struct model_result *r, int i) { return (double)W(r, i)->app_queued; }
 static double w_app_wait_mean(const struct model_result *r, int i) { return tmean(&W(r, i)->app_wait); }
 static double w_app_wait_max(const struct model_result *r, int i) { return tmax(&W(r, i)->app_wait); }
@@ -187,11 +187,27 @@ static double b_pool_timeouts(const struct model_result *r, int i)
 	return (double)B(r, i)->pool_timeouts;
 }
 
-static double d_open_mean(const struct model_result *r, int i) { (void)i; return r->db_open_mean; }
-static double d_open_max(const struct model_result *r, int i) { (void)i; return r->db_open_max; }
-static double d_refused(const struct model_result *r, int i) { (void)i; return (double)r->db_refused; }
-static double d_cpu_busy(const struct model_result *r, int i) { (void)i; return r->db_cpu_busy_mean; }
-static double d_cpu_active(const struct model_result *r, int i) { (void)i; return r->db_cpu_active_mean; }
+/* Server idx: 0 the primary (the db_* fields), k the replica k - 1. */
+static double d_open_mean(const struct model_result *r, int i)
+{
+	return i == 0 ? r->db_open_mean : r->replicas[i - 1].open_mean;
+}
+static double d_open_max(const struct model_result *r, int i)
+{
+	return i == 0 ? r->db_open_max : r->replicas[i - 1].open_max;
+}
+static double d_refused(const struct model_result *r, int i)
+{
+	return (double)(i == 0 ? r->db_refused : r->replicas[i - 1].refused);
+}
+static double d_cpu_busy(const struct model_result *r, int i)
+{
+	return i == 0 ? r->db_cpu_busy_mean : r->replicas[i - 1].cpu_busy_mean;
+}
+static double d_cpu_active(const struct model_result *r, int i)
+{
+	return i == 0 ? r->db_cpu_active_mean : r->replicas[i - 1].cpu_active_mean;
+}
 
 #define G(field) static double g_##field(const struct model_result *r, int i) \
 	{ (void)i; return (double)r->pgbouncer.field; }
@@ -288,6 +304,7 @@ static const struct metric_def table[] = {
 	{"lock_wait_p95", "s", METRIC_WORKLOAD, w_lock_wait_p95, NULL},
 	{"lock_wait_p99", "s", METRIC_WORKLOAD, w_lock_wait_p99, NULL},
 	{"lock_wait_max", "s", METRIC_WORKLOAD, w_lock_wait_max, NULL},
+	{"routed_reads", "requests", METRIC_WORKLOAD, w_routed_reads, NULL},
 	{"app_queued", "requests", METRIC_WORKLOAD, w_app_queued, NULL},
 	{"app_wait_mean", "s", METRIC_WORKLOAD, w_app_wait_mean, NULL},
 	{"app_wait_max", "s", METRIC_WORKLOAD, w_app_wait_max, NULL},

@@ -429,9 +429,142 @@ static void test_drain_stops_the_janitor(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Session pooling (§3.2, rule 3): a server stays linked to a client connection                */
+
+/* The application's connection records to PgBouncer, standing for an application pool's. */
+static struct pool_conn sess_conn[2];
+
+/* Client i's query arrives on client connection k (the application pool's record). */
+static void fx_query_on(struct fx *f, int i, double t, double hold_s, int k)
+{
+	f->cl[i].link.conn = &sess_conn[k];
+	fx_query(f, i, t, hold_s);
+}
+
+/* The application closes client connection k: what pool_conn_disconnect does (models/pool.c)
+ * for a pool over PgBouncer's client side. */
+static void ev_close_conn(struct sim *sim, void *obj, uint64_t arg)
+{
+	struct database *clients = obj;
+	struct pool_conn *conn = &sess_conn[arg];
+	conn->alive = false;
+	database_disconnect(clients, sim_now(sim));
+	clients->on_client_close(clients, conn);
+}
+
+static void sess_start(struct fx *f)
+{
+	fx_start(f);
+	memset(sess_conn, 0, sizeof sess_conn);
+	struct database *clients = pgbouncer_clients(f->b);
+	for (int k = 0; k < 2; k++) {
+		sess_conn[k].alive = true;
+		assert_true(database_connect(clients, 0));
+	}
+}
+
+/* Session pooling, default_pool_size 1, server connect 0.125 s, one round trip 0.25 s (the
+ * reset query's). Client connections X and Y.
+ * - 0: A's query on X finds no server: waits, a connect is launched (rules 1, 4); ready at
+ *   0.125, A linked (rule 3 hand-off), and the server is X's from now on.
+ * - 0.5: B's query on Y: no idle server, 1 = pool_size, nothing launched: B waits.
+ * - 1.125: A's transaction ends; in session mode the server stays linked to X (§3.2), so B
+ *   keeps waiting although no transaction runs.
+ * - 2: A2's query on X: X has its server, linked at once, wait 0; ends at 3.
+ * - 4: the application closes X: the server runs server_reset_query (DISCARD ALL, one round
+ *   trip: sv_tested) and at 4.25 goes to the oldest waiter, B (release_server: SV_TESTED,
+ *   then SV_IDLE and reuse_on_release). B waited 4.25 - 0.5 = 3.75.
+ * Queries 3, of which 2 waited (A 0.125, B 3.75); one server connection ever; two links of a
+ * server to a client connection; one reset. */
+static void test_session_pooling_server_follows_the_client_connection(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.cfg.pool_mode = CFG_POOL_MODE_SESSION;
+	f.cfg.default_pool_size = 1;
+	f.dbcfg.rtt_s = 0.25;
+	sess_start(&f);
+	fx_query_on(&f, 0, 0, 1, 0);
+	fx_query_on(&f, 1, 0.5, 1, 1);
+	fx_query_on(&f, 2, 2, 1, 0);
+	sim_schedule_at(f.sim, 4, PRIO_COMPLETION, ev_close_conn, pgbouncer_clients(f.b), 0);
+	struct pgbouncer_status s;
+	sim_schedule_at(f.sim, 1.5, SIM_PRIO_MAX, ev_nothing, NULL, 0);
+	sim_run(f.sim, 1.5);
+	pgbouncer_status(f.b, &s);
+	assert_int_equal(s.sv_active, 1); /* linked to X, whose transaction is over */
+	assert_int_equal(s.sv_idle, 0);
+	assert_int_equal(s.cl_waiting, 1);
+	assert_near(s.maxwait_s, 1);
+	sim_schedule_at(f.sim, 4.125, SIM_PRIO_MAX, ev_nothing, NULL, 0);
+	sim_run(f.sim, 4.125);
+	pgbouncer_status(f.b, &s);
+	assert_int_equal(s.sv_tested, 1); /* DISCARD ALL running */
+	assert_int_equal(s.sv_active, 0);
+	assert_int_equal(s.cl_waiting, 1);
+	assert_int_equal(s.cl_active, 0); /* X closed, Y waiting */
+	assert_false(sess_conn[0].server_linked);
+	sim_run(f.sim, INFINITY);
+	EXPECT_LINKED(&f, 0, 0.125);
+	EXPECT_LINKED(&f, 1, 4.25);
+	EXPECT_LINKED(&f, 2, 2);
+	assert_true(sess_conn[1].server_linked);
+	pgbouncer_status(f.b, &s);
+	assert_int_equal(s.sv_active, 1); /* Y keeps it after its transaction */
+	assert_int_equal(s.sv_tested, 0);
+	const struct pgbouncer_stats *st = pgbouncer_stats(f.b);
+	assert_int_equal(st->queries, 3);
+	assert_int_equal(st->waited, 2);
+	assert_int_equal(st->server_connects, 1);
+	assert_int_equal(st->session_links, 2);
+	assert_int_equal(st->server_resets, 1);
+	assert_near(tally_mean(&st->wait), (0.125 + 3.75 + 0) / 3);
+	assert_near(st->maxwait_max, 3.75);
+	assert_int_equal(f.db.open, 1);
+	fx_free(&f);
+}
+
+/* Session pooling with server_reset_query "" (none): the closed client connection's server is
+ * free at the close's instant. Also the waiting client's query_wait_timeout (1 s) counts from
+ * its query as in transaction mode: default_pool_size 1, connect 0; A (on X) linked at 0 and
+ * its transaction ends at 0.25, but X keeps the server; B (on Y) queries at 0.5 and is
+ * dropped at the first janitor pass with age > 1: 1.5 (age 1.0) is not, 5/3 is. X closes at
+ * 2; nobody waits: the server is idle at 2. */
+static void test_session_pooling_query_wait_timeout_and_no_reset(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.cfg.pool_mode = CFG_POOL_MODE_SESSION;
+	f.cfg.default_pool_size = 1;
+	f.cfg.query_wait_timeout_s = 1;
+	f.cfg.server_reset_query[0] = '\0';
+	f.dbcfg.rtt_s = 0.25;
+	dist_constant(&f.dbcfg.connect_time, 0);
+	sess_start(&f);
+	fx_query_on(&f, 0, 0, 0.25, 0);
+	fx_query_on(&f, 1, 0.5, 1, 1);
+	sim_schedule_at(f.sim, 2, PRIO_COMPLETION, ev_close_conn, pgbouncer_clients(f.b), 0);
+	sim_schedule_at(f.sim, 2, SIM_PRIO_MAX, ev_nothing, NULL, 0);
+	sim_run(f.sim, 2);
+	EXPECT_LINKED(&f, 0, 0);
+	EXPECT_ERROR(&f, 1, 5.0 / 3, PGBOUNCER_QUERY_WAIT_TIMEOUT);
+	assert_false(sess_conn[1].server_linked);
+	struct pgbouncer_status s;
+	pgbouncer_status(f.b, &s);
+	assert_int_equal(s.sv_idle, 1);
+	assert_int_equal(s.sv_active, 0);
+	assert_int_equal(s.sv_tested, 0);
+	assert_int_equal(pgbouncer_stats(f.b)->server_resets, 0);
+	assert_int_equal(pgbouncer_stats(f.b)->query_wait_timeouts, 1);
+	fx_free(&f);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Through model_run: requests over a QueuePool, PgBouncer and PostgreSQL                      */
 
-static double trace_t[2], trace_hold[2];
+static double trace_t[3], trace_hold[3];
 
 /* One process, pool main (QueuePool 5 + 0), PgBouncer in transaction mode with one server;
  * client connect 0.0625 s, server connect 0.125 s, no round trip; two requests from a trace
@@ -523,6 +656,75 @@ static void test_model_query_wait_timeout_fails_request(void **state)
 	assert_int_equal(r->workloads[0].hold.n, 1);
 	assert_int_equal(r->pools[0].closes, 0);
 	assert_int_equal(r->pgbouncer.client_refused, 0);
+	model_result_destroy(r);
+	free(sc);
+}
+
+/* Session pooling behind a QueuePool that keeps its connections (5 + 0), one server,
+ * query_wait_timeout 5 s, a third request at 6 (hold 1). Request 1 as in transaction mode:
+ * client connection 1 ready at 0.0625, server ready 0.1875, done 1.1875; its connection goes
+ * back to the QueuePool (fewer than pool_size idle) and stays open, so the server stays
+ * linked to it. Request 2 (0.1): client connection 2 ready 0.1625, waits at PgBouncer; no
+ * server ever frees (the application keeps connection 1): the first janitor pass with age
+ * > 5 after 0.1625 is 16/3 (5.1667 is not a pass): request 2 fails as pgbouncer_timed_out
+ * at 16/3, its wait 16/3 - 0.1, and its dead record goes back to the QueuePool's idle queue
+ * behind connection 1. Request 3 (6) takes connection 1 (FIFO: returned first), whose server
+ * is linked: no wait at all, done at 7. PgBouncer adds only a cap here (§3.2, rule 7): one
+ * server, kept by whichever client connection used it first. */
+static void test_model_session_pooling_queuepool_pins_servers(void **state)
+{
+	(void)state;
+	struct cfg_scenario *sc = malloc(sizeof *sc);
+	assert_non_null(sc);
+	trace_scenario(sc);
+	sc->pgbouncer.pool_mode = CFG_POOL_MODE_SESSION;
+	sc->pgbouncer.query_wait_timeout_s = 5;
+	trace_t[2] = 6;
+	trace_hold[2] = 1;
+	sc->workloads[0].req.arrival.trace_n = 3;
+	struct model_result *r = model_result_create(sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(sc, 0, r, NULL), 0);
+	const struct requests_stats *st = &r->workloads[0];
+	assert_int_equal(st->offered, 3);
+	assert_int_equal(st->served, 2);
+	assert_int_equal(st->failed[REQ_PGBOUNCER_TIMED_OUT], 1);
+	assert_near(st->wait_all.max, 16.0 / 3 - 0.1);
+	assert_near(st->wait_served.min, 0); /* request 3 */
+	assert_int_equal(r->pgbouncer.queries, 3);
+	assert_int_equal(r->pgbouncer.server_connects, 1);
+	assert_int_equal(r->pgbouncer.query_wait_timeouts, 1);
+	assert_near(r->pgbouncer.sv_active_max, 1);
+	assert_near(r->db_open_max, 1);
+	model_result_destroy(r);
+	free(sc);
+}
+
+/* Session pooling behind NullPool (connect at checkout, close at checkin): one server
+ * connection per checkout. No round trip, so server_reset_query takes no time. Request 1 as
+ * before, done 1.1875; the NullPool closes its client connection at checkin, the server is
+ * reset and handed at once to request 2 (waiting since 0.1625): linked 1.1875, wait 1.0875,
+ * done 2.1875, the same as transaction pooling with one transaction per checkout. Two links,
+ * two resets, one server connection. */
+static void test_model_session_pooling_nullpool(void **state)
+{
+	(void)state;
+	struct cfg_scenario *sc = malloc(sizeof *sc);
+	assert_non_null(sc);
+	trace_scenario(sc);
+	sc->pgbouncer.pool_mode = CFG_POOL_MODE_SESSION;
+	sc->pools[0].kind = &pool_kind_sqlalchemy_null;
+	struct model_result *r = model_result_create(sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(sc, 0, r, NULL), 0);
+	const struct requests_stats *st = &r->workloads[0];
+	assert_int_equal(st->served, 2);
+	assert_near(tally_mean(&st->wait_served), (0.1875 + 1.0875) / 2);
+	assert_near(st->wait_served.max, 1.0875);
+	assert_int_equal(r->pgbouncer.queries, 2);
+	assert_int_equal(r->pgbouncer.server_connects, 1);
+	assert_int_equal(r->pools[0].closes, 2);
+	assert_near(r->pgbouncer.maxwait_max, 1.0875 - 0.0625);
 	model_result_destroy(r);
 	free(sc);
 }
@@ -646,8 +848,12 @@ int main(void)
 		cmocka_unit_test(test_statement_mode_refuses_transaction_blocks),
 		cmocka_unit_test(test_min_pool_size_and_max_client_conn),
 		cmocka_unit_test(test_drain_stops_the_janitor),
+		cmocka_unit_test(test_session_pooling_server_follows_the_client_connection),
+		cmocka_unit_test(test_session_pooling_query_wait_timeout_and_no_reset),
 		cmocka_unit_test(test_model_transaction_pooling),
 		cmocka_unit_test(test_model_query_wait_timeout_fails_request),
+		cmocka_unit_test(test_model_session_pooling_queuepool_pins_servers),
+		cmocka_unit_test(test_model_session_pooling_nullpool),
 		cmocka_unit_test(test_transaction_pooling_is_mmcd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

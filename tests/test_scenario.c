@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 
 #include "app/scenario.h"
+#include "app/units.h"
 #include "app/sha256.h"
 #include "models/config.h"
 #include "sim/dist.h"
@@ -457,17 +458,17 @@ static void test_parse_duration(void **state)
 
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		v = -1;
-		if (scenario_parse_duration(ok[i].text, &v) != PT_OK)
+		if (units_parse_duration(ok[i].text, &v) != PT_OK)
 			fail_msg("\"%s\" rejected", ok[i].text);
 		assert_dbl(v, ok[i].want);
 	}
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		v = 42;
-		if (scenario_parse_duration(bad[i], &v) != PT_EINVAL)
+		if (units_parse_duration(bad[i], &v) != PT_EINVAL)
 			fail_msg("\"%s\" accepted", bad[i]);
 		assert_dbl(v, 42); /* untouched */
 	}
-	assert_int_equal(scenario_parse_duration(NULL, &v), PT_EINVAL);
+	assert_int_equal(units_parse_duration(NULL, &v), PT_EINVAL);
 }
 
 static void test_parse_rate(void **state)
@@ -487,17 +488,17 @@ static void test_parse_rate(void **state)
 
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		v = -1;
-		if (scenario_parse_rate(ok[i].text, &v) != PT_OK)
+		if (units_parse_rate(ok[i].text, &v) != PT_OK)
 			fail_msg("\"%s\" rejected", ok[i].text);
 		assert_dbl(v, ok[i].want);
 	}
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		v = 42;
-		if (scenario_parse_rate(bad[i], &v) != PT_EINVAL)
+		if (units_parse_rate(bad[i], &v) != PT_EINVAL)
 			fail_msg("\"%s\" accepted", bad[i]);
 		assert_dbl(v, 42);
 	}
-	assert_int_equal(scenario_parse_rate(NULL, &v), PT_EINVAL);
+	assert_int_equal(units_parse_rate(NULL, &v), PT_EINVAL);
 }
 
 /* Durations and rates in a file, in every unit and as plain numbers. */
@@ -750,7 +751,7 @@ static void test_locale(void **state)
 		set = setlocale(LC_NUMERIC, names[i]);
 	if (!set)
 		skip();
-	assert_int_equal(scenario_parse_duration("1.5s", &v), PT_OK);
+	assert_int_equal(units_parse_duration("1.5s", &v), PT_OK);
 	assert_dbl(v, 1.5);
 	struct scenario *sc = load(POOL("'timeout': '2.5s'"));
 	assert_dbl(sc->variants[0].cfg.pools[0].timeout_s, 2.5);

@@ -1,0 +1,33 @@
+/* The written report of a result folder: report.md, read by people and pasted into reviews.
+ *
+ * Sections in order: the scenario and its variants, one per workload (the table of requests
+ * or batches, contention, paired differences), the SLO verdicts (a callback: their own
+ * module), pool health, the connection budget, the plots (or why they are missing), the
+ * folder's files, and the judged configuration as code. Everything it shows comes from the
+ * experiment's aggregates (models/summary.h), as in the terminal report (app/report.c).
+ *
+ * Not here: the folder itself and its data files (app/results.c, which calls this module
+ * through results_write_report), drawing the plots (app/plot.c). */
+#ifndef POOLTIDE_REPORT_DOC_H
+#define POOLTIDE_REPORT_DOC_H
+
+#include <stdio.h>
+
+#include "app/results.h"
+
+/* What the report needs beyond the experiment (all borrowed). */
+struct report_doc {
+	const struct results_info *info;
+	const char *run_id;        /* the folder's name (results_id) */
+	const char *started_utc;   /* "2025-01-31T14:25:01Z" */
+	const char *sha256;        /* the scenario file's SHA-256, hex */
+	const char *folder;        /* where the plots and sweep.csv are (looked at, not written) */
+	results_section_fn slo;    /* the SLO section, or NULL */
+	void *slo_ctx;
+	const char *plots_missing; /* the marker's reason, or NULL when the plots were drawn */
+};
+
+/* Write report.md for d on out. Returns 0 or PT_ENOMEM (the caller checks the stream). */
+int report_doc_md(FILE *out, const struct report_doc *d);
+
+#endif
