@@ -2,6 +2,7 @@
 #include "app/config_code.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "models/budget.h"
@@ -156,6 +157,84 @@ void config_code_budget(FILE *out, const struct cfg_scenario *sc)
 	}
 }
 
+/* PgBouncer's pool_mode words, indexed by enum cfg_pool_mode. */
+static const char *const pool_modes[] = {"session", "transaction", "statement"};
+
+void config_code_pgbouncer(FILE *out, const struct cfg_scenario *sc)
+{
+	const struct cfg_pgbouncer *g = &sc->pgbouncer;
+	if (!g->enabled)
+		return;
+	fputs("```ini\n; pgbouncer.ini: one pool (database x user) in front of PostgreSQL, shared "
+	      "by every process\n; POSTGRES_HOST and the database name app are yours\n"
+	      "[databases]\napp = host=POSTGRES_HOST port=5432 dbname=app\n\n[pgbouncer]\n"
+	      "listen_port = 6432\n", out);
+	fprintf(out, "pool_mode = %s\ndefault_pool_size = %d\nmin_pool_size = %d\n"
+		"reserve_pool_size = %d\nreserve_pool_timeout = ", pool_modes[g->pool_mode],
+		g->default_pool_size, g->min_pool_size, g->reserve_pool_size);
+	seconds(out, g->reserve_pool_timeout_s);
+	fprintf(out, "\nmax_client_conn = %d\nmax_db_connections = %d\nquery_wait_timeout = ",
+		g->max_client_conn, g->max_db_connections);
+	seconds(out, g->query_wait_timeout_s);
+	fputs("\nserver_login_retry = ", out);
+	seconds(out, g->server_login_retry_s);
+	fputc('\n', out);
+	if (g->pool_mode == CFG_POOL_MODE_SESSION)
+		fprintf(out, "server_reset_query = %s\n", g->server_reset_query);
+	fputs("```\n\n", out);
+
+	/* the application side: client connections are what the pools open, against
+	 * max_client_conn (budget.h: with PgBouncer the terms are client connections) */
+	struct budget b;
+	budget_compute(sc, &b);
+	long long clients = 0;
+	bool unlimited = false;
+	for (int i = 0; i < b.n_terms; i++) {
+		if (b.terms[i].cap < 0)
+			unlimited = true;
+		else
+			clients += (long long)b.terms[i].processes * b.terms[i].cap;
+	}
+	fputs("Application side: every pool's DATABASE_URL points at PgBouncer (port 6432, "
+	      "database app), not at PostgreSQL. ", out);
+	if (unlimited)
+		fprintf(out, "A pool without a cap can open any number of client connections: "
+			"beyond max_client_conn %d PgBouncer refuses them (`no more connections "
+			"allowed (max_client_conn)`).", g->max_client_conn);
+	else if (clients > g->max_client_conn)
+		fprintf(out, "The pools can open %lld client connections, %lld over max_client_conn "
+			"%d: PgBouncer refuses the rest (`no more connections allowed "
+			"(max_client_conn)`).", clients, clients - g->max_client_conn,
+			g->max_client_conn);
+	else
+		fprintf(out, "The pools can open %lld client connections, within max_client_conn "
+			"%d.", clients, g->max_client_conn);
+	switch (g->pool_mode) {
+	case CFG_POOL_MODE_TRANSACTION:
+		fputs(" Transaction pooling: a server connection is held for one transaction, so "
+		      "session state does not survive between transactions (SET, LISTEN, session "
+		      "advisory locks, WITH HOLD cursors, SQL PREPARE); protocol-level prepared "
+		      "statements need PgBouncer 1.21 or later with max_prepared_statements > 0, "
+		      "else turn them off in the driver (asyncpg: connect_args={\"statement_cache_"
+		      "size\": 0}; psycopg 3: prepare_threshold=None; PgJDBC: prepareThreshold=0; "
+		      "pgx: default_query_exec_mode=simple_protocol). NullPool, or a small pool per "
+		      "process, is the usual application side.\n", out);
+		break;
+	case CFG_POOL_MODE_SESSION:
+		fputs(" Session pooling: a server connection stays with a client connection from "
+		      "its first query until it closes, so a pool's idle connections keep theirs "
+		      "and client connections beyond default_pool_size wait up to "
+		      "query_wait_timeout; NullPool gives one server connection per checkout.\n",
+		      out);
+		break;
+	case CFG_POOL_MODE_STATEMENT:
+		fputs(" Statement pooling: every transaction block is refused (`transaction blocks "
+		      "not allowed in statement pooling mode`): autocommit only.\n", out);
+		break;
+	}
+	fputc('\n', out);
+}
+
 void config_code_md(FILE *out, const char *title, const struct cfg_scenario *sc)
 {
 	fprintf(out, "### %s\n\n", title);
@@ -171,6 +250,7 @@ void config_code_md(FILE *out, const char *title, const struct cfg_scenario *sc)
 		k->render(out, sc, p);
 		fputs("```\n\n", out);
 	}
+	config_code_pgbouncer(out, sc);
 	config_code_budget(out, sc);
 	fputc('\n', out);
 }

@@ -4,8 +4,10 @@
  * One renderer per pool kind, looked up by the kind's name (pools.NAME.kind) in one table
  * (config_code.c): "sqlalchemy" the create_engine(...) arguments, "sqlalchemy-async" the same
  * to create_async_engine, "sqlalchemy-null" create_engine(..., poolclass=NullPool), "hikaricp" HikariConfig properties, "go" the *sql.DB
- * setters and the checkout's context deadline. A new pool kind (PgBouncer: pgbouncer.ini
- * lines) adds its renderer to the table. The budget is models/budget.h's arithmetic.
+ * setters and the checkout's context deadline. A new pool kind adds its renderer to the
+ * table. PgBouncer (not a pool kind: one per deployment, the scenario's "pgbouncer" section)
+ * is written as pgbouncer.ini lines and what the application side must set for it. The
+ * budget is models/budget.h's arithmetic.
  *
  * Not here: choosing the variant (the caller: the judged one, a sweep's recommendation). */
 #ifndef POOLTIDE_CONFIG_CODE_H
@@ -30,6 +32,13 @@ const char *config_code_pool_kind(const struct cfg_scenario *sc, int p);
 
 /* Markdown: "### <title>", each pool's code in a fenced block, then the budget. */
 void config_code_md(FILE *out, const char *title, const struct cfg_scenario *sc);
+
+/* With PgBouncer (sc->pgbouncer.enabled): the pgbouncer.ini lines in a fenced ini block (every
+ * setting the model reads, defaults too, durations in seconds as PgBouncer takes them), then
+ * what the application side must set: the pools pointing at port 6432, their client
+ * connections against max_client_conn, and the pool mode's caveat (transaction mode: session
+ * state and prepared statements). Nothing without PgBouncer. */
+void config_code_pgbouncer(FILE *out, const struct cfg_scenario *sc);
 
 /* One paragraph: budget_format's line (per pool in use, processes x its kind's cap, against
  * PostgreSQL's usable slots) and what it leaves to spare, or by how much it is over. */

@@ -14,6 +14,7 @@
 
 #include "app/fit_report.h"
 #include "app/report.h"
+#include "app/report_sensitivity.h"
 #include "app/results.h"
 #include "app/scenario.h"
 #include "app/sweep.h"
@@ -22,6 +23,7 @@
 #include "models/model.h"
 #include "models/plan.h"
 #include "models/experiment.h"
+#include "models/sensitivity.h"
 #include "models/timeline.h"
 #include "sim/runner.h"
 #include "sim/status.h"
@@ -43,7 +45,8 @@ enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, 
 	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
 	      OPT_TOLERANCE, OPT_TIME, OPT_WAIT, OPT_HOLD, OPT_STATUS, OPT_WARMUP, OPT_BIN,
 	      OPT_PGSS, OPT_POOL_SIZE, OPT_MAX_OVERFLOW, OPT_POOL_TIMEOUT, OPT_OBSERVED, OPT_BINS, OPT_MAX_EVENTS,
-	      OPT_PRECISION, OPT_MAX_REPS, OPT_HELP, OPT_VERSION };
+	      OPT_SENSITIVITY, OPT_PRECISION, OPT_MAX_REPS,
+	      OPT_HELP, OPT_VERSION };
 
 /* The commands, as bits of an option's `commands`. */
 enum { CMD_RUN = 1, CMD_SWEEP = 2, CMD_PLAN = 4, CMD_CHECK = 8, CMD_PLOT = 16, CMD_FIT = 32,
@@ -151,6 +154,11 @@ static const struct option_def options[] = {
 	{OPT_MAX_EVENTS, "max-events", 0, "N", "refuse a run estimated at more than N events in all "
 					       "(default 1e10, about 13 min on one core)",
 	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
+	{OPT_SENSITIVITY, "sensitivity", 0, "on|off", "the judged variant again with every hold "
+						      "time, then every arrival rate, 10 % higher "
+						      "(plan: the search again with longer holds); "
+						      "default on, off skips its extra replications",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
 	{OPT_PRECISION, "precision", 0, "REL", "run replications in rounds until every SLO verdict "
 					       "is pass or fail (without limits: until every "
 					       "headline metric's CI half-width is within REL of its "
@@ -197,6 +205,7 @@ struct cli {
 	const char *observed;         /* validate --observed LOG */
 	int bins;                     /* validate --bins */
 	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
+	bool no_sensitivity;  /* --sensitivity off */
 	double precision;     /* --precision, a fraction in (0, 1); 0: off */
 	int max_reps;         /* --max-replications; 0: PRECISION_DEFAULT_MAX */
 	struct cluster *cl;           /* the MPI job this process is a rank of (1 rank without
@@ -460,6 +469,14 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 						   "1e11, got '%s'", val);
 			break;
 		}
+		case OPT_SENSITIVITY:
+			if (strcmp(val, "on") == 0)
+				cli->no_sensitivity = false;
+			else if (strcmp(val, "off") == 0)
+				cli->no_sensitivity = true;
+			else
+				return usage_error("--sensitivity expects on or off, got '%s'", val);
+			break;
 		case OPT_PRECISION: {
 			/* a fraction (0.05) or a percentage (5%), strictly between 0 and 1 */
 			char *end;
@@ -722,18 +739,27 @@ static int draw_plots(struct results_dir *rd, const struct cli *cli, char *warn,
 	return results_mark_plots_missing(rd, warn, err, errlen);
 }
 
+/* report.md's SLO section, then the sensitivity section (ctx: a struct report_sensitivity). */
 static void slo_section(FILE *out, const struct scenario *sc, const struct experiment *ex,
 			void *ctx)
 {
-	(void)ctx;
 	report_slo(out, sc, ex, true, 0);
+	report_sensitivity(out, ctx, true);
 	report_precision(out, sc, ex, true);
 }
 
+/* --format json: the JSON report with the sensitivity block (ctx: a struct
+ * report_sensitivity). */
+static void json_sensitivity(FILE *out, void *ctx, const char *indent)
+{
+	report_sensitivity_json(out, ctx, indent);
+}
+
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
-		      const struct plan *pl, struct progress prog, time_t started);
+		      const struct plan *pl, const struct report_sensitivity *plan_sens,
+		      struct progress prog, time_t started);
 static int refuse_huge(const struct cli *cli, const struct scenario *sc,
-		       const struct scenario_variant *vs, int n_variants);
+		       const struct scenario_variant *vs, int n_variants, double extra);
 
 static int cmd_run(struct cli *cli)
 {
@@ -780,7 +806,7 @@ static int cmd_run(struct cli *cli)
 		cli->gate_all = true;
 	}
 	report_budget_warnings(stderr, sc);
-	int rc = run_loaded(cli, sc, NULL, NULL, prog, started);
+	int rc = run_loaded(cli, sc, NULL, NULL, NULL, prog, started);
 	scenario_destroy(sc);
 	return rc;
 }
@@ -809,7 +835,7 @@ static int cmd_sweep(struct cli *cli)
 	}
 	const char *variant = cli->variant;
 	cli->variant = NULL; /* the grid's points are the variants now */
-	int rc = run_loaded(cli, sw->grid, sw, NULL, prog, started);
+	int rc = run_loaded(cli, sw->grid, sw, NULL, NULL, prog, started);
 	cli->variant = variant;
 	sweep_fini(sw);
 	return rc;
@@ -852,7 +878,7 @@ static int cmd_plan(struct cli *cli)
 	const struct cfg_scenario *base = &sc->variants[v].cfg;
 	/* the search runs the base scenario at a few loads: refuse before it when the base alone
 	 * is beyond the limit */
-	if (refuse_huge(cli, sc, &sc->variants[v], 1))
+	if (refuse_huge(cli, sc, &sc->variants[v], 1, 0))
 		goto out;
 	for (int i = 0; i < base->n_workloads; i++)
 		if (strcmp(base->workloads[i].name, cli->load) == 0)
@@ -881,8 +907,32 @@ static int cmd_plan(struct cli *cli)
 				     &prog);
 	if (prog.on)
 		fputs("\r\033[K", stderr);
+	/* Sensitivity: the same search with every hold time 10 % longer, on the same seeds. */
+	struct plan *longer = NULL;
+	struct report_sensitivity rs = {0};
+	char load_name[CFG_NAME_MAX];
+	snprintf(load_name, sizeof load_name, "%s", base->workloads[w].name);
+	if (!st && !cli->no_sensitivity) {
+		struct sensitivity_config held;
+		st = sensitivity_scale(&held, base, SENSITIVITY_HOLDS, SENSITIVITY_FACTOR);
+		if (!st && !(longer = malloc(sizeof *longer)))
+			st = PT_ENOMEM;
+		if (!st)
+			st = plan_search_precise(longer, &held.cfg, w,
+						 cli->tolerance > 0 ? cli->tolerance : 0.05,
+						 cli->threads, cluster_backend(cli->cl), &pr,
+						 plan_progress, &prog);
+		sensitivity_config_fini(&held);
+		rs = (struct report_sensitivity){.plan = pl, .plan_longer = longer,
+						 .plan_workload = load_name,
+						 .plan_base_rate = pl->probes[0].rate_per_s /
+								   pl->probes[0].factor};
+	}
+	if (prog.on)
+		fputs("\r\033[K", stderr);
 	if (st) {
 		fprintf(stderr, "pooltide: plan failed: %s\n", pt_strerror(st));
+		free(longer);
 		free(pl);
 		goto out;
 	}
@@ -890,6 +940,7 @@ static int cmd_plan(struct cli *cli)
 	 * timelines, like any run). */
 	struct scenario_variant *probes = calloc((size_t)pl->n, sizeof *probes);
 	if (!probes) {
+		free(longer);
 		free(pl);
 		goto out;
 	}
@@ -907,8 +958,9 @@ static int cmd_plan(struct cli *cli)
 	sc->n_variants = n;
 	const char *variant = cli->variant;
 	cli->variant = NULL;
-	rc = run_loaded(cli, sc, NULL, pl, prog, started);
+	rc = run_loaded(cli, sc, NULL, pl, longer ? &rs : NULL, prog, started);
 	cli->variant = variant;
+	free(longer);
 	free(pl);
 out:
 	scenario_destroy(sc);
@@ -916,12 +968,13 @@ out:
 }
 
 /* Refuse astronomical work before it starts (exit 2): the events every variant's replications
- * would run, estimated by the model, against --max-events. 0 when within the limit. */
+ * would run, estimated by the model, plus `extra` (the sensitivity's runs), against
+ * --max-events. 0 when within the limit. */
 static int refuse_huge(const struct cli *cli, const struct scenario *sc,
-		       const struct scenario_variant *vs, int n_variants)
+		       const struct scenario_variant *vs, int n_variants, double extra)
 {
 	double limit = cli->max_events > 0 ? cli->max_events : DEFAULT_MAX_EVENTS;
-	double total = 0, worst = 0;
+	double total = extra, worst = 0;
 	int worst_v = 0;
 	for (int v = 0; v < n_variants; v++) {
 		double e = model_estimate_events(&vs[v].cfg);
@@ -933,18 +986,21 @@ static int refuse_huge(const struct cli *cli, const struct scenario *sc,
 	}
 	if (total <= limit)
 		return 0;
-	fprintf(stderr, "pooltide: %s: this run would simulate about %.3g events (%d variant%s; "
+	fprintf(stderr, "pooltide: %s: this run would simulate about %.3g events (%d variant%s%s; "
 			"the largest, '%s', about %.3g per replication), more than --max-events "
-			"%.3g: shorten the horizon or lower the rates, or raise --max-events\n",
+			"%.3g: shorten the horizon or lower the rates, or raise --max-events%s\n",
 		sc->path, total, n_variants, n_variants == 1 ? "" : "s",
-		vs[worst_v].name, worst, limit);
+		extra > 0 ? " and the sensitivity's 3 more runs of one" : "", vs[worst_v].name, worst,
+		limit, extra > 0 ? " (or --sensitivity off)" : "");
 	return 2;
 }
 
 /* Run a loaded scenario (or a sweep's grid, or a plan's probes), print, write the result
- * folder. */
+ * folder. Unless --sensitivity off, the judged variant (a sweep's recommended point) runs
+ * again with longer holds and more traffic; a plan brings its own sensitivity (plan_sens). */
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
-		      const struct plan *pl, struct progress prog, time_t started)
+		      const struct plan *pl, const struct report_sensitivity *plan_sens,
+		      struct progress prog, time_t started)
 {
 	char err[ERR_LEN];
 	int st;
@@ -978,6 +1034,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	struct timeline *tls = NULL;
 	struct model_hooks *hooks = NULL;
 	struct experiment ex = {0};
+	struct sensitivity *sens = NULL;
+	struct report_sensitivity rs = {0};
 	const struct cfg_scenario **cfgs = malloc((size_t)sc->n_variants * sizeof *cfgs);
 	if (!cfgs) {
 		fprintf(stderr, "pooltide: out of memory\n");
@@ -986,7 +1044,15 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	for (int v = 0; v < sc->n_variants; v++)
 		cfgs[v] = &sc->variants[v].cfg;
 	prog.horizon_s = sc->variants[0].cfg.horizon_s;
-	if ((rc = refuse_huge(cli, sc, sc->variants, sc->n_variants)))
+	/* The sensitivity runs the judged variant (a sweep's recommended point: at most the
+	 * largest) three more times, a little busier: counted as three runs of it. */
+	double extra = 0;
+	for (int v = 0; !cli->no_sensitivity && !pl && v < sc->n_variants; v++)
+		if (sw || v == gate) {
+			double e = 3 * model_estimate_events(cfgs[v]) * cfgs[v]->replications;
+			extra = e > extra ? e : extra;
+		}
+	if ((rc = refuse_huge(cli, sc, sc->variants, sc->n_variants, extra)))
 		goto done;
 	rc = 1;
 
@@ -1067,6 +1133,30 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		fprintf(stderr, "pooltide: %s\n", err);
 		goto done;
 	}
+	/* Sensitivity (issue 7 item 4): every rank takes part, as in the experiment. */
+	int sv = sw ? sweep_smallest_passing(sw, &ex) : gate;
+	if (plan_sens) {
+		rs = *plan_sens;
+	} else if (!cli->no_sensitivity && !pl && sv >= 0) {
+		sens = malloc(sizeof *sens);
+		/* as many replications as the judged variant ran (--precision may have added
+		 * some), so its paired changes rest on the same replications */
+		struct cfg_scenario *judged = malloc(sizeof *judged);
+		if (judged) {
+			*judged = *cfgs[sv];
+			judged->replications = experiment_aggregate(&ex, sv)->nrep;
+		}
+		st = sens && judged ? sensitivity_run(sens, judged, SENSITIVITY_FACTOR, cli->threads,
+						      cluster_backend(cli->cl), show_progress, &prog)
+				    : PT_ENOMEM;
+		free(judged);
+		if (st) {
+			fprintf(stderr, "pooltide: simulation failed: %s\n", pt_strerror(st));
+			goto done;
+		}
+		rs = (struct report_sensitivity){.s = sens, .cfg = cfgs[sv],
+						 .variant = sc->variants[sv].name};
+	}
 	struct results_info info = {
 		.sc = sc,
 		.ex = &ex,
@@ -1075,7 +1165,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		.wall_time_s = elapsed_s(&prog.start),
 		.threads = cli->threads ? cli->threads : runner_default_threads(),
 		.judged = gate,
-		.recommended = sw ? sweep_smallest_passing(sw, &ex) : -1,
+		.recommended = sw ? sv : -1,
+		.sensitivity = &rs,
 	};
 
 	/* The worst verdict of the judged variants (fail, then inconclusive, then pass). */
@@ -1096,7 +1187,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		goto done;
 	}
 	if (cli->json) {
-		report_json(stdout, sc, &ex);
+		struct report_json_ext ext = {.top = json_sensitivity, .ctx = &rs};
+		report_json_ext(stdout, sc, &ex, &ext);
 	} else if (sw) {
 		report_sweep(stdout, sw, &ex);
 	} else if (pl) {
@@ -1105,8 +1197,10 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		report_table(stdout, sc, &ex);
 		report_slo(stdout, sc, &ex, false, gate);
 	}
-	if (!cli->json)
+	if (!cli->json) {
+		report_sensitivity(stdout, &rs, false);
 		report_precision(stdout, sc, &ex, false);
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pooltide: cannot write the report: %s\n", strerror(errno));
 		goto done;
@@ -1118,7 +1212,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 				      sizeof err)) ||
 	    results_write_data(rd, &info, err, sizeof err) ||
 	    draw_plots(rd, cli, warn, sizeof warn, err, sizeof err) ||
-	    results_write_report(rd, &info, slo_section, NULL, err, sizeof err) ||
+	    results_write_report(rd, &info, slo_section, &rs, err, sizeof err) ||
 	    results_commit(rd, err, sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		goto done;
@@ -1146,6 +1240,7 @@ done:
 	free(tls);
 	free(hooks);
 	experiment_fini(&ex);
+	free(sens);
 	free(cfgs);
 	return cluster_share(cli->cl, rc);
 }

@@ -463,6 +463,8 @@ static void manifest_json(FILE *out, void *pctx, const char *indent)
 			fputs(in2, out);
 	}
 	fprintf(out, "\n%s}", indent);
+	if (info->sensitivity)
+		report_sensitivity_json(out, info->sensitivity, indent);
 }
 
 static void pool_json(FILE *out, void *pctx, int v, int p, const char *indent)
@@ -838,13 +840,22 @@ static int timeline_csv(FILE *out, void *pctx)
 	const struct scenario *sc = c->info->sc;
 	/* Batch columns only when some variant runs batches: plots shade batch windows and draw
 	 * the backlog when the columns exist. */
-	bool batch = false;
-	for (int v = 0; v < sc->n_variants; v++)
+	bool batch = false, bouncer = false;
+	for (int v = 0; v < sc->n_variants; v++) {
 		for (int w = 0; w < sc->variants[v].cfg.n_workloads; w++)
 			batch |= sc->variants[v].cfg.workloads[w].kind == CFG_WORKLOAD_BATCH;
+		bouncer |= sc->variants[v].cfg.pgbouncer.enabled;
+	}
 	fputs("variant,t_s,pool,checked_out,checked_in,overflow,waiters,open,server_connections",
 	      out);
-	fputs(batch ? ",backlog,backlog_age_s,batch_active\n" : "\n", out);
+	if (batch)
+		fputs(",backlog,backlog_age_s,batch_active", out);
+	/* PgBouncer's SHOW POOLS at the instant (one PgBouncer: the same on every pool's row of
+	 * an instant, as server_connections), only when some variant has PgBouncer; 0 in the
+	 * rows of a variant without it */
+	if (bouncer)
+		fputs(",cl_active,cl_waiting,sv_active,sv_idle,sv_tested,sv_login,maxwait_s", out);
+	fputc('\n', out);
 	if (!c->info->timelines)
 		return PT_OK;
 	/* Many rows: each built in one buffer from preformatted names, one fwrite each. */
@@ -858,7 +869,7 @@ static int timeline_csv(FILE *out, void *pctx)
 			np[p] = csv_field_buf(pname[p], sizeof pname[p], cfg->pools[p].name);
 		for (size_t i = 0; i < tl->n; i++) {
 			const struct model_sample *s = &tl->samples[i];
-			char row[sizeof vname + sizeof pname[0] + 160];
+			char row[sizeof vname + sizeof pname[0] + 320];
 			size_t k = nv;
 			memcpy(row, vname, nv);
 			row[k++] = ',';
@@ -879,6 +890,17 @@ static int timeline_csv(FILE *out, void *pctx)
 				k += results_format_g9(row + k, s->backlog_age_s);
 				row[k++] = ',';
 				k += put_int(row + k, s->batch_active);
+			}
+			if (bouncer) {
+				const struct pgbouncer_status *g = &s->pgbouncer;
+				const int gc[] = {g->cl_active, g->cl_waiting, g->sv_active,
+						  g->sv_idle,   g->sv_tested,  g->sv_login};
+				for (int j = 0; j < 6; j++) {
+					row[k++] = ',';
+					k += put_int(row + k, gc[j]);
+				}
+				row[k++] = ',';
+				k += results_format_g9(row + k, g->maxwait_s);
 			}
 			row[k++] = '\n';
 			fwrite(row, 1, k, out);

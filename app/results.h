@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "app/report_sensitivity.h"
 #include "app/scenario.h"
 #include "models/experiment.h"
 #include "models/timeline.h"
@@ -45,6 +46,8 @@ struct results_info {
 					     with, as code (app/config_code.h) */
 	int recommended;                  /* a sweep's recommended variant, written too when it
 					     is >= 0 and not `judged` */
+	const struct report_sensitivity *sensitivity; /* summary.json's "sensitivity" block, or
+							 NULL */
 };
 
 /* Writes the report's SLO section (beginning with the line "## SLO"), between the comparison

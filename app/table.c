@@ -106,16 +106,19 @@ int table_add_column(struct table *t, const struct table_column *col)
 		t->w = w;
 		t->cap_cols = cap;
 	}
-	struct table_column c = *col;
-	c.header = dup(col->header);
-	c.term = col->term ? dup(col->term) : NULL;
-	c.unit = col->unit ? dup(col->unit) : NULL;
-	if (!c.header || (col->term && !c.term) || (col->unit && !c.unit)) {
-		free((char *)c.header);
-		free((char *)c.term);
-		free((char *)c.unit);
+	char *h = dup(col->header);
+	char *term = col->term ? dup(col->term) : NULL;
+	char *unit = col->unit ? dup(col->unit) : NULL;
+	if (!h || (col->term && !term) || (col->unit && !unit)) {
+		free(h);
+		free(term);
+		free(unit);
 		return set_fail(t, PT_ENOMEM);
 	}
+	struct table_column c = *col;
+	c.header = h;
+	c.term = term;
+	c.unit = unit;
 	t->cols[t->n_cols++] = c;
 	return PT_OK;
 }

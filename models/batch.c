@@ -361,14 +361,18 @@ static struct worker *of_link(struct pgbouncer_client *c)
 
 static void on_linked(struct pgbouncer_client *c) { start_unit(of_link(c)); }
 
+static void fail_batch(struct worker *w);
+
 /* PgBouncer disconnected the client: the pool's connection is dead and the batch fails as
- * at a failed checkout (query_wait_timeout as a timeout). */
+ * at a failed checkout; a query_wait_timeout is counted as PgBouncer's, not the pool's. */
 static void on_pgbouncer_error(struct pgbouncer_client *c, enum pgbouncer_error e)
 {
 	struct worker *w = of_link(c);
 	pool_checkin_closed(w->pool, w->conn);
 	w->conn = NULL;
-	on_fail(&w->pc, e == PGBOUNCER_QUERY_WAIT_TIMEOUT ? POOL_TIMEOUT : POOL_REFUSED);
+	if (w->counted && e == PGBOUNCER_QUERY_WAIT_TIMEOUT)
+		w->b->st->pgbouncer_timeouts++;
+	fail_batch(w);
 }
 
 static void on_ready(struct pool_client *c, struct pool_conn *conn)

@@ -44,7 +44,11 @@ struct batch_stats {
 	uint64_t completed;         /* of those, committed in full */
 	uint64_t records;           /* records committed by counted batches */
 	uint64_t transactions;      /* transactions committed by counted batches */
-	uint64_t pool_timeouts;     /* checkouts of counted batches that timed out */
+	uint64_t pool_timeouts;     /* checkouts of counted batches that timed out in the
+				       application pool */
+	uint64_t pgbouncer_timeouts; /* transactions of counted batches that PgBouncer
+					disconnected after query_wait_timeout (their own cause,
+					as requests' pgbouncer_timed_out) */
 	uint64_t lock_waits;        /* row-lock waits of counted batches (a per-batch transaction
 				       may wait once per group) */
 	struct tally size;          /* records per counted batch */
@@ -74,8 +78,9 @@ void batch_destroy(struct batch *b);
 void batch_start(struct batch *b);
 struct pgbouncer;
 /* Run every transaction through PgBouncer pb (borrowed): a server is asked for at BEGIN and
- * given back at COMMIT; PgBouncer's errors fail the batch as a failed checkout does
- * (query_wait_timeout as a pool timeout). Call before batch_start. */
+ * given back at COMMIT (session mode: when the client connection closes); PgBouncer's errors
+ * fail the batch as a failed checkout does (query_wait_timeout counted in
+ * pgbouncer_timeouts, not pool_timeouts). Call before batch_start. */
 void batch_use_pgbouncer(struct batch *b, struct pgbouncer *pb);
 /* Restart the levels at the current time (warm-up) / read them off at the horizon. */
 void batch_reset_levels(struct batch *b);

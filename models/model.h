@@ -28,7 +28,7 @@ struct pool_result {
 	double waiters_mean, waiters_max;
 	double open_mean, open_max;
 	double exhausted_share;      /* fraction of [warmup, horizon] with every allowed
-					connection checked out */
+					connection checked out while someone waits */
 	double longest_exhausted_s;
 	int first_timeout_overflow;  /* SQLAlchemy's overflow() at the first timeout; INT_MIN
 					when nothing timed out */

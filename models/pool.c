@@ -63,10 +63,26 @@ void pool_set_holder_class(struct pool *p, struct pool_conn *conn, int cls)
 	p->held[cls]++;
 }
 
-/* Every allowed connection checked out (never, without a cap). */
-static bool exhausted(const struct pool *p)
+/* Exhausted, as SQLAlchemy users mean it: every allowed connection checked out while
+ * someone waits. A stretch is a state, not a function of the counts at one instant, because
+ * a hand-off must not end it: a waiter woken for a returned connection (wakeup_latency > 0)
+ * still waits while the connection sits idle for it, and a connection being replaced
+ * (HikariCP closing one past maxLifetime while borrowers wait) leaves the borrowers waiting.
+ * So:
+ * - a stretch starts when someone waits (queued or woken) and every allowed connection is
+ *   checked out, counting an idle connection promised to a woken waiter as checked out;
+ * - it goes on while someone waits and no idle connection is left that no woken waiter will
+ *   take; it ends when the last waiter holds a connection (or gave up), or when a connection
+ *   sits idle with nobody to take it.
+ * Never without a cap (NullPool, unlimited overflow): nobody waits for a connection there. */
+static bool exhausted_next(const struct pool *p)
 {
-	return p->cap >= 0 && pool_checked_out(p) >= p->cap;
+	if (p->cap < 0 || p->waiting + p->woken == 0)
+		return false;
+	int unclaimed = p->idle_n > p->woken ? p->idle_n - p->woken : 0;
+	if (p->ex)
+		return unclaimed == 0;
+	return p->total - unclaimed >= p->cap;
 }
 
 static inline void set_if_changed(struct level *l, double now, double v)
@@ -75,16 +91,16 @@ static inline void set_if_changed(struct level *l, double now, double v)
 		level_set(l, now, v);
 }
 
-/* The levels are functions of three counts: open = total, checked_in = idle_n, waiters =
- * waiting, checked_out = total - idle_n, overflow = max(0, total - base), exhausted of
- * checked_out. A level changes only when a count it depends on does, and then only if its
- * value does (set_if_changed), so the levels record the same steps as comparing all six at
- * every call, for three integer comparisons when nothing changed. */
+/* The levels are functions of four counts: open = total, checked_in = idle_n, waiters =
+ * waiting, checked_out = total - idle_n, overflow = max(0, total - base), and exhausted of
+ * all four (with woken). A level changes only when a count it depends on does, and then only
+ * if its value does (set_if_changed), so the levels record the same steps as comparing all
+ * of them at every call, for four integer comparisons when nothing changed. */
 void pool_levels_update(struct pool *p)
 {
 	bool total = p->total != p->rec_total, idle = p->idle_n != p->rec_idle;
-	bool wait = p->waiting != p->rec_waiting;
-	if (!(total | idle | wait))
+	bool wait = p->waiting != p->rec_waiting, woken = p->woken != p->rec_woken;
+	if (!(total | idle | wait | woken))
 		return;
 	double now = sim_now(p->sim);
 	struct pool_stats *s = &p->st;
@@ -92,8 +108,7 @@ void pool_levels_update(struct pool *p)
 		level_set(&s->waiters, now, p->waiting);
 		p->rec_waiting = p->waiting;
 	}
-	if (!(total | idle))
-		return;
+	p->rec_woken = p->woken;
 	if (total) {
 		level_set(&s->open, now, p->total);
 		set_if_changed(&s->overflow, now, pool_overflow(p));
@@ -103,15 +118,16 @@ void pool_levels_update(struct pool *p)
 		level_set(&s->checked_in, now, p->idle_n);
 		p->rec_idle = p->idle_n;
 	}
-	double out = pool_checked_out(p);
-	if (out == s->checked_out.value)
-		return; /* exhausted depends on checked_out only */
-	level_set(&s->checked_out, now, out);
-	bool ex = exhausted(p);
-	set_if_changed(&s->exhausted, now, ex);
-	if (ex && s->exhausted_since < 0) {
+	if (total | idle)
+		set_if_changed(&s->checked_out, now, pool_checked_out(p));
+	bool ex = exhausted_next(p);
+	if (ex == p->ex)
+		return;
+	p->ex = ex;
+	level_set(&s->exhausted, now, ex);
+	if (ex) {
 		s->exhausted_since = now;
-	} else if (!ex && s->exhausted_since >= 0) {
+	} else {
 		double d = now - s->exhausted_since;
 		if (d > s->longest_exhausted_s)
 			s->longest_exhausted_s = d;
@@ -122,18 +138,18 @@ void pool_levels_update(struct pool *p)
 static void stats_start(struct pool *p, double t)
 {
 	struct pool_stats *s = &p->st;
-	double ex_since = s->exhausted_since;
 	*s = (struct pool_stats){.first_timeout_overflow = INT_MIN};
 	level_init(&s->checked_out, t, pool_checked_out(p));
 	level_init(&s->checked_in, t, p->idle_n);
 	level_init(&s->overflow, t, pool_overflow(p));
 	level_init(&s->waiters, t, p->waiting);
 	level_init(&s->open, t, p->total);
-	level_init(&s->exhausted, t, exhausted(p));
-	s->exhausted_since = ex_since >= 0 ? t : (exhausted(p) ? t : -1);
+	level_init(&s->exhausted, t, p->ex);
+	s->exhausted_since = p->ex ? t : -1; /* a stretch in progress restarts at the reset */
 	p->rec_total = p->total;
 	p->rec_idle = p->idle_n;
 	p->rec_waiting = p->waiting;
+	p->rec_woken = p->woken;
 }
 
 struct pool *pool_create(const struct cfg_pool *cfg, struct sim *sim, struct database *db,
@@ -154,7 +170,6 @@ struct pool *pool_create(const struct cfg_pool *cfg, struct sim *sim, struct dat
 	assert(kind->conn_size == 0 || kind->conn_size >= sizeof(struct pool_conn));
 	objpool_init(&p->conns, kind->conn_size ? kind->conn_size : sizeof(struct pool_conn),
 		     CONN_CHUNK);
-	p->st.exhausted_since = -1;
 	stats_start(p, sim_now(sim));
 	if (kind->init(p) != PT_OK) {
 		objpool_fini(&p->conns);

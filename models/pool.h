@@ -86,7 +86,8 @@ struct pool_stats {
 	uint64_t barged;            /* hand-offs to a woken waiter taken by a newcomer first */
 	struct level checked_out, checked_in, overflow, waiters, open, exhausted;
 	double exhausted_since;     /* start of the current exhausted stretch, or -1 */
-	double longest_exhausted_s; /* longest stretch with every allowed connection out */
+	double longest_exhausted_s; /* longest stretch with every allowed connection out while
+				       someone waits (pool.c, exhausted_next) */
 	int first_timeout_overflow; /* SQLAlchemy's overflow() at the first timeout, or INT_MIN */
 };
 

@@ -4,9 +4,10 @@
  * speaks models/pool.h.
  *
  * A kind's object begins with a struct pool (so a struct pool * is also a pointer to it) and
- * keeps the three status counts below current: `total` connection records, `idle_n` of them
- * idle in the pool, `waiting` requesters. Every entry point and event handler of a kind ends
- * with pool_levels_update, so the levels are exact step functions of time. */
+ * keeps the status counts below current: `total` connection records, `idle_n` of them idle in
+ * the pool, `waiting` requesters, `woken` requesters handed a connection that they have not
+ * yet taken (a wake-up in flight). Every entry point and event handler of a kind ends with
+ * pool_levels_update, so the levels are exact step functions of time. */
 #ifndef POOLTIDE_POOL_KIND_H
 #define POOLTIDE_POOL_KIND_H
 
@@ -22,6 +23,9 @@ struct pool {
 	int total;                 /* connection records (open or being opened) */
 	int idle_n;                /* records idle in the pool */
 	int waiting;               /* requesters waiting */
+	int woken;                 /* waiters woken for an idle connection, not yet holding it
+				      (QueuePool's wakeup_latency): they still wait, and the
+				      connection is theirs unless a newcomer barges */
 	struct pool_client *w_head, *w_tail; /* a FIFO of waiters, for the kinds that keep one
 						(pool_waiter_append / _remove) */
 	int cap;                   /* pool_cfg_cap(cfg): -1 unlimited */
@@ -31,7 +35,8 @@ struct pool {
 	int held[POOL_HOLDER_CLASSES];
 	struct pool_stats st;
 	/* The counts as the levels last recorded them (pool_levels_update). */
-	int rec_total, rec_idle, rec_waiting;
+	int rec_total, rec_idle, rec_waiting, rec_woken;
+	bool ex;                   /* inside an exhausted stretch (pool.c, exhausted_next) */
 };
 
 /* A new connection record (id 1, 2, ... in order of creation), not alive, the kind's part of
@@ -68,7 +73,10 @@ void pool_waiter_append(struct pool *p, struct pool_client *c);
 void pool_waiter_remove(struct pool *p, struct pool_client *c);
 
 /* Record the current status in the time-weighted levels: only the levels that depend on a
- * count that changed since the last call (most calls change one or two of the three). */
+ * count that changed since the last call (most calls change one or two of the four), and
+ * the exhausted stretches (README, Conventions: a stretch starts when every allowed
+ * connection is checked out while someone waits, and ends only when nobody waits or a
+ * connection sits idle that no woken waiter will take). */
 void pool_levels_update(struct pool *p);
 
 #endif

@@ -273,6 +273,7 @@ static void wake_head(struct pool *p)
 		take_idle_for(p, c);
 		return;
 	}
+	p->woken++; /* still waiting, for the connection now idle (pool.c: exhausted) */
 	c->wake_ev = sim_schedule_in(p->sim, dist_sample(&p->cfg->wakeup_latency, p->rng),
 				     PRIO_COMPLETION, ev_wake, c, 0);
 }
@@ -364,6 +365,7 @@ static void ev_wake(struct sim *sim, void *obj, uint64_t arg)
 	struct pool_client *c = obj;
 	struct pool *p = c->pool;
 	c->wake_ev = SIM_NO_EVENT;
+	p->woken--;
 	if (p->idle_n == 0)
 		p->st.barged++; /* a newcomer took the connection it was woken for */
 	if (p->idle_n > 0) {

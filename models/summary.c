@@ -186,6 +186,10 @@ static double b_pool_timeouts(const struct model_result *r, int i)
 {
 	return (double)B(r, i)->pool_timeouts;
 }
+static double b_pgbouncer_timeouts(const struct model_result *r, int i)
+{
+	return (double)B(r, i)->pgbouncer_timeouts;
+}
 
 /* Server idx: 0 the primary (the db_* fields), k the replica k - 1. */
 static double d_open_mean(const struct model_result *r, int i)
@@ -329,6 +333,7 @@ static const struct metric_def table[] = {
 	{"batch_pool_timeouts", "timeouts", METRIC_BATCH, b_pool_timeouts, NULL},
 	{"batch_lock_timeouts", "transactions", METRIC_BATCH, b_lock_timeouts, NULL},
 	{"batch_statement_timeouts", "transactions", METRIC_BATCH, b_statement_timeouts, NULL},
+	{"batch_pgbouncer_timeouts", "transactions", METRIC_BATCH, b_pgbouncer_timeouts, NULL},
 	{"server_connections_mean", "connections", METRIC_DATABASE, d_open_mean, NULL},
 	{"server_connections_max", "connections", METRIC_DATABASE, d_open_max, NULL},
 	{"connects_refused", "connects", METRIC_DATABASE, d_refused, NULL},

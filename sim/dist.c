@@ -126,6 +126,51 @@ int dist_empirical_histogram(struct dist *d, const double *edges, const double *
 	return store(d, v);
 }
 
+size_t dist_scale_len(const struct dist *d)
+{
+	if (d->kind != DIST_EMPIRICAL)
+		return 0;
+	return d->cum ? d->n + 1 : d->n;
+}
+
+int dist_scale(struct dist *out, const struct dist *d, double factor, double *buf)
+{
+	if (!(factor > 0) || !isfinite(factor))
+		return PT_EINVAL;
+	struct dist v = *d;
+	switch (d->kind) {
+	case DIST_CONSTANT:
+	case DIST_EXPONENTIAL:
+		v.a = d->a * factor;
+		break;
+	case DIST_UNIFORM:
+		v.a = d->a * factor;
+		v.b = d->b * factor;
+		break;
+	case DIST_LOGNORMAL: /* ln X ~ N(zeta, sigma^2): the median e^zeta moves, sigma stays */
+		v.a = d->a + log(factor);
+		break;
+	case DIST_GAMMA:
+		v.b = d->b * factor;
+		break;
+	case DIST_EMPIRICAL: {
+		size_t n = dist_scale_len(d);
+		if (!buf)
+			return PT_EINVAL;
+		for (size_t i = 0; i < n; i++) {
+			buf[i] = d->x[i] * factor;
+			if (!isfinite(buf[i]))
+				return PT_EINVAL;
+		}
+		v.x = buf;
+		break;
+	}
+	}
+	v.mean = d->mean * factor;
+	v.sd = d->sd * factor;
+	return store(out, v);
+}
+
 /* A histogram draw: u uniform on [0, total); the first bin whose cumulative count exceeds u,
  * and the position of u inside it (the inverse of the piecewise-linear CDF). */
 static double histogram_draw(const struct dist *d, double u)

@@ -62,6 +62,22 @@ int dist_gamma_mean_cv(struct dist *d, double mean, double cv);  /* mean > 0, cv
 int dist_empirical_sample(struct dist *d, const double *values, size_t n);
 int dist_empirical_histogram(struct dist *d, const double *edges, const double *cum, size_t n);
 
+/* Scaling in time, for sensitivity analysis (models/sensitivity.h).
+ *
+ * dist_scale_len: the doubles an empirical distribution's scaled copy needs (its n values, or
+ * its n + 1 bin edges); 0 for every other kind.
+ *
+ * dist_scale: *out = d with every duration `factor` times longer, its shape kept: a constant's
+ * value, an exponential's mean, a uniform's bounds, a gamma's scale (its shape unchanged), a
+ * lognormal's median (its sigma unchanged), an empirical's values or bin edges (its counts
+ * unchanged), and mean and sd, times factor. A draw of the result is distributed as factor
+ * times a draw of d, and consumes the same random numbers. An empirical's scaled values are
+ * written to buf (dist_scale_len(d) doubles; may be NULL for the other kinds), which *out then
+ * borrows. out may be d. PT_EINVAL when factor is not finite and > 0 or the result overflows
+ * (*out is then unchanged). */
+size_t dist_scale_len(const struct dist *d);
+int dist_scale(struct dist *out, const struct dist *d, double factor, double *buf);
+
 /* The exponential ziggurat's tables (Marsaglia & Tsang, "The ziggurat method for generating
  * random variables", J. Stat. Softw. 5(8), 2000, 256 layers; dist.c says how they were made
  * and tests/test_dist.c checks them). */

@@ -26,7 +26,12 @@ static char *capture(void (*fn)(FILE *, const struct cfg_scenario *), const stru
 	assert_non_null(f);
 	fn(f, sc);
 	fclose(f);
-	return buf;
+	/* a copy: gcc's -Wdangling-pointer takes pointers into buf for pointers to the local */
+	char *r = malloc(len + 1);
+	assert_non_null(r);
+	memcpy(r, buf, len + 1);
+	free(buf);
+	return r;
 }
 
 static void md(FILE *f, const struct cfg_scenario *sc)
@@ -169,7 +174,7 @@ static void test_table(void **state)
 	assert_string_equal(config_code_find("sqlalchemy")->lang, "python");
 	assert_string_equal(config_code_find("hikaricp")->lang, "properties");
 	assert_string_equal(config_code_find("go")->lang, "go");
-	assert_null(config_code_find("pgbouncer")); /* not yet: its pool kind adds it */
+	assert_null(config_code_find("pgbouncer")); /* not a pool kind: config_code_pgbouncer */
 	sc.pools[0].kind = pool_kind_find("sqlalchemy-async");
 	char *s = capture(md, &sc);
 	assert_non_null(strstr(s, "engine = create_async_engine(\n    DATABASE_URL,\n    pool_size=5,\n"));
@@ -179,6 +184,106 @@ static void test_table(void **state)
 		assert_non_null(config_code_find(pool_kinds[i]->name));
 }
 
+/* PgBouncer in transaction mode in front of 4 processes x QueuePool 5 + 0: the whole
+ * pgbouncer.ini block (every setting, durations in seconds: 2.5 written as is), then the
+ * application side: 4 x 5 = 20 client connections within max_client_conn 100, and the
+ * transaction-mode caveat. The budget counts PgBouncer's servers, 20 + 2 = 22 of 97. */
+static void test_pgbouncer_ini_transaction(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, 4, 1);
+	sc.pools[0].max_overflow = 0;
+	sc.pgbouncer.enabled = true;
+	sc.pgbouncer.pool_mode = CFG_POOL_MODE_TRANSACTION;
+	sc.pgbouncer.reserve_pool_size = 2;
+	sc.pgbouncer.reserve_pool_timeout_s = 2.5;
+	sc.pgbouncer.query_wait_timeout_s = 10;
+	char *s = capture(config_code_pgbouncer, &sc);
+	assert_string_equal(s,
+		"```ini\n"
+		"; pgbouncer.ini: one pool (database x user) in front of PostgreSQL, shared by every "
+		"process\n"
+		"; POSTGRES_HOST and the database name app are yours\n"
+		"[databases]\n"
+		"app = host=POSTGRES_HOST port=5432 dbname=app\n"
+		"\n"
+		"[pgbouncer]\n"
+		"listen_port = 6432\n"
+		"pool_mode = transaction\n"
+		"default_pool_size = 20\n"
+		"min_pool_size = 0\n"
+		"reserve_pool_size = 2\n"
+		"reserve_pool_timeout = 2.5\n"
+		"max_client_conn = 100\n"
+		"max_db_connections = 0\n"
+		"query_wait_timeout = 10\n"
+		"server_login_retry = 15\n"
+		"```\n"
+		"\n"
+		"Application side: every pool's DATABASE_URL points at PgBouncer (port 6432, database "
+		"app), not at PostgreSQL. The pools can open 20 client connections, within "
+		"max_client_conn 100. Transaction pooling: a server connection is held for one "
+		"transaction, so session state does not survive between transactions (SET, LISTEN, "
+		"session advisory locks, WITH HOLD cursors, SQL PREPARE); protocol-level prepared "
+		"statements need PgBouncer 1.21 or later with max_prepared_statements > 0, else turn "
+		"them off in the driver (asyncpg: connect_args={\"statement_cache_size\": 0}; "
+		"psycopg 3: prepare_threshold=None; PgJDBC: prepareThreshold=0; pgx: "
+		"default_query_exec_mode=simple_protocol). NullPool, or a small pool per process, is "
+		"the usual application side.\n\n");
+	free(s);
+	/* in the Markdown section: after the pools' code, before the budget */
+	s = capture(md, &sc);
+	const char *py = strstr(s, "```python\n");
+	assert_non_null(py);
+	const char *ini = strstr(py, "```ini\n");
+	assert_non_null(ini);
+	assert_non_null(strstr(ini, "Connection budget: PgBouncer's default_pool_size 20 + "
+				    "reserve_pool_size 2 (the pools connect to PgBouncer) = 22 <= 97 "
+				    "usable slots"));
+	free(s);
+	/* without PgBouncer: nothing */
+	sc.pgbouncer.enabled = false;
+	s = capture(config_code_pgbouncer, &sc);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* Session mode writes server_reset_query; 4 processes x (5 + 30) = 140 client connections
+ * are 40 over max_client_conn 100; a NullPool (no cap) can open any number; statement mode
+ * says autocommit only. */
+static void test_pgbouncer_ini_session_and_client_side(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, 4, 1);
+	sc.pools[0].max_overflow = 30;
+	sc.pgbouncer.enabled = true; /* cfg_pgbouncer_defaults: session, DISCARD ALL */
+	char *s = capture(config_code_pgbouncer, &sc);
+	assert_non_null(strstr(s, "pool_mode = session\n"));
+	assert_non_null(strstr(s, "server_login_retry = 15\nserver_reset_query = DISCARD ALL\n"
+				  "```\n"));
+	assert_non_null(strstr(s, "The pools can open 140 client connections, 40 over "
+				  "max_client_conn 100: PgBouncer refuses the rest (`no more "
+				  "connections allowed (max_client_conn)`). Session pooling: a server "
+				  "connection stays with a client connection from its first query "
+				  "until it closes, so a pool's idle connections keep theirs and "
+				  "client connections beyond default_pool_size wait up to "
+				  "query_wait_timeout; NullPool gives one server connection per "
+				  "checkout.\n\n"));
+	free(s);
+	sc.pools[0].kind = pool_kind_find("sqlalchemy-null");
+	sc.pgbouncer.pool_mode = CFG_POOL_MODE_STATEMENT;
+	s = capture(config_code_pgbouncer, &sc);
+	assert_null(strstr(s, "server_reset_query"));
+	assert_non_null(strstr(s, "A pool without a cap can open any number of client "
+				  "connections: beyond max_client_conn 100 PgBouncer refuses them "
+				  "(`no more connections allowed (max_client_conn)`). Statement "
+				  "pooling: every transaction block is refused (`transaction blocks "
+				  "not allowed in statement pooling mode`): autocommit only.\n\n"));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +291,8 @@ int main(void)
 		cmocka_unit_test(test_budget_within_and_unbounded),
 		cmocka_unit_test(test_other_kinds),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_pgbouncer_ini_transaction),
+		cmocka_unit_test(test_pgbouncer_ini_session_and_client_side),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,12 +8,15 @@
  *   A    first    ok       1      hold >= 0.2 s (it slept that long holding the connection)
  *   B    second   ok       0      acquired (time + wait) no earlier than A's checkin
  *                                 (time + wait + hold): the pool has one connection; hold >= 0.1
- *   C    third    ok       0      asked after B checked in: wait < 0.1 s; hold >= 0.5 s
+ *   C    third    ok       0      asked after B checked in: wait < 0.25 s; hold >= 0.5 s (D's
+ *                                 0.3 s timeout, then 0.2 s)
  *   D    fourth   timeout  0      wait >= pool_timeout 0.3 s; asked while C held the connection
  *
  * Times come from two clocks (time.time() for the request, perf_counter for the durations), so
  * the ordering checks allow 5 ms; lower bounds on holds and the timeout are exact (the driver
- * slept that long), upper bounds are loose (a busy CI machine delays threads). */
+ * slept that long), upper bounds are loose (a busy CI machine delays threads). The driver
+ * orders the steps with events, so a delayed thread cannot change the sequence; only C's
+ * "found it idle" bound (0.25 s, below D's 0.3 s timeout) depends on the machine's load. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,19 +69,19 @@ static void test_logger_rows_from_a_real_queuepool(void **state)
 	/* in order of request */
 	assert_true(t[A] <= t[B] && t[B] <= t[C] && t[C] <= t[D]);
 	/* holds: at least what the driver slept with the connection */
-	assert_true(h[A] >= 0.2 && h[A] < 1.0);
-	assert_true(h[B] >= 0.1 && h[B] < 1.0);
-	assert_true(h[C] >= 0.5 && h[C] < 1.5);
+	assert_true(h[A] >= 0.2 && h[A] < 30.0);
+	assert_true(h[B] >= 0.1 && h[B] < 30.0);
+	assert_true(h[C] >= 0.5 && h[C] < 30.0);
 	assert_true(isnan(h[D]));
 	/* B waited for A's connection: acquired after A's checkin */
 	assert_true(t[B] + w[B] >= t[A] + w[A] + h[A] - CLOCKS_TOL);
 	assert_true(w[B] > 0);
 	/* C found the connection idle */
 	assert_true(t[C] >= t[B] + w[B] + h[B] - CLOCKS_TOL);
-	assert_true(w[C] < 0.1);
+	assert_true(w[C] < 0.25);
 	/* D asked while C held it and gave up after pool_timeout */
 	assert_true(t[D] >= t[C] + w[C] - CLOCKS_TOL && t[D] <= t[C] + w[C] + h[C] + CLOCKS_TOL);
-	assert_true(w[D] >= 0.3 && w[D] < 1.0);
+	assert_true(w[D] >= 0.3 && w[D] < 30.0);
 	assert_true(log.t0_s > 1e9); /* Unix time */
 	obslog_fini(&log);
 

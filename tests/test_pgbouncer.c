@@ -632,6 +632,58 @@ static void test_model_transaction_pooling(void **state)
 	free(sc);
 }
 
+struct status_log {
+	struct model_sample s[64];
+	int n;
+};
+
+static void log_status(void *ctx, const struct model_sample *s)
+{
+	struct status_log *l = ctx;
+	if (l->n < 64)
+		l->s[l->n++] = *s;
+}
+
+/* PgBouncer's status in the timeline's samples (timeline.csv's cl_active ... maxwait_s), on
+ * the run of test_model_transaction_pooling sampled every 0.25 s (after every event of the
+ * instant). At 0.25: request 1 linked since 0.1875 (sv_active 1), request 2 waiting since
+ * 0.1625 (cl_waiting 1, maxwait 0.0875), two client connections of which one waits
+ * (cl_active 1), no idle server. At 1.25: request 2 linked at 1.1875 (sv_active 1, nobody
+ * waiting, maxwait 0). At 2.25: both done, the server idle (sv_idle 1), the QueuePool keeps
+ * both client connections (cl_active 2). */
+static void test_model_timeline_samples_pgbouncer_status(void **state)
+{
+	(void)state;
+	struct cfg_scenario *sc = malloc(sizeof *sc);
+	struct status_log *l = calloc(1, sizeof *l);
+	assert_non_null(sc);
+	assert_non_null(l);
+	trace_scenario(sc);
+	struct model_result *r = model_result_create(sc);
+	assert_non_null(r);
+	struct model_hooks h = {.sample_step_s = 0.25, .on_sample = log_status, .ctx = l};
+	assert_int_equal(model_run(sc, 0, r, &h), 0);
+	assert_true(l->n > 9);
+	const struct pgbouncer_status *g = &l->s[1].pgbouncer; /* t = 0.25 */
+	assert_near(l->s[1].t_s, 0.25);
+	assert_int_equal(g->sv_active, 1);
+	assert_int_equal(g->cl_waiting, 1);
+	assert_int_equal(g->cl_active, 1);
+	assert_int_equal(g->sv_idle, 0);
+	assert_near(g->maxwait_s, 0.25 - 0.1625);
+	g = &l->s[5].pgbouncer; /* 1.25 */
+	assert_int_equal(g->sv_active, 1);
+	assert_int_equal(g->cl_waiting, 0);
+	assert_near(g->maxwait_s, 0);
+	g = &l->s[9].pgbouncer; /* 2.25 */
+	assert_int_equal(g->sv_active, 0);
+	assert_int_equal(g->sv_idle, 1);
+	assert_int_equal(g->cl_active, 2);
+	model_result_destroy(r);
+	free(l);
+	free(sc);
+}
+
 /* The same with query_wait_timeout 0.5: request 2 waits at PgBouncer from 0.1625; the janitor
  * passes at 1/3, 2/3 (age 0.504 > 0.5): it is disconnected at 2/3 and fails as "timed out at
  * PgBouncer (query_wait_timeout)", its wait 2/3 - 0.1; the QueuePool takes back its dead
@@ -725,6 +777,58 @@ static void test_model_session_pooling_nullpool(void **state)
 	assert_int_equal(r->pgbouncer.server_connects, 1);
 	assert_int_equal(r->pools[0].closes, 2);
 	assert_near(r->pgbouncer.maxwait_max, 1.0875 - 0.0625);
+	model_result_destroy(r);
+	free(sc);
+}
+
+/* A batch behind PgBouncer (transaction mode, one server, query_wait_timeout 0.5 s): its
+ * query_wait_timeout counts as PgBouncer's (batch_pgbouncer_timeouts), not as a timeout of
+ * the application pool. Request 1 (trace, at 0, db_time 10 s) holds the one server from
+ * 0.1875 to 10.1875. The batch (one record at 0.5, a tick every 1 s, horizon 2.5: ticks at 1
+ * and 2) takes the record at 1; its checkout opens a second client connection to PgBouncer
+ * (ready 1.0625) and BEGIN waits for the server; janitor passes 4/3 (age 0.27) and 5/3 (age
+ * 0.60 > 0.5): disconnected at 5/3, the batch fails and puts its record back. At 2 the same:
+ * the QueuePool reconnects the dead record (ready 2.0625), dropped at 8/3. Two batches, both
+ * failed, both by PgBouncer's query_wait_timeout; no pool timeout. */
+static void test_model_batch_query_wait_timeout_is_its_own_cause(void **state)
+{
+	(void)state;
+	struct cfg_scenario *sc = malloc(sizeof *sc);
+	assert_non_null(sc);
+	trace_scenario(sc);
+	sc->horizon_s = 2.5;
+	sc->pgbouncer.query_wait_timeout_s = 0.5;
+	sc->workloads[0].req.arrival.trace_n = 1;
+	trace_hold[0] = 10;
+	static double rec_t[1] = {0.5};
+	sc->n_workloads = 2;
+	struct cfg_workload *w = &sc->workloads[1];
+	memset(w, 0, sizeof *w);
+	memcpy(w->name, "agg", sizeof "agg");
+	w->kind = CFG_WORKLOAD_BATCH;
+	w->pool = 0;
+	cfg_batch_defaults(&w->batch);
+	w->batch.records.trace_n = 1;
+	w->batch.records.trace_t = rec_t;
+	w->batch.every_s = 1;
+	w->batch.batch_size = 1;
+	w->batch.max_batch_size = 1;
+	dist_constant(&w->batch.group_size, 1);
+	dist_constant(&w->batch.per_record, 0.25);
+	struct model_result *r = model_result_create(sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(sc, 0, r, NULL), 0);
+	const struct batch_stats *b = &r->batches[1];
+	assert_int_equal(b->batches, 2);
+	assert_int_equal(b->failed, 2);
+	assert_int_equal(b->pgbouncer_timeouts, 2);
+	assert_int_equal(b->pool_timeouts, 0);
+	assert_int_equal(r->pgbouncer.query_wait_timeouts, 2);
+	assert_near(r->pgbouncer.maxwait_max, 8.0 / 3 - 2.0625);
+	assert_int_equal(r->workloads[0].served, 1);
+	const struct metric_def *m = metric_find("batch_pgbouncer_timeouts");
+	assert_non_null(m);
+	assert_near(m->get(r, 1), 2);
 	model_result_destroy(r);
 	free(sc);
 }
@@ -852,8 +956,10 @@ int main(void)
 		cmocka_unit_test(test_session_pooling_query_wait_timeout_and_no_reset),
 		cmocka_unit_test(test_model_transaction_pooling),
 		cmocka_unit_test(test_model_query_wait_timeout_fails_request),
+		cmocka_unit_test(test_model_timeline_samples_pgbouncer_status),
 		cmocka_unit_test(test_model_session_pooling_queuepool_pins_servers),
 		cmocka_unit_test(test_model_session_pooling_nullpool),
+		cmocka_unit_test(test_model_batch_query_wait_timeout_is_its_own_cause),
 		cmocka_unit_test(test_transaction_pooling_is_mmcd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1247,9 +1247,12 @@ static void test_timeout_zero(void **state)
  *   overflow    0 [0,1) 1 [1,5) 0 [5,6)           area 4               mean 4/6
  *   waiters     1 [1.5,2) 1 [2.5,3), else 0       area 1               mean 1/6
  *   open        1 [0,1) 2 [1,5) 1 [5,6)           area 10              mean 10/6
- *   exhausted   1 [1,4) (checked_out = cap 2)     area 3               mean 3/6
- * The hand-offs at 2.0 and 3.0 keep checked_out at 2 (queued and taken in one step), so the
- * exhausted stretch is one piece, [1, 4): longest 3.0. Maxima: out 2, waiters 1, overflow 1,
+ *   exhausted   1 [1.5,2) 1 [2.5,3)               area 1               mean 1/6
+ * Exhausted = every allowed connection out (2 from 1.0) while someone waits (README,
+ * Conventions): C waits from 1.5 and is handed conn 1 at 2.0, the last waiter, so the stretch
+ * ends there; D starts a second one at 2.5, ended by its hand-off at 3.0. Over [1, 1.5) and
+ * [3, 4) both connections are out but nobody waits: not exhausted (it was, before issue 7).
+ * Longest 0.5. Maxima: out 2, waiters 1, overflow 1,
  * open 2. Counters: checkouts 4, connects 2, closes 1, timeouts 0.
  * The server's open level equals `open` here (one pool). */
 static void levels_scenario(struct fx *fx, double reset_at)
@@ -1284,11 +1287,11 @@ static void test_levels(void **state)
 	assert_near(level_mean(&s->overflow, t), 4.0 / 6);
 	assert_near(level_mean(&s->waiters, t), 1.0 / 6);
 	assert_near(level_mean(&s->open, t), 10.0 / 6);
-	assert_near(level_mean(&s->exhausted, t), 3.0 / 6);
+	assert_near(level_mean(&s->exhausted, t), 1.0 / 6);
 	assert_near(level_mean(&fx->db.open_level, t), 10.0 / 6);
 	assert_true(s->checked_out.max == 2 && s->waiters.max == 1 && s->overflow.max == 1 &&
 		    s->open.max == 2 && s->exhausted.max == 1);
-	assert_true(s->longest_exhausted_s == 3.0);
+	assert_true(s->longest_exhausted_s == 0.5);
 	assert_true(s->exhausted_since < 0);
 	assert_int_equal(s->checkouts, 4);
 	assert_int_equal(s->connects, 2);
@@ -1298,14 +1301,15 @@ static void test_levels(void **state)
 }
 
 /* The same scenario with pool_reset at 2.5 (PRIO_COMPLETION, before D's arrival). At 2.5 the
- * state is out 2, in 0, overflow 1, 0 waiters, open 2, exhausted. Over [2.5, 6] (3.5 s):
+ * state is out 2, in 0, overflow 1, 0 waiters, open 2, not exhausted (nobody waits). Over
+ * [2.5, 6] (3.5 s):
  *   checked_out 2 [2.5,4) 1 [4,5) 0 [5,6)  area 3 + 1 = 4     mean 4/3.5
  *   checked_in  1 [4,6)                    area 2             mean 2/3.5
  *   overflow    1 [2.5,5)                  area 2.5           mean 2.5/3.5
  *   waiters     1 [2.5,3)                  area 0.5           mean 0.5/3.5
  *   open        2 [2.5,5) 1 [5,6)          area 6             mean 6/3.5
- *   exhausted   1 [2.5,4)                  area 1.5           mean 1.5/3.5
- * The exhausted stretch in progress restarts at the reset: longest 1.5 (not 3). Counters
+ *   exhausted   1 [2.5,3) (D waits)        area 0.5           mean 0.5/3.5
+ * Longest 0.5 (test_exhausted_reset_mid_stretch restarts a stretch in progress). Counters
  * restart: checkouts 1 (D at 3.0), connects 0, closes 1 (at 5.0). Maxima restart from the
  * values at 2.5: out 2, waiters 1 (D), overflow 1, open 2. */
 static void test_levels_after_reset(void **state)
@@ -1319,10 +1323,10 @@ static void test_levels_after_reset(void **state)
 	assert_near(level_mean(&s->overflow, t), 2.5 / 3.5);
 	assert_near(level_mean(&s->waiters, t), 0.5 / 3.5);
 	assert_near(level_mean(&s->open, t), 6.0 / 3.5);
-	assert_near(level_mean(&s->exhausted, t), 1.5 / 3.5);
+	assert_near(level_mean(&s->exhausted, t), 0.5 / 3.5);
 	assert_true(s->checked_out.max == 2 && s->waiters.max == 1 && s->overflow.max == 1 &&
 		    s->open.max == 2);
-	assert_true(s->longest_exhausted_s == 1.5);
+	assert_true(s->longest_exhausted_s == 0.5);
 	assert_int_equal(s->checkouts, 1);
 	assert_int_equal(s->connects, 0);
 	assert_int_equal(s->closes, 1);
@@ -1349,6 +1353,158 @@ static void test_reset_empty_window(void **state)
 	assert_true(level_mean(&s->checked_out, 4.0) == 0);
 	assert_true(s->longest_exhausted_s == 0);
 	assert_int_equal(s->checkouts, 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 14. Exhausted stretches: every allowed connection out while someone waits (issue 7)       */
+
+/* A 4+0 pool (cap 4) that never had a waiter is never exhausted: A, B, C, D at 0 open conns
+ * 1-4 (ready 0.125) and hold 10 s: all four are checked out over [0, 10.125), nobody waits.
+ * (Before issue 7 the level was 1 there, and the pool's status said "exhausted".) */
+static void test_full_without_waiter_not_exhausted(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 4, 0, 30, 0.125);
+	fx_start(fx);
+	for (int i = 0; i < 4; i++)
+		arrive(fx, i, 0.0, 10.0);
+	const struct probe *p = probe_at(fx, 5.0);
+	fx_run(fx);
+	EXPECT_PROBE(p, 4, 0, 0, 4, 0, 4);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_true(s->checked_out.max == 4);
+	assert_true(s->exhausted.max == 0);
+	assert_true(level_mean(&s->exhausted, sim_now(fx->sim)) == 0);
+	assert_true(s->longest_exhausted_s == 0);
+	assert_true(s->exhausted_since < 0);
+}
+
+/* Hand-offs keep one stretch. Pool 1+0 (cap 1), timeout 100 s, connect 0.125 s, the
+ * wake-up latency `lat` (0 or 0.0625 s). A (client 0) at 0 opens conn 1 (ready 0.125),
+ * holds 3.875 and returns it at 4.0. W1..W15 all ask at
+ * 0.0625 and hold 4 - lat, so Wk is handed conn 1 at 4k (checkin) and takes it at 4k + lat,
+ * and returns it at 4(k + 1): every hand-off is to the next waiter, W15 takes it at
+ * 60 + lat and returns it at 64 (the last release).
+ * With lat = 0.0625, between 4k and 4k + lat conn 1 sits idle (checked out 0, probe at
+ * 4.03125) while Wk, woken, is still waiting for it: the stretch goes on (the rule in
+ * models/pool.c, exhausted_next). It starts at 0.0625 (W1..W15 wait, conn 1 out) and ends
+ * when the last waiter, W15, holds the connection: 60 + lat. Longest = 60 s exactly with the
+ * latency (60.0625 - 0.0625) and 59.9375 s without it; the level's mean over [0, 64] is that
+ * over 64. Before issue 7 the latency case split it at every hand-off: the longest stretch
+ * was [0, 4), one hold. Nobody barges (no newcomer), nobody times out (W15 waits 60 s). */
+static void handoff_scenario(struct fx *fx, double lat, double reset_at)
+{
+	fx_config(fx, 1, 0, 100, 0.125);
+	assert_int_equal(dist_constant(&fx->pc.wakeup_latency, lat), 0);
+	fx_start(fx);
+	if (reset_at >= 0)
+		assert_true(sim_schedule_at(fx->sim, reset_at, PRIO_COMPLETION, ev_reset, fx, 0) !=
+			    SIM_NO_EVENT);
+	arrive(fx, 0, 0.0, 3.875);
+	for (int k = 1; k <= 15; k++)
+		arrive(fx, k, 0.0625, 4.0 - lat);
+	const struct probe *mid = probe_at(fx, 4.03125);
+	fx_run(fx); /* without latency the FIFO deadline timer ends the run at 100.0625 */
+	for (int k = 1; k <= 15; k++)
+		EXPECT_READY(&fx->cl[k], 4.0 * k + lat, 1);
+	if (lat > 0)
+		EXPECT_PROBE(mid, 0, 1, 0, 1, 14, 1); /* idle, in flight to W1 */
+	else
+		EXPECT_PROBE(mid, 1, 0, 0, 1, 14, 1);
+	assert_int_equal(pool_stats(fx->pool)->barged, 0);
+	assert_int_equal(pool_stats(fx->pool)->timeouts, 0);
+}
+
+static void test_exhausted_through_handoffs(void **state)
+{
+	struct fx *fx = *state;
+	handoff_scenario(fx, 0, -1);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_true(s->longest_exhausted_s == 59.9375);
+	assert_near(level_mean(&s->exhausted, 64.0), 59.9375 / 64);
+	assert_true(s->exhausted_since < 0);
+}
+
+static void test_exhausted_through_wakeup_latency(void **state)
+{
+	struct fx *fx = *state;
+	handoff_scenario(fx, 0.0625, -1);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_true(s->longest_exhausted_s == 60.0);
+	assert_near(level_mean(&s->exhausted, 64.0), 60.0 / 64);
+	assert_true(s->exhausted.max == 1);
+}
+
+/* The same with pool_reset at 30 (the warm-up's end, PRIO_COMPLETION): the stretch in
+ * progress restarts at the reset: [30, 60.0625), longest 30.0625, mean 30.0625 / 34. */
+static void test_exhausted_reset_mid_stretch(void **state)
+{
+	struct fx *fx = *state;
+	handoff_scenario(fx, 0.0625, 30.0);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_true(s->longest_exhausted_s == 30.0625);
+	assert_near(level_mean(&s->exhausted, 64.0), 30.0625 / 34);
+}
+
+/* A newcomer barging during the hand-off does not end the stretch either. Pool 1+0,
+ * timeout 100 s, connect 0.125 s, wakeup_latency 0.0625 s.
+ * - A at 0 opens conn 1 (ready 0.125), holds 0.875: returns 1.0.
+ * - W at 0.5 waits: the stretch starts (conn 1 out, W waits).
+ * - 1.0: conn 1 idle, W woken (takes it at 1.0625). N arrives at 1.03125 and takes the idle
+ *   connection at once (barging, §1.4), holds 0.96875: returns 2.0.
+ * - 1.0625: W finds nothing idle (barged 1) and waits again, at the back, same deadline.
+ * - 2.0: N returns conn 1, W woken again, takes it at 2.0625, holds 1: returns 3.0625.
+ * Someone waited throughout and no connection was ever idle without a woken waiter for it:
+ * one stretch [0.5, 2.0625) = 1.5625 s; the run ends at 3.0625. */
+static void test_exhausted_through_barging(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 1, 0, 100, 0.125);
+	dist_constant(&fx->pc.wakeup_latency, 0.0625);
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 0.875);
+	struct client *w = arrive(fx, 1, 0.5, 1.0);
+	struct client *n = arrive(fx, 2, 1.03125, 0.96875);
+	fx_run(fx);
+	EXPECT_READY(n, 1.03125, 1);
+	EXPECT_READY(w, 2.0625, 1);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_int_equal(s->barged, 1);
+	assert_true(s->longest_exhausted_s == 1.5625);
+	assert_near(level_mean(&s->exhausted, 3.0625), 1.5625 / 3.0625);
+}
+
+/* A connection idle with nobody to take it ends a stretch, even while a woken waiter is
+ * still on its way. Pool 2+0 (cap 2), timeout 100 s, connect 0.125 s, wakeup_latency
+ * 0.0625 s. A and B at 0 open conns 1 and 2 (ready 0.125); A holds 0.875 (returns 1.0), B
+ * 0.90625 (returns 1.03125). W at 0.5 waits: the stretch starts. 1.0: conn 1 idle, W woken
+ * (the stretch goes on). 1.03125: conn 2 comes back idle too and no waiter is left to claim
+ * it: the pool is no longer exhausted; the stretch was [0.5, 1.03125) = 0.53125 s. W takes
+ * conn 1 at 1.0625 (FIFO: the one returned first), holds 1: the run ends at 2.0625. */
+static void test_idle_connection_ends_stretch(void **state)
+{
+	struct fx *fx = *state;
+	fx_config(fx, 2, 0, 100, 0.125);
+	dist_constant(&fx->pc.wakeup_latency, 0.0625);
+	fx_start(fx);
+	arrive(fx, 0, 0.0, 0.875);
+	arrive(fx, 1, 0.0, 0.90625);
+	struct client *w = arrive(fx, 2, 0.5, 1.0);
+	fx_run(fx);
+	EXPECT_READY(w, 1.0625, 1);
+	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_true(s->longest_exhausted_s == 0.53125);
+	assert_near(level_mean(&s->exhausted, 2.0625), 0.53125 / 2.0625);
+}
+
+/* AsyncAdaptedQueuePool goes through the same rule (pool.c, for every kind): the hand-off
+ * scenario without latency (the async kind has none) gives the same 59.9375 s. */
+static void test_exhausted_async_same_rule(void **state)
+{
+	struct fx *fx = *state;
+	fx->pc.kind = &pool_kind_sqlalchemy_async;
+	handoff_scenario(fx, 0, -1);
+	assert_true(pool_stats(fx->pool)->longest_exhausted_s == 59.9375);
 }
 
 int main(void)
@@ -1393,6 +1549,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_levels_after_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_empty_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_without_waiter_not_exhausted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_through_handoffs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_through_wakeup_latency, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_reset_mid_stretch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_through_barging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_connection_ends_stretch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_async_same_rule, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,6 +57,7 @@ static void test_caller_connects_max_idle_churn(void **state)
 	EXPECT_READY(c[6], 2.125, 5);
 	EXPECT_PROBE(p, 0, 2, 2, 0, 2);
 	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_true(s->exhausted.max == 0); /* no MaxOpenConns: nobody ever waits */
 	assert_int_equal(s->connects, 5);
 	assert_int_equal(s->closes, 3); /* 3 and 4 at 1.125; at 3.0 one of E, F, G's three */
 	assert_int_equal(pool_cap(fx->pool), -1);
@@ -105,7 +106,8 @@ static void test_no_deadline_waits(void **state)
 
 /* Which waiter (rule 2): with waiter_order fifo, the one that asked first. max_open 1: A holds
  * conn 1 from 0.125 for 1 s; W1, W2, W3 ask at 0.25, 0.5, 0.75 (hold 1): W1 at 1.125, W2 at
- * 2.125, W3 at 3.125. */
+ * 2.125, W3 at 3.125. Exhausted (pool.c's common rule): conn 1 out while W1 waits from 0.25;
+ * each hand-off leaves a waiter until W3 takes it at 3.125: one stretch of 2.875 s. */
 static void test_fifo_waiters(void **state)
 {
 	struct fx *fx = *state;
@@ -120,6 +122,7 @@ static void test_fifo_waiters(void **state)
 	EXPECT_READY(w1, 1.125, 1);
 	EXPECT_READY(w2, 2.125, 1);
 	EXPECT_READY(w3, 3.125, 1);
+	assert_true(pool_stats(fx->pool)->longest_exhausted_s == 2.875);
 }
 
 /* Which waiter, today's Go (rule 2, connRequestSet.TakeRandom): a uniformly random one,
@@ -220,7 +223,8 @@ static void test_max_lifetime(void **state)
  * lifetime 10, connect 0.125. A (0, hold 20): conn 1 created 0.125; B at 1 waits. 20.125: A
  * returns it, expired: closed; the opener connects conn 2, handed to B at 20.25. B returns it
  * at 21.25 (not expired): free; the cleaner (from 21.25, every 10 s) closes it at 31.25 and
- * stops at 41.25. */
+ * stops at 41.25. Exhausted: B waits from 1 to 20.25 with the only connection out, through its
+ * close and the replacement promised to the opener (numOpen stays 1): one stretch of 19.25 s. */
 static void test_expired_return_replaced_for_waiter(void **state)
 {
 	struct fx *fx = *state;
@@ -233,6 +237,7 @@ static void test_expired_return_replaced_for_waiter(void **state)
 	EXPECT_READY(a, 0.125, 1);
 	EXPECT_READY(b, 20.25, 2);
 	FX_NEAR(b->connect_s, 0);
+	assert_true(pool_stats(fx->pool)->longest_exhausted_s == 19.25);
 	assert_int_equal(pool_stats(fx->pool)->connects, 2);
 	assert_int_equal(pool_stats(fx->pool)->closes, 2);
 	FX_NEAR(sim_now(fx->sim), 41.25);

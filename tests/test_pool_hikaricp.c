@@ -105,7 +105,10 @@ static void test_adder_opens_borrowers_wait(void **state)
  * - C (1.02, hold 1) and D (1.03, hold 0.005) wait; their tasks find total = max and end.
  * - 2.0: A returns conn 1: C, the oldest waiter, gets it. 3.0: C returns it: D gets it.
  * - 3.005: D returns conn 1; 3.01: B returns conn 2 (the newest return).
- * - E at 5.0: both idle: conn 1, created first, although conn 2 came back last. */
+ * - E at 5.0: both idle: conn 1, created first, although conn 2 came back last.
+ * Exhausted (pool.c's common rule): both connections out and C waiting from 1.02; the
+ * hand-off to C at 2.0 leaves D waiting; D's at 3.0 leaves nobody: one stretch of 1.98 s
+ * ([1.01, 1.02), both out and nobody waiting, is not exhausted). */
 static void test_handoff_fifo_and_creation_order(void **state)
 {
 	struct fx *fx = *state;
@@ -122,6 +125,7 @@ static void test_handoff_fifo_and_creation_order(void **state)
 	EXPECT_READY(c, 2.0, 1);
 	EXPECT_READY(d, 3.0, 1);
 	EXPECT_READY(e, 5.0, 1);
+	FX_NEAR(pool_stats(fx->pool)->longest_exhausted_s, 1.98);
 	assert_int_equal(pool_stats(fx->pool)->connects, 2);
 	assert_int_equal(pool_stats(fx->pool)->timeouts, 0);
 }
@@ -157,7 +161,10 @@ static void test_validation_after_idle(void **state)
  * - B returns it at 12.125: idle. 19.125: idle at its end of life: closed at once, fillPool:
  *   conn 3, added at 19.25 (end of life 27.25).
  * - 20.0: the horizon (pool_drain): conn 3's timer is cancelled, the run ends.
- * Probe 11.0: conn 2 being opened (open 1, out 1), B waiting, 1 server slot. */
+ * Probe 11.0: conn 2 being opened (open 1, out 1), B waiting, 1 server slot.
+ * Exhausted: B waits from 9.0 with the only connection out until conn 2, its replacement,
+ * is handed to it at 11.125: one stretch of 2.125 s (the replacement does not end it; A's
+ * hold from 1.0 with nobody waiting is not exhausted). */
 static void test_max_lifetime(void **state)
 {
 	struct fx *fx = *state;
@@ -175,6 +182,7 @@ static void test_max_lifetime(void **state)
 	EXPECT_PROBE(p1, 1, 0, 1, 1, 1);
 	EXPECT_PROBE(p2, 1, 0, 1, 0, 1);
 	const struct pool_stats *s = pool_stats(fx->pool);
+	assert_true(s->longest_exhausted_s == 2.125);
 	assert_int_equal(s->closes, 2);
 	assert_int_equal(s->connects, 3);
 	assert_int_equal(pool_checked_in(fx->pool), 1);

@@ -49,7 +49,8 @@ static void test_null_connects_and_closes(void **state)
 	assert_int_equal(fx->db.open, 0);
 }
 
-/* 40 requests at once on NullPool with room on the server: 40 connections, no waiter ever. */
+/* 40 requests at once on NullPool with room on the server: 40 connections, no waiter ever,
+ * so never exhausted (no cap: pool.c's rule needs one). */
 static void test_null_never_waits(void **state)
 {
 	struct fx *fx = *state;
@@ -62,6 +63,8 @@ static void test_null_never_waits(void **state)
 	EXPECT_PROBE(p, 40, 0, 40, 0, 40);
 	for (int i = 0; i < 40; i++)
 		EXPECT_READY(&fx->cl[i], 0.125, (uint32_t)i + 1);
+	assert_true(pool_stats(fx->pool)->exhausted.max == 0);
+	assert_true(pool_stats(fx->pool)->longest_exhausted_s == 0);
 }
 
 /* AsyncAdaptedQueuePool: QueuePool's rules (rule 9), FIFO hand-off at the instant of the
@@ -70,7 +73,9 @@ static void test_null_never_waits(void **state)
  * - B at 0.5 (hold 1) and C at 0.75 (hold 1) wait; 1.125: B (the first getter) takes conn 1;
  *   2.125: C takes it.
  * - D at 1.0 waits too (deadline 3.0); C holds to 3.125: D times out at 3.0 with
- *   "QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 2.00". */
+ *   "QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 2.00".
+ * Exhausted (pool.c's common rule): conn 1 out and someone waiting from 0.5 until D gives up
+ * at 3.0; the hand-offs at 1.125 and 2.125 leave waiters behind: one stretch of 2.5 s. */
 static void test_async_fifo_and_message(void **state)
 {
 	struct fx *fx = *state;
@@ -88,6 +93,7 @@ static void test_async_fifo_and_message(void **state)
 	EXPECT_READY(b, 1.125, 1);
 	EXPECT_READY(c, 2.125, 1);
 	EXPECT_FAIL(d, 3.0, FX_TIMED_OUT);
+	FX_NEAR(pool_stats(fx->pool)->longest_exhausted_s, 2.5);
 	char msg[160];
 	pool_timeout_message(&fx->pc, pool_stats(fx->pool)->first_timeout_overflow, msg,
 			     sizeof msg);
