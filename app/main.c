@@ -744,7 +744,7 @@ static void slo_section(FILE *out, const struct scenario *sc, const struct exper
 			void *ctx)
 {
 	report_slo(out, sc, ex, true, 0);
-	report_sensitivity(out, ctx, true);
+	report_sensitivity(out, ctx, TABLE_MARKDOWN);
 	report_precision(out, sc, ex, true);
 }
 
@@ -1197,10 +1197,12 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		report_table(stdout, sc, &ex);
 		report_slo(stdout, sc, &ex, false, gate);
 	}
-	if (!cli->json) {
-		report_sensitivity(stdout, &rs, false);
-		report_precision(stdout, sc, &ex, false);
+	if (!cli->json && report_sensitivity(stdout, &rs, TABLE_TERMINAL)) {
+		fprintf(stderr, "pooltide: out of memory\n");
+		goto done;
 	}
+	if (!cli->json)
+		report_precision(stdout, sc, &ex, false);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pooltide: cannot write the report: %s\n", strerror(errno));
 		goto done;

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "models/requests.h"
 #include "sim/status.h"
 
 #if defined(__GNUC__)
@@ -446,9 +447,16 @@ struct wseries {
 	size_t n, cap;
 };
 
+/* One (variant, workload) of summary.csv's failures, as fractions of requests offered: the
+ * failure rate (every final failure) with its CI, and each cause's rate (REQUESTS_FAILURES),
+ * which add up to it. A folder written before failure_rate existed has timeout_rate only:
+ * then that is the total, and the only cause. */
 struct rate {
 	size_t var, wl;
-	double mean, lo, hi; /* fractions; lo, hi NaN when no CI */
+	double mean, lo, hi;         /* failure_rate; lo, hi NaN when no CI */
+	double cause[REQ_FAILURES];  /* each cause's rate, 0 when the folder has no such row */
+	bool total;                  /* a failure_rate row was read */
+	double t_lo, t_hi;           /* timeout_rate's CI, the total of an older folder */
 };
 
 struct trow {
@@ -542,35 +550,73 @@ static int load_summary(struct input *in, const char *dir, struct err *e)
 		long v = names_add(&in->var, cell(c, r, cv));
 		if (v < 0)
 			return fail_oom(e);
-		const char *wl = cell(c, r, cw);
-		if (strncmp(wl, "pool/", 5) == 0 || strcmp(cell(c, r, cm), "timeout_rate") != 0)
+		const char *wl = cell(c, r, cw), *metric = cell(c, r, cm);
+		if (strncmp(wl, "pool/", 5) == 0)
+			continue;
+		int cause = -1; /* -1: failure_rate; else the cause whose rate the row is */
+		for (int f = 0; f < REQ_FAILURES && cause < 0; f++)
+			if (strcmp(metric, requests_failure_rate_name((enum requests_failure)f)) == 0)
+				cause = f;
+		if (cause < 0 && strcmp(metric, "failure_rate") != 0)
 			continue;
 		if (strcmp(cell(c, r, cu), "1") != 0)
-			return fail(e, PT_EINVAL, "%s:%zu: unit: expected \"1\" for timeout_rate, got \"%.40s\"",
-				    c->path, row_line(c, r), cell(c, r, cu));
+			return fail(e, PT_EINVAL, "%s:%zu: unit: expected \"1\" for %s, got \"%.40s\"",
+				    c->path, row_line(c, r), metric, cell(c, r, cu));
 		long w = names_add(&in->wl, wl);
 		if (w < 0)
 			return fail_oom(e);
-		for (size_t i = 0; i < in->nrt; i++)
+		struct rate *x = NULL;
+		for (size_t i = 0; i < in->nrt && !x; i++)
 			if (in->rt[i].var == (size_t)v && in->rt[i].wl == (size_t)w)
-				return fail(e, PT_EINVAL, "%s:%zu: a second timeout_rate row for this variant and workload",
-					    c->path, row_line(c, r));
-		struct rate x = {.var = (size_t)v, .wl = (size_t)w};
-		if ((rc = num(c, r, "mean", NUM_EMPTY, 0, &x.mean, e)) ||
-		    (rc = num(c, r, "ci_low", NUM_EMPTY, NAN, &x.lo, e)) ||
-		    (rc = num(c, r, "ci_high", NUM_EMPTY, NAN, &x.hi, e)))
+				x = &in->rt[i];
+		if (!x) {
+			struct rate *rt = grow(in->rt, &in->rtcap, in->nrt + 1, sizeof *rt);
+			if (!rt)
+				return fail_oom(e);
+			in->rt = rt;
+			x = &in->rt[in->nrt++];
+			*x = (struct rate){.var = (size_t)v, .wl = (size_t)w, .mean = NAN, .lo = NAN,
+					   .hi = NAN, .t_lo = NAN, .t_hi = NAN};
+			for (int f = 0; f < REQ_FAILURES; f++)
+				x->cause[f] = NAN;
+		}
+		if (cause < 0 ? x->total : !isnan(x->cause[cause]))
+			return fail(e, PT_EINVAL, "%s:%zu: a second %s row for this variant and workload",
+				    c->path, row_line(c, r), metric);
+		double mean, lo, hi;
+		if ((rc = num(c, r, "mean", NUM_EMPTY, 0, &mean, e)) ||
+		    (rc = num(c, r, "ci_low", NUM_EMPTY, NAN, &lo, e)) ||
+		    (rc = num(c, r, "ci_high", NUM_EMPTY, NAN, &hi, e)))
 			return rc;
-		if (x.mean > 1)
-			return fail(e, PT_EINVAL, "%s:%zu: mean: expected a timeout rate in [0, 1], got \"%.40s\"",
-				    c->path, row_line(c, r), cell(c, r, col_of(c, "mean")));
-		struct rate *rt = grow(in->rt, &in->rtcap, in->nrt + 1, sizeof *rt);
-		if (!rt)
-			return fail_oom(e);
-		in->rt = rt;
-		in->rt[in->nrt++] = x;
+		if (mean > 1)
+			return fail(e, PT_EINVAL, "%s:%zu: mean: expected a rate in [0, 1] for %s, got \"%.40s\"",
+				    c->path, row_line(c, r), metric, cell(c, r, col_of(c, "mean")));
+		if (cause < 0) {
+			x->total = true;
+			x->mean = mean;
+			x->lo = lo;
+			x->hi = hi;
+		} else {
+			x->cause[cause] = mean;
+			if (cause == REQ_TIMED_OUT) {
+				x->t_lo = lo;
+				x->t_hi = hi;
+			}
+		}
 	}
 	if (in->nrt == 0)
-		return fail(e, PT_EINVAL, "%s: no timeout_rate rows", c->path);
+		return fail(e, PT_EINVAL, "%s: no failure_rate rows", c->path);
+	for (size_t i = 0; i < in->nrt; i++) {
+		struct rate *x = &in->rt[i];
+		if (!x->total) { /* an older folder: the timeouts were every failure it counted */
+			x->mean = x->cause[REQ_TIMED_OUT];
+			x->lo = x->t_lo;
+			x->hi = x->t_hi;
+		}
+		for (int f = 0; f < REQ_FAILURES; f++)
+			if (isnan(x->cause[f]))
+				x->cause[f] = 0;
+	}
 	return 0;
 }
 
@@ -1589,24 +1635,60 @@ done:
 	return out_close(&g, rc, e);
 }
 
-/* ---- timeout_rate */
+/* ---- failures */
 
-static int write_timeout_rate(const struct input *in, const char *dir, struct err *e)
+/* A colour per cause (Okabe-Ito), the same in every plot of every folder: timed out
+ * vermillion, refused blue, then the rarer causes. */
+static const char *const cause_colour[REQ_FAILURES] = {
+	"#D55E00", "#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#009E73", "#882255",
+};
+#define SLO_COLOUR "#C00000"
+
+/* The limit on the whole run's failures for (variant, workload): slo.csv's failure_rate, or
+ * timeout_rate, which is judged on every failure too (models/slo.c); NaN without one. */
+static double failure_limit(const struct input *in, size_t var, size_t wl)
+{
+	double lim = NAN;
+	for (size_t i = 0; i < in->nsl; i++) {
+		const struct slolimit *l = &in->sl[i];
+		if (l->var == var && strcmp(l->workload, in->wl.v[wl]) == 0 &&
+		    (strcmp(l->metric, "failure_rate") == 0 || strcmp(l->metric, "timeout_rate") == 0))
+			lim = isnan(lim) ? l->limit : fmin(lim, l->limit);
+	}
+	return lim;
+}
+
+/* failures.png: per variant (rows) and workload (bars within a row), the requests that failed
+ * finally, stacked by cause (only the causes that occurred somewhere), the 95 % CI of the
+ * total as an error bar, and the SLO limit on failures as a dashed mark across the bar. */
+static int write_failures(const struct input *in, const char *dir, struct err *e)
 {
 	struct out d, g;
-	int rc = out_open(&d, dir, "timeout_rate", "dat", e);
+	int rc = out_open(&d, dir, "failures", "dat", e);
 	if (rc)
 		return rc;
-	rc = out_open(&g, dir, "timeout_rate", "gp", e);
+	rc = out_open(&g, dir, "failures", "gp", e);
 	if (rc)
 		return out_close(&d, rc, e);
 	FILE *f = d.f, *s = g.f;
-	fputs("# pooltide timeout_rate.dat: share of requests that timed out waiting for a connection,\n"
-	      "# from summary.csv (metric timeout_rate), in percent.\n"
+	/* The causes that occurred, in REQUESTS_FAILURES order: the columns after the fourth. */
+	int drawn[REQ_FAILURES], nc = 0;
+	for (int c = 0; c < REQ_FAILURES; c++) {
+		bool any = false;
+		for (size_t i = 0; i < in->nrt && !any; i++)
+			any = in->rt[i].cause[c] > 0;
+		if (any)
+			drawn[nc++] = c;
+	}
+	fputs("# pooltide failures.dat: requests that failed finally (every cause), in percent of the\n"
+	      "# requests offered, from summary.csv (metric failure_rate, and one rate per cause).\n"
 	      "# One block per workload (gnuplot `index N`), one row per variant:\n"
-	      "# variant_index mean_pct ci_low_pct ci_high_pct (95 % CI; NaN when there is none)\n",
+	      "# variant_index failure_pct ci_low_pct ci_high_pct (95 % CI; NaN when there is none)",
 	      f);
-	/* Workloads with a timeout rate, in order; the others (waits only) are not drawn. */
+	for (int j = 0; j < nc; j++)
+		fprintf(f, " %s_pct", requests_failure_rate_name((enum requests_failure)drawn[j]));
+	fputs("\n# (the causes that occurred, in pooltide's order; they add up to failure_pct)\n", f);
+	/* Workloads with a failure rate, in order; the others (waits only) are not drawn. */
 	size_t nw = 0;
 	size_t *wl = malloc((in->wl.n ? in->wl.n : 1) * sizeof *wl);
 	if (!wl)
@@ -1635,21 +1717,30 @@ static int write_timeout_rate(const struct input *in, const char *dir, struct er
 				put_num(f, r->lo * 100);
 				fputc(' ', f);
 				put_num(f, r->hi * 100);
+				double sum = 0;
+				for (int j = 0; j < nc; j++) {
+					fputc(' ', f);
+					put_num(f, r->cause[drawn[j]] * 100);
+					sum += r->cause[drawn[j]];
+				}
 				fputc('\n', f);
-				double top = isfinite(r->hi) ? r->hi : r->mean;
+				double top = fmax(isfinite(r->hi) ? r->hi : 0, fmax(r->mean, sum));
+				double lim = failure_limit(in, v, k);
+				if (isfinite(lim))
+					top = fmax(top, lim);
 				if (isfinite(top))
 					xmax = fmax(xmax, top * 100);
 			}
 	}
-	gp_begin(s, "timeout_rate", "timeout rate per variant and workload with 95 % CI");
-	fputs("set output 'timeout_rate.'.ext\n"
-	      "set title 'Requests that timed out waiting for a connection (mean over replications, 95 % CI)'\n"
-	      "set xlabel 'timeout rate (% of requests offered)'\n"
+	gp_begin(s, "failures", "failed requests per variant and workload, stacked by cause, with "
+				"the 95 % CI of the total and the SLO limit");
+	fputs("set output 'failures.'.ext\n"
+	      "set title 'Requests that failed, by cause (mean over replications; error bar: 95 % CI of the total)'\n"
+	      "set xlabel 'failed requests (% of requests offered)'\n"
 	      "set format x '%g %%'\n"
 	      "set grid xtics\n"
-	      "set key bmargin center horizontal\n"
-	      "set bmargin 5\n"
-	      "set style fill solid 0.55 border -1\n"
+	      "set key below center horizontal\n"
+	      "set style fill solid 0.7 border -1\n"
 	      "set ytics nomirror\n"
 	      "set xtics nomirror\n"
 	      "set border 3\n",
@@ -1668,24 +1759,44 @@ static int write_timeout_rate(const struct input *in, const char *dir, struct er
 	}
 	fputs(")\n", s);
 	/* Bars of one variant side by side within 0.8 of its row, first workload on top. The
-	 * value labels are `set label`s written here rather than a `with labels` element:
-	 * gnuplot skips a whole data row when a column it reads is NaN (a rate without CI). */
+	 * value labels (with the workload's name when there are several) and the SLO marks are
+	 * `set label`s and `set arrow`s written here: gnuplot skips a whole data row when a
+	 * column it reads is NaN (a rate without CI). */
 	double h = 0.8 / (double)(nw ? nw : 1);
+	bool any_limit = false;
 	for (size_t k = 0; k < nw; k++) {
-		double off = -0.4 + h * ((double)k + 0.5);
+		double off = -0.4 + h * ((double)k + 0.5), hh = h * 0.42;
 		for (size_t i = 0; i < in->nrt; i++) {
 			const struct rate *r = &in->rt[i];
 			if (r->wl != wl[k] || isnan(r->mean))
 				continue;
+			double y = (double)r->var + off;
+			double lim = failure_limit(in, r->var, wl[k]);
 			double x = isfinite(r->hi) && r->hi > r->mean ? r->hi : r->mean;
+			if (isfinite(lim) && lim > x)
+				x = lim;
+			char name[160] = "";
+			if (nw > 1) {
+				char *sh = shorten(in->wl.v[wl[k]], 40);
+				snprintf(name, sizeof name, "%s: ", sh ? sh : in->wl.v[wl[k]]);
+				free(sh);
+			}
+			char slo[64] = "";
+			if (isfinite(lim))
+				snprintf(slo, sizeof slo, ", SLO %.3g %%", lim * 100);
 			fputs("set label ", s);
 			if (isfinite(r->lo) && isfinite(r->hi))
-				gp_quotef(&g, " %.3g %% [%.3g, %.3g]", r->mean * 100, r->lo * 100,
-					  r->hi * 100);
+				gp_quotef(&g, " %s%.3g %% [%.3g, %.3g]%s", name, r->mean * 100,
+					  r->lo * 100, r->hi * 100, slo);
 			else
-				gp_quotef(&g, " %.3g %% (no CI)", r->mean * 100);
-			fprintf(s, " at %.9g, %.9g left font ',9'\n", fmax(x, 0) * 100,
-				(double)r->var + off);
+				gp_quotef(&g, " %s%.3g %% (no CI)%s", name, r->mean * 100, slo);
+			fprintf(s, " at %.9g, %.9g left font ',9'\n", fmax(x, 0) * 100, y);
+			if (isfinite(lim)) {
+				any_limit = true;
+				fprintf(s, "set arrow from %.9g, %.9g to %.9g, %.9g nohead front "
+					   "lc rgb '%s' lw 2 dt 2\n",
+					lim * 100, y - hh * 1.2, lim * 100, y + hh * 1.2, SLO_COLOUR);
+			}
 		}
 	}
 	bool first = true;
@@ -1693,14 +1804,29 @@ static int write_timeout_rate(const struct input *in, const char *dir, struct er
 		double off = -0.4 + h * ((double)k + 0.5), hh = h * 0.42;
 		char y[64];
 		snprintf(y, sizeof y, "($1%+.9g)", off);
+		/* Cause j spans [sum of the causes before it, that sum + its own]: columns 5... */
+		char lo[256] = "0", hi[256];
+		for (int j = 0; j < nc; j++) {
+			snprintf(hi, sizeof hi, "%s+$%d", lo, 5 + j);
+			gp_next(s, &first);
+			fprintf(s, "'failures.dat' index %zu using ((%s+%s)/2):%s:(%s):(%s):($1%+.9g):($1%+.9g) "
+				   "with boxxyerror lc rgb '%s' ",
+				k, lo, hi, y, lo, hi, off - hh, off + hh, cause_colour[drawn[j]]);
+			if (k == 0) {
+				fputs("title ", s);
+				gp_quote(s, requests_failure_name((enum requests_failure)drawn[j]));
+			} else
+				fputs("notitle", s);
+			snprintf(lo, sizeof lo, "%s", hi);
+		}
 		gp_next(s, &first);
-		fprintf(s, "'timeout_rate.dat' index %zu using ($2/2):%s:(0):2:($1%+.9g):($1%+.9g) "
-			   "with boxxyerror lc %zu title ",
-			k, y, off - hh, off + hh, (k % PALETTE_N) + 1);
-		gp_quotef(&g, "workload %s", in->wl.v[wl[k]]);
-		gp_next(s, &first);
-		fprintf(s, "'' index %zu using 2:%s:3:4 with xerrorbars lc rgb 'black' lw 1 pt 7 ps 0.5 notitle",
+		fprintf(s, "'failures.dat' index %zu using 2:%s:3:4 with xerrorbars lc rgb 'black' lw 1 pt 7 ps 0.5 notitle",
 			k, y);
+	}
+	if (any_limit) {
+		gp_next(s, &first);
+		fprintf(s, "keyentry with lines lc rgb '%s' lw 2 dt 2 title 'SLO limit on failures'",
+			SLO_COLOUR);
 	}
 	fputc('\n', s);
 	gp_end(s);
@@ -2727,13 +2853,13 @@ int plot_dir(const char *dir, bool quiet, char *warn, size_t warnlen)
 	if (heatmap)
 		plots[np++] = (struct plot){"sweep_heatmap", 1};
 	plots[np++] = (struct plot){"waits_cdf", 1};
-	plots[np++] = (struct plot){"timeout_rate", 1};
+	plots[np++] = (struct plot){"failures", 1};
 	plots[np++] = (struct plot){"pool_timeline", timeline_pages(&in)};
 	if (in.have_server)
 		plots[np++] = (struct plot){"server_connections", 1};
 	if (in.have_backlog)
 		plots[np++] = (struct plot){"backlog", 1};
-	if ((rc = write_waits_cdf(&in, dir, &e)) || (rc = write_timeout_rate(&in, dir, &e)) ||
+	if ((rc = write_waits_cdf(&in, dir, &e)) || (rc = write_failures(&in, dir, &e)) ||
 	    (rc = write_pool_timeline(&in, dir, &e)) ||
 	    (in.have_server && (rc = write_server_connections(&in, dir, &e))) ||
 	    (in.have_backlog && (rc = write_backlog(&in, dir, &e))))

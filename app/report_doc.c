@@ -497,7 +497,8 @@ static void md_plots(FILE *out, const struct report_doc *c)
 	}
 	fputs("![Wait for a connection: P(wait > x) per variant and workload, log-log, with the "
 	      "pool timeouts and the SLO limits](waits_cdf.png)\n\n"
-	      "![Timeout rate per variant, with 95 % confidence intervals](timeout_rate.png)\n\n",
+	      "![Failed requests per variant and workload, stacked by cause, with the 95 % "
+	      "confidence interval of the total and the SLO limit](failures.png)\n\n",
 	      out);
 	/* One row per variant and pool it uses, PLOT_TIMELINE_ROWS per image (app/plot.h):
 	 * pool_timeline.png, pool_timeline-2.png, ... */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/report.h"
+#include "sim/status.h"
 
 /* The words of a metric in the section. */
 static const char *metric_words(const struct metric_def *m)
@@ -20,114 +21,132 @@ static const char *metric_words(const struct metric_def *m)
 	return m->name;
 }
 
-/* A value of m for people: a rate as a percentage, a duration with its unit; with a sign
- * ("+1.7%", "-3ms") when `sign`. */
-static void fmt(const struct metric_def *m, double x, bool sign, char *buf, size_t len)
+/* A value of m for people (the words line): a rate as a percentage, a duration with its
+ * unit. */
+static void fmt(const struct metric_def *m, double x, char *buf, size_t len)
 {
-	char v[40];
+	if (strcmp(m->unit, "1") == 0)
+		report_format_rate(x, buf, len);
+	else
+		report_format_duration(x, buf, len);
+}
+
+static enum table_value kind_of(const struct metric_def *m, bool diff)
+{
 	bool rate = strcmp(m->unit, "1") == 0;
-	if (rate)
-		report_format_rate(fabs(x), v, sizeof v);
-	else
-		report_format_duration(fabs(x), v, sizeof v);
-	if (isnan(x))
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%s%s", x < 0 ? "-" : sign ? "+" : "", v);
+	if (diff)
+		return rate ? TABLE_RATE_DIFF : TABLE_DURATION_DIFF;
+	return rate ? TABLE_RATE : TABLE_DURATION;
 }
 
-/* "0.41% [0.3%, 0.52%]" or, with sign, "+1.7% [+1.2%, +2.2%]"; without an interval when
- * fewer than 2 replications define it. */
-static void fmt_ci(const struct metric_def *m, const struct estimate *e, bool sign, char *buf,
-		   size_t len)
-{
-	char a[48], b[48], c[48];
-	fmt(m, e->mean, sign, a, sizeof a);
-	if (e->n < 2 || isnan(e->lo) || isnan(e->hi)) {
-		snprintf(buf, len, "%s", a);
-		return;
-	}
-	fmt(m, e->lo, sign, b, sizeof b);
-	fmt(m, e->hi, sign, c, sizeof c);
-	snprintf(buf, len, "%s [%s, %s]", a, b, c);
-}
+/* The headers of a perturbation's columns. */
+static const char *const column_words[SENSITIVITY_INPUTS] = {"10 % longer transactions",
+							     "10 % more traffic"};
+static const char *const column_term[SENSITIVITY_INPUTS] = {"holds x1.1", "rates x1.1"};
 
-static void header(FILE *out, const struct report_sensitivity *r, bool markdown)
+/* The section's one table: per workload and metric, the base, then each perturbation and
+ * its paired change. The terminal shows the base and the perturbed values as means (their
+ * intervals are in the documents), the changes with theirs. NULL when out of memory. */
+static struct table *sensitivity_table(const struct report_sensitivity *r)
 {
 	const struct sensitivity *s = r->s;
-	if (markdown)
-		fprintf(out, "\n## Sensitivity\n\nThe inputs are estimates, and near saturation the "
-			     "answer is hypersensitive to them. Variant `%s` ran again with every hold "
-			     "time 10 %% longer (db_time, app_time, a trace's hold times, per_record: "
-			     "the work done while a connection is held) and with every arrival rate "
-			     "10 %% higher (rates, profiles and so bursts, batch records; a trace "
-			     "compressed in time), on the same random numbers: each change is paired "
-			     "replication by replication, with its 95 %% interval. Cost: %d extra "
-			     "replications (the base again, then each perturbation, %d each; "
-			     "`--sensitivity off` skips them).\n\n",
-			r->variant, s->extra_replications, s->nrep);
-	else
-		fprintf(out, "\nSensitivity of '%s' (the inputs are estimates): paired changes on "
-			     "common random numbers, 95 %% CI; %d extra replications (the base again, "
-			     "then each perturbation, %d each; --sensitivity off skips them)\n",
-			r->variant, s->extra_replications, s->nrep);
-}
-
-static void section_terminal(FILE *out, const struct report_sensitivity *r)
-{
-	const struct sensitivity *s = r->s;
-	size_t wlen = 0;
-	for (int k = 0; k < s->n_workloads; k++) {
-		size_t l = strlen(r->cfg->workloads[s->workloads[k].workload].name);
-		wlen = l > wlen ? l : wlen;
-	}
+	struct table *t = table_create(NULL);
+	table_add_column(t, &(struct table_column){.header = "workload", .align = TABLE_LEFT,
+						   .flags = TABLE_GROUP});
+	table_add_column(t, &(struct table_column){.header = "metric", .align = TABLE_LEFT});
+	table_add_column(t, &(struct table_column){.header = "base", .flags = TABLE_BRIEF,
+						   .gap = 2});
 	for (int i = 0; i < SENSITIVITY_INPUTS; i++) {
-		fprintf(out, "  %s\n", sensitivity_input_label((enum sensitivity_input)i));
-		for (int k = 0; k < s->n_workloads; k++) {
-			const struct sensitivity_workload *sw = &s->workloads[k];
-			fprintf(out, "    %-*s ", (int)wlen, r->cfg->workloads[sw->workload].name);
-			for (int j = 0; j < SENSITIVITY_METRICS; j++) {
-				const struct sensitivity_metric *sm = &sw->metrics[j];
-				char b[48], a[48], d[160];
-				fmt(sm->m, sm->base.mean, false, b, sizeof b);
-				fmt(sm->m, sm->scaled[i].mean, false, a, sizeof a);
-				fmt_ci(sm->m, &sm->diff[i], true, d, sizeof d);
-				fprintf(out, "%s%s %s -> %s, change %s", j ? "; " : " ", metric_words(sm->m),
-					b, a, d);
-			}
-			fputc('\n', out);
-		}
+		table_add_column(t, &(struct table_column){.header = column_words[i],
+							   .term = column_term[i],
+							   .flags = TABLE_BRIEF, .gap = 2});
+		table_add_column(t, &(struct table_column){.header = "change",
+							   .term = "change [95% CI]",
+							   .align = TABLE_LEFT, .gap = 2});
 	}
-}
-
-static void section_markdown(FILE *out, const struct report_sensitivity *r)
-{
-	const struct sensitivity *s = r->s;
-	fputs("| workload | metric | base |", out);
-	for (int i = 0; i < SENSITIVITY_INPUTS; i++)
-		fprintf(out, " %s | change |",
-			i == SENSITIVITY_HOLDS ? "10 % longer transactions" : "10 % more traffic");
-	fputs("\n|---|---|---|---|---|---|---|\n", out);
 	for (int k = 0; k < s->n_workloads; k++) {
 		const struct sensitivity_workload *sw = &s->workloads[k];
 		for (int j = 0; j < SENSITIVITY_METRICS; j++) {
 			const struct sensitivity_metric *sm = &sw->metrics[j];
-			char b[160];
-			fmt_ci(sm->m, &sm->base, false, b, sizeof b);
-			fprintf(out, "| %s | %s | %s |", r->cfg->workloads[sw->workload].name,
-				metric_words(sm->m), b);
+			table_add_row(t);
+			table_add_text(t, r->cfg->workloads[sw->workload].name);
+			table_add_value(t, metric_words(sm->m));
+			table_add_estimate(t, kind_of(sm->m, false), &sm->base);
 			for (int i = 0; i < SENSITIVITY_INPUTS; i++) {
-				char a[160], d[160];
-				fmt_ci(sm->m, &sm->scaled[i], false, a, sizeof a);
-				fmt_ci(sm->m, &sm->diff[i], true, d, sizeof d);
-				fprintf(out, " %s | %s |", a, d);
+				table_add_estimate(t, kind_of(sm->m, false), &sm->scaled[i]);
+				table_add_estimate(t, kind_of(sm->m, true), &sm->diff[i]);
 			}
-			fputc('\n', out);
 		}
 	}
-	fputs("\nA change whose interval excludes 0 is the configuration's, not luck's. Timeouts, "
-	      "connect times, the network round trip (rtt), the pool's own costs and the "
-	      "client's patience are not scaled.\n", out);
+	return t;
+}
+
+static void heading(FILE *out, enum table_format f)
+{
+	if (f == TABLE_MARKDOWN)
+		fputs("\n## Sensitivity\n\n", out);
+	else if (f == TABLE_HTML)
+		fputs("\n<h2>Sensitivity</h2>\n<p>", out);
+}
+
+static void paragraph_end(FILE *out, enum table_format f)
+{
+	fputs(f == TABLE_HTML ? "</p>\n" : f == TABLE_MARKDOWN ? "\n\n" : "\n", out);
+}
+
+/* The first line of each perturbation in words, as a review quotes it: "10 % longer
+ * transactions: api failures 0.4% -> 2.1%, ..." (the first metric of every workload). */
+static void words(FILE *out, const struct report_sensitivity *r, enum table_format f)
+{
+	const struct sensitivity *s = r->s;
+	for (int i = 0; i < SENSITIVITY_INPUTS; i++) {
+		fputs(f == TABLE_TERMINAL ? "  " : f == TABLE_MARKDOWN ? "- " : "<p>", out);
+		fprintf(out, "%s:", column_words[i]);
+		for (int k = 0; k < s->n_workloads; k++) {
+			const struct sensitivity_metric *sm = &s->workloads[k].metrics[0];
+			char b[48], a[48];
+			fmt(sm->m, sm->base.mean, b, sizeof b);
+			fmt(sm->m, sm->scaled[i].mean, a, sizeof a);
+			fputs(k ? ", " : " ", out);
+			table_write_text(out, f, r->cfg->workloads[s->workloads[k].workload].name);
+			fprintf(out, " %s %s -> %s", metric_words(sm->m), b, a);
+		}
+		fputs(f == TABLE_HTML ? "</p>\n" : "\n", out);
+	}
+}
+
+static void header(FILE *out, const struct report_sensitivity *r, enum table_format f)
+{
+	const struct sensitivity *s = r->s;
+	heading(out, f);
+	if (f == TABLE_TERMINAL) {
+		fputs("\nSensitivity of '", out);
+		table_write_text(out, f, r->variant);
+		fprintf(out, "' (the inputs are estimates): paired changes on common random "
+			     "numbers, 95 %% CI; %d extra replications (the base again, then each "
+			     "perturbation, %d each; --sensitivity off skips them)",
+			s->extra_replications, s->nrep);
+		paragraph_end(out, f);
+		return;
+	}
+	fputs("The inputs are estimates, and near saturation the answer is hypersensitive to "
+	      "them. Variant ", out);
+	fputs(f == TABLE_MARKDOWN ? "`" : "<code>", out);
+	if (f == TABLE_MARKDOWN) /* in a code span only a backtick would need care */
+		for (const char *p = r->variant; *p; p++)
+			fputc(*p == '`' ? '\'' : *p, out);
+	else
+		table_write_text(out, f, r->variant);
+	fputs(f == TABLE_MARKDOWN ? "`" : "</code>", out);
+	fprintf(out, " ran again with every hold time 10 %% longer (db_time, app_time, a "
+		     "trace's hold times, per_record: the work done while a connection is held) "
+		     "and with every arrival rate 10 %% higher (rates, profiles and so bursts, "
+		     "batch records; a trace compressed in time), on the same random numbers: each "
+		     "change is paired replication by replication, with its 95 %% interval. Cost: "
+		     "%d extra replications (the base again, then each perturbation, %d each; "
+		     "--sensitivity off skips them).",
+		s->extra_replications, s->nrep);
+	paragraph_end(out, f);
 }
 
 /* "350/s (x1.75)" for a plan factor. */
@@ -136,69 +155,86 @@ static void plan_load(const struct report_sensitivity *r, double f, char *buf, s
 	snprintf(buf, len, "%.4g/s (x%.3g)", r->plan_base_rate * f, f);
 }
 
-static void plan_section(FILE *out, const struct report_sensitivity *r, bool markdown)
+static void plan_section(FILE *out, const struct report_sensitivity *r, enum table_format f)
 {
 	const struct plan *a = r->plan, *b = r->plan_longer;
 	char pa[64], pb[64];
-	if (markdown)
-		fprintf(out, "\n## Sensitivity\n\nThe plan's search again with every hold time 10 %% "
-			     "longer (db_time, app_time, per_record), on the same random numbers (%d "
-			     "more probes):\n\n",
+	heading(out, f);
+	if (f == TABLE_TERMINAL)
+		fprintf(out, "\nSensitivity: the search again with every hold time 10 %% longer "
+			     "(%d more probes, --sensitivity off skips them)\n  ",
 			b->n);
 	else
-		fprintf(out, "\nSensitivity: the search again with every hold time 10 %% longer "
-			     "(%d more probes, --sensitivity off skips them)\n",
+		fprintf(out, "The plan's search again with every hold time 10 %% longer (db_time, "
+			     "app_time, per_record), on the same random numbers (%d more probes). ",
 			b->n);
-	const char *dash = markdown ? "- " : "  ";
 	if (a->pass_factor > 0 && b->pass_factor > 0) {
 		plan_load(r, a->pass_factor, pa, sizeof pa);
 		plan_load(r, b->pass_factor, pb, sizeof pb);
-		fprintf(out, "%s10 %% longer transactions: %s holds its SLO up to %s instead of %s: "
-			     "the breaking load moves x%.3g\n",
-			dash, r->plan_workload, pb, pa, b->pass_factor / a->pass_factor);
+		fputs("10 % longer transactions: ", out);
+		table_write_text(out, f, r->plan_workload);
+		fprintf(out, " holds its SLO up to %s instead of %s: the breaking load moves x%.3g",
+			pb, pa, b->pass_factor / a->pass_factor);
 	} else if (a->pass_factor > 0) {
 		plan_load(r, a->pass_factor, pa, sizeof pa);
 		plan_load(r, b->fail_factor, pb, sizeof pb);
-		fprintf(out, "%s10 %% longer transactions: %s, which holds its SLO up to %s, fails "
-			     "it even at %s, the smallest load tried\n",
-			dash, r->plan_workload, pa, pb);
+		fputs("10 % longer transactions: ", out);
+		table_write_text(out, f, r->plan_workload);
+		fprintf(out, ", which holds its SLO up to %s, fails it even at %s, the smallest load "
+			     "tried", pa, pb);
 	} else {
-		fprintf(out, "%s10 %% longer transactions: the SLO already fails at the smallest load "
-			     "tried without them\n", dash);
+		fputs("10 % longer transactions: the SLO already fails at the smallest load tried "
+		      "without them", out);
 	}
 	if (b->pass_factor > 0 && isfinite(b->fail_factor)) {
 		plan_load(r, b->fail_factor, pb, sizeof pb);
-		fprintf(out, "  (with them it breaks by %s", pb);
+		fprintf(out, "%s(with them it breaks by %s", f == TABLE_TERMINAL ? "\n  " : " ", pb);
 		if (isfinite(a->fail_factor)) {
 			plan_load(r, a->fail_factor, pa, sizeof pa);
 			fprintf(out, ", against %s", pa);
 		}
-		fputs(")\n", out);
+		fputs(")", out);
 	}
+	paragraph_end(out, f);
 }
 
-void report_sensitivity(FILE *out, const struct report_sensitivity *r, bool markdown)
+int report_sensitivity(FILE *out, const struct report_sensitivity *r, enum table_format f)
 {
 	if (r->plan && r->plan_longer) {
-		plan_section(out, r, markdown);
-		return;
+		plan_section(out, r, f);
+		return PT_OK;
 	}
 	if (!r->s)
-		return;
+		return PT_OK;
 	if (r->s->status) {
-		if (markdown)
-			fprintf(out, "\n## Sensitivity\n\nNot computed for variant `%s`: %s.\n",
-				r->variant, r->s->failure);
-		else
-			fprintf(out, "\nSensitivity of '%s': not computed: %s\n", r->variant,
-				r->s->failure);
-		return;
+		heading(out, f);
+		fputs(f == TABLE_TERMINAL ? "\nSensitivity of '" : "Not computed for variant '", out);
+		table_write_text(out, f, r->variant);
+		fputs(f == TABLE_TERMINAL ? "': not computed: " : "': ", out);
+		table_write_text(out, f, r->s->failure);
+		paragraph_end(out, f);
+		return PT_OK;
 	}
-	header(out, r, markdown);
-	if (markdown)
-		section_markdown(out, r);
-	else
-		section_terminal(out, r);
+	header(out, r, f);
+	words(out, r, f);
+	if (f != TABLE_TERMINAL)
+		fputc('\n', out);
+	struct table *t = sensitivity_table(r);
+	int st = table_render(out, t, f);
+	table_destroy(t);
+	if (st)
+		return st;
+	if (f != TABLE_TERMINAL) {
+		if (f == TABLE_HTML)
+			fputs("<p>", out);
+		else
+			fputc('\n', out);
+		fputs("A change whose interval excludes 0 is the input's, not luck's. Timeouts, "
+		      "connect times, the network round trip (rtt), the pool's own costs and the "
+		      "client's patience are not scaled.", out);
+		paragraph_end(out, f);
+	}
+	return PT_OK;
 }
 
 static void json_plan(FILE *out, const char *key, const struct plan *p, const char *in)

@@ -1,7 +1,8 @@
 /* The sensitivity section of a report: how the judged variant's failures and waits move when
  * every hold time, or every arrival rate, is 10 % higher (models/sensitivity.h), and how a
- * plan's breaking load moves with 10 % longer transactions. The terminal and report.md show
- * it as words and a table; summary.json (and `--format json`) as a "sensitivity" block.
+ * plan's breaking load moves with 10 % longer transactions. The terminal, report.md (and an
+ * HTML page) show it as words and one table spec (app/table.h); summary.json (and `--format
+ * json`) as a "sensitivity" block.
  *
  * Not here: running the perturbations (models/sensitivity.c, app/main.c). */
 #ifndef POOLTIDE_REPORT_SENSITIVITY_H
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "app/table.h"
 #include "models/config.h"
 #include "models/plan.h"
 #include "models/sensitivity.h"
@@ -25,9 +27,10 @@ struct report_sensitivity {
 	double plan_base_rate;          /* that workload's rate at factor 1, 1/s */
 };
 
-/* The section, for the terminal (markdown false) or report.md ("## Sensitivity"). Nothing when
- * r has neither a sensitivity nor a plan pair. */
-void report_sensitivity(FILE *out, const struct report_sensitivity *r, bool markdown);
+/* The section in format f: the terminal's, report.md's ("## Sensitivity", a paragraph, the
+ * changes in words, the table) or HTML's. Nothing when r has neither a sensitivity nor a plan
+ * pair. 0, or PT_ENOMEM when its table could not be built (nothing of the table written). */
+int report_sensitivity(FILE *out, const struct report_sensitivity *r, enum table_format f);
 
 /* The "sensitivity" member of a JSON document: ",\n" indent "\"sensitivity\": {...}" (nothing
  * when r shows nothing); numbers as in app/report.h. */

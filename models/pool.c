@@ -258,6 +258,41 @@ void pool_grant(struct pool *p, struct pool_client *c, struct pool_conn *conn)
 	c->on_ready(c, conn);
 }
 
+void pool_connect_record(struct pool *p, struct pool_client *c, struct pool_conn *conn,
+			 sim_event_fn done)
+{
+	double dt = dist_sample(&p->db->cfg->connect_time, p->rng);
+	c->conn = conn;
+	c->connect_s += dt;
+	p->st.connects++;
+	sim_schedule_in(p->sim, dt, PRIO_COMPLETION, done, c, 0);
+}
+
+/* pool_open_for's common ending: the connection is up, the requester gets it. */
+static void ev_opened(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)arg;
+	struct pool_client *c = obj;
+	struct pool *p = c->pool;
+	struct pool_conn *conn = c->conn;
+	conn->alive = true;
+	conn->created_at = sim_now(sim);
+	pool_grant(p, c, conn);
+	pool_levels_update(p);
+}
+
+enum pool_open pool_open_for(struct pool *p, struct pool_client *c, sim_event_fn done)
+{
+	if (!database_connect(p->db, sim_now(p->sim)))
+		return POOL_OPEN_REFUSED;
+	struct pool_conn *conn = pool_conn_new(p);
+	if (!conn)
+		return POOL_OPEN_FAILED;
+	p->total++;
+	pool_connect_record(p, c, conn, done ? done : ev_opened);
+	return POOL_OPENING;
+}
+
 void pool_fail(struct pool *p, struct pool_client *c, enum pool_failure why)
 {
 	if (why == POOL_TIMEOUT) {

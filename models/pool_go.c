@@ -56,7 +56,6 @@ struct gpool {
 	gsl_rng *pick;          /* rand.IntN of TakeRandom */
 };
 
-static void ev_connected(struct sim *sim, void *obj, uint64_t arg);
 static void ev_opened(struct sim *sim, void *obj, uint64_t arg);
 static void ev_deadline(struct sim *sim, void *obj, uint64_t arg);
 static void ev_cleaner(struct sim *sim, void *obj, uint64_t arg);
@@ -247,32 +246,10 @@ static void ev_opened(struct sim *sim, void *obj, uint64_t arg)
 /* The requester opens a connection itself (numOpen++ optimistically, connect inline). */
 static void open_inline(struct pool *p, struct pool_client *c)
 {
-	if (!database_connect(p->db, sim_now(p->sim))) {
+	if (pool_open_for(p, c, NULL) == POOL_OPEN_REFUSED) {
 		maybe_open(p); /* numOpen-- is implicit: it was never counted here */
 		pool_fail(p, c, POOL_REFUSED);
-		return;
 	}
-	struct pool_conn *conn = pool_conn_new(p);
-	if (!conn)
-		return; /* the run has failed */
-	p->total++;
-	double dt = dist_sample(&p->db->cfg->connect_time, p->rng);
-	c->conn = conn;
-	c->connect_s += dt;
-	p->st.connects++;
-	sim_schedule_in(p->sim, dt, PRIO_COMPLETION, ev_connected, c, 0);
-}
-
-static void ev_connected(struct sim *sim, void *obj, uint64_t arg)
-{
-	(void)arg;
-	struct pool_client *c = obj;
-	struct pool *p = c->pool;
-	struct pool_conn *conn = c->conn;
-	conn->alive = true;
-	conn->created_at = sim_now(sim);
-	pool_grant(p, c, conn);
-	pool_levels_update(p);
 }
 
 static void checkout(struct pool *p, struct pool_client *c)

@@ -52,6 +52,28 @@ void pool_conn_disconnect(struct pool *p, struct pool_conn *conn);
 /* Hand conn to c: counts the checkout and the holder class, calls c->on_ready. */
 void pool_grant(struct pool *p, struct pool_client *c, struct pool_conn *conn);
 
+/* Open a server connection for record conn in requester c's name: c pays the connect time
+ * (c->connect_s, a draw from the database's connect_time), the pool counts a connect, and when
+ * it completes `done(sim, c, 0)` runs with c->conn == conn. The database slot is already
+ * taken. Used for a new record and for a reconnect of an old one. */
+void pool_connect_record(struct pool *p, struct pool_client *c, struct pool_conn *conn,
+			 sim_event_fn done);
+
+/* What pool_open_for did. */
+enum pool_open {
+	POOL_OPENING,      /* a new connection is being opened for c */
+	POOL_OPEN_REFUSED, /* the database refused the connect (PostgreSQL does not queue
+			      connects): nothing changed, the caller fails c its own way */
+	POOL_OPEN_FAILED,  /* out of memory: the run has failed (sim_status) */
+};
+
+/* The requester opens a new connection itself, as SQLAlchemy's overflow branch, NullPool and
+ * Go's database/sql do: take a slot on the database, make a record (p->total++), and connect
+ * in c's name (pool_connect_record). When the connect completes the connection is alive,
+ * created then, and `done` runs; done NULL means the common ending: pool_grant, then
+ * pool_levels_update. */
+enum pool_open pool_open_for(struct pool *p, struct pool_client *c, sim_event_fn done);
+
 /* c fails (POOL_TIMEOUT or POOL_REFUSED): counts it (the first timeout's overflow too), calls
  * c->on_fail. */
 void pool_fail(struct pool *p, struct pool_client *c, enum pool_failure why);

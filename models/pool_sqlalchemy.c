@@ -117,31 +117,13 @@ static struct pool_conn *idle_take(struct pool *p)
 	return conn;
 }
 
-/* Open a server connection for record `conn` on behalf of c (new record or reconnect); the
- * database slot is already taken. The requester pays the connect time. */
-static void start_connect(struct pool *p, struct pool_client *c, struct pool_conn *conn)
-{
-	double dt = dist_sample(&p->db->cfg->connect_time, p->rng);
-	c->conn = conn;
-	c->connect_s += dt;
-	p->st.connects++;
-	sim_schedule_in(p->sim, dt, PRIO_COMPLETION, ev_connected, c, 0);
-}
-
 /* SQLAlchemy _do_get's overflow branch: a new record, counted before the connect. A refusal
  * is immediate (PostgreSQL does not queue connects): the count goes back, no record was
  * made, no retry, no wait. */
 static void open_new(struct pool *p, struct pool_client *c)
 {
-	if (!database_connect(p->db, sim_now(p->sim))) {
+	if (pool_open_for(p, c, ev_connected) == POOL_OPEN_REFUSED)
 		pool_fail(p, c, POOL_REFUSED);
-		return;
-	}
-	struct pool_conn *conn = pool_conn_new(p);
-	if (!conn)
-		return; /* the run has failed */
-	p->total++;
-	start_connect(p, c, conn);
 }
 
 static void ev_closed(struct sim *sim, void *obj, uint64_t arg);
@@ -220,7 +202,7 @@ static void health(struct pool *p, struct pool_client *c, struct pool_conn *conn
 			pool_fail(p, c, POOL_REFUSED);
 			return;
 		}
-		start_connect(p, c, conn);
+		pool_connect_record(p, c, conn, ev_connected);
 		return;
 	}
 	if (cfg->pre_ping && p->db->cfg->rtt_s > 0) {

@@ -14,7 +14,6 @@
 #include "sim/dist.h"
 #include "sim/status.h"
 
-static void ev_connected(struct sim *sim, void *obj, uint64_t arg);
 
 static int cap(const struct cfg_pool *cfg)
 {
@@ -42,33 +41,11 @@ static int init(struct pool *p)
 	return PT_OK;
 }
 
+/* Every checkout connects in the requester's name; a refusal fails it at once. */
 static void checkout(struct pool *p, struct pool_client *c)
 {
-	if (!database_connect(p->db, sim_now(p->sim))) {
+	if (pool_open_for(p, c, NULL) == POOL_OPEN_REFUSED)
 		pool_fail(p, c, POOL_REFUSED);
-		return;
-	}
-	struct pool_conn *conn = pool_conn_new(p);
-	if (!conn)
-		return; /* the run has failed */
-	p->total++;
-	double dt = dist_sample(&p->db->cfg->connect_time, p->rng);
-	c->conn = conn;
-	c->connect_s += dt;
-	p->st.connects++;
-	sim_schedule_in(p->sim, dt, PRIO_COMPLETION, ev_connected, c, 0);
-}
-
-static void ev_connected(struct sim *sim, void *obj, uint64_t arg)
-{
-	(void)arg;
-	struct pool_client *c = obj;
-	struct pool *p = c->pool;
-	struct pool_conn *conn = c->conn;
-	conn->alive = true;
-	conn->created_at = sim_now(sim);
-	pool_grant(p, c, conn);
-	pool_levels_update(p);
 }
 
 /* NullPool._do_return_conn: close (a connection whose server end has gone, pool.h's

@@ -375,7 +375,7 @@ static void test_batch_result_folder(void **state)
 	/* Every plot of the incident is a PNG of 1000 x 600, but the pool timeline: 70 px of
 	 * head and 250 px a row, three rows (variant x pool) on its first page (signature,
 	 * then IHDR width and height, big-endian, at bytes 16..23). */
-	static const char *const plots[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog",
+	static const char *const plots[] = {"waits_cdf", "failures", "pool_timeline", "backlog",
 					    "server_connections"};
 	for (size_t k = 0; k < sizeof plots / sizeof plots[0]; k++) {
 		snprintf(cmd, sizeof cmd, "ls %s/batchcheck/*/%s.png", outroot, plots[k]);

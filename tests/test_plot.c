@@ -153,12 +153,21 @@ static void make_folder(char *dir, const struct folder *spec)
 	add(&t, "variant,workload,metric,mean,ci_low,ci_high,unit\n");
 	for (int v = 0; v < spec->variants; v++) {
 		for (int w = 0; w < 2; w++) {
-			if (v == 1 && w == 0) /* no CI: one replication */
+			/* Failures by cause: timeouts 1 % x (v + 1)(w + 1), refusals 0.5 % for the
+			 * first variant's second workload only, no lock timeouts; failure_rate is
+			 * their sum with a CI of +-40 %. */
+			double to = 0.01 * (v + 1) * (w + 1), rf = v == 0 && w == 1 ? 0.005 : 0;
+			if (v == 1 && w == 0) { /* no CI: one replication */
+				add(&t, "%s,%s,failure_rate,0,,,1\n", names[v], wl[w]);
 				add(&t, "%s,%s,timeout_rate,0,,,1\n", names[v], wl[w]);
-			else
-				add(&t, "%s,%s,timeout_rate,%.9g,%.9g,%.9g,1\n", names[v], wl[w],
-				    0.01 * (v + 1) * (w + 1), 0.006 * (v + 1) * (w + 1),
-				    0.014 * (v + 1) * (w + 1));
+			} else {
+				add(&t, "%s,%s,failure_rate,%.9g,%.9g,%.9g,1\n", names[v], wl[w],
+				    to + rf, 0.6 * (to + rf), 1.4 * (to + rf));
+				add(&t, "%s,%s,timeout_rate,%.9g,%.9g,%.9g,1\n", names[v], wl[w], to,
+				    0.6 * to, 1.4 * to);
+			}
+			add(&t, "%s,%s,refused_rate,%.9g,0,%.9g,1\n", names[v], wl[w], rf, 2 * rf);
+			add(&t, "%s,%s,lock_timeout_rate,0,0,0.001,1\n", names[v], wl[w]);
 			add(&t, "%s,%s,wait_p99,%.9g,%.9g,%.9g,s\n", names[v], wl[w], 2.0 + v, 1.5 + v,
 			    2.5 + v);
 		}
@@ -219,7 +228,7 @@ static void make_folder(char *dir, const struct folder *spec)
 	free(t.s);
 }
 
-static const char *const plots[] = {"waits_cdf", "timeout_rate", "pool_timeline"};
+static const char *const plots[] = {"waits_cdf", "failures", "pool_timeline"};
 
 static void test_draws_every_plot(void **state)
 {
@@ -231,7 +240,7 @@ static void test_draws_every_plot(void **state)
 	write_file(dir, PLOT_MISSING_MARKER, ""); /* left by an earlier run without gnuplot */
 	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
 	assert_string_equal(warn, "");
-	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog",
+	const char *all[] = {"waits_cdf", "failures", "pool_timeline", "backlog",
 			     "server_connections"};
 	for (size_t i = 0; i < 5; i++) {
 		char f[64];
@@ -250,7 +259,7 @@ static void test_draws_every_plot(void **state)
 	assert_false(exists(dir, "pool_timeline-2.png"));
 
 	/* Names are gnuplot single-quoted strings with the quote doubled. */
-	char *gp = read_file(dir, "waits_cdf.gp");
+	char *dat, *gp = read_file(dir, "waits_cdf.gp");
 	assert_non_null(strstr(gp, "'a,b / api   P(wait > 0) = 50.0 %'"));
 	assert_non_null(strstr(gp, "'q\"uo''te / batch_job   P(wait > 0) = 35.0 %'"));
 	assert_non_null(strstr(gp, "'pool timeout 45 s (q\"uo''te)'"));
@@ -263,12 +272,30 @@ static void test_draws_every_plot(void **state)
 	assert_non_null(strstr(gp, "'batch running'"));
 	assert_non_null(strstr(gp, "'pool cap = size + max_overflow'"));
 	free(gp);
-	gp = read_file(dir, "timeout_rate.gp");
+	gp = read_file(dir, "failures.gp");
 	assert_non_null(strstr(gp, "set ytics ('a,b' 0, 'q\"uo''te' 1)"));
+	/* Stacked by the causes that occurred: timeouts and refusals, not lock timeouts. The
+	 * refusals' segment starts where the timeouts' ends (column 5 + column 6). */
+	assert_non_null(strstr(gp, "title 'timed_out'"));
+	assert_non_null(strstr(gp, "using ((0+$5+0+$5+$6)/2):($1-0.2):(0+$5):(0+$5+$6):"));
+	assert_non_null(strstr(gp, "title 'refused'"));
+	assert_null(strstr(gp, "lock_timed_out"));
+	assert_null(strstr(gp, "set arrow")); /* no slo.csv: no limit marks */
+	assert_null(strstr(gp, "keyentry"));
+	/* Two workloads: the label names the workload. */
+	assert_non_null(strstr(gp, "set label ' batch_job: 2.5 % [1.5, 3.5]' at 3.5,"));
 	free(gp);
+	dat = read_file(dir, "failures.dat");
+	assert_non_null(strstr(dat, "ci_high_pct (95 % CI; NaN when there is none) timeout_rate_pct "
+				    "refused_rate_pct\n"));
+	/* a,b / batch_job: 2.5 % failed = 2 % timed out + 0.5 % refused, CI [1.5, 3.5] */
+	assert_non_null(strstr(dat, "# variant 0: a,b\n0 2.5 1.5 3.5 2 0.5\n"));
+	/* q"uo'te / api: one replication, no CI */
+	assert_non_null(strstr(dat, "# variant 1: q\"uo'te\n1 0 NaN NaN 0 0\n"));
+	free(dat);
 
 	/* The curve starts at the smallest positive bin at height P(wait > 0) = 1 - 500/1000. */
-	char *dat = read_file(dir, "waits_cdf.dat");
+	dat = read_file(dir, "waits_cdf.dat");
 	assert_non_null(strstr(dat, "# index 0: variant a,b, workload api, 1000 requests, 500 waited 0\n0.001 0.5\n"));
 	free(dat);
 	rm_rf(dir);
@@ -348,7 +375,7 @@ static void test_degenerate_inputs(void **state)
 		   "b,main,5,10,15,\n");
 	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
 	assert_string_equal(warn, "");
-	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog"};
+	const char *all[] = {"waits_cdf", "failures", "pool_timeline", "backlog"};
 	for (size_t i = 0; i < 4; i++) {
 		char f[64];
 		snprintf(f, sizeof f, "%s.png", all[i]);
@@ -363,7 +390,9 @@ static void test_degenerate_inputs(void **state)
 	assert_non_null(strstr(gp, "'a: pool main, no cap (max_overflow -1)'"));
 	assert_non_null(strstr(gp, "'b: pool main, cap 15 (size 5 + max_overflow 10)'"));
 	free(gp);
-	gp = read_file(dir, "timeout_rate.gp");
+	/* A folder without failure_rate rows (written before it existed): its timeout_rate is the
+	 * total and the only cause. */
+	gp = read_file(dir, "failures.gp");
 	assert_non_null(strstr(gp, "set label ' 0 % [0, 0]'"));
 	assert_null(strstr(gp, "(no CI)")); /* b has no mean either: no label */
 	free(gp);
@@ -418,7 +447,7 @@ static void test_gnuplot_missing(void **state)
 		 dir);
 	assert_string_equal(warn, want);
 	assert_true(exists(dir, PLOT_MISSING_MARKER));
-	const char *all[] = {"waits_cdf", "timeout_rate", "pool_timeline", "backlog",
+	const char *all[] = {"waits_cdf", "failures", "pool_timeline", "backlog",
 			     "server_connections"};
 	for (size_t i = 0; i < 5; i++) {
 		char f[64];
@@ -576,6 +605,17 @@ static void test_wait_ccdf_exact(void **state)
 	assert_non_null(strstr(gp, "'v   P(wait > 1 ms ping) = 5.00 %'"));
 	assert_non_null(strstr(gp, "With pre_ping (v) a checkout of a pooled connection includes its ping (one round trip, 1 ms): no wait is 0; one ping = at once."));
 	free(gp);
+	/* The failures plot draws the timeout_rate limit (judged on every failure) as a dashed
+	 * mark across the bar's row: one workload, so the bar is 0.8 x 0.42 x 2 high around row
+	 * 0 and the mark 1.2 times that: from -0.4032 to 0.4032, at 0.1 %. Nothing failed: no
+	 * cause is drawn, only the total's error bar. */
+	gp = read_file(dir, "failures.gp");
+	assert_non_null(strstr(gp, "set label ' 0 % [0, 0], SLO 0.1 %' at 0.1, 0 left"));
+	assert_non_null(strstr(gp, "set arrow from 0.1, -0.4032 to 0.1, 0.4032 nohead front lc rgb '#C00000' lw 2 dt 2\n"));
+	assert_non_null(strstr(gp, "keyentry with lines lc rgb '#C00000' lw 2 dt 2 title 'SLO limit on failures'"));
+	assert_null(strstr(gp, "boxxyerror"));
+	free(gp);
+	assert_png(dir, "failures.png", 1000, 600);
 	rm_rf(dir);
 }
 
@@ -681,6 +721,12 @@ static const struct bad bad_inputs[] = {
 	 PT_EINVAL, "summary.csv:2: unit: expected \"1\" for timeout_rate, got \"%\""},
 	{"summary.csv", "variant,workload,metric,mean,ci_low,ci_high,unit\n",
 	 PT_EINVAL, "summary.csv:2: no data rows"},
+	{"summary.csv", "variant,workload,metric,mean,ci_low,ci_high,unit\nv,api,failure_rate,0.1,,,1\nv,api,failure_rate,0.1,,,1\n",
+	 PT_EINVAL, "summary.csv:3: a second failure_rate row for this variant and workload"},
+	{"summary.csv", "variant,workload,metric,mean,ci_low,ci_high,unit\nv,api,refused_rate,1.5,,,1\n",
+	 PT_EINVAL, "summary.csv:2: mean: expected a rate in [0, 1] for refused_rate, got \"1.5\""},
+	{"summary.csv", "variant,workload,metric,mean,ci_low,ci_high,unit\nv,api,wait_p99,1.5,,,s\n",
+	 PT_EINVAL, "summary.csv: no failure_rate rows"},
 	{"timeline.csv", "variant,t_s,pool,checked_out,overflow,waiters\nv,10,main,1,0,0\nv,5,main,1,0,0\n",
 	 PT_EINVAL, "timeline.csv:3: t_s: goes back in time (5 after 10)"},
 	{"timeline.csv", "variant,t_s,pool,checked_out,overflow,waiters\nv,10,main,-1,0,0\n",

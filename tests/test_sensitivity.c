@@ -568,23 +568,30 @@ static void test_cli_incident_section(void **state)
 				      "batch' (the inputs are estimates): paired changes on common "
 				      "random numbers, 95 % CI; 9 extra replications");
 	assert_non_null(sec);
-	const char *h = strstr(sec, "\n  10 % longer transactions (every hold time x1.1)\n    api ");
-	const char *r = strstr(sec, "\n  10 % more traffic (every arrival rate x1.1)\n    api ");
-	assert_non_null(h);
-	assert_non_null(r);
-	for (const char *p = h; p; p = p == h ? r : NULL) {
-		const char *line = strstr(p, "    api ");
-		assert_non_null(strstr(line, "failures "));
-		assert_non_null(strstr(line, " -> "));
-		assert_non_null(strstr(line, ", change +"));
-		assert_non_null(strstr(line, "; p99 wait "));
-		assert_non_null(strstr(line, "\n    aggregation  failed batches "));
-		assert_non_null(strstr(line, "; max lag "));
-	}
+	/* the changes in words, then the table: a row per workload and metric, the change with
+	 * its interval (percentage points for a rate) */
+	assert_non_null(strstr(sec, "\n  10 % longer transactions: api failures "));
+	assert_non_null(strstr(sec, "\n  10 % more traffic: api failures "));
+	assert_non_null(strstr(sec, "%, aggregation failed batches "));
+	const char *t = strstr(sec, "\nworkload ");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "holds x1.1  change [95% CI]"));
+	const char *row = strstr(t, "\napi ");
+	assert_non_null(row);
+	const char *eol = strchr(row + 1, '\n');
+	assert_non_null(eol);
+	char line[512];
+	snprintf(line, sizeof line, "%.*s", (int)(eol - row - 1), row + 1);
+	printf("    %s\n", line);
+	assert_non_null(strstr(line, " failures "));
+	assert_non_null(strstr(line, " pp ["));
+	assert_non_null(strstr(eol, "\n            p99 wait "));
+	assert_non_null(strstr(eol, "\naggregation failed batches "));
+	assert_non_null(strstr(eol, "\n            max lag "));
 	free(out);
 	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "grep -q '^| api | failures | .*\\[.*, .*\\] | .* | +.*\\[' "
-		 "%s/incident/*/report.md && grep -q '^## Sensitivity' %s/incident/*/report.md",
+	snprintf(cmd, sizeof cmd, "grep -q '^| api | failures | .*\\[.*, .*\\] | .* | "
+		 "[-+].* pp \\[.* pp, .* pp\\] |' %s/incident/*/report.md && grep -q '^## Sensitivity' %s/incident/*/report.md",
 		 outroot, outroot);
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof cmd, "grep -q '\"holds_change\": {\"mean\": .*, \"ci_low\": .*, "
