@@ -23,7 +23,7 @@ static const char *const database_keys[] = {"max_connections", "superuser_reserv
 static const char *const pgbouncer_keys[] = {
 	"pool_mode",	      "max_client_conn",      "default_pool_size",  "min_pool_size",
 	"reserve_pool_size",  "reserve_pool_timeout", "max_db_connections", "query_wait_timeout",
-	"server_login_retry", "client_connect_time",  NULL};
+	"server_login_retry", "server_reset_query",   "client_connect_time", NULL};
 /* indexed by enum cfg_pool_mode */
 static const char *const pool_mode_names[] = {"session", "transaction", "statement", NULL};
 
@@ -104,11 +104,6 @@ int load_get_pgbouncer(struct load_ctx *c, const cJSON *v, struct cfg_pgbouncer 
 		}
 		b->pool_mode = (enum cfg_pool_mode)k;
 	}
-	if (b->pool_mode == CFG_POOL_MODE_SESSION)
-		return load_fail(c, "pgbouncer.pool_mode",
-				 "session pooling is not modelled yet (a server held by a client "
-				 "connection until it disconnects); expected \"transaction\" or "
-				 "\"statement\" (PgBouncer's default is session, so pool_mode is required)");
 	load_put_str(c, r, "pool_mode", pool_mode_names[b->pool_mode]);
 	if ((rc = load_get_int(c, v, path, "max_client_conn", 1, INT_CAP, 100, &b->max_client_conn)) ||
 	    (rc = load_get_int(c, v, path, "default_pool_size", 1, INT_CAP, 20,
@@ -133,6 +128,17 @@ int load_get_pgbouncer(struct load_ctx *c, const cJSON *v, struct cfg_pgbouncer 
 	load_put_int(c, r, "max_db_connections", b->max_db_connections);
 	load_put_dur(c, r, "query_wait_timeout", b->query_wait_timeout_s);
 	load_put_dur(c, r, "server_login_retry", b->server_login_retry_s);
+	/* Only whether it is empty matters to the model (a reset costs one round trip, in session
+	 * mode); the text is kept for pgbouncer.ini. */
+	if ((x = load_member(v, "server_reset_query"))) {
+		if (!cJSON_IsString(x) || strlen(x->valuestring) >= sizeof b->server_reset_query) {
+			load_join(p, sizeof p, path, "server_reset_query");
+			return load_expected(c, p, x, "a query of at most %zu characters (\"\": none)",
+					     sizeof b->server_reset_query - 1);
+		}
+		load_copy_str(b->server_reset_query, sizeof b->server_reset_query, x->valuestring);
+	}
+	load_put_str(c, r, "server_reset_query", b->server_reset_query);
 	if (load_member(v, "client_connect_time")) {
 		if ((rc = load_get_dist(c, load_member(v, "client_connect_time"),
 					"pgbouncer.client_connect_time", false, &b->client_connect_time,

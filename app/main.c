@@ -748,6 +748,22 @@ static void slo_section(FILE *out, const struct scenario *sc, const struct exper
 	report_precision(out, sc, ex, true);
 }
 
+/* The main experiment's on_result hook of the judged variant: its values for the sensitivity's
+ * pairs, then whatever hook was there (replications.csv). */
+struct sens_chain {
+	void (*fn)(void *ctx, int rep, const struct model_result *r);
+	void *ctx;
+	struct sensitivity_values *values;
+};
+
+static void sens_on_result(void *ctx, int rep, const struct model_result *r)
+{
+	struct sens_chain *c = ctx;
+	sensitivity_values_on_result(c->values, rep, r);
+	if (c->fn)
+		c->fn(c->ctx, rep, r);
+}
+
 /* --format json: the JSON report with the sensitivity block (ctx: a struct
  * report_sensitivity). */
 static void json_sensitivity(FILE *out, void *ctx, const char *indent)
@@ -990,7 +1006,7 @@ static int refuse_huge(const struct cli *cli, const struct scenario *sc,
 			"the largest, '%s', about %.3g per replication), more than --max-events "
 			"%.3g: shorten the horizon or lower the rates, or raise --max-events%s\n",
 		sc->path, total, n_variants, n_variants == 1 ? "" : "s",
-		extra > 0 ? " and the sensitivity's 3 more runs of one" : "", vs[worst_v].name, worst,
+		extra > 0 ? " and the sensitivity's runs of one" : "", vs[worst_v].name, worst,
 		limit, extra > 0 ? " (or --sensitivity off)" : "");
 	return 2;
 }
@@ -1036,6 +1052,11 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	struct experiment ex = {0};
 	struct sensitivity *sens = NULL;
 	struct report_sensitivity rs = {0};
+	struct sensitivity_values base_values = {.v = NULL};
+	struct sens_chain chain = {0};
+	/* a run pairs the perturbations with its own replications of the judged variant; a
+	 * sweep's point is known only at the end: it runs the point again */
+	bool sens_on = !cli->no_sensitivity && !pl, paired = sens_on && !sw;
 	const struct cfg_scenario **cfgs = malloc((size_t)sc->n_variants * sizeof *cfgs);
 	if (!cfgs) {
 		fprintf(stderr, "pooltide: out of memory\n");
@@ -1047,9 +1068,10 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	/* The sensitivity runs the judged variant (a sweep's recommended point: at most the
 	 * largest) three more times, a little busier: counted as three runs of it. */
 	double extra = 0;
-	for (int v = 0; !cli->no_sensitivity && !pl && v < sc->n_variants; v++)
+	for (int v = 0; sens_on && v < sc->n_variants; v++)
 		if (sw || v == gate) {
-			double e = 3 * model_estimate_events(cfgs[v]) * cfgs[v]->replications;
+			double e = (paired ? 2 : 3) * model_estimate_events(cfgs[v]) *
+				   cfgs[v]->replications;
 			extra = e > extra ? e : extra;
 		}
 	if ((rc = refuse_huge(cli, sc, sc->variants, sc->n_variants, extra)))
@@ -1106,6 +1128,23 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	}
 	struct experiment_plan xp = {.hooks = hooks, .backend = cluster_backend(cli->cl),
 				     .precision = pl ? NULL : &pr, .reps = reps};
+	if (!st && paired) {
+		/* room for every replication the judged variant may run (--precision adds
+		 * rounds up to --max-replications) */
+		struct cfg_scenario *vc = malloc(sizeof *vc);
+		if (vc) {
+			*vc = *cfgs[gate];
+			if (pr.rel > 0 && pr.max_reps > vc->replications)
+				vc->replications = pr.max_reps;
+		}
+		st = vc ? sensitivity_values_init(&base_values, vc) : PT_ENOMEM;
+		free(vc);
+		chain = (struct sens_chain){.fn = hooks[gate].on_result,
+					    .ctx = hooks[gate].result_ctx,
+					    .values = &base_values};
+		hooks[gate].on_result = sens_on_result;
+		hooks[gate].result_ctx = &chain;
+	}
 	/* Every rank takes part in the experiment (st is the same everywhere: the same
 	 * scenario, and rank 0's status shared after it). */
 	if (!st)
@@ -1137,7 +1176,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	int sv = sw ? sweep_smallest_passing(sw, &ex) : gate;
 	if (plan_sens) {
 		rs = *plan_sens;
-	} else if (!cli->no_sensitivity && !pl && sv >= 0) {
+	} else if (sens_on && sv >= 0) {
 		sens = malloc(sizeof *sens);
 		/* as many replications as the judged variant ran (--precision may have added
 		 * some), so its paired changes rest on the same replications */
@@ -1146,9 +1185,15 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 			*judged = *cfgs[sv];
 			judged->replications = experiment_aggregate(&ex, sv)->nrep;
 		}
-		st = sens && judged ? sensitivity_run(sens, judged, SENSITIVITY_FACTOR, cli->threads,
-						      cluster_backend(cli->cl), show_progress, &prog)
-				    : PT_ENOMEM;
+		if (!sens || !judged)
+			st = PT_ENOMEM;
+		else if (paired)
+			st = sensitivity_run_paired(sens, judged, experiment_aggregate(&ex, sv),
+						    &base_values, SENSITIVITY_FACTOR, cli->threads,
+						    cluster_backend(cli->cl), show_progress, &prog);
+		else
+			st = sensitivity_run(sens, judged, SENSITIVITY_FACTOR, cli->threads,
+					     cluster_backend(cli->cl), show_progress, &prog);
 		free(judged);
 		if (st) {
 			fprintf(stderr, "pooltide: simulation failed: %s\n", pt_strerror(st));
@@ -1242,6 +1287,7 @@ done:
 	free(tls);
 	free(hooks);
 	experiment_fini(&ex);
+	sensitivity_values_fini(&base_values);
 	free(sens);
 	free(cfgs);
 	return cluster_share(cli->cl, rc);

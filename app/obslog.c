@@ -287,7 +287,85 @@ void obslog_fini(struct obslog *log)
 	free(log->wait_s);
 	free(log->hold_s);
 	free(log->outcome);
+	free(log->source);
 	memset(log, 0, sizeof *log);
+}
+
+int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *err,
+		 size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	size_t total = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct obslog *l = &logs[k];
+		for (int c = 0; c < 4; c++)
+			if (strcmp(l->cols[c], logs[0].cols[c]) != 0 ||
+			    l->have_status != logs[0].have_status) {
+				snprintf(err, errlen, "%s: expected the columns of %s (time %s, wait %s, "
+					 "hold %s, status %s), got time %s, wait %s, hold %s, status %s",
+					 l->path, logs[0].path, logs[0].cols[0],
+					 logs[0].cols[1][0] ? logs[0].cols[1] : "-",
+					 logs[0].cols[2][0] ? logs[0].cols[2] : "-",
+					 logs[0].cols[3][0] ? logs[0].cols[3] : "-", l->cols[0],
+					 l->cols[1][0] ? l->cols[1] : "-", l->cols[2][0] ? l->cols[2] : "-",
+					 l->cols[3][0] ? l->cols[3] : "-");
+				return PT_EINVAL;
+			}
+		total += l->n;
+	}
+	size_t plen = strlen(logs[0].path) + 32;
+	out->path = malloc(plen);
+	out->t_s = malloc(total * sizeof *out->t_s);
+	out->outcome = malloc(total);
+	out->source = malloc(total * sizeof *out->source);
+	if (logs[0].wait_s)
+		out->wait_s = malloc(total * sizeof *out->wait_s);
+	if (logs[0].hold_s)
+		out->hold_s = malloc(total * sizeof *out->hold_s);
+	size_t *at = calloc(n, sizeof *at);
+	if (!out->path || !out->t_s || !out->outcome || !out->source || !at ||
+	    (logs[0].wait_s && !out->wait_s) || (logs[0].hold_s && !out->hold_s)) {
+		free(at);
+		obslog_fini(out);
+		snprintf(err, errlen, "out of memory");
+		return PT_ENOMEM;
+	}
+	snprintf(out->path, plen, n > 1 ? "%s and %zu more" : "%s", logs[0].path, n - 1);
+	/* the earliest time as written is the origin */
+	out->t0_s = logs[0].t0_s;
+	for (size_t k = 1; k < n; k++)
+		if (logs[k].t0_s < out->t0_s)
+			out->t0_s = logs[k].t0_s;
+	/* an n-way merge: each step takes the earliest next row, the lowest log on a tie (each
+	 * log is ascending already, so the merge is too) */
+	for (size_t i = 0; i < total; i++) {
+		size_t best = n;
+		double bt = 0;
+		for (size_t k = 0; k < n; k++) {
+			if (at[k] == logs[k].n)
+				continue;
+			double t = logs[k].t0_s + logs[k].t_s[at[k]];
+			if (best == n || t < bt) {
+				best = k;
+				bt = t;
+			}
+		}
+		const struct obslog *l = &logs[best];
+		size_t r = at[best]++;
+		out->t_s[i] = bt - out->t0_s;
+		out->outcome[i] = l->outcome[r];
+		out->source[i] = (unsigned)best;
+		if (out->wait_s)
+			out->wait_s[i] = l->wait_s[r];
+		if (out->hold_s)
+			out->hold_s[i] = l->hold_s[r];
+	}
+	free(at);
+	out->n = total;
+	out->n_sources = n;
+	out->have_status = logs[0].have_status;
+	memcpy(out->cols, logs[0].cols, sizeof out->cols);
+	return PT_OK;
 }
 
 int obslog_read(struct obslog *log, const char *path, const struct obslog_map *map, char *err,
@@ -314,6 +392,7 @@ int obslog_read(struct obslog *log, const char *path, const struct obslog_map *m
 	must[2] = map->explicit_hold;
 	must[3] = map->explicit_status;
 	memset(log, 0, sizeof *log);
+	log->n_sources = 1;
 	if ((rc = open_csv(&c, path, err, errlen)))
 		goto fail;
 	for (int k = 0; k < 4; k++) {

@@ -45,6 +45,9 @@ struct obslog {
 	unsigned char *outcome;    /* n enum obslog_outcome; without a status column: ok when the
 				      hold is there, else timeout */
 	bool have_status;
+	unsigned *source;          /* n: the log each row came from (obslog_merge: 0 .. n_sources
+				      - 1, one per process); NULL for one log read alone */
+	size_t n_sources;          /* 1 for one log */
 	char cols[4][64];          /* the column names read (time, wait, hold, status), "" when
 				      not read */
 };
@@ -54,6 +57,17 @@ struct obslog {
 int obslog_read(struct obslog *log, const char *path, const struct obslog_map *map, char *err,
 		size_t errlen);
 void obslog_fini(struct obslog *log);
+
+/* Several logs of one service as one, e.g. one per process (the contrib logger writes
+ * pool-{pid}.csv): the rows of logs[0 .. n-1] merged by their time as written (t0_s + t_s:
+ * the logs must share a clock), equal times in the order of the logs and then of their rows,
+ * each row's log kept in out->source (the process: every log's rows stay apart for what
+ * depends on the process, such as connections checked out at once). The logs must have read
+ * the same columns. out->path is "logs[0].path and N more". The inputs are left as they are.
+ * 0, or PT_EINVAL (the columns differ: both logs and the columns named) or PT_ENOMEM with one
+ * line in err. */
+int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *err,
+		 size_t errlen);
 
 /* The numbers of column `column` (a header name) of the CSV `path`, in file order, empty
  * fields skipped (a timed-out request has no hold). Each must be a number >= 0. *values is

@@ -2579,6 +2579,110 @@ static int write_backlog(const struct input *in, const char *dir, struct err *e)
 	return out_close(&g, rc, e);
 }
 
+/* ---- pgbouncer: PgBouncer's SHOW POOLS over time */
+
+/* Variants drawn at most in pgbouncer.png (one panel each, 220 px a panel). */
+#define PGB_PANELS_MAX 6
+
+/* PgBouncer's status over the first replication, from timeline.csv's cl_active, cl_waiting,
+ * sv_active, sv_idle and maxwait_s (written when a variant has PgBouncer): one panel per
+ * variant whose PgBouncer was ever busy (the columns are 0 in the rows of a variant without
+ * one), the first PGB_PANELS_MAX of them; every sample, steps; maxwait on the right axis.
+ * PgBouncer is one per deployment, so its status is the same on every pool's row of an
+ * instant: the variant's first pool's rows are read. */
+static int write_pgbouncer(const struct input *in, const char *dir, struct err *e)
+{
+	static const char *const cols[] = {"cl_active", "cl_waiting", "sv_active", "sv_idle",
+					   "maxwait_s"};
+	const struct csv *c = &in->timeline;
+	int cv = col_of(c, "variant"), cp = col_of(c, "pool");
+	struct out d, g;
+	int rc = out_open(&d, dir, "pgbouncer", "dat", e);
+	if (rc)
+		return rc;
+	rc = out_open(&g, dir, "pgbouncer", "gp", e);
+	if (rc)
+		return out_close(&d, rc, e);
+	FILE *f = d.f, *s = g.f;
+	fputs("# pooltide pgbouncer.dat: PgBouncer's SHOW POOLS sampled in the first replication,\n"
+	      "# from timeline.csv. One block per variant with PgBouncer (gnuplot `index N`):\n"
+	      "# t_s cl_active cl_waiting sv_active sv_idle maxwait_s\n", f);
+	size_t panel_var[PGB_PANELS_MAX];
+	size_t np = 0;
+	double tmax_s = 0;
+	for (size_t v = 0; v < in->var.n && np < PGB_PANELS_MAX && !rc; v++) {
+		const char *pool = NULL;
+		bool busy = false;
+		for (size_t r = 0; r < csv_rows(c) && !rc; r++) {
+			if (strcmp(cell(c, r, cv), in->var.v[v]) != 0)
+				continue;
+			if (!pool)
+				pool = cell(c, r, cp);
+			if (strcmp(cell(c, r, cp), pool) != 0)
+				continue;
+			double x[5], t;
+			if ((rc = num(c, r, "t_s", 0, 0, &t, e)))
+				break;
+			for (int k = 0; k < 5 && !rc; k++)
+				rc = num(c, r, cols[k], 0, 0, &x[k], e);
+			if (rc)
+				break;
+			busy |= x[0] > 0 || x[1] > 0 || x[2] > 0 || x[3] > 0;
+			tmax_s = fmax(tmax_s, t);
+		}
+		if (rc || !busy)
+			continue;
+		/* the block: every row of the variant's first pool */
+		for (size_t r = 0; r < csv_rows(c); r++) {
+			if (strcmp(cell(c, r, cv), in->var.v[v]) != 0 ||
+			    strcmp(cell(c, r, cp), pool) != 0)
+				continue;
+			fprintf(f, "%s", cell(c, r, col_of(c, "t_s")));
+			for (int k = 0; k < 5; k++)
+				fprintf(f, " %s", cell(c, r, col_of(c, cols[k])));
+			fputc('\n', f);
+		}
+		fputs("\n\n", f);
+		panel_var[np++] = v;
+	}
+	if (!rc) {
+		struct tunit u = time_unit(tmax_s);
+		gp_begin(s, "pgbouncer", "PgBouncer's clients and servers over time, per variant");
+		int h = 60 + 220 * (int)(np ? np : 1);
+		fprintf(s, "if (ext eq 'png') {\n"
+			   "\tset terminal pngcairo size 1000,%d noenhanced font 'Sans,10'\n"
+			   "} else {\n"
+			   "\tset terminal svg size 1000,%d noenhanced dynamic font 'Sans,10' "
+			   "background rgb 'white'\n}\n", h, h);
+		fputs("set output 'pgbouncer.'.ext\n", s);
+		fprintf(s, "set multiplot layout %zu,1 title 'PgBouncer (SHOW POOLS), first "
+			   "replication: every sample'\n", np ? np : 1);
+		fprintf(s, "set xlabel 'simulated time (%s)'\nset ylabel 'connections'\n"
+			   "set y2label 'maxwait (s)'\nset ytics nomirror\nset y2tics\n"
+			   "set grid xtics ytics\nset key outside right top vertical\n"
+			   "set xrange [0:%.9g]\nset yrange [0:*]\nset y2range [0:*]\n",
+			u.name, tmax_s > 0 ? tmax_s / u.div : 1);
+		for (size_t i = 0; i < np; i++) {
+			fputs("set title ", s);
+			gp_quote(s, in->var.v[panel_var[i]]);
+			fprintf(s, "\nplot 'pgbouncer.dat' index %zu using ($1/%.9g):4 with steps lc 1 "
+				   "title 'sv_active', \\\n"
+				   "     '' index %zu using ($1/%.9g):5 with steps lc 2 title 'sv_idle', \\\n"
+				   "     '' index %zu using ($1/%.9g):2 with steps lc 3 title 'cl_active', \\\n"
+				   "     '' index %zu using ($1/%.9g):3 with steps lc 4 title 'cl_waiting', \\\n"
+				   "     '' index %zu using ($1/%.9g):6 axes x1y2 with steps lc rgb 'black' "
+				   "dt 2 title 'maxwait'\n",
+				i, u.div, i, u.div, i, u.div, i, u.div, i, u.div);
+		}
+		if (np == 0)
+			fputs("plot NaN notitle\n", s);
+		fputs("unset multiplot\n", s);
+		gp_end(s);
+	}
+	rc = out_close(&d, rc, e);
+	return out_close(&g, rc, e);
+}
+
 /* ---------------------------------------------------------------- running gnuplot */
 
 /* The absolute path of an executable "gnuplot" on PATH (as execvp would search it) in a new
@@ -2845,7 +2949,7 @@ int plot_dir(const char *dir, bool quiet, char *warn, size_t warnlen)
 	    (rc = load_database(&in, dir, &e)) || (rc = load_slo(&in, dir, &e)))
 		goto done;
 
-	struct plot plots[6];
+	struct plot plots[7];
 	size_t np = 0;
 	bool heatmap = false;
 	if ((rc = write_sweep_heatmap(dir, &heatmap, &e)))
@@ -2859,10 +2963,15 @@ int plot_dir(const char *dir, bool quiet, char *warn, size_t warnlen)
 		plots[np++] = (struct plot){"server_connections", 1};
 	if (in.have_backlog)
 		plots[np++] = (struct plot){"backlog", 1};
+	/* PgBouncer's columns, when a variant has PgBouncer */
+	bool have_pgbouncer = col_of(&in.timeline, "cl_waiting") >= 0;
+	if (have_pgbouncer)
+		plots[np++] = (struct plot){"pgbouncer", 1};
 	if ((rc = write_waits_cdf(&in, dir, &e)) || (rc = write_failures(&in, dir, &e)) ||
 	    (rc = write_pool_timeline(&in, dir, &e)) ||
 	    (in.have_server && (rc = write_server_connections(&in, dir, &e))) ||
-	    (in.have_backlog && (rc = write_backlog(&in, dir, &e))))
+	    (in.have_backlog && (rc = write_backlog(&in, dir, &e))) ||
+	    (have_pgbouncer && (rc = write_pgbouncer(&in, dir, &e))))
 		goto done;
 
 	marker = join(dir, PLOT_MISSING_MARKER);

@@ -10,7 +10,7 @@
 #include "models/plan.h"
 #include "models/pool.h"
 #include "models/slo.h"
-#include "models/pgbouncer.h"
+#include "app/report_pgbouncer.h"
 #include "models/summary.h"
 
 void report_format_duration(double s, char *buf, size_t len)
@@ -265,64 +265,6 @@ static void table_batch(FILE *out, const struct scenario *sc, const struct exper
 	table_diffs(out, sc, ex, wi, namew, METRIC_BATCH);
 }
 
-/* PgBouncer's SHOW POOLS figures (time averages, maxima) and its errors in its own words,
- * for the variants that have one. */
-static void table_pgbouncer(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			    int namew)
-{
-	bool any = false;
-	for (int v = 0; v < ex->n_variants; v++)
-		any |= sc->variants[v].cfg.pgbouncer.enabled;
-	if (!any)
-		return;
-	fprintf(out, "\nPgBouncer (SHOW POOLS: time averages, max over the run after warm-up)\n");
-	fprintf(out, "%-*s  %-11s %9s %10s %10s %9s %8s %9s %9s %9s\n", namew, "variant", "pool_mode",
-		"cl_active", "cl_waiting", "cl_wait max", "sv_active", "sv_idle", "maxwait",
-		"qwt/rep", "refused/rep");
-	static const char *const modes[] = {"session", "transaction", "statement"};
-	for (int v = 0; v < ex->n_variants; v++) {
-		const struct cfg_pgbouncer *g = &sc->variants[v].cfg.pgbouncer;
-		if (!g->enabled)
-			continue;
-		char mw[16];
-		report_format_duration(report_est(ex, v, "maxwait", 0).mean, mw, sizeof mw);
-		fprintf(out, "%-*.*s  %-11s %9.2f %10.2f %10.0f %9.2f %8.2f %9s %9.0f %9.0f\n", namew,
-			namew, sc->variants[v].name, modes[g->pool_mode],
-			report_est(ex, v, "cl_active_mean", 0).mean, report_est(ex, v, "cl_waiting_mean", 0).mean,
-			report_est(ex, v, "cl_waiting_max", 0).mean, report_est(ex, v, "sv_active_mean", 0).mean,
-			report_est(ex, v, "sv_idle_mean", 0).mean, mw,
-			report_est(ex, v, "query_wait_timeouts", 0).mean,
-			report_est(ex, v, "client_refused", 0).mean);
-	}
-	for (int v = 0; v < ex->n_variants; v++) {
-		const struct cfg_scenario *c = &sc->variants[v].cfg;
-		if (!c->pgbouncer.enabled)
-			continue;
-		char msg[256];
-		static const struct {
-			const char *metric;
-			int error; /* enum pgbouncer_error, 0: a refused client connect */
-		} errs[] = {{"query_wait_timeouts", PGBOUNCER_QUERY_WAIT_TIMEOUT},
-			    {"login_failing_errors", PGBOUNCER_LOGIN_FAILING},
-			    {"statement_mode_errors", PGBOUNCER_STATEMENT_MODE},
-			    {"client_refused", 0}};
-		for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++) {
-			double n = report_est(ex, v, errs[k].metric, 0).mean *
-				   experiment_aggregate(ex, v)->nrep;
-			if (!(n > 0))
-				continue;
-			if (errs[k].error)
-				pgbouncer_error_message((enum pgbouncer_error)errs[k].error, &c->db, msg,
-							sizeof msg);
-			else
-				snprintf(msg, sizeof msg, "%s", pgbouncer_client_refusal_message());
-			fprintf(out, "%s: PgBouncer %.0f times over all replications: %s\n",
-				sc->variants[v].name, n, msg);
-		}
-	}
-}
-
-
 void report_table(FILE *out, const struct scenario *sc, const struct experiment *ex)
 {
 	const struct cfg_scenario *base = &sc->variants[0].cfg;
@@ -463,7 +405,7 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 					database_refusal_message(cfg_server(c, d)));
 		}
 	}
-	table_pgbouncer(out, sc, ex, namew);
+	report_pgbouncer_terminal(out, sc, ex); /* a failed table prints nothing */
 }
 
 void report_json_string(FILE *out, const char *s)

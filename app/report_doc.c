@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/config_code.h"
+#include "app/report_pgbouncer.h"
 #include "app/plot.h"
 #include "app/report.h"
 #include "models/budget.h"
@@ -580,6 +581,8 @@ int report_doc_md(FILE *out, const struct report_doc *c)
 	}
 	md_pools(out, c);
 	md_budget(out, c);
+	if (report_pgbouncer_md(out, c->info->sc, c->info->ex))
+		return PT_ENOMEM;
 	md_plots(out, c);
 	md_files(out);
 	md_config_code(out, c);

@@ -123,9 +123,11 @@ static void header(FILE *out, const struct report_sensitivity *r, enum table_for
 		fputs("\nSensitivity of '", out);
 		table_write_text(out, f, r->variant);
 		fprintf(out, "' (the inputs are estimates): paired changes on common random "
-			     "numbers, 95 %% CI; %d extra replications (the base again, then each "
-			     "perturbation, %d each; --sensitivity off skips them)",
-			s->extra_replications, s->nrep);
+			     "numbers, 95 %% CI; %d extra replications (%s, %d each; --sensitivity "
+			     "off skips them)",
+			s->extra_replications, s->base_rerun ? "the base again, then each "
+							      "perturbation" : "each perturbation",
+			s->nrep);
 		paragraph_end(out, f);
 		return;
 	}
@@ -143,9 +145,10 @@ static void header(FILE *out, const struct report_sensitivity *r, enum table_for
 		     "and with every arrival rate 10 %% higher (rates, profiles and so bursts, "
 		     "batch records; a trace compressed in time), on the same random numbers: each "
 		     "change is paired replication by replication, with its 95 %% interval. Cost: "
-		     "%d extra replications (the base again, then each perturbation, %d each; "
-		     "--sensitivity off skips them).",
-		s->extra_replications, s->nrep);
+		     "%d extra replications (%s, %d each; --sensitivity off skips them).",
+		s->extra_replications,
+		s->base_rerun ? "the base again, then each perturbation" : "each perturbation",
+		s->nrep);
 	paragraph_end(out, f);
 }
 

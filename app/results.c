@@ -487,8 +487,14 @@ static void pool_json(FILE *out, void *pctx, int v, int p, const char *indent)
 	const struct experiment *ex = c->info->ex;
 	const struct cfg_pool *pc = &c->info->sc->variants[v].cfg.pools[p];
 	struct report_pool_health h = report_pool_health(ex, v, p);
-	fprintf(out, ",\n%s\"health\": {\"pool_size\": %d, \"max_overflow\": %d, \"cap\": ", indent,
-		pc->size, pc->max_overflow);
+	/* the kind's sizing settings in its own words (SQLAlchemy: pool_size, max_overflow, as
+	 * always), then the neutral cap and timeout */
+	struct pool_setting set[POOL_SETTINGS_MAX];
+	int ns = pool_cfg_settings(pc, set);
+	fprintf(out, ",\n%s\"health\": {", indent);
+	for (int i = 0; i < ns; i++)
+		fprintf(out, "\"%s\": %d, ", set[i].name, set[i].value);
+	fputs("\"cap\": ", out);
 	if (pool_cfg_cap(pc) < 0)
 		fputs("null", out);
 	else
@@ -1037,7 +1043,10 @@ static int pools_csv(FILE *out, void *pctx)
 {
 	const struct run_ctx *c = pctx;
 	const struct scenario *sc = c->info->sc;
-	fputs("variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used\n", out);
+	/* size and max_overflow are the common model's (cfg_pool: connections kept, and allowed
+	 * beyond them; the cap's two terms); kind and settings say the same in the kind's words */
+	fputs("variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used,kind,settings\n",
+	      out);
 	for (int v = 0; v < sc->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
 		for (int p = 0; p < cfg->n_pools; p++) {
@@ -1050,7 +1059,13 @@ static int pools_csv(FILE *out, void *pctx)
 			/* The ping is one round trip per checkout of a pooled connection. */
 			fprintf(out, ",%d,", pc->pre_ping ? 1 : 0);
 			results_csv_number(out, pc->pre_ping ? cfg->db.rtt_s : 0);
-			fprintf(out, ",%d\n", results_pool_used(cfg, p) ? 1 : 0);
+			fprintf(out, ",%d,%s,", results_pool_used(cfg, p) ? 1 : 0,
+				pc->kind ? pc->kind->name : pool_kind_sqlalchemy.name);
+			struct pool_setting set[POOL_SETTINGS_MAX];
+			int ns = pool_cfg_settings(pc, set);
+			for (int i = 0; i < ns; i++)
+				fprintf(out, "%s%s=%d", i ? " " : "", set[i].name, set[i].value);
+			fputc('\n', out);
 		}
 	}
 	return PT_OK;

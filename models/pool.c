@@ -179,6 +179,14 @@ struct pool *pool_create(const struct cfg_pool *cfg, struct sim *sim, struct dat
 	return p;
 }
 
+int pool_cfg_settings(const struct cfg_pool *cfg, struct pool_setting *out)
+{
+	const struct pool_kind *k = cfg->kind ? cfg->kind : &pool_kind_sqlalchemy;
+	int n = k->settings(cfg, out);
+	assert(n >= 0 && n <= POOL_SETTINGS_MAX);
+	return n;
+}
+
 void pool_destroy(struct pool *p)
 {
 	if (!p)

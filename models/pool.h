@@ -91,6 +91,13 @@ struct pool_stats {
 	int first_timeout_overflow; /* SQLAlchemy's overflow() at the first timeout, or INT_MIN */
 };
 
+/* One of a kind's sizing settings, in the kind's own words (struct pool_kind's settings). */
+struct pool_setting {
+	const char *name;     /* "pool_size", "maximumPoolSize", "max_open_conns", ... */
+	int value;
+};
+#define POOL_SETTINGS_MAX 4
+
 /* A kind of pool: a const table of operations, one per file models/pool_<kind>.c. */
 struct pool_kind {
 	const char *name;   /* the value of pools.NAME.kind: "sqlalchemy" */
@@ -110,6 +117,10 @@ struct pool_kind {
 	int (*cap)(const struct cfg_pool *cfg);
 	/* Connections the kind keeps (beyond them: "overflow"). */
 	int (*base)(const struct cfg_pool *cfg);
+	/* The kind's sizing settings in its own words (its scenario keys), for reports that
+	 * would otherwise print SQLAlchemy's pool_size/max_overflow for every kind: at most
+	 * POOL_SETTINGS_MAX written to out; returns how many. */
+	int (*settings)(const struct cfg_pool *cfg, struct pool_setting *out);
 	/* The application's error text for a pool timeout; `overflow` is the pool's overflow
 	 * at that moment (as SQLAlchemy prints it). NUL-terminated, truncated to len. */
 	void (*timeout_message)(const struct cfg_pool *cfg, int overflow, char *buf, unsigned len);
@@ -129,6 +140,11 @@ const struct pool_kind *pool_kind_find(const char *name);
 /* Most connections one pool of configuration cfg can open (cfg->kind's rule), -1 when
  * unlimited: what a connection budget adds up over processes and pools. */
 int pool_cfg_cap(const struct cfg_pool *cfg);
+
+/* cfg->kind's sizing settings in its words (SQLAlchemy: pool_size, max_overflow; HikariCP:
+ * maximumPoolSize, minimumIdle; Go: max_open_conns (0 = unlimited), max_idle_conns (as
+ * clipped by Go); NullPool: none) into out[POOL_SETTINGS_MAX]; returns how many. */
+int pool_cfg_settings(const struct cfg_pool *cfg, struct pool_setting *out);
 
 /* A new pool of kind cfg->kind on engine `sim` and database `db`, drawing connect times from
  * `rng`. Borrowed pointers must outlive the pool. NULL when out of memory. */

@@ -66,6 +66,14 @@ static struct gpool *G(struct pool *p) { return (struct gpool *)p; }
  * kept in cfg->size. */
 static int cap(const struct cfg_pool *cfg) { return cfg->max_open > 0 ? cfg->max_open : -1; }
 static int base(const struct cfg_pool *cfg) { return cfg->size; }
+
+/* SetMaxOpenConns (0: unlimited) and SetMaxIdleConns as Go clips it */
+static int settings(const struct cfg_pool *cfg, struct pool_setting *out)
+{
+	out[0] = (struct pool_setting){"max_open_conns", cfg->max_open};
+	out[1] = (struct pool_setting){"max_idle_conns", cfg->size};
+	return 2;
+}
 static int max_idle(const struct pool *p) { return p->cfg->size; }
 
 static void timeout_message(const struct cfg_pool *cfg, int overflow, char *buf, unsigned len)
@@ -423,5 +431,6 @@ const struct pool_kind pool_kind_go = {
 	.drain = drain,
 	.cap = cap,
 	.base = base,
+	.settings = settings,
 	.timeout_message = timeout_message,
 };

@@ -82,6 +82,13 @@ static struct hpool *H(struct pool *p) { return (struct hpool *)p; }
 static int cap(const struct cfg_pool *cfg) { return cfg->size; }
 static int base(const struct cfg_pool *cfg) { return cfg->size; }
 
+static int settings(const struct cfg_pool *cfg, struct pool_setting *out)
+{
+	out[0] = (struct pool_setting){"maximumPoolSize", cfg->size};
+	out[1] = (struct pool_setting){"minimumIdle", cfg->min_idle};
+	return 2;
+}
+
 static void timeout_message(const struct cfg_pool *cfg, int overflow, char *buf, unsigned len)
 {
 	(void)overflow;
@@ -460,5 +467,6 @@ const struct pool_kind pool_kind_hikaricp = {
 	.drain = drain,
 	.cap = cap,
 	.base = base,
+	.settings = settings,
 	.timeout_message = timeout_message,
 };

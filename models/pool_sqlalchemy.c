@@ -53,6 +53,13 @@ static int cap(const struct cfg_pool *cfg)
 
 static int base(const struct cfg_pool *cfg) { return cfg->size; }
 
+static int settings(const struct cfg_pool *cfg, struct pool_setting *out)
+{
+	out[0] = (struct pool_setting){"pool_size", cfg->size};
+	out[1] = (struct pool_setting){"max_overflow", cfg->max_overflow};
+	return 2;
+}
+
 static void timeout_message(const struct cfg_pool *cfg, int overflow, char *buf, unsigned len)
 {
 	snprintf(buf, len,
@@ -370,6 +377,7 @@ const struct pool_kind pool_kind_sqlalchemy = {
 	.checkin = checkin_record,
 	.cap = cap,
 	.base = base,
+	.settings = settings,
 	.timeout_message = timeout_message,
 };
 
@@ -393,5 +401,6 @@ const struct pool_kind pool_kind_sqlalchemy_async = {
 	.checkin = checkin_record,
 	.cap = cap,
 	.base = base,
+	.settings = settings,
 	.timeout_message = timeout_message,
 };

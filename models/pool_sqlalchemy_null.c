@@ -27,6 +27,14 @@ static int base(const struct cfg_pool *cfg)
 	return 0;
 }
 
+/* NullPool has no size: a connection per checkout. */
+static int settings(const struct cfg_pool *cfg, struct pool_setting *out)
+{
+	(void)cfg;
+	(void)out;
+	return 0;
+}
+
 /* Never called with a count of timeouts: NullPool does not wait. */
 static void timeout_message(const struct cfg_pool *cfg, int overflow, char *buf, unsigned len)
 {
@@ -67,5 +75,6 @@ const struct pool_kind pool_kind_sqlalchemy_null = {
 	.checkin = checkin,
 	.cap = cap,
 	.base = base,
+	.settings = settings,
 	.timeout_message = timeout_message,
 };

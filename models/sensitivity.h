@@ -21,10 +21,14 @@
  * same (common random numbers), so a run of the perturbed configuration at the base's seed
  * differs from the base by the perturbation, not by luck.
  *
- * sensitivity_run then runs the judged configuration and both perturbations as one experiment
- * (three variants, the base first, so every difference is paired replication by replication)
- * and keeps, per workload, the base and perturbed estimates and their paired differences:
- * failure_rate and wait_p99 for a request workload, failed_batch_rate and lag_max for a batch.
+ * sensitivity_run_paired then runs both perturbations (two more runs of the judged
+ * configuration, at its seed) and keeps, per workload, the base and perturbed estimates and
+ * their paired differences: failure_rate and wait_p99 for a request workload,
+ * failed_batch_rate and lag_max for a batch. The base is not run again: its run (the caller's
+ * experiment) records its values replication by replication (struct sensitivity_values,
+ * through the experiment's on_result hook), and each difference is formed replication by
+ * replication in replication order, the same bytes as an experiment's own paired difference
+ * (aggregate_diff) of the perturbed variant to the base.
  *
  * Not here: formatting (app/report_sensitivity.c); the breaking load of a plan with longer
  * holds (the caller runs plan_search on the SENSITIVITY_HOLDS configuration). */
@@ -79,21 +83,46 @@ struct sensitivity_workload {
 struct sensitivity {
 	double factor;
 	int nrep;                /* replications of each of the three variants */
-	int extra_replications;  /* replications run for it: 3 x nrep (the base again, so that
-				    the pairs are in one experiment, and each perturbation) */
+	int extra_replications;  /* replications run for it: 2 x nrep (each perturbation), 3 x
+				    nrep when the base ran again (sensitivity_run) */
+	bool base_rerun;         /* the base ran again for it (sensitivity_run) */
 	int status;              /* 0, or why the perturbed runs failed (PT_EOVERLOAD, ...): then
 				    `failure` says what and the estimates are not set */
-	char failure[512];
+	char failure[640];       /* the perturbation, then the run's own failure text */
 	int n_workloads;
 	struct sensitivity_workload workloads[CFG_MAX_WORKLOADS];
 };
 
-/* Run base and both perturbations by `factor` as one experiment (replications and seed of
- * base) on `threads` threads or through `backend` (models/experiment.h; NULL: threads of this
- * process) and fill *s. A failing simulation (overload, ...) is recorded in s->status and
+/* The section's metrics of one configuration, replication by replication: what a paired
+ * difference needs once the results are freed. */
+struct sensitivity_values {
+	int nrep, n_workloads;
+	const struct metric_def *m[CFG_MAX_WORKLOADS][SENSITIVITY_METRICS];
+	double *v;               /* [rep][workload][metric]; NAN until recorded */
+};
+/* For sc's replications and workloads. 0 or PT_ENOMEM. */
+int sensitivity_values_init(struct sensitivity_values *sv, const struct cfg_scenario *sc);
+void sensitivity_values_fini(struct sensitivity_values *sv);
+/* A model_hooks.on_result (ctx: a struct sensitivity_values): records replication rep (r
+ * NULL, a failed replication: nothing). */
+void sensitivity_values_on_result(void *ctx, int rep, const struct model_result *r);
+
+/* Run both perturbations by `factor` of `base` (its replications and seed) as one experiment
+ * on `threads` threads or through `backend` (models/experiment.h; NULL: threads of this
+ * process) and fill *s, pairing them with the base's run: its aggregate `base_agg` and its
+ * values `base_values` (recorded by sensitivity_values_on_result). A process of a cluster that
+ * does not fold (models/experiment.h) has no values: its changes are left undefined, and it
+ * reports nothing. A failing simulation (overload, ...) is recorded in s->status and
  * s->failure and returns 0: the report says the sensitivity could not be computed, and why.
- * Returns PT_ENOMEM when memory ran out (s->status too), PT_EINVAL when a scaled value
- * overflows. */
+ * Returns PT_ENOMEM when memory ran out (s->status too). */
+int sensitivity_run_paired(struct sensitivity *s, const struct cfg_scenario *base,
+			   const struct aggregate *base_agg,
+			   const struct sensitivity_values *base_values, double factor,
+			   int threads, const struct experiment_backend *backend,
+			   runner_progress_fn progress, void *pctx);
+/* The same, running the base first (nrep more replications, counted in extra_replications):
+ * for callers without a run of the base's values (a sweep, whose recommended point is known
+ * only once every point ran). */
 int sensitivity_run(struct sensitivity *s, const struct cfg_scenario *base, double factor,
 		    int threads, const struct experiment_backend *backend,
 		    runner_progress_fn progress, void *pctx);

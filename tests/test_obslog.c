@@ -199,9 +199,62 @@ static void test_pg_stat_statements(void **state)
 	remove(p);
 }
 
+/* Two processes' logs merged by their time as written: a (times 10, 11.5, 12) and b (11,
+ * 11.5, 13): origin 10, order a0 b0 a1 b1 (a first on the tie at 11.5) a2 b2; each row keeps
+ * its log (its process) and its own wait, hold and outcome. Logs with different columns are
+ * refused, naming both. */
+static void test_merge_by_time(void **state)
+{
+	(void)state;
+	struct obslog logs[2], m;
+	char err[512], pa[64];
+	const char *p = write_tmp("time,wait,hold,status\n10,0.1,1,ok\n11.5,0.2,,timeout\n"
+				  "12,0.3,3,ok\n", false);
+	snprintf(pa, sizeof pa, "%s", p);
+	assert_int_equal(obslog_read(&logs[0], pa, NULL, err, sizeof err), PT_OK);
+	assert_int_equal(logs[0].n_sources, 1);
+	assert_null(logs[0].source);
+	p = write_tmp("time,wait,hold,status\n11,0.4,4,ok\n11.5,0.5,5,ok\n13,0.6,,error\n", false);
+	assert_int_equal(obslog_read(&logs[1], p, NULL, err, sizeof err), PT_OK);
+	assert_int_equal(obslog_merge(&m, logs, 2, err, sizeof err), PT_OK);
+	assert_int_equal(m.n, 6);
+	assert_int_equal(m.n_sources, 2);
+	assert_true(m.t0_s == 10);
+	static const double t[6] = {0, 1, 1.5, 1.5, 2, 3}, w[6] = {0.1, 0.4, 0.2, 0.5, 0.3, 0.6};
+	static const unsigned src[6] = {0, 1, 0, 1, 0, 1};
+	static const unsigned char out[6] = {OBSLOG_OK, OBSLOG_OK, OBSLOG_TIMEOUT, OBSLOG_OK,
+					     OBSLOG_OK, OBSLOG_ERROR};
+	for (int i = 0; i < 6; i++) {
+		assert_true(m.t_s[i] == t[i]);
+		assert_true(m.wait_s[i] == w[i]);
+		assert_int_equal(m.source[i], src[i]);
+		assert_int_equal(m.outcome[i], out[i]);
+	}
+	assert_true(m.hold_s[0] == 1 && m.hold_s[1] == 4 && isnan(m.hold_s[2]) && isnan(m.hold_s[5]));
+	char want[200];
+	snprintf(want, sizeof want, "%s and 1 more", pa);
+	assert_string_equal(m.path, want);
+	obslog_fini(&m);
+	obslog_fini(&logs[1]);
+	remove(p);
+	/* b without a hold column */
+	p = write_tmp("time,wait,status\n11,0.4,ok\n", false);
+	assert_int_equal(obslog_read(&logs[1], p, NULL, err, sizeof err), PT_OK);
+	assert_int_equal(obslog_merge(&m, logs, 2, err, sizeof err), PT_EINVAL);
+	snprintf(want, sizeof want, "%s: expected the columns of %s (time time, wait wait, hold "
+		 "hold, status status), got time time, wait wait, hold -, status status", p, pa);
+	assert_string_equal(err, want);
+	assert_null(m.t_s);
+	obslog_fini(&logs[0]);
+	obslog_fini(&logs[1]);
+	remove(p);
+	remove(pa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_merge_by_time),
 		cmocka_unit_test(test_default_columns_gzip),
 		cmocka_unit_test(test_mapping_and_optional_columns),
 		cmocka_unit_test(test_errors),

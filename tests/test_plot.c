@@ -771,9 +771,54 @@ static void test_missing_csv(void **state)
 	rm_rf(dir);
 }
 
+/* PgBouncer's panel (pgbouncer.png): timeline.csv's PgBouncer columns, one panel per variant
+ * whose PgBouncer was ever busy ("direct" has only zeros: no panel), read from the variant's
+ * first pool's rows (PgBouncer is the same on every pool's row of an instant; pool "jobs" is
+ * skipped), every sample in the .dat block; one panel: 60 + 220 px high. */
+static void test_pgbouncer_panel(void **state)
+{
+	(void)state;
+	if (!gnuplot_on_path())
+		skip();
+	char dir[64] = "/tmp/pooltide-plot-XXXXXX", warn[512];
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "summary.csv",
+		   "variant,workload,metric,mean,ci_low,ci_high,unit\n"
+		   "direct,api,timeout_rate,0,0,0,1\npgb,api,timeout_rate,0,0,0,1\n");
+	write_file(dir, "waits.csv",
+		   "variant,workload,kind,lo_s,hi_s,count,cdf\n"
+		   "direct,api,served,0,0,10,1\npgb,api,served,0,0,10,1\n");
+	write_file(dir, "timeline.csv",
+		   "variant,t_s,pool,checked_out,overflow,waiters,cl_active,cl_waiting,sv_active,"
+		   "sv_idle,sv_tested,sv_login,maxwait_s\n"
+		   "direct,0,main,0,0,0,0,0,0,0,0,0,0\n"
+		   "direct,1,main,2,0,0,0,0,0,0,0,0,0\n"
+		   "pgb,0,main,0,0,0,0,0,0,0,0,0,0\n"
+		   "pgb,0,jobs,0,0,0,0,0,0,0,0,0,0\n"
+		   "pgb,1,main,2,0,0,1,1,1,0,0,0,0.25\n"
+		   "pgb,1,jobs,0,0,0,1,1,1,0,0,0,0.25\n"
+		   "pgb,2,main,0,0,0,2,0,0,1,0,0,0\n"
+		   "pgb,2,jobs,0,0,0,2,0,0,1,0,0,0\n");
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	assert_png(dir, "pgbouncer.png", 1000, 60 + 220);
+	char *dat = read_file(dir, "pgbouncer.dat");
+	assert_non_null(strstr(dat, "# t_s cl_active cl_waiting sv_active sv_idle maxwait_s\n"
+				    "0 0 0 0 0 0\n1 1 1 1 0 0.25\n2 2 0 0 1 0\n\n\n"));
+	free(dat);
+	char *gp = read_file(dir, "pgbouncer.gp");
+	assert_non_null(strstr(gp, "set multiplot layout 1,1 "));
+	assert_non_null(strstr(gp, "set title 'pgb'\nplot 'pgbouncer.dat' index 0 using ($1/1):4 "
+				   "with steps lc 1 title 'sv_active'"));
+	assert_null(strstr(gp, "'direct'"));
+	free(gp);
+	rm_rf(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pgbouncer_panel),
 		cmocka_unit_test(test_draws_every_plot),
 		cmocka_unit_test(test_without_optional_inputs),
 		cmocka_unit_test(test_timeline_pages),

@@ -379,6 +379,49 @@ static void test_max_waiting_reached_is_sound(void **state)
 
 /* The seam: the default configuration is SQLAlchemy's kind, found by name; the cap and the
  * message go through the kind's table (pool_size + max_overflow; -1 when unlimited). */
+/* Each kind names its sizing settings in its own words (summary.json's health block,
+ * pools.csv): QueuePool and the async pool pool_size/max_overflow, HikariCP
+ * maximumPoolSize/minimumIdle, Go max_open_conns/max_idle_conns, NullPool nothing; every kind
+ * has the operation. */
+static void test_kind_settings_words(void **state)
+{
+	(void)state;
+	struct cfg_pool c;
+	struct pool_setting s[POOL_SETTINGS_MAX];
+	cfg_pool_defaults(&c);
+	c.size = 7;
+	c.max_overflow = 3;
+	assert_int_equal(pool_cfg_settings(&c, s), 2); /* kind NULL: QueuePool */
+	assert_string_equal(s[0].name, "pool_size");
+	assert_int_equal(s[0].value, 7);
+	assert_string_equal(s[1].name, "max_overflow");
+	assert_int_equal(s[1].value, 3);
+	c.kind = &pool_kind_sqlalchemy_async;
+	assert_int_equal(pool_cfg_settings(&c, s), 2);
+	assert_string_equal(s[0].name, "pool_size");
+	c.kind = &pool_kind_hikaricp;
+	c.size = 12;
+	c.max_overflow = 0;
+	c.min_idle = 4;
+	assert_int_equal(pool_cfg_settings(&c, s), 2);
+	assert_string_equal(s[0].name, "maximumPoolSize");
+	assert_int_equal(s[0].value, 12);
+	assert_string_equal(s[1].name, "minimumIdle");
+	assert_int_equal(s[1].value, 4);
+	c.kind = &pool_kind_go;
+	c.max_open = 8;
+	c.size = 2;
+	assert_int_equal(pool_cfg_settings(&c, s), 2);
+	assert_string_equal(s[0].name, "max_open_conns");
+	assert_int_equal(s[0].value, 8);
+	assert_string_equal(s[1].name, "max_idle_conns");
+	assert_int_equal(s[1].value, 2);
+	c.kind = &pool_kind_sqlalchemy_null;
+	assert_int_equal(pool_cfg_settings(&c, s), 0);
+	for (int i = 0; pool_kinds[i]; i++)
+		assert_non_null(pool_kinds[i]->settings);
+}
+
 static void test_kind_registry(void **state)
 {
 	(void)state;
@@ -1513,6 +1556,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_max_waiting_fails_the_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_waiting_reached_is_sound, setup, teardown),
 		cmocka_unit_test(test_kind_registry),
+		cmocka_unit_test(test_kind_settings_words),
 		cmocka_unit_test_setup_teardown(test_timeout_at_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_message_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkin_closes_when_size_idle, setup, teardown),

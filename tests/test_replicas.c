@@ -43,7 +43,7 @@ static void scenario(struct cfg_scenario *sc, const double *t, const double *h, 
 	dist_constant(&sc->db.connect_time, 0.010);
 	sc->n_replicas = 2;
 	for (int k = 0; k < 2; k++) {
-		char name[16];
+		char name[24]; /* "replica" and any int */
 		snprintf(name, sizeof name, "replica%d", k + 1);
 		cfg_replica_defaults(sc, &sc->replicas[k], name);
 		dist_constant(&sc->replicas[k].db.connect_time, 0.020 + 0.010 * k);

@@ -891,14 +891,14 @@ static void test_err_pgbouncer(void **state)
 	expect(PGB("'pool_mode': 'transaction', 'pool_size': 20"),
 	       "pgbouncer.pool_size: unknown key (expected one of: pool_mode, max_client_conn, "
 	       "default_pool_size, min_pool_size, reserve_pool_size, reserve_pool_timeout, "
-	       "max_db_connections, query_wait_timeout, server_login_retry, client_connect_time)");
+	       "max_db_connections, query_wait_timeout, server_login_retry, server_reset_query, "
+	       "client_connect_time)");
 	expect(PGB("'pool_mode': 'transactions'"),
 	       "pgbouncer.pool_mode: expected one of: session, transaction, statement, got "
 	       "\"transactions\"");
-	expect(PGB("'default_pool_size': 20"),
-	       "pgbouncer.pool_mode: session pooling is not modelled yet (a server held by a client "
-	       "connection until it disconnects); expected \"transaction\" or \"statement\" "
-	       "(PgBouncer's default is session, so pool_mode is required)");
+	expect(PGB("'server_reset_query': 7"),
+	       "pgbouncer.server_reset_query: expected a query of at most 63 characters (\"\": none), "
+	       "got 7");
 	expect(PGB("'pool_mode': 'transaction', 'default_pool_size': 0"),
 	       "pgbouncer.default_pool_size: expected an integer >= 1, got 0");
 	expect(PGB("'pool_mode': 'transaction', 'max_client_conn': 'many'"),
@@ -907,6 +907,23 @@ static void test_err_pgbouncer(void **state)
 	       "pgbouncer.query_wait_timeout: expected " DUR_WHAT ", got \"-1s\"");
 	expect(PGB("'pool_mode': 'transaction', 'client_connect_time': {'dist': 'constant'}"),
 	       "pgbouncer.client_connect_time.value: required");
+}
+
+/* Session pooling, PgBouncer's default pool_mode, loads; server_reset_query defaults to
+ * "DISCARD ALL" and "" turns it off. */
+static void test_pgbouncer_session(void **state)
+{
+	(void)state;
+	struct scenario *sc = load(PGB("'default_pool_size': 4"));
+	const struct cfg_pgbouncer *g = &sc->variants[0].cfg.pgbouncer;
+	assert_true(g->enabled);
+	assert_int_equal(g->pool_mode, CFG_POOL_MODE_SESSION);
+	assert_int_equal(g->default_pool_size, 4);
+	assert_string_equal(g->server_reset_query, "DISCARD ALL");
+	scenario_destroy(sc);
+	sc = load(PGB("'pool_mode': 'session', 'server_reset_query': ''"));
+	assert_string_equal(sc->variants[0].cfg.pgbouncer.server_reset_query, "");
+	scenario_destroy(sc);
 }
 
 static void test_err_database(void **state)
@@ -2901,6 +2918,7 @@ int main(void)
 		cmocka_unit_test(test_err_top),
 		cmocka_unit_test(test_err_database),
 		cmocka_unit_test(test_err_pgbouncer),
+		cmocka_unit_test(test_pgbouncer_session),
 		cmocka_unit_test(test_err_pools),
 		cmocka_unit_test(test_err_workloads),
 		cmocka_unit_test(test_err_distributions),

@@ -357,7 +357,8 @@ static void test_mmcd_sensitivity(void **state)
 	assert_int_equal(sensitivity_run(&s, &sc, F, 2, NULL, NULL, NULL), PT_OK);
 	assert_int_equal(s.status, PT_OK);
 	assert_int_equal(s.nrep, REPS);
-	assert_int_equal(s.extra_replications, 3 * REPS);
+	assert_int_equal(s.extra_replications, 3 * REPS); /* the base ran again */
+	assert_true(s.base_rerun);
 	assert_int_equal(s.n_workloads, 1);
 	const struct sensitivity_metric *fr = &s.workloads[0].metrics[0];
 	assert_string_equal(fr->m->name, "failure_rate");
@@ -399,6 +400,24 @@ static void test_mmcd_sensitivity(void **state)
 		}
 		experiment_fini(&ex);
 	}
+	/* The pairs formed from the base's recorded values are the experiment's own paired
+	 * differences: an experiment of the three variants, base first, gives the same bytes. */
+	struct sensitivity_config sh, sr;
+	assert_int_equal(sensitivity_scale(&sh, &sc, SENSITIVITY_HOLDS, F), PT_OK);
+	assert_int_equal(sensitivity_scale(&sr, &sc, SENSITIVITY_RATES, F), PT_OK);
+	const struct cfg_scenario *three[3] = {&sc, &sh.cfg, &sr.cfg};
+	struct experiment ex3 = {0};
+	assert_int_equal(experiment_run(&ex3, 3, three, 2, NULL, NULL), PT_OK);
+	for (int i = 0; i < SENSITIVITY_INPUTS; i++)
+		for (int k = 0; k < SENSITIVITY_METRICS; k++) {
+			const struct sensitivity_metric *sm = &s.workloads[0].metrics[k];
+			struct estimate d;
+			aggregate_diff(experiment_aggregate(&ex3, 1 + i), sm->m, 0, &d);
+			same_bytes(&d, &sm->diff[i]);
+		}
+	experiment_fini(&ex3);
+	sensitivity_config_fini(&sh);
+	sensitivity_config_fini(&sr);
 	/* and the base: the same bytes as the base alone */
 	const struct cfg_scenario *cfgs[1] = {&sc};
 	struct experiment ex = {0};
@@ -426,6 +445,26 @@ static void test_failure_is_reported(void **state)
 	assert_true(strlen(s.failure) > 0);
 	printf("    failure: %s\n", s.failure);
 	assert_int_equal(s.n_workloads, 0);
+}
+
+/* The base passes, a perturbation overflows the waiting room: the failure names it. M/M/1
+ * without a timeout, waiting room 120: at rho 0.9 the queue exceeds 120 with probability
+ * 0.9^121 = 3e-6 (about 0.005 up-crossings in 2000 s at this rate); at rho 0.99 (either
+ * perturbation) with probability 0.99^121 = 0.3, so within 2000 s it does. */
+static void test_perturbation_failure_named(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	mmcd_config(&sc, 1, 9, 10, 1e9);
+	sc.horizon_s = 2000;
+	sc.pools[0].max_waiting = 120;
+	sc.replications = 2;
+	struct sensitivity s;
+	assert_int_equal(sensitivity_run(&s, &sc, F, 1, NULL, NULL, NULL), PT_OK);
+	assert_int_equal(s.status, PT_EOVERLOAD);
+	printf("    failure: %s\n", s.failure);
+	assert_true(strncmp(s.failure, "with 10 % ", 10) == 0);
+	assert_non_null(strstr(s.failure, "grew past 120"));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -520,7 +559,7 @@ static void test_cli_agrees_with_scaled_runs(void **state)
 	(void)state;
 	cJSON *base = run_json(MMC);
 	const cJSON *sens = at(base, "sensitivity");
-	assert_int_equal((int)num(sens, "extra_replications"), 12);
+	assert_int_equal((int)num(sens, "extra_replications"), 8); /* 2 x 4: the base is the run's */
 	assert_true(cJSON_IsNull(at(sens, "failure")));
 	static const char *const metrics[2] = {"failure_rate", "wait_p99"};
 	for (int i = 0; i < SENSITIVITY_INPUTS; i++) {
@@ -566,7 +605,8 @@ static void test_cli_incident_section(void **state)
 			     "'warmup=\"5m\"' --no-plot", &out), 0);
 	const char *sec = strstr(out, "\nSensitivity of 'before: 10+20, 30s, batch 100-500, per "
 				      "batch' (the inputs are estimates): paired changes on common "
-				      "random numbers, 95 % CI; 9 extra replications");
+				      "random numbers, 95 % CI; 6 extra replications (each "
+				      "perturbation, 3 each;");
 	assert_non_null(sec);
 	/* the changes in words, then the table: a row per workload and metric, the change with
 	 * its interval (percentage points for a rate) */
@@ -658,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_scale_config_rejects),
 		cmocka_unit_test(test_mmcd_sensitivity),
 		cmocka_unit_test(test_failure_is_reported),
+		cmocka_unit_test(test_perturbation_failure_named),
 		cmocka_unit_test(test_cli_agrees_with_scaled_runs),
 		cmocka_unit_test(test_cli_incident_section),
 		cmocka_unit_test(test_cli_plan_breaking_load),
