@@ -14,6 +14,7 @@
 
 #include "app/fit_report.h"
 #include "app/report.h"
+#include "app/report_plan.h"
 #include "app/report_sensitivity.h"
 #include "app/results.h"
 #include "app/scenario.h"
@@ -739,12 +740,24 @@ static int draw_plots(struct results_dir *rd, const struct cli *cli, char *warn,
 	return results_mark_plots_missing(rd, warn, err, errlen);
 }
 
-/* report.md's SLO section, then the sensitivity section (ctx: a struct report_sensitivity). */
+/* What the report's extra sections show: the sensitivity, and a plan's probes (NULL but for
+ * `plan`), with the scenario the plan scaled. */
+struct extra_sections {
+	const struct report_sensitivity *rs;
+	const struct plan *pl;
+	const struct scenario *sc;
+};
+
+/* report.md's SLO section, then a plan's section, then the sensitivity section (ctx: a struct
+ * extra_sections). */
 static void slo_section(FILE *out, const struct scenario *sc, const struct experiment *ex,
 			void *ctx)
 {
+	const struct extra_sections *x = ctx;
 	report_slo(out, sc, ex, true, 0);
-	report_sensitivity(out, ctx, TABLE_MARKDOWN);
+	if (x->pl)
+		report_plan_md(out, x->sc, x->pl);
+	report_sensitivity(out, x->rs, TABLE_MARKDOWN);
 	report_precision(out, sc, ex, true);
 }
 
@@ -764,11 +777,14 @@ static void sens_on_result(void *ctx, int rep, const struct model_result *r)
 		c->fn(c->ctx, rep, r);
 }
 
-/* --format json: the JSON report with the sensitivity block (ctx: a struct
- * report_sensitivity). */
+/* --format json: the JSON report with a plan's member and the sensitivity block (ctx: a
+ * struct extra_sections). */
 static void json_sensitivity(FILE *out, void *ctx, const char *indent)
 {
-	report_sensitivity_json(out, ctx, indent);
+	const struct extra_sections *x = ctx;
+	if (x->pl)
+		report_plan_json(out, x->sc, x->pl, indent);
+	report_sensitivity_json(out, x->rs, indent);
 }
 
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
@@ -1231,8 +1247,9 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		rc = cli->fail_on_slo && verdict != SLO_PASS ? 3 : 0;
 		goto done;
 	}
+	struct extra_sections sections = {.rs = &rs, .pl = pl, .sc = sc};
 	if (cli->json) {
-		struct report_json_ext ext = {.top = json_sensitivity, .ctx = &rs};
+		struct report_json_ext ext = {.top = json_sensitivity, .ctx = &sections};
 		report_json_ext(stdout, sc, &ex, &ext);
 	} else if (sw) {
 		report_sweep(stdout, sw, &ex);
@@ -1259,7 +1276,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 				      sizeof err)) ||
 	    results_write_data(rd, &info, err, sizeof err) ||
 	    draw_plots(rd, cli, warn, sizeof warn, err, sizeof err) ||
-	    results_write_report(rd, &info, slo_section, &rs, err, sizeof err) ||
+	    results_write_report(rd, &info, slo_section, &sections, err, sizeof err) ||
 	    results_commit(rd, err, sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		goto done;

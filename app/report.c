@@ -831,57 +831,6 @@ void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex
 			sw->grid->variants[best].name);
 }
 
-/* The probes of a plan, in order of load, and the answer. */
-void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
-{
-	const struct cfg_workload *w = &sc->variants[0].cfg.workloads[pl->workload];
-	bool precise = pl->precision.rel > 0;
-	if (precise)
-		fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, each "
-			     "from %d replications until its verdict is decided, at most %d; "
-			     "inconclusive counts as not passing)\n",
-			w->name, pl->n, sc->variants[0].cfg.replications, pl->precision.max_reps);
-	else
-		fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, "
-			     "each %d replications; inconclusive counts as not passing)\n",
-			w->name, pl->n, sc->variants[0].cfg.replications);
-	fprintf(out, "%-10s %-12s %-28s %s%s\n", "load", "rate", "failure rate (CI upper end)",
-		precise ? "reps  " : "", "SLO");
-	int order[PLAN_MAX_PROBES];
-	plan_order(pl, order);
-	for (int i = 0; i < pl->n; i++) {
-		const struct plan_probe *p = &pl->probes[order[i]];
-		char f[24], r[24], t0[16], t1[16], tr[48];
-		snprintf(f, sizeof f, "x%.3g", p->factor);
-		char num[20];
-		format_sig(p->rate_per_s, 4, num, sizeof num);
-		snprintf(r, sizeof r, "%s/s", num);
-		report_format_rate(p->failure_rate, t0, sizeof t0);
-		report_format_rate(p->failure_rate_hi, t1, sizeof t1);
-		snprintf(tr, sizeof tr, "%s (<%s)", t0, t1);
-		char reps[16] = "";
-		if (precise)
-			snprintf(reps, sizeof reps, "%-5d ", p->replications);
-		fprintf(out, "%-10s %-12s %-28s %s%s\n", f, r, tr, reps, slo_verdict_name(p->verdict));
-	}
-	double base_rate = pl->probes[0].rate_per_s / pl->probes[0].factor;
-	char pass[24], failr[24];
-	format_sig(base_rate * pl->pass_factor, 4, pass, sizeof pass);
-	format_sig(base_rate * pl->fail_factor, 4, failr, sizeof failr);
-	if (pl->pass_factor > 0 && isfinite(pl->fail_factor) && pl->fail_factor > pl->pass_factor)
-		fprintf(out, "the SLO holds up to %s/s (x%.3g) and breaks by %s/s (x%.3g)\n", pass,
-			pl->pass_factor, failr, pl->fail_factor);
-	else if (pl->pass_factor > 0 && !isfinite(pl->fail_factor))
-		fprintf(out, "the SLO still holds at %s/s (x%.3g), the largest load tried\n", pass,
-			pl->pass_factor);
-	else if (pl->pass_factor == 0)
-		fprintf(out, "the SLO fails even at %s/s (x%.3g), the smallest load tried\n", failr,
-			pl->fail_factor);
-	else
-		fprintf(out, "the verdicts are not monotone in the load (an inconclusive probe): run "
-			     "more replications\n");
-}
-
 void report_precision(FILE *out, const struct scenario *sc, const struct experiment *ex,
 		      bool markdown)
 {

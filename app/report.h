@@ -98,8 +98,6 @@ struct plan;
  * every point; a matrix for two axes) and the smallest point meeting every SLO limit. */
 void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex);
 
-/* A plan's probes in order of load, and the load at which the SLO breaks. */
-void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl);
 
 /* Whether a request workload's table shows a column for failure cause f: always for pool
  * timeouts and refusals, else only when some variant had such a failure (a scenario without

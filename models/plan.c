@@ -39,6 +39,9 @@ static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int
 					? sc->workloads[pl->workload].req.arrival.profile[0].rate_per_s
 					: sc->workloads[pl->workload].req.arrival.rate_per_s;
 		p->verdict = slo_evaluate_aggregate(experiment_aggregate(&ex, 0), sc, res);
+		p->n_slo = sc->n_slo;
+		for (int i = 0; i < sc->n_slo; i++)
+			p->slo[i] = res[i];
 		struct estimate e;
 		aggregate_estimate(experiment_aggregate(&ex, 0), metric_find("failure_rate"),
 				   pl->workload, &e);
@@ -56,6 +59,18 @@ static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int
 	experiment_fini(&ex);
 	free(sc);
 	return st;
+}
+
+bool plan_cpu_unmodelled(const struct cfg_scenario *sc, int w)
+{
+	const struct cfg_workload *wl = &sc->workloads[w];
+	if (cfg_server(sc, sc->pools[wl->pool].server)->cores <= 0)
+		return true;
+	if (wl->kind == CFG_WORKLOAD_REQUESTS)
+		for (int i = 0; i < wl->req.reads.n_pools; i++)
+			if (cfg_server(sc, sc->pools[wl->req.reads.pools[i]].server)->cores <= 0)
+				return true;
+	return false;
 }
 
 int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
@@ -83,6 +98,7 @@ int plan_search_precise(struct plan *pl, const struct cfg_scenario *base, int w,
 	    base->workloads[w].kind != CFG_WORKLOAD_REQUESTS ||
 	    base->workloads[w].req.arrival.trace_n > 0 || !(tolerance > 0))
 		return PT_EINVAL;
+	pl->cpu_unmodelled = plan_cpu_unmodelled(base, w);
 	int st;
 	/* Bracket: from 1, double while passing or halve while failing (2^-12 .. 2^12). */
 	double f = 1;

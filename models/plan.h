@@ -8,8 +8,11 @@
  * others (common random numbers: the arrivals are the same process, scaled), so the verdict
  * changes with the load, not with luck. "Inconclusive" counts as not passing: a plan only
  * promises loads that pass; in precision mode a probe runs more replications until its verdict
- * is decided (or the maximum), so fewer probes stay inconclusive. No I/O: the caller prints
- * the probes.
+ * is decided (or the maximum), so fewer probes stay inconclusive. Each probe keeps every
+ * limit's verdict, so a report can say why a probe failed (which limit, its value). A plan on
+ * a database without `cores` finds a breaking load set only by the pool and by refused
+ * connections: the database's CPU is not modelled (plan.cpu_unmodelled, for the caller's
+ * warning). No I/O: the caller prints the probes.
  *
  * Not here: a search over pool sizes (that is a sweep, app/sweep.h). */
 #ifndef POOLTIDE_PLAN_H
@@ -29,6 +32,9 @@ struct plan_probe {
 	enum slo_verdict verdict;
 	double failure_rate, failure_rate_hi; /* every final failure / offered: mean and upper
 						 end of the 95 % CI */
+	int n_slo;              /* the scenario's limits, each judged: */
+	struct slo_result slo[CFG_MAX_SLO]; /* in the order of cfg->slo; those not passing say
+					       why the probe did not pass */
 	int replications;       /* replications the probe ran */
 	bool decided;           /* precision mode: its verdict was decided (false: it stopped at
 				   the maximum, inconclusive); true otherwise */
@@ -41,9 +47,17 @@ struct plan {
 	struct plan_probe probes[PLAN_MAX_PROBES];
 	double pass_factor;     /* largest passing factor found, or 0 */
 	double fail_factor;     /* smallest failing factor found, or INFINITY */
+	/* The database server of the scaled workload's pool (or of a pool it routes reads to)
+	 * has no `cores`: its CPU is not modelled, so the breaking load is limited only by the
+	 * pools and by refused connections, and the real server may saturate well before. */
+	bool cpu_unmodelled;
 	struct precision precision; /* rel > 0: each probe ran in rounds until its verdict was
 				       decided (models/precision.h) */
 };
+
+/* Does workload w of sc run on a database server without `cores` (its own pool's server, or
+ * the server of a pool it routes reads to)? */
+bool plan_cpu_unmodelled(const struct cfg_scenario *sc, int w);
 
 /* Scale workload w's arrival rates by f, in place. */
 void plan_scale(struct cfg_scenario *sc, int w, double f);

@@ -527,6 +527,23 @@ static void test_plan_command(void **state)
 			     "--set 'slo={\"api\": {\"timeout_rate\": \"1%\"}}'", &out, &err), 0);
 	assert_non_null(strstr(out, "plan: the load of workload api at which the SLO breaks"));
 	assert_non_null(strstr(out, "the SLO holds up to "));
+	/* mmc-validation's database has no cores: the warning; and why the failing probes fail */
+	assert_non_null(strstr(out, "\nwarning: the database has no `cores`: its CPU is not "
+				    "modelled, so this breaking load is set only by the pools and "
+				    "by refused connections"));
+	assert_non_null(strstr(out, "             api timeout_rate <= 1%: "));
+	assert_non_null(strstr(out, "] fail\n"));
+	free(out);
+	free(err);
+	/* The same in JSON: the warning, and the limits a probe did not meet */
+	assert_int_equal(run("plan scenarios/mmc-validation.json --load api --quiet --no-plot -r 4 "
+			     "--horizon 5m --tolerance 10 --sensitivity off -f json "
+			     "--set 'slo={\"api\": {\"timeout_rate\": \"1%\"}}'", &out, &err), 0);
+	assert_non_null(strstr(out, "\"plan\": {\"workload\": \"api\", \"warning\": \"the database "
+				    "has no `cores`: its CPU is not modelled"));
+	assert_non_null(strstr(out, "\"verdict\": \"fail\", \"failure_rate\": "));
+	assert_non_null(strstr(out, "\"not_met\": [{\"workload\": \"api\", \"metric\": "
+				    "\"timeout_rate\", \"limit\": 0.01, \"verdict\": \"fail\""));
 	free(out);
 	free(err);
 }

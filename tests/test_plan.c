@@ -70,8 +70,48 @@ static void test_breaking_load_matches_theory(void **state)
 	assert_true(pass <= exact);
 	assert_true(failing >= 0.99 * exact);
 	assert_true(pl->fail_factor / pl->pass_factor <= 1.05);
+	/* Why each probe passed or not: its one limit (timeout_rate, judged on failure_rate),
+	 * with the probe's own failure-rate estimate; the probe's verdict is that limit's. */
+	for (int i = 0; i < pl->n; i++) {
+		const struct plan_probe *p = &pl->probes[i];
+		assert_int_equal(p->n_slo, 1);
+		assert_string_equal(p->slo[0].slo.metric, "timeout_rate");
+		assert_true(p->slo[0].slo.limit == 0.01);
+		assert_int_equal(p->slo[0].verdict, p->verdict);
+		assert_true(p->slo[0].est.mean == p->failure_rate);
+		assert_true(p->slo[0].est.hi == p->failure_rate_hi);
+	}
+	/* mmc-validation's database has no cores: the CPU is not modelled, say so */
+	assert_true(pl->cpu_unmodelled);
 	free(pl);
 	scenario_destroy(sc);
+}
+
+/* The CPU warning: the scaled workload's server without `cores`, or a replica its reads are
+ * routed to without them. */
+static void test_cpu_unmodelled(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	cfg_scenario_defaults(&sc);
+	sc.n_workloads = 1;
+	cfg_requests_defaults(&sc.workloads[0].req);
+	sc.n_pools = 2;
+	cfg_pool_defaults(&sc.pools[0]);
+	cfg_pool_defaults(&sc.pools[1]);
+	sc.pools[1].server = 1;
+	sc.n_replicas = 1;
+	cfg_replica_defaults(&sc, &sc.replicas[0], "r1");
+	sc.workloads[0].pool = 0;
+	assert_true(plan_cpu_unmodelled(&sc, 0)); /* the primary has no cores */
+	sc.db.cores = 8;
+	assert_false(plan_cpu_unmodelled(&sc, 0));
+	sc.workloads[0].req.reads.n_pools = 1; /* reads routed to r1, without cores */
+	sc.workloads[0].req.reads.pools[0] = 1;
+	sc.replicas[0].db.cores = 0;
+	assert_true(plan_cpu_unmodelled(&sc, 0));
+	sc.replicas[0].db.cores = 4;
+	assert_false(plan_cpu_unmodelled(&sc, 0));
 }
 
 static void test_refusals(void **state)
@@ -98,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_breaking_load_matches_theory),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_cpu_unmodelled),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }

@@ -23,6 +23,8 @@
 #include <cmocka.h>
 #include <cJSON.h>
 
+#include "app/report_sensitivity.h"
+#include "app/table.h"
 #include "models/aggregate.h"
 #include "models/experiment.h"
 #include "models/sensitivity.h"
@@ -468,6 +470,128 @@ static void test_perturbation_failure_named(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* The section's rendering, on a hand-built result                                            */
+
+/* One request workload "api": failures 1 % [0.5 %, 1.5 %] -> 3 % (holds), 2 % (rates), changes
+ * +2 pp [+1, +3] and +1 pp [-0.5, +2.5]; p99 wait 10 ms -> 30 ms / 20 ms, changes +20 ms
+ * [+10, +30] and +10 ms [-5, +25]; 4 replications of each. */
+static void fake(struct sensitivity *s, struct cfg_scenario *cfg)
+{
+	cfg_scenario_defaults(cfg);
+	cfg->n_workloads = 1;
+	snprintf(cfg->workloads[0].name, CFG_NAME_MAX, "api");
+	cfg->workloads[0].kind = CFG_WORKLOAD_REQUESTS;
+	memset(s, 0, sizeof *s);
+	s->factor = F;
+	s->nrep = 4;
+	s->extra_replications = 8;
+	s->n_workloads = 1;
+	struct sensitivity_metric *m = s->workloads[0].metrics;
+	m[0].m = metric_find("failure_rate");
+	m[0].base = (struct estimate){0.01, 0.005, 0.015, 4};
+	m[0].scaled[0] = (struct estimate){0.03, 0.02, 0.04, 4};
+	m[0].scaled[1] = (struct estimate){0.02, 0.01, 0.03, 4};
+	m[0].diff[0] = (struct estimate){0.02, 0.01, 0.03, 4};
+	m[0].diff[1] = (struct estimate){0.01, -0.005, 0.025, 4};
+	m[1].m = metric_find("wait_p99");
+	m[1].base = (struct estimate){0.010, 0.008, 0.012, 4};
+	m[1].scaled[0] = (struct estimate){0.030, 0.020, 0.040, 4};
+	m[1].scaled[1] = (struct estimate){0.020, 0.010, 0.030, 4};
+	m[1].diff[0] = (struct estimate){0.020, 0.010, 0.030, 4};
+	m[1].diff[1] = (struct estimate){0.010, -0.005, 0.025, 4};
+}
+
+static char *render(const struct report_sensitivity *r, enum table_format f)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&buf, &n);
+	assert_non_null(out);
+	assert_int_equal(report_sensitivity(out, r, f), PT_OK);
+	fclose(out);
+	return buf;
+}
+
+static void test_render_formats(void **state)
+{
+	(void)state;
+	struct sensitivity s;
+	struct cfg_scenario cfg;
+	fake(&s, &cfg);
+	struct report_sensitivity r = {.s = &s, .cfg = &cfg, .variant = "a <b> | c"};
+	char *t = render(&r, TABLE_TERMINAL);
+	printf("%s", t);
+	assert_non_null(strstr(t, "\nSensitivity of 'a <b> | c' (the inputs are estimates): paired "
+				  "changes on common random numbers, 95 % CI; 8 extra replications "
+				  "(each perturbation, 4 each; --sensitivity off skips them)\n"));
+	assert_non_null(strstr(t, "\n  10 % longer transactions: api failures 1% -> 3%\n"
+				  "  10 % more traffic: api failures 1% -> 2%\n"));
+	/* the terminal: means, then each change with its interval (percentage points) */
+	assert_non_null(strstr(t, "+2 pp [+1 pp, +3 pp]"));
+	assert_non_null(strstr(t, "+1 pp [-0.5 pp, +2.5 pp]"));
+	assert_non_null(strstr(t, "+20ms [+10ms, +30ms]"));
+	assert_non_null(strstr(t, "+10ms [-5ms, +25ms]"));
+	free(t);
+	char *md = render(&r, TABLE_MARKDOWN);
+	printf("%s", md);
+	assert_non_null(strstr(md, "\n## Sensitivity\n\n"));
+	assert_non_null(strstr(md, "Variant `a <b> | c` ran again"));
+	assert_non_null(strstr(md, "\n| api | failures | 1% [0.5%, 1.5%] | 3% [2%, 4%] | "
+				   "+2 pp [+1 pp, +3 pp] | 2% [1%, 3%] | +1 pp [-0.5 pp, +2.5 pp] |\n"));
+	assert_non_null(strstr(md, "\n| api | p99 wait | 10ms [8ms, 12ms] | 30ms [20ms, 40ms] | "
+				   "+20ms [+10ms, +30ms] | 20ms [10ms, 30ms] | +10ms [-5ms, +25ms] |\n"));
+	free(md);
+	char *html = render(&r, TABLE_HTML);
+	assert_non_null(strstr(html, "<h2>Sensitivity</h2>"));
+	assert_non_null(strstr(html, "<code>a &lt;b&gt; | c</code>"));
+	assert_null(strstr(html, "<b>"));
+	assert_non_null(strstr(html, "<table>"));
+	free(html);
+
+	/* not computed: the reason instead of the table */
+	s.status = PT_EOVERLOAD;
+	snprintf(s.failure, sizeof s.failure, "with 10 %% more traffic, the queue overflowed");
+	t = render(&r, TABLE_TERMINAL);
+	assert_string_equal(t, "\nSensitivity of 'a <b> | c': not computed: with 10 % more "
+			       "traffic, the queue overflowed\n");
+	free(t);
+}
+
+/* The JSON block parses, and holds what the section shows. */
+static void test_render_json(void **state)
+{
+	(void)state;
+	struct sensitivity s;
+	struct cfg_scenario cfg;
+	fake(&s, &cfg);
+	struct report_sensitivity r = {.s = &s, .cfg = &cfg, .variant = "base \"x\""};
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&buf, &n);
+	assert_non_null(out);
+	fputs("{\"a\": 1", out);
+	report_sensitivity_json(out, &r, "  ");
+	fputs("\n}\n", out);
+	fclose(out);
+	cJSON *j = cJSON_Parse(buf);
+	assert_non_null(j);
+	const cJSON *sj = cJSON_GetObjectItemCaseSensitive(j, "sensitivity");
+	assert_non_null(sj);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(sj, "variant")->valuestring,
+			    "base \"x\"");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(sj, "workloads"), "api"),
+			"failure_rate"),
+		"rates_change");
+	assert_non_null(c);
+	assert_true(cJSON_GetObjectItemCaseSensitive(c, "ci_low")->valuedouble == -0.005);
+	cJSON_Delete(j);
+	free(buf);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* The command line                                                                           */
 
 static char outroot[] = "/tmp/pooltide-sens-XXXXXX";
@@ -699,6 +823,8 @@ int main(void)
 		cmocka_unit_test(test_mmcd_sensitivity),
 		cmocka_unit_test(test_failure_is_reported),
 		cmocka_unit_test(test_perturbation_failure_named),
+		cmocka_unit_test(test_render_formats),
+		cmocka_unit_test(test_render_json),
 		cmocka_unit_test(test_cli_agrees_with_scaled_runs),
 		cmocka_unit_test(test_cli_incident_section),
 		cmocka_unit_test(test_cli_plan_breaking_load),

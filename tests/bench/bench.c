@@ -20,9 +20,10 @@
  * 5. Scale (issue 11, items 2 and 3), each through the pooltide binary ($POOLTIDE, default
  *    build/pooltide) in a child process whose peak RSS and CPU time come from wait4():
  *    a 512-point x 10-replication sweep (peak memory); the incident with 2 000 000 users
- *    against 2000 (CPU time and peak memory, best of two); a run of 1000 arrivals with its
- *    result folder against the same simulation alone in this process. `bench scale` prints
- *    only these, `bench small` only the last. */
+ *    against 2000 (CPU time and peak memory, best of two; and one Zipf draw, in this
+ *    process); a run of 1000 arrivals with its result folder against the same simulation
+ *    alone in this process (CPU and wall time), and how a folder's files can be made durable
+ *    on this disk. `bench scale` prints only these, `bench small` and `bench users` a part. */
 /* wait4(): a child's own rusage (peak RSS), not the sum over every child; syncfs (Linux) */
 #define _GNU_SOURCE
 #include <math.h>
@@ -47,6 +48,7 @@
 #include "models/model.h"
 #include "models/summary.h"
 #include "models/timeline.h"
+#include "models/users.h"
 #include "sim/runner.h"
 #include "sim/dist.h"
 #include "sim/engine.h"
@@ -331,10 +333,45 @@ static void bench_sweep_memory(void)
 	remove_dir(dir);
 }
 
+static volatile long zipf_sink;
+
+/* One Zipf draw (s = 1, the incident's) from 2000 and from 2 000 000 users: CPU time per
+ * draw over 10 million draws, best of 3. */
+static void bench_zipf(void)
+{
+	const int counts[2] = {2000, 2000000};
+	double ns[2];
+	for (int k = 0; k < 2; k++) {
+		struct cfg_users cfg = {.count = counts[k], .zipf_s = 1.0};
+		struct users *u = users_create(&cfg);
+		gsl_rng *r = rng_stream_create(1, 0, 1);
+		if (!u || !r) {
+			users_destroy(u);
+			gsl_rng_free(r);
+			return;
+		}
+		double best = INFINITY;
+		long sum = 0;
+		for (int round = 0; round < 3; round++) {
+			double c0 = cpu_s();
+			for (int i = 0; i < 10000000; i++)
+				sum += users_draw(u, r);
+			best = fmin(best, cpu_s() - c0);
+		}
+		ns[k] = best / 1e7 * 1e9;
+		zipf_sink = sum; /* the draws are used: not optimised away */
+		users_destroy(u);
+		gsl_rng_free(r);
+	}
+	printf("users  one Zipf draw (s = 1, rejection-inversion), best of 3 x 1e7: %.1f ns from "
+	       "2000 users, %.1f ns from 2 000 000\n", ns[0], ns[1]);
+}
+
 /* The bundled incident (7 variants x 10 replications of 2 h, one thread) with 2000 users and
  * with 2 000 000: CPU time and peak memory, the best of two runs each. */
 static void bench_users(void)
 {
+	bench_zipf();
 	char dir[] = "/tmp/pooltide-bench-XXXXXX";
 	if (!mkdtemp(dir))
 		return;
