@@ -69,7 +69,7 @@ static const struct command_def commands[] = {
 	 "the load at which the SLO breaks"},
 	{"check", CMD_CHECK, "check SCENARIO [options]", "validate and print the resolved scenario"},
 	{"plot", CMD_PLOT, "plot DIR [options]", "draw the plots of a result folder again"},
-	{"fit", CMD_FIT, "fit LOG [--time COL ...] [options]",
+	{"fit", CMD_FIT, "fit LOG [LOG ...] [--time COL ...] [options]",
 	 "a scenario fitted to an observation log"},
 	{"validate", CMD_VALIDATE, "validate SCENARIO --observed LOG [options]",
 	 "predicted against observed, a verdict per metric"},
@@ -147,8 +147,9 @@ static const struct option_def options[] = {
 	{OPT_POOL_TIMEOUT, "pool-timeout", 0, "DURATION", "fit: pool_timeout (default: the waits "
 							  "of the log's timeouts)",
 	 CMD_FIT},
-	{OPT_OBSERVED, "observed", 0, "LOG", "validate: the observation log to compare with",
-	 CMD_VALIDATE},
+	{OPT_OBSERVED, "observed", 0, "LOG", "validate: the observation log to compare with; fit: "
+					      "one more log (one per process, repeatable)",
+	 CMD_VALIDATE | CMD_FIT},
 	{OPT_BINS, "bins", 0, "N", "validate: time bins of the observation's batch means "
 				   "(default 30)",
 	 CMD_VALIDATE},
@@ -177,6 +178,9 @@ static const struct option_def options[] = {
 #define N_OPTIONS (sizeof options / sizeof options[0])
 _Static_assert(N_OPTIONS <= 64, "struct cli records the options seen in 64 bits");
 
+/* fit: logs after the first (one per process): 64 in all */
+#define FIT_LOGS_MAX 63
+
 struct cli {
 	const char *command;
 	const char *scenario;
@@ -204,6 +208,9 @@ struct cli {
 	double tolerance;     /* plan --tolerance, a fraction; 0: the default 5 % */
 	struct fit_options fit;       /* fit's options (its map is validate's too) */
 	const char *observed;         /* validate --observed LOG */
+	/* fit: the logs after the first (more paths, or --observed LOG), one per process */
+	const char *logs[FIT_LOGS_MAX];
+	int n_logs;
 	int bins;                     /* validate --bins */
 	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
 	bool no_sensitivity;  /* --sensitivity off */
@@ -354,6 +361,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				cli->command = a;
 			else if (!cli->scenario)
 				cli->scenario = a;
+			else if (cli->n_logs < FIT_LOGS_MAX && strcmp(cli->command, "fit") == 0)
+				cli->logs[cli->n_logs++] = a;
 			else
 				return usage_error("unexpected argument '%s'", a);
 			continue;
@@ -555,6 +564,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_OBSERVED:
 			cli->observed = val;
+			if (strcmp(cli->command ? cli->command : "", "fit") == 0) {
+				if (cli->n_logs == FIT_LOGS_MAX)
+					return usage_error("fit takes at most 64 logs, got more with "
+							   "--observed %s", val);
+				cli->logs[cli->n_logs++] = val;
+			}
 			break;
 		case OPT_BINS:
 			if (!parse_long(val, 2, 1000, &n))
@@ -1313,10 +1328,19 @@ done:
 static int cmd_fit(struct cli *cli)
 {
 	char err[1024], warn[1024], dir[4096];
-	if (!cli->scenario)
+	/* several logs: one per process of one service, merged by time */
+	const char *logs[FIT_LOGS_MAX + 1];
+	size_t n = 0;
+	if (cli->scenario)
+		logs[n++] = cli->scenario;
+	for (int i = 0; i < cli->n_logs; i++)
+		logs[n++] = cli->logs[i];
+	if (n == 0)
 		return usage_error("fit needs an observation LOG (a CSV file, may be gzip-compressed)%s",
 				   "");
-	cli->fit.log = cli->scenario;
+	cli->fit.log = logs[0];
+	cli->fit.logs = logs;
+	cli->fit.n_logs = n;
 	cli->fit.output_root = cli->output;
 	cli->fit.no_plot = cli->no_plot;
 	cli->fit.quiet = cli->quiet;
