@@ -171,6 +171,24 @@ static void md_scenario(struct doc *d)
 		for (int p = 0; p < cfg->n_pools; p++) {
 			fputs(p ? "; " : "", m);
 			pool_config_text(m, &cfg->pools[p]);
+			if (cfg->pools[p].server > 0) /* one engine per server: say whose */
+				fprintf(m, " (on %s)", cfg_server_name(cfg, cfg->pools[p].server));
+		}
+		/* read routing, what tells variants with the same pools apart */
+		for (int k0 = 0; k0 < cfg->n_workloads; k0++) {
+			const struct cfg_workload *wl = &cfg->workloads[k0];
+			if (wl->kind != CFG_WORKLOAD_REQUESTS || wl->req.reads.n_pools == 0)
+				continue;
+			fputs("; ", m);
+			md_text(m, wl->name);
+			fprintf(m, " reads: %.4g %% of read-only transactions to ",
+				100 * wl->req.reads.share);
+			for (int k = 0; k < wl->req.reads.n_pools; k++) {
+				fputs(k ? ", " : "", m);
+				md_text(m, cfg->pools[wl->req.reads.pools[k]].name);
+			}
+			fputs(wl->req.reads.routing == CFG_ROUTING_RANDOM ? " (random)" : " (round-robin)",
+			      m);
 		}
 		if (fclose(m) != 0 || !cell)
 			d->status = PT_ENOMEM;
