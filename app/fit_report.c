@@ -28,6 +28,7 @@ struct observed_pool {
 struct event {
 	double t;
 	int delta;
+	unsigned src; /* the row's log (process): each has its own pool */
 };
 
 static int cmp_event(const void *a, const void *b)
@@ -42,7 +43,7 @@ static int observe_pool(const struct obslog *log, struct observed_pool *p)
 {
 	struct event *ev = NULL;
 	size_t k = 0;
-	int level = 0;
+	int *level = NULL;
 	double *tw = NULL;
 	size_t nt = 0;
 
@@ -54,22 +55,31 @@ static int observe_pool(const struct obslog *log, struct observed_pool *p)
 		p->errors += log->outcome[i] == OBSLOG_ERROR;
 	}
 	if (log->wait_s && log->hold_s) {
-		if (!(ev = malloc(2 * log->n * sizeof *ev)))
+		/* checked out at once per process (each has its own pool): the largest of them */
+		ev = malloc(2 * log->n * sizeof *ev);
+		level = calloc(log->n_sources ? log->n_sources : 1, sizeof *level);
+		if (!ev || !level) {
+			free(ev);
+			free(level);
 			return PT_ENOMEM;
+		}
 		for (size_t i = 0; i < log->n; i++) {
 			if (log->outcome[i] != OBSLOG_OK)
 				continue;
 			double got = log->t_s[i] + log->wait_s[i];
-			ev[k++] = (struct event){got, +1};
-			ev[k++] = (struct event){got + log->hold_s[i], -1};
+			unsigned src = log->source ? log->source[i] : 0;
+			ev[k++] = (struct event){got, +1, src};
+			ev[k++] = (struct event){got + log->hold_s[i], -1, src};
 		}
 		qsort(ev, k, sizeof *ev, cmp_event);
 		for (size_t i = 0; i < k; i++) {
-			level += ev[i].delta;
-			if (level > p->max_checked_out)
-				p->max_checked_out = level;
+			int *l = &level[ev[i].src];
+			*l += ev[i].delta;
+			if (*l > p->max_checked_out)
+				p->max_checked_out = *l;
 		}
 		free(ev);
+		free(level);
 	}
 	if (log->wait_s && p->timeouts) {
 		if (!(tw = malloc(p->timeouts * sizeof *tw)))
@@ -161,6 +171,8 @@ static int write_scenario(const struct fit_state *s, FILE *f)
 	fprintf(f, "{\n  \"name\": \"%s-fit\",\n", s->name);
 	fprintf(f, "  \"description\": \"Fitted by pooltide fit from %s: %zu requests over %.6g s",
 		s->name, s->log.n, s->window_s);
+	if (s->log.n_sources > 1)
+		fprintf(f, " in %zu logs, one per process (merged by time)", s->log.n_sources);
 	if (s->from_pgss)
 		fputs(", holds from pg_stat_statements", f);
 	fputs(".\",\n  \"horizon\": ", f);
@@ -168,6 +180,8 @@ static int write_scenario(const struct fit_state *s, FILE *f)
 	fputs(",\n  \"warmup\": ", f);
 	dur(f, s->o->warmup_s);
 	fputs(",\n  \"replications\": 20,\n  \"seed\": 1,\n", f);
+	if (s->log.n_sources > 1) /* one log per process: each has its own pool */
+		fprintf(f, "  \"deployment\": {\"processes\": %zu},\n", s->log.n_sources);
 	if (!s->from_pgss && s->chosen == FIT_SHIFTED_EXPONENTIAL) {
 		/* the shift is the round trips every transaction pays: BEGIN, the statement and
 		 * COMMIT, three rtt with one statement (models/requests.h) */
@@ -211,7 +225,10 @@ static int write_scenario(const struct fit_state *s, FILE *f)
 		dur(f, s->pgss.sd_s);
 		fputs("}", f);
 	} else {
-		write_db_time(f, &s->fits[s->chosen], s->abs_log, s->log.cols[2]);
+		/* several logs: the holds of all of them, written beside the scenario */
+		write_db_time(f, &s->fits[s->chosen],
+			      s->log.n_sources > 1 ? "holds.csv" : s->abs_log,
+			      s->log.n_sources > 1 ? "hold" : s->log.cols[2]);
 	}
 	fputs("}}}\n}\n", f);
 	return ferror(f) ? PT_EIO : PT_OK;
@@ -500,6 +517,36 @@ static int write_arrival_plot(const struct fit_state *s, const struct outdir *od
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
+/* o->logs read one by one and merged by time into *log (obslog_merge). */
+static int read_logs(struct obslog *log, const struct fit_options *o, char *err, size_t errlen)
+{
+	struct obslog *parts = calloc(o->n_logs, sizeof *parts);
+	if (!parts) {
+		snprintf(err, errlen, "out of memory");
+		return PT_ENOMEM;
+	}
+	int rc = PT_OK;
+	size_t k = 0;
+	for (; k < o->n_logs && !rc; k++)
+		rc = obslog_read(&parts[k], o->logs[k], &o->map, err, errlen);
+	if (!rc)
+		rc = obslog_merge(log, parts, o->n_logs, err, errlen);
+	for (size_t i = 0; i < k; i++)
+		obslog_fini(&parts[i]);
+	free(parts);
+	return rc;
+}
+
+/* The ok rows' holds, one per line under "hold": the empirical distribution's file when the
+ * holds come from several logs. */
+static int write_holds(const struct fit_state *s, FILE *f)
+{
+	fputs("hold\n", f);
+	for (size_t i = 0; i < s->nh; i++)
+		fprintf(f, "%.9g\n", s->holds[i]);
+	return ferror(f) ? PT_EIO : PT_OK;
+}
+
 int fit_report_run(const struct fit_options *o, FILE *out, char *dir, size_t dirlen,
 		   char *warn, size_t warnlen, char *err, size_t errlen)
 {
@@ -518,7 +565,8 @@ int fit_report_run(const struct fit_options *o, FILE *out, char *dir, size_t dir
 	}
 	s->o = o;
 	/* an unreadable input is bad input (exit 2), as for `pooltide run` */
-	if ((rc = obslog_read(&s->log, o->log, &o->map, err, errlen))) {
+	if ((rc = o->n_logs > 1 ? read_logs(&s->log, o, err, errlen)
+				: obslog_read(&s->log, o->log, &o->map, err, errlen))) {
 		rc = rc == PT_ENOMEM ? rc : PT_EINVAL;
 		goto done;
 	}
@@ -591,6 +639,14 @@ int fit_report_run(const struct fit_options *o, FILE *out, char *dir, size_t dir
 	/* the folder */
 	if ((rc = outdir_begin(&od, o->output_root, s->name, "fit", time(NULL), err, errlen)))
 		goto done;
+	if (s->log.n_sources > 1 && s->nh > 0 &&
+	    (!(f = open_in(&od, "holds.csv", &rc)) || (rc = write_holds(s, f)) ||
+	     (rc = close_ok(f, rc)))) {
+		f = NULL;
+		snprintf(err, errlen, "%s/holds.csv: cannot write", od.path);
+		rc = PT_EIO;
+		goto done;
+	}
 	if (!(f = open_in(&od, "scenario.json", &rc)) || (rc = write_scenario(s, f)) ||
 	    (rc = close_ok(f, rc))) {
 		f = NULL;
@@ -604,7 +660,7 @@ int fit_report_run(const struct fit_options *o, FILE *out, char *dir, size_t dir
 	}
 	fprintf(f, "# pooltide fit: %s\n\nFrom `%s`: %zu rows, columns time = `%s`, wait = `%s`, "
 		"hold = `%s`, status = `%s`. The fitted scenario is `scenario.json`.\n\n",
-		s->name, o->log, s->log.n, s->log.cols[0], s->log.cols[1][0] ? s->log.cols[1] : "-",
+		s->name, s->log.path, s->log.n, s->log.cols[0], s->log.cols[1][0] ? s->log.cols[1] : "-",
 		s->log.cols[2][0] ? s->log.cols[2] : "-", s->log.cols[3][0] ? s->log.cols[3] : "-");
 	summary(s, f, true);
 	fputs("\n## Plots\n\n![QQ plot](holds_qq.png)\n\n![histogram](holds_hist.png)\n\n"

@@ -21,7 +21,11 @@
 #include "app/obslog.h"
 
 struct fit_options {
-	const char *log;            /* the observation log */
+	const char *log;            /* the observation log (the first of `logs`) */
+	const char *const *logs;    /* n_logs > 1: one log per process of one service, merged by
+				       time (obslog_merge); the fitted scenario has that many
+				       processes; NULL or 1: `log` alone */
+	size_t n_logs;
 	struct obslog_map map;      /* its columns */
 	double warmup_s;            /* the scenario's warm-up (and validate's comparison window
 				       starts there); default 0 */

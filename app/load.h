@@ -1,7 +1,8 @@
 /* The scenario loader's shared parts: included by app/scenario.c and app/load_*.c only.
  *
  * The loader is one module in several files, one per part of the schema: the context and
- * typed reads (load.c), distributions (load_dist.c), servers (load_database.c), pools
+ * typed reads (load.c), distributions (load_dist.c), servers (load_database.c), read
+ * replicas and routing (load_replicas.c), pools
  * (load_pool.c), workloads (load_workload.c), data files (load_trace.c), SLOs (load_slo.c),
  * and the file as a whole, overrides and variants (scenario.c). Every reader takes the
  * context (the first error, the file, the traces read so far), a JSON value and its path,
@@ -145,8 +146,18 @@ void load_put_dist(struct load_ctx *c, cJSON *res, const char *key, const char *
 int load_get_database(struct load_ctx *c, const cJSON *v, struct cfg_database *db, cJSON *res);
 int load_get_pgbouncer(struct load_ctx *c, const cJSON *v, struct cfg_pgbouncer *b, cJSON *res);
 
+/* app/load_replicas.c */
+int load_get_replicas(struct load_ctx *c, const cJSON *v, struct cfg_scenario *cfg, cJSON *res);
+int load_get_pool_server(struct load_ctx *c, const cJSON *v, const char *path,
+			 const struct cfg_scenario *cfg, struct cfg_pool *pool, cJSON *r);
+int load_check_primary_pool(struct load_ctx *c, const char *path, const cJSON *got,
+			    const struct cfg_scenario *cfg, int pool);
+int load_get_reads(struct load_ctx *c, const cJSON *v, const char *path,
+		   const struct cfg_scenario *cfg, struct cfg_reads *rd, cJSON *res);
+
 /* app/load_pool.c */
-int load_get_pool(struct load_ctx *c, const cJSON *v, struct cfg_pool *pool, cJSON *res);
+int load_get_pool(struct load_ctx *c, const cJSON *v, const struct cfg_scenario *cfg,
+		  struct cfg_pool *pool, cJSON *res);
 const char *load_pool_key(const char *key);
 void load_pool_list(const struct cfg_scenario *cfg, char *buf, size_t n);
 int load_rename_pool_aliases(struct load_ctx *c, cJSON *root);

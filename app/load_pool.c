@@ -267,7 +267,8 @@ static const struct pool_loader {
 };
 #define N_POOL_LOADERS (sizeof pool_loaders / sizeof pool_loaders[0])
 
-int load_get_pool(struct load_ctx *c, const cJSON *v, struct cfg_pool *pool, cJSON *res)
+int load_get_pool(struct load_ctx *c, const cJSON *v, const struct cfg_scenario *cfg,
+		  struct cfg_pool *pool, cJSON *res)
 {
 	char path[PATH_LEN], p[PATH_LEN], q[GOT_MAX + 8];
 	const struct pool_loader *ld = &pool_loaders[0];
@@ -303,12 +304,23 @@ int load_get_pool(struct load_ctx *c, const cJSON *v, struct cfg_pool *pool, cJS
 		}
 	}
 	pool->kind = pool_kind_find(ld->kind);
-	if ((rc = load_check_keys(c, v, path, ld->keys)) ||
+	/* every kind's keys, and after max_waiting the server it connects to */
+	const char *keys[64];
+	size_t n = 0;
+	for (size_t i = 0; ld->keys[i] && n + 2 < sizeof keys / sizeof keys[0]; i++) {
+		keys[n++] = ld->keys[i];
+		if (strcmp(ld->keys[i], "max_waiting") == 0)
+			keys[n++] = "server";
+	}
+	keys[n] = NULL;
+	if ((rc = load_check_keys(c, v, path, keys)) ||
 	    (rc = load_get_int(c, v, path, "max_waiting", 0, INT_CAP, 100000, &pool->max_waiting)))
 		return rc;
 	r = load_put_obj(c, res, v->string);
 	load_put_str(c, r, "kind", ld->kind);
 	load_put_int(c, r, "max_waiting", pool->max_waiting);
+	if ((rc = load_get_pool_server(c, v, path, cfg, pool, r)))
+		return rc;
 	return ld->get(c, v, path, pool, r);
 }
 

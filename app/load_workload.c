@@ -23,7 +23,7 @@
 static const char *const requests_keys[] = {"type",         "pool",        "arrival",
 					    "transaction",  "retries",     "backoff",
 					    "processes",    "lock_timeout", "statement_timeout",
-					    "concurrency",  "client_timeout", NULL};
+					    "concurrency",  "client_timeout", "reads", NULL};
 static const char *const batch_keys[] = {"type",       "pool",           "every",
 					 "backlog_rate", "records",      "batch_size",
 					 "max_batch_size", "group_size", "per_record",
@@ -448,12 +448,17 @@ int load_get_workload(struct load_ctx *c, const cJSON *v, const struct cfg_scena
 		}
 	}
 
+	if ((rc = load_check_primary_pool(c, p, pool, cfg, w->pool)))
+		return rc;
+
 	r = load_put_obj(c, res, v->string);
 	load_put_str(c, r, "type", workload_types[w->kind]);
 	load_put_str(c, r, "pool", cfg->pools[w->pool].name);
 	if (w->kind == CFG_WORKLOAD_BATCH)
 		return get_batch(c, v, path, &w->batch, r);
-	return get_requests(c, v, path, &w->req, r);
+	if ((rc = get_requests(c, v, path, &w->req, r)))
+		return rc;
+	return load_get_reads(c, v, path, cfg, &w->req.reads, r);
 }
 
 /* A name-keyed section ("pools", "workloads"): required, 1..max members. */

@@ -1807,7 +1807,9 @@ static int write_failures(const struct input *in, const char *dir, struct err *e
 		/* Cause j spans [sum of the causes before it, that sum + its own]: columns 5... */
 		char lo[256] = "0", hi[256];
 		for (int j = 0; j < nc; j++) {
-			snprintf(hi, sizeof hi, "%s+$%d", lo, 5 + j);
+			int len = snprintf(hi, sizeof hi, "%s+$%d", lo, 5 + j);
+			if (len < 0 || (size_t)len >= sizeof hi)
+				break; /* never: a few causes, a few bytes each */
 			gp_next(s, &first);
 			fprintf(s, "'failures.dat' index %zu using ((%s+%s)/2):%s:(%s):(%s):($1%+.9g):($1%+.9g) "
 				   "with boxxyerror lc rgb '%s' ",

@@ -49,8 +49,8 @@
 
 /* "variants" is detached before validation; it is listed for the unknown-key message. */
 static const char *const top_keys[] = {"name",       "description", "horizon",  "warmup",
-				       "replications", "seed",     "database", "pgbouncer",
-				       "deployment",
+				       "replications", "seed",     "database", "replicas",
+				       "pgbouncer", "deployment",
 				       "users",      "pools",       "workloads", "slo",
 				       "variants",   NULL};
 static const char *const deployment_keys[] = {"processes", NULL};
@@ -152,6 +152,7 @@ static int get_scenario(struct load_ctx *c, const cJSON *root, const char *fallb
 
 	if ((rc = load_get_database(c, load_member(root, "database"), &cfg->db, res)) ||
 	    (rc = load_get_pgbouncer(c, load_member(root, "pgbouncer"), &cfg->pgbouncer, res)) ||
+	    (rc = load_get_replicas(c, load_member(root, "replicas"), cfg, res)) ||
 	    (rc = get_deployment(c, load_member(root, "deployment"), cfg, res)) ||
 	    (rc = get_users(c, root, &cfg->users, res)))
 		return rc;
@@ -163,7 +164,7 @@ static int get_scenario(struct load_ctx *c, const cJSON *root, const char *fallb
 	i = 0;
 	c->hikari_pools = 0;
 	for (const cJSON *m = v->child; m; m = m->next, i++)
-		if ((rc = load_get_pool(c, m, &cfg->pools[i], r)))
+		if ((rc = load_get_pool(c, m, cfg, &cfg->pools[i], r)))
 			return rc;
 	cfg->n_pools = i;
 
@@ -237,7 +238,8 @@ static int apply_set(struct load_ctx *c, cJSON *root, const char *path, cJSON *v
 		load_append(sofar, sizeof sofar, seg);
 		next = cJSON_GetObjectItemCaseSensitive(obj, seg);
 		if (!next && depth == 1 &&
-		    (strcmp(buf, "pools") == 0 || strcmp(buf, "workloads") == 0)) {
+		    (strcmp(buf, "pools") == 0 || strcmp(buf, "workloads") == 0 ||
+		     strcmp(buf, "replicas") == 0)) {
 			char list[MSG_LEN / 2] = "";
 			for (const cJSON *m = obj->child; m; m = m->next) {
 				load_append(list, sizeof list, m == obj->child ? "" : ", ");

@@ -248,7 +248,7 @@ static void ev_sample(struct sim *sim, void *obj, uint64_t k)
 			.overflow = pool_overflow(p),
 			.waiters = pool_waiting(p),
 			.open = pool_open(p),
-			.server_connections = server(run, run->sc->pools[i].server)->open,
+			.server_connections = run->db.open, /* the primary's (model.h) */
 		};
 		if (run->bouncer)
 			pgbouncer_status(run->bouncer, &s.pgbouncer);

@@ -109,10 +109,10 @@ struct model_sample {
 	int backlog;          /* records waiting in every batch workload's backlog */
 	double backlog_age_s; /* age of the oldest waiting record (the lag building up), s */
 	int batch_active;     /* workers running a batch (all batch workloads and processes) */
-	int server_connections; /* backends open on the pool's database server (the primary or
-				   its replica): every process and pool, connections being opened
-				   included (the same in the samples of one instant of every pool
-				   on that server) */
+	int server_connections; /* backends open on the primary database server: every process
+				   and pool, connections being opened included (the same in every
+				   pool's sample of one instant; read replicas are not sampled, their
+				   levels are in the result's replicas[]) */
 	struct pgbouncer_status pgbouncer; /* PgBouncer's SHOW POOLS now; zero without it */
 };
 

@@ -40,6 +40,7 @@ static const struct golden {
 	{"lock-timeout", "--horizon 1h"},
 	{"mmc-validation", ""},
 	{"pgbouncer", "--horizon 30m"},
+	{"read-replicas", "--horizon 30m"},
 	{"separate-pools", ""},
 	{"trace-replay", ""},
 };

@@ -42,10 +42,9 @@ static void scenario(struct cfg_scenario *sc, const double *t, const double *h, 
 	sc->replications = 1;
 	dist_constant(&sc->db.connect_time, 0.010);
 	sc->n_replicas = 2;
+	static const char *replica_names[] = {"replica1", "replica2"};
 	for (int k = 0; k < 2; k++) {
-		char name[24]; /* "replica" and any int */
-		snprintf(name, sizeof name, "replica%d", k + 1);
-		cfg_replica_defaults(sc, &sc->replicas[k], name);
+		cfg_replica_defaults(sc, &sc->replicas[k], replica_names[k]);
 		dist_constant(&sc->replicas[k].db.connect_time, 0.020 + 0.010 * k);
 	}
 	static const char *names[] = {"main", "r1", "r2"};

@@ -804,10 +804,10 @@ static void test_err_keys(void **state)
 	expect("[1, 2]", "expected a JSON object at the top level, got [1,2]");
 	expect(WITH("'slos': {'api.timeout_rate': 0.001}"),
 	       "slos: unknown key (expected one of: name, description, horizon, warmup, "
-	       "replications, seed, database, pgbouncer, deployment, users, pools, workloads, slo, "
+	       "replications, seed, database, replicas, pgbouncer, deployment, users, pools, workloads, slo, "
 	       "variants)");
 	expect(POOL("'sise': 10"),
-	       "pools.main.sise: unknown key (expected one of: kind, max_waiting, size, "
+	       "pools.main.sise: unknown key (expected one of: kind, max_waiting, server, size, "
 	       "max_overflow, timeout, use_lifo, pre_ping, recycle, wakeup_latency, checkout_cost, close_time)");
 	/* The pool seam: the kind comes first and decides the keys; every kind has max_waiting. */
 	expect(POOL("'kind': 'hikari'"),
@@ -827,7 +827,7 @@ static void test_err_keys(void **state)
 	expect(WL("'type': 'requests', 'users': 2000"),
 	       "workloads.api.users: unknown key (expected one of: type, pool, arrival, "
 	       "transaction, retries, backoff, processes, lock_timeout, statement_timeout, "
-	       "concurrency, client_timeout)");
+	       "concurrency, client_timeout, reads)");
 	expect(ARR("{'rate': 1, 'burst': []}"),
 	       "workloads.api.arrival.burst: unknown key (expected one of: rate, profile, period, "
 	       "bursts, trace)");
@@ -1116,7 +1116,7 @@ static void test_err_variants(void **state)
 	       "variants[0] (\"a\").set: pools.mian: unknown key (expected one of: main)");
 	expect(WITH("'variants': [{'name': 'a', 'set': {'pools.main.sise': 1}}]"),
 	       "variants[0] (\"a\").set: pools.main.sise: unknown key (expected one of: kind, "
-	       "max_waiting, size, max_overflow, timeout, use_lifo, pre_ping, recycle, "
+	       "max_waiting, server, size, max_overflow, timeout, use_lifo, pre_ping, recycle, "
 	       "wakeup_latency, checkout_cost, close_time)");
 	expect(WITH("'variants': [{'name': 'a', 'set': {'warmup': '2h'}}]"),
 	       "variants[0] (\"a\").set: warmup: expected a duration shorter than horizon "
@@ -1156,7 +1156,7 @@ static void test_err_cli_set(void **state)
 		    "--set pools.mian.size=3: pools.mian: unknown key (expected one of: main)");
 	expect_sets(MINIMAL, unknown_key, 1,
 		    "--set pools.main.sise=3: pools.main.sise: unknown key (expected one of: kind, "
-		    "max_waiting, size, max_overflow, timeout, use_lifo, pre_ping, recycle, "
+		    "max_waiting, server, size, max_overflow, timeout, use_lifo, pre_ping, recycle, "
 		    "wakeup_latency, checkout_cost, close_time)");
 	expect_sets(MINIMAL, dist_param, 2,
 		    "--set workloads.api.transaction.db_time.mean=0: " DBT_PATH ": expected an "
@@ -1602,7 +1602,7 @@ static void test_err_slo_overrides(void **state)
 	"group_size, per_record, commit, workers, processes, lock_timeout, statement_timeout"
 #define REQUESTS_KEYS                                                                       \
 	"type, pool, arrival, transaction, retries, backoff, processes, lock_timeout, "      \
-	"statement_timeout, concurrency, client_timeout"
+	"statement_timeout, concurrency, client_timeout, reads"
 #define NOT_WITH_TRACE "not allowed with \"trace\" (the trace gives the arrival times)"
 
 /* A temporary directory for a scenario ("s.json") and the files it names. */

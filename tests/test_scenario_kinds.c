@@ -141,7 +141,7 @@ static void test_hikaricp_errors(void **state)
 {
 	(void)state;
 	expect(POOL("'kind': 'hikaricp', 'size': 10"),
-	       "pools.main.size: unknown key (expected one of: kind, max_waiting, maximumPoolSize, "
+	       "pools.main.size: unknown key (expected one of: kind, max_waiting, server, maximumPoolSize, "
 	       "minimumIdle, connectionTimeout, idleTimeout, maxLifetime, keepaliveTime, "
 	       "poolName)");
 	expect(POOL("'kind': 'hikaricp', 'maximumPoolSize': 0"),
@@ -213,7 +213,7 @@ static void test_go_errors(void **state)
 {
 	(void)state;
 	expect(POOL("'kind': 'go', 'max_open': 10"),
-	       "pools.main.max_open: unknown key (expected one of: kind, max_waiting, "
+	       "pools.main.max_open: unknown key (expected one of: kind, max_waiting, server, "
 	       "max_open_conns, max_idle_conns, conn_max_lifetime, conn_max_idle_time, "
 	       "context_timeout, waiter_order)");
 	expect(POOL("'kind': 'go', 'max_open_conns': -1"),
@@ -239,9 +239,9 @@ static void test_sqlalchemy_kinds(void **state)
 	assert_int_equal(pool_cfg_cap(pool0(sc)), 50);
 	scenario_destroy(sc);
 	expect(POOL("'kind': 'sqlalchemy-null', 'pool_size': 5"),
-	       "pools.main.size: unknown key (expected one of: kind, max_waiting)");
+	       "pools.main.size: unknown key (expected one of: kind, max_waiting, server)");
 	expect(POOL("'kind': 'sqlalchemy-async', 'wakeup_latency': '1ms'"),
-	       "pools.main.wakeup_latency: unknown key (expected one of: kind, max_waiting, size, "
+	       "pools.main.wakeup_latency: unknown key (expected one of: kind, max_waiting, server, size, "
 	       "max_overflow, timeout, use_lifo, pre_ping, recycle, checkout_cost, "
 	       "close_time)");
 }

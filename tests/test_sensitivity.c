@@ -793,6 +793,25 @@ static void test_cli_plan_breaking_load(void **state)
 	cJSON_Delete(j);
 }
 
+/* --sensitivity takes on or off; another word is a usage error (exit 2), and `check` has no
+ * such option. */
+static void test_cli_option(void **state)
+{
+	(void)state;
+	char cmd[1024], line[512] = "";
+	snprintf(cmd, sizeof cmd, "%s run --sensitivity maybe 2>&1 >/dev/null", bin());
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof line, p));
+	int st = pclose(p);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	assert_string_equal(line, "pooltide: --sensitivity expects on or off, got 'maybe'\n");
+	snprintf(cmd, sizeof cmd, "%s check scenarios/incident.json --sensitivity off "
+		 ">/dev/null 2>&1", bin());
+	st = system(cmd);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+}
+
 static int cli_setup(void **state)
 {
 	(void)state;
@@ -828,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_cli_agrees_with_scaled_runs),
 		cmocka_unit_test(test_cli_incident_section),
 		cmocka_unit_test(test_cli_plan_breaking_load),
+		cmocka_unit_test(test_cli_option),
 	};
 	return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }

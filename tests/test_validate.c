@@ -428,6 +428,84 @@ static void test_fit_bimodal_is_empirical(void **state)
 	remove_tree(root);
 }
 
+/* fit of two processes' logs (the contrib logger writes one per process): merged by time,
+ * the scenario has 2 processes, each its own pool sized by the most connections checked out
+ * at once in one process. Process a's requests come every 0.1 s and hold less than 0.1 s, so
+ * it never has two out at once; b's are a's 1 ms later, so the two logs together have two
+ * out at once: the pool is 1, not 2. The holds (two modes, 40x apart) fit no parametric
+ * shape: the empirical distribution reads holds.csv, the merged holds written beside the
+ * scenario, and `check` resolves it there. The second log comes as a path or as --observed. */
+static void test_fit_several_logs(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pooltide-validate-XXXXXX", la[] = "/tmp/pooltide-la-XXXXXX",
+	     lb[] = "/tmp/pooltide-lb-XXXXXX";
+	char args[1024], scenario[600];
+	char *out, *err;
+	assert_non_null(mkdtemp(root));
+	FILE *fa = fdopen(mkstemp(la), "w"), *fb = fdopen(mkstemp(lb), "w");
+	assert_non_null(fa);
+	assert_non_null(fb);
+	fputs("time,wait,hold,status\n", fa);
+	fputs("time,wait,hold,status\n", fb);
+	for (int i = 0; i < 1000; i++) {
+		double h = (i % 2 ? 0.002 : 0.08) * (0.8 + 0.4 * ((i * 7919) % 1000) / 1000.0);
+		fprintf(fa, "%.3f,0,%.6f,ok\n", 0.1 * i, h);
+		fprintf(fb, "%.3f,0,%.6f,ok\n", 0.1 * i + 0.001, h);
+	}
+	fclose(fa);
+	fclose(fb);
+	for (int form = 0; form < 2; form++) {
+		snprintf(args, sizeof args, "fit %s %s%s --no-plot -o %s", la,
+			 form ? "--observed " : "", lb, root);
+		int rc = run(args, &out, &err);
+		if (rc != 0)
+			print_error("fit: exit %d: %s\n", rc, err);
+		assert_int_equal(rc, 0);
+		assert_non_null(strstr(out, "chosen: empirical"));
+		after(out, "scenario: ", scenario, sizeof scenario);
+		char *json = slurp(scenario);
+		assert_non_null(strstr(json, "2000 requests over 99.901 s in 2 logs, one per process "
+					     "(merged by time)"));
+		assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
+		assert_non_null(strstr(json, "\"size\": 1, "));
+		assert_non_null(strstr(json, "{\"dist\": \"empirical\", \"file\": \"holds.csv\", "
+					     "\"column\": \"hold\"}"));
+		free(json);
+		free(out);
+		free(err);
+		snprintf(args, sizeof args, "check %s", scenario);
+		assert_int_equal(run(args, &out, &err), 0);
+		assert_non_null(strstr(out, "\"dist\":\t\"empirical\""));
+		free(out);
+		free(err);
+		remove_tree(root);
+		assert_non_null(mkdtemp(strcpy(root, "/tmp/pooltide-validate-XXXXXX")));
+	}
+	/* a log with other columns is refused, both named */
+	fb = fopen(lb, "w");
+	assert_non_null(fb);
+	fputs("time,wait,status\n1,0,ok\n", fb);
+	fclose(fb);
+	snprintf(args, sizeof args, "fit %s %s -o %s", la, lb, root);
+	assert_int_equal(run(args, &out, &err), 2);
+	char want[1024];
+	snprintf(want, sizeof want, "pooltide: %s: expected the columns of %s (time time, wait "
+		 "wait, hold hold, status status), got time time, wait wait, hold -, status "
+		 "status\n", lb, la);
+	assert_string_equal(err, want);
+	free(out);
+	free(err);
+	/* another command takes no second path */
+	assert_int_equal(run("check scenarios/incident.json scenarios/async.json", &out, &err), 2);
+	assert_non_null(strstr(err, "unexpected argument 'scenarios/async.json'"));
+	free(out);
+	free(err);
+	remove(la);
+	remove(lb);
+	remove_tree(root);
+}
+
 static void test_validate_usage(void **state)
 {
 	(void)state;
@@ -456,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_fit_errors),
 		cmocka_unit_test(test_fit_timestamps_and_pgss),
 		cmocka_unit_test(test_fit_bimodal_is_empirical),
+		cmocka_unit_test(test_fit_several_logs),
 		cmocka_unit_test(test_validate_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
