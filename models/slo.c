@@ -54,9 +54,21 @@ struct source {
 	const struct aggregate *agg;
 };
 
+/* The table's metric an objective is judged on: by cfg_slo.table (the loader's), or, for an
+ * objective built without it, by its name with the default window lengths (1m, 5m). */
+static const struct metric_def *judged_def(const struct cfg_slo *slo)
+{
+	if (slo->table[0])
+		return metric_find(judged_metric(slo->table));
+	struct cfg_workload w = {.kind = CFG_WORKLOAD_REQUESTS};
+	cfg_requests_defaults(&w.req);
+	const struct metric_def *m = metric_find_for(judged_metric(slo->metric), &w);
+	return m ? m : metric_find(judged_metric(slo->metric));
+}
+
 static void evaluate(const struct source *src, const struct cfg_slo *slo, struct slo_result *out)
 {
-	const struct metric_def *m = metric_find(judged_metric(slo->table));
+	const struct metric_def *m = judged_def(slo);
 	const struct metric_def *refused = metric_find(requests_failure_name(REQ_REFUSED));
 	struct estimate re;
 
@@ -158,7 +170,7 @@ static void append_str(char *dst, size_t n, const char *src)
 
 int slo_format(char *buf, size_t n, const struct cfg_scenario *sc, const struct slo_result *r)
 {
-	const struct metric_def *m = metric_find(judged_metric(r->slo.table));
+	const struct metric_def *m = judged_def(&r->slo);
 	bool rate;
 	char limit[48], mean[48], lo[48], hi[48], value[256];
 
