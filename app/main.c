@@ -3,6 +3,7 @@
  * failure, 2 usage or invalid scenario). */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, 
 	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
 	      OPT_TOLERANCE, OPT_TIME, OPT_WAIT, OPT_HOLD, OPT_STATUS, OPT_WARMUP, OPT_BIN,
 	      OPT_PGSS, OPT_POOL_SIZE, OPT_MAX_OVERFLOW, OPT_POOL_TIMEOUT, OPT_OBSERVED, OPT_BINS, OPT_MAX_EVENTS,
-	      OPT_SENSITIVITY,
+	      OPT_SENSITIVITY, OPT_PRECISION, OPT_MAX_REPS,
 	      OPT_HELP, OPT_VERSION };
 
 /* The commands, as bits of an option's `commands`. */
@@ -160,6 +161,15 @@ static const struct option_def options[] = {
 						      "(plan: the search again with longer holds); "
 						      "default on, off skips its extra replications",
 	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
+	{OPT_PRECISION, "precision", 0, "REL", "run replications in rounds until every SLO verdict "
+					       "is pass or fail (without limits: until every "
+					       "headline metric's CI half-width is within REL of its "
+					       "mean), e.g. 0.05 or 5%; sweep and plan add "
+					       "replications only to undecided points",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
+	{OPT_MAX_REPS, "max-replications", 0, "N", "with --precision: at most N replications per "
+						   "variant or point (default 1000)",
+	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
 	{OPT_HELP, "help", 'h', NULL, "show this help",
 	 CMD_ALL},
 	{OPT_VERSION, "version", 'V', NULL, "show the version",
@@ -204,6 +214,8 @@ struct cli {
 	int bins;                     /* validate --bins */
 	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
 	bool no_sensitivity;  /* --sensitivity off */
+	double precision;     /* --precision, a fraction in (0, 1); 0: off */
+	int max_reps;         /* --max-replications; 0: PRECISION_DEFAULT_MAX */
 	struct cluster *cl;           /* the MPI job this process is a rank of (1 rank without
 					 MPI): rank 0 prints and writes */
 };
@@ -475,6 +487,28 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			else
 				return usage_error("--sensitivity expects on or off, got '%s'", val);
 			break;
+		case OPT_PRECISION: {
+			/* a fraction (0.05) or a percentage (5%), strictly between 0 and 1 */
+			char *end;
+			errno = 0;
+			double x = strtod(val, &end);
+			if (end != val && strcmp(end, "%") == 0)
+				x /= 100;
+			else if (end == val || *end)
+				x = NAN;
+			if (errno || !(x > 0 && x < 1))
+				return usage_error("--precision expects a relative half-width between 0 "
+						   "and 1 such as 0.05, or a percentage such as 5%%, "
+						   "got '%s'", val);
+			cli->precision = x;
+			break;
+		}
+		case OPT_MAX_REPS:
+			if (!parse_long(val, 2, PRECISION_MAX_MAX, &n))
+				return usage_error("--max-replications expects an integer 2..100000, "
+						   "got '%s'", val);
+			cli->max_reps = (int)n;
+			break;
 		case OPT_VARY: {
 			char err[256];
 			if (cli->sweep.n_axes == SWEEP_MAX_AXES)
@@ -590,6 +624,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		fprintf(stderr, ")\nTry 'pooltide %s --help'.\n", cmd->name);
 		return 2;
 	}
+	if (cli->max_reps && !(cli->precision > 0))
+		return usage_error("--max-replications needs --precision (without it the "
+				   "replications are --replications)%s", "");
 	if (cli->n_variants > 1 && cmd->bit != CMD_RUN)
 		return usage_error("--variant given more than once: %s takes one variant",
 				   cmd->name);
@@ -736,6 +773,7 @@ static void slo_section(FILE *out, const struct scenario *sc, const struct exper
 	if (x->pl)
 		report_plan_md(out, x->sc, x->pl);
 	report_sensitivity(out, x->rs, TABLE_MARKDOWN);
+	report_precision(out, sc, ex, true);
 }
 
 /* The main experiment's on_result hook of the judged variant: its values for the sensitivity's
@@ -907,9 +945,13 @@ static int cmd_plan(struct cli *cli)
 	rc = 1;
 	if (!pl)
 		goto out;
-	int st = plan_search_on(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
-			     cluster_backend(cli->cl),
-			     plan_progress, &prog);
+	struct precision pr = {.rel = cli->precision,
+			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX,
+			       .max_events = cli->max_events > 0 ? cli->max_events
+								 : DEFAULT_MAX_EVENTS};
+	int st = plan_search_precise(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05,
+				     cli->threads, cluster_backend(cli->cl), &pr, plan_progress,
+				     &prog);
 	if (prog.on)
 		fputs("\r\033[K", stderr);
 	/* Sensitivity: the same search with every hold time 10 % longer, on the same seeds. */
@@ -923,9 +965,10 @@ static int cmd_plan(struct cli *cli)
 		if (!st && !(longer = malloc(sizeof *longer)))
 			st = PT_ENOMEM;
 		if (!st)
-			st = plan_search_on(longer, &held.cfg, w,
-					    cli->tolerance > 0 ? cli->tolerance : 0.05, cli->threads,
-					    cluster_backend(cli->cl), plan_progress, &prog);
+			st = plan_search_precise(longer, &held.cfg, w,
+						 cli->tolerance > 0 ? cli->tolerance : 0.05,
+						 cli->threads, cluster_backend(cli->cl), &pr,
+						 plan_progress, &prog);
 		sensitivity_config_fini(&held);
 		rs = (struct report_sensitivity){.plan = pl, .plan_longer = longer,
 						 .plan_workload = load_name,
@@ -1097,8 +1140,36 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		goto done;
 	for (int v = 0; !st && rd && v < sc->n_variants; v++)
 		results_hook_replications(rd, v, &hooks[v]);
+	/* --precision: rounds until decided (run: every variant keeps the same count; sweep:
+	 * only undecided points get more). A plan's probes ran their rounds already: the
+	 * folder runs each probe's count again, and says how they were reached. */
+	struct precision pr = {.rel = cli->precision,
+			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX,
+			       .max_events = cli->max_events > 0 ? cli->max_events
+								 : DEFAULT_MAX_EVENTS,
+			       .per_variant = sw != NULL};
+	int *reps = NULL;
+	if (!st && pl && pl->precision.rel > 0) {
+		int order[PLAN_MAX_PROBES];
+		plan_order(pl, order);
+		if (!(reps = malloc((size_t)pl->n * sizeof *reps)))
+			st = PT_ENOMEM;
+		for (int i = 0; reps && i < pl->n; i++)
+			reps[i] = pl->probes[order[i]].replications;
+	}
+	struct experiment_plan xp = {.hooks = hooks, .backend = cluster_backend(cli->cl),
+				     .precision = pl ? NULL : &pr, .reps = reps};
 	if (!st && paired) {
-		st = sensitivity_values_init(&base_values, cfgs[gate]);
+		/* room for every replication the judged variant may run (--precision adds
+		 * rounds up to --max-replications) */
+		struct cfg_scenario *vc = malloc(sizeof *vc);
+		if (vc) {
+			*vc = *cfgs[gate];
+			if (pr.rel > 0 && pr.max_reps > vc->replications)
+				vc->replications = pr.max_reps;
+		}
+		st = vc ? sensitivity_values_init(&base_values, vc) : PT_ENOMEM;
+		free(vc);
 		chain = (struct sens_chain){.fn = hooks[gate].on_result,
 					    .ctx = hooks[gate].result_ctx,
 					    .values = &base_values};
@@ -1108,9 +1179,19 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	/* Every rank takes part in the experiment (st is the same everywhere: the same
 	 * scenario, and rank 0's status shared after it). */
 	if (!st)
-		st = experiment_run_on(&ex, sc->n_variants, (const struct cfg_scenario *const *)cfgs,
-				       cli->threads, hooks, cluster_backend(cli->cl), show_progress,
-				       &prog);
+		st = experiment_run_plan(&ex, sc->n_variants, (const struct cfg_scenario *const *)cfgs,
+					 cli->threads, &xp, show_progress, &prog);
+	if (!st && reps) {
+		/* the report says how the probes' counts were reached */
+		int order[PLAN_MAX_PROBES];
+		plan_order(pl, order);
+		ex.precision = pl->precision;
+		if (!(ex.decided = calloc((size_t)pl->n, 1)))
+			st = PT_ENOMEM;
+		for (int i = 0; ex.decided && i < pl->n; i++)
+			ex.decided[i] = pl->probes[order[i]].decided;
+	}
+	free(reps);
 	if (!st)
 		st = cluster_share(cli->cl, cluster_gather_timelines(cli->cl, tls, sc->n_variants));
 	if (st) {
@@ -1128,15 +1209,23 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		rs = *plan_sens;
 	} else if (sens_on && sv >= 0) {
 		sens = malloc(sizeof *sens);
-		if (!sens)
+		/* as many replications as the judged variant ran (--precision may have added
+		 * some), so its paired changes rest on the same replications */
+		struct cfg_scenario *judged = malloc(sizeof *judged);
+		if (judged) {
+			*judged = *cfgs[sv];
+			judged->replications = experiment_aggregate(&ex, sv)->nrep;
+		}
+		if (!sens || !judged)
 			st = PT_ENOMEM;
 		else if (paired)
-			st = sensitivity_run_paired(sens, cfgs[sv], experiment_aggregate(&ex, sv),
+			st = sensitivity_run_paired(sens, judged, experiment_aggregate(&ex, sv),
 						    &base_values, SENSITIVITY_FACTOR, cli->threads,
 						    cluster_backend(cli->cl), show_progress, &prog);
 		else
-			st = sensitivity_run(sens, cfgs[sv], SENSITIVITY_FACTOR, cli->threads,
+			st = sensitivity_run(sens, judged, SENSITIVITY_FACTOR, cli->threads,
 					     cluster_backend(cli->cl), show_progress, &prog);
+		free(judged);
 		if (st) {
 			fprintf(stderr, "pooltide: simulation failed: %s\n", pt_strerror(st));
 			goto done;
@@ -1189,6 +1278,8 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		fprintf(stderr, "pooltide: out of memory\n");
 		goto done;
 	}
+	if (!cli->json)
+		report_precision(stdout, sc, &ex, false);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pooltide: cannot write the report: %s\n", strerror(errno));
 		goto done;

@@ -390,7 +390,7 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			fprintf(out, "%-*.*s  %s%9d %10.2f %12s %9.0f %9s  %s\n", namew, namew,
 				d ? "" : sc->variants[v].name, who, ag->n_processes,
 				report_est(ex, v, "server_connections_mean", d).mean, mx,
-				(double)refused / ex->nrep, busy, bud);
+				(double)refused / ag->nrep, busy, bud);
 		}
 	}
 	for (int v = 0; v < ex->n_variants; v++) {
@@ -799,8 +799,13 @@ void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex
 		sweep_failed_limits(c, res, failed, sizeof failed);
 		bool ob = sweep_point_over_budget(sw, k);
 		n_pass += v == SLO_PASS && !ob;
-		fprintf(out, "  %-36s %-12s%s%s%s\n", sw->grid->variants[k].name, slo_verdict_name(v),
-			failed[0] ? " fails " : "", failed, ob ? " (over budget)" : "");
+		char reps[48] = "";
+		if (ex->precision.rel > 0) /* each point's own count: undecided ones ran more */
+			snprintf(reps, sizeof reps, " (%d replications%s)",
+				 experiment_aggregate(ex, k)->nrep,
+				 ex->decided[k] ? "" : ", stopped at the maximum");
+		fprintf(out, "  %-36s %-12s%s%s%s%s\n", sw->grid->variants[k].name, slo_verdict_name(v),
+			failed[0] ? " fails " : "", failed, ob ? " (over budget)" : "", reps);
 	}
 	if (!sweep_all_capacity(sw)) {
 		fprintf(out, "passing region (an axis is not a capacity, so there is no smallest "
@@ -826,3 +831,45 @@ void report_sweep(FILE *out, const struct sweep *sw, const struct experiment *ex
 			sw->grid->variants[best].name);
 }
 
+void report_precision(FILE *out, const struct scenario *sc, const struct experiment *ex,
+		      bool markdown)
+{
+	const struct precision *pr = &ex->precision;
+	if (!(pr->rel > 0))
+		return;
+	int lo = INT_MAX, hi = 0, undecided = 0;
+	for (int v = 0; v < ex->n_variants; v++) {
+		int n = experiment_aggregate(ex, v)->nrep;
+		lo = n < lo ? n : lo;
+		hi = n > hi ? n : hi;
+		undecided += !ex->decided[v];
+	}
+	char target[32], used[48];
+	snprintf(target, sizeof target, "%.3g%%", pr->rel * 100);
+	if (lo == hi)
+		snprintf(used, sizeof used, "%d replication%s", hi, hi == 1 ? "" : "s");
+	else
+		snprintf(used, sizeof used, "%d to %d replications", lo, hi);
+	fputs(markdown ? "## Precision\n\n" : "\n", out);
+	fprintf(out, "precision: --precision %s, at most %d replications: %s%s", target,
+		pr->max_reps, used, ex->n_variants > 1 && lo != hi ? " per variant" : "");
+	if (ex->rounds > 1)
+		fprintf(out, " in %d rounds", ex->rounds);
+	if (undecided == 0) {
+		fputs("; stopped because every verdict was decided", out);
+	} else {
+		fprintf(out, "; stopped at %s with %d variant%s undecided: ",
+			ex->event_limited ? "the --max-events budget" : "the maximum", undecided,
+			undecided == 1 ? "" : "s");
+		for (int v = 0, k = 0; v < ex->n_variants; v++)
+			if (!ex->decided[v])
+				fprintf(out, "%s%s", k++ ? ", " : "", sc->variants[v].name);
+		fputs(" (an undecided SLO verdict stays inconclusive; without limits, the intervals "
+		      "are wider than asked)", out);
+	}
+	fprintf(out, "%s(rounds until every SLO verdict is pass or fail; without limits, until the "
+		     "95 %% half-widths of failure_rate, wait_mean and wait_p99 are within %s of "
+		     "their means)\n", markdown ? "\n" : "\n  ", target);
+	if (markdown)
+		fputc('\n', out);
+}

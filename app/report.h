@@ -83,6 +83,14 @@ int report_budget_warnings(FILE *out, const struct scenario *sc);
 enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct experiment *ex,
 			    bool markdown, int gate);
 
+/* Precision mode (--precision, models/precision.h): the target, the rule, the replications
+ * used (and rounds), and whether the run stopped because every variant was decided or at the
+ * maximum, naming the variants left undecided (their verdicts stay inconclusive). As a
+ * paragraph of terminal text, or as the "## Precision" section of report.md. Nothing outside
+ * precision mode. */
+void report_precision(FILE *out, const struct scenario *sc, const struct experiment *ex,
+		      bool markdown);
+
 struct sweep;
 struct plan;
 

@@ -183,6 +183,24 @@ static void md_scenario(FILE *out, const struct report_doc *c)
 		for (int p = 0; p < cfg->n_pools; p++) {
 			fputs(p ? "; " : "", out);
 			pool_config_text(out, &cfg->pools[p]);
+			if (cfg->pools[p].server > 0) /* one engine per server: say whose */
+				fprintf(out, " (on %s)", cfg_server_name(cfg, cfg->pools[p].server));
+		}
+		/* read routing, what tells variants with the same pools apart */
+		for (int k0 = 0; k0 < cfg->n_workloads; k0++) {
+			const struct cfg_workload *wl = &cfg->workloads[k0];
+			if (wl->kind != CFG_WORKLOAD_REQUESTS || wl->req.reads.n_pools == 0)
+				continue;
+			fputs("; ", out);
+			md_text(out, wl->name);
+			fprintf(out, " reads: %.4g %% of read-only transactions to ",
+				100 * wl->req.reads.share);
+			for (int k = 0; k < wl->req.reads.n_pools; k++) {
+				fputs(k ? ", " : "", out);
+				md_text(out, cfg->pools[wl->req.reads.pools[k]].name);
+			}
+			fputs(wl->req.reads.routing == CFG_ROUTING_RANDOM ? " (random)" : " (round-robin)",
+			      out);
 		}
 		fputs(" |\n", out);
 	}

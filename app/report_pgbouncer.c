@@ -89,7 +89,8 @@ static int errors_of(const struct scenario *sc, const struct experiment *ex, int
 	const struct cfg_scenario *c = &sc->variants[v].cfg;
 	int n = 0;
 	for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++) {
-		double count = report_est(ex, v, errs[k].metric, 0).mean * ex->nrep;
+		double count = report_est(ex, v, errs[k].metric, 0).mean *
+			       experiment_aggregate(ex, v)->nrep;
 		if (!(count > 0))
 			continue;
 		out[n].count = count;

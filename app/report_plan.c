@@ -60,13 +60,20 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 {
 	const struct cfg_scenario *cfg = &sc->variants[0].cfg;
 	const struct cfg_workload *w = &cfg->workloads[pl->workload];
-	fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, each %d "
-		     "replications; inconclusive counts as not passing)\n",
-		w->name, pl->n, cfg->replications);
+	bool precise = pl->precision.rel > 0; /* --precision: each probe's own count */
+	if (precise)
+		fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, each "
+			     "from %d replications until its verdict is decided, at most %d; "
+			     "inconclusive counts as not passing)\n",
+			w->name, pl->n, cfg->replications, pl->precision.max_reps);
+	else
+		fprintf(out, "\nplan: the load of workload %s at which the SLO breaks (%d probes, "
+			     "each %d replications; inconclusive counts as not passing)\n",
+			w->name, pl->n, cfg->replications);
 	if (pl->cpu_unmodelled)
 		fprintf(out, "warning: %s\n", report_plan_warning(pl));
-	fprintf(out, "%-10s %-12s %-28s %s\n", "load", "rate", "failure rate (CI upper end)",
-		"SLO");
+	fprintf(out, "%-10s %-12s %-28s %s%s\n", "load", "rate", "failure rate (CI upper end)",
+		precise ? "reps  " : "", "SLO");
 	int order[PLAN_MAX_PROBES];
 	plan_order(pl, order);
 	for (int i = 0; i < pl->n; i++) {
@@ -77,7 +84,10 @@ void report_plan(FILE *out, const struct scenario *sc, const struct plan *pl)
 		report_format_rate(p->failure_rate, t0, sizeof t0);
 		report_format_rate(p->failure_rate_hi, t1, sizeof t1);
 		snprintf(tr, sizeof tr, "%s (<%s)", t0, t1);
-		fprintf(out, "%-10s %-12s %-28s %s\n", f, r, tr, slo_verdict_name(p->verdict));
+		char reps[16] = "";
+		if (precise)
+			snprintf(reps, sizeof reps, "%-5d ", p->replications);
+		fprintf(out, "%-10s %-12s %-28s %s%s\n", f, r, tr, reps, slo_verdict_name(p->verdict));
 		/* why it did not pass: each limit that did not, with its value */
 		for (int k = 0; k < p->n_slo; k++) {
 			if (p->slo[k].verdict == SLO_PASS)
@@ -108,17 +118,26 @@ void report_plan_md(FILE *out, const struct scenario *sc, const struct plan *pl)
 	fputs("## Plan\n\n", out);
 	fprintf(out, "The arrival rate of workload ");
 	md_cell(out, cfg->workloads[pl->workload].name);
-	fprintf(out, " scaled until the SLO breaks: %d probes of %d replications each, on common "
-		     "random numbers; inconclusive counts as not passing. ",
-		pl->n, cfg->replications);
+	bool precise = pl->precision.rel > 0;
+	if (precise)
+		fprintf(out, " scaled until the SLO breaks: %d probes, each from %d replications until "
+			     "its verdict is decided (--precision, at most %d), on common random "
+			     "numbers; inconclusive counts as not passing. ",
+			pl->n, cfg->replications, pl->precision.max_reps);
+	else
+		fprintf(out, " scaled until the SLO breaks: %d probes of %d replications each, on "
+			     "common random numbers; inconclusive counts as not passing. ",
+			pl->n, cfg->replications);
 	char a[200];
 	answer(pl, a, sizeof a);
 	fprintf(out, "%c%s.\n\n", a[0] == 't' ? 'T' : a[0], a + 1);
 	if (pl->cpu_unmodelled) {
 		fprintf(out, "**Warning:** %s.\n\n", report_plan_warning(pl)); /* our own text */
 	}
-	fputs("| load | rate | failure rate | CI upper end | SLO | limits not met |\n"
-	      "|--:|--:|--:|--:|---|---|\n",
+	fputs(precise ? "| load | rate | failure rate | CI upper end | replications | SLO | limits not met "
+			"|\n|--:|--:|--:|--:|--:|---|---|\n"
+		      : "| load | rate | failure rate | CI upper end | SLO | limits not met |\n"
+			"|--:|--:|--:|--:|---|---|\n",
 	      out);
 	int order[PLAN_MAX_PROBES];
 	plan_order(pl, order);
@@ -128,8 +147,10 @@ void report_plan_md(FILE *out, const struct scenario *sc, const struct plan *pl)
 		rate_text(p, r, sizeof r);
 		report_format_rate(p->failure_rate, t0, sizeof t0);
 		report_format_rate(p->failure_rate_hi, t1, sizeof t1);
-		fprintf(out, "| x%.3g | %s | %s | %s | %s | ", p->factor, r, t0, t1,
-			slo_verdict_name(p->verdict));
+		fprintf(out, "| x%.3g | %s | %s | %s | ", p->factor, r, t0, t1);
+		if (precise)
+			fprintf(out, "%d | ", p->replications);
+		fprintf(out, "%s | ", slo_verdict_name(p->verdict));
 		bool any = false;
 		for (int k = 0; k < p->n_slo; k++) {
 			if (p->slo[k].verdict == SLO_PASS)
@@ -179,6 +200,7 @@ void report_plan_json(FILE *out, const struct scenario *sc, const struct plan *p
 		report_json_number(out, p->failure_rate);
 		fputs(", \"failure_rate_ci_high\": ", out);
 		report_json_number(out, p->failure_rate_hi);
+		fprintf(out, ", \"replications\": %d", p->replications);
 		fputs(", \"not_met\": [", out);
 		bool any = false;
 		for (int k = 0; k < p->n_slo; k++) {

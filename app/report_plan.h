@@ -1,6 +1,7 @@
 /* A plan's report (models/plan.h): its probes in order of load with the verdict and, for each
  * probe that did not pass, the limits that did not (which limit, its value against it), the
- * load at which the SLO breaks, and a warning when the database's CPU is not modelled. The
+ * load at which the SLO breaks, and a warning when the database's CPU is not modelled; with
+ * --precision each probe's replications (a "reps" column; JSON "replications" always). The
  * same content as terminal text, as report.md's "## Plan" section and as the JSON report's
  * "plan" member.
  *

@@ -275,7 +275,7 @@ void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment 
 				metrics[m], base->workloads[w].name, metrics[m],
 				base->workloads[w].name, metrics[m]);
 	}
-	fputs("slo,failed_limits,over_budget\n", out);
+	fputs("slo,failed_limits,over_budget,replications\n", out);
 	for (int k = 0; k < sw->n_points; k++) {
 		int idx[SWEEP_MAX_AXES];
 		point_indices(sw, k, idx);
@@ -308,6 +308,7 @@ void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment 
 		}
 		fputc(',', out);
 		results_csv_field(out, failed);
-		fprintf(out, ",%d\n", sweep_point_over_budget(sw, k) ? 1 : 0);
+		fprintf(out, ",%d,%d\n", sweep_point_over_budget(sw, k) ? 1 : 0,
+			experiment_aggregate(ex, k)->nrep);
 	}
 }

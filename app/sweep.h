@@ -82,7 +82,8 @@ int sweep_smallest_passing(const struct sweep *sw, const struct experiment *ex);
 /* sweep.csv: one row per grid point: the axis values, then per requests workload the failure
  * rate and wait p99 (mean, ci_low, ci_high), the point's SLO verdict, the limits it fails
  * (space-separated "workload.metric", empty when none) and whether it breaks its connection
- * budget (over_budget: 1 or 0). */
+ * budget (over_budget: 1 or 0), and the replications it ran (with --precision an undecided point
+ * runs more). */
 void sweep_write_csv(FILE *out, const struct sweep *sw, const struct experiment *ex);
 
 #endif

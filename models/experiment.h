@@ -14,6 +14,14 @@
  * Tasks run on threads of this process, or through a backend that runs some of them elsewhere
  * (app/cluster.c: MPI ranks) and hands their results back with experiment_deliver.
  *
+ * In precision mode (models/precision.h) the replications run in rounds: the first round runs
+ * the scenario's replications, and after each round the stopping rule, reading only the
+ * aggregates, sets how many replications each variant has after the next one. A round's tasks
+ * are (replication, variant) pairs in that order, so replication i of a variant keeps its seed
+ * and its place in the fold: a run that stopped at n replications folds exactly what a plain
+ * run of n folds. A backend runs each round as one experiment, and every process takes the
+ * same decisions from the same aggregates.
+ *
  * Not here: loading the scenario, formatting the results. */
 #ifndef POOLTIDE_EXPERIMENT_H
 #define POOLTIDE_EXPERIMENT_H
@@ -23,13 +31,15 @@
 #include "models/aggregate.h"
 #include "models/config.h"
 #include "models/model.h"
+#include "models/precision.h"
 #include "sim/runner.h"
 
 struct experiment_fold; /* private: the fold in progress */
 
 struct experiment {
 	int n_variants;
-	int nrep;                          /* replications per variant */
+	int nrep;                          /* replications per variant: the most any variant
+					      ran (each variant's own count: aggs[v]->nrep) */
 	const struct cfg_scenario *const *cfgs; /* one per variant (borrowed) */
 	struct aggregate **aggs;           /* one per variant */
 	int status;                        /* the first failing task's status (in task order,
@@ -41,6 +51,26 @@ struct experiment {
 	struct experiment_fold *fold;      /* during a run */
 	const struct users **users;        /* per variant: its population, shared */
 	struct users **own_users;          /* the tables to free (one per distinct population) */
+	/* The current round's tasks: task k is replication task_rep[k] of variant task_var[k],
+	 * in (replication, variant) order; n_tasks of them. */
+	int n_tasks;
+	int *task_var, *task_rep;
+	/* Precision mode (rel > 0): the rule, the rounds run, and per variant whether it was
+	 * decided (1) or stopped at the maximum undecided (0). */
+	struct precision precision;
+	int rounds;
+	bool event_limited;                /* a round was not run: it would have gone beyond
+					      precision.max_events */
+	unsigned char *decided;            /* [n_variants], NULL outside precision mode */
+};
+
+/* How an experiment runs: NULL members and zero fields are the defaults. */
+struct experiment_plan {
+	const struct model_hooks *hooks;          /* as experiment_run_sampled */
+	const struct experiment_backend *backend; /* as experiment_run_on */
+	const struct precision *precision;        /* rounds until decided; NULL: one round */
+	const int *reps;                          /* replications of each variant; NULL: the
+						     first variant's `replications` for all */
 };
 
 /* Runs an experiment's tasks somewhere else, in part or in whole. `run` is called once the
@@ -72,12 +102,23 @@ int experiment_run_on(struct experiment *ex, int n_variants,
 		      const struct cfg_scenario *const *cfgs, int threads,
 		      const struct model_hooks *hooks, const struct experiment_backend *backend,
 		      runner_progress_fn progress, void *pctx);
+/* The general form: the run as `plan` says (NULL: the defaults). With plan->reps, paired
+ * differences are folded over the replications the baseline variant also ran. Returns 0,
+ * PT_ENOMEM or the first failing task's status. */
+int experiment_run_plan(struct experiment *ex, int n_variants,
+			const struct cfg_scenario *const *cfgs, int threads,
+			const struct experiment_plan *plan, runner_progress_fn progress,
+			void *pctx);
 void experiment_fini(struct experiment *ex);
+
+/* Precision mode only: whether every variant was decided (false: at least one stopped at the
+ * maximum undecided; its verdict stays inconclusive). */
+bool experiment_decided(const struct experiment *ex);
 
 /* Variant v's aggregate over its replications. */
 const struct aggregate *experiment_aggregate(const struct experiment *ex, int v);
 
-/* For backends. The number of tasks; the variant of task k. */
+/* For backends, within the current round. The number of tasks; the variant of task k. */
 int experiment_tasks(const struct experiment *ex);
 int experiment_task_variant(const struct experiment *ex, int k);
 /* Block until task k may start (it is within the window of the next task to fold). */

@@ -19,6 +19,8 @@ void plan_scale(struct cfg_scenario *sc, int w, double f)
 static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int threads,
 		 const struct experiment_backend *backend)
 {
+	struct precision pr = pl->precision;
+	pr.per_variant = true;
 	struct cfg_scenario *sc = malloc(sizeof *sc);
 	if (!sc)
 		return PT_ENOMEM;
@@ -26,7 +28,9 @@ static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int
 	plan_scale(sc, pl->workload, f);
 	const struct cfg_scenario *cfgs[1] = {sc};
 	struct experiment ex;
-	int st = experiment_run_on(&ex, 1, cfgs, threads, NULL, backend, NULL, NULL);
+	int st = experiment_run_plan(&ex, 1, cfgs, threads,
+				     &(struct experiment_plan){.backend = backend, .precision = &pr},
+				     NULL, NULL);
 	if (!st) {
 		struct slo_result res[CFG_MAX_SLO];
 		struct plan_probe *p = &pl->probes[pl->n++];
@@ -43,6 +47,8 @@ static int probe(struct plan *pl, const struct cfg_scenario *base, double f, int
 				   pl->workload, &e);
 		p->failure_rate = e.mean;
 		p->failure_rate_hi = e.hi;
+		p->replications = experiment_aggregate(&ex, 0)->nrep;
+		p->decided = experiment_decided(&ex);
 		if (p->verdict == SLO_PASS) {
 			if (f > pl->pass_factor)
 				pl->pass_factor = f;
@@ -77,7 +83,17 @@ int plan_search_on(struct plan *pl, const struct cfg_scenario *base, int w, doub
 		   int threads, const struct experiment_backend *backend,
 		   void (*progress)(void *ctx, const struct plan *pl), void *ctx)
 {
+	return plan_search_precise(pl, base, w, tolerance, threads, backend, NULL, progress, ctx);
+}
+
+int plan_search_precise(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
+			int threads, const struct experiment_backend *backend,
+			const struct precision *pr,
+			void (*progress)(void *ctx, const struct plan *pl), void *ctx)
+{
 	*pl = (struct plan){.workload = w, .tolerance = tolerance, .fail_factor = INFINITY};
+	if (pr && pr->rel > 0)
+		pl->precision = *pr;
 	if (base->n_slo == 0 || w < 0 || w >= base->n_workloads ||
 	    base->workloads[w].kind != CFG_WORKLOAD_REQUESTS ||
 	    base->workloads[w].req.arrival.trace_n > 0 || !(tolerance > 0))

@@ -7,14 +7,18 @@
  * failing factor are within the tolerance. Every probe runs on the same random streams as the
  * others (common random numbers: the arrivals are the same process, scaled), so the verdict
  * changes with the load, not with luck. "Inconclusive" counts as not passing: a plan only
- * promises loads that pass. Each probe keeps every limit's verdict, so a report can say why a
- * probe failed (which limit, its value). A plan on a database without `cores` finds a breaking
- * load set only by the pool and by refused connections: the database's CPU is not modelled
- * (plan.cpu_unmodelled, for the caller's warning). No I/O: the caller prints the probes.
+ * promises loads that pass; in precision mode a probe runs more replications until its verdict
+ * is decided (or the maximum), so fewer probes stay inconclusive. Each probe keeps every
+ * limit's verdict, so a report can say why a probe failed (which limit, its value). A plan on
+ * a database without `cores` finds a breaking load set only by the pool and by refused
+ * connections: the database's CPU is not modelled (plan.cpu_unmodelled, for the caller's
+ * warning). No I/O: the caller prints the probes.
  *
  * Not here: a search over pool sizes (that is a sweep, app/sweep.h). */
 #ifndef POOLTIDE_PLAN_H
 #define POOLTIDE_PLAN_H
+
+#include <stdbool.h>
 
 #include "models/config.h"
 #include "models/experiment.h"
@@ -31,6 +35,9 @@ struct plan_probe {
 	int n_slo;              /* the scenario's limits, each judged: */
 	struct slo_result slo[CFG_MAX_SLO]; /* in the order of cfg->slo; those not passing say
 					       why the probe did not pass */
+	int replications;       /* replications the probe ran */
+	bool decided;           /* precision mode: its verdict was decided (false: it stopped at
+				   the maximum, inconclusive); true otherwise */
 };
 
 struct plan {
@@ -44,6 +51,8 @@ struct plan {
 	 * has no `cores`: its CPU is not modelled, so the breaking load is limited only by the
 	 * pools and by refused connections, and the real server may saturate well before. */
 	bool cpu_unmodelled;
+	struct precision precision; /* rel > 0: each probe ran in rounds until its verdict was
+				       decided (models/precision.h) */
 };
 
 /* Does workload w of sc run on a database server without `cores` (its own pool's server, or
@@ -64,6 +73,14 @@ int plan_search(struct plan *pl, const struct cfg_scenario *base, int w, double 
 int plan_search_on(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
 		   int threads, const struct experiment_backend *backend,
 		   void (*progress)(void *ctx, const struct plan *pl), void *ctx);
+
+/* The same, each probe running replications in rounds until its verdict is pass or fail, up to
+ * pr->max_reps (pr NULL or pr->rel 0: the scenario's replications): replications are added
+ * only to probes that are still inconclusive. */
+int plan_search_precise(struct plan *pl, const struct cfg_scenario *base, int w, double tolerance,
+			int threads, const struct experiment_backend *backend,
+			const struct precision *pr,
+			void (*progress)(void *ctx, const struct plan *pl), void *ctx);
 
 /* The probes' indices in order of increasing load, into order[0 .. pl->n-1]. */
 void plan_order(const struct plan *pl, int *order);

@@ -2,7 +2,8 @@
 # The MPI build against the single-machine build: the same command under mpirun with 1, 2 and
 # 3 ranks (--oversubscribe: more ranks than cores is fine here) must write the same result
 # folder, byte for byte, except the lines that name the run itself (run id, start, wall time,
-# threads). A sweep at every rank count, then a run with batches and a plan at 3 ranks.
+# threads). A sweep at every rank count, then a run with batches and a plan at 3 ranks, then
+# --precision runs (rounds until decided): a run, a sweep and a plan.
 #   usage: sh tests/mpi_check.sh    (after make and make mpi)
 set -eu
 BUILD=${BUILD:-build}
@@ -60,5 +61,13 @@ done
 check run 3 run scenarios/incident.json --horizon 20m --set warmup=2m -r 3
 check plan 3 plan scenarios/mmc-validation.json --horizon 60s --set warmup=5s -r 6 \
 	--set 'slo={"api.timeout_rate": 0.01}' --load api --tolerance 20
+# --precision: rounds decided from the aggregates every rank holds after each round; a run
+# (every variant the same count) and a sweep (only undecided points get more)
+check precision-run 3 run scenarios/mmc-validation.json --horizon 60s --set warmup=5s -r 3 \
+	--set 'slo={"api.timeout_rate": "2.1%"}' --precision 5%
+check precision-sweep 2 sweep scenarios/mmc-validation.json --horizon 60s --set warmup=5s -r 3 \
+	--set 'slo={"api.timeout_rate": "1.5%"}' --vary pools.main.size=29,30,31,32 --precision 5%
+check precision-plan 3 plan scenarios/mmc-validation.json --horizon 60s --set warmup=5s -r 3 \
+	--set 'slo={"api.timeout_rate": 0.01}' --load api --tolerance 20 --precision 5%
 [ "$fails" = 0 ] || exit 1
 echo "mpi: identical results with 1, 2 and 3 ranks"

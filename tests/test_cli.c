@@ -840,6 +840,107 @@ static void test_budget_refusals_fail_slo(void **state)
 	remove(p);
 }
 
+/* ---- issue 7 item 6: --precision ---------------------------------------------------------- */
+
+/* Bad values name the option and exit 2 before anything runs. */
+static void test_precision_option_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *args, *msg;
+	} cases[] = {
+		{"run --precision 0", "pooltide: --precision expects a relative half-width between 0 "
+				      "and 1 such as 0.05, or a percentage such as 5%, got '0'\n"},
+		{"run --precision 1.5", "got '1.5'\n"},
+		{"run --precision 100%", "got '100%'\n"},
+		{"run --precision five", "got 'five'\n"},
+		{"run --precision 5% --max-replications 1", "pooltide: --max-replications expects "
+							    "an integer 2..100000, got '1'\n"},
+		{"sweep x.json --precision 0.05 --max-replications lots", "got 'lots'\n"},
+		{"run --max-replications 50", "pooltide: --max-replications needs --precision (without "
+					      "it the replications are --replications)\n"},
+		{"check scenarios/mmc-validation.json --precision 0.05",
+		 "pooltide: option '--precision' does not belong to 'pooltide check' (it is for: run, "
+		 "sweep, plan)\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out, *err;
+		assert_int_equal(run(cases[i].args, &out, &err), 2);
+		if (!strstr(err, cases[i].msg))
+			fail_msg("%s: %s", cases[i].args, err);
+		assert_string_equal(out, "");
+		free(out);
+		free(err);
+	}
+}
+
+/* The summary.json of a precision run without the lines that name the run itself. */
+static char *normalised_summary(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "grep -hv '\"run_id\"\\|\"started_utc\"\\|\"wall_time_s\"\\|"
+				  "\"threads\"' %s/mmc-validation/*/summary.json",
+		 dir);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t cap = 1 << 20, n = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	n = fread(buf, 1, cap - 1, p);
+	buf[n] = 0;
+	pclose(p);
+	return buf;
+}
+
+/* A run with --precision: the same summary.json with 1 and 2 threads; the manifest says how it
+ * stopped; and its summary.csv is the plain run's with as many replications (replication i
+ * keeps its seed whatever the rounds). */
+static void test_precision_run(void **state)
+{
+	(void)state;
+	char dirs[3][64], cmd[1024], *err;
+	const char *common = "run scenarios/mmc-validation.json --horizon 60s --set warmup=5s "
+			     "--set 'slo={\"api.timeout_rate\": \"2.1%\"}' -q --no-plot";
+	for (int i = 0; i < 3; i++) {
+		snprintf(dirs[i], sizeof dirs[i], "%s/precision%d", outroot, i);
+		if (i < 2)
+			snprintf(cmd, sizeof cmd, "%s %s -r 3 --precision 5%% -j %d -o %s >/dev/null",
+				 bin(), common, i + 1, dirs[i]);
+		else
+			continue;
+		assert_int_equal(shell(cmd, &err), 0);
+		free(err);
+	}
+	char *a = normalised_summary(dirs[0]), *b = normalised_summary(dirs[1]);
+	assert_string_equal(a, b);
+	const char *pr = strstr(a, "\"precision\": {\"target\": 0.05, \"max_replications\": 1000, "
+				   "\"rounds\": ");
+	assert_non_null(pr);
+	assert_non_null(strstr(pr, "\"stopped\": \"decided\""));
+	const char *vr = strstr(pr, "\"variant_replications\": [");
+	assert_non_null(vr);
+	long n = strtol(vr + strlen("\"variant_replications\": ["), NULL, 10);
+	assert_true(n > 3 && n < 1000);
+	snprintf(cmd, sizeof cmd, "%s %s -r %ld -o %s >/dev/null", bin(), common, n, dirs[2]);
+	assert_int_equal(shell(cmd, &err), 0);
+	free(err);
+	snprintf(cmd, sizeof cmd, "cmp %s/mmc-validation/*/summary.csv %s/mmc-validation/*/summary.csv"
+				  " && cmp %s/mmc-validation/*/replications.csv "
+				  "%s/mmc-validation/*/replications.csv",
+		 dirs[0], dirs[2], dirs[0], dirs[2]);
+	assert_int_equal(shell(cmd, &err), 0);
+	free(err);
+	/* the report says it */
+	snprintf(cmd, sizeof cmd, "grep -q '^precision: --precision 5%%, at most 1000 replications: "
+				  "%ld replications in [0-9]* rounds; stopped because every verdict "
+				  "was decided' %s/mmc-validation/*/report.md",
+		 n, dirs[0]);
+	assert_int_equal(shell(cmd, &err), 0);
+	free(err);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	if (!mkdtemp(outroot))
@@ -866,6 +967,8 @@ int main(void)
 		cmocka_unit_test(test_long_path_message),
 		cmocka_unit_test(test_budget_refusals_fail_slo),
 		cmocka_unit_test(test_report_kind_words),
+		cmocka_unit_test(test_precision_option_errors),
+		cmocka_unit_test(test_precision_run),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	char cmd[128];

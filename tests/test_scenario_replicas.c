@@ -1,7 +1,10 @@
 /* Tests of the scenario loader's read replicas (app/load_replicas.c): the "replicas" section,
  * pools.NAME.server and workloads.NAME.reads, their defaults (a replica copies the primary),
  * the resolved JSON (loads back to the same values), overrides, and every error path with its
- * exact one-line message. JSON is written with single quotes (turned into double quotes). */
+ * exact one-line message. JSON is written with single quotes (turned into double quotes).
+ * Last, the reports per server through the command line ($POOLTIDE, set by tests/run_all.sh,
+ * or build/pooltide): exit 2 and no result folder for a bad scenario, and summary.json's and
+ * summary.csv's replica members for a good one. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "app/scenario.h"
 #include "models/config.h"
@@ -241,6 +245,70 @@ static void test_err_reads(void **state)
 	       "\"least-connections\"");
 }
 
+static const char *bin(void)
+{
+	const char *b = getenv("POOLTIDE");
+	return b && *b ? b : "build/pooltide";
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* One replica taking every read of a small run: summary.json has "replicas": {"r1": {...}} and
+ * "replica_budgets", summary.csv rows replica/r1 whose connections are the replica's own; a
+ * replica with fewer max_connections than the primary exits 2 and writes nothing. */
+static void test_reports_per_server(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/pooltide-test-replicas-dir-XXXXXX", cmd[1024], path[600];
+	assert_non_null(mkdtemp(dir));
+	char *bad = write_temp(SC("'r1': {'max_connections': 10}, 'r2': {}", ""));
+	snprintf(cmd, sizeof cmd, "%s run %s -o %s/bad --quiet --no-plot 2>/dev/null", bin(), bad,
+		 dir);
+	int rc = system(cmd);
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+	snprintf(path, sizeof path, "%s/bad", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(remove(bad), 0);
+	free(bad);
+
+	char *good = write_temp("{'horizon': '60s', 'replications': 2, "
+				"'replicas': {'r1': {'cores': 2}}, 'pools': {'main': {}, "
+				"'a': {'server': 'r1'}}, 'workloads': {'api': {'type': 'requests', "
+				"'pool': 'main', 'arrival': {'rate': 20}, 'transaction': {'db_time': "
+				"{'dist': 'constant', 'value': '10ms'}}, 'reads': {'pools': ['a']}}}}");
+	snprintf(cmd, sizeof cmd, "%s run %s -o %s/good --quiet --no-plot >/dev/null 2>&1", bin(),
+		 good, dir);
+	rc = system(cmd);
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+	snprintf(cmd, sizeof cmd, "cat %s/good/*/*/summary.json > %s/s.json && "
+		 "cat %s/good/*/*/summary.csv > %s/s.csv", dir, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof path, "%s/s.json", dir);
+	const char *j = slurp(path);
+	assert_non_null(strstr(j, "\"replicas\": {"));
+	assert_non_null(strstr(j, "\"r1\": {"));
+	assert_non_null(strstr(j, "\"replica_budgets\": {\"r1\": {\"most\": 15"));
+	snprintf(path, sizeof path, "%s/s.csv", dir);
+	const char *csv = slurp(path);
+	/* every read on the replica: its own connections, its own CPU; none on the primary */
+	assert_non_null(strstr(csv, ",replica/r1,server_connections_max,"));
+	assert_non_null(strstr(csv, ",replica/r1,cpu_busy_mean,"));
+	assert_non_null(strstr(csv, ",database,server_connections_max,0,0,0,"));
+	assert_int_equal(remove(good), 0);
+	free(good);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_err_replicas),
 		cmocka_unit_test(test_err_pool_server),
 		cmocka_unit_test(test_err_reads),
+		cmocka_unit_test(test_reports_per_server),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,14 +148,15 @@ static void test_smallest_matches_theory(void **state)
 	fclose(f);
 	assert_true(strncmp(buf, "pools.main.size,api.failure_rate,api.failure_rate_ci_low,"
 				 "api.failure_rate_ci_high,api.wait_p99,api.wait_p99_ci_low,"
-				 "api.wait_p99_ci_high,slo,failed_limits,over_budget\n", 162) == 0);
+				 "api.wait_p99_ci_high,slo,failed_limits,over_budget,replications\n",
+			 175) == 0);
 	int rows = 0;
 	for (char *p = buf; *p; p++)
 		rows += *p == '\n';
 	assert_int_equal(rows, 7);
 	assert_non_null(strstr(buf, "\n31,"));
-	assert_non_null(strstr(buf, ",fail,api.timeout_rate,0\n"));
-	assert_non_null(strstr(buf, ",pass,,0\n"));
+	assert_non_null(strstr(buf, ",fail,api.timeout_rate,0,10\n"));
+	assert_non_null(strstr(buf, ",pass,,0,10\n"));
 	free(buf);
 	experiment_fini(&ex);
 	sweep_fini(&sw);
