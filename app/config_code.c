@@ -1,6 +1,7 @@
 /* Configuration as code (see config_code.h). */
 #include "app/config_code.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
@@ -44,8 +45,26 @@ static void go_duration(FILE *out, double s)
 static void header(FILE *out, const char *comment, const struct cfg_scenario *sc, int p,
 		   const char *what)
 {
-	fprintf(out, "%s pool \"%s\": %s per process (%d process%s)\n", comment, sc->pools[p].name,
+	fprintf(out, "%s pool \"%s\": %s per process (%d process%s)", comment, sc->pools[p].name,
 		what, model_processes(sc), model_processes(sc) == 1 ? "" : "es");
+	if (sc->pools[p].server > 0) /* one engine per server: this one's URL is the replica's */
+		fprintf(out, ", on the read replica %s", cfg_server_name(sc, sc->pools[p].server));
+	fputc('\n', out);
+}
+
+/* The URL variable of pool p's server: DATABASE_URL for the primary, NAME_URL (upper case,
+ * '-' as '_') for a read replica. */
+static void url_name(const struct cfg_scenario *sc, int p, char *buf, size_t n)
+{
+	if (sc->pools[p].server == 0) {
+		snprintf(buf, n, "DATABASE_URL");
+		return;
+	}
+	const char *name = cfg_server_name(sc, sc->pools[p].server);
+	size_t k = 0;
+	for (; name[k] && k + 5 < n; k++)
+		buf[k] = name[k] == '-' ? '_' : (char)toupper((unsigned char)name[k]);
+	snprintf(buf + k, n - k, "_URL");
 }
 
 /* SQLAlchemy QueuePool: create_engine's pool arguments. Every argument is written, defaults
@@ -54,8 +73,10 @@ static void header(FILE *out, const char *comment, const struct cfg_scenario *sc
 static void queuepool(FILE *out, const struct cfg_scenario *sc, int p, const char *create)
 {
 	const struct cfg_pool *pc = &sc->pools[p];
+	char url[CFG_NAME_MAX + 8];
+	url_name(sc, p, url, sizeof url);
 	header(out, "#", sc, p, "one engine");
-	fprintf(out, "engine = %s(\n    DATABASE_URL,\n", create);
+	fprintf(out, "engine = %s(\n    %s,\n", create, url);
 	fprintf(out, "    pool_size=%d,\n    max_overflow=%d,\n    pool_timeout=", pc->size,
 		pc->max_overflow);
 	seconds(out, pc->timeout_s);
@@ -79,9 +100,11 @@ static void sqlalchemy_async(FILE *out, const struct cfg_scenario *sc, int p)
 /* SQLAlchemy NullPool: a connection per checkout, closed at checkin. */
 static void sqlalchemy_null(FILE *out, const struct cfg_scenario *sc, int p)
 {
+	char url[CFG_NAME_MAX + 8];
+	url_name(sc, p, url, sizeof url);
 	header(out, "#", sc, p, "one engine");
 	fprintf(out, "from sqlalchemy.pool import NullPool\n\nengine = create_engine(\n"
-		"    DATABASE_URL,\n    poolclass=NullPool,\n    pool_pre_ping=%s,\n)\n",
+		"    %s,\n    poolclass=NullPool,\n    pool_pre_ping=%s,\n)\n", url,
 		sc->pools[p].pre_ping ? "True" : "False");
 }
 

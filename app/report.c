@@ -273,13 +273,18 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 {
 	int n;
 	const struct metric_def *t = metric_table(&n);
+	/* a workload's worst windows are named by its window lengths */
+	const struct cfg_workload *wl =
+		scope == METRIC_WORKLOAD || scope == METRIC_BATCH ? &ex->cfgs[v]->workloads[idx] : NULL;
 	bool first = true;
 	for (int k = 0; k < n; k++) {
-		if (t[k].scope != scope)
+		if (t[k].scope != scope || !metric_applies(&t[k], wl))
 			continue;
 		struct estimate e;
+		char name[CFG_SLO_METRIC_MAX];
 		aggregate_estimate(experiment_aggregate(ex, v), &t[k], idx, &e);
-		fprintf(out, "%s%s\"%s\": ", first ? "" : ",\n", indent, t[k].name);
+		fprintf(out, "%s%s\"%s\": ", first ? "" : ",\n", indent,
+			metric_name_of(&t[k], wl, name, sizeof name));
 		report_json_estimate(out, &e);
 		first = false;
 	}

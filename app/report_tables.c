@@ -95,21 +95,32 @@ struct table *report_tables_workload(const struct scenario *sc, const struct exp
 struct table *report_tables_worst(const struct scenario *sc, const struct experiment *ex, int w,
 				  int namew)
 {
+	/* each window length of the workload (1 and 5 minutes unless slo.WORKLOAD.window says
+	 * otherwise); the first variant's lengths head the columns */
+	const struct cfg_requests *rq = &sc->variants[0].cfg.workloads[w].req;
 	struct table *t =
 		table_create("worst windows (sliding in 1 s steps; mean over replications):");
 	table_caption_at(t, 1);
 	variant_column(t, NULL, namew, 0);
-	col(t, "1m failure rate", "1m failure rate [95% CI]", TABLE_LEFT, 28, 2, 0);
-	col(t, "1m p99", NULL, TABLE_LEFT, 10, 1, TABLE_BRIEF);
-	col(t, "5m failure rate", "5m failure rate [95% CI]", TABLE_LEFT, 28, 1, 0);
-	col(t, "5m p99", NULL, TABLE_LEFT, 10, 1, TABLE_BRIEF);
+	for (int i = 0; i < rq->n_windows; i++) {
+		char label[24], h1[48], t1[48], h2[32];
+		metric_window_label(rq->windows_s[i], label, sizeof label);
+		snprintf(h1, sizeof h1, "%s failure rate", label);
+		snprintf(t1, sizeof t1, "%s failure rate [95%% CI]", label);
+		snprintf(h2, sizeof h2, "%s p99", label);
+		col(t, h1, t1, TABLE_LEFT, 28, i ? 1 : 2, 0);
+		col(t, h2, NULL, TABLE_LEFT, 10, 1, TABLE_BRIEF);
+	}
 	for (int v = 0; v < ex->n_variants; v++) {
 		table_add_row(t);
 		table_add_text(t, sc->variants[v].name);
-		estimate(t, TABLE_RATE, ex, v, "worst_1m.failure_rate", w);
-		estimate(t, TABLE_DURATION, ex, v, "worst_1m.wait_p99", w);
-		estimate(t, TABLE_RATE, ex, v, "worst_5m.failure_rate", w);
-		estimate(t, TABLE_DURATION, ex, v, "worst_5m.wait_p99", w);
+		for (int i = 0; i < rq->n_windows; i++) {
+			char mr[32], mp[32];
+			snprintf(mr, sizeof mr, "window%d.failure_rate", i + 1);
+			snprintf(mp, sizeof mp, "window%d.wait_p99", i + 1);
+			estimate(t, TABLE_RATE, ex, v, mr, w);
+			estimate(t, TABLE_DURATION, ex, v, mp, w);
+		}
 	}
 	return t;
 }

@@ -163,6 +163,31 @@ static void test_other_kinds(void **state)
 	free(s);
 }
 
+/* A pool on a read replica: its engine takes the replica's URL, and every server has its own
+ * budget line. Pool p1 on replica "replica-1", used by w0's reads (w1 removed). */
+static void test_replica_pool(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, 1, 2);
+	sc.n_workloads = 1;
+	sc.n_replicas = 1;
+	cfg_replica_defaults(&sc, &sc.replicas[0], "replica-1");
+	sc.pools[1].server = 1;
+	sc.workloads[0].req.reads.n_pools = 1;
+	sc.workloads[0].req.reads.pools[0] = 1;
+	char *s = capture(md, &sc);
+	assert_non_null(strstr(s, "# pool \"p1\": one engine per process (1 process), on the read "
+				  "replica replica-1\nengine = create_engine(\n    REPLICA_1_URL,\n"));
+	assert_non_null(strstr(s, "# pool \"main\": one engine per process (1 process)\n"
+				  "engine = create_engine(\n    DATABASE_URL,\n"));
+	assert_non_null(strstr(s, "Connection budget: primary: 1 process x pool main (cap 15) = 15 "
+				  "<= 97 usable slots"));
+	assert_non_null(strstr(s, "Connection budget: replica-1: 1 process x pool p1 (cap 15) = 15 "
+				  "<= 97 usable slots"));
+	free(s);
+}
+
 static void test_table(void **state)
 {
 	(void)state;
@@ -290,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_sqlalchemy_and_budget_over),
 		cmocka_unit_test(test_budget_within_and_unbounded),
 		cmocka_unit_test(test_other_kinds),
+		cmocka_unit_test(test_replica_pool),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_pgbouncer_ini_transaction),
 		cmocka_unit_test(test_pgbouncer_ini_session_and_client_side),
