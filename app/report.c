@@ -186,23 +186,35 @@ static void table_diffs(FILE *out, const struct scenario *sc, const struct exper
 	}
 }
 
-/* The worst 1- and 5-minute windows (models/window.h): failure rate and p99 wait, mean over
- * replications with the 95 % CI of the failure rate. */
+/* The worst windows of each length of the workload (models/window.h; 1 and 5 minutes unless
+ * slo.WORKLOAD.window says otherwise; the first variant's lengths head the columns):
+ * failure rate and p99 wait, mean over replications with the 95 % CI of the failure rate. */
 static void table_worst(FILE *out, const struct scenario *sc, const struct experiment *ex, int wi,
 			int namew)
 {
+	const struct cfg_requests *rq = &sc->variants[0].cfg.workloads[wi].req;
 	fprintf(out, "%-*s  worst windows (sliding in 1 s steps; mean over replications):\n",
 		namew, "");
-	fprintf(out, "%-*s  %-28s %-10s %-28s %-10s\n", namew, "variant",
-		"1m failure rate [95% CI]", "1m p99", "5m failure rate [95% CI]", "5m p99");
+	fprintf(out, "%-*s", namew, "variant");
+	for (int i = 0; i < rq->n_windows; i++) {
+		char label[24], h1[48], h2[32];
+		metric_window_label(rq->windows_s[i], label, sizeof label);
+		snprintf(h1, sizeof h1, "%s failure rate [95%% CI]", label);
+		snprintf(h2, sizeof h2, "%s p99", label);
+		fprintf(out, "%s%-28s %-10s", i ? " " : "  ", h1, h2);
+	}
+	fputc('\n', out);
 	for (int v = 0; v < ex->n_variants; v++) {
-		char r1[64], r5[64], q1[16], q5[16];
-		format_rate_ci(report_est(ex, v, "worst_1m.failure_rate", wi), r1, sizeof r1);
-		format_rate_ci(report_est(ex, v, "worst_5m.failure_rate", wi), r5, sizeof r5);
-		report_format_duration(report_est(ex, v, "worst_1m.wait_p99", wi).mean, q1, sizeof q1);
-		report_format_duration(report_est(ex, v, "worst_5m.wait_p99", wi).mean, q5, sizeof q5);
-		fprintf(out, "%-*.*s  %-28s %-10s %-28s %-10s\n", namew, namew, sc->variants[v].name,
-			r1, q1, r5, q5);
+		fprintf(out, "%-*.*s", namew, namew, sc->variants[v].name);
+		for (int i = 0; i < rq->n_windows; i++) {
+			char rate[64], p99[16], mr[32], mp[32];
+			snprintf(mr, sizeof mr, "window%d.failure_rate", i + 1);
+			snprintf(mp, sizeof mp, "window%d.wait_p99", i + 1);
+			format_rate_ci(report_est(ex, v, mr, wi), rate, sizeof rate);
+			report_format_duration(report_est(ex, v, mp, wi).mean, p99, sizeof p99);
+			fprintf(out, "%s%-28s %-10s", i ? " " : "  ", rate, p99);
+		}
+		fputc('\n', out);
 	}
 }
 
@@ -457,13 +469,18 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 {
 	int n;
 	const struct metric_def *t = metric_table(&n);
+	/* a workload's worst windows are named by its window lengths */
+	const struct cfg_workload *wl =
+		scope == METRIC_WORKLOAD || scope == METRIC_BATCH ? &ex->cfgs[v]->workloads[idx] : NULL;
 	bool first = true;
 	for (int k = 0; k < n; k++) {
-		if (t[k].scope != scope)
+		if (t[k].scope != scope || !metric_applies(&t[k], wl))
 			continue;
 		struct estimate e;
+		char name[CFG_SLO_METRIC_MAX];
 		aggregate_estimate(experiment_aggregate(ex, v), &t[k], idx, &e);
-		fprintf(out, "%s%s\"%s\": ", first ? "" : ",\n", indent, t[k].name);
+		fprintf(out, "%s%s\"%s\": ", first ? "" : ",\n", indent,
+			metric_name_of(&t[k], wl, name, sizeof name));
 		report_json_estimate(out, &e);
 		first = false;
 	}

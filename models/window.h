@@ -45,6 +45,10 @@ void windows_destroy(struct windows *w);
  * wait_s. Outcomes outside [start_s, end_s) are ignored. */
 void windows_add(struct windows *w, double t, bool failed, double wait_s);
 
+/* The histogram bucket of a served wait (0: zero, 1: below 0.1 ms, then 16 an octave, the
+ * last the overflow): exported for tests/test_window.c, which checks it against its formula. */
+int windows_bucket(const struct windows *w, double wait_s);
+
 /* Close the period and fill out[0 .. n-1] in the order of the lengths given. Call once. */
 void windows_finish(struct windows *w, struct window_result *out);
 

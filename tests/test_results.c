@@ -806,6 +806,9 @@ static void test_summary_json(void **state)
 	assert_int_equal(cJSON_GetArraySize(vs), 2);
 	int nm;
 	const struct metric_def *t = metric_table(&nm);
+	/* the default window lengths, 1 and 5 minutes: worst_1m.*, worst_5m.*, no third */
+	struct cfg_workload dw = {.kind = CFG_WORKLOAD_REQUESTS};
+	cfg_requests_defaults(&dw.req);
 	for (int v = 0; v < 2; v++) {
 		const cJSON *var = cJSON_GetArrayItem(vs, v);
 		assert_string_equal(get(var, "name")->valuestring, v ? VARIANT2 : "3+1");
@@ -813,9 +816,15 @@ static void test_summary_json(void **state)
 		for (int w = 0; w < 2; w++) {
 			const cJSON *wl = get(get(var, "workloads"), wls[w]);
 			assert_string_equal(get(wl, "pool")->valuestring, pools[w]);
-			for (int k = 0; k < nm; k++)
-				if (t[k].scope == METRIC_WORKLOAD)
-					assert_estimate(get(wl, t[k].name), true);
+			for (int k = 0; k < nm; k++) {
+				char name[CFG_SLO_METRIC_MAX];
+				if (t[k].scope == METRIC_WORKLOAD && metric_applies(&t[k], &dw))
+					assert_estimate(get(wl, metric_name_of(&t[k], &dw, name,
+										 sizeof name)),
+							true);
+			}
+			assert_estimate(get(wl, "worst_5m.failure_rate"), true);
+			assert_null(cJSON_GetObjectItemCaseSensitive(wl, "window3.failure_rate"));
 			if (v == 0) {
 				assert_null(cJSON_GetObjectItemCaseSensitive(wl, "diff_to_first"));
 			} else {
@@ -864,8 +873,10 @@ static void test_summary_csv(void **state)
 				"variant,workload,metric,mean,ci_low,ci_high,unit,variant_order", 8);
 	int nm, nw = 0, np = 0, nd = 0;
 	const struct metric_def *t = metric_table(&nm);
+	struct cfg_workload dw = {.kind = CFG_WORKLOAD_REQUESTS};
+	cfg_requests_defaults(&dw.req);
 	for (int k = 0; k < nm; k++) {
-		nw += t[k].scope == METRIC_WORKLOAD;
+		nw += t[k].scope == METRIC_WORKLOAD && t[k].window <= 2; /* the default 1m, 5m */
 		np += t[k].scope == METRIC_POOL;
 		nd += t[k].scope == METRIC_DATABASE;
 	}
@@ -904,10 +915,13 @@ static void test_summary_csv(void **state)
 				assert_string_equal(f[0], VARIANT2);
 				metric += 14;
 			}
-			assert_non_null(metric_find(metric));
-			assert_int_equal(metric_find(metric)->scope, METRIC_WORKLOAD);
+			/* worst windows by their lengths' names (the default 1m and 5m) */
+			assert_non_null(metric_find_for(metric, &dw));
+			assert_int_equal(metric_find_for(metric, &dw)->scope, METRIC_WORKLOAD);
 		}
-		assert_string_equal(f[6], metric_find(metric)->unit);
+		const struct metric_def *md = metric_find(metric) ? metric_find(metric)
+								 : metric_find_for(metric, &dw);
+		assert_string_equal(f[6], md->unit);
 	}
 	assert_true(saw_quoted && saw_pool && saw_diff);
 	csv_free(&c);
