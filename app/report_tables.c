@@ -51,9 +51,15 @@ struct table *report_tables_workload(const struct scenario *sc, const struct exp
 {
 	const struct cfg_scenario *base = &sc->variants[0].cfg;
 	const struct cfg_workload *wl = &base->workloads[w];
-	char caption[2 * CFG_NAME_MAX + 32];
-	snprintf(caption, sizeof caption, "workload %s (pool %s)", wl->name,
-		 base->pools[wl->pool].name);
+	char caption[(2 + CFG_MAX_POOLS) * CFG_NAME_MAX + 48];
+	int n = snprintf(caption, sizeof caption, "workload %s (pool %s", wl->name,
+			 base->pools[wl->pool].name);
+	/* read routing (the first variant's): where its read-only transactions go */
+	for (int k = 0; k < wl->req.reads.n_pools && n > 0 && (size_t)n < sizeof caption; k++)
+		n += snprintf(caption + n, sizeof caption - (size_t)n, "%s%s", k ? ", " : "; reads: ",
+			      base->pools[wl->req.reads.pools[k]].name);
+	if (n > 0 && (size_t)n < sizeof caption)
+		snprintf(caption + n, sizeof caption - (size_t)n, ")");
 	struct table *t = table_create(caption);
 	variant_column(t, NULL, namew, 0);
 	col(t, "offered", NULL, TABLE_RIGHT, 9, 2, 0);
