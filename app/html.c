@@ -253,8 +253,8 @@ void html_markdown(FILE *out, const char *md, html_image_fn image, void *ctx)
  * content, no event handler, no reference outside the image. */
 static bool safe_tag(const char *s, size_t n)
 {
-	static const char *const banned[] = {"<script", "<foreignobject", "<iframe", "<image",
-					     "<a ", "<a\n", "<style"};
+	static const char *const banned[] = {"<script", "<foreignobject", "<iframe", "<a ",
+					     "<a\n", "<style"};
 	for (size_t k = 0; k < sizeof banned / sizeof *banned; k++) {
 		size_t l = strlen(banned[k]);
 		if (n >= l && strncasecmp(s, banned[k], l) == 0)
@@ -265,7 +265,9 @@ static bool safe_tag(const char *s, size_t n)
 		if (sp && tolower((unsigned char)s[i]) == 'o' && tolower((unsigned char)s[i + 1]) == 'n' &&
 		    isalpha((unsigned char)s[i + 2]))
 			return false; /* onload=, onclick=, ... */
-		if (strncasecmp(s + i, "href=", 5) == 0 && i + 6 < n && s[i + 6] != '#')
+		/* a reference inside the image, or a PNG carried in it (gnuplot's heat maps) */
+		if (strncasecmp(s + i, "href=", 5) == 0 && i + 6 < n && s[i + 6] != '#' &&
+		    strncmp(s + i + 6, "data:image/png;base64,", 22) != 0)
 			return false;
 		if (strncasecmp(s + i, "url(", 4) == 0 && s[i + 4] != '#')
 			return false;

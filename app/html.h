@@ -25,10 +25,11 @@ typedef void (*html_image_fn)(void *ctx, const char *alt, const char *name);
 void html_markdown(FILE *out, const char *md, html_image_fn image, void *ctx);
 
 /* Inline the SVG image at `path`: everything from its <svg element on (the XML prolog and
- * DOCTYPE dropped, a '>' in text as &gt;), every id (and every reference to one) prefixed with `prefix` so that the
- * images of one page do not share ids. Returns 0; PT_EIO when the file cannot be read, is not
- * an SVG, or holds a script, event handler or external reference (nothing written then: the
- * page stays free of JavaScript and offline); PT_ENOMEM. At most 64 MiB. */
+ * DOCTYPE dropped, a '>' in text as &gt;), every id (and every reference to one) prefixed with
+ * `prefix` so that the images of one page do not share ids. Returns 0; PT_EIO when the file
+ * cannot be read, is not an SVG, or holds a script, event handler or external reference
+ * (nothing written then: the page stays free of JavaScript and offline; a PNG carried inside
+ * as data:image/png, as in gnuplot's heat maps, is allowed); PT_ENOMEM. At most 64 MiB. */
 int html_svg(FILE *out, const char *path, const char *prefix);
 
 #endif

@@ -127,6 +127,12 @@ static void test_svg_inline(void **state)
 			    "<use xlink:href='#p1-gpPt0' fill=\"url(#p1-grad)\"/><text>P(wait &gt; "
 			    "0)</text>\n</svg>\n");
 	free(out);
+	/* a heat map's pixels, a PNG inside the image, stay */
+	static const char heat[] =
+		"<svg><image x='1' xlink:href='data:image/png;base64,iVBORw0K'/></svg>";
+	assert_int_equal(inline_svg(heat, &out), PT_OK);
+	assert_string_equal(out, "<svg><image x='1' xlink:href='data:image/png;base64,iVBORw0K'/></svg>\n");
+	free(out);
 }
 
 /* Anything that could run or fetch is refused, and nothing is written: a script, an event
@@ -140,6 +146,7 @@ static void test_svg_refused(void **state)
 		"<svg><a href=\"http://example.com\">x</a></svg>",
 		"<svg><use xlink:href='http://example.com/x.svg#a'/></svg>",
 		"<svg><image href='x.png'/></svg>",
+		"<svg><image xlink:href='data:text/html,<b>'/></svg>",
 		"<svg><rect fill='url(http://example.com/p)'/></svg>",
 		"<html>not an image</html>",
 	};
