@@ -303,7 +303,12 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 			table_batch(out, sc, ex, wi, namew);
 			continue;
 		}
-		fprintf(out, "\nworkload %s (pool %s)\n", wl->name, base->pools[wl->pool].name);
+		fprintf(out, "\nworkload %s (pool %s", wl->name, base->pools[wl->pool].name);
+		/* read routing (the first variant's): where its read-only transactions go */
+		for (int k = 0; k < wl->req.reads.n_pools; k++)
+			fprintf(out, "%s%s", k ? ", " : "; reads: ",
+				base->pools[wl->req.reads.pools[k]].name);
+		fputs(")\n", out);
 		/* one count column per final failure cause (models/requests.h), then their sum
 		 * as a share of offered requests */
 		fprintf(out, "%-*s  %9s %9s", namew, "variant", "offered", "served");
