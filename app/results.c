@@ -1270,6 +1270,11 @@ static int write_md(FILE *out, void *ctx)
 	return report_doc_md(out, ctx);
 }
 
+static int write_html(FILE *out, void *ctx)
+{
+	return report_doc_html(out, ctx);
+}
+
 int results_write_report(struct results_dir *rd, const struct results_info *info,
 			 results_section_fn slo, void *slo_ctx, char *err, size_t errlen)
 {
@@ -1292,5 +1297,8 @@ int results_write_report(struct results_dir *rd, const struct results_info *info
 		c.plots_missing = reason;
 	}
 	free(marker);
-	return write_file(rd, "report.md", write_md, &c, err, errlen);
+	int st = write_file(rd, "report.md", write_md, &c, err, errlen);
+	if (!st)
+		st = write_file(rd, "report.html", write_html, &c, err, errlen);
+	return st;
 }
