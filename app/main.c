@@ -13,6 +13,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "app/fit_report.h"
+#include "app/html.h"
 #include "app/report.h"
 #include "app/report_plan.h"
 #include "app/report_sensitivity.h"
@@ -263,7 +264,7 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < N_OPTIONS; i++)
 		usage_option(out, &options[i]);
 	fprintf(out, "\nA run writes DIR/<scenario>/<run-id>/ (summary.json, summary.csv, "
-		     "replications.csv, waits.csv,\ntimeline.csv, report.md, plots); DIR "
+		     "replications.csv, waits.csv,\ntimeline.csv, report.md, report.html, plots); DIR "
 		     "is results unless -o says otherwise.\n");
 	fprintf(out, "\nexit codes: 0 ok, 1 runtime failure, 2 usage or invalid scenario, 3 SLO not "
 		     "met (with --fail-on-slo)\n");
@@ -278,8 +279,8 @@ static void usage_command(FILE *out, const struct command_def *c)
 			usage_option(out, &options[i]);
 	if (c->bit & (CMD_RUN | CMD_SWEEP | CMD_PLAN))
 		fprintf(out, "\nA run writes DIR/<scenario>/<run-id>/ (summary.json, summary.csv, "
-			     "replications.csv, waits.csv,\ntimeline.csv, report.md, plots); DIR is "
-			     "results unless -o says otherwise.\n");
+			     "replications.csv, waits.csv,\ntimeline.csv, report.md, report.html, "
+			     "plots); DIR is results unless -o says otherwise.\n");
 	fprintf(out, "\nexit codes: 0 ok, 1 runtime failure, 2 usage or invalid scenario%s\n",
 		c->bit == CMD_RUN ? ", 3 SLO not met (with --fail-on-slo)" : "");
 }
@@ -763,17 +764,42 @@ struct extra_sections {
 	const struct scenario *sc;
 };
 
-/* report.md's SLO section, then a plan's section, then the sensitivity section (ctx: a struct
- * extra_sections). */
-static void slo_section(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			void *ctx)
+/* A section its module writes in Markdown only (a plan's probes, precision mode): as it is in
+ * report.md, converted in report.html. 0 or PT_ENOMEM. */
+static int markdown_section(FILE *out, enum table_format fmt, const struct extra_sections *x,
+			    const struct scenario *sc, const struct experiment *ex, bool plan)
+{
+	FILE *m = out;
+	char *md = NULL;
+	size_t n = 0;
+	if (fmt == TABLE_HTML && !(m = open_memstream(&md, &n)))
+		return PT_ENOMEM;
+	if (plan)
+		report_plan_md(m, x->sc, x->pl);
+	else
+		report_precision(m, sc, ex, true);
+	if (fmt != TABLE_HTML)
+		return PT_OK;
+	bool bad = fclose(m) != 0 || !md;
+	if (!bad)
+		html_markdown(out, md, NULL, NULL);
+	free(md);
+	return bad ? PT_ENOMEM : PT_OK;
+}
+
+/* The report's SLO section, then a plan's section, the sensitivity and precision sections, in
+ * format fmt (ctx: a struct extra_sections). */
+static int slo_section(FILE *out, enum table_format fmt, const struct scenario *sc,
+		       const struct experiment *ex, void *ctx)
 {
 	const struct extra_sections *x = ctx;
-	report_slo(out, sc, ex, true, 0);
-	if (x->pl)
-		report_plan_md(out, x->sc, x->pl);
-	report_sensitivity(out, x->rs, TABLE_MARKDOWN);
-	report_precision(out, sc, ex, true);
+	report_slo(out, sc, ex, fmt, 0);
+	int st = x->pl ? markdown_section(out, fmt, x, sc, ex, true) : PT_OK;
+	if (!st)
+		st = report_sensitivity(out, x->rs, fmt);
+	if (!st)
+		st = markdown_section(out, fmt, x, sc, ex, false);
+	return st;
 }
 
 /* The main experiment's on_result hook of the judged variant: its values for the sensitivity's
@@ -1270,9 +1296,11 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		report_sweep(stdout, sw, &ex);
 	} else if (pl) {
 		report_plan(stdout, sc, pl);
+	} else if (report_table(stdout, sc, &ex) != 0) {
+		fprintf(stderr, "pooltide: cannot write the report: %s\n", pt_strerror(PT_ENOMEM));
+		goto done;
 	} else {
-		report_table(stdout, sc, &ex);
-		report_slo(stdout, sc, &ex, false, gate);
+		report_slo(stdout, sc, &ex, TABLE_TERMINAL, gate);
 	}
 	if (!cli->json && report_sensitivity(stdout, &rs, TABLE_TERMINAL)) {
 		fprintf(stderr, "pooltide: out of memory\n");

@@ -4,7 +4,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "app/report_tables.h"
 #include "app/sweep.h"
+#include "app/table.h"
 #include "models/aggregate.h"
 #include "models/budget.h"
 #include "models/plan.h"
@@ -12,6 +14,7 @@
 #include "models/slo.h"
 #include "app/report_pgbouncer.h"
 #include "models/summary.h"
+#include "sim/status.h"
 
 void report_format_duration(double s, char *buf, size_t len)
 {
@@ -84,10 +87,6 @@ void report_format_count(double x, char *buf, size_t len)
 		report_format_number(x, buf, len);
 }
 
-static void format_count(double x, char *buf, size_t len)
-{
-	report_format_count(x, buf, len);
-}
 
 
 struct estimate report_est(const struct experiment *ex, int v, const char *metric, int idx)
@@ -130,142 +129,15 @@ bool report_cause_shown(const struct experiment *ex, int f, int w)
 	return false;
 }
 
-static void format_rate_ci(struct estimate e, char *buf, size_t len)
+/* Render a built table on the terminal and free it; 0 or its status (PT_ENOMEM). */
+static int term_table(FILE *out, struct table *t)
 {
-	char r0[16], r1[16], r2[16];
-	report_format_rate(e.mean, r0, sizeof r0);
-	report_format_rate(e.lo < 0 ? 0 : e.lo, r1, sizeof r1);
-	report_format_rate(e.hi, r2, sizeof r2);
-	snprintf(buf, len, "%s [%s, %s]", r0, r1, r2);
+	int st = table_render(out, t, TABLE_TERMINAL);
+	table_destroy(t);
+	return st;
 }
 
-/* A signed paired difference with its interval: "-1.97pp [-3.85, -0.10]" or "-29.8s [...]". */
-static void format_diff(struct estimate e, bool rate, char *buf, size_t len)
-{
-	if (isnan(e.mean)) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	if (rate) {
-		snprintf(buf, len, "%+.3gpp [%+.3g, %+.3g]", e.mean * 100, e.lo * 100, e.hi * 100);
-		return;
-	}
-	char m[32], lo[32], hi[32];
-	report_format_duration(fabs(e.mean), m, sizeof m);
-	report_format_duration(fabs(e.lo), lo, sizeof lo);
-	report_format_duration(fabs(e.hi), hi, sizeof hi);
-	snprintf(buf, len, "%s%s [%s%s, %s%s]", e.mean < 0 ? "-" : "+", m, e.lo < 0 ? "-" : "+", lo,
-		 e.hi < 0 ? "-" : "+", hi);
-}
-
-/* Paired differences to the first variant (common random numbers): what each change did. */
-static void table_diffs(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			int wi, int namew, enum metric_scope scope)
-{
-	if (ex->n_variants < 2 || ex->nrep < 2)
-		return;
-	int nd;
-	const char *const *diffs = report_diff_metrics(scope, &nd);
-	fprintf(out, "%-*s  paired difference to \"%s\" [95%% CI]:", namew, "", sc->variants[0].name);
-	fputc('\n', out);
-	fprintf(out, "%-*s ", namew, "variant");
-	for (int k = 0; k < nd; k++)
-		fprintf(out, " %-32s", diffs[k]);
-	fputc('\n', out);
-	for (int v = 1; v < ex->n_variants; v++) {
-		fprintf(out, "%-*.*s ", namew, namew, sc->variants[v].name);
-		for (int k = 0; k < nd; k++) {
-			const struct metric_def *m = metric_find(diffs[k]);
-			struct estimate e;
-			aggregate_diff(experiment_aggregate(ex, v), m, wi, &e);
-			char cell[128];
-			format_diff(e, strcmp(m->unit, "1") == 0, cell, sizeof cell);
-			fprintf(out, " %-32s", cell);
-		}
-		fputc('\n', out);
-	}
-}
-
-/* The worst 1- and 5-minute windows (models/window.h): failure rate and p99 wait, mean over
- * replications with the 95 % CI of the failure rate. */
-static void table_worst(FILE *out, const struct scenario *sc, const struct experiment *ex, int wi,
-			int namew)
-{
-	fprintf(out, "%-*s  worst windows (sliding in 1 s steps; mean over replications):\n",
-		namew, "");
-	fprintf(out, "%-*s  %-28s %-10s %-28s %-10s\n", namew, "variant",
-		"1m failure rate [95% CI]", "1m p99", "5m failure rate [95% CI]", "5m p99");
-	for (int v = 0; v < ex->n_variants; v++) {
-		char r1[64], r5[64], q1[16], q5[16];
-		format_rate_ci(report_est(ex, v, "worst_1m.failure_rate", wi), r1, sizeof r1);
-		format_rate_ci(report_est(ex, v, "worst_5m.failure_rate", wi), r5, sizeof r5);
-		report_format_duration(report_est(ex, v, "worst_1m.wait_p99", wi).mean, q1, sizeof q1);
-		report_format_duration(report_est(ex, v, "worst_5m.wait_p99", wi).mean, q5, sizeof q5);
-		fprintf(out, "%-*.*s  %-28s %-10s %-28s %-10s\n", namew, namew, sc->variants[v].name,
-			r1, q1, r5, q5);
-	}
-}
-
-/* Retries, row-lock waits and the attribution of pool timeouts to batches, when any. */
-static void table_contention(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			     int wi, int namew)
-{
-	bool any = false;
-	for (int v = 0; v < ex->n_variants; v++)
-		any |= report_est(ex, v, "retries", wi).mean > 0 || report_est(ex, v, "lock_waits", wi).mean > 0 ||
-		       report_est(ex, v, "pool_timeouts", wi).mean > 0;
-	if (!any)
-		return;
-	fprintf(out, "%-*s  %13s %-15s %-21s %9s %10s %9s %9s %9s\n", namew, "",
-		"pool timeouts", "batches >= 1/2", "batches+locks >= 1/2", "retried", "lock waits",
-		"lock wait", "hold", "hold max");
-	for (int v = 0; v < ex->n_variants; v++) {
-		char pt[16], share[16], lshare[16], rt[16], lw[16], d[3][16];
-		format_count(report_est(ex, v, "pool_timeouts", wi).mean, pt, sizeof pt);
-		report_format_rate(report_est(ex, v, "timeouts_batch_heavy_share", wi).mean, share,
-				   sizeof share);
-		report_format_rate(report_est(ex, v, "timeouts_lock_heavy_share", wi).mean, lshare,
-				   sizeof lshare);
-		format_count(report_est(ex, v, "retried", wi).mean, rt, sizeof rt);
-		format_count(report_est(ex, v, "lock_waits", wi).mean, lw, sizeof lw);
-		static const char *const ds[] = {"lock_wait_mean", "hold_mean", "hold_max"};
-		for (int k = 0; k < 3; k++)
-			report_format_duration(report_est(ex, v, ds[k], wi).mean, d[k], sizeof d[k]);
-		fprintf(out, "%-*.*s  %13s %-15s %-21s %9s %10s %9s %9s %9s\n", namew, namew,
-			sc->variants[v].name, pt, share, lshare, rt, lw, d[0], d[1], d[2]);
-	}
-}
-
-static void table_batch(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			int wi, int namew)
-{
-	const struct cfg_scenario *base = &sc->variants[0].cfg;
-	const struct cfg_workload *wl = &base->workloads[wi];
-	static const char *const commit_names[] = {"per_batch", "per_group", "per_record"};
-	fprintf(out, "\nbatch workload %s (pool %s)\n", wl->name, base->pools[wl->pool].name);
-	fprintf(out, "%-*s  %-10s %8s %-22s %8s %9s %9s %9s %9s %9s %9s\n", namew, "variant",
-		"commit", "batches", "failed [95% CI]", "records", "duration", "txn hold",
-		"hold max", "lag", "records/s", "backlog");
-	for (int v = 0; v < ex->n_variants; v++) {
-		const struct cfg_batch *bc = &sc->variants[v].cfg.workloads[wi].batch;
-		char nb[16], fr[64], sz[16], d[4][16], rps[16], bl[16];
-		format_count(report_est(ex, v, "batches", wi).mean, nb, sizeof nb);
-		format_rate_ci(report_est(ex, v, "failed_batch_rate", wi), fr, sizeof fr);
-		snprintf(sz, sizeof sz, "%.0f", report_est(ex, v, "batch_size_mean", wi).mean);
-		static const char *const ds[] = {"batch_duration_mean", "txn_hold_mean",
-						 "txn_hold_max", "lag_mean"};
-		for (int k = 0; k < 4; k++)
-			report_format_duration(report_est(ex, v, ds[k], wi).mean, d[k], sizeof d[k]);
-		report_format_number(report_est(ex, v, "records_per_s", wi).mean, rps, sizeof rps);
-		report_format_number(report_est(ex, v, "backlog_mean", wi).mean, bl, sizeof bl);
-		fprintf(out, "%-*.*s  %-10s %8s %-22s %8s %9s %9s %9s %9s %9s %9s\n", namew, namew,
-			sc->variants[v].name, commit_names[bc->commit], nb, fr, sz, d[0], d[1], d[2],
-			d[3], rps, bl);
-	}
-	table_diffs(out, sc, ex, wi, namew, METRIC_BATCH);
-}
-
-void report_table(FILE *out, const struct scenario *sc, const struct experiment *ex)
+int report_table(FILE *out, const struct scenario *sc, const struct experiment *ex)
 {
 	const struct cfg_scenario *base = &sc->variants[0].cfg;
 	char h[32], w[32];
@@ -285,81 +157,30 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 	if (namew > 48)
 		namew = 48;
 
-	for (int wi = 0; wi < base->n_workloads; wi++) {
+	int st = PT_OK;
+	for (int wi = 0; wi < base->n_workloads && !st; wi++) {
 		const struct cfg_workload *wl = &base->workloads[wi];
+		fputc('\n', out);
 		if (wl->kind == CFG_WORKLOAD_BATCH) {
-			table_batch(out, sc, ex, wi, namew);
-			continue;
+			st = term_table(out, report_tables_batch(sc, ex, wi, namew));
+		} else {
+			st = term_table(out, report_tables_workload(sc, ex, wi, namew));
+			if (!st)
+				st = term_table(out, report_tables_worst(sc, ex, wi, namew));
+			if (!st && report_tables_contention_shown(ex, wi))
+				st = term_table(out, report_tables_contention(sc, ex, wi, namew));
 		}
-		fprintf(out, "\nworkload %s (pool %s)\n", wl->name, base->pools[wl->pool].name);
-		/* one count column per final failure cause (models/requests.h), then their sum
-		 * as a share of offered requests */
-		fprintf(out, "%-*s  %9s %9s", namew, "variant", "offered", "served");
-		for (int f = 0; f < REQ_FAILURES; f++) {
-			if (!report_cause_shown(ex, f, wi))
-				continue;
-			char head[32];
-			snprintf(head, sizeof head, "%s", requests_failure_name(f));
-			for (char *p = head; *p; p++)
-				*p = *p == '_' ? ' ' : *p;
-			fprintf(out, " %9s", head);
-		}
-		fprintf(out, "  %-26s  %8s %8s %8s %8s %8s %8s\n", "failure rate [95% CI]", "wait",
-			"p50", "p95", "p99", "p99.9", "max");
-		for (int v = 0; v < ex->n_variants; v++) {
-			char off[16], srv[16], cnt[16], ci[64];
-			char q[6][16];
-			format_count(report_est(ex, v, "offered", wi).mean, off, sizeof off);
-			format_count(report_est(ex, v, "served", wi).mean, srv, sizeof srv);
-			fprintf(out, "%-*.*s  %9s %9s", namew, namew, sc->variants[v].name, off, srv);
-			for (int f = 0; f < REQ_FAILURES; f++) {
-				if (!report_cause_shown(ex, f, wi))
-					continue;
-				format_count(report_est(ex, v, requests_failure_name(f), wi).mean, cnt,
-					     sizeof cnt);
-				fprintf(out, " %9s", cnt);
-			}
-			format_rate_ci(report_est(ex, v, "failure_rate", wi), ci, sizeof ci);
-			static const char *const qs[] = {"wait_mean", "wait_p50", "wait_p95",
-							 "wait_p99", "wait_p999", "wait_max"};
-			for (int k = 0; k < 6; k++)
-				report_format_duration(report_est(ex, v, qs[k], wi).mean, q[k], sizeof q[k]);
-			fprintf(out, "  %-26s  %8s %8s %8s %8s %8s %8s\n", ci, q[0], q[1], q[2], q[3],
-				q[4], q[5]);
-		}
-		table_worst(out, sc, ex, wi, namew);
-		table_contention(out, sc, ex, wi, namew);
-		table_diffs(out, sc, ex, wi, namew, METRIC_WORKLOAD);
+		/* Paired differences to the first variant (common random numbers): what each
+		 * change did. */
+		if (!st && ex->n_variants >= 2 && ex->nrep >= 2)
+			st = term_table(out, report_tables_diffs(sc, ex, wi, namew));
 	}
-
-	fprintf(out, "\npools (time averages over the run after warm-up)\n");
-	fprintf(out, "%-*s  %-10s %5s %11s %9s %9s %9s %9s  %s\n", namew, "variant", "pool", "cap",
-		"checked out", "overflow", "waiters", "exhausted", "barged", "first timeout");
-	for (int v = 0; v < ex->n_variants; v++) {
-		const struct cfg_scenario *c = &sc->variants[v].cfg;
-		for (int pi = 0; pi < c->n_pools; pi++) {
-			const struct cfg_pool *pc = &c->pools[pi];
-			char cap[16], msg[160] = "-", ex_s[16];
-			if (pool_cfg_cap(pc) < 0)
-				snprintf(cap, sizeof cap, "inf");
-			else
-				snprintf(cap, sizeof cap, "%d", pool_cfg_cap(pc));
-			/* The first timeout's message, from the first replication that had one. */
-			int o = experiment_aggregate(ex, v)->pools[pi].first_timeout_overflow;
-			if (o != INT_MIN)
-				pool_timeout_message(pc, o, msg, sizeof msg);
-			report_format_rate(report_est(ex, v, "exhausted_share", pi).mean, ex_s, sizeof ex_s);
-			/* hand-offs a newcomer took per replication (wakeup_latency > 0), to check
-			 * against a real pool's log */
-			char barged[16];
-			format_count(report_est(ex, v, "barged", pi).mean, barged, sizeof barged);
-			fprintf(out, "%-*.*s  %-10s %5s %11.2f %9.2f %9.2f %9s %9s  %s\n", namew, namew,
-				pi == 0 ? sc->variants[v].name : "", pc->name, cap,
-				report_est(ex, v, "checked_out_mean", pi).mean,
-				report_est(ex, v, "overflow_mean", pi).mean,
-				report_est(ex, v, "waiters_mean", pi).mean, ex_s, barged, msg);
-		}
-	}
+	if (st)
+		return st;
+	fputc('\n', out);
+	st = term_table(out, report_tables_pools(sc, ex, namew));
+	if (st)
+		return st;
 	/* with read replicas, one row per server, named in its own column */
 	bool servers = false;
 	for (int v = 0; v < ex->n_variants; v++)
@@ -405,7 +226,7 @@ void report_table(FILE *out, const struct scenario *sc, const struct experiment 
 					database_refusal_message(cfg_server(c, d)));
 		}
 	}
-	report_pgbouncer_terminal(out, sc, ex); /* a failed table prints nothing */
+	return report_pgbouncer_terminal(out, sc, ex);
 }
 
 void report_json_string(FILE *out, const char *s)
@@ -452,13 +273,18 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 {
 	int n;
 	const struct metric_def *t = metric_table(&n);
+	/* a workload's worst windows are named by its window lengths */
+	const struct cfg_workload *wl =
+		scope == METRIC_WORKLOAD || scope == METRIC_BATCH ? &ex->cfgs[v]->workloads[idx] : NULL;
 	bool first = true;
 	for (int k = 0; k < n; k++) {
-		if (t[k].scope != scope)
+		if (t[k].scope != scope || !metric_applies(&t[k], wl))
 			continue;
 		struct estimate e;
+		char name[CFG_SLO_METRIC_MAX];
 		aggregate_estimate(experiment_aggregate(ex, v), &t[k], idx, &e);
-		fprintf(out, "%s%s\"%s\": ", first ? "" : ",\n", indent, t[k].name);
+		fprintf(out, "%s%s\"%s\": ", first ? "" : ",\n", indent,
+			metric_name_of(&t[k], wl, name, sizeof name));
 		report_json_estimate(out, &e);
 		first = false;
 	}
@@ -607,7 +433,7 @@ static void json_slo(FILE *out, const struct scenario *sc, const struct experime
 }
 
 enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			    bool markdown, int gate)
+			    enum table_format fmt, int gate)
 {
 	enum slo_verdict gate_verdict = SLO_PASS;
 	bool any = false;
@@ -615,15 +441,25 @@ enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct e
 		any |= sc->variants[v].cfg.n_slo > 0;
 	if (!any)
 		return SLO_PASS;
-	if (markdown)
-		fputs("## SLO\n\nA limit passes only when the upper end of its 95 % confidence "
-		      "interval meets it, fails when the lower end exceeds it, and is inconclusive "
-		      "when the interval straddles it (more replications narrow it).\n\n"
-		      "| variant | objective | estimate [95 % CI] | verdict |\n"
-		      "|---|---|---|---|\n", out);
+	static const char intro[] = "A limit passes only when the upper end of its 95 % confidence "
+				    "interval meets it, fails when the lower end exceeds it, and is "
+				    "inconclusive when the interval straddles it (more replications "
+				    "narrow it).";
+	struct table *t = NULL;
+	if (fmt == TABLE_MARKDOWN)
+		fprintf(out, "## SLO\n\n%s\n\n", intro);
+	else if (fmt == TABLE_HTML)
+		fprintf(out, "<h2>SLO</h2>\n<p>%s</p>\n", intro);
 	else
 		fputs("\nSLO (pass: the upper end of the 95 % CI meets the limit; inconclusive: "
 		      "the CI straddles it)\n", out);
+	if (fmt != TABLE_TERMINAL) {
+		t = table_create("SLO");
+		static const char *const heads[] = {"variant", "objective", "estimate [95 % CI]",
+						    "verdict"};
+		for (int k = 0; k < 4; k++)
+			table_add_column(t, &(struct table_column){.header = heads[k]});
+	}
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *c = &sc->variants[v].cfg;
 		struct slo_result res[CFG_MAX_SLO];
@@ -631,30 +467,43 @@ enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct e
 			slo_evaluate_aggregate(experiment_aggregate(ex, v), c, res);
 		if (v == gate)
 			gate_verdict = all;
-		if (!markdown)
+		if (fmt == TABLE_TERMINAL)
 			fprintf(out, "%s: %s\n", sc->variants[v].name, slo_verdict_name(all));
 		for (int i = 0; i < c->n_slo; i++) {
 			char line[256];
 			slo_format(line, sizeof line, c, &res[i]);
-			if (!markdown) {
+			if (fmt == TABLE_TERMINAL) {
 				fprintf(out, "  %s\n", line);
 				continue;
 			}
-			/* "api wait_p99 <= 100ms: 84.2ms [79.1ms, 89.3ms] pass" -> table cells */
+			/* "api wait_p99 <= 100ms: 84.2ms [79.1ms, 89.3ms] pass" -> table cells; the
+			 * verdict is its word and what follows ("inconclusive (about 6
+			 * replications would decide it)") */
+			char word[32];
+			snprintf(word, sizeof word, " %s", slo_verdict_name(res[i].verdict));
 			char *colon = strstr(line, ": ");
-			char *last = strrchr(line, ' ');
-			if (colon && last && last > colon) {
-				*colon = 0;
-				*last = 0;
-				fprintf(out, "| %s | %s | %s | **%s** |\n", sc->variants[v].name, line,
-					colon + 2, last + 1);
-			} else {
-				fprintf(out, "| %s | %s | | |\n", sc->variants[v].name, line);
+			char *verdict = colon ? strstr(colon, word) : NULL;
+			table_add_row(t);
+			table_add_text(t, sc->variants[v].name);
+			if (!verdict) {
+				table_add_value(t, line);
+				continue;
 			}
+			*colon = 0;
+			*verdict = 0;
+			table_add_value(t, line);
+			table_add_value(t, colon + 2);
+			char cell[300];
+			snprintf(cell, sizeof cell, "**%s**%s", word + 1, verdict + strlen(word));
+			table_add_markdown(t, cell);
 		}
 	}
-	if (markdown)
-		fputc('\n', out);
+	if (t) {
+		table_render(out, t, fmt); /* out of memory: the section ends without its table */
+		table_destroy(t);
+		if (fmt == TABLE_MARKDOWN)
+			fputc('\n', out);
+	}
 	return gate_verdict;
 }
 

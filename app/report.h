@@ -10,14 +10,16 @@
 #include <stdio.h>
 
 #include "app/scenario.h"
+#include "app/table.h"
 #include "models/experiment.h"
 #include "models/slo.h"
 #include "models/summary.h"
 
 #define POOLTIDE_VERSION "0.1.0"
 
-/* The comparison table, per workload: one row per variant. */
-void report_table(FILE *out, const struct scenario *sc, const struct experiment *ex);
+/* The comparison tables (app/report_tables.h), per workload: one row per variant; then pool,
+ * database and PgBouncer tables. 0, or PT_ENOMEM (the report then stops short). */
+int report_table(FILE *out, const struct scenario *sc, const struct experiment *ex);
 /* The JSON document (schema in README.md). */
 void report_json(FILE *out, const struct scenario *sc, const struct experiment *ex);
 
@@ -77,11 +79,12 @@ void report_format_rate(double r, char *buf, size_t len);
 int report_budget_warnings(FILE *out, const struct scenario *sc);
 
 /* The SLO verdicts of every variant that has limits (scenario "slo"): one line per limit with
- * its estimate, 95 % CI and verdict, as terminal text or as the "## SLO" section of
- * report.md. Prints nothing when no variant has limits. Returns the overall verdict of
- * variant `gate` (SLO_PASS when it has no limits). */
+ * its estimate, 95 % CI and verdict, as terminal text, or as the "## SLO" section of report.md
+ * (TABLE_MARKDOWN) or report.html (TABLE_HTML: a heading, a paragraph and a table). Prints
+ * nothing when no variant has limits. Returns the overall verdict of variant `gate`
+ * (SLO_PASS when it has no limits). */
 enum slo_verdict report_slo(FILE *out, const struct scenario *sc, const struct experiment *ex,
-			    bool markdown, int gate);
+			    enum table_format fmt, int gate);
 
 /* Precision mode (--precision, models/precision.h): the target, the rule, the replications
  * used (and rounds), and whether the run stopped because every variant was decided or at the

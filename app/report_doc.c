@@ -9,90 +9,64 @@
 #include <unistd.h>
 
 #include "app/config_code.h"
+#include "app/html.h"
 #include "app/report_pgbouncer.h"
 #include "app/plot.h"
 #include "app/report.h"
+#include "app/report_tables.h"
+#include "app/table.h"
 #include "models/budget.h"
 #include "models/pool.h"
 #include "models/summary.h"
 #include "sim/status.h"
 
-/* Text in a Markdown table cell or paragraph: characters Markdown would act on escaped, line
- * breaks as spaces. */
+/* Text in a Markdown paragraph: characters Markdown would act on escaped, line breaks as
+ * spaces (as in a table's text cells). */
 static void md_text(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else {
-			if (strchr("\\`*_[]<>|#", *s))
-				fputc('\\', out);
-			fputc(*s, out);
-		}
-	}
+	table_write_text(out, TABLE_MARKDOWN, s);
 }
 
-/* A duration that may be negative (a paired difference). */
-static void fmt_signed_duration(double s, bool plus, char *buf, size_t len)
+/* The document being written: report.md, or report.html through the same sections. In HTML
+ * the sections' Markdown prose collects in `out` (a memory stream) and is converted block by
+ * block (app/html.h) before each table and image, which go straight to `file` through their
+ * own HTML renderers. */
+struct doc {
+	enum table_format fmt; /* TABLE_MARKDOWN or TABLE_HTML */
+	FILE *file;            /* the document */
+	FILE *out;             /* where prose goes: file (Markdown) or the pending Markdown */
+	char *buf;             /* HTML: the memory stream's buffer ... */
+	size_t len, done;      /* ... its length, and how much of it is converted */
+	int status;            /* the first failure (PT_ENOMEM) */
+	int images;            /* SVG images inlined so far (their ids' prefix) */
+	const struct report_doc *c;
+};
+
+static void image_html(void *ctx, const char *alt, const char *name);
+
+/* HTML: convert the prose written since the last flush. */
+static void flush(struct doc *d)
 {
-	char b[24];
-	report_format_duration(fabs(s), b, sizeof b);
-	snprintf(buf, len, "%s%s", isnan(s) || s == 0 ? "" : s < 0 ? "-" : plus ? "+" : "", b);
+	if (d->fmt != TABLE_HTML)
+		return;
+	if (fflush(d->out) != 0 || ferror(d->out)) {
+		if (!d->status)
+			d->status = PT_ENOMEM;
+		return;
+	}
+	if (d->len > d->done) /* other modules' image links (PgBouncer's plot) inlined too */
+		html_markdown(d->file, d->buf + d->done, image_html, d);
+	d->done = d->len;
 }
 
-enum md_kind { MD_RATE, MD_DURATION, MD_RATE_DIFF, MD_DURATION_DIFF, MD_NUMBER };
-
-/* "x [lo, hi]"; rates and durations are >= 0, so a lower bound below 0 shows as 0 (as in the
- * terminal table); differences are signed, rates in percentage points. */
-static void fmt_ci(enum md_kind kind, const struct estimate *e, char *buf, size_t len)
+/* Render a built table in the document's format and free it. */
+static void put_table(struct doc *d, struct table *t)
 {
-	char m[32], lo[32], hi[32];
-	double l = e->lo;
-	switch (kind) {
-	case MD_RATE:
-		report_format_rate(e->mean, m, sizeof m);
-		report_format_rate(l < 0 ? 0 : l, lo, sizeof lo);
-		report_format_rate(e->hi, hi, sizeof hi);
-		break;
-	case MD_DURATION:
-		fmt_signed_duration(e->mean, false, m, sizeof m);
-		fmt_signed_duration(l < 0 ? 0 : l, false, lo, sizeof lo);
-		fmt_signed_duration(e->hi, false, hi, sizeof hi);
-		break;
-	case MD_RATE_DIFF: {
-		const double x[3] = {e->mean, e->lo, e->hi};
-		char *o[3] = {m, lo, hi};
-		for (int i = 0; i < 3; i++)
-			if (isnan(x[i]))
-				snprintf(o[i], 32, "-");
-			else if (x[i] == 0)
-				snprintf(o[i], 32, "0 pp");
-			else
-				snprintf(o[i], 32, "%+.3g pp", x[i] * 100);
-		break;
-	}
-	case MD_DURATION_DIFF:
-		fmt_signed_duration(e->mean, true, m, sizeof m);
-		fmt_signed_duration(e->lo, true, lo, sizeof lo);
-		fmt_signed_duration(e->hi, true, hi, sizeof hi);
-		break;
-	case MD_NUMBER:
-		report_format_number(e->mean, m, sizeof m);
-		report_format_number(l < 0 ? 0 : l, lo, sizeof lo);
-		report_format_number(e->hi, hi, sizeof hi);
-		break;
-	}
-	if (isnan(e->mean))
-		snprintf(buf, len, "-");
-	else if (e->n < 2)
-		snprintf(buf, len, "%s", m); /* one replication: no interval */
-	else
-		snprintf(buf, len, "%s [%s, %s]", m, lo, hi);
-}
-
-static void fmt_count(double x, char *buf, size_t len)
-{
-	report_format_count(x, buf, len);
+	flush(d);
+	int st = table_render(d->file, t, d->fmt);
+	table_destroy(t);
+	if (st && !d->status)
+		d->status = st;
 }
 
 /* A pool's configuration in its kind's own words. */
@@ -142,8 +116,10 @@ static void pool_config_text(FILE *out, const struct cfg_pool *pc)
 	}
 }
 
-static void md_scenario(FILE *out, const struct report_doc *c)
+static void md_scenario(struct doc *d)
 {
+	FILE *out = d->out;
+	const struct report_doc *c = d->c;
 	const struct scenario *sc = c->info->sc;
 	const struct experiment *ex = c->info->ex;
 	const struct cfg_scenario *base = &sc->variants[0].cfg;
@@ -174,94 +150,79 @@ static void md_scenario(FILE *out, const struct report_doc *c)
 		c->sha256, POOLTIDE_VERSION, c->started_utc, wall, c->info->threads,
 		c->info->threads == 1 ? "" : "s", c->run_id);
 
-	fputs("| # | variant | pools |\n|--:|---|---|\n", out);
+	struct table *t = table_create("Variants");
+	table_add_column(t, &(struct table_column){.header = "#", .align = TABLE_RIGHT});
+	table_add_column(t, &(struct table_column){.header = "variant"});
+	table_add_column(t, &(struct table_column){.header = "pools"});
 	for (int v = 0; v < sc->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
-		fprintf(out, "| %d | ", v + 1);
-		md_text(out, sc->variants[v].name);
-		fputs(" | ", out);
+		table_add_row(t);
+		table_add_valuef(t, "%d", v + 1);
+		table_add_text(t, sc->variants[v].name);
+		/* each pool's name (escaped) and configuration, in Markdown */
+		char *cell = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&cell, &len);
+		if (!m) {
+			table_destroy(t);
+			d->status = PT_ENOMEM;
+			return;
+		}
 		for (int p = 0; p < cfg->n_pools; p++) {
-			fputs(p ? "; " : "", out);
-			pool_config_text(out, &cfg->pools[p]);
+			fputs(p ? "; " : "", m);
+			pool_config_text(m, &cfg->pools[p]);
 			if (cfg->pools[p].server > 0) /* one engine per server: say whose */
-				fprintf(out, " (on %s)", cfg_server_name(cfg, cfg->pools[p].server));
+				fprintf(m, " (on %s)", cfg_server_name(cfg, cfg->pools[p].server));
 		}
 		/* read routing, what tells variants with the same pools apart */
 		for (int k0 = 0; k0 < cfg->n_workloads; k0++) {
 			const struct cfg_workload *wl = &cfg->workloads[k0];
 			if (wl->kind != CFG_WORKLOAD_REQUESTS || wl->req.reads.n_pools == 0)
 				continue;
-			fputs("; ", out);
-			md_text(out, wl->name);
-			fprintf(out, " reads: %.4g %% of read-only transactions to ",
+			fputs("; ", m);
+			md_text(m, wl->name);
+			fprintf(m, " reads: %.4g %% of read-only transactions to ",
 				100 * wl->req.reads.share);
 			for (int k = 0; k < wl->req.reads.n_pools; k++) {
-				fputs(k ? ", " : "", out);
-				md_text(out, cfg->pools[wl->req.reads.pools[k]].name);
+				fputs(k ? ", " : "", m);
+				md_text(m, cfg->pools[wl->req.reads.pools[k]].name);
 			}
 			fputs(wl->req.reads.routing == CFG_ROUTING_RANDOM ? " (random)" : " (round-robin)",
-			      out);
+			      m);
 		}
-		fputs(" |\n", out);
+		if (fclose(m) != 0 || !cell)
+			d->status = PT_ENOMEM;
+		table_add_markdown(t, cell ? cell : "");
+		free(cell);
 	}
+	put_table(d, t);
 	fputc('\n', out);
 }
 
 /* Retries, row-lock waits and the attribution of timeouts to batches, when any occurred. */
-static void md_contention(FILE *out, const struct report_doc *c, int w)
+static void md_contention(struct doc *d, int w)
 {
-	const struct scenario *sc = c->info->sc;
-	const struct experiment *ex = c->info->ex;
-	bool any = false;
-	for (int v = 0; v < ex->n_variants; v++)
-		any |= report_est(ex, v, "retries", w).mean > 0 || report_est(ex, v, "lock_waits", w).mean > 0 ||
-		       report_est(ex, v, "pool_timeouts", w).mean > 0;
-	if (!any)
+	const struct report_doc *c = d->c;
+	if (!report_tables_contention_shown(c->info->ex, w))
 		return;
 	fputs("Contention: pool timeouts (retried ones included) and the share of them that "
 	      "happened while batch workloads held at least half of the pool's connections, and "
 	      "while batches and transactions waiting for a row lock together held at least half "
 	      "(the lock cascade: requests that wait inside PostgreSQL keep their connections); "
 	      "requests that retried; transactions that waited for a row lock, and how long; "
-	      "connection hold time (lock waits included).\n\n"
-	      "| variant | pool timeouts | batches held >= half | batches + lock waits held >= "
-	      "half | retried | lock waits | lock wait mean | hold mean | hold max |\n"
-	      "|---|--:|---|---|--:|--:|---|---|---|\n",
-	      out);
-	char cell[160];
-	for (int v = 0; v < ex->n_variants; v++) {
-		fputs("| ", out);
-		md_text(out, sc->variants[v].name);
-		fmt_count(report_est(ex, v, "pool_timeouts", w).mean, cell, sizeof cell);
-		fprintf(out, " | %s", cell);
-		struct estimate e = report_est(ex, v, "timeouts_batch_heavy_share", w);
-		fmt_ci(MD_RATE, &e, cell, sizeof cell);
-		fprintf(out, " | %s", cell);
-		e = report_est(ex, v, "timeouts_lock_heavy_share", w);
-		fmt_ci(MD_RATE, &e, cell, sizeof cell);
-		fprintf(out, " | %s", cell);
-		fmt_count(report_est(ex, v, "retried", w).mean, cell, sizeof cell);
-		fprintf(out, " | %s", cell);
-		fmt_count(report_est(ex, v, "lock_waits", w).mean, cell, sizeof cell);
-		fprintf(out, " | %s", cell);
-		static const char *const ds[] = {"lock_wait_mean", "hold_mean", "hold_max"};
-		for (int k = 0; k < 3; k++) {
-			e = report_est(ex, v, ds[k], w);
-			fmt_ci(MD_DURATION, &e, cell, sizeof cell);
-			fprintf(out, " | %s", cell);
-		}
-		fputs(" |\n", out);
-	}
-	fputc('\n', out);
+	      "connection hold time (lock waits included).\n\n",
+	      d->out);
+	put_table(d, report_tables_contention(c->info->sc, c->info->ex, w, 0));
+	fputc('\n', d->out);
 }
 
 /* A batch workload: batches, failures, how long transactions held connections and locks,
  * how far the backlog lagged. */
-static void md_batch(FILE *out, const struct report_doc *c, int w)
+static void md_batch(struct doc *d, int w)
 {
-	const struct scenario *sc = c->info->sc;
-	const struct experiment *ex = c->info->ex;
-	const struct cfg_scenario *base = &sc->variants[0].cfg;
+	FILE *out = d->out;
+	const struct report_doc *c = d->c;
+	const struct cfg_scenario *base = &c->info->sc->variants[0].cfg;
 	fputs("## Batch workload ", out);
 	md_text(out, base->workloads[w].name);
 	fputs(" (pool ", out);
@@ -270,144 +231,53 @@ static void md_batch(FILE *out, const struct report_doc *c, int w)
 	      "share that failed (a worker timed out acquiring a connection: its records went "
 	      "back to the backlog); records per batch; batch duration; connection hold per "
 	      "transaction (what the pool sees); lag of a record from arrival to commit; records "
-	      "committed per second; backlog (time average and largest).\n\n"
-	      "| variant | commit | batches | failed | records/batch | duration | hold per "
-	      "transaction | hold max | lag | records/s | backlog | backlog max |\n"
-	      "|---|---|--:|---|---|---|---|---|---|---|---|---|\n",
+	      "committed per second; backlog (time average and largest).\n\n",
 	      out);
-	static const char *const commit_names[] = {"per_batch", "per_group", "per_record"};
-	char cell[160];
-	for (int v = 0; v < ex->n_variants; v++) {
-		const struct cfg_batch *bc = &sc->variants[v].cfg.workloads[w].batch;
-		fputs("| ", out);
-		md_text(out, sc->variants[v].name);
-		fprintf(out, " | %s", commit_names[bc->commit]);
-		fmt_count(report_est(ex, v, "batches", w).mean, cell, sizeof cell);
-		fprintf(out, " | %s", cell);
-		struct estimate e = report_est(ex, v, "failed_batch_rate", w);
-		fmt_ci(MD_RATE, &e, cell, sizeof cell);
-		fprintf(out, " | %s", cell);
-		e = report_est(ex, v, "batch_size_mean", w);
-		fmt_ci(MD_NUMBER, &e, cell, sizeof cell);
-		fprintf(out, " | %s", cell);
-		static const char *const ds[] = {"batch_duration_mean", "txn_hold_mean", "txn_hold_max",
-						 "lag_mean"};
-		for (int k = 0; k < 4; k++) {
-			e = report_est(ex, v, ds[k], w);
-			fmt_ci(MD_DURATION, &e, cell, sizeof cell);
-			fprintf(out, " | %s", cell);
-		}
-		static const char *const ns[] = {"records_per_s", "backlog_mean", "backlog_max"};
-		for (int k = 0; k < 3; k++) {
-			e = report_est(ex, v, ns[k], w);
-			fmt_ci(MD_NUMBER, &e, cell, sizeof cell);
-			fprintf(out, " | %s", cell);
-		}
-		fputs(" |\n", out);
-	}
+	put_table(d, report_tables_batch(c->info->sc, c->info->ex, w, 0));
 	fputc('\n', out);
 }
 
-static void md_workloads(FILE *out, const struct report_doc *c)
+static void md_workloads(struct doc *d)
 {
+	FILE *out = d->out;
+	const struct report_doc *c = d->c;
 	const struct scenario *sc = c->info->sc;
 	const struct experiment *ex = c->info->ex;
 	const struct cfg_scenario *base = &sc->variants[0].cfg;
-	static const char *const qs[] = {"wait_p50", "wait_p95", "wait_p99", "wait_p999"};
-	int nd;
-	char cell[160];
-	for (int w = 0; w < base->n_workloads; w++) {
-		enum metric_scope scope = metric_scope_of(&base->workloads[w]);
-		const char *const *diffs = report_diff_metrics(scope, &nd);
-		if (scope == METRIC_BATCH) {
-			md_batch(out, c, w);
-			goto diffs;
+	for (int w = 0; w < base->n_workloads && !d->status; w++) {
+		if (metric_scope_of(&base->workloads[w]) == METRIC_BATCH) {
+			md_batch(d, w);
+		} else {
+			fputs("## Workload ", out);
+			md_text(out, base->workloads[w].name);
+			fputs(" (pool ", out);
+			md_text(out, base->pools[base->workloads[w].pool].name);
+			fputs(")\n\n", out);
+			fputs("Per replication: requests offered (arrived after the warm-up) and finally "
+			      "failed, by cause (mean), the failure rate (every final failure over "
+			      "offered), and quantiles of the wait for a connection of served requests "
+			      "(mean over replications of each replication's quantile).\n\n",
+			      out);
+			put_table(d, report_tables_workload(sc, ex, w, 0));
+			fputc('\n', out);
+			md_contention(d, w);
 		}
-		fputs("## Workload ", out);
-		md_text(out, base->workloads[w].name);
-		fputs(" (pool ", out);
-		md_text(out, base->pools[base->workloads[w].pool].name);
-		fputs(")\n\n", out);
-		fputs("Per replication: requests offered (arrived after the warm-up) and finally "
-		      "failed, by cause (mean), the failure rate (every final failure over offered), "
-		      "and quantiles of the wait for a connection of served requests (mean over "
-		      "replications of each replication's quantile).\n\n",
-		      out);
-		fputs("| variant | offered |", out);
-		int shown = 0;
-		for (int f = 0; f < REQ_FAILURES; f++) {
-			if (!report_cause_shown(ex, f, w))
-				continue;
-			shown++;
-			fputc(' ', out);
-			for (const char *p = requests_failure_name(f); *p; p++)
-				fputc(*p == '_' ? ' ' : *p, out);
-			fputs(" |", out);
-		}
-		fputs(" failure rate | wait p50 | wait p95 | wait p99 | wait p99.9 |\n|---|--:|", out);
-		for (int f = 0; f < shown; f++)
-			fputs("--:|", out);
-		fputs("---|---|---|---|---|\n", out);
-		for (int v = 0; v < ex->n_variants; v++) {
-			fputs("| ", out);
-			md_text(out, sc->variants[v].name);
-			fmt_count(report_est(ex, v, "offered", w).mean, cell, sizeof cell);
-			fprintf(out, " | %s", cell);
-			for (int f = 0; f < REQ_FAILURES; f++) {
-				if (!report_cause_shown(ex, f, w))
-					continue;
-				fmt_count(report_est(ex, v, requests_failure_name(f), w).mean, cell,
-					  sizeof cell);
-				fprintf(out, " | %s", cell);
-			}
-			struct estimate e = report_est(ex, v, "failure_rate", w);
-			fmt_ci(MD_RATE, &e, cell, sizeof cell);
-			fprintf(out, " | %s", cell);
-			for (int k = 0; k < 4; k++) {
-				e = report_est(ex, v, qs[k], w);
-				fmt_ci(MD_DURATION, &e, cell, sizeof cell);
-				fprintf(out, " | %s", cell);
-			}
-			fputs(" |\n", out);
-		}
-		fputc('\n', out);
-		md_contention(out, c, w);
-	diffs:
 		if (ex->n_variants < 2)
 			continue;
 		fputs("Paired differences to the first variant (", out);
 		md_text(out, sc->variants[0].name);
 		fputs("), variant minus first, replication by replication; an interval that "
-		      "excludes 0 is a difference the replications resolve.\n\n| variant |",
+		      "excludes 0 is a difference the replications resolve.\n\n",
 		      out);
-		for (int k = 0; k < nd; k++) {
-			fputc(' ', out);
-			for (const char *p = diffs[k]; *p; p++)
-				fputc(*p == '_' ? ' ' : *p, out);
-			fputs(" |", out);
-		}
-		fputs("\n|---|", out);
-		for (int k = 0; k < nd; k++)
-			fputs("---|", out);
-		fputc('\n', out);
-		for (int v = 1; v < ex->n_variants; v++) {
-			fputs("| ", out);
-			md_text(out, sc->variants[v].name);
-			fputs(" |", out);
-			for (int k = 0; k < nd; k++) {
-				struct estimate e = report_diff(ex, v, diffs[k], w);
-				bool rate = strcmp(metric_find(diffs[k])->unit, "1") == 0;
-				fmt_ci(rate ? MD_RATE_DIFF : MD_DURATION_DIFF, &e, cell, sizeof cell);
-				fprintf(out, " %s |", cell);
-			}
-			fputc('\n', out);
-		}
+		put_table(d, report_tables_diffs(sc, ex, w, 0));
 		fputc('\n', out);
 	}
 }
 
-static void md_pools(FILE *out, const struct report_doc *c)
+static void md_pools(struct doc *d)
 {
+	FILE *out = d->out;
+	const struct report_doc *c = d->c;
 	const struct scenario *sc = c->info->sc;
 	const struct experiment *ex = c->info->ex;
 	fputs("## Pool health\n\n"
@@ -418,90 +288,109 @@ static void md_pools(FILE *out, const struct report_doc *c)
 	      "(they fail after pool_timeout); handing a returned connection to the next waiter "
 	      "does not end it. Status is \"exhausted\" when that happened in at least one "
 	      "replication; the share of time and the longest stretch are means over "
-	      "replications.\n\n"
-	      "| variant | pool | pool_size + max_overflow | checked out | checked in | overflow | "
-	      "waiters | status | exhausted (share of time) | longest exhausted | first timeout "
-	      "|\n|---|---|--:|--:|--:|--:|--:|---|--:|--:|---|\n",
+	      "replications.\n\n",
 	      out);
-	for (int v = 0; v < ex->n_variants; v++) {
-		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
-		for (int p = 0; p < cfg->n_pools; p++) {
-			const struct cfg_pool *pc = &cfg->pools[p];
-			struct report_pool_health h = report_pool_health(ex, v, p);
-			char share[32], longest[32], cap[32], msg[160] = "-";
-			report_format_rate(h.exhausted_share, share, sizeof share);
-			report_format_duration(h.longest_exhausted_s, longest, sizeof longest);
-			if (pc->max_overflow < 0)
-				snprintf(cap, sizeof cap, "%d + unlimited", pc->size);
-			else
-				snprintf(cap, sizeof cap, "%d + %d", pc->size, pc->max_overflow);
-			fputs("| ", out);
-			md_text(out, sc->variants[v].name);
-			fputs(" | ", out);
-			md_text(out, pc->name);
-			fprintf(out, " | %s | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | ", cap,
-				h.checked_out, h.checked_in, h.overflow, h.waiters,
-				h.exhausted_reps ? "exhausted" : "healthy", share, longest);
-			if (h.first_timeout_overflow != INT_MIN) {
-				pool_timeout_message(pc, h.first_timeout_overflow, msg, sizeof msg);
-				fprintf(out, "`%s` |\n", msg);
-			} else {
-				fputs("- |\n", out);
-			}
-		}
-	}
+	put_table(d, report_tables_pools(sc, ex, 0));
 	fputc('\n', out);
 	for (int v = 0; v < ex->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
-		for (int d = 0; d <= cfg->n_replicas; d++) { /* each server refuses on its own */
+		for (int k = 0; k <= cfg->n_replicas; k++) { /* each server refuses on its own */
 			const struct aggregate *ag = experiment_aggregate(ex, v);
-			uint64_t refused = d ? ag->replica_refused[d - 1] : ag->db_refused;
+			uint64_t refused = k ? ag->replica_refused[k - 1] : ag->db_refused;
 			if (!refused)
 				continue;
 			md_text(out, sc->variants[v].name);
 			fprintf(out, ": %s%s refused %llu connects over all replications: `%s`\n\n",
-				d ? "the replica " : "the database", d ? cfg_server_name(cfg, d) : "",
-				(unsigned long long)refused, database_refusal_message(cfg_server(cfg, d)));
+				k ? "the replica " : "the database", k ? cfg_server_name(cfg, k) : "",
+				(unsigned long long)refused, database_refusal_message(cfg_server(cfg, k)));
 		}
 	}
 }
 
 /* The most connections each variant's deployment can open against the database's usable
  * slots (models/budget.h). */
-static void md_budget(FILE *out, const struct report_doc *c)
+static void md_budget(struct doc *d)
 {
-	const struct scenario *sc = c->info->sc;
+	const struct scenario *sc = d->c->info->sc;
 	fputs("## Connection budget\n\n"
 	      "The most server connections each variant can open: per pool, the processes that "
 	      "use it times the most connections one instance opens (pool_size + max_overflow), "
 	      "against the slots PostgreSQL gives ordinary roles (max_connections - "
 	      "superuser_reserved_connections - reserved_connections). Beyond them every connect "
-	      "is refused at once, and the request fails.\n\n"
-	      "| variant | budget | usable slots | verdict |\n|---|---|--:|---|\n", out);
+	      "is refused at once, and the request fails.\n\n",
+	      d->out);
+	struct table *t = table_create("Connection budget");
+	table_add_column(t, &(struct table_column){.header = "variant"});
+	table_add_column(t, &(struct table_column){.header = "budget"});
+	table_add_column(t, &(struct table_column){.header = "usable slots", .align = TABLE_RIGHT});
+	table_add_column(t, &(struct table_column){.header = "verdict"});
 	for (int v = 0; v < sc->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
-		for (int d = 0; d <= cfg->n_replicas; d++) { /* one row per server */
+		for (int k = 0; k <= cfg->n_replicas; k++) { /* one row per server */
 			struct budget b;
 			char line[1200];
-			budget_compute_server(cfg, d, &b);
+			budget_compute_server(cfg, k, &b);
 			budget_format(line, sizeof line, &b, cfg);
 			char *cut = strstr(line, budget_exceeded(&b) ? " > " : " <= ");
 			if (cut) /* the usable slots have their own column */
 				*cut = 0;
-			fputs("| ", out);
-			md_text(out, sc->variants[v].name);
-			fputs(" | ", out);
-			md_text(out, line);
-			fprintf(out, " | %d | %s |\n", b.usable,
-				b.unlimited ? "**unlimited overflow: can exceed**"
-				: budget_exceeded(&b) ? "**exceeds: connects will be refused**" : "fits");
+			table_add_row(t);
+			table_add_text(t, sc->variants[v].name);
+			table_add_text(t, line);
+			table_add_valuef(t, "%d", b.usable);
+			if (b.unlimited)
+				table_add_strong(t, "unlimited overflow: can exceed");
+			else if (budget_exceeded(&b))
+				table_add_strong(t, "exceeds: connects will be refused");
+			else
+				table_add_value(t, "fits");
 		}
 	}
-	fputc('\n', out);
+	put_table(d, t);
+	fputc('\n', d->out);
 }
 
-static void md_plots(FILE *out, const struct report_doc *c)
+/* HTML: the figure of image NAME: NAME.svg inline (or why it is not), its caption. */
+static void image_html(void *ctx, const char *alt, const char *name)
 {
+	struct doc *d = ctx;
+	FILE *out = d->file;
+	char path[PATH_MAX], prefix[32];
+	int n = snprintf(path, sizeof path, "%s/%s.svg", d->c->folder, name);
+	snprintf(prefix, sizeof prefix, "img%d-", ++d->images);
+	fputs("<figure>\n", out);
+	int st = PT_EIO;
+	if (n > 0 && (size_t)n < sizeof path && !d->c->plots_missing)
+		st = html_svg(out, path, prefix);
+	if (st == PT_ENOMEM && !d->status)
+		d->status = st;
+	if (st) {
+		fputs("<p class=\"missing\">", out);
+		html_escape(out, name);
+		fputs(d->c->plots_missing ? ".svg: not drawn (see above).</p>\n"
+					  : ".svg: missing or not a plain SVG image; not shown.</p>\n",
+		      out);
+	}
+	fputs("<figcaption>", out);
+	html_inline(out, alt);
+	fputs("</figcaption>\n</figure>\n", out);
+}
+
+/* An image of the folder: Markdown links NAME.png; HTML inlines NAME.svg (or says why not). */
+static void image(struct doc *d, const char *alt, const char *name)
+{
+	if (d->fmt == TABLE_MARKDOWN) {
+		fprintf(d->out, "![%s](%s.png)\n\n", alt, name);
+		return;
+	}
+	flush(d);
+	image_html(d, alt, name);
+}
+
+static void md_plots(struct doc *d)
+{
+	FILE *out = d->out;
+	const struct report_doc *c = d->c;
 	fputs("## Plots\n\n", out);
 	if (c->plots_missing) {
 		fputs("> **The plots were not drawn**", out);
@@ -510,15 +399,17 @@ static void md_plots(FILE *out, const struct report_doc *c)
 			md_text(out, c->plots_missing);
 			fputc(')', out);
 		}
-		fputs(". The links below stay empty until they are: draw them with "
-		      "`pooltide plot DIR`, DIR being this folder (needs gnuplot).\n\n",
+		fputs(d->fmt == TABLE_HTML
+			      ? ". The images below stay empty until they are: draw them with "
+				"`pooltide plot DIR`, DIR being this folder (needs gnuplot).\n\n"
+			      : ". The links below stay empty until they are: draw them with "
+				"`pooltide plot DIR`, DIR being this folder (needs gnuplot).\n\n",
 		      out);
 	}
-	fputs("![Wait for a connection: P(wait > x) per variant and workload, log-log, with the "
-	      "pool timeouts and the SLO limits](waits_cdf.png)\n\n"
-	      "![Failed requests per variant and workload, stacked by cause, with the 95 % "
-	      "confidence interval of the total and the SLO limit](failures.png)\n\n",
-	      out);
+	image(d, "Wait for a connection: P(wait > x) per variant and workload, log-log, with the "
+		 "pool timeouts and the SLO limits", "waits_cdf");
+	image(d, "Failed requests per variant and workload, stacked by cause, with the 95 % "
+		 "confidence interval of the total and the SLO limit", "failures");
 	/* One row per variant and pool it uses, PLOT_TIMELINE_ROWS per image (app/plot.h):
 	 * pool_timeline.png, pool_timeline-2.png, ... */
 	int rows = 0;
@@ -526,35 +417,35 @@ static void md_plots(FILE *out, const struct report_doc *c)
 		for (int p = 0; p < c->info->sc->variants[v].cfg.n_pools; p++)
 			rows += results_pool_used(&c->info->sc->variants[v].cfg, p);
 	for (int k = 1; k == 1 || k <= (rows + PLOT_TIMELINE_ROWS - 1) / PLOT_TIMELINE_ROWS; k++) {
-		fputs("![Pool status over time, first replication: the whole run (largest sample per "
-		      "bin) and a zoom on the worst window](pool_timeline",
-		      out);
+		char name[32];
 		if (k > 1)
-			fprintf(out, "-%d", k);
-		fputs(".png)\n\n", out);
+			snprintf(name, sizeof name, "pool_timeline-%d", k);
+		else
+			snprintf(name, sizeof name, "pool_timeline");
+		image(d, "Pool status over time, first replication: the whole run (largest sample per "
+			 "bin) and a zoom on the worst window", name);
 	}
-	fputs("![Connections on the database server over time against the usable "
-	      "max_connections](server_connections.png)\n\n",
-	      out);
+	image(d, "Connections on the database server over time against the usable "
+		 "max_connections", "server_connections");
 	bool batch = false;
 	for (int v = 0; v < c->info->sc->n_variants; v++)
 		for (int w = 0; w < c->info->sc->variants[v].cfg.n_workloads; w++)
 			batch |= c->info->sc->variants[v].cfg.workloads[w].kind == CFG_WORKLOAD_BATCH;
 	if (batch)
-		fputs("![Backlog of the batch workloads over time, first replication](backlog.png)\n\n",
-		      out);
+		image(d, "Backlog of the batch workloads over time, first replication", "backlog");
 	/* A two-axis sweep (pooltide sweep) also has its heat map. */
 	char sweep[PATH_MAX];
 	int n = snprintf(sweep, sizeof sweep, "%s/sweep.csv", c->folder);
 	if (n > 0 && (size_t)n < sizeof sweep && access(sweep, F_OK) == 0)
-		fputs("![Sweep: timeout rate at every grid point, with its SLO verdict (drawn for two "
-		      "axes)](sweep_heatmap.png)\n\n",
-		      out);
+		image(d, "Sweep: timeout rate at every grid point, with its SLO verdict (drawn for two "
+			 "axes)", "sweep_heatmap");
 }
 
 static void md_files(FILE *out)
 {
 	fputs("## Files\n\n"
+	      "- `report.html`: this report as one page for a browser, the plots inline "
+	      "(readable offline, no scripts).\n"
 	      "- `summary.json`: the manifest (version, scenario and its SHA-256, the resolved "
 	      "scenario, seed, replications) and every metric with its confidence interval.\n"
 	      "- `summary.csv`: the same metrics, one row per variant, workload and metric.\n"
@@ -588,22 +479,72 @@ static void md_config_code(FILE *out, const struct report_doc *c)
 	}
 }
 
-int report_doc_md(FILE *out, const struct report_doc *c)
+/* Every section, in order, in d's format. */
+static int sections(struct doc *d)
 {
-	md_scenario(out, c);
-	md_workloads(out, c);
+	const struct report_doc *c = d->c;
+	md_scenario(d);
+	md_workloads(d);
 	/* The SLO verdicts (written by their own module): after the numbers they judge. */
-	if (c->slo) {
-		c->slo(out, c->info->sc, c->info->ex, c->slo_ctx);
-		fputc('\n', out);
+	if (c->slo) { /* HTML: its own blocks, straight into the page */
+		flush(d);
+		int st = c->slo(d->fmt == TABLE_HTML ? d->file : d->out, d->fmt, c->info->sc,
+				c->info->ex, c->slo_ctx);
+		if (st && !d->status)
+			d->status = st;
+		fputc('\n', d->fmt == TABLE_HTML ? d->file : d->out);
 	}
-	md_pools(out, c);
-	md_budget(out, c);
-	if (report_pgbouncer_md(out, c->info->sc, c->info->ex))
-		return PT_ENOMEM;
-	md_plots(out, c);
-	md_files(out);
-	md_config_code(out, c);
-	return PT_OK;
+	md_pools(d);
+	md_budget(d);
+	/* PgBouncer's section (its own module) writes Markdown: report.html converts it */
+	if (report_pgbouncer_md(d->out, c->info->sc, c->info->ex) && !d->status)
+		d->status = PT_ENOMEM;
+	md_plots(d);
+	md_files(d->out);
+	md_config_code(d->out, c);
+	flush(d);
+	return d->status;
 }
 
+int report_doc_md(FILE *out, const struct report_doc *c)
+{
+	struct doc d = {.fmt = TABLE_MARKDOWN, .file = out, .out = out, .c = c};
+	return sections(&d);
+}
+
+/* The page's style: readable on screen and printed, nothing fetched. */
+static const char page_style[] =
+	"body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 75em; "
+	"padding: 0 1em; line-height: 1.4; color: #222; }\n"
+	"table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }\n"
+	"caption { text-align: left; font-weight: bold; padding: 0.3em 0; }\n"
+	"th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; vertical-align: top; }\n"
+	"th { background: #f3f3f3; }\n"
+	"code, pre { font-family: ui-monospace, monospace; background: #f6f6f6; }\n"
+	"pre { padding: 0.6em; overflow-x: auto; }\n"
+	"blockquote { border-left: 4px solid #c33; margin: 1em 0; padding: 0.3em 1em; }\n"
+	"figure { margin: 1em 0 2em; }\n"
+	"figure svg { max-width: 100%; height: auto; }\n"
+	"figcaption { font-style: italic; }\n"
+	".missing { color: #c33; }\n";
+
+int report_doc_html(FILE *out, const struct report_doc *c)
+{
+	struct doc d = {.fmt = TABLE_HTML, .file = out, .c = c};
+	d.out = open_memstream(&d.buf, &d.len);
+	if (!d.out)
+		return PT_ENOMEM;
+	const struct cfg_scenario *base = &c->info->sc->variants[0].cfg;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
+	      out);
+	html_escape(out, base->name);
+	fputs(": pooltide report</title>\n<style>\n", out);
+	fputs(page_style, out);
+	fputs(table_html_style, out);
+	fputs("</style>\n</head>\n<body>\n", out);
+	int st = sections(&d);
+	fputs("</body>\n</html>\n", out);
+	fclose(d.out);
+	free(d.buf);
+	return st;
+}

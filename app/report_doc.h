@@ -1,4 +1,5 @@
-/* The written report of a result folder: report.md, read by people and pasted into reviews.
+/* The written report of a result folder: report.md, read by people and pasted into reviews,
+ * and report.html, the same report as one self-contained page with the plots inline.
  *
  * Sections in order: the scenario and its variants, one per workload (the table of requests
  * or batches, contention, paired differences), the SLO verdicts (a callback: their own
@@ -29,5 +30,11 @@ struct report_doc {
 
 /* Write report.md for d on out. Returns 0 or PT_ENOMEM (the caller checks the stream). */
 int report_doc_md(FILE *out, const struct report_doc *d);
+
+/* Write report.html: the same sections and tables as report.md (the same builders, rendered
+ * by the HTML renderers), the plots' SVG images inline (read from d->folder; when they are
+ * missing the page says so), one small inline style; no script, nothing fetched, every name
+ * from the scenario escaped. 0 or PT_ENOMEM. */
+int report_doc_html(FILE *out, const struct report_doc *d);
 
 #endif

@@ -756,16 +756,17 @@ static size_t csv_field_buf(char *buf, size_t cap, const char *s)
 
 /* A row of summary.csv; `order` is the variant's place in the scenario, from 1 (a spreadsheet
  * sorted by variant name can be put back in the scenario's order). */
-static void csv_estimate_row(FILE *out, const char *variant, int order, const char *workload,
-			     const char *prefix, const struct metric_def *m,
-			     const struct estimate *e)
+static void csv_estimate_row(FILE *out, const char *variant, int order,
+			     const struct cfg_workload *wl, const char *workload, const char *prefix,
+			     const struct metric_def *m, const struct estimate *e)
 {
+	char name[CFG_SLO_METRIC_MAX];
 	results_csv_field(out, variant);
 	fputc(',', out);
 	results_csv_field(out, workload);
 	fputc(',', out);
 	fputs(prefix, out);
-	results_csv_field(out, m->name);
+	results_csv_field(out, metric_name_of(m, wl, name, sizeof name));
 	fputc(',', out);
 	results_csv_number(out, e->mean);
 	fputc(',', out);
@@ -791,16 +792,17 @@ static int summary_csv(FILE *out, void *pctx)
 		for (int w = 0; w < cfg->n_workloads; w++) {
 			enum metric_scope scope = metric_scope_of(&cfg->workloads[w]);
 			const char *const *diffs = report_diff_metrics(scope, &nd);
+			const struct cfg_workload *wl = &cfg->workloads[w];
 			for (int k = 0; k < nm; k++) {
-				if (t[k].scope != scope)
+				if (t[k].scope != scope || !metric_applies(&t[k], wl))
 					continue;
 				struct estimate e;
 				aggregate_estimate(experiment_aggregate(ex, v), &t[k], w, &e);
-				csv_estimate_row(out, vname, v + 1, cfg->workloads[w].name, "", &t[k], &e);
+				csv_estimate_row(out, vname, v + 1, wl, wl->name, "", &t[k], &e);
 			}
 			for (int k = 0; v > 0 && k < nd; k++) {
 				struct estimate e = report_diff(ex, v, diffs[k], w);
-				csv_estimate_row(out, vname, v + 1, cfg->workloads[w].name, "diff_to_first.",
+				csv_estimate_row(out, vname, v + 1, wl, wl->name, "diff_to_first.",
 						 metric_find(diffs[k]), &e);
 			}
 		}
@@ -812,7 +814,7 @@ static int summary_csv(FILE *out, void *pctx)
 					continue;
 				struct estimate e;
 				aggregate_estimate(experiment_aggregate(ex, v), &t[k], p, &e);
-				csv_estimate_row(out, vname, v + 1, wname, "", &t[k], &e);
+				csv_estimate_row(out, vname, v + 1, NULL, wname, "", &t[k], &e);
 			}
 		}
 		/* the primary as "database", each read replica as "replica/NAME" */
@@ -825,7 +827,7 @@ static int summary_csv(FILE *out, void *pctx)
 					continue;
 				struct estimate e;
 				aggregate_estimate(experiment_aggregate(ex, v), &t[k], d, &e);
-				csv_estimate_row(out, vname, v + 1, dname, "", &t[k], &e);
+				csv_estimate_row(out, vname, v + 1, NULL, dname, "", &t[k], &e);
 			}
 		}
 		for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++) {
@@ -833,7 +835,7 @@ static int summary_csv(FILE *out, void *pctx)
 				continue;
 			struct estimate e;
 			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
-			csv_estimate_row(out, vname, v + 1, "pgbouncer", "", &t[k], &e);
+			csv_estimate_row(out, vname, v + 1, NULL, "pgbouncer", "", &t[k], &e);
 		}
 	}
 	return PT_OK;
@@ -1096,7 +1098,7 @@ static int slo_csv(FILE *out, void *pctx)
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
 		for (int i = 0; i < cfg->n_slo; i++) {
 			const struct cfg_slo *l = &cfg->slo[i];
-			const struct metric_def *m = metric_find(l->metric);
+			const struct metric_def *m = metric_find(l->table);
 			results_csv_field(out, sc->variants[v].name);
 			fputc(',', out);
 			results_csv_field(out, cfg->workloads[l->workload].name);
@@ -1138,14 +1140,16 @@ int results_replications_begin(struct results_dir *rd, const struct scenario *sc
 	return PT_OK;
 }
 
-static void rep_row(FILE *out, const char *variant, int order, int rep, const char *workload,
-		    const struct metric_def *m, double x)
+static void rep_row(FILE *out, const char *variant, int order, int rep,
+		    const struct cfg_workload *wl, const char *workload, const struct metric_def *m,
+		    double x)
 {
+	char name[CFG_SLO_METRIC_MAX];
 	results_csv_field(out, variant);
 	fprintf(out, ",%d,%d,", order, rep);
 	results_csv_field(out, workload);
 	fputc(',', out);
-	results_csv_field(out, m->name);
+	results_csv_field(out, metric_name_of(m, wl, name, sizeof name));
 	fputc(',', out);
 	results_csv_number(out, x);
 	fputc(',', out);
@@ -1168,27 +1172,27 @@ static void on_replication(void *ctx, int rep, const struct model_result *r)
 	for (int w = 0; w < cfg->n_workloads; w++) {
 		enum metric_scope scope = metric_scope_of(&cfg->workloads[w]);
 		for (int k = 0; k < nm; k++)
-			if (t[k].scope == scope)
-				rep_row(out, vname, rc->v + 1, rep, cfg->workloads[w].name, &t[k],
-					t[k].get(r, w));
+			if (t[k].scope == scope && metric_applies(&t[k], &cfg->workloads[w]))
+				rep_row(out, vname, rc->v + 1, rep, &cfg->workloads[w],
+					cfg->workloads[w].name, &t[k], t[k].get(r, w));
 	}
 	for (int p = 0; p < cfg->n_pools; p++) {
 		char wname[CFG_NAME_MAX + 8];
 		snprintf(wname, sizeof wname, "pool/%s", cfg->pools[p].name);
 		for (int k = 0; k < nm; k++)
 			if (t[k].scope == METRIC_POOL)
-				rep_row(out, vname, rc->v + 1, rep, wname, &t[k], t[k].get(r, p));
+				rep_row(out, vname, rc->v + 1, rep, NULL, wname, &t[k], t[k].get(r, p));
 	}
 	for (int d = 0; d <= cfg->n_replicas; d++) {
 		char dname[CFG_NAME_MAX + 8];
 		snprintf(dname, sizeof dname, d ? "replica/%s" : "database", cfg_server_name(cfg, d));
 		for (int k = 0; k < nm; k++)
 			if (t[k].scope == METRIC_DATABASE)
-				rep_row(out, vname, rc->v + 1, rep, dname, &t[k], t[k].get(r, d));
+				rep_row(out, vname, rc->v + 1, rep, NULL, dname, &t[k], t[k].get(r, d));
 	}
 	for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++)
 		if (t[k].scope == METRIC_PGBOUNCER)
-			rep_row(out, vname, rc->v + 1, rep, "pgbouncer", &t[k], t[k].get(r, 0));
+			rep_row(out, vname, rc->v + 1, rep, NULL, "pgbouncer", &t[k], t[k].get(r, 0));
 }
 
 void results_hook_replications(struct results_dir *rd, int v, struct model_hooks *hooks)
@@ -1266,6 +1270,11 @@ static int write_md(FILE *out, void *ctx)
 	return report_doc_md(out, ctx);
 }
 
+static int write_html(FILE *out, void *ctx)
+{
+	return report_doc_html(out, ctx);
+}
+
 int results_write_report(struct results_dir *rd, const struct results_info *info,
 			 results_section_fn slo, void *slo_ctx, char *err, size_t errlen)
 {
@@ -1288,5 +1297,8 @@ int results_write_report(struct results_dir *rd, const struct results_info *info
 		c.plots_missing = reason;
 	}
 	free(marker);
-	return write_file(rd, "report.md", write_md, &c, err, errlen);
+	int st = write_file(rd, "report.md", write_md, &c, err, errlen);
+	if (!st)
+		st = write_file(rd, "report.html", write_html, &c, err, errlen);
+	return st;
 }

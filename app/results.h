@@ -28,6 +28,7 @@
 
 #include "app/report_sensitivity.h"
 #include "app/scenario.h"
+#include "app/table.h"
 #include "models/experiment.h"
 #include "models/timeline.h"
 
@@ -50,10 +51,12 @@ struct results_info {
 							 NULL */
 };
 
-/* Writes the report's SLO section (beginning with the line "## SLO"), between the comparison
- * tables and the pool health; ctx is what was given to results_write_report. */
-typedef void (*results_section_fn)(FILE *out, const struct scenario *sc,
-				   const struct experiment *ex, void *ctx);
+/* Writes the report's SLO section (report.md: beginning with the line "## SLO"), between the
+ * comparison tables and the pool health, in format fmt (TABLE_MARKDOWN for report.md,
+ * TABLE_HTML for report.html: HTML blocks); ctx is what was given to results_write_report.
+ * Returns 0 or PT_ENOMEM. */
+typedef int (*results_section_fn)(FILE *out, enum table_format fmt, const struct scenario *sc,
+				  const struct experiment *ex, void *ctx);
 
 struct results_dir;
 
@@ -92,7 +95,9 @@ int results_write_data(struct results_dir *rd, const struct results_info *info, 
 int results_mark_plots_missing(struct results_dir *rd, const char *reason, char *err,
 			       size_t errlen);
 
-/* Write report.md. slo may be NULL (no SLO section). 0 or PT_EIO/PT_ENOMEM and err. */
+/* Write report.md and report.html (app/report_doc.h: the same report, as one page with the
+ * plots' SVG inline, so call it after the plots are drawn). slo may be NULL (no SLO
+ * section). 0 or PT_EIO/PT_ENOMEM and err. */
 int results_write_report(struct results_dir *rd, const struct results_info *info,
 			 results_section_fn slo, void *slo_ctx, char *err, size_t errlen);
 

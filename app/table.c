@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/html.h"
 #include "app/report.h"
 #include "sim/status.h"
 
-enum cell_kind { CELL_TEXT, CELL_VALUE, CELL_CODE, CELL_STRONG, CELL_ESTIMATE };
+enum cell_kind { CELL_TEXT, CELL_VALUE, CELL_CODE, CELL_STRONG, CELL_MARKDOWN, CELL_ESTIMATE };
 
 struct cell {
 	enum cell_kind kind;
@@ -178,6 +179,11 @@ int table_add_strong(struct table *t, const char *text)
 	return add_string(t, CELL_STRONG, text);
 }
 
+int table_add_markdown(struct table *t, const char *md)
+{
+	return add_string(t, CELL_MARKDOWN, md);
+}
+
 int table_add_valuef(struct table *t, const char *fmt, ...)
 {
 	char buf[256];
@@ -312,6 +318,16 @@ static bool shown(const struct table_column *c, enum table_format fmt)
 static const char *cell_text(const struct cell *c, const struct table_column *col,
 			     enum table_format fmt, char *buf, size_t len)
 {
+	if (c->kind == CELL_MARKDOWN && fmt == TABLE_TERMINAL) { /* escapes removed */
+		size_t k = 0;
+		for (const char *p = c->s; *p && k + 1 < len; p++) {
+			if (*p == '\\' && p[1])
+				p++;
+			buf[k++] = *p;
+		}
+		buf[k] = 0;
+		return buf;
+	}
 	if (c->kind != CELL_ESTIMATE)
 		return c->s ? c->s : "";
 	table_format_estimate(buf, len, c->value, &c->e,
@@ -444,6 +460,12 @@ static void render_terminal(FILE *out, struct table *t)
 	}
 }
 
+static void put_raw(FILE *out, enum table_format fmt, const char *s)
+{
+	(void)fmt;
+	fputs(s, out);
+}
+
 /* A document cell's content: escaped, with its kind's markup. */
 static void doc_cell(FILE *out, enum table_format fmt, const struct cell *c,
 		     const struct table_column *col)
@@ -471,6 +493,12 @@ static void doc_cell(FILE *out, enum table_format fmt, const struct cell *c,
 		table_write_text(out, fmt, s);
 		fputs(md ? "**" : "</strong>", out);
 		break;
+	case CELL_MARKDOWN:
+		if (md)
+			fputs(s, out);
+		else
+			html_inline(out, s);
+		break;
 	case CELL_VALUE:
 	case CELL_ESTIMATE:
 		if (md)
@@ -481,12 +509,15 @@ static void doc_cell(FILE *out, enum table_format fmt, const struct cell *c,
 	}
 }
 
+/* A header is the program's words: escaped in HTML, as it is in Markdown (like a value). */
 static void doc_header(FILE *out, enum table_format fmt, const struct table_column *col)
 {
-	table_write_text(out, fmt, col->header);
+	void (*put)(FILE *, enum table_format, const char *) =
+		fmt == TABLE_HTML ? table_write_text : put_raw;
+	put(out, fmt, col->header);
 	if (col->unit) {
 		fputs(" (", out);
-		table_write_text(out, fmt, col->unit);
+		put(out, fmt, col->unit);
 		fputc(')', out);
 	}
 }

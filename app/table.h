@@ -44,6 +44,10 @@
  *   code      a message quoted verbatim (SQLAlchemy's timeout text): Markdown `x`, HTML
  *             <code>x</code> (escaped), terminal as is.
  *   strong    a verdict to stand out: Markdown **x**, HTML <strong>x</strong> (escaped).
+ *   markdown  inline Markdown composed by the caller (table_add_markdown).
+ *
+ * Headers and units are the program's words: written as they are in the terminal and Markdown
+ * (like values), escaped in HTML.
  *
  * Not here: headings and paragraphs around a table (the section's business), the page
  * (app/report_doc.c). */
@@ -137,6 +141,10 @@ int table_add_valuef(struct table *t, const char *fmt, ...);
 int table_add_code(struct table *t, const char *text);
 int table_add_strong(struct table *t, const char *text);
 int table_add_estimate(struct table *t, enum table_value kind, const struct estimate *e);
+/* Inline Markdown the caller composed, user text in it escaped with table_write_text
+ * (TABLE_MARKDOWN): Markdown as it is, HTML converted (app/html.h: code, strong, emphasis,
+ * everything else escaped), the terminal with its backslash escapes removed. */
+int table_add_markdown(struct table *t, const char *md);
 
 /* 0, or the first failure (PT_ENOMEM, PT_EINVAL). */
 int table_status(const struct table *t);

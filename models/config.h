@@ -16,7 +16,9 @@
 #define CFG_MAX_WORKLOADS 8
 #define CFG_NAME_MAX 64
 #define CFG_MAX_SLO 32
-#define CFG_MAX_WINDOWS 2       /* worst-window lengths per requests workload */
+#define CFG_MAX_WINDOWS 3       /* worst-window lengths per requests workload */
+#define CFG_WINDOW_MIN_S 1      /* a worst window's length: whole seconds in [1 s, 1 h] (the */
+#define CFG_WINDOW_MAX_S 3600   /* ring of one-second bins costs 1.7 kB a second of length) */
 #define CFG_SLO_METRIC_MAX 32
 #define CFG_MAX_REPLICAS 4      /* read replicas beside the primary */
 
@@ -244,8 +246,11 @@ struct cfg_users {
  * models/slo.h says which metrics may carry one and how a variant is judged against it. */
 struct cfg_slo {
 	int workload;                   /* index into cfg_scenario.workloads */
-	char metric[CFG_SLO_METRIC_MAX]; /* a metric name of models/summary.h: "timeout_rate",
-					    "wait_p99", ... */
+	char metric[CFG_SLO_METRIC_MAX]; /* the limit's name as the scenario gives it:
+					    "timeout_rate", "wait_p99", "worst_10m.failure_rate" */
+	char table[CFG_SLO_METRIC_MAX];  /* the metric's name in models/summary.h's table: the
+					    same, but window2.failure_rate for the workload's
+					    second window length */
 	double limit;                   /* in the metric's unit: a fraction 0..1 for rates,
 					   seconds for waits */
 };

@@ -11,10 +11,11 @@
  * objectives in this order too. */
 static const char *const metrics[] = {
 	"failure_rate", "timeout_rate", "refused_rate", "wait_mean", "wait_p50", "wait_p90",
-	"wait_p95",     "wait_p99",     "wait_p999",    "wait_max",
-	"worst_1m.failure_rate", "worst_1m.wait_p99", "worst_5m.failure_rate",
-	"worst_5m.wait_p99", NULL,
+	"wait_p95",     "wait_p99",     "wait_p999",    "wait_max", NULL,
 };
+
+/* What a worst window's limit may bound (worst_<length>.NAME). */
+static const char *const window_metrics[] = {"failure_rate", "wait_p99", NULL};
 
 /* The metric a limit is judged on: a limit on timeouts is a limit on failures (a request the
  * database refused failed as surely as one that timed out in the pool). */
@@ -26,6 +27,11 @@ static const char *judged_metric(const char *limit)
 const char *const *slo_metrics(void)
 {
 	return metrics;
+}
+
+const char *const *slo_window_metrics(void)
+{
+	return window_metrics;
 }
 
 enum slo_verdict slo_verdict_of(const struct estimate *e, double limit)
@@ -48,9 +54,21 @@ struct source {
 	const struct aggregate *agg;
 };
 
+/* The table's metric an objective is judged on: by cfg_slo.table (the loader's), or, for an
+ * objective built without it, by its name with the default window lengths (1m, 5m). */
+static const struct metric_def *judged_def(const struct cfg_slo *slo)
+{
+	if (slo->table[0])
+		return metric_find(judged_metric(slo->table));
+	struct cfg_workload w = {.kind = CFG_WORKLOAD_REQUESTS};
+	cfg_requests_defaults(&w.req);
+	const struct metric_def *m = metric_find_for(judged_metric(slo->metric), &w);
+	return m ? m : metric_find(judged_metric(slo->metric));
+}
+
 static void evaluate(const struct source *src, const struct cfg_slo *slo, struct slo_result *out)
 {
-	const struct metric_def *m = metric_find(judged_metric(slo->metric));
+	const struct metric_def *m = judged_def(slo);
 	const struct metric_def *refused = metric_find(requests_failure_name(REQ_REFUSED));
 	struct estimate re;
 
@@ -152,7 +170,7 @@ static void append_str(char *dst, size_t n, const char *src)
 
 int slo_format(char *buf, size_t n, const struct cfg_scenario *sc, const struct slo_result *r)
 {
-	const struct metric_def *m = metric_find(judged_metric(r->slo.metric));
+	const struct metric_def *m = judged_def(&r->slo);
 	bool rate;
 	char limit[48], mean[48], lo[48], hi[48], value[256];
 

@@ -34,13 +34,18 @@ struct slo_result {
 					replication: shown next to a limit on failures */
 };
 
-/* The metrics an objective may bound, NULL-terminated, in the order the scenario format
- * documents them: failure_rate, timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90,
- * wait_p95, wait_p99, wait_p999, wait_max. Each is a workload metric of metric_table(); the
+/* The whole-run metrics an objective may bound, NULL-terminated, in the order the scenario
+ * format documents them: failure_rate, timeout_rate, refused_rate, wait_mean, wait_p50,
+ * wait_p90, wait_p95, wait_p99, wait_p999, wait_max; then, per window length of the workload
+ * (slo.WORKLOAD.window), worst_<length>.failure_rate and worst_<length>.wait_p99
+ * (slo_window_metrics; cfg_slo.table names the metric_table() row). Each is a workload
+ * metric of metric_table(); the
  * rates have unit "1" (a fraction), the waits "s". A timeout_rate limit is judged on
  * failure_rate: every final failure counts (a refused connection is no better than a pool
  * timeout), so a configuration that refuses connections never passes a limit on failures. */
 const char *const *slo_metrics(void);
+/* What a worst window's limit may bound: failure_rate, wait_p99; NULL-terminated. */
+const char *const *slo_window_metrics(void);
 
 /* The verdict of estimate e against upper bound `limit` (rules above). */
 enum slo_verdict slo_verdict_of(const struct estimate *e, double limit);

@@ -1,6 +1,7 @@
 #include "models/summary.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,11 +61,14 @@ static void b_failed_counts(const struct model_result *r, int i, double *e, doub
 	*e = (double)B(r, i)->failed;
 	*n = (double)B(r, i)->batches;
 }
-/* Worst windows (models/window.h): slot 0 is the 1-minute window, slot 1 the 5-minute one. */
+/* Worst windows (models/window.h): slot k is the workload's (k+1)-th window length (1 and 5
+ * minutes by default). */
 static double w_worst_rate0(const struct model_result *r, int i) { return W(r, i)->worst[0].failure_rate; }
 static double w_worst_p99_0(const struct model_result *r, int i) { return W(r, i)->worst[0].wait_p99; }
 static double w_worst_rate1(const struct model_result *r, int i) { return W(r, i)->worst[1].failure_rate; }
 static double w_worst_p99_1(const struct model_result *r, int i) { return W(r, i)->worst[1].wait_p99; }
+static double w_worst_rate2(const struct model_result *r, int i) { return W(r, i)->worst[2].failure_rate; }
+static double w_worst_p99_2(const struct model_result *r, int i) { return W(r, i)->worst[2].wait_p99; }
 
 static double w_wait_mean(const struct model_result *r, int i)
 {
@@ -262,119 +266,121 @@ static double p_barged(const struct model_result *r, int i) { return (double)P(r
 static double p_closes(const struct model_result *r, int i) { return (double)P(r, i)->closes; }
 
 static const struct metric_def table[] = {
-	{"offered", "requests", METRIC_WORKLOAD, w_offered, NULL},
-	{"served", "requests", METRIC_WORKLOAD, w_served, NULL},
-#define COUNT_ROW_(id, name, rate, label) {name, "requests", METRIC_WORKLOAD, w_count_##id, NULL},
+	{"offered", "requests", METRIC_WORKLOAD, w_offered, NULL, 0},
+	{"served", "requests", METRIC_WORKLOAD, w_served, NULL, 0},
+#define COUNT_ROW_(id, name, rate, label) {name, "requests", METRIC_WORKLOAD, w_count_##id, NULL, 0},
 	REQUESTS_FAILURES(COUNT_ROW_)
 #undef COUNT_ROW_
-	{"failed", "requests", METRIC_WORKLOAD, w_failed, NULL},
-	{"failure_rate", "1", METRIC_WORKLOAD, w_failure_rate, w_failure_counts},
-#define RATE_ROW_(id, name, rate, label) {rate, "1", METRIC_WORKLOAD, w_rate_##id, w_counts_##id},
+	{"failed", "requests", METRIC_WORKLOAD, w_failed, NULL, 0},
+	{"failure_rate", "1", METRIC_WORKLOAD, w_failure_rate, w_failure_counts, 0},
+#define RATE_ROW_(id, name, rate, label) {rate, "1", METRIC_WORKLOAD, w_rate_##id, w_counts_##id, 0},
 	REQUESTS_FAILURES(RATE_ROW_)
 #undef RATE_ROW_
-	{"worst_1m.failure_rate", "1", METRIC_WORKLOAD, w_worst_rate0, NULL},
-	{"worst_1m.wait_p99", "s", METRIC_WORKLOAD, w_worst_p99_0, NULL},
-	{"worst_5m.failure_rate", "1", METRIC_WORKLOAD, w_worst_rate1, NULL},
-	{"worst_5m.wait_p99", "s", METRIC_WORKLOAD, w_worst_p99_1, NULL},
-	{"p_wait", "1", METRIC_WORKLOAD, w_p_wait, NULL},
-	{"wait_mean", "s", METRIC_WORKLOAD, w_wait_mean, NULL},
-	{"wait_p50", "s", METRIC_WORKLOAD, w_wait_p50, NULL},
-	{"wait_p90", "s", METRIC_WORKLOAD, w_wait_p90, NULL},
-	{"wait_p95", "s", METRIC_WORKLOAD, w_wait_p95, NULL},
-	{"wait_p99", "s", METRIC_WORKLOAD, w_wait_p99, NULL},
-	{"wait_p999", "s", METRIC_WORKLOAD, w_wait_p999, NULL},
-	{"wait_max", "s", METRIC_WORKLOAD, w_wait_max, NULL},
-	{"wait_all_mean", "s", METRIC_WORKLOAD, w_wait_all_mean, NULL},
-	{"wait_all_p50", "s", METRIC_WORKLOAD, w_wait_all_p50, NULL},
-	{"wait_all_p95", "s", METRIC_WORKLOAD, w_wait_all_p95, NULL},
-	{"wait_all_p99", "s", METRIC_WORKLOAD, w_wait_all_p99, NULL},
-	{"wait_all_p999", "s", METRIC_WORKLOAD, w_wait_all_p999, NULL},
-	{"wait_all_max", "s", METRIC_WORKLOAD, w_wait_all_max, NULL},
-	{"connect_mean", "s", METRIC_WORKLOAD, w_connect_mean, NULL},
-	{"hold_mean", "s", METRIC_WORKLOAD, w_hold_mean, NULL},
-	{"hold_max", "s", METRIC_WORKLOAD, w_hold_max, NULL},
-	{"hold_p50", "s", METRIC_WORKLOAD, w_hold_p50, NULL},
-	{"hold_p95", "s", METRIC_WORKLOAD, w_hold_p95, NULL},
-	{"hold_p99", "s", METRIC_WORKLOAD, w_hold_p99, NULL},
-	{"retried", "requests", METRIC_WORKLOAD, w_retried, NULL},
-	{"retries", "attempts", METRIC_WORKLOAD, w_retries, NULL},
-	{"pool_timeouts", "timeouts", METRIC_WORKLOAD, w_pool_timeouts, NULL},
-	{"timeouts_batch_heavy_share", "1", METRIC_WORKLOAD, w_batch_heavy_share, NULL},
-	{"timeouts_lock_heavy_share", "1", METRIC_WORKLOAD, w_lock_heavy_share, NULL},
-	{"lock_waits", "transactions", METRIC_WORKLOAD, w_lock_waits, NULL},
-	{"lock_wait_rate", "1", METRIC_WORKLOAD, w_lock_wait_rate, NULL},
-	{"lock_wait_mean", "s", METRIC_WORKLOAD, w_lock_wait_mean, NULL},
-	{"lock_wait_p50", "s", METRIC_WORKLOAD, w_lock_wait_p50, NULL},
-	{"lock_wait_p95", "s", METRIC_WORKLOAD, w_lock_wait_p95, NULL},
-	{"lock_wait_p99", "s", METRIC_WORKLOAD, w_lock_wait_p99, NULL},
-	{"lock_wait_max", "s", METRIC_WORKLOAD, w_lock_wait_max, NULL},
-	{"routed_reads", "requests", METRIC_WORKLOAD, w_routed_reads, NULL},
-	{"app_queued", "requests", METRIC_WORKLOAD, w_app_queued, NULL},
-	{"app_wait_mean", "s", METRIC_WORKLOAD, w_app_wait_mean, NULL},
-	{"app_wait_max", "s", METRIC_WORKLOAD, w_app_wait_max, NULL},
-	{"batches", "batches", METRIC_BATCH, b_batches, NULL},
-	{"failed_batches", "batches", METRIC_BATCH, b_failed, NULL},
-	{"failed_batch_rate", "1", METRIC_BATCH, b_failed_rate, b_failed_counts},
-	{"batch_size_mean", "records", METRIC_BATCH, b_size_mean, NULL},
-	{"batch_duration_mean", "s", METRIC_BATCH, b_duration_mean, NULL},
-	{"batch_duration_max", "s", METRIC_BATCH, b_duration_max, NULL},
-	{"transactions", "transactions", METRIC_BATCH, b_transactions, NULL},
-	{"txn_hold_mean", "s", METRIC_BATCH, b_hold_mean, NULL},
-	{"txn_hold_max", "s", METRIC_BATCH, b_hold_max, NULL},
-	{"batch_lock_waits", "transactions", METRIC_BATCH, b_lock_waits, NULL},
-	{"batch_lock_wait_mean", "s", METRIC_BATCH, b_lock_wait_mean, NULL},
-	{"lag_mean", "s", METRIC_BATCH, b_lag_mean, NULL},
-	{"lag_max", "s", METRIC_BATCH, b_lag_max, NULL},
-	{"records_per_s", "1/s", METRIC_BATCH, b_records_per_s, NULL},
-	{"backlog_mean", "records", METRIC_BATCH, b_backlog_mean, NULL},
-	{"backlog_max", "records", METRIC_BATCH, b_backlog_max, NULL},
-	{"backlog_end", "records", METRIC_BATCH, b_backlog_end, NULL},
-	{"workers_active_mean", "workers", METRIC_BATCH, b_active_mean, NULL},
-	{"batch_pool_timeouts", "timeouts", METRIC_BATCH, b_pool_timeouts, NULL},
-	{"batch_lock_timeouts", "transactions", METRIC_BATCH, b_lock_timeouts, NULL},
-	{"batch_statement_timeouts", "transactions", METRIC_BATCH, b_statement_timeouts, NULL},
-	{"batch_pgbouncer_timeouts", "transactions", METRIC_BATCH, b_pgbouncer_timeouts, NULL},
-	{"server_connections_mean", "connections", METRIC_DATABASE, d_open_mean, NULL},
-	{"server_connections_max", "connections", METRIC_DATABASE, d_open_max, NULL},
-	{"connects_refused", "connects", METRIC_DATABASE, d_refused, NULL},
-	{"lock_waiting_mean", "transactions", METRIC_DATABASE, d_lock_waiting_mean, NULL},
-	{"lock_waiting_max", "transactions", METRIC_DATABASE, d_lock_waiting_max, NULL},
-	{"cpu_busy_mean", "1", METRIC_DATABASE, d_cpu_busy, NULL},
-	{"cpu_active_mean", "statements", METRIC_DATABASE, d_cpu_active, NULL},
+	{"window1.failure_rate", "1", METRIC_WORKLOAD, w_worst_rate0, NULL, 1},
+	{"window1.wait_p99", "s", METRIC_WORKLOAD, w_worst_p99_0, NULL, 1},
+	{"window2.failure_rate", "1", METRIC_WORKLOAD, w_worst_rate1, NULL, 2},
+	{"window2.wait_p99", "s", METRIC_WORKLOAD, w_worst_p99_1, NULL, 2},
+	{"window3.failure_rate", "1", METRIC_WORKLOAD, w_worst_rate2, NULL, 3},
+	{"window3.wait_p99", "s", METRIC_WORKLOAD, w_worst_p99_2, NULL, 3},
+	{"p_wait", "1", METRIC_WORKLOAD, w_p_wait, NULL, 0},
+	{"wait_mean", "s", METRIC_WORKLOAD, w_wait_mean, NULL, 0},
+	{"wait_p50", "s", METRIC_WORKLOAD, w_wait_p50, NULL, 0},
+	{"wait_p90", "s", METRIC_WORKLOAD, w_wait_p90, NULL, 0},
+	{"wait_p95", "s", METRIC_WORKLOAD, w_wait_p95, NULL, 0},
+	{"wait_p99", "s", METRIC_WORKLOAD, w_wait_p99, NULL, 0},
+	{"wait_p999", "s", METRIC_WORKLOAD, w_wait_p999, NULL, 0},
+	{"wait_max", "s", METRIC_WORKLOAD, w_wait_max, NULL, 0},
+	{"wait_all_mean", "s", METRIC_WORKLOAD, w_wait_all_mean, NULL, 0},
+	{"wait_all_p50", "s", METRIC_WORKLOAD, w_wait_all_p50, NULL, 0},
+	{"wait_all_p95", "s", METRIC_WORKLOAD, w_wait_all_p95, NULL, 0},
+	{"wait_all_p99", "s", METRIC_WORKLOAD, w_wait_all_p99, NULL, 0},
+	{"wait_all_p999", "s", METRIC_WORKLOAD, w_wait_all_p999, NULL, 0},
+	{"wait_all_max", "s", METRIC_WORKLOAD, w_wait_all_max, NULL, 0},
+	{"connect_mean", "s", METRIC_WORKLOAD, w_connect_mean, NULL, 0},
+	{"hold_mean", "s", METRIC_WORKLOAD, w_hold_mean, NULL, 0},
+	{"hold_max", "s", METRIC_WORKLOAD, w_hold_max, NULL, 0},
+	{"hold_p50", "s", METRIC_WORKLOAD, w_hold_p50, NULL, 0},
+	{"hold_p95", "s", METRIC_WORKLOAD, w_hold_p95, NULL, 0},
+	{"hold_p99", "s", METRIC_WORKLOAD, w_hold_p99, NULL, 0},
+	{"retried", "requests", METRIC_WORKLOAD, w_retried, NULL, 0},
+	{"retries", "attempts", METRIC_WORKLOAD, w_retries, NULL, 0},
+	{"pool_timeouts", "timeouts", METRIC_WORKLOAD, w_pool_timeouts, NULL, 0},
+	{"timeouts_batch_heavy_share", "1", METRIC_WORKLOAD, w_batch_heavy_share, NULL, 0},
+	{"timeouts_lock_heavy_share", "1", METRIC_WORKLOAD, w_lock_heavy_share, NULL, 0},
+	{"lock_waits", "transactions", METRIC_WORKLOAD, w_lock_waits, NULL, 0},
+	{"lock_wait_rate", "1", METRIC_WORKLOAD, w_lock_wait_rate, NULL, 0},
+	{"lock_wait_mean", "s", METRIC_WORKLOAD, w_lock_wait_mean, NULL, 0},
+	{"lock_wait_p50", "s", METRIC_WORKLOAD, w_lock_wait_p50, NULL, 0},
+	{"lock_wait_p95", "s", METRIC_WORKLOAD, w_lock_wait_p95, NULL, 0},
+	{"lock_wait_p99", "s", METRIC_WORKLOAD, w_lock_wait_p99, NULL, 0},
+	{"lock_wait_max", "s", METRIC_WORKLOAD, w_lock_wait_max, NULL, 0},
+	{"routed_reads", "requests", METRIC_WORKLOAD, w_routed_reads, NULL, 0},
+	{"app_queued", "requests", METRIC_WORKLOAD, w_app_queued, NULL, 0},
+	{"app_wait_mean", "s", METRIC_WORKLOAD, w_app_wait_mean, NULL, 0},
+	{"app_wait_max", "s", METRIC_WORKLOAD, w_app_wait_max, NULL, 0},
+	{"batches", "batches", METRIC_BATCH, b_batches, NULL, 0},
+	{"failed_batches", "batches", METRIC_BATCH, b_failed, NULL, 0},
+	{"failed_batch_rate", "1", METRIC_BATCH, b_failed_rate, b_failed_counts, 0},
+	{"batch_size_mean", "records", METRIC_BATCH, b_size_mean, NULL, 0},
+	{"batch_duration_mean", "s", METRIC_BATCH, b_duration_mean, NULL, 0},
+	{"batch_duration_max", "s", METRIC_BATCH, b_duration_max, NULL, 0},
+	{"transactions", "transactions", METRIC_BATCH, b_transactions, NULL, 0},
+	{"txn_hold_mean", "s", METRIC_BATCH, b_hold_mean, NULL, 0},
+	{"txn_hold_max", "s", METRIC_BATCH, b_hold_max, NULL, 0},
+	{"batch_lock_waits", "transactions", METRIC_BATCH, b_lock_waits, NULL, 0},
+	{"batch_lock_wait_mean", "s", METRIC_BATCH, b_lock_wait_mean, NULL, 0},
+	{"lag_mean", "s", METRIC_BATCH, b_lag_mean, NULL, 0},
+	{"lag_max", "s", METRIC_BATCH, b_lag_max, NULL, 0},
+	{"records_per_s", "1/s", METRIC_BATCH, b_records_per_s, NULL, 0},
+	{"backlog_mean", "records", METRIC_BATCH, b_backlog_mean, NULL, 0},
+	{"backlog_max", "records", METRIC_BATCH, b_backlog_max, NULL, 0},
+	{"backlog_end", "records", METRIC_BATCH, b_backlog_end, NULL, 0},
+	{"workers_active_mean", "workers", METRIC_BATCH, b_active_mean, NULL, 0},
+	{"batch_pool_timeouts", "timeouts", METRIC_BATCH, b_pool_timeouts, NULL, 0},
+	{"batch_lock_timeouts", "transactions", METRIC_BATCH, b_lock_timeouts, NULL, 0},
+	{"batch_statement_timeouts", "transactions", METRIC_BATCH, b_statement_timeouts, NULL, 0},
+	{"batch_pgbouncer_timeouts", "transactions", METRIC_BATCH, b_pgbouncer_timeouts, NULL, 0},
+	{"server_connections_mean", "connections", METRIC_DATABASE, d_open_mean, NULL, 0},
+	{"server_connections_max", "connections", METRIC_DATABASE, d_open_max, NULL, 0},
+	{"connects_refused", "connects", METRIC_DATABASE, d_refused, NULL, 0},
+	{"lock_waiting_mean", "transactions", METRIC_DATABASE, d_lock_waiting_mean, NULL, 0},
+	{"lock_waiting_max", "transactions", METRIC_DATABASE, d_lock_waiting_max, NULL, 0},
+	{"cpu_busy_mean", "1", METRIC_DATABASE, d_cpu_busy, NULL, 0},
+	{"cpu_active_mean", "statements", METRIC_DATABASE, d_cpu_active, NULL, 0},
 	/* PgBouncer: SHOW POOLS' words (cl_*, sv_*, maxwait) and its errors */
-	{"queries", "transactions", METRIC_PGBOUNCER, g_queries, NULL},
-	{"query_wait_timeouts", "transactions", METRIC_PGBOUNCER, g_query_wait_timeouts, NULL},
-	{"query_wait_timeout_rate", "1", METRIC_PGBOUNCER, g_qwt_rate, g_qwt_counts},
-	{"server_wait_mean", "s", METRIC_PGBOUNCER, g_wait_mean, NULL},
-	{"maxwait", "s", METRIC_PGBOUNCER, g_maxwait_max, NULL},
-	{"cl_active_mean", "connections", METRIC_PGBOUNCER, g_cl_active_mean, NULL},
-	{"cl_active_max", "connections", METRIC_PGBOUNCER, g_cl_active_max, NULL},
-	{"cl_waiting_mean", "connections", METRIC_PGBOUNCER, g_cl_waiting_mean, NULL},
-	{"cl_waiting_max", "connections", METRIC_PGBOUNCER, g_cl_waiting_max, NULL},
-	{"sv_active_mean", "connections", METRIC_PGBOUNCER, g_sv_active_mean, NULL},
-	{"sv_active_max", "connections", METRIC_PGBOUNCER, g_sv_active_max, NULL},
-	{"sv_idle_mean", "connections", METRIC_PGBOUNCER, g_sv_idle_mean, NULL},
-	{"sv_login_mean", "connections", METRIC_PGBOUNCER, g_sv_login_mean, NULL},
-	{"client_refused", "connects", METRIC_PGBOUNCER, g_client_refused, NULL},
-	{"login_failing_errors", "transactions", METRIC_PGBOUNCER, g_login_failing, NULL},
-	{"statement_mode_errors", "transactions", METRIC_PGBOUNCER, g_statement_mode, NULL},
-	{"sv_connects", "connects", METRIC_PGBOUNCER, g_server_connects, NULL},
-	{"sv_refused", "connects", METRIC_PGBOUNCER, g_server_refused, NULL},
-	{"reserve_connects", "connects", METRIC_PGBOUNCER, g_reserve_connects, NULL},
-	{"checked_out_mean", "connections", METRIC_POOL, p_checked_out_mean, NULL},
-	{"checked_out_max", "connections", METRIC_POOL, p_checked_out_max, NULL},
-	{"checked_in_mean", "connections", METRIC_POOL, p_checked_in_mean, NULL},
-	{"overflow_mean", "connections", METRIC_POOL, p_overflow_mean, NULL},
-	{"overflow_max", "connections", METRIC_POOL, p_overflow_max, NULL},
-	{"waiters_mean", "requests", METRIC_POOL, p_waiters_mean, NULL},
-	{"waiters_max", "requests", METRIC_POOL, p_waiters_max, NULL},
-	{"open_mean", "connections", METRIC_POOL, p_open_mean, NULL},
-	{"open_max", "connections", METRIC_POOL, p_open_max, NULL},
-	{"exhausted_share", "1", METRIC_POOL, p_exhausted_share, NULL},
-	{"longest_exhausted", "s", METRIC_POOL, p_longest_exhausted, NULL},
-	{"connects", "connections", METRIC_POOL, p_connects, NULL},
-	{"closes", "connections", METRIC_POOL, p_closes, NULL},
-	{"barged", "hand-offs", METRIC_POOL, p_barged, NULL},
+	{"queries", "transactions", METRIC_PGBOUNCER, g_queries, NULL, 0},
+	{"query_wait_timeouts", "transactions", METRIC_PGBOUNCER, g_query_wait_timeouts, NULL, 0},
+	{"query_wait_timeout_rate", "1", METRIC_PGBOUNCER, g_qwt_rate, g_qwt_counts, 0},
+	{"server_wait_mean", "s", METRIC_PGBOUNCER, g_wait_mean, NULL, 0},
+	{"maxwait", "s", METRIC_PGBOUNCER, g_maxwait_max, NULL, 0},
+	{"cl_active_mean", "connections", METRIC_PGBOUNCER, g_cl_active_mean, NULL, 0},
+	{"cl_active_max", "connections", METRIC_PGBOUNCER, g_cl_active_max, NULL, 0},
+	{"cl_waiting_mean", "connections", METRIC_PGBOUNCER, g_cl_waiting_mean, NULL, 0},
+	{"cl_waiting_max", "connections", METRIC_PGBOUNCER, g_cl_waiting_max, NULL, 0},
+	{"sv_active_mean", "connections", METRIC_PGBOUNCER, g_sv_active_mean, NULL, 0},
+	{"sv_active_max", "connections", METRIC_PGBOUNCER, g_sv_active_max, NULL, 0},
+	{"sv_idle_mean", "connections", METRIC_PGBOUNCER, g_sv_idle_mean, NULL, 0},
+	{"sv_login_mean", "connections", METRIC_PGBOUNCER, g_sv_login_mean, NULL, 0},
+	{"client_refused", "connects", METRIC_PGBOUNCER, g_client_refused, NULL, 0},
+	{"login_failing_errors", "transactions", METRIC_PGBOUNCER, g_login_failing, NULL, 0},
+	{"statement_mode_errors", "transactions", METRIC_PGBOUNCER, g_statement_mode, NULL, 0},
+	{"sv_connects", "connects", METRIC_PGBOUNCER, g_server_connects, NULL, 0},
+	{"sv_refused", "connects", METRIC_PGBOUNCER, g_server_refused, NULL, 0},
+	{"reserve_connects", "connects", METRIC_PGBOUNCER, g_reserve_connects, NULL, 0},
+	{"checked_out_mean", "connections", METRIC_POOL, p_checked_out_mean, NULL, 0},
+	{"checked_out_max", "connections", METRIC_POOL, p_checked_out_max, NULL, 0},
+	{"checked_in_mean", "connections", METRIC_POOL, p_checked_in_mean, NULL, 0},
+	{"overflow_mean", "connections", METRIC_POOL, p_overflow_mean, NULL, 0},
+	{"overflow_max", "connections", METRIC_POOL, p_overflow_max, NULL, 0},
+	{"waiters_mean", "requests", METRIC_POOL, p_waiters_mean, NULL, 0},
+	{"waiters_max", "requests", METRIC_POOL, p_waiters_max, NULL, 0},
+	{"open_mean", "connections", METRIC_POOL, p_open_mean, NULL, 0},
+	{"open_max", "connections", METRIC_POOL, p_open_max, NULL, 0},
+	{"exhausted_share", "1", METRIC_POOL, p_exhausted_share, NULL, 0},
+	{"longest_exhausted", "s", METRIC_POOL, p_longest_exhausted, NULL, 0},
+	{"connects", "connections", METRIC_POOL, p_connects, NULL, 0},
+	{"closes", "connections", METRIC_POOL, p_closes, NULL, 0},
+	{"barged", "hand-offs", METRIC_POOL, p_barged, NULL, 0},
 };
 
 const struct metric_def *metric_table(int *n)
@@ -388,6 +394,44 @@ const struct metric_def *metric_find(const char *name)
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(table[i].name, name) == 0)
 			return &table[i];
+	return NULL;
+}
+
+void metric_window_label(double length_s, char *buf, size_t len)
+{
+	long long s = llround(length_s);
+	if (s > 0 && s % 3600 == 0)
+		snprintf(buf, len, "%lldh", s / 3600);
+	else if (s > 0 && s % 60 == 0)
+		snprintf(buf, len, "%lldm", s / 60);
+	else
+		snprintf(buf, len, "%llds", s);
+}
+
+const char *metric_name_of(const struct metric_def *m, const struct cfg_workload *w, char *buf,
+			   size_t len)
+{
+	if (!m->window || !w || m->window > w->req.n_windows)
+		return m->name;
+	char label[24];
+	metric_window_label(w->req.windows_s[m->window - 1], label, sizeof label);
+	snprintf(buf, len, "worst_%s.%s", label, strchr(m->name, '.') + 1);
+	return buf;
+}
+
+bool metric_applies(const struct metric_def *m, const struct cfg_workload *w)
+{
+	return !m->window || (w && w->kind == CFG_WORKLOAD_REQUESTS && m->window <= w->req.n_windows);
+}
+
+const struct metric_def *metric_find_for(const char *name, const struct cfg_workload *w)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+		char buf[CFG_SLO_METRIC_MAX];
+		if (table[i].scope == METRIC_WORKLOAD && metric_applies(&table[i], w) &&
+		    strcmp(metric_name_of(&table[i], w, buf, sizeof buf), name) == 0)
+			return &table[i];
+	}
 	return NULL;
 }
 

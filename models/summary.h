@@ -30,7 +30,23 @@ struct metric_def {
 	/* For a proportion (events / trials, e.g. timed out / offered): the two counts of one
 	 * replication; NULL for other metrics. See estimate_metric. */
 	void (*counts)(const struct model_result *r, int idx, double *events, double *trials);
+	/* 1..CFG_MAX_WINDOWS: the worst window of the workload's window length of that rank
+	 * (slo.WORKLOAD.window), whose reported name follows the length (metric_name_of); its
+	 * table name is "windowK.failure_rate", "windowK.wait_p99". 0: any other metric. */
+	int window;
 };
+
+/* A window length as it appears in metric names: "1m", "5m", "10m", "90s", "1h". */
+void metric_window_label(double length_s, char *buf, size_t len);
+/* The name of m for workload w (NULL for pools and servers): m->name, but for a worst window
+ * "worst_" + the length's label + "." + what it measures ("worst_10m.failure_rate"). Returns
+ * m->name or buf (at least CFG_SLO_METRIC_MAX bytes). */
+const char *metric_name_of(const struct metric_def *m, const struct cfg_workload *w, char *buf,
+			   size_t len);
+/* Whether m is reported for workload w: not a worst window beyond w's window lengths. */
+bool metric_applies(const struct metric_def *m, const struct cfg_workload *w);
+/* A workload metric by the name reports give it for w (metric_name_of), or NULL. */
+const struct metric_def *metric_find_for(const char *name, const struct cfg_workload *w);
 
 /* The metric table; *n receives its length. */
 const struct metric_def *metric_table(int *n);

@@ -8,7 +8,8 @@
  * them, and it keeps memory bounded: outcomes come in time order, so a ring of one-second bins
  * as long as the longest window is all there is to keep, whatever the simulated time. Each bin
  * holds its outcome counts and a histogram of served waits (16 buckets an octave from 0.1 ms
- * to 10^4 s, zero exact: a quantile read off it is within 2.2 % of the true value). Window
+ * to 10^4 s, zero exact: a quantile read off it is within 2.2 % of the true value, and never
+ * above the longest served wait of the period). Window
  * lengths are whole seconds (at least 1). When the period is shorter than a window, that
  * window is the whole period.
  *

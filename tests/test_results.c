@@ -27,6 +27,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -656,10 +657,10 @@ static void test_folder_layout(void **state)
 
 	static const char *const files[] = {"summary.json", "summary.csv", "waits.csv",
 					    "timeline.csv", "pools.csv",  "database.csv",
-					    "slo.csv",      "report.md",  "replications.csv",
-					    RESULTS_PLOTS_MISSING};
+					    "slo.csv",      "report.md",  "report.html",
+					    "replications.csv", RESULTS_PLOTS_MISSING};
 	int n = list_dir(dir, names, 16);
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 11);
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char p[PATH_MAX + 32];
 		fmt(p, sizeof p, "%s/%s", dir, files[i]);
@@ -746,6 +747,207 @@ static void test_plots_drawn_or_marked(void **state)
 	rm_rf(root);
 }
 
+
+/* ---- report.html: a small strict checker ------------------------------------------------- */
+
+struct html_counts {
+	int tables, svgs, figures, scripts, missing;
+};
+
+/* Check that s is a well-formed page as report.html writes it: after <!DOCTYPE html>, every
+ * '<' opens a tag (a letter or '/' follows; a '>' in text is legal HTML and allowed), every
+ * tag ends with '>' and has its attribute
+ * values quoted, every element is closed in order (void elements and "/>" aside), every '&'
+ * starts an entity; count tables, svgs, figures, scripts and missing-image notes. Fails the
+ * test with the offset of the first fault. */
+static struct html_counts html_check(const char *s)
+{
+	static const char *const voids[] = {"meta", "br", "hr", "img", "link", "input"};
+	struct html_counts n = {0};
+	char stack[512][32];
+	int depth = 0;
+	const char *doctype = "<!DOCTYPE html>\n";
+	if (strncmp(s, doctype, strlen(doctype)) != 0)
+		fail_msg("report.html does not start with %s", doctype);
+	const char *p = s + strlen(doctype);
+	while (*p) {
+		if (*p == '&') {
+			size_t k = 1;
+			if (p[1] == '#')
+				k = 2 + strspn(p + 2, "0123456789");
+			else
+				k = 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyz");
+			if (k < 3 || p[k] != ';')
+				fail_msg("a bare '&' at offset %ld", (long)(p - s));
+			p += k + 1;
+			continue;
+		}
+		if (*p != '<') {
+			p++;
+			continue;
+		}
+		bool close = p[1] == '/';
+		const char *name = p + 1 + close;
+		size_t nl = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (nl == 0 || nl >= 32)
+			fail_msg("a '<' that opens no tag at offset %ld", (long)(p - s));
+		/* the tag's end, outside quoted attribute values */
+		const char *q = name + nl;
+		char quote = 0;
+		for (; *q && (quote || *q != '>'); q++) {
+			if (quote && *q == quote)
+				quote = 0;
+			else if (!quote && (*q == '"' || *q == '\''))
+				quote = *q;
+			else if (!quote && *q == '<')
+				fail_msg("'<' inside a tag at offset %ld", (long)(q - s));
+			else if (!quote && *q == '=' && q[strspn(q + 1, " ") + 1] != '"' &&
+				 q[strspn(q + 1, " ") + 1] != '\'')
+				fail_msg("an unquoted attribute at offset %ld", (long)(q - s));
+		}
+		if (!*q)
+			fail_msg("an unterminated tag at offset %ld", (long)(p - s));
+		char tag[32];
+		memcpy(tag, name, nl);
+		tag[nl] = 0;
+		for (char *t = tag; *t; t++)
+			*t = (char)tolower((unsigned char)*t);
+		bool self = q[-1] == '/';
+		if (close) {
+			if (depth == 0 || strcmp(stack[depth - 1], tag) != 0)
+				fail_msg("</%s> at offset %ld closes <%s>", tag, (long)(p - s),
+					 depth ? stack[depth - 1] : "nothing");
+			depth--;
+		} else {
+			bool v = self;
+			for (size_t i = 0; i < sizeof voids / sizeof *voids; i++)
+				v |= strcmp(tag, voids[i]) == 0;
+			if (!v) {
+				assert_true(depth < 512);
+				memcpy(stack[depth++], tag, nl + 1);
+			}
+			n.tables += strcmp(tag, "table") == 0;
+			n.svgs += strcmp(tag, "svg") == 0;
+			n.figures += strcmp(tag, "figure") == 0;
+			n.scripts += strcmp(tag, "script") == 0;
+			n.missing += strncmp(name + nl, " class=\"missing\"", 16) == 0;
+		}
+		p = q + 1;
+	}
+	if (depth)
+		fail_msg("<%s> is never closed", stack[depth - 1]);
+	return n;
+}
+
+/* Lines of report.md that start a table (the |---| line) and images (![...](...)). */
+static void md_counts(const char *md, int *tables, int *images)
+{
+	*tables = *images = 0;
+	for (const char *l = md; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		*tables += strncmp(l, "|---|", 5) == 0 || strncmp(l, "|--:|", 5) == 0;
+		*images += strncmp(l, "![", 2) == 0;
+	}
+}
+
+/* A run of `scenario` (as small.json) into a fresh root, with the plots or --no-plot; fills
+ * root and dir, returns report.md and (in *html) report.html. */
+static char *html_run(const char *scenario, bool plots, char *root, size_t rlen, char *dir,
+		      size_t dlen, char **html)
+{
+	make_tmpdir(root, rlen);
+	char scen[PATH_MAX], args[PATH_MAX * 3], out[PATH_MAX], p[PATH_MAX + 32];
+	fmt(scen, sizeof scen, "%s/small.json", root);
+	write_all(scen, scenario);
+	fmt(args, sizeof args, "run %s -o %s/out -q%s", scen, root, plots ? "" : " --no-plot");
+	char *err;
+	int rc = run(args, &err);
+	if (rc != 0)
+		fail_msg("pooltide %s: exit %d: %s", args, rc, err);
+	free(err);
+	fmt(out, sizeof out, "%s/out", root);
+	only_run_dir(out, "small", dir, dlen);
+	fmt(p, sizeof p, "%s/report.html", dir);
+	*html = read_all(p);
+	fmt(p, sizeof p, "%s/report.md", dir);
+	return read_all(p);
+}
+
+/* report.html beside report.md: well-formed, no script, one <table> for every table of
+ * report.md (the same builders), one figure for every image, each an inline <svg> when the
+ * plots were drawn or a note when not; nothing fetched. With gnuplot the plots are drawn;
+ * with --no-plot the page says so. */
+static void test_report_html(void **state)
+{
+	(void)state;
+	for (int plots = 0; plots < 2; plots++) {
+		if (plots && system("command -v gnuplot >/dev/null 2>&1") != 0)
+			break; /* no gnuplot here: the case without plots stands */
+		char root[64], dir[PATH_MAX], p[PATH_MAX + 32], *html;
+		char *md = html_run(SCENARIO, plots, root, sizeof root, dir, sizeof dir, &html);
+		int tables, images;
+		md_counts(md, &tables, &images);
+		struct html_counts n = html_check(html);
+		assert_true(tables >= 6); /* variants, 2 x (workload, diffs), pools, budget */
+		assert_int_equal(n.tables, tables);
+		assert_int_equal(images, 5); /* waits, timeout rate, 2 timelines, server */
+		assert_int_equal(n.figures, images);
+		assert_int_equal(n.scripts, 0);
+		fmt(p, sizeof p, "%s/%s", dir, RESULTS_PLOTS_MISSING);
+		if (!plots || access(p, F_OK) == 0) {
+			assert_int_equal(n.svgs, 0);
+			assert_int_equal(n.missing, images);
+			assert_non_null(strstr(html, "<strong>The plots were not drawn</strong>"));
+		} else {
+			assert_int_equal(n.svgs, images);
+			assert_int_equal(n.missing, 0);
+			assert_null(strstr(html, "<?xml"));
+			assert_null(strstr(html, "<!DOCTYPE svg"));
+			assert_non_null(strstr(html, "id='img1-gpPt0'")); /* ids per image */
+		}
+		assert_null(strstr(html, "href=\"http"));
+		assert_null(strstr(html, "href='http"));
+		assert_null(strstr(html, " src="));
+		assert_null(strstr(html, "<link"));
+		/* the same contents, escaped */
+		assert_non_null(strstr(html, "<td>bigger, &quot;6+2&quot;</td>"));
+		assert_non_null(strstr(html, "<p>Two pools | one <em>test</em>.</p>"));
+		assert_non_null(strstr(html, "<h2>Workload api (pool main)</h2>"));
+		assert_non_null(strstr(html, "<code>QueuePool limit of size 3 overflow 1 reached"));
+		free(md);
+		free(html);
+		rm_rf(root);
+	}
+}
+
+/* A variant named <b>&"' and a description with a script: escaped wherever they appear
+ * (tables, headings, paragraphs, the page title), never markup. */
+static void test_report_html_hostile_names(void **state)
+{
+	(void)state;
+	static const char hostile[] =
+		"{\"name\": \"small\", \"description\": \"<script>alert(1)</script> & \\\"q\\\"\","
+		" \"horizon\": \"1m\", \"warmup\": \"5s\", \"replications\": 2, \"seed\": 3,"
+		" \"pools\": {\"main\": {\"size\": 2, \"max_overflow\": 0, \"timeout\": \"100ms\"}},"
+		" \"workloads\": {\"api\": {\"type\": \"requests\", \"pool\": \"main\","
+		"   \"arrival\": {\"rate\": \"30/s\"},"
+		"   \"transaction\": {\"db_time\": {\"dist\": \"exponential\", \"mean\": \"60ms\"}}}},"
+		" \"variants\": [{\"name\": \"base\"}, {\"name\": \"<b>&\\\"'\", \"set\": "
+		"{\"pools.main.size\": 3}}]}";
+	char root[64], dir[PATH_MAX], *html;
+	char *md = html_run(hostile, false, root, sizeof root, dir, sizeof dir, &html);
+	struct html_counts n = html_check(html);
+	assert_int_equal(n.scripts, 0);
+	assert_null(strstr(html, "<b>"));
+	assert_null(strstr(html, "<script"));
+	assert_non_null(strstr(html, "<td>&lt;b&gt;&amp;&quot;&#39;</td>"));
+	assert_non_null(strstr(html, "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;</p>"));
+	/* Markdown escapes the name its own way */
+	assert_non_null(strstr(md, "| \\<b\\>&\"' |"));
+	free(md);
+	free(html);
+	rm_rf(root);
+}
+
 static const cJSON *get(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -806,6 +1008,9 @@ static void test_summary_json(void **state)
 	assert_int_equal(cJSON_GetArraySize(vs), 2);
 	int nm;
 	const struct metric_def *t = metric_table(&nm);
+	/* the default window lengths, 1 and 5 minutes: worst_1m.*, worst_5m.*, no third */
+	struct cfg_workload dw = {.kind = CFG_WORKLOAD_REQUESTS};
+	cfg_requests_defaults(&dw.req);
 	for (int v = 0; v < 2; v++) {
 		const cJSON *var = cJSON_GetArrayItem(vs, v);
 		assert_string_equal(get(var, "name")->valuestring, v ? VARIANT2 : "3+1");
@@ -813,9 +1018,15 @@ static void test_summary_json(void **state)
 		for (int w = 0; w < 2; w++) {
 			const cJSON *wl = get(get(var, "workloads"), wls[w]);
 			assert_string_equal(get(wl, "pool")->valuestring, pools[w]);
-			for (int k = 0; k < nm; k++)
-				if (t[k].scope == METRIC_WORKLOAD)
-					assert_estimate(get(wl, t[k].name), true);
+			for (int k = 0; k < nm; k++) {
+				char name[CFG_SLO_METRIC_MAX];
+				if (t[k].scope == METRIC_WORKLOAD && metric_applies(&t[k], &dw))
+					assert_estimate(get(wl, metric_name_of(&t[k], &dw, name,
+										 sizeof name)),
+							true);
+			}
+			assert_estimate(get(wl, "worst_5m.failure_rate"), true);
+			assert_null(cJSON_GetObjectItemCaseSensitive(wl, "window3.failure_rate"));
 			if (v == 0) {
 				assert_null(cJSON_GetObjectItemCaseSensitive(wl, "diff_to_first"));
 			} else {
@@ -864,8 +1075,10 @@ static void test_summary_csv(void **state)
 				"variant,workload,metric,mean,ci_low,ci_high,unit,variant_order", 8);
 	int nm, nw = 0, np = 0, nd = 0;
 	const struct metric_def *t = metric_table(&nm);
+	struct cfg_workload dw = {.kind = CFG_WORKLOAD_REQUESTS};
+	cfg_requests_defaults(&dw.req);
 	for (int k = 0; k < nm; k++) {
-		nw += t[k].scope == METRIC_WORKLOAD;
+		nw += t[k].scope == METRIC_WORKLOAD && t[k].window <= 2; /* the default 1m, 5m */
 		np += t[k].scope == METRIC_POOL;
 		nd += t[k].scope == METRIC_DATABASE;
 	}
@@ -904,10 +1117,13 @@ static void test_summary_csv(void **state)
 				assert_string_equal(f[0], VARIANT2);
 				metric += 14;
 			}
-			assert_non_null(metric_find(metric));
-			assert_int_equal(metric_find(metric)->scope, METRIC_WORKLOAD);
+			/* worst windows by their lengths' names (the default 1m and 5m) */
+			assert_non_null(metric_find_for(metric, &dw));
+			assert_int_equal(metric_find_for(metric, &dw)->scope, METRIC_WORKLOAD);
 		}
-		assert_string_equal(f[6], metric_find(metric)->unit);
+		const struct metric_def *md = metric_find(metric) ? metric_find(metric)
+								 : metric_find_for(metric, &dw);
+		assert_string_equal(f[6], md->unit);
 	}
 	assert_true(saw_quoted && saw_pool && saw_diff);
 	csv_free(&c);
@@ -1393,6 +1609,8 @@ int main(void)
 		cmocka_unit_test(test_api_begin_commit_destroy),
 		cmocka_unit_test(test_folder_layout),
 		cmocka_unit_test(test_plots_drawn_or_marked),
+		cmocka_unit_test(test_report_html),
+		cmocka_unit_test(test_report_html_hostile_names),
 		cmocka_unit_test(test_summary_json),
 		cmocka_unit_test(test_summary_csv),
 		cmocka_unit_test(test_replications_csv),

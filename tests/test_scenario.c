@@ -1239,6 +1239,60 @@ static void test_slo_forms(void **state)
 	}
 }
 
+/* slo.WORKLOAD.window: the worst windows' lengths (default 1m and 5m), one duration or a list
+ * of up to three, nested or flat; the window limits' names follow them, and the resolved tree
+ * keeps the lengths as given, in seconds. */
+static void test_slo_windows(void **state)
+{
+	(void)state;
+	struct scenario *sc = load(SLO2("{'api': {'window': ['90s', '10m'], "
+					"'worst_10m.failure_rate': '2%', 'worst_90s': {'wait_p99': '1s'}},"
+					" 'jobs.window': '1h', 'jobs.worst_1h.failure_rate': 0.5}"));
+	const struct cfg_scenario *c = &sc->variants[0].cfg;
+	assert_int_equal(c->workloads[0].req.n_windows, 2);
+	assert_dbl(c->workloads[0].req.windows_s[0], 90);
+	assert_dbl(c->workloads[0].req.windows_s[1], 600);
+	assert_int_equal(c->workloads[1].req.n_windows, 1);
+	assert_dbl(c->workloads[1].req.windows_s[0], 3600);
+	assert_int_equal(c->n_slo, 3);
+	assert_slo(&c->slo[0], 0, "worst_90s.wait_p99", 1);
+	assert_string_equal(c->slo[0].table, "window1.wait_p99");
+	assert_slo(&c->slo[1], 0, "worst_10m.failure_rate", 0.02);
+	assert_string_equal(c->slo[1].table, "window2.failure_rate");
+	assert_slo(&c->slo[2], 1, "worst_1h.failure_rate", 0.5);
+	assert_string_equal(c->slo[2].table, "window1.failure_rate");
+	assert_non_null(strstr(sc->resolved_json, "\"api\":\t{\n\t\t\t\"window\":\t[\"90s\", \"600s\"],"));
+	scenario_destroy(sc);
+	/* without a window key: 1m and 5m */
+	sc = load(SLO2("{'api': {'worst_5m.failure_rate': '2%'}}"));
+	assert_int_equal(sc->variants[0].cfg.workloads[0].req.n_windows, 2);
+	assert_string_equal(sc->variants[0].cfg.slo[0].table, "window2.failure_rate");
+	scenario_destroy(sc);
+
+#define WINDOW_WHAT "a window length or a list of 1 to 3 different ones, each a duration in " \
+	"whole seconds from 1s to 1h, such as [\"1m\", \"5m\"]"
+	expect(SLO2("{'api': {'window': ['90s', '10m'], 'worst_5m.failure_rate': '2%'}}"),
+	       "slo.api.worst_5m.failure_rate: unknown limit (expected one of: " "failure_rate, "
+	       "timeout_rate, refused_rate, wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, "
+	       "wait_p999, wait_max, worst_90s.failure_rate, worst_90s.wait_p99, "
+	       "worst_10m.failure_rate, worst_10m.wait_p99)");
+	expect(SLO2("{'api': {'window': '1.5s'}}"),
+	       "slo.api.window: expected " WINDOW_WHAT ", got \"1.5s\"");
+	expect(SLO2("{'api': {'window': ['1m', '2h']}}"),
+	       "slo.api.window[1]: expected " WINDOW_WHAT ", got \"2h\"");
+	expect(SLO2("{'api': {'window': 60}}"),
+	       "slo.api.window: expected " WINDOW_WHAT ", got 60");
+	expect(SLO2("{'api': {'window': []}}"), "slo.api.window: expected " WINDOW_WHAT ", got []");
+	expect(SLO2("{'api': {'window': ['1m', '2m', '3m', '4m']}}"),
+	       "slo.api.window: expected " WINDOW_WHAT ", got [\"1m\",\"2m\",\"3m\",\"4m\"]");
+	expect(SLO2("{'api': {'window': ['1m', '60s']}}"),
+	       "slo.api.window[1]: the length 60s is given twice (expected different window "
+	       "lengths)");
+	expect(SLO2("{'api': {'window': '1m'}, 'api.window': '2m'}"),
+	       "slo.api.window: duplicate window (given both as \"api.window\" and inside \"api\")");
+#undef WINDOW_WHAT
+}
+
 /* Every limit, rates as fractions or percentages, waits in any unit; none, and empty objects. */
 static void test_slo_values(void **state)
 {
@@ -2926,6 +2980,7 @@ int main(void)
 		cmocka_unit_test(test_err_cli_set),
 		cmocka_unit_test(test_err_buffer),
 		cmocka_unit_test(test_slo_forms),
+		cmocka_unit_test(test_slo_windows),
 		cmocka_unit_test(test_slo_values),
 		cmocka_unit_test(test_slo_overrides),
 		cmocka_unit_test(test_slo_round_trip),

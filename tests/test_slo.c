@@ -117,6 +117,12 @@ static struct cfg_slo slo(int workload, const char *metric, double limit)
 {
 	struct cfg_slo s = {.workload = workload, .limit = limit};
 	snprintf(s.metric, sizeof s.metric, "%s", metric);
+	/* the table's name, as the loader resolves it with the default windows (1m, 5m) */
+	if (strncmp(metric, "worst_1m.", 9) == 0 || strncmp(metric, "worst_5m.", 9) == 0)
+		snprintf(s.table, sizeof s.table, "window%c.%s", metric[6] == '1' ? '1' : '2',
+			 metric + 9);
+	else
+		snprintf(s.table, sizeof s.table, "%s", metric);
 	return s;
 }
 
@@ -135,9 +141,7 @@ static void test_metrics(void **state)
 {
 	static const char *const want[] = {"failure_rate", "timeout_rate", "refused_rate", "wait_mean",
 					   "wait_p50",     "wait_p90",     "wait_p95",
-					   "wait_p99",     "wait_p999",    "wait_max",
-					   "worst_1m.failure_rate", "worst_1m.wait_p99",
-					   "worst_5m.failure_rate", "worst_5m.wait_p99"};
+					   "wait_p99",     "wait_p999",    "wait_max"};
 	const char *const *m = slo_metrics();
 	size_t i = 0;
 	(void)state;
@@ -152,6 +156,46 @@ static void test_metrics(void **state)
 		assert_true(strlen(m[i]) < CFG_SLO_METRIC_MAX);
 	}
 	assert_int_equal(i, sizeof want / sizeof want[0]);
+	/* a window's limits: what they bound, each a window metric of the table */
+	const char *const *w = slo_window_metrics();
+	assert_string_equal(w[0], "failure_rate");
+	assert_string_equal(w[1], "wait_p99");
+	assert_null(w[2]);
+}
+
+/* Worst-window metric names follow the workload's window lengths (slo.WORKLOAD.window):
+ * the table's window2.failure_rate is worst_5m.failure_rate with the default 1 and 5 minutes,
+ * worst_10m.failure_rate with lengths 90 s and 10 min, and a third slot does not apply. */
+static void test_window_metric_names(void **state)
+{
+	(void)state;
+	struct cfg_workload w = {.kind = CFG_WORKLOAD_REQUESTS};
+	cfg_requests_defaults(&w.req);
+	char buf[CFG_SLO_METRIC_MAX];
+	const struct metric_def *m2 = metric_find("window2.failure_rate"),
+				*m3 = metric_find("window3.wait_p99"),
+				*plain = metric_find("wait_p99");
+	assert_non_null(m2);
+	assert_non_null(m3);
+	assert_string_equal(metric_name_of(m2, &w, buf, sizeof buf), "worst_5m.failure_rate");
+	assert_true(metric_applies(m2, &w));
+	assert_false(metric_applies(m3, &w));
+	assert_true(metric_applies(plain, &w));
+	assert_true(metric_find_for("worst_5m.failure_rate", &w) == m2);
+	assert_null(metric_find_for("worst_10m.failure_rate", &w));
+	w.req.windows_s[0] = 90;
+	w.req.windows_s[1] = 600;
+	assert_string_equal(metric_name_of(m2, &w, buf, sizeof buf), "worst_10m.failure_rate");
+	assert_string_equal(metric_name_of(metric_find("window1.wait_p99"), &w, buf, sizeof buf),
+			    "worst_90s.wait_p99");
+	assert_true(metric_find_for("worst_10m.failure_rate", &w) == m2);
+	assert_null(metric_find_for("worst_5m.failure_rate", &w));
+	w.req.n_windows = 3;
+	w.req.windows_s[2] = 3600;
+	assert_string_equal(metric_name_of(m3, &w, buf, sizeof buf), "worst_1h.wait_p99");
+	assert_string_equal(metric_name_of(plain, &w, buf, sizeof buf), "wait_p99");
+	metric_window_label(61, buf, sizeof buf);
+	assert_string_equal(buf, "61s");
 }
 
 static void test_verdict_names(void **state)
@@ -548,6 +592,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_window_metric_names),
 		cmocka_unit_test(test_verdict_names),
 		cmocka_unit_test(test_timeout_rate),
 		cmocka_unit_test(test_boundary),

@@ -172,9 +172,33 @@ static void test_short_period(void **state)
 	windows_destroy(NULL);
 }
 
+/* A p99 is its bucket's middle, which can lie above every wait in the bucket: waits of exactly
+ * 30 s (a 30 s pool timeout reached, then a connection) fall in bucket 2 + floor(16 log2(30 /
+ * 0.1 ms)) = 2 + 291, whose middle is 0.1 ms x 2^(291.5 / 16) = 30.506 s. The report must not
+ * say 30.5 s when no request waited longer than 30 s: the p99 is clipped to the period's
+ * longest served wait, 30 s exactly. Period [0, 10), one window of 5 s, two served at 1.5 and
+ * 2.5 s having waited 30 s, and one at 3.5 s having waited 1 s: p99 (rank ceil(0.99 x 3) = 3)
+ * is the 30 s bucket. */
+static void test_p99_never_above_longest_wait(void **state)
+{
+	(void)state;
+	const double len = 5;
+	struct windows *w = windows_create(&len, 1, 0, 10);
+	assert_non_null(w);
+	windows_add(w, 1.5, false, 30);
+	windows_add(w, 2.5, false, 30);
+	windows_add(w, 3.5, false, 1);
+	struct window_result r;
+	windows_finish(w, &r);
+	windows_destroy(w);
+	assert_true(r.wait_p99 == 30.0);
+	assert_near(r.failure_rate, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_p99_never_above_longest_wait),
 		cmocka_unit_test(test_buckets_exact),
 		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_ring_reuse),
