@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "models/requests.h"
+#include "models/summary.h"
 #include "sim/status.h"
 
 #if defined(__GNUC__)
@@ -495,9 +496,19 @@ struct slolimit {
 	double limit;
 };
 
+/* One row of worst_windows.csv: where replication 0's worst window of one length was. */
+struct worstwin {
+	size_t var;
+	const char *workload;
+	double len, fr, fr_start, p99, p99_start; /* NAN: none */
+};
+
 struct input {
-	struct csv summary, waits, timeline, pools, database, slo;
-	bool have_pools, have_batch, have_backlog, have_server, have_database, have_slo;
+	struct csv summary, waits, timeline, pools, database, slo, worst;
+	bool have_pools, have_batch, have_backlog, have_server, have_database, have_slo,
+		have_worst;
+	struct worstwin *ww;
+	size_t nww, wwcap;
 	struct dbinfo *db;
 	size_t ndb, dbcap;
 	struct slolimit *sl;
@@ -525,6 +536,7 @@ static void input_fini(struct input *in)
 	free(in->pi);
 	free(in->db);
 	free(in->sl);
+	free(in->ww);
 	free(in->var.v);
 	free(in->wl.v);
 	free(in->pool.v);
@@ -534,6 +546,7 @@ static void input_fini(struct input *in)
 	csv_fini(&in->pools);
 	csv_fini(&in->database);
 	csv_fini(&in->slo);
+	csv_fini(&in->worst);
 }
 
 static int load_summary(struct input *in, const char *dir, struct err *e)
@@ -880,6 +893,75 @@ static int load_slo(struct input *in, const char *dir, struct err *e)
 		in->sl[in->nsl++] = x;
 	}
 	return 0;
+}
+
+/* worst_windows.csv (optional: older folders have none, and a header alone when no workload
+ * takes requests): the reported worst windows, on which the pool timeline zooms. */
+static int load_worst(struct input *in, const char *dir, struct err *e)
+{
+	static const char *const cols[] = {"variant",	      "workload", "length_s",
+					   "failure_rate",    "failure_start_s",
+					   "wait_p99",	      "wait_start_s", NULL};
+	struct csv *c = &in->worst;
+	int rc = csv_load(c, dir, "worst_windows.csv", cols, true, &in->have_worst, e);
+	if (rc == PT_EINVAL && c->nrec == 1) {
+		bool header_ok = true; /* a header without rows: nothing to zoom on */
+		for (size_t i = 0; cols[i]; i++)
+			header_ok &= col_of(c, cols[i]) >= 0;
+		if (header_ok) {
+			if (e->msg && e->len)
+				e->msg[0] = 0;
+			return 0;
+		}
+	}
+	if (rc || !in->have_worst)
+		return rc;
+	for (size_t r = 0; r < csv_rows(c); r++) {
+		long v = names_find(&in->var, cell(c, r, col_of(c, "variant")));
+		struct worstwin x = {.workload = cell(c, r, col_of(c, "workload"))};
+		if ((rc = num(c, r, "length_s", 0, 0, &x.len, e)) ||
+		    (rc = num(c, r, "failure_rate", NUM_EMPTY, 0, &x.fr, e)) ||
+		    (rc = num(c, r, "failure_start_s", NUM_EMPTY, 0, &x.fr_start, e)) ||
+		    (rc = num(c, r, "wait_p99", NUM_EMPTY, 0, &x.p99, e)) ||
+		    (rc = num(c, r, "wait_start_s", NUM_EMPTY, 0, &x.p99_start, e)))
+			return rc;
+		if (v < 0)
+			continue;
+		x.var = (size_t)v;
+		struct worstwin *l = grow(in->ww, &in->wwcap, in->nww + 1, sizeof *l);
+		if (!l)
+			return fail_oom(e);
+		in->ww = l;
+		in->ww[in->nww++] = x;
+	}
+	return 0;
+}
+
+/* The reported worst window a variant's timeline zooms on: of its longest window length,
+ * the workload whose worst window failed the most requests; when none failed, the one with
+ * the longest p99 wait; NULL when nothing was reported or nothing happened. *by_failures
+ * says which. */
+static const struct worstwin *reported_window(const struct input *in, size_t var,
+					      bool *by_failures)
+{
+	double len = 0;
+	for (size_t i = 0; i < in->nww; i++)
+		if (in->ww[i].var == var)
+			len = fmax(len, in->ww[i].len);
+	const struct worstwin *best = NULL;
+	for (int pass = 0; pass < 2 && !best; pass++) {
+		double top = 0;
+		for (size_t i = 0; i < in->nww; i++) {
+			const struct worstwin *w = &in->ww[i];
+			double x = pass ? w->p99 : w->fr, at = pass ? w->p99_start : w->fr_start;
+			if (w->var == var && w->len == len && x > top && isfinite(at)) {
+				top = x;
+				best = w;
+			}
+		}
+		*by_failures = pass == 0;
+	}
+	return best;
 }
 
 static const struct dbinfo *db_info(const struct input *in, size_t var)
@@ -2048,7 +2130,12 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 	double *y2 = calloc(in->pool.n ? in->pool.n : 1, sizeof *y2);
 	double *z0 = calloc(nsel ? nsel : 1, sizeof *z0);
 	bool *zw = calloc(nsel ? nsel : 1, sizeof *zw); /* chosen by waiting (else by checkouts) */
-	if (!order || !y1 || !y1min || !y2 || !z0 || !zw) {
+	/* the reported worst window each zoom shows, when the folder has them */
+	const struct worstwin **zr = calloc(nsel ? nsel : 1, sizeof *zr);
+	bool *zf = calloc(nsel ? nsel : 1, sizeof *zf); /* zr chosen by failures (else by p99) */
+	if (!order || !y1 || !y1min || !y2 || !z0 || !zw || !zr || !zf) {
+		free(zr);
+		free(zf);
 		free(zw);
 		free(order);
 		free(y1);
@@ -2067,9 +2154,10 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 		   "# replication, from timeline.csv. Two blocks per variant and pool (gnuplot `index N`):\n"
 		   "# the whole run as the largest sample in each %s (t_s is the bin's start; a last\n"
 		   "# row at the end repeats the last bin, for steps), then every sample of the zoom\n"
-		   "# window (the %s with the most waiting). Columns:\n"
+		   "# window (%s centred on the worst window that worst_windows.csv reports, else\n"
+		   "# the %s with the most waiting). Columns:\n"
 		   "# t_s checked_out overflow waiters%s\n",
-		step, bws, zls, in->have_batch ? " batch_active" : "");
+		step, bws, zls, zls, in->have_batch ? " batch_active" : "");
 	int status = 0;
 	for (size_t k = 0; k < nsel; k++) {
 		const struct tseries *t = &in->ts[order[k]];
@@ -2081,6 +2169,13 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 			break;
 		}
 		z0[k] = worst_window(t, zl, &zw[k]);
+		zr[k] = reported_window(in, t->var, &zf[k]);
+		if (zr[k]) {
+			/* centred on the reported window (replication 0 is the timeline's too) */
+			const struct worstwin *w = zr[k];
+			double at = zf[k] ? w->fr_start : w->p99_start;
+			z0[k] = fmin(fmax(at + w->len / 2 - zl / 2, 0), fmax(tmax_s - zl, 0));
+		}
 		fprintf(f, "\n\n# index %zu: variant ", 2 * k);
 		comment_name(f, in->var.v[t->var]);
 		fputs(", pool ", f);
@@ -2230,7 +2325,18 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 			fputs("\nunset object 1\nunset label 1\n", s);
 			/* right: the zoom, every sample */
 			fprintf(s, "set origin 0.62, %.4f\nset size 0.38, %.4f\n", y0, ph);
-			if (zw[k])
+			if (zr[k]) {
+				char wl[32];
+				metric_window_label(zr[k]->len, wl, sizeof wl);
+				fputs("set title ", s);
+				if (zf[k])
+					gp_quotef(&g, "zoom %s-%s: %s's worst %s window, %.3g%% failed",
+						  zs, ze, zr[k]->workload, wl, zr[k]->fr * 100);
+				else
+					gp_quotef(&g, "zoom %s-%s: %s's worst %s window, p99 wait %.3g s",
+						  zs, ze, zr[k]->workload, wl, zr[k]->p99);
+				fputs(" font ',9'\n", s);
+			} else if (zw[k])
 				fprintf(s, "set title 'zoom %s-%s: the %s with the most waiting' font ',9'\n",
 					zs, ze, zls);
 			else
@@ -2271,6 +2377,8 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 	free(y2);
 	free(z0);
 	free(zw);
+	free(zr);
+	free(zf);
 	if (status)
 		rc = fail_oom(e);
 	rc = out_close(&d, rc, e);
@@ -2948,7 +3056,8 @@ int plot_dir(const char *dir, bool quiet, char *warn, size_t warnlen)
 	int rc;
 	if ((rc = load_summary(&in, dir, &e)) || (rc = load_waits(&in, dir, &e)) ||
 	    (rc = load_timeline(&in, dir, &e)) || (rc = load_pools(&in, dir, &e)) ||
-	    (rc = load_database(&in, dir, &e)) || (rc = load_slo(&in, dir, &e)))
+	    (rc = load_database(&in, dir, &e)) || (rc = load_slo(&in, dir, &e)) ||
+	    (rc = load_worst(&in, dir, &e)))
 		goto done;
 
 	struct plot plots[7];

@@ -456,6 +456,8 @@ static void md_files(FILE *out)
 	      "- `database.csv`: each variant's processes, max_connections and usable "
 	      "connections.\n"
 	      "- `slo.csv`: each variant's SLO limits.\n"
+	      "- `worst_windows.csv`: where replication 0's worst windows were (the timeline's "
+	      "zoom).\n"
 	      "- `*.dat`, `*.gp`: the plots' data and gnuplot scripts (`pooltide plot DIR` "
 	      "redraws them).\n",
 	      out);

@@ -1088,6 +1088,41 @@ static int database_csv(FILE *out, void *pctx)
 	return PT_OK;
 }
 
+/* Where replication 0's worst windows were, per variant, request workload and window length
+ * (models/window.h; the same values as summary.json's worst_windows_first_replication): the
+ * pool timeline's zoomed panel shows the reported window, not one of its own choosing. Empty
+ * fields: no outcome (no failure rate) or nothing served (no p99) in the period. */
+static int worst_windows_csv(FILE *out, void *pctx)
+{
+	const struct run_ctx *c = pctx;
+	const struct experiment *ex = c->info->ex;
+	const struct scenario *sc = c->info->sc;
+	fputs("variant,workload,length_s,failure_rate,failure_start_s,wait_p99,wait_start_s\n", out);
+	for (int v = 0; v < ex->n_variants; v++) {
+		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
+		const struct aggregate *a = experiment_aggregate(ex, v);
+		for (int w = 0; w < cfg->n_workloads; w++) {
+			if (cfg->workloads[w].kind != CFG_WORKLOAD_REQUESTS)
+				continue;
+			for (int i = 0; i < cfg->workloads[w].req.n_windows; i++) {
+				const struct window_result *r = &a->first_worst[w][i];
+				const double x[] = {r->length_s, r->failure_rate, r->failure_start_s,
+						    r->wait_p99, r->wait_start_s};
+				results_csv_field(out, sc->variants[v].name);
+				fputc(',', out);
+				results_csv_field(out, cfg->workloads[w].name);
+				for (size_t k = 0; k < sizeof x / sizeof *x; k++) {
+					fputc(',', out);
+					if (isfinite(x[k]))
+						results_csv_number(out, x[k]);
+				}
+				fputc('\n', out);
+			}
+		}
+	}
+	return PT_OK;
+}
+
 /* Each variant's SLO limits (none: only the header), for the marks on the wait plot. */
 static int slo_csv(FILE *out, void *pctx)
 {
@@ -1242,6 +1277,8 @@ int results_write_data(struct results_dir *rd, const struct results_info *info, 
 		st = write_file(rd, "database.csv", database_csv, &c, err, errlen);
 	if (!st)
 		st = write_file(rd, "slo.csv", slo_csv, &c, err, errlen);
+	if (!st)
+		st = write_file(rd, "worst_windows.csv", worst_windows_csv, &c, err, errlen);
 	return st;
 }
 

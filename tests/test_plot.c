@@ -625,7 +625,11 @@ static void test_wait_ccdf_exact(void **state)
  * bin 2 (4, 5: 1, 2) 2. Waiters are 3 from 600 s to 700 s and 0 elsewhere: every 300 s
  * window holding all of them has the most waiting, the earliest starts at 700 - 295 = 405 s
  * (6:45). Pool "jobs" is used by no workload of v: it gets no row. Backlogs: a and b are
- * identical and share a line, c differs. */
+ * identical and share a line, c differs. The zoom follows worst_windows.csv where it reports
+ * one: b's longest length (5 min) failed most at 900 s, so b's zoom is 900 + 150 - 150 =
+ * 900 s (15:00) to 20:00; c's 5 min window failed nothing, its p99 window starts at 1100 s,
+ * so its zoom is centred there but ends at the run's end: max(1100, 1200 - 300) -> 900 s; a
+ * has no row and keeps its own choice. */
 static void test_timeline_bins_zoom_unused(void **state)
 {
 	(void)state;
@@ -659,6 +663,10 @@ static void test_timeline_bins_zoom_unused(void **state)
 	write_file(dir, "database.csv",
 		   "variant,processes,max_connections,usable_connections\n"
 		   "a,1,100,97\nb,4,100,97\nc,1,20,17\n");
+	write_file(dir, "worst_windows.csv",
+		   "variant,workload,length_s,failure_rate,failure_start_s,wait_p99,wait_start_s\n"
+		   "b,api,60,0.5,100,1,100\nb,api,300,0.2,900,1,100\n"
+		   "c,api,60,,,2.5,1100\nc,api,300,,,2.5,1100\n");
 	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
 	assert_string_equal(warn, "");
 	assert_png(dir, "pool_timeline.png", 1000, 70 + 3 * 250); /* 3 variants x 1 used pool */
@@ -669,6 +677,10 @@ static void test_timeline_bins_zoom_unused(void **state)
 	free(dat);
 	char *gp = read_file(dir, "pool_timeline.gp");
 	assert_non_null(strstr(gp, "zoom 6:45-11:45: the 5 min with the most waiting"));
+	assert_non_null(strstr(gp, "'zoom 15:00-20:00: api''s worst 5m window, 20% failed'"));
+	assert_non_null(strstr(gp, "'zoom 15:00-20:00: api''s worst 5m window, p99 wait 2.5 s'"));
+	assert_non_null(strstr(gp, "set xrange [15:20]"));
+	assert_null(strstr(gp, "worst 1m window")); /* the longest length is the one shown */
 	assert_non_null(strstr(gp, "whole run: largest sample per 10 s"));
 	assert_non_null(strstr(gp, "'b: pool main, cap 5 (size 5 + max_overflow 0); samples of process 1 of 4 (each has its own pool)'"));
 	assert_null(strstr(gp, "'a: pool main, cap 5 (size 5 + max_overflow 0); samples"));
