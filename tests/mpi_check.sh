@@ -23,7 +23,7 @@ normalise() {
 	for f in $(cd "$dir" && ls); do
 		case $f in
 		summary.json) grep -v '"run_id"\|"started_utc"\|"wall_time_s"\|"threads"' "$dir/$f" ;;
-		report.md) grep -v 'wall time on' "$dir/$f" ;;
+		report.md | report.html) grep -v 'wall time on' "$dir/$f" ;;
 		*) cat "$dir/$f" ;;
 		esac > "$1.$f"
 		echo "$f"
