@@ -658,9 +658,10 @@ static void test_folder_layout(void **state)
 	static const char *const files[] = {"summary.json", "summary.csv", "waits.csv",
 					    "timeline.csv", "pools.csv",  "database.csv",
 					    "slo.csv",      "report.md",  "report.html",
-					    "replications.csv", RESULTS_PLOTS_MISSING};
+					    "replications.csv", "worst_windows.csv",
+					    RESULTS_PLOTS_MISSING};
 	int n = list_dir(dir, names, 16);
-	assert_int_equal(n, 11);
+	assert_int_equal(n, 12);
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char p[PATH_MAX + 32];
 		fmt(p, sizeof p, "%s/%s", dir, files[i]);
