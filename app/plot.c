@@ -481,6 +481,8 @@ struct poolinfo {
 	bool pre_ping;  /* false when pools.csv has no such column (older folders) */
 	double ping_s;  /* the ping's round trip with pre_ping, else 0 */
 	bool used;      /* a workload of the variant runs on it (true without the column) */
+	const char *kind;     /* pools.csv's kind ("" in older folders: SQLAlchemy's QueuePool) */
+	const char *settings; /* the kind's sizing settings in its words ("" without the column) */
 };
 
 /* One row of database.csv: the variant's server and deployment. */
@@ -797,7 +799,11 @@ static int load_pools(struct input *in, const char *dir, struct err *e)
 	for (size_t r = 0; r < csv_rows(c); r++) {
 		/* A variant only pools.csv knows has nothing to draw: skip it. */
 		long v = names_find(&in->var, cell(c, r, cv));
-		struct poolinfo x = {.pool = cell(c, r, cp), .used = true};
+		struct poolinfo x = {.pool = cell(c, r, cp), .used = true, .kind = "", .settings = ""};
+		if (col_of(c, "kind") >= 0)
+			x.kind = cell(c, r, col_of(c, "kind"));
+		if (col_of(c, "settings") >= 0)
+			x.settings = cell(c, r, col_of(c, "settings"));
 		double pre_ping = 0, used = 1;
 		if ((rc = num(c, r, "size", 0, 0, &x.size, e)) ||
 		    (rc = num(c, r, "max_overflow", 0, -1, &x.max_overflow, e)) ||
@@ -2258,7 +2264,7 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 			1 - head + 0.005, 0.45 * head);
 		if (cap)
 			fputs(", \\\n     NaN with lines lc rgb 'black' lw 1.5 dt 2 "
-			      "title 'pool cap = size + max_overflow'",
+			      "title 'pool cap (the most connections it may open)'",
 			      s);
 		fputs(", \\\n     NaN with boxes fs transparent solid 0.5 noborder "
 		      "lc rgb '#ffd54f' title 'zoom window'",
@@ -2282,11 +2288,21 @@ static int write_pool_timeline(const struct input *in, const char *dir, struct e
 			double y0 = 1 - head - (double)(k - k0 + 1) * rowh, ph = rowh - 22 / H;
 			/* The row's title: variant, pool, cap, and which process the samples are of. */
 			char capt[160] = "", proc[96] = "";
-			if (pi && pi->cap >= 0)
+			/* the cap in the kind's words: SQLAlchemy's size + max_overflow, else the
+			 * kind's own settings from pools.csv (HikariCP maximumPoolSize=10 ...) */
+			bool queuepool = pi && (pi->kind[0] == '\0' || strcmp(pi->kind, "sqlalchemy") == 0 ||
+						strcmp(pi->kind, "sqlalchemy-async") == 0);
+			if (pi && queuepool && pi->cap >= 0)
 				snprintf(capt, sizeof capt, ", cap %.9g (size %.9g + max_overflow %.9g)",
 					 pi->cap, pi->size, pi->max_overflow);
-			else if (pi)
+			else if (pi && queuepool)
 				snprintf(capt, sizeof capt, ", no cap (max_overflow -1)");
+			else if (pi && pi->cap >= 0)
+				snprintf(capt, sizeof capt, ", %.40s, cap %.9g (%.80s)", pi->kind, pi->cap,
+					 pi->settings);
+			else if (pi)
+				snprintf(capt, sizeof capt, ", %.40s, no cap (%.80s)", pi->kind,
+					 pi->settings[0] ? pi->settings : "none");
 			if (db && db->processes > 1)
 				snprintf(proc, sizeof proc, "; samples of process 1 of %.9g (each has its own pool)",
 					 db->processes);

@@ -284,8 +284,10 @@ static void md_pools(struct doc *d)
 	      "SQLAlchemy's pool status as time averages after the warm-up (mean over "
 	      "replications): connections checked out, checked in (idle in the pool), overflow "
 	      "(beyond pool_size) and requests waiting. A pool is *exhausted* while every allowed "
-	      "connection (pool_size + max_overflow) is checked out and requests wait for one "
-	      "(they fail after pool_timeout); handing a returned connection to the next waiter "
+	      "connection (its cap: pool_size + max_overflow for SQLAlchemy's QueuePool, "
+	      "maximumPoolSize for HikariCP, max_open_conns for Go) is checked out and requests "
+	      "wait for one (they fail after the pool's timeout); handing a returned connection "
+	      "to the next waiter "
 	      "does not end it. Status is \"exhausted\" when that happened in at least one "
 	      "replication; the share of time and the longest stretch are means over "
 	      "replications.\n\n",
@@ -314,7 +316,8 @@ static void md_budget(struct doc *d)
 	const struct scenario *sc = d->c->info->sc;
 	fputs("## Connection budget\n\n"
 	      "The most server connections each variant can open: per pool, the processes that "
-	      "use it times the most connections one instance opens (pool_size + max_overflow), "
+	      "use it times the most connections one instance opens (pool_size + max_overflow; "
+	      "HikariCP's maximumPoolSize; Go's max_open_conns), "
 	      "against the slots PostgreSQL gives ordinary roles (max_connections - "
 	      "superuser_reserved_connections - reserved_connections). Beyond them every connect "
 	      "is refused at once, and the request fails.\n\n",

@@ -247,7 +247,7 @@ struct table *report_tables_pools(const struct scenario *sc, const struct experi
 	variant_column(t, NULL, namew, TABLE_GROUP);
 	col(t, "pool", NULL, TABLE_LEFT, 10, 2, 0);
 	col(t, "cap", NULL, TABLE_RIGHT, 5, 1, TABLE_TERM_ONLY);
-	col(t, "pool_size + max_overflow", NULL, TABLE_RIGHT, 0, 1, TABLE_DOC_ONLY);
+	col(t, "sizing (the kind's settings)", NULL, TABLE_RIGHT, 0, 1, TABLE_DOC_ONLY);
 	col(t, "checked out", NULL, TABLE_RIGHT, 11, 1, 0);
 	col(t, "checked in", NULL, TABLE_RIGHT, 0, 1, TABLE_DOC_ONLY);
 	col(t, "overflow", NULL, TABLE_RIGHT, 9, 1, 0);
@@ -272,10 +272,32 @@ struct table *report_tables_pools(const struct scenario *sc, const struct experi
 				table_add_value(t, "inf");
 			else
 				table_add_valuef(t, "%d", pool_cfg_cap(pc));
-			if (pc->max_overflow < 0)
-				table_add_valuef(t, "%d + unlimited", pc->size);
-			else
-				table_add_valuef(t, "%d + %d", pc->size, pc->max_overflow);
+			/* the kind's own words: "pool_size 10 + max_overflow 20",
+			 * "maximumPoolSize 10, minimumIdle 10", "max_open_conns 0 ..." */
+			struct pool_setting set[POOL_SETTINGS_MAX];
+			int ns = pool_cfg_settings(pc, set);
+			bool queuepool = ns == 2 && strcmp(set[0].name, "pool_size") == 0 &&
+					 strcmp(set[1].name, "max_overflow") == 0;
+			if (queuepool && pc->max_overflow < 0) {
+				table_add_valuef(t, "pool_size %d + max_overflow unlimited", pc->size);
+			} else if (queuepool) {
+				table_add_valuef(t, "pool_size %d + max_overflow %d", pc->size,
+						 pc->max_overflow);
+			} else if (ns == 0) {
+				table_add_value(t, "none (a connection per checkout)");
+			} else {
+				char sz[160];
+				size_t at = 0;
+				sz[0] = '\0';
+				for (int i = 0; i < ns && at < sizeof sz; i++) {
+					int k = snprintf(sz + at, sizeof sz - at, "%s%s %d", i ? ", " : "",
+							 set[i].name, set[i].value);
+					if (k < 0)
+						break;
+					at += (size_t)k;
+				}
+				table_add_value(t, sz);
+			}
 			table_add_valuef(t, "%.2f", h.checked_out);
 			table_add_valuef(t, "%.2f", h.checked_in);
 			table_add_valuef(t, "%.2f", h.overflow);

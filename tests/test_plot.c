@@ -270,7 +270,7 @@ static void test_draws_every_plot(void **state)
 	gp = read_file(dir, "pool_timeline.gp");
 	assert_non_null(strstr(gp, "'a,b: pool main, cap 30 (size 10 + max_overflow 20)'"));
 	assert_non_null(strstr(gp, "'batch running'"));
-	assert_non_null(strstr(gp, "'pool cap = size + max_overflow'"));
+	assert_non_null(strstr(gp, "'pool cap (the most connections it may open)'"));
 	free(gp);
 	gp = read_file(dir, "failures.gp");
 	assert_non_null(strstr(gp, "set ytics ('a,b' 0, 'q\"uo''te' 1)"));
@@ -656,10 +656,13 @@ static void test_timeline_bins_zoom_unused(void **state)
 	write_file(dir, "timeline.csv", t.s);
 	free(t.s);
 	write_file(dir, "pools.csv",
-		   "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used\n"
-		   "a,main,5,0,5,30,0,0,1\na,jobs,1,0,1,30,0,0,0\n"
-		   "b,main,5,0,5,30,0,0,1\nb,jobs,1,0,1,30,0,0,0\n"
-		   "c,main,5,0,5,30,0,0,1\nc,jobs,1,0,1,30,0,0,0\n");
+		   "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used,kind,settings\n"
+		   "a,main,5,0,5,30,0,0,1,sqlalchemy,pool_size=5 max_overflow=0\n"
+		   "a,jobs,1,0,1,30,0,0,0,sqlalchemy,pool_size=1 max_overflow=0\n"
+		   "b,main,5,0,5,30,0,0,1,sqlalchemy,pool_size=5 max_overflow=0\n"
+		   "b,jobs,1,0,1,30,0,0,0,sqlalchemy,pool_size=1 max_overflow=0\n"
+		   "c,main,5,0,5,30,0,0,1,hikaricp,maximumPoolSize=5 minimumIdle=5\n"
+		   "c,jobs,1,0,1,30,0,0,0,hikaricp,maximumPoolSize=1 minimumIdle=1\n");
 	write_file(dir, "database.csv",
 		   "variant,processes,max_connections,usable_connections\n"
 		   "a,1,100,97\nb,4,100,97\nc,1,20,17\n");
@@ -684,6 +687,8 @@ static void test_timeline_bins_zoom_unused(void **state)
 	assert_non_null(strstr(gp, "whole run: largest sample per 10 s"));
 	assert_non_null(strstr(gp, "'b: pool main, cap 5 (size 5 + max_overflow 0); samples of process 1 of 4 (each has its own pool)'"));
 	assert_null(strstr(gp, "'a: pool main, cap 5 (size 5 + max_overflow 0); samples"));
+	/* a pool of another kind is captioned in its own words (pools.csv's kind and settings) */
+	assert_non_null(strstr(gp, "'c: pool main, hikaricp, cap 5 (maximumPoolSize=5 minimumIdle=5)'"));
 	assert_null(strstr(gp, "pool jobs"));
 	free(gp);
 	gp = read_file(dir, "backlog.gp");
