@@ -863,24 +863,34 @@ static int load_database(struct input *in, const char *dir, struct err *e)
 	return 0;
 }
 
-/* slo.csv (optional; a header alone when the scenario has no SLO): the limits drawn on the
- * wait plot. */
-static int load_slo(struct input *in, const char *dir, struct err *e)
+/* An optional CSV file (csv_load with optional set) that may also hold its header alone: a
+ * scenario without SLO limits, a run without request workloads. That is not an error: 0 with
+ * *have false. */
+static int csv_load_rows_optional(struct csv *c, const char *dir, const char *name,
+				  const char *const *cols, bool *have, struct err *e)
 {
-	static const char *const cols[] = {"variant", "workload", "metric", "limit", NULL};
-	struct csv *c = &in->slo;
-	int rc = csv_load(c, dir, "slo.csv", cols, true, &in->have_slo, e);
+	int rc = csv_load(c, dir, name, cols, true, have, e);
 	if (rc == PT_EINVAL && c->nrec == 1) {
-		/* A header without rows is a scenario without limits, not an error. */
 		bool header_ok = true;
 		for (size_t i = 0; cols[i]; i++)
 			header_ok &= col_of(c, cols[i]) >= 0;
 		if (header_ok) {
 			if (e->msg && e->len)
 				e->msg[0] = 0;
+			*have = false;
 			return 0;
 		}
 	}
+	return rc;
+}
+
+/* slo.csv (optional; a header alone when the scenario has no SLO): the limits drawn on the
+ * wait plot. */
+static int load_slo(struct input *in, const char *dir, struct err *e)
+{
+	static const char *const cols[] = {"variant", "workload", "metric", "limit", NULL};
+	struct csv *c = &in->slo;
+	int rc = csv_load_rows_optional(c, dir, "slo.csv", cols, &in->have_slo, e);
 	if (rc || !in->have_slo)
 		return rc;
 	for (size_t r = 0; r < csv_rows(c); r++) {
@@ -909,17 +919,7 @@ static int load_worst(struct input *in, const char *dir, struct err *e)
 					   "failure_rate",    "failure_start_s",
 					   "wait_p99",	      "wait_start_s", NULL};
 	struct csv *c = &in->worst;
-	int rc = csv_load(c, dir, "worst_windows.csv", cols, true, &in->have_worst, e);
-	if (rc == PT_EINVAL && c->nrec == 1) {
-		bool header_ok = true; /* a header without rows: nothing to zoom on */
-		for (size_t i = 0; cols[i]; i++)
-			header_ok &= col_of(c, cols[i]) >= 0;
-		if (header_ok) {
-			if (e->msg && e->len)
-				e->msg[0] = 0;
-			return 0;
-		}
-	}
+	int rc = csv_load_rows_optional(c, dir, "worst_windows.csv", cols, &in->have_worst, e);
 	if (rc || !in->have_worst)
 		return rc;
 	for (size_t r = 0; r < csv_rows(c); r++) {

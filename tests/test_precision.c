@@ -17,6 +17,7 @@
 #include "models/slo.h"
 #include "models/summary.h"
 #include "tests/queueing_ref.h"
+#include "tests/testutil.h"
 
 /* A metric: decided when the half-width is at most rel x mean; else n (h / (rel mean))^2.
  * Values are powers of two so that every ratio below is exact in binary. */
@@ -101,27 +102,7 @@ static void test_next_round(void **state)
 
 static void mmcd(struct cfg_scenario *sc, int reps, double limit)
 {
-	cfg_scenario_defaults(sc);
-	sc->horizon_s = 200;
-	sc->warmup_s = 20;
-	sc->replications = reps;
-	sc->seed = 20261207;
-	dist_constant(&sc->db.connect_time, 0);
-	sc->db.max_connections = 10000;
-	sc->n_pools = 1;
-	cfg_pool_defaults(&sc->pools[0]);
-	snprintf(sc->pools[0].name, CFG_NAME_MAX, "main");
-	sc->pools[0].size = C;
-	sc->pools[0].max_overflow = 0;
-	sc->pools[0].timeout_s = T;
-	sc->n_workloads = 1;
-	struct cfg_workload *w = &sc->workloads[0];
-	snprintf(w->name, CFG_NAME_MAX, "api");
-	w->kind = CFG_WORKLOAD_REQUESTS;
-	w->pool = 0;
-	cfg_requests_defaults(&w->req);
-	w->req.arrival.rate_per_s = LAM;
-	dist_exponential(&w->req.db_time, 1.0 / MU);
+	testutil_mmcd(sc, C, LAM, MU, T, 200, 20, reps, 20261207);
 	sc->n_slo = 1;
 	sc->slo[0] = (struct cfg_slo){.workload = 0, .limit = limit};
 	snprintf(sc->slo[0].metric, sizeof sc->slo[0].metric, "timeout_rate");

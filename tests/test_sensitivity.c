@@ -33,6 +33,7 @@
 #include "sim/rng.h"
 #include "sim/status.h"
 #include "tests/queueing_ref.h"
+#include "tests/testutil.h"
 
 #define F SENSITIVITY_FACTOR
 
@@ -297,27 +298,7 @@ static void test_scale_config_rejects(void **state)
 
 static void mmcd_config(struct cfg_scenario *sc, int c, double lam, double mu, double timeout)
 {
-	cfg_scenario_defaults(sc);
-	sc->horizon_s = 300;
-	sc->warmup_s = 20;
-	sc->replications = REPS;
-	sc->seed = 20261207;
-	dist_constant(&sc->db.connect_time, 0);
-	sc->db.max_connections = 10000;
-	sc->n_pools = 1;
-	cfg_pool_defaults(&sc->pools[0]);
-	snprintf(sc->pools[0].name, CFG_NAME_MAX, "main");
-	sc->pools[0].size = c;
-	sc->pools[0].max_overflow = 0;
-	sc->pools[0].timeout_s = timeout;
-	sc->n_workloads = 1;
-	struct cfg_workload *w = &sc->workloads[0];
-	snprintf(w->name, CFG_NAME_MAX, "api");
-	w->kind = CFG_WORKLOAD_REQUESTS;
-	w->pool = 0;
-	cfg_requests_defaults(&w->req);
-	w->req.arrival.rate_per_s = lam;
-	dist_exponential(&w->req.db_time, 1.0 / mu);
+	testutil_mmcd(sc, c, lam, mu, timeout, 300, 20, REPS, 20261207);
 }
 
 /* exact inside the estimate's interval widened from 95 % to 99.9 % (the half-width is t

@@ -33,6 +33,7 @@
 #include "models/summary.h"
 #include "sim/stats.h"
 #include "tests/queueing_ref.h"
+#include "tests/testutil.h"
 
 #define REPS 10
 #define CONF 0.999
@@ -45,27 +46,7 @@
 static void mmc_config(struct cfg_scenario *sc, int c, double lam, double mu, double timeout,
 		       double horizon, double warmup)
 {
-	cfg_scenario_defaults(sc);
-	sc->horizon_s = horizon;
-	sc->warmup_s = warmup;
-	sc->replications = REPS;
-	sc->seed = VALIDATION_SEED;
-	dist_constant(&sc->db.connect_time, 0);
-	sc->db.max_connections = 10000;
-	sc->n_pools = 1;
-	cfg_pool_defaults(&sc->pools[0]);
-	snprintf(sc->pools[0].name, CFG_NAME_MAX, "main");
-	sc->pools[0].size = c;
-	sc->pools[0].max_overflow = 0;
-	sc->pools[0].timeout_s = timeout;
-	sc->n_workloads = 1;
-	struct cfg_workload *w = &sc->workloads[0];
-	snprintf(w->name, CFG_NAME_MAX, "api");
-	w->kind = CFG_WORKLOAD_REQUESTS;
-	w->pool = 0;
-	cfg_requests_defaults(&w->req);
-	w->req.arrival.rate_per_s = lam;
-	dist_exponential(&w->req.db_time, 1.0 / mu);
+	testutil_mmcd(sc, c, lam, mu, timeout, horizon, warmup, REPS, VALIDATION_SEED);
 }
 
 struct sim_estimates {
