@@ -334,6 +334,13 @@ static void test_fit_errors(void **state)
 	expect_fit_error("time,wait,status\n1,0,ok\n3,0,ok\n", "",
 			 ": expected at least 2 hold times (a \"hold\" column, --hold COL) or "
 			 "--pg-stat-statements FILE, got 0");
+	/* the pid column: named and absent, or not a process id */
+	expect_fit_error("time,wait,hold,status\n1,0,0.1,ok\n", "--pid worker",
+			 ":1: expected a column \"worker\" (--pid), got columns: time, wait, hold, "
+			 "status");
+	expect_fit_error("time,wait,hold,status,pid\n1,0,0.1,ok,7\n2,0,0.2,ok,web-1\n", "",
+			 ":3: column \"pid\": expected a process id (an integer >= 0), got "
+			 "\"web-1\"");
 }
 
 /* request timestamps alone, with the hold from a pg_stat_statements export */
@@ -506,6 +513,154 @@ static void test_fit_several_logs(void **state)
 	remove_tree(root);
 }
 
+/* One log that two processes append to (the pid column), pids 11 and 22 interleaved:
+ *   time  pid  hold   checked out
+ *   0.0   11   0.50   [0.0, 0.50)
+ *   0.1   22   0.51   [0.1, 0.61)
+ *   0.2   11   0.52   [0.2, 0.72)
+ *   0.3   22   0.53   [0.3, 0.83)
+ *   0.4   22   0.54   [0.4, 0.94)
+ * At 0.4 s process 22 holds 3 (its 0.1, 0.3 and 0.4) and process 11 holds 2 (its 0.0 and
+ * 0.2): each process's own pool needs 3, so size 3 and 2 processes; read as one process (a
+ * log without pid, below) the 5 out at once at 0.4 s make size 5 and no deployment. The rate
+ * is the service's, 5 requests over 0.4 s = 12.5/s, whatever the processes. A second log b
+ * from another host with the same pid 11 (0.15 and 0.25, holds 0.5: [0.15, 0.65),
+ * [0.25, 0.75)) is a third process, holding 2 at most: size still 3. Had the pid alone
+ * been the process, "11" would hold 4 at 0.25 s (0.0, 0.15, 0.2, 0.25). The two pids'
+ * rows concatenated (11's, then 22's: the file out of order, each process in order) fit
+ * the same. */
+static void test_fit_pid_interleaved(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pooltide-validate-XXXXXX", la[] = "/tmp/pooltide-pida-XXXXXX",
+	     lb[] = "/tmp/pooltide-pidb-XXXXXX", ln[] = "/tmp/pooltide-nopid-XXXXXX",
+	     lc[] = "/tmp/pooltide-pidc-XXXXXX";
+	char args[1024], scenario[600], want[1024];
+	char *out, *err;
+	static const double t[5] = {0, 0.1, 0.2, 0.3, 0.4}, h[5] = {0.5, 0.51, 0.52, 0.53, 0.54};
+	static const int pid[5] = {11, 22, 11, 22, 22};
+	assert_non_null(mkdtemp(root));
+	FILE *fa = fdopen(mkstemp(la), "w"), *fb = fdopen(mkstemp(lb), "w"),
+	     *fn = fdopen(mkstemp(ln), "w");
+	assert_non_null(fa);
+	assert_non_null(fb);
+	assert_non_null(fn);
+	fputs("time,wait,hold,status,pool,pid,fresh\n", fa);
+	fputs("time,wait,hold,status\n", fn);
+	for (int i = 0; i < 5; i++) {
+		fprintf(fa, "%.2f,0,%.2f,ok,main,%d,0\n", t[i], h[i], pid[i]);
+		fprintf(fn, "%.2f,0,%.2f,ok\n", t[i], h[i]);
+	}
+	fputs("time,wait,hold,status,pool,pid,fresh\n0.15,0,0.5,ok,main,11,0\n"
+	      "0.25,0,0.5,ok,main,11,0\n", fb);
+	fclose(fa);
+	fclose(fb);
+	fclose(fn);
+	FILE *fc = fdopen(mkstemp(lc), "w");
+	assert_non_null(fc);
+	fputs("time,wait,hold,status,pool,pid,fresh\n", fc);
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < 5; i++)
+			if (pid[i] == (k ? 22 : 11))
+				fprintf(fc, "%.2f,0,%.2f,ok,main,%d,0\n", t[i], h[i], pid[i]);
+	fclose(fc);
+
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", la, root);
+	int rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "5 requests over 0.4 s: 12.5/s"));
+	snprintf(want, sizeof want, "\nProcesses\n  2 processes (a log and a pid each), each with "
+		 "its own pool:\n    %s pid 11: 2 rows, at most 2 checked out at once\n    %s pid "
+		 "22: 3 rows, at most 3 checked out at once\n", la, la);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, "size 3 (the most connections checked out at once in one "
+				    "process)"));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	char *json = slurp(scenario);
+	assert_non_null(strstr(json, "5 requests over 0.4 s from 2 processes (a log and a pid "
+				     "each)."));
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
+	assert_non_null(strstr(json, "\"size\": 3, "));
+	free(json);
+	/* fit.md lists every process */
+	char md[700];
+	snprintf(md, sizeof md, "%.*sfit.md", (int)(strlen(scenario) - strlen("scenario.json")),
+		 scenario);
+	char *doc = slurp(md);
+	snprintf(want, sizeof want, "| log | pid | rows | most checked out at once |\n"
+		 "|---|---|---|---|\n| %s | 11 | 2 | 2 |\n| %s | 22 | 3 | 3 |\n", la, la);
+	assert_non_null(strstr(doc, want));
+	free(doc);
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "check %s", scenario);
+	assert_int_equal(run(args, &out, &err), 0);
+	free(out);
+	free(err);
+
+	/* concatenated: the same fit */
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", lc, root);
+	rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "5 requests over 0.4 s: 12.5/s"));
+	snprintf(want, sizeof want, "\nProcesses\n  2 processes (a log and a pid each), each with "
+		 "its own pool:\n    %s pid 11: 2 rows, at most 2 checked out at once\n    %s pid "
+		 "22: 3 rows, at most 3 checked out at once\n", lc, lc);
+	assert_non_null(strstr(out, want));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	json = slurp(scenario);
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
+	assert_non_null(strstr(json, "\"size\": 3, "));
+	free(json);
+	free(out);
+	free(err);
+
+	/* a and b: a log and a pid each, three processes */
+	snprintf(args, sizeof args, "fit %s %s --no-plot -o %s", la, lb, root);
+	rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	snprintf(want, sizeof want, "  3 processes (a log and a pid each), each with its own "
+		 "pool:\n    %s pid 11: 2 rows, at most 2 checked out at once\n    %s pid 22: 3 "
+		 "rows, at most 3 checked out at once\n    %s pid 11: 2 rows, at most 2 checked out "
+		 "at once\n", la, la, lb);
+	assert_non_null(strstr(out, want));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	json = slurp(scenario);
+	assert_non_null(strstr(json, "7 requests over 0.4 s from 3 processes (a log and a pid "
+				     "each), the logs merged by time."));
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 3},\n"));
+	assert_non_null(strstr(json, "\"size\": 3, "));
+	free(json);
+	free(out);
+	free(err);
+
+	/* the same rows without a pid column: one process, as before */
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", ln, root);
+	rc = run(args, &out, &err);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "Processes"));
+	assert_non_null(strstr(out, "size 5 (the most connections checked out at once)"));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	json = slurp(scenario);
+	assert_null(strstr(json, "deployment"));
+	assert_non_null(strstr(json, "\"size\": 5, "));
+	free(json);
+	free(out);
+	free(err);
+
+	remove(la);
+	remove(lb);
+	remove(ln);
+	remove(lc);
+	remove_tree(root);
+}
+
 static void test_validate_usage(void **state)
 {
 	(void)state;
@@ -535,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_fit_timestamps_and_pgss),
 		cmocka_unit_test(test_fit_bimodal_is_empirical),
 		cmocka_unit_test(test_fit_several_logs),
+		cmocka_unit_test(test_fit_pid_interleaved),
 		cmocka_unit_test(test_validate_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
