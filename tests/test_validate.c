@@ -90,6 +90,39 @@ static void test_observe_exact(void **state)
 	assert_int_equal(validate_observe(&log, 0, 4, 2, &o), PT_EINVAL);
 }
 
+/* The levels per process pool: test_observe_exact's rows with rows 0, 2, 4 written by one
+ * process and 1, 3, 5 by another (pids in the log), in 2 bins of 2 s:
+ *   process 0: checked out [0, 1) (row 0) and [3.2, 3.7) (row 4): bin 0 1/2, bin 1 0.5/2;
+ *              waiting [1, 1.3) (row 2) and [3, 3.2) (row 4): bin 0 0.15, bin 1 0.1;
+ *   process 1: checked out [1, 2) (row 1), [2.5, 3.5) and [3.6, 4) (rows 3, 5): bin 0 0.5,
+ *              bin 1 1.4/2 = 0.7; waiting [0.5, 1) and [3.5, 3.6): bin 0 0.25, bin 1 0.05.
+ * The model's pool metric is the mean over the processes' pools: checked out bin 0
+ * (0.5 + 0.5)/2 = 0.5, bin 1 (0.25 + 0.7)/2 = 0.475, mean 0.4875, half-width t975 x 0.0125;
+ * waiting bin 0 0.2, bin 1 0.075, mean 0.1375, half-width t975 x 0.0625. The rate and the
+ * quantiles are per request, as before. */
+static void test_observe_per_process(void **state)
+{
+	(void)state;
+	static double t[] = {0, 0.5, 1, 2.5, 3, 3.5}, w[] = {0, 0.5, 0.3, 0, 0.2, 0.1};
+	static double h[] = {1, 1, NAN, 1, 0.5, 1};
+	static unsigned char oc[] = {OBSLOG_OK, OBSLOG_OK, OBSLOG_TIMEOUT, OBSLOG_OK, OBSLOG_OK,
+				     OBSLOG_OK};
+	static unsigned proc[] = {0, 1, 0, 1, 0, 1};
+	struct obslog log = {.n = 6, .t_s = t, .wait_s = w, .hold_s = h, .outcome = oc,
+			     .process = proc, .n_processes = 2};
+	struct validate_observed o;
+	double t975 = gsl_cdf_tdist_Pinv(0.975, 1);
+
+	assert_int_equal(validate_observe(&log, 0, 4, 2, &o), PT_OK);
+	assert_int_equal(o.processes, 2);
+	close_to(o.m[0].mean, 1.0 / 6, 1e-15);
+	close_to(o.m[1].mean, 0.1, 0);
+	close_to(o.m[4].mean, 0.4875, 1e-12);
+	close_to(o.m[4].hi - o.m[4].mean, t975 * 0.0125, 1e-12);
+	close_to(o.m[5].mean, 0.1375, 1e-12);
+	close_to(o.m[5].hi - o.m[5].mean, t975 * 0.0625, 1e-12);
+}
+
 /* Coverage of the observed intervals on synthetic logs whose truth is known: Poisson arrivals
  * at 10/s over [0, 310) s, the window [10, 310) in 30 bins (the first 10 s let the levels reach
  * their stationary law), waits iid exponential of mean 10 ms, each request timing out with
@@ -661,6 +694,96 @@ static void test_fit_pid_interleaved(void **state)
 	remove_tree(root);
 }
 
+/* validate compares the levels per process pool. A service of two processes (pids 101 and
+ * 202, one file, rows interleaved), each with Poisson arrivals at 5/s over [0, 400) s and
+ * exponential holds of mean 0.2 s, never waiting (the pool never full): each process's
+ * checked-out connections are M/M/inf, mean 5 x 0.2 = 1 (Little), and the file's total 2.
+ * fit (warm-up 10 s) gives 2 processes, the service's rate r = n / span and the holds' mean
+ * m as fitted from this sample; the model spreads r round-robin, r/2 per process, and no
+ * request times out, so by Little its mean per process pool is r m / 2 (about 1, off by the
+ * sample's error, which the prediction's interval over replications does not include). So
+ * the observed interval must hold the truth 1 and the predicted one r m / 2, each a 95 %
+ * interval (fixed seed 4242): a check of the per-process division, as the file's total, 2,
+ * lies some 20 half-widths away; and the verdict must not be "differs". */
+static void test_fit_then_validate_processes(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pooltide-validate-XXXXXX", logp[] = "/tmp/pooltide-procs-XXXXXX";
+	char args[1024], scenario[600], buf[1100];
+	char *out, *err;
+	assert_non_null(mkdtemp(root));
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	assert_non_null(r);
+	gsl_rng_set(r, 4242);
+	FILE *f = fdopen(mkstemp(logp), "w");
+	assert_non_null(f);
+	fputs("time,wait,hold,status,pool,pid,fresh\n", f);
+	double next[2] = {gsl_ran_exponential(r, 0.2), gsl_ran_exponential(r, 0.2)};
+	double first = NAN, last = 0, sum_hold = 0;
+	int n = 0;
+	for (;;) {
+		int k = next[1] < next[0];
+		if (next[k] >= 400)
+			break;
+		char row[96];
+		snprintf(row, sizeof row, "%.6f,0,%.6f,ok,main,%d,0\n", next[k],
+			 gsl_ran_exponential(r, 0.2), k ? 202 : 101);
+		fputs(row, f);
+		/* the values as written */
+		char *end;
+		last = strtod(row, &end);
+		first = n ? first : last;
+		sum_hold += strtod(end + 3, NULL);
+		n++;
+		next[k] += gsl_ran_exponential(r, 0.2);
+	}
+	fclose(f);
+	gsl_rng_free(r);
+	double little = n / (last - first) * (sum_hold / n) / 2;
+
+	snprintf(args, sizeof args, "fit %s --warmup 10s --no-plot -o %s", logp, root);
+	int rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	after(out, "scenario: ", scenario, sizeof scenario);
+	free(out);
+	free(err);
+	char *json = slurp(scenario);
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
+	free(json);
+
+	snprintf(args, sizeof args, "validate %s --observed %s --no-plot -o %s", scenario, logp,
+		 root);
+	rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("validate: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "; levels per process pool: 2 processes in the log (a log "
+				    "and a pid each), 2 in the scenario\n"));
+	after(err, "results: ", buf, sizeof buf);
+	char path[1200];
+	snprintf(path, sizeof path, "%svalidate.csv", buf);
+	char *csv = slurp(path);
+	const char *line = strstr(csv, "\nchecked_out_mean,");
+	assert_non_null(line);
+	double v[6];
+	assert_int_equal(sscanf(line + strlen("\nchecked_out_mean,"), "%lf,%lf,%lf,%lf,%lf,%lf",
+				&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]), 6);
+	if (!(v[1] <= little && little <= v[2] && v[4] <= 1 && 1 <= v[5])) {
+		print_error("checked_out_mean: predicted %g [%g, %g] (Little: %g), observed %g "
+			    "[%g, %g] (truth 1)\n", v[0], v[1], v[2], little, v[3], v[4], v[5]);
+		fail();
+	}
+	size_t len = strcspn(line + 1, "\n");
+	assert_true(len > 8 && strncmp(line + 1 + len - 8, ",differs", 8) != 0);
+	free(csv);
+	free(out);
+	free(err);
+	remove(logp);
+	remove_tree(root);
+}
+
 static void test_validate_usage(void **state)
 {
 	(void)state;
@@ -683,6 +806,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_observe_exact),
+		cmocka_unit_test(test_observe_per_process),
 		cmocka_unit_test(test_observe_coverage),
 		cmocka_unit_test(test_judge),
 		cmocka_unit_test(test_fit_then_validate_real_log),
@@ -691,6 +815,7 @@ int main(void)
 		cmocka_unit_test(test_fit_bimodal_is_empirical),
 		cmocka_unit_test(test_fit_several_logs),
 		cmocka_unit_test(test_fit_pid_interleaved),
+		cmocka_unit_test(test_fit_then_validate_processes),
 		cmocka_unit_test(test_validate_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
