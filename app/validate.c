@@ -242,6 +242,7 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 		goto done;
 	}
 	cfg = sc->variants[0].cfg;
+	cfg.max_events = o->max_events;
 	for (int i = 0; i < cfg.n_workloads && w < 0; i++)
 		if (cfg.workloads[i].kind == CFG_WORKLOAD_REQUESTS)
 			w = i;

@@ -79,6 +79,7 @@ struct validate_options {
 	int threads;
 	const char *output_root;   /* NULL: "results" */
 	bool no_plot, quiet;
+	double max_events;         /* each replication's event limit (cfg max_events); 0: none */
 };
 
 /* Run it; the table to out. Returns 0 when done (whatever the verdicts; *differs counts the
