@@ -45,7 +45,7 @@
 
 enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, OPT_FORMAT,
 	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
-	      OPT_TOLERANCE, OPT_TIME, OPT_WAIT, OPT_HOLD, OPT_STATUS, OPT_WARMUP, OPT_BIN,
+	      OPT_TOLERANCE, OPT_TIME, OPT_WAIT, OPT_HOLD, OPT_STATUS, OPT_PID, OPT_WARMUP, OPT_BIN,
 	      OPT_PGSS, OPT_POOL_SIZE, OPT_MAX_OVERFLOW, OPT_POOL_TIMEOUT, OPT_OBSERVED, OPT_BINS, OPT_MAX_EVENTS,
 	      OPT_SENSITIVITY, OPT_PRECISION, OPT_MAX_REPS,
 	      OPT_HELP, OPT_VERSION };
@@ -131,6 +131,9 @@ static const struct option_def options[] = {
 	 CMD_FIT | CMD_VALIDATE},
 	{OPT_STATUS, "status", 0, "COL", "fit/validate: the status column: ok, timeout or error "
 					 "(default status)",
+	 CMD_FIT | CMD_VALIDATE},
+	{OPT_PID, "pid", 0, "COL", "fit/validate: the process-id column: each process has its own "
+				   "pool (default pid; without it, a log is one process)",
 	 CMD_FIT | CMD_VALIDATE},
 	{OPT_WARMUP, "warmup", 0, "DURATION", "fit: the fitted scenario's warm-up (default 0)",
 	 CMD_FIT},
@@ -534,6 +537,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->fit.map.status = val;
 			cli->fit.map.explicit_status = true;
 			break;
+		case OPT_PID:
+			cli->fit.map.pid = val;
+			cli->fit.map.explicit_pid = true;
+			break;
 		case OPT_WARMUP:
 			if (units_parse_duration(val, &cli->fit.warmup_s) || !(cli->fit.warmup_s >= 0))
 				return usage_error("--warmup expects a duration such as 10s, got '%s'",
@@ -831,6 +838,21 @@ static void json_sensitivity(FILE *out, void *ctx, const char *indent)
 static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *sw,
 		      const struct plan *pl, const struct report_sensitivity *plan_sens,
 		      struct progress prog, time_t started);
+
+/* --max-events (or its default), the limit of the whole run, as each replication's backstop
+ * too (cfg max_events): a replication whose work outgrows the estimate refuse_huge judged
+ * stops there with a message rather than running on without a word. */
+static double event_limit(const struct cli *cli)
+{
+	return cli->max_events > 0 ? cli->max_events : DEFAULT_MAX_EVENTS;
+}
+
+static void limit_events(const struct cli *cli, struct scenario *sc)
+{
+	for (int v = 0; v < sc->n_variants; v++)
+		sc->variants[v].cfg.max_events = event_limit(cli);
+}
+
 static int refuse_huge(const struct cli *cli, const struct scenario *sc,
 		       const struct scenario_variant *vs, int n_variants, double extra);
 
@@ -948,6 +970,7 @@ static int cmd_plan(struct cli *cli)
 			goto out;
 		}
 	}
+	limit_events(cli, sc);
 	const struct cfg_scenario *base = &sc->variants[v].cfg;
 	/* the search runs the base scenario at a few loads: refuse before it when the base alone
 	 * is beyond the limit */
@@ -973,8 +996,7 @@ static int cmd_plan(struct cli *cli)
 		goto out;
 	struct precision pr = {.rel = cli->precision,
 			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX,
-			       .max_events = cli->max_events > 0 ? cli->max_events
-								 : DEFAULT_MAX_EVENTS};
+			       .max_events = event_limit(cli)};
 	int st = plan_search_precise(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05,
 				     cli->threads, cluster_backend(cli->cl), &pr, plan_progress,
 				     &prog);
@@ -1046,7 +1068,7 @@ out:
 static int refuse_huge(const struct cli *cli, const struct scenario *sc,
 		       const struct scenario_variant *vs, int n_variants, double extra)
 {
-	double limit = cli->max_events > 0 ? cli->max_events : DEFAULT_MAX_EVENTS;
+	double limit = event_limit(cli);
 	double total = extra, worst = 0;
 	int worst_v = 0;
 	for (int v = 0; v < n_variants; v++) {
@@ -1119,6 +1141,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		fprintf(stderr, "pooltide: out of memory\n");
 		goto done;
 	}
+	limit_events(cli, sc);
 	for (int v = 0; v < sc->n_variants; v++)
 		cfgs[v] = &sc->variants[v].cfg;
 	prog.horizon_s = sc->variants[0].cfg.horizon_s;
@@ -1171,8 +1194,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	 * folder runs each probe's count again, and says how they were reached. */
 	struct precision pr = {.rel = cli->precision,
 			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX,
-			       .max_events = cli->max_events > 0 ? cli->max_events
-								 : DEFAULT_MAX_EVENTS,
+			       .max_events = event_limit(cli),
 			       .per_variant = sw != NULL};
 	int *reps = NULL;
 	if (!st && pl && pl->precision.rel > 0) {
@@ -1401,6 +1423,7 @@ static int cmd_validate(struct cli *cli)
 		.output_root = cli->output,
 		.no_plot = cli->no_plot,
 		.quiet = cli->quiet,
+		.max_events = event_limit(cli),
 	};
 	int differs = 0;
 	int st = validate_run(&o, stdout, &differs, dir, sizeof dir, warn, sizeof warn, err,

@@ -99,7 +99,8 @@ struct estimate report_est(const struct experiment *ex, int v, const char *metri
 struct estimate report_diff(const struct experiment *ex, int v, const char *metric, int idx)
 {
 	struct estimate e;
-	aggregate_diff(experiment_aggregate(ex, v), metric_find(metric), idx, &e);
+	aggregate_diff(experiment_aggregate(ex, v), experiment_aggregate(ex, 0), metric_find(metric),
+		       idx, &e);
 	return e;
 }
 
@@ -295,7 +296,8 @@ static void json_metrics(FILE *out, const struct experiment *ex, int v, enum met
 		fprintf(out, ",\n%s\"diff_to_first\": {", indent);
 		for (int k = 0; k < nd; k++) {
 			struct estimate e;
-			aggregate_diff(experiment_aggregate(ex, v), metric_find(diffs[k]), idx, &e);
+			aggregate_diff(experiment_aggregate(ex, v), experiment_aggregate(ex, 0),
+				       metric_find(diffs[k]), idx, &e);
 			fprintf(out, "%s\"%s\": ", k ? ", " : "", diffs[k]);
 			report_json_estimate(out, &e);
 		}

@@ -175,12 +175,16 @@ void aggregate_estimate(const struct aggregate *a, const struct metric_def *m, i
 	estimate_clip(m, e);
 }
 
-void aggregate_diff(const struct aggregate *a, const struct metric_def *m, int idx,
-		    struct estimate *e)
+void aggregate_diff(const struct aggregate *a, const struct aggregate *base,
+		    const struct metric_def *m, int idx, struct estimate *e)
 {
 	const struct aggregate_cell *c = cell(a, m, idx);
 	e->n = (int)c->diff.n;
 	e->mean = ci_student_tally(&c->diff, 0.95, &e->lo, &e->hi);
+	struct estimate eb, ev;
+	aggregate_estimate(base, m, idx, &eb);
+	aggregate_estimate(a, m, idx, &ev);
+	estimate_clip_diff(m, &eb, &ev, e);
 }
 
 const void *aggregate_data(const struct aggregate *a, size_t *n)

@@ -66,9 +66,11 @@ void aggregate_add(struct aggregate *a, const struct model_result *r,
 void aggregate_estimate(const struct aggregate *a, const struct metric_def *m, int idx,
 			struct estimate *e);
 /* The paired difference metric(this variant) - metric(baseline): the same as
- * estimate_paired_diff. */
-void aggregate_diff(const struct aggregate *a, const struct metric_def *m, int idx,
-		    struct estimate *e);
+ * estimate_paired_diff, its interval clipped (estimate_clip_diff) against the estimates of
+ * `a` and of `base`, the baseline variant's aggregate (the one whose results were passed to
+ * aggregate_add as `base`). */
+void aggregate_diff(const struct aggregate *a, const struct aggregate *base,
+		    const struct metric_def *m, int idx, struct estimate *e);
 
 /* Same values, byte for byte (the blocks' own pointers aside). */
 bool aggregate_equal(const struct aggregate *a, const struct aggregate *b);

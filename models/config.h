@@ -263,6 +263,10 @@ struct cfg_scenario {
 	double warmup_s;        /* requests arriving before this are not counted. default 0 */
 	int replications;       /* default 10 */
 	uint64_t seed;          /* master seed, default 1 */
+	double max_events;      /* a replication that runs this many events fails (PT_ELIMIT): the
+				   backstop behind model_estimate_events, for work no estimate
+				   foresaw. Not a scenario key: the command line's --max-events.
+				   0 (default): no limit */
 	struct cfg_database db; /* the primary */
 	int n_replicas;         /* read replicas, default 0 */
 	struct cfg_replica replicas[CFG_MAX_REPLICAS];

@@ -283,8 +283,10 @@ double model_estimate_events(const struct cfg_scenario *sc)
 						  : arrivals_mean_rate(a, h) * h;
 			bool lock = w->req.writes > 0 && sc->db.row_locks;
 			/* arrival (in steps) + release; lock: write start + statement end; CPU:
-			 * BEGIN round trip + CPU job */
-			double per = 1 + (lock ? 2 : 0) + (cpu ? 2 : 0);
+			 * the BEGIN round trip, a CPU job per statement and a round trip between
+			 * two statements (they run one by one, models/requests.c): 2 x statements
+			 * (one fewer without a round-trip time: BEGIN is then no event) */
+			double per = 1 + (lock ? 2 : 0) + (cpu ? 2.0 * w->req.statements : 0);
 			total += steps + arrivals * per;
 		} else {
 			const struct cfg_batch *b = &w->batch;
@@ -300,6 +302,8 @@ double model_estimate_events(const struct cfg_scenario *sc)
 				 records * (2 + (cpu ? 1 : 0)) + 2 * groups;
 		}
 	}
+	if (sc->pgbouncer.enabled)
+		total += 3 * h; /* its janitor, three times a second (models/pgbouncer.c) */
 	return isnan(total) ? INFINITY : total;
 }
 
@@ -419,6 +423,9 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 	int n_inst = run.n_proc * sc->n_pools;
 
 	run.sim = sim_create();
+	if (run.sim && sc->max_events >= 1)
+		sim_set_event_limit(run.sim, sc->max_events < 1e19 ? (uint64_t)sc->max_events
+								: UINT64_MAX);
 	run.pools = calloc((size_t)n_inst, sizeof *run.pools);
 	run.pool_rng = calloc((size_t)n_inst, sizeof *run.pool_rng);
 	for (int i = 0; i < sc->n_pools; i++)
@@ -656,6 +663,16 @@ double model_offered_erlangs(const struct cfg_scenario *sc, int pool)
 void model_failure_text(const struct cfg_scenario *sc, const struct model_result *r, char *buf,
 			size_t len)
 {
+	if (r->status == PT_ELIMIT) {
+		/* the estimate counts what a scenario states; retries, statements that wait, and
+		 * pools that churn can add work it does not foresee */
+		snprintf(buf, len,
+			 "a replication reached %.3g events, the limit (--max-events), against an estimate "
+			 "of %.3g for the whole replication: its work outgrew the estimate (retries? "
+			 "a queue that never drains?); raise --max-events to let it run",
+			 sc->max_events, model_estimate_events(sc));
+		return;
+	}
 	if (r->status != PT_EOVERLOAD || r->overloaded_pool < 0) {
 		snprintf(buf, len, "%s", pt_strerror(r->status));
 		return;

@@ -248,6 +248,7 @@ int sensitivity_run_paired(struct sensitivity *s, const struct cfg_scenario *bas
 				sm->diff[i].n = (int)t.n;
 				sm->diff[i].mean = ci_student_tally(&t, 0.95, &sm->diff[i].lo,
 								    &sm->diff[i].hi);
+				estimate_clip_diff(sm->m, &sm->base, &sm->scaled[i], &sm->diff[i]);
 			}
 		}
 	}

@@ -66,8 +66,9 @@ const char *sensitivity_input_key(enum sensitivity_input in);
 const char *sensitivity_input_label(enum sensitivity_input in);
 
 /* One metric of one workload: the base's estimate, each perturbation's, and each paired
- * difference (perturbed - base, replication by replication; a 95 % Student-t interval, not
- * clipped: it may be negative). */
+ * difference (perturbed - base, replication by replication; a 95 % Student-t interval,
+ * clipped by estimate_clip_diff: it may be negative, not beyond what the two sides' own
+ * intervals allow). */
 struct sensitivity_metric {
 	const struct metric_def *m;
 	struct estimate base;

@@ -524,4 +524,47 @@ void estimate_paired_diff(const struct model_result *const *a, const struct mode
 		v[i] = m->get(b[i], idx) - m->get(a[i], idx);
 	estimate_values(v, nrep, e);
 	free(v);
+	struct estimate ea, eb;
+	estimate_metric(a, nrep, m, idx, &ea);
+	estimate_metric(b, nrep, m, idx, &eb);
+	estimate_clip_diff(m, &ea, &eb, e);
+}
+
+void estimate_clip_diff(const struct metric_def *m, const struct estimate *base,
+			const struct estimate *variant, struct estimate *d)
+{
+	/* The difference of means D = E[V] - E[B] of a metric whose values lie in [0, inf) (every
+	 * metric of the table: estimate_clip) or [0, 1] (a fraction). The only certain facts are
+	 * the domain's: E[V] >= 0 gives D >= -E[B], E[B] >= 0 gives D <= E[V], and for a
+	 * fraction E[V] <= 1 gives D <= 1 - E[B], E[B] <= 1 gives D >= E[V] - 1. The unknown mean
+	 * in each bound is replaced by the end of its own 95 % interval that makes the bound
+	 * widest (-E[B] >= -B.hi, E[V] <= V.hi, 1 - E[B] <= 1 - B.lo, E[V] - 1 >= V.lo - 1), so
+	 * the cut removes only values that the base's or the variant's own reported interval
+	 * already rules out: a difference never claims a base better than the base's interval
+	 * allows. Example: a base with no failure in any replication (rate 0 [0, 3.84 / n] by
+	 * the Wilson widening) and a variant with failures: the paired t interval may start far
+	 * below zero, which would mean a variant with fewer than no failures; the clipped one
+	 * starts at -3.84 / n, not at 0, as the base's true rate may be up to its upper bound.
+	 * The t interval's own coverage is not lowered by more than the two one-sided 2.5 %
+	 * tails used (Bonferroni: at least 90 % in the worst case; the cut binds only where the
+	 * t interval reached past a side's interval). A cut never passes d's mean (the sides
+	 * may be defined in different replications, e.g. a quantile of no served request), and
+	 * the sample mean already lies within the cut when they are defined in the same ones
+	 * (mean(v) - mean(b) >= -mean(b) >= -B.hi). Not used: the sign of every replication's
+	 * difference, which bounds a median, not a mean. */
+	if (isnan(d->mean) || isnan(d->lo) || isnan(d->hi))
+		return;
+	double cut_lo = 0 - base->hi, cut_hi = variant->hi; /* 0 - 0 is +0, not -0 */
+	if (strcmp(m->unit, "1") == 0) {
+		cut_lo = fmax(cut_lo, variant->lo - 1); /* fmax/fmin ignore a NAN bound */
+		cut_hi = fmin(cut_hi, 1 - base->lo);
+	}
+	if (cut_lo > d->mean)
+		cut_lo = d->mean;
+	if (cut_hi < d->mean)
+		cut_hi = d->mean;
+	if (d->lo < cut_lo)
+		d->lo = cut_lo;
+	if (d->hi > cut_hi)
+		d->hi = cut_hi;
 }

@@ -72,9 +72,19 @@ void estimate_metric(const struct model_result *const *reps, int nrep,
 void estimate_widen_proportion(struct estimate *e, double events, double trials);
 /* Clip e's interval to m's domain: [0, inf) for every metric of the table (counts, durations,
  * levels, rates), at most 1 for a fraction (unit "1"). estimate_metric and aggregate_estimate
- * do it; paired differences are not clipped (they may be negative). */
+ * do it; a paired difference has its own clip (estimate_clip_diff). */
 void estimate_clip(const struct metric_def *m, struct estimate *e);
-/* Paired difference: metric(b) - metric(a) replication by replication. */
+/* Clip the interval of a paired difference d of metric m, variant - base, to what m's domain
+ * allows given both sides' own estimates (`base`, `variant`: estimate_metric of each, already
+ * clipped): d's interval is cut to [-base->hi, variant->hi], and for a fraction (unit "1")
+ * also to [variant->lo - 1, 1 - base->lo]. A bound that is NAN (a side defined nowhere) cuts
+ * nothing, a cut never passes d's mean, and an undefined interval stays undefined. The
+ * derivation is in summary.c. Every paired difference a report shows goes through it
+ * (estimate_paired_diff, aggregate_diff, the sensitivity section's changes). */
+void estimate_clip_diff(const struct metric_def *m, const struct estimate *base,
+			const struct estimate *variant, struct estimate *d);
+/* Paired difference: metric(b) - metric(a) replication by replication, its interval clipped
+ * by estimate_clip_diff against estimate_metric of a and of b. */
 void estimate_paired_diff(const struct model_result *const *a, const struct model_result *const *b,
 			  int nrep, const struct metric_def *m, int idx, struct estimate *e);
 

@@ -49,6 +49,7 @@ struct sim {
 	struct sim_clock clock;  /* first: sim_now reads it through engine.h */
 	uint64_t seq;
 	uint64_t events_run;
+	uint64_t event_limit; /* sim_run fails with PT_ELIMIT when events_run reaches it */
 	bool stopped;
 	int status;         /* sticky failure: 0, or the first status given to sim_fail */
 	struct heap_entry *heap;
@@ -73,6 +74,7 @@ struct sim *sim_create(void)
 	if (!sim)
 		return NULL;
 	sim->free_head = NO_SLOT;
+	sim->event_limit = UINT64_MAX;
 	return sim;
 }
 
@@ -89,6 +91,7 @@ uint64_t sim_events_run(const struct sim *sim) { return sim->events_run; }
 size_t sim_pending(const struct sim *sim) { return sim->n - sim->vacant; }
 size_t sim_peak_pending(const struct sim *sim) { return sim->peak; }
 void sim_stop(struct sim *sim) { sim->stopped = true; }
+void sim_set_event_limit(struct sim *sim, uint64_t n) { sim->event_limit = n ? n : UINT64_MAX; }
 
 void sim_fail(struct sim *sim, int status)
 {
@@ -342,6 +345,10 @@ uint64_t sim_run(struct sim *sim, double until)
 		double t = bits_time(top.tbits);
 		if (t > until)
 			break;
+		if (sim->events_run >= sim->event_limit) { /* the event is left pending */
+			sim_fail(sim, PT_ELIMIT);
+			break;
+		}
 		const struct event *ev = &sim->slab[top.slot];
 		sim_event_fn fn = ev->fn;
 		void *obj = ev->obj;

@@ -74,6 +74,11 @@ void sim_fail(struct sim *sim, int status);
 /* 0 while the run is sound, else the first status given to sim_fail. */
 int sim_status(const struct sim *sim);
 
+/* A backstop for work that outgrows every estimate: at most `n` events run since creation;
+ * sim_run, about to run one more, fails with PT_ELIMIT instead and leaves it pending. 0: no
+ * limit (the default). */
+void sim_set_event_limit(struct sim *sim, uint64_t n);
+
 /* Events run since creation; events pending now; the largest number ever pending. */
 uint64_t sim_events_run(const struct sim *sim);
 size_t sim_pending(const struct sim *sim);

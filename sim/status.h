@@ -12,7 +12,8 @@
 	X(PT_EINVAL, "invalid argument")                              \
 	X(PT_ERANGE, "value out of range")                            \
 	X(PT_EIO, "input/output error")                               \
-	X(PT_EOVERLOAD, "the queue of waiting requests grew past its cap (max_waiting)")
+	X(PT_EOVERLOAD, "the queue of waiting requests grew past its cap (max_waiting)") \
+	X(PT_ELIMIT, "the run reached its event limit (--max-events)")
 
 enum pt_status {
 #define PT_STATUS_ENUM(name, text) name,

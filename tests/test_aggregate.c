@@ -130,7 +130,7 @@ static void test_estimates_equal_full_results(void **state)
 						 "%.17g [%.17g, %.17g] n %d", t[k].name, i, v, a.mean,
 						 a.lo, a.hi, a.n, b.mean, b.lo, b.hi, b.n);
 				estimate_paired_diff(base, reps, NREP, &t[k], i, &a);
-				aggregate_diff(f->agg[v], &t[k], i, &b);
+				aggregate_diff(f->agg[v], f->agg[0], &t[k], i, &b);
 				assert_memory_equal(&a, &b, sizeof a);
 				compared++;
 				defined += a.n > 0;

@@ -690,6 +690,31 @@ static void test_astronomical_work_refused(void **state)
 	remove(p);
 }
 
+/* Item 6, the backstop: work the estimate does not foresee (here 100 retries 1 ms apart on one
+ * connection held 10 s: the estimate counts an arrival and a release per request) stops at
+ * --max-events with exit 1 and a message naming the limit and the estimate, and no folder of
+ * the run, rather than running on without a word. */
+static void test_event_limit_backstop_exit_1(void **state)
+{
+	(void)state;
+	char *p = write_tmp("{\"name\": \"retrying\", \"horizon\": \"60s\", \"replications\": 1,"
+			    " \"pools\": {\"main\": {\"size\": 1, \"timeout\": \"1ms\"}},"
+			    " \"workloads\": {\"api\": {\"type\": \"requests\","
+			    " \"arrival\": {\"rate\": \"100/s\"}, \"retries\": 100, \"backoff\": \"1ms\","
+			    " \"transaction\": {\"db_time\": \"10s\"}}}}");
+	char args[1024], *out, *err;
+	snprintf(args, sizeof args, "run %s --max-events 1e5 --sensitivity off --no-plot", p);
+	assert_int_equal(run(args, &out, &err), 1);
+	assert_non_null(strstr(err, "pooltide: simulation failed: a replication reached 1e+05 "
+				    "events, the limit (--max-events), against an estimate of "));
+	assert_non_null(strstr(err, "raise --max-events to let it run\n"));
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "test -z \"$(ls -A %s/retrying 2>/dev/null)\"", outroot);
+	assert_int_equal(system(args), 0);
+	remove(p);
+}
+
 /* Item 5 (regression): out of memory inside the simulation was an abort() with no message
  * and a .tmp- folder left behind. A queue without a practical cap (max_waiting 0, timeout
  * 100d, 10000/s of 1 s transactions on one connection) under a 300 MB address-space limit:
@@ -963,6 +988,7 @@ int main(void)
 		cmocka_unit_test(test_options_repeated_and_output),
 		cmocka_unit_test(test_scenario_from_stdin),
 		cmocka_unit_test(test_astronomical_work_refused),
+		cmocka_unit_test(test_event_limit_backstop_exit_1),
 		cmocka_unit_test(test_out_of_memory_exit_1),
 		cmocka_unit_test(test_long_path_message),
 		cmocka_unit_test(test_budget_refusals_fail_slo),

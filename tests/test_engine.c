@@ -640,6 +640,32 @@ static void test_fail_sticky(void **state)
 	sim_destroy(sim);
 }
 
+/* The event limit (sim_set_event_limit): with a limit of 3, five events at t = 1 .. 5 run the
+ * first three; about to run the fourth, sim_run fails with PT_ELIMIT and leaves it (and the
+ * fifth) pending; a later sim_run runs nothing. A limit equal to the events there are runs
+ * them all without failing; 0 means no limit. */
+static void test_event_limit(void **state)
+{
+	(void)state;
+	const uint64_t limits[] = {3, 5, 0};
+	for (int k = 0; k < 3; k++) {
+		struct sim *sim = sim_create();
+		struct log *lg = log_new();
+		sim_set_event_limit(sim, limits[k]);
+		for (uint64_t i = 1; i <= 5; i++)
+			sim_schedule_at(sim, (double)i, 0, record, lg, i);
+		uint64_t want_run = k == 0 ? 3 : 5;
+		assert_int_equal(sim_run(sim, INFINITY), want_run);
+		assert_int_equal(sim_status(sim), k == 0 ? PT_ELIMIT : 0);
+		assert_int_equal(sim_pending(sim), 5 - want_run);
+		assert_int_equal(sim_run(sim, INFINITY), 0);
+		assert_int_equal(sim_events_run(sim), want_run);
+		assert_true(sim_now(sim) == (double)want_run);
+		free(lg);
+		sim_destroy(sim);
+	}
+}
+
 static void test_stop(void **state)
 {
 	(void)state;
@@ -854,6 +880,7 @@ int main(void)
 		cmocka_unit_test(test_slab_reuse_bounded),
 		cmocka_unit_test(test_schedule_in_past_asserts),
 		cmocka_unit_test(test_fail_sticky),
+		cmocka_unit_test(test_event_limit),
 		cmocka_unit_test(test_priority_out_of_range_asserts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

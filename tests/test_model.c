@@ -279,11 +279,82 @@ static void test_event_estimate(void **state)
 	assert_int_equal(offered[0], offered[1]);
 }
 
+/* Statements run one by one on the database CPU (cores > 0): a trace of 100 arrivals 0.5 s
+ * apart, 4 statements of 2.5 ms CPU each (db_time 10 ms, one core, so no request overlaps
+ * another), a 1 ms round trip. Each request is its arrival, BEGIN's round trip, 4 CPU
+ * completions, 3 round trips between statements and its release: 10 events, of which the
+ * estimate counts the arrival as a step and 1 + 2 x 4 = 9 after it: 100 + 900 = 1000 (it
+ * counted 100 x (1 + 2) = 300, so a transaction of a million statements passed as cheap and
+ * ran for minutes). The run has those 1000, its horizon event and one connect: 1002. */
+static void test_event_estimate_statements(void **state)
+{
+	(void)state;
+	static struct cfg_scenario sc;
+	static double t[100];
+	one_workload(&sc, 60);
+	for (int i = 0; i < 100; i++)
+		t[i] = 0.5 * i;
+	sc.workloads[0].req.arrival.trace_n = 100;
+	sc.workloads[0].req.arrival.trace_t = t;
+	sc.workloads[0].req.statements = 4;
+	sc.db.cores = 1;
+	sc.db.rtt_s = 0.001;
+	assert_true(model_estimate_events(&sc) == 1000);
+	struct model_result *r = model_result_create(&sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(&sc, 0, r, NULL), PT_OK);
+	assert_int_equal(r->events, 1002);
+	model_result_destroy(r);
+}
+
+/* The backstop behind the estimate (cfg max_events): work the estimate does not foresee.
+ * One connection, a 1 ms pool timeout, 10 s transactions and up to 100 retries 1 ms apart:
+ * the estimate counts an arrival and a release per request, the run spends most of its events
+ * on retries. Unlimited it runs N events; with max_events = N it runs exactly as before (the
+ * limit is the most that may run); with N - 1 it fails with PT_ELIMIT, and the failure text
+ * names the limit, the estimate and the option. */
+static void test_event_limit_backstop(void **state)
+{
+	(void)state;
+	static struct cfg_scenario sc;
+	one_workload(&sc, 10);
+	sc.pools[0].size = 1;
+	sc.pools[0].timeout_s = 0.001;
+	struct cfg_requests *q = &sc.workloads[0].req;
+	q->arrival.rate_per_s = 10;
+	q->retries = 100;
+	q->backoff_s = 0.001;
+	assert_int_equal(dist_constant(&q->db_time, 10), PT_OK);
+	double estimate = model_estimate_events(&sc);
+	struct model_result *r = model_result_create(&sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(&sc, 0, r, NULL), PT_OK);
+	uint64_t n = r->events;
+	assert_true((double)n > 10 * estimate); /* the retries the estimate does not count */
+	sc.max_events = (double)n;
+	assert_int_equal(model_run(&sc, 0, r, NULL), PT_OK);
+	assert_int_equal(r->events, n);
+	sc.max_events = (double)(n - 1);
+	assert_int_equal(model_run(&sc, 0, r, NULL), PT_ELIMIT);
+	r->status = PT_ELIMIT;
+	char text[512], want[512];
+	model_failure_text(&sc, r, text, sizeof text);
+	snprintf(want, sizeof want,
+		 "a replication reached %.3g events, the limit (--max-events), against an estimate "
+		 "of %.3g for the whole replication: its work outgrew the estimate (retries? "
+		 "a queue that never drains?); raise --max-events to let it run",
+		 (double)(n - 1), estimate);
+	assert_string_equal(text, want);
+	model_result_destroy(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oom_everywhere),
 		cmocka_unit_test(test_event_estimate),
+		cmocka_unit_test(test_event_estimate_statements),
+		cmocka_unit_test(test_event_limit_backstop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -395,7 +395,8 @@ static void test_mmcd_sensitivity(void **state)
 		for (int k = 0; k < SENSITIVITY_METRICS; k++) {
 			const struct sensitivity_metric *sm = &s.workloads[0].metrics[k];
 			struct estimate d;
-			aggregate_diff(experiment_aggregate(&ex3, 1 + i), sm->m, 0, &d);
+			aggregate_diff(experiment_aggregate(&ex3, 1 + i), experiment_aggregate(&ex3, 0), sm->m,
+				       0, &d);
 			same_bytes(&d, &sm->diff[i]);
 		}
 	experiment_fini(&ex3);

@@ -511,7 +511,7 @@ static void test_clipping(void **state)
 	estimate_metric(s.p, NREP, metric_find("timeout_rate"), 0, &e);
 	assert_true(e.lo >= 0 && e.hi <= 1);
 	assert_near(e.hi, 1, 0);
-	/* a paired difference may be negative: not clipped */
+	/* a paired difference may be negative (its own clip: test_paired_clipping) */
 	struct reps z;
 	reps_init(&z, 1);
 	for (int i = 0; i < NREP; i++)
@@ -520,6 +520,141 @@ static void test_clipping(void **state)
 	assert_true(e.mean < 0 && e.lo < 0);
 	reps_fini(&z);
 	reps_fini(&s);
+}
+
+/* The paired difference of base and variant, computed from the results and from aggregates
+ * (the path every report takes): the same bytes. */
+static void paired(const struct reps *base, const struct reps *var, const char *metric,
+		   struct estimate *e)
+{
+	const struct metric_def *m = metric_find(metric);
+	estimate_paired_diff(base->p, var->p, NREP, m, 0, e);
+	struct cfg_scenario shape = base->shape;
+	shape.workloads[0].kind = CFG_WORKLOAD_REQUESTS;
+	struct aggregate *ab = aggregate_create(&shape), *av = aggregate_create(&shape);
+	assert_non_null(ab);
+	assert_non_null(av);
+	for (int i = 0; i < NREP; i++) {
+		aggregate_add(ab, base->r[i], base->r[i]);
+		aggregate_add(av, var->r[i], base->r[i]);
+	}
+	struct estimate f;
+	aggregate_diff(av, ab, m, 0, &f);
+	assert_memory_equal(&e->mean, &f.mean, sizeof f.mean);
+	assert_memory_equal(&e->lo, &f.lo, sizeof f.lo);
+	assert_memory_equal(&e->hi, &f.hi, sizeof f.hi);
+	assert_int_equal(e->n, f.n);
+	aggregate_destroy(ab);
+	aggregate_destroy(av);
+}
+
+/* A paired difference's interval is cut to what the two sides' own intervals allow
+ * (estimate_clip_diff, the derivation in models/summary.c).
+ *
+ * A: the base never times out (0 of 100 in each of 5 replications), the variant times out
+ * 0, 0, 0, 0, 50 of 100: differences 0, 0, 0, 0, 0.5, mean 0.1, s^2 = (4 x 0.01 + 0.16) / 4
+ * = 0.05, half width 2.7764451052 x sqrt(0.05 / 5) = 0.27764: t interval [-0.17764,
+ * 0.37764], whose lower end would mean the variant times out 17.8 points less than a base
+ * that never times out. The base's interval is the Wilson interval of 0 in 500: [0,
+ * z^2 / (500 + z^2)] = [0, 3.8415 / 503.8415 = 0.0076243], so D = E[V] - E[B] >= -E[B] >=
+ * -0.0076243: the clipped interval is [-0.0076243, 0.37764] (not [0, ...]: the base's true
+ * rate may be up to its upper bound). The upper end: E[V] <= the variant's own upper bound
+ * 0.37764 (its t interval, wider than its Wilson interval [0.077, 0.129]) and 1 - E[B] <= 1:
+ * unchanged.
+ * B: the mirror (the variant never times out): [-0.37764, 0.0076243], mean -0.1.
+ * C: a count without the Wilson widening (timed_out 0 in every replication of the base,
+ * 0, 0, 0, 0, 50 in the variant): the base's interval is [0, 0], so the difference's t
+ * interval [10 - 27.764, 10 + 27.764] starts at 0 (a positive zero). */
+static void test_paired_clipping(void **state)
+{
+	const double z = 1.959963984540054, wilson0 = z * z / (500 + z * z);
+	const double half = T_975_4 * sqrt(0.05 / 5);
+	struct reps zero, some;
+	struct estimate e;
+	(void)state;
+
+	reps_init(&zero, 1);
+	reps_init(&some, 1);
+	for (int i = 0; i < NREP; i++) {
+		zero.r[i]->workloads[0].offered = 100;
+		some.r[i]->workloads[0].offered = 100;
+		some.r[i]->workloads[0].failed[REQ_TIMED_OUT] = i == 4 ? 50 : 0;
+	}
+	assert_near(wilson0, 0.0076243, 1e-7);
+	/* A */
+	paired(&zero, &some, "timeout_rate", &e);
+	assert_int_equal(e.n, NREP);
+	assert_near(e.mean, 0.1, 1e-15);
+	assert_near(e.lo, -wilson0, 1e-15);
+	assert_near(e.hi, 0.1 + half, 1e-12);
+	assert_near(e.hi, 0.37764, 1e-5);
+	/* the same for failure_rate, which counts the timeouts too */
+	paired(&zero, &some, "failure_rate", &e);
+	assert_near(e.lo, -wilson0, 1e-15);
+	/* B */
+	paired(&some, &zero, "timeout_rate", &e);
+	assert_near(e.mean, -0.1, 1e-15);
+	assert_near(e.lo, -0.1 - half, 1e-12);
+	assert_near(e.hi, wilson0, 1e-15);
+	/* C */
+	paired(&zero, &some, "timed_out", &e);
+	assert_near(e.mean, 10, 1e-12);
+	assert_true(e.lo == 0 && !signbit(e.lo));
+	assert_near(e.hi, 10 + T_975_4 * 10, 1e-7);
+	/* D: the base at a steady 10 of 100 (Wilson interval of 50 in 500: [0.0767, 0.1294]),
+	 * the variant 10, ..., 10, 60: the t interval [-0.17764, 0.37764] is cut at -B.hi =
+	 * -0.12942 (E[V] >= 0); the variant's upper bound 0.37764 leaves the top. */
+	for (int i = 0; i < NREP; i++) {
+		zero.r[i]->workloads[0].failed[REQ_TIMED_OUT] = 10;
+		some.r[i]->workloads[0].failed[REQ_TIMED_OUT] = i == 4 ? 60 : 10;
+	}
+	const double zz = z * z / 500;
+	const double bh = ((0.1 + zz / 2) + z * sqrt(0.1 * 0.9 / 500 + zz / 2000)) / (1 + zz);
+	assert_near(bh, 0.12942, 1e-5);
+	paired(&zero, &some, "timeout_rate", &e);
+	assert_near(e.lo, -bh, 1e-15);
+	assert_near(e.hi, 0.1 + half, 1e-12);
+	/* E: nothing to cut. Base 10, 10, 10, 10, 60 (mean 0.2, t [-0.078, 0.478] -> [0,
+	 * 0.47764]), variant 10, 10, 10, 60, 60 (mean 0.3, s^2 = (3 x 0.04 + 2 x 0.09) / 4 =
+	 * 0.075, half 2.7764 x sqrt(0.015) = 0.340: [0, 0.640]): differences 0, 0, 0, 0.5, 0,
+	 * t interval [-0.17764, 0.37764] within [-0.478, 0.640]. */
+	for (int i = 0; i < NREP; i++) {
+		zero.r[i]->workloads[0].failed[REQ_TIMED_OUT] = i == 4 ? 60 : 10;
+		some.r[i]->workloads[0].failed[REQ_TIMED_OUT] = i >= 3 ? 60 : 10;
+	}
+	paired(&zero, &some, "timeout_rate", &e);
+	assert_near(e.mean, 0.1, 1e-15);
+	assert_near(e.lo, 0.1 - half, 1e-12);
+	assert_near(e.hi, 0.1 + half, 1e-12);
+	reps_fini(&zero);
+	reps_fini(&some);
+
+	/* The rule on its own. A fraction: D <= 1 - B.lo (base 0.9 [0.8, 1]: at most 0.2) and
+	 * D >= V.lo - 1 (variant [0.05, 0.3]: at least -0.95), D <= V.hi = 0.3. */
+	const struct metric_def *rate = metric_find("timeout_rate");
+	struct estimate b = {0.9, 0.8, 1, 5}, v = {0.1, 0.05, 0.3, 5};
+	struct estimate d = {0.1, -2, 2, 5};
+	estimate_clip_diff(rate, &b, &v, &d);
+	assert_near(d.lo, -0.95, 1e-15); /* max(-B.hi = -1, V.lo - 1 = -0.95) */
+	assert_near(d.hi, 0.2, 1e-15);   /* min(V.hi = 0.3, 1 - B.lo = 0.2) */
+	d = (struct estimate){0.1, -2, 2, 5};
+	b.hi = 0.9;
+	estimate_clip_diff(rate, &b, &v, &d);
+	assert_near(d.lo, -0.9, 1e-15); /* -B.hi = -0.9 > V.lo - 1 = -0.95 */
+	assert_near(d.hi, 0.2, 1e-15);  /* min(V.hi = 0.3, 1 - B.lo = 0.2) */
+	/* a cut never passes the mean (sides defined in different replications) */
+	d = (struct estimate){-0.95, -2, 2, 5};
+	estimate_clip_diff(rate, &b, &v, &d);
+	assert_near(d.lo, -0.95, 0);
+	/* an undefined side cuts nothing; an undefined difference stays undefined */
+	struct estimate u = {NAN, NAN, NAN, 0};
+	d = (struct estimate){0.1, -2, 2, 5};
+	estimate_clip_diff(metric_find("wait_p99"), &u, &u, &d);
+	assert_near(d.lo, -2, 0);
+	assert_near(d.hi, 2, 0);
+	d = (struct estimate){NAN, NAN, NAN, 0};
+	estimate_clip_diff(rate, &b, &v, &d);
+	assert_true(isnan(d.lo) && isnan(d.hi));
 }
 
 static void test_format(void **state)
@@ -604,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_refusals_fail_timeout_limit),
 		cmocka_unit_test(test_clipping),
+		cmocka_unit_test(test_paired_clipping),
 	};
 	return cmocka_run_group_tests_name("slo", tests, NULL, NULL);
 }

@@ -364,7 +364,7 @@ static void test_crn_paired_ci_narrower(void **state)
 		struct estimate a, b, d;
 		aggregate_estimate(experiment_aggregate(&ex, 0), m, 0, &a);
 		aggregate_estimate(experiment_aggregate(&ex, v), m, 0, &b);
-		aggregate_diff(experiment_aggregate(&ex, v), m, 0, &d);
+		aggregate_diff(experiment_aggregate(&ex, v), experiment_aggregate(&ex, 0), m, 0, &d);
 		double ha = (a.hi - a.lo) / 2, hb = (b.hi - b.lo) / 2, hd = (d.hi - d.lo) / 2;
 		double unpaired = sqrt(ha * ha + hb * hb); /* same t quantile, same n */
 		if (hb == 0)
