@@ -20,7 +20,8 @@
 
 /* What the log shows about the pool. */
 struct observed_pool {
-	int max_checked_out;   /* the most connections held at once */
+	int max_checked_out;   /* the most connections held at once in one process */
+	int *proc_max;         /* [log->n_processes]: each process's most held at once */
 	size_t timeouts, errors, ok;
 	double timeout_wait_s; /* median wait of the timeouts, NAN when none */
 };
@@ -28,7 +29,7 @@ struct observed_pool {
 struct event {
 	double t;
 	int delta;
-	unsigned src; /* the row's log (process): each has its own pool */
+	unsigned proc; /* the row's process (log x pid): each has its own pool */
 };
 
 static int cmp_event(const void *a, const void *b)
@@ -39,15 +40,18 @@ static int cmp_event(const void *a, const void *b)
 	return x->delta - y->delta; /* a checkin before a checkout at the same instant */
 }
 
+/* p->proc_max: an array of log->n_processes ints, filled here (zeros without wait and hold). */
 static int observe_pool(const struct obslog *log, struct observed_pool *p)
 {
 	struct event *ev = NULL;
 	size_t k = 0;
 	int *level = NULL;
 	double *tw = NULL;
-	size_t nt = 0;
+	size_t nt = 0, np = log->n_processes ? log->n_processes : 1;
 
-	memset(p, 0, sizeof *p);
+	p->max_checked_out = 0;
+	p->timeouts = p->errors = p->ok = 0;
+	memset(p->proc_max, 0, np * sizeof *p->proc_max);
 	p->timeout_wait_s = NAN;
 	for (size_t i = 0; i < log->n; i++) {
 		p->ok += log->outcome[i] == OBSLOG_OK;
@@ -57,7 +61,7 @@ static int observe_pool(const struct obslog *log, struct observed_pool *p)
 	if (log->wait_s && log->hold_s) {
 		/* checked out at once per process (each has its own pool): the largest of them */
 		ev = malloc(2 * log->n * sizeof *ev);
-		level = calloc(log->n_sources ? log->n_sources : 1, sizeof *level);
+		level = calloc(np, sizeof *level);
 		if (!ev || !level) {
 			free(ev);
 			free(level);
@@ -67,17 +71,22 @@ static int observe_pool(const struct obslog *log, struct observed_pool *p)
 			if (log->outcome[i] != OBSLOG_OK)
 				continue;
 			double got = log->t_s[i] + log->wait_s[i];
-			unsigned src = log->source ? log->source[i] : 0;
-			ev[k++] = (struct event){got, +1, src};
-			ev[k++] = (struct event){got + log->hold_s[i], -1, src};
+			unsigned proc = log->process ? log->process[i] : 0;
+			ev[k++] = (struct event){got, +1, proc};
+			ev[k++] = (struct event){got + log->hold_s[i], -1, proc};
 		}
+		/* the order of equal events of different processes does not matter: each
+		 * process's level is its own */
 		qsort(ev, k, sizeof *ev, cmp_event);
 		for (size_t i = 0; i < k; i++) {
-			int *l = &level[ev[i].src];
-			*l += ev[i].delta;
-			if (*l > p->max_checked_out)
-				p->max_checked_out = *l;
+			unsigned j = ev[i].proc;
+			level[j] += ev[i].delta;
+			if (level[j] > p->proc_max[j])
+				p->proc_max[j] = level[j];
 		}
+		for (size_t j = 0; j < np; j++)
+			if (p->proc_max[j] > p->max_checked_out)
+				p->max_checked_out = p->proc_max[j];
 		free(ev);
 		free(level);
 	}
@@ -171,7 +180,11 @@ static int write_scenario(const struct fit_state *s, FILE *f)
 	fprintf(f, "{\n  \"name\": \"%s-fit\",\n", s->name);
 	fprintf(f, "  \"description\": \"Fitted by pooltide fit from %s: %zu requests over %.6g s",
 		s->name, s->log.n, s->window_s);
-	if (s->log.n_sources > 1)
+	if (s->log.cols[4][0])
+		fprintf(f, " from %zu process%s (a log and a pid each)%s", s->log.n_processes,
+			s->log.n_processes > 1 ? "es" : "",
+			s->log.n_sources > 1 ? ", the logs merged by time" : "");
+	else if (s->log.n_sources > 1)
 		fprintf(f, " in %zu logs, one per process (merged by time)", s->log.n_sources);
 	if (s->from_pgss)
 		fputs(", holds from pg_stat_statements", f);
@@ -180,8 +193,8 @@ static int write_scenario(const struct fit_state *s, FILE *f)
 	fputs(",\n  \"warmup\": ", f);
 	dur(f, s->o->warmup_s);
 	fputs(",\n  \"replications\": 20,\n  \"seed\": 1,\n", f);
-	if (s->log.n_sources > 1) /* one log per process: each has its own pool */
-		fprintf(f, "  \"deployment\": {\"processes\": %zu},\n", s->log.n_sources);
+	if (s->log.n_processes > 1) /* a log and a pid each: each has its own pool */
+		fprintf(f, "  \"deployment\": {\"processes\": %zu},\n", s->log.n_processes);
 	if (!s->from_pgss && s->chosen == FIT_SHIFTED_EXPONENTIAL) {
 		/* the shift is the round trips every transaction pays: BEGIN, the statement and
 		 * COMMIT, three rtt with one statement (models/requests.h) */
@@ -276,6 +289,38 @@ static const char *shape_text(enum fit_arrival_shape sh)
 					  : "piecewise profile";
 }
 
+/* The processes (a log and a pid each) and their rows; the terminal lists the first
+ * PROCESSES_LISTED, fit.md every one. */
+#define PROCESSES_LISTED 8
+static void summary_processes(const struct fit_state *s, FILE *f, bool md)
+{
+	const struct obslog *l = &s->log;
+	size_t np = l->n_processes;
+	fprintf(f, "\n%sProcesses\n%s", md ? "## " : "", md ? "\n" : "");
+	fprintf(f, "%s%zu process%s (a log and a pid each), each with its own pool%s\n",
+		md ? "" : "  ", np, np > 1 ? "es" : "", md ? ":\n" : ":");
+	if (md)
+		fputs("| log | pid | rows | most checked out at once |\n|---|---|---|---|\n", f);
+	for (size_t j = 0; j < np; j++) {
+		const struct obslog_process *p = &l->processes[j];
+		const char *path = s->o->n_logs > 1 ? s->o->logs[p->source] : s->o->log;
+		char pid[32];
+		if (p->pid >= 0)
+			snprintf(pid, sizeof pid, "%lld", p->pid);
+		else
+			snprintf(pid, sizeof pid, "-");
+		if (md) {
+			fprintf(f, "| %s | %s | %zu | %d |\n", path, pid, p->rows, s->pool.proc_max[j]);
+		} else if (j < PROCESSES_LISTED) {
+			fprintf(f, "    %s pid %s: %zu rows, at most %d checked out at once\n", path,
+				pid, p->rows, s->pool.proc_max[j]);
+		} else {
+			fprintf(f, "    and %zu more (fit.md lists every one)\n", np - j);
+			break;
+		}
+	}
+}
+
 static void summary(const struct fit_state *s, FILE *f, bool md)
 {
 	const struct fit_arrivals *a = &s->arr;
@@ -334,12 +379,17 @@ static void summary(const struct fit_state *s, FILE *f, bool md)
 				"COMMIT pay one round trip each), the excess the exponential db_time.\n",
 				md ? "" : "  ", s->fits[FIT_SHIFTED_EXPONENTIAL].p[0] / 3 * 1e3);
 	}
+	if (s->log.cols[4][0] || s->log.n_sources > 1)
+		summary_processes(s, f, md);
 	fprintf(f, "\n%sPool\n%s", h, md ? "\n" : "");
 	fprintf(f, "%s%zu ok, %zu timeouts (%.3g %%), %zu errors\n", md ? "- " : "  ", s->pool.ok,
 		s->pool.timeouts, 100.0 * (double)s->pool.timeouts / (double)s->log.n,
 		s->pool.errors);
 	fprintf(f, "%ssize %d%s, max_overflow %d%s, timeout %.6g s%s\n", md ? "- " : "  ", s->size,
-		s->o->pool_size < 0 ? " (the most connections checked out at once)" : "",
+		s->o->pool_size >= 0	  ? ""
+		: s->log.n_processes > 1 ? " (the most connections checked out at once in one "
+					   "process)"
+					 : " (the most connections checked out at once)",
 		s->max_overflow, s->o->max_overflow < -1 ? " (the log cannot tell overflow from size)"
 							: "",
 		s->timeout_s,
@@ -623,7 +673,9 @@ int fit_report_run(const struct fit_options *o, FILE *out, char *dir, size_t dir
 		rc = PT_EINVAL;
 		goto done;
 	}
-	if ((rc = observe_pool(&s->log, &s->pool))) {
+	if (!(s->pool.proc_max = calloc(s->log.n_processes, sizeof *s->pool.proc_max)) ||
+	    (rc = observe_pool(&s->log, &s->pool))) {
+		rc = PT_ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
@@ -659,9 +711,10 @@ int fit_report_run(const struct fit_options *o, FILE *out, char *dir, size_t dir
 		goto done;
 	}
 	fprintf(f, "# pooltide fit: %s\n\nFrom `%s`: %zu rows, columns time = `%s`, wait = `%s`, "
-		"hold = `%s`, status = `%s`. The fitted scenario is `scenario.json`.\n\n",
+		"hold = `%s`, status = `%s`, pid = `%s`. The fitted scenario is `scenario.json`.\n\n",
 		s->name, s->log.path, s->log.n, s->log.cols[0], s->log.cols[1][0] ? s->log.cols[1] : "-",
-		s->log.cols[2][0] ? s->log.cols[2] : "-", s->log.cols[3][0] ? s->log.cols[3] : "-");
+		s->log.cols[2][0] ? s->log.cols[2] : "-", s->log.cols[3][0] ? s->log.cols[3] : "-",
+		s->log.cols[4][0] ? s->log.cols[4] : "-");
 	summary(s, f, true);
 	fputs("\n## Plots\n\n![QQ plot](holds_qq.png)\n\n![histogram](holds_hist.png)\n\n"
 	      "![arrivals](arrivals.png)\n\nCriterion: among exponential, exponential shifted by "
@@ -706,6 +759,7 @@ done:
 	free(s->holds);
 	free(s->sorted);
 	free(s->abs_log);
+	free(s->pool.proc_max);
 	free(s);
 	return rc;
 }

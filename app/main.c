@@ -45,7 +45,7 @@
 
 enum opt_id { OPT_SET, OPT_REPS, OPT_SEED, OPT_HORIZON, OPT_THREADS, OPT_QUIET, OPT_FORMAT,
 	      OPT_OUTPUT, OPT_NO_PLOT, OPT_FAIL_ON_SLO, OPT_VARIANT, OPT_VARY, OPT_LOAD,
-	      OPT_TOLERANCE, OPT_TIME, OPT_WAIT, OPT_HOLD, OPT_STATUS, OPT_WARMUP, OPT_BIN,
+	      OPT_TOLERANCE, OPT_TIME, OPT_WAIT, OPT_HOLD, OPT_STATUS, OPT_PID, OPT_WARMUP, OPT_BIN,
 	      OPT_PGSS, OPT_POOL_SIZE, OPT_MAX_OVERFLOW, OPT_POOL_TIMEOUT, OPT_OBSERVED, OPT_BINS, OPT_MAX_EVENTS,
 	      OPT_SENSITIVITY, OPT_PRECISION, OPT_MAX_REPS,
 	      OPT_HELP, OPT_VERSION };
@@ -131,6 +131,9 @@ static const struct option_def options[] = {
 	 CMD_FIT | CMD_VALIDATE},
 	{OPT_STATUS, "status", 0, "COL", "fit/validate: the status column: ok, timeout or error "
 					 "(default status)",
+	 CMD_FIT | CMD_VALIDATE},
+	{OPT_PID, "pid", 0, "COL", "fit/validate: the process-id column: each process has its own "
+				   "pool (default pid; without it, a log is one process)",
 	 CMD_FIT | CMD_VALIDATE},
 	{OPT_WARMUP, "warmup", 0, "DURATION", "fit: the fitted scenario's warm-up (default 0)",
 	 CMD_FIT},
@@ -533,6 +536,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_STATUS:
 			cli->fit.map.status = val;
 			cli->fit.map.explicit_status = true;
+			break;
+		case OPT_PID:
+			cli->fit.map.pid = val;
+			cli->fit.map.explicit_pid = true;
 			break;
 		case OPT_WARMUP:
 			if (units_parse_duration(val, &cli->fit.warmup_s) || !(cli->fit.warmup_s >= 0))

@@ -247,6 +247,20 @@ static int number(struct csv *c, int col, const char *what, double min, double *
 		    c->hdr[col], what, q);
 }
 
+/* Field `col` of the current row as a process id: a decimal integer >= 0. */
+static int pid_number(struct csv *c, int col, long long *pid)
+{
+	char *end, q[GOT_MAX + 8];
+	const char *s = col < c->nf ? c->f[col] : "";
+	errno = 0;
+	*pid = strtoll(s, &end, 10);
+	if (end != s && !*end && !errno && *pid >= 0)
+		return PT_OK;
+	quote(s, q, sizeof q);
+	return fail(c, PT_EINVAL, "%s:%d: column \"%s\": expected a process id (an integer >= 0), "
+		    "got %s", c->path, c->line, c->hdr[col], q);
+}
+
 static int fields_check(struct csv *c)
 {
 	if (c->nf != c->nhdr)
@@ -272,7 +286,10 @@ static int grow(struct obslog *log, size_t *cap)
 	unsigned char *o = realloc(log->outcome, ncap);
 	if (o)
 		log->outcome = o;
-	if (!t || (log->wait_s && !w) || (log->hold_s && !h) || !o)
+	unsigned *p = log->process ? realloc(log->process, ncap * sizeof *p) : NULL;
+	if (p)
+		log->process = p;
+	if (!t || (log->wait_s && !w) || (log->hold_s && !h) || !o || (log->process && !p))
 		return PT_ENOMEM;
 	*cap = ncap;
 	return PT_OK;
@@ -288,6 +305,8 @@ void obslog_fini(struct obslog *log)
 	free(log->hold_s);
 	free(log->outcome);
 	free(log->source);
+	free(log->process);
+	free(log->processes);
 	memset(log, 0, sizeof *log);
 }
 
@@ -295,7 +314,7 @@ int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *
 		 size_t errlen)
 {
 	memset(out, 0, sizeof *out);
-	size_t total = 0;
+	size_t total = 0, nproc = 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct obslog *l = &logs[k];
 		for (int c = 0; c < 4; c++)
@@ -312,25 +331,47 @@ int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *
 				return PT_EINVAL;
 			}
 		total += l->n;
+		nproc += l->n_processes ? l->n_processes : 1;
+	}
+	if (nproc > OBSLOG_PROCESSES_MAX) {
+		snprintf(err, errlen, "%s and %zu more: expected at most %d processes in all (a log "
+			 "and a pid each), got %zu", logs[0].path, n - 1, OBSLOG_PROCESSES_MAX, nproc);
+		return PT_EINVAL;
 	}
 	size_t plen = strlen(logs[0].path) + 32;
 	out->path = malloc(plen);
 	out->t_s = malloc(total * sizeof *out->t_s);
 	out->outcome = malloc(total);
 	out->source = malloc(total * sizeof *out->source);
+	out->process = malloc(total * sizeof *out->process);
+	out->processes = malloc(nproc * sizeof *out->processes);
 	if (logs[0].wait_s)
 		out->wait_s = malloc(total * sizeof *out->wait_s);
 	if (logs[0].hold_s)
 		out->hold_s = malloc(total * sizeof *out->hold_s);
-	size_t *at = calloc(n, sizeof *at);
-	if (!out->path || !out->t_s || !out->outcome || !out->source || !at ||
-	    (logs[0].wait_s && !out->wait_s) || (logs[0].hold_s && !out->hold_s)) {
+	size_t *at = calloc(n, sizeof *at), *base = calloc(n, sizeof *base);
+	if (!out->path || !out->t_s || !out->outcome || !out->source || !out->process ||
+	    !out->processes || !at || !base || (logs[0].wait_s && !out->wait_s) ||
+	    (logs[0].hold_s && !out->hold_s)) {
 		free(at);
+		free(base);
 		obslog_fini(out);
 		snprintf(err, errlen, "out of memory");
 		return PT_ENOMEM;
 	}
 	snprintf(out->path, plen, n > 1 ? "%s and %zu more" : "%s", logs[0].path, n - 1);
+	/* the processes: log 0's, then log 1's, ... (a log built by hand is one process) */
+	for (size_t k = 0, p = 0; k < n; k++) {
+		const struct obslog *l = &logs[k];
+		base[k] = p;
+		if (l->processes)
+			for (size_t j = 0; j < l->n_processes; j++) {
+				out->processes[p] = l->processes[j];
+				out->processes[p++].source = (unsigned)k;
+			}
+		else
+			out->processes[p++] = (struct obslog_process){(unsigned)k, -1, l->n};
+	}
 	/* the earliest time as written is the origin */
 	out->t0_s = logs[0].t0_s;
 	for (size_t k = 1; k < n; k++)
@@ -355,31 +396,121 @@ int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *
 		out->t_s[i] = bt - out->t0_s;
 		out->outcome[i] = l->outcome[r];
 		out->source[i] = (unsigned)best;
+		out->process[i] = (unsigned)(base[best] + (l->process ? l->process[r] : 0));
 		if (out->wait_s)
 			out->wait_s[i] = l->wait_s[r];
 		if (out->hold_s)
 			out->hold_s[i] = l->hold_s[r];
 	}
 	free(at);
+	free(base);
 	out->n = total;
 	out->n_sources = n;
+	out->n_processes = nproc;
 	out->have_status = logs[0].have_status;
 	memcpy(out->cols, logs[0].cols, sizeof out->cols);
+	return PT_OK;
+}
+
+/* The process of pid `pid` in log (added when new, with (*lastv)[index] = -INFINITY: its
+ * latest request time so far, grown with it): its index, or -1 past OBSLOG_PROCESSES_MAX, or
+ * -2 out of memory. The last one found is tried first (rows of one process often come
+ * together); otherwise a linear search, as there are few processes. */
+static long process_of(struct obslog *log, long long pid, size_t *cap, size_t *last,
+		       double **lastv)
+{
+	if (*last < log->n_processes && log->processes[*last].pid == pid)
+		return (long)*last;
+	for (size_t j = 0; j < log->n_processes; j++)
+		if (log->processes[j].pid == pid)
+			return (long)(*last = j);
+	if (log->n_processes == OBSLOG_PROCESSES_MAX)
+		return -1;
+	if (log->n_processes == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		struct obslog_process *g = realloc(log->processes, ncap * sizeof *g);
+		if (!g)
+			return -2;
+		log->processes = g;
+		double *l = realloc(*lastv, ncap * sizeof *l);
+		if (!l)
+			return -2;
+		*lastv = l;
+		*cap = ncap;
+	}
+	(*lastv)[log->n_processes] = -INFINITY;
+	log->processes[log->n_processes] = (struct obslog_process){0, pid, 0};
+	return (long)(*last = log->n_processes++);
+}
+
+struct row_key {
+	double t;
+	size_t i;
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct row_key *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i; /* equal times in file order: a stable sort */
+}
+
+/* The rows of log (times as written) in order of request time, equal times in file order.
+ * 0 or PT_ENOMEM (then log is unchanged). */
+static int sort_rows(struct obslog *log)
+{
+	size_t n = log->n;
+	struct row_key *idx = malloc(n * sizeof *idx);
+	double *d = malloc(n * sizeof *d);
+	unsigned *u = malloc(n * sizeof *u);
+	if (!idx || !d || !u) {
+		free(idx);
+		free(d);
+		free(u);
+		return PT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (struct row_key){log->t_s[i], i};
+	qsort(idx, n, sizeof *idx, cmp_row);
+	double *cols[3] = {log->t_s, log->wait_s, log->hold_s};
+	for (int k = 0; k < 3; k++) {
+		if (!cols[k])
+			continue;
+		for (size_t i = 0; i < n; i++)
+			d[i] = cols[k][idx[i].i];
+		memcpy(cols[k], d, n * sizeof *d);
+	}
+	if (log->process) {
+		for (size_t i = 0; i < n; i++)
+			u[i] = log->process[idx[i].i];
+		memcpy(log->process, u, n * sizeof *u);
+	}
+	for (size_t i = 0; i < n; i++)
+		u[i] = log->outcome[idx[i].i];
+	for (size_t i = 0; i < n; i++)
+		log->outcome[i] = (unsigned char)u[i];
+	free(idx);
+	free(d);
+	free(u);
 	return PT_OK;
 }
 
 int obslog_read(struct obslog *log, const char *path, const struct obslog_map *map, char *err,
 		size_t errlen)
 {
-	static const struct obslog_map defaults = {"time", "wait", "hold", "status", false, false,
-						   false};
+	static const struct obslog_map defaults = {"time",  "wait", "hold", "status", "pid",
+						   false,   false,  false,  false};
 	struct csv c;
-	const char *names[4];
-	const char *opts[4] = {"--time", "--wait", "--hold", "--status"};
-	bool must[4];
-	int col[4], rc;
-	size_t cap = 0;
-	double prev = -INFINITY;
+	const char *names[5];
+	const char *opts[5] = {"--time", "--wait", "--hold", "--status", "--pid"};
+	bool must[5];
+	int col[5], rc;
+	size_t cap = 0, pcap = 0, plast = 0;
+	double prev = -INFINITY, latest = -INFINITY, *lastv = NULL;
+	bool in_order = true;
+	long long pid = -1;
+	long j = 0;
 
 	if (!map)
 		map = &defaults;
@@ -387,15 +518,17 @@ int obslog_read(struct obslog *log, const char *path, const struct obslog_map *m
 	names[1] = map->wait ? map->wait : defaults.wait;
 	names[2] = map->hold ? map->hold : defaults.hold;
 	names[3] = map->status ? map->status : defaults.status;
+	names[4] = map->pid ? map->pid : defaults.pid;
 	must[0] = true;
 	must[1] = map->explicit_wait;
 	must[2] = map->explicit_hold;
 	must[3] = map->explicit_status;
+	must[4] = map->explicit_pid;
 	memset(log, 0, sizeof *log);
 	log->n_sources = 1;
 	if ((rc = open_csv(&c, path, err, errlen)))
 		goto fail;
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < 5; k++) {
 		col[k] = col_index(&c, names[k]);
 		if (col[k] < 0 && must[k]) {
 			rc = missing_column(&c, names[k], opts[k]);
@@ -410,7 +543,8 @@ int obslog_read(struct obslog *log, const char *path, const struct obslog_map *m
 	log->have_status = col[3] >= 0;
 	/* a non-NULL array marks the columns that are read: grow() only grows those */
 	if ((col[1] >= 0 && !(log->wait_s = malloc(sizeof(double)))) ||
-	    (col[2] >= 0 && !(log->hold_s = malloc(sizeof(double))))) {
+	    (col[2] >= 0 && !(log->hold_s = malloc(sizeof(double)))) ||
+	    (col[4] >= 0 && !(log->process = malloc(sizeof(unsigned))))) {
 		rc = fail(&c, PT_ENOMEM, "%s: out of memory", path);
 		goto fail;
 	}
@@ -423,14 +557,35 @@ int obslog_read(struct obslog *log, const char *path, const struct obslog_map *m
 			goto fail;
 		if ((rc = number(&c, col[0], "a time in seconds", -INFINITY, &t)))
 			goto fail;
-		if (t < prev) {
-			char what[96];
-			snprintf(what, sizeof what, "a time >= the previous one (%.9g): rows in order "
-				 "of request time", prev);
+		if (log->process) {
+			if ((rc = pid_number(&c, col[4], &pid)))
+				goto fail;
+			if ((j = process_of(log, pid, &pcap, &plast, &lastv)) < 0) {
+				quote(c.f[col[4]], q, sizeof q);
+				rc = j == -2 ? fail(&c, PT_ENOMEM, "%s: out of memory", path)
+					     : fail(&c, PT_EINVAL, "%s:%d: column \"%s\": expected at "
+						    "most %d processes (pids), got one more, %s", path,
+						    c.line, names[4], OBSLOG_PROCESSES_MAX, q);
+				goto fail;
+			}
+		}
+		/* each process writes its rows in order of request; processes appending to one
+		 * file, or logs concatenated, interleave (sorted below) */
+		double *before = log->process ? &lastv[j] : &prev;
+		if (t < *before) {
+			char what[128];
+			if (log->process)
+				snprintf(what, sizeof what, "a time >= pid %lld's previous one (%.9g): "
+					 "each process's rows in order of request time", pid, *before);
+			else
+				snprintf(what, sizeof what, "a time >= the previous one (%.9g): rows in "
+					 "order of request time", *before);
 			rc = number(&c, col[0], what, INFINITY, &t);
 			goto fail;
 		}
-		prev = t;
+		*before = t;
+		in_order = in_order && t >= latest;
+		latest = fmax(latest, t);
 		if (col[1] >= 0 && (rc = number(&c, col[1], "a number of seconds >= 0", 0, &w)))
 			goto fail;
 		if (col[3] >= 0) {
@@ -455,9 +610,11 @@ int obslog_read(struct obslog *log, const char *path, const struct obslog_map *m
 			rc = fail(&c, PT_ENOMEM, "%s: out of memory", path);
 			goto fail;
 		}
-		if (log->n == 0)
-			log->t0_s = t;
-		log->t_s[log->n] = t - log->t0_s;
+		if (log->process) {
+			log->process[log->n] = (unsigned)j;
+			log->processes[j].rows++;
+		}
+		log->t_s[log->n] = t; /* as written until the rows are in order */
 		if (log->wait_s)
 			log->wait_s[log->n] = w;
 		if (log->hold_s)
@@ -474,10 +631,28 @@ int obslog_read(struct obslog *log, const char *path, const struct obslog_map *m
 			  path);
 		goto fail;
 	}
+	if (!log->process) { /* no pid column: one process */
+		if (!(log->processes = malloc(sizeof *log->processes))) {
+			rc = fail(&c, PT_ENOMEM, "%s: out of memory", path);
+			goto fail;
+		}
+		log->processes[0] = (struct obslog_process){0, -1, log->n};
+		log->n_processes = 1;
+	}
+	if (!in_order && (rc = sort_rows(log))) {
+		rc = fail(&c, rc, "%s: out of memory", path);
+		goto fail;
+	}
+	/* times from the first request's, subtracted once */
+	log->t0_s = log->t_s[0];
+	for (size_t i = 0; i < log->n; i++)
+		log->t_s[i] -= log->t0_s;
 	free(c.text);
+	free(lastv);
 	return PT_OK;
 fail:
 	free(c.text);
+	free(lastv);
 	obslog_fini(log);
 	return rc;
 }

@@ -4,8 +4,14 @@
  * or until the pool gave up), how long it held the connection, and how it ended. The default
  * column names are those contrib/sqlalchemy/pooltide_log.py writes (time, wait, hold, status);
  * any other CSV is read through a column mapping (struct obslog_map, `--time COL --wait COL
- * --hold COL --status COL` on the command line). The file may be gzip-compressed (read through
- * zlib, which passes plain files through unchanged).
+ * --hold COL --status COL --pid COL` on the command line). The file may be gzip-compressed
+ * (read through zlib, which passes plain files through unchanged).
+ *
+ * Processes: each application process has its own pool, so what depends on the pool (the most
+ * connections checked out at once, the levels validate compares) is counted per process. A
+ * process is a log and a process id in it (the pid column): one file that several workers
+ * append to (gunicorn, uvicorn) or logs concatenated hold several; a log without a pid column
+ * is one process.
  *
  * Also here: one column of a CSV as numbers (the `empirical` distribution's "file" form), and
  * a pg_stat_statements export (calls, mean and stddev of execution time).
@@ -30,7 +36,15 @@ struct obslog_map {
 	const char *hold;    /* seconds the connection was checked out; empty when none was;
 				default "hold" */
 	const char *status;  /* "ok", "timeout" or "error"; default "status" */
-	bool explicit_wait, explicit_hold, explicit_status;
+	const char *pid;     /* the process id, an integer >= 0; default "pid" */
+	bool explicit_wait, explicit_hold, explicit_status, explicit_pid;
+};
+
+/* One process of the service, with its own pool. */
+struct obslog_process {
+	unsigned source;     /* the log it wrote (0 for one log read alone) */
+	long long pid;       /* its process id, -1 when the log has no pid column */
+	size_t rows;         /* its rows */
 };
 
 enum obslog_outcome { OBSLOG_OK, OBSLOG_TIMEOUT, OBSLOG_ERROR };
@@ -48,12 +62,22 @@ struct obslog {
 	unsigned *source;          /* n: the log each row came from (obslog_merge: 0 .. n_sources
 				      - 1, one per process); NULL for one log read alone */
 	size_t n_sources;          /* 1 for one log */
-	char cols[4][64];          /* the column names read (time, wait, hold, status), "" when
-				      not read */
+	unsigned *process;         /* n: the row's process, an index into processes[]; NULL when
+				      every row is process 0 */
+	struct obslog_process *processes; /* n_processes, by log and then by first row; NULL
+					     in a log built by hand (then one process) */
+	size_t n_processes;        /* >= 1 for a log read; 0 in a log built by hand means 1 */
+	char cols[5][64];          /* the column names read (time, wait, hold, status, pid), ""
+				      when not read */
 };
 
+/* The most distinct processes one log (or several merged) may show: deployment.processes'
+ * limit (PROCESSES_MAX, app/load.h), since a fitted scenario has one process per pid. */
+#define OBSLOG_PROCESSES_MAX 1000
+
 /* Read `path` with `map` (NULL: the defaults). 0, or PT_EIO (unreadable), PT_EINVAL (bad
- * content) or PT_ENOMEM with one line in err. On failure *log holds nothing to free. */
+ * content, more than OBSLOG_PROCESSES_MAX pids) or PT_ENOMEM with one line in err. On failure
+ * *log holds nothing to free. */
 int obslog_read(struct obslog *log, const char *path, const struct obslog_map *map, char *err,
 		size_t errlen);
 void obslog_fini(struct obslog *log);
@@ -61,11 +85,13 @@ void obslog_fini(struct obslog *log);
 /* Several logs of one service as one, e.g. one per process (the contrib logger writes
  * pool-{pid}.csv): the rows of logs[0 .. n-1] merged by their time as written (t0_s + t_s:
  * the logs must share a clock), equal times in the order of the logs and then of their rows,
- * each row's log kept in out->source (the process: every log's rows stay apart for what
- * depends on the process, such as connections checked out at once). The logs must have read
- * the same columns. out->path is "logs[0].path and N more". The inputs are left as they are.
- * 0, or PT_EINVAL (the columns differ: both logs and the columns named) or PT_ENOMEM with one
- * line in err. */
+ * each row's log kept in out->source and its process (log x pid) in out->process: every
+ * process's rows stay apart for what depends on the process, such as connections checked out
+ * at once. The logs must have read the same time, wait, hold and status columns (a log
+ * without a pid column is one process, beside others with one). out->path is "logs[0].path
+ * and N more". The inputs are left as they are. 0, or PT_EINVAL (the columns differ: both logs
+ * and the columns named; more than OBSLOG_PROCESSES_MAX processes in all) or PT_ENOMEM with
+ * one line in err. */
 int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *err,
 		 size_t errlen);
 

@@ -13,6 +13,7 @@
 #include "app/plot.h"
 #include "app/scenario.h"
 #include "models/experiment.h"
+#include "models/model.h"
 #include "models/summary.h"
 #include "sim/stats.h"
 #include "sim/status.h"
@@ -129,6 +130,7 @@ int validate_observe(const struct obslog *log, double warmup_s, double horizon_s
 	if (m == 0)
 		goto done;
 	out->requests = m;
+	out->processes = log->n_processes > 1 ? log->n_processes : 1;
 	out->bins = k;
 	t975 = gsl_cdf_tdist_Pinv(0.975, k - 1);
 
@@ -154,10 +156,11 @@ int validate_observe(const struct obslog *log, double warmup_s, double horizon_s
 		v->hi = quantile(waits, m, p + t975 * se);
 	}
 
-	/* the levels: time averages per bin, Student t over the bins */
+	/* the levels: time averages per bin and per process pool (the model's pool metrics are
+	 * the mean over the processes' pools), Student t over the bins */
 	for (int b = 0; b < k; b++) {
-		co[b] /= width;
-		wa[b] /= width;
+		co[b] /= width * (double)out->processes;
+		wa[b] /= width * (double)out->processes;
 	}
 	v = &out->m[4];
 	v->mean = ci_student(co, k, 0.95, &v->lo, &v->hi);
@@ -303,12 +306,16 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 	hall = agg->h_all[w]; /* the waits of every replication, merged */
 
 	/* the table */
-	char head[512], line[3][128];
+	char head[1024], line[3][128], procs[160] = "";
+	if (obs.processes > 1 || model_processes(&cfg) > 1)
+		snprintf(procs, sizeof procs, "; levels per process pool: %zu process%s in the log "
+			 "(a log and a pid each), %d in the scenario", obs.processes,
+			 obs.processes > 1 ? "es" : "", model_processes(&cfg));
 	snprintf(head, sizeof head, "%s against %s: %zu requests in [%.6g s, %.6g s), %d bins of "
-		 "%.4g s; prediction: %d replications of workload '%s', pool '%s'",
+		 "%.4g s; prediction: %d replications of workload '%s', pool '%s'%s",
 		 o->scenario, o->observed, obs.requests, cfg.warmup_s, cfg.horizon_s, obs.bins,
 		 (cfg.horizon_s - cfg.warmup_s) / obs.bins, ex.nrep, cfg.workloads[w].name,
-		 cfg.pools[pool].name);
+		 cfg.pools[pool].name, procs);
 	if (!o->quiet) {
 		fprintf(out, "%s\n\n%-17s %-34s %-34s %s\n", head, "metric",
 			"predicted [95 % CI]", "observed [95 % CI]", "verdict");

@@ -98,9 +98,8 @@ static int slots_of(const struct aggregate *a, enum metric_scope scope)
 	case METRIC_POOL:
 		return a->n_pools;
 	case METRIC_DATABASE:
-		return 1 + a->n_replicas; /* the primary, then each replica */
 	case METRIC_PGBOUNCER:
-		return 1;
+		return 1 + a->n_replicas; /* the primary, then each replica */
 	}
 	return 0;
 }

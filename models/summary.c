@@ -217,8 +217,9 @@ static double d_cpu_active(const struct model_result *r, int i)
 	return i == 0 ? r->db_cpu_active_mean : r->replicas[i - 1].cpu_active_mean;
 }
 
+/* PgBouncer's pool of server idx's database (idx as for the servers above). */
 #define G(field) static double g_##field(const struct model_result *r, int i) \
-	{ (void)i; return (double)r->pgbouncer.field; }
+	{ return (double)r->pgbouncer[i].field; }
 G(queries)
 G(query_wait_timeouts)
 G(login_failing)
@@ -240,14 +241,12 @@ G(sv_login_mean)
 #undef G
 static void g_qwt_counts(const struct model_result *r, int i, double *events, double *trials)
 {
-	(void)i;
-	*events = (double)r->pgbouncer.query_wait_timeouts;
-	*trials = (double)r->pgbouncer.queries;
+	*events = (double)r->pgbouncer[i].query_wait_timeouts;
+	*trials = (double)r->pgbouncer[i].queries;
 }
 static double g_qwt_rate(const struct model_result *r, int i)
 {
-	(void)i;
-	return ratio(r->pgbouncer.query_wait_timeouts, r->pgbouncer.queries);
+	return ratio(r->pgbouncer[i].query_wait_timeouts, r->pgbouncer[i].queries);
 }
 
 static double p_checked_out_mean(const struct model_result *r, int i) { return P(r, i)->checked_out_mean; }

@@ -13,8 +13,8 @@
 #include "models/model.h"
 
 /* What a metric describes: a requests workload, a batch workload, a pool, a database server
- * (idx 0 the primary, k the read replica k - 1), PgBouncer (reported only when the scenario
- * has one). */
+ * (idx 0 the primary, k the read replica k - 1), PgBouncer's pool of a server's database (idx
+ * as for servers; reported only for the servers PgBouncer fronts, cfg_pgbouncer_fronts). */
 enum metric_scope { METRIC_WORKLOAD, METRIC_POOL, METRIC_BATCH, METRIC_DATABASE, METRIC_PGBOUNCER };
 
 /* The scope of a workload's metrics: METRIC_WORKLOAD (requests) or METRIC_BATCH. */

@@ -83,9 +83,13 @@ static void test_logger_rows_from_a_real_queuepool(void **state)
 	assert_true(t[D] >= t[C] + w[C] - CLOCKS_TOL && t[D] <= t[C] + w[C] + h[C] + CLOCKS_TOL);
 	assert_true(w[D] >= 0.3 && w[D] < 30.0);
 	assert_true(log.t0_s > 1e9); /* Unix time */
+	/* one process: the pid column read (the pid itself checked against the file below) */
+	assert_int_equal(log.n_processes, 1);
+	long long read_pid = log.processes[0].pid;
+	assert_int_equal(log.processes[0].rows, 4);
 	obslog_fini(&log);
 
-	/* the columns obslog does not keep: pool, pid, fresh */
+	/* the columns obslog does not keep: pool, fresh; and the pid as written */
 	FILE *f = fopen(out, "r");
 	char line[256];
 	assert_non_null(f);
@@ -113,6 +117,7 @@ static void test_logger_rows_from_a_real_queuepool(void **state)
 	}
 	assert_null(fgets(line, sizeof line, f));
 	fclose(f);
+	assert_true(read_pid == pid);
 	remove(out);
 }
 

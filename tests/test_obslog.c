@@ -79,6 +79,13 @@ static void test_default_columns_gzip(void **state)
 	assert_int_equal(log.outcome[2], OBSLOG_ERROR);
 	assert_true(log.have_status);
 	assert_string_equal(log.cols[0], "time");
+	/* the pid column: one process, 7, with the 4 rows */
+	assert_string_equal(log.cols[4], "pid");
+	assert_int_equal(log.n_processes, 1);
+	assert_true(log.processes[0].pid == 7);
+	assert_int_equal(log.processes[0].rows, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(log.process[i], 0);
 	obslog_fini(&log);
 	remove(p);
 }
@@ -99,6 +106,12 @@ static void test_mapping_and_optional_columns(void **state)
 	assert_int_equal(log.outcome[0], OBSLOG_OK);
 	assert_int_equal(log.outcome[1], OBSLOG_TIMEOUT);
 	assert_string_equal(log.cols[3], "");
+	/* no pid column: one process, unnamed, every row its own; process[] not needed */
+	assert_string_equal(log.cols[4], "");
+	assert_int_equal(log.n_processes, 1);
+	assert_null(log.process);
+	assert_true(log.processes[0].pid == -1);
+	assert_int_equal(log.processes[0].rows, 2);
 	obslog_fini(&log);
 	remove(p);
 
@@ -147,6 +160,96 @@ static void test_errors(void **state)
 		     ": expected at least one row after the header, got none");
 	expect_error("", &t0, PT_EINVAL, ": expected a header line, got an empty file");
 	expect_error("t0,wait\n\"1,0\n", &t0, PT_EINVAL, ":2: expected a closing quote");
+	/* the pid column: named and absent, or not a process id */
+	struct obslog_map pid_map = {.pid = "worker", .explicit_pid = true};
+	expect_error("time,wait,hold,status,pid\n1,0,0.1,ok,7\n", &pid_map, PT_EINVAL,
+		     ":1: expected a column \"worker\" (--pid), got columns: time, wait, hold, "
+		     "status, pid");
+	expect_error("time,pid\n1,7\n2,web-1\n", NULL, PT_EINVAL,
+		     ":3: column \"pid\": expected a process id (an integer >= 0), got \"web-1\"");
+	expect_error("time,pid\n1,-3\n", NULL, PT_EINVAL,
+		     ":2: column \"pid\": expected a process id (an integer >= 0), got \"-3\"");
+	expect_error("time,pid\n1,\n", NULL, PT_EINVAL,
+		     ":2: column \"pid\": expected a process id (an integer >= 0), got \"\"");
+}
+
+/* One log that several processes append to (gunicorn workers): the pid column splits it, and
+ * only each process's rows need be in order of time (logs concatenated).
+ * Rows: pid 31 at 0, 42 at 1, 31 at 2, 42 at 3, 57 at 4, 42 at 5: three processes in order
+ * of their first row (31, 42, 57) with 2, 3 and 1 rows; each row's process is its pid's
+ * index. A --pid mapping reads another column (here the same ids under "worker"). More than
+ * OBSLOG_PROCESSES_MAX distinct pids are refused at the row of the one too many. */
+static void test_processes_by_pid(void **state)
+{
+	(void)state;
+	struct obslog log;
+	char err[256], want[300];
+	const char *p = write_tmp("time,worker,wait,hold,status\n0,31,0,1,ok\n1,42,0,1,ok\n"
+				  "2,31,0,1,ok\n3,42,0,,timeout\n4,57,0,1,ok\n5,42,0,1,ok\n", false);
+	struct obslog_map map = {.pid = "worker", .explicit_pid = true};
+	assert_int_equal(obslog_read(&log, p, &map, err, sizeof err), PT_OK);
+	assert_int_equal(log.n_processes, 3);
+	static const unsigned proc[6] = {0, 1, 0, 1, 2, 1};
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(log.process[i], proc[i]);
+	assert_true(log.processes[0].pid == 31 && log.processes[1].pid == 42 &&
+		    log.processes[2].pid == 57);
+	assert_int_equal(log.processes[0].rows, 2);
+	assert_int_equal(log.processes[1].rows, 3);
+	assert_int_equal(log.processes[2].rows, 1);
+	assert_string_equal(log.cols[4], "worker");
+	obslog_fini(&log);
+	/* without the mapping the default "pid" is absent: one process, as before */
+	assert_int_equal(obslog_read(&log, p, NULL, err, sizeof err), PT_OK);
+	assert_int_equal(log.n_processes, 1);
+	assert_null(log.process);
+	obslog_fini(&log);
+	remove(p);
+
+	/* two processes' logs concatenated (pid 1 at 10, 12, 14, then pid 2 at 11 and 12): each
+	 * in order, not the file. The rows come back in order of time, equal times in file
+	 * order (pid 1's 12 before pid 2's): 10 (1), 11 (2), 12 (1), 12 (2), 14 (1), each with
+	 * its own wait, hold and outcome; origin 10 */
+	p = write_tmp("time,pid,wait,hold,status\n10,1,0.1,1,ok\n12,1,0.2,2,ok\n14,1,0.3,3,ok\n"
+		      "11,2,0.4,,timeout\n12,2,0.5,5,ok\n", false);
+	assert_int_equal(obslog_read(&log, p, NULL, err, sizeof err), PT_OK);
+	assert_true(log.t0_s == 10);
+	static const double ct[5] = {0, 1, 2, 2, 4}, cw[5] = {0.1, 0.4, 0.2, 0.5, 0.3};
+	static const unsigned cp[5] = {0, 1, 0, 1, 0};
+	for (int i = 0; i < 5; i++) {
+		assert_true(log.t_s[i] == ct[i]);
+		assert_true(log.wait_s[i] == cw[i]);
+		assert_int_equal(log.process[i], cp[i]);
+		assert_int_equal(log.outcome[i], i == 1 ? OBSLOG_TIMEOUT : OBSLOG_OK);
+	}
+	assert_true(log.hold_s[0] == 1 && isnan(log.hold_s[1]) && log.hold_s[2] == 2 &&
+		    log.hold_s[3] == 5 && log.hold_s[4] == 3);
+	assert_true(log.processes[0].pid == 1 && log.processes[0].rows == 3);
+	assert_true(log.processes[1].pid == 2 && log.processes[1].rows == 2);
+	obslog_fini(&log);
+	remove(p);
+	/* but one process's rows out of order are refused, naming it */
+	expect_error("time,pid\n10,1\n12,1\n11,2\n11,1\n", NULL, PT_EINVAL,
+		     ":5: column \"time\": expected a time >= pid 1's previous one (12): each "
+		     "process's rows in order of request time, got \"11\"");
+
+	/* pids 0 .. OBSLOG_PROCESSES_MAX: the last one, on line OBSLOG_PROCESSES_MAX + 2, is
+	 * one too many */
+	size_t cap = 32 + 16 * (OBSLOG_PROCESSES_MAX + 1);
+	char *text = malloc(cap);
+	assert_non_null(text);
+	size_t k = (size_t)snprintf(text, cap, "time,pid\n");
+	for (int i = 0; i <= OBSLOG_PROCESSES_MAX; i++)
+		k += (size_t)snprintf(text + k, cap - k, "%d,%d\n", i, i);
+	p = write_tmp(text, false);
+	free(text);
+	assert_int_equal(obslog_read(&log, p, NULL, err, sizeof err), PT_EINVAL);
+	snprintf(want, sizeof want, "%s:%d: column \"pid\": expected at most %d processes (pids), "
+		 "got one more, \"%d\"", p, OBSLOG_PROCESSES_MAX + 2, OBSLOG_PROCESSES_MAX,
+		 OBSLOG_PROCESSES_MAX);
+	assert_string_equal(err, want);
+	assert_null(log.t_s);
+	remove(p);
 }
 
 static void test_unreadable(void **state)
@@ -231,6 +334,14 @@ static void test_merge_by_time(void **state)
 		assert_int_equal(m.outcome[i], out[i]);
 	}
 	assert_true(m.hold_s[0] == 1 && m.hold_s[1] == 4 && isnan(m.hold_s[2]) && isnan(m.hold_s[5]));
+	/* no pid column: each log is one process */
+	assert_int_equal(m.n_processes, 2);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(m.process[i], src[i]);
+	assert_true(m.processes[0].source == 0 && m.processes[0].pid == -1 &&
+		    m.processes[0].rows == 3);
+	assert_true(m.processes[1].source == 1 && m.processes[1].pid == -1 &&
+		    m.processes[1].rows == 3);
 	char want[200];
 	snprintf(want, sizeof want, "%s and 1 more", pa);
 	assert_string_equal(m.path, want);
@@ -251,10 +362,69 @@ static void test_merge_by_time(void **state)
 	remove(pa);
 }
 
+/* A process is a log and a pid: two hosts' logs may hold the same pid. a: pid 9 at 0, pid 5
+ * at 2; b: pid 5 at 1 and 3. Processes a/9, a/5 (log a's, in order of first row), then b/5:
+ * three, not two; the merged rows a0 b0 a1 b1 are processes 0, 2, 1, 2. Past
+ * OBSLOG_PROCESSES_MAX in all (two logs of 501 pids each), the merge is refused. */
+static void test_merge_log_by_pid(void **state)
+{
+	(void)state;
+	struct obslog logs[2], m;
+	char err[512], pa[64], want[300];
+	const char *p = write_tmp("time,pid,wait,hold\n100,9,0,1\n102,5,0,1\n", false);
+	snprintf(pa, sizeof pa, "%s", p);
+	assert_int_equal(obslog_read(&logs[0], pa, NULL, err, sizeof err), PT_OK);
+	p = write_tmp("time,pid,wait,hold\n101,5,0,1\n103,5,0,1\n", false);
+	assert_int_equal(obslog_read(&logs[1], p, NULL, err, sizeof err), PT_OK);
+	assert_int_equal(obslog_merge(&m, logs, 2, err, sizeof err), PT_OK);
+	assert_int_equal(m.n_processes, 3);
+	static const unsigned proc[4] = {0, 2, 1, 2}, src[4] = {0, 1, 0, 1};
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(m.process[i], proc[i]);
+		assert_int_equal(m.source[i], src[i]);
+	}
+	assert_true(m.processes[0].source == 0 && m.processes[0].pid == 9 &&
+		    m.processes[0].rows == 1);
+	assert_true(m.processes[1].source == 0 && m.processes[1].pid == 5 &&
+		    m.processes[1].rows == 1);
+	assert_true(m.processes[2].source == 1 && m.processes[2].pid == 5 &&
+		    m.processes[2].rows == 2);
+	assert_string_equal(m.cols[4], "pid");
+	obslog_fini(&m);
+	obslog_fini(&logs[0]);
+	obslog_fini(&logs[1]);
+	remove(p);
+	remove(pa);
+
+	/* 501 + 501 processes */
+	char *text = malloc(16 * 520);
+	assert_non_null(text);
+	size_t k = (size_t)snprintf(text, 16 * 520, "time,pid\n");
+	for (int i = 0; i < 501; i++)
+		k += (size_t)snprintf(text + k, 16 * 520 - k, "%d,%d\n", i, i);
+	p = write_tmp(text, false);
+	snprintf(pa, sizeof pa, "%s", p);
+	assert_int_equal(obslog_read(&logs[0], pa, NULL, err, sizeof err), PT_OK);
+	p = write_tmp(text, false);
+	free(text);
+	assert_int_equal(obslog_read(&logs[1], p, NULL, err, sizeof err), PT_OK);
+	assert_int_equal(obslog_merge(&m, logs, 2, err, sizeof err), PT_EINVAL);
+	snprintf(want, sizeof want, "%s and 1 more: expected at most %d processes in all (a log "
+		 "and a pid each), got 1002", pa, OBSLOG_PROCESSES_MAX);
+	assert_string_equal(err, want);
+	assert_null(m.t_s);
+	obslog_fini(&logs[0]);
+	obslog_fini(&logs[1]);
+	remove(p);
+	remove(pa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_by_time),
+		cmocka_unit_test(test_merge_log_by_pid),
+		cmocka_unit_test(test_processes_by_pid),
 		cmocka_unit_test(test_default_columns_gzip),
 		cmocka_unit_test(test_mapping_and_optional_columns),
 		cmocka_unit_test(test_errors),

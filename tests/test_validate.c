@@ -90,6 +90,39 @@ static void test_observe_exact(void **state)
 	assert_int_equal(validate_observe(&log, 0, 4, 2, &o), PT_EINVAL);
 }
 
+/* The levels per process pool: test_observe_exact's rows with rows 0, 2, 4 written by one
+ * process and 1, 3, 5 by another (pids in the log), in 2 bins of 2 s:
+ *   process 0: checked out [0, 1) (row 0) and [3.2, 3.7) (row 4): bin 0 1/2, bin 1 0.5/2;
+ *              waiting [1, 1.3) (row 2) and [3, 3.2) (row 4): bin 0 0.15, bin 1 0.1;
+ *   process 1: checked out [1, 2) (row 1), [2.5, 3.5) and [3.6, 4) (rows 3, 5): bin 0 0.5,
+ *              bin 1 1.4/2 = 0.7; waiting [0.5, 1) and [3.5, 3.6): bin 0 0.25, bin 1 0.05.
+ * The model's pool metric is the mean over the processes' pools: checked out bin 0
+ * (0.5 + 0.5)/2 = 0.5, bin 1 (0.25 + 0.7)/2 = 0.475, mean 0.4875, half-width t975 x 0.0125;
+ * waiting bin 0 0.2, bin 1 0.075, mean 0.1375, half-width t975 x 0.0625. The rate and the
+ * quantiles are per request, as before. */
+static void test_observe_per_process(void **state)
+{
+	(void)state;
+	static double t[] = {0, 0.5, 1, 2.5, 3, 3.5}, w[] = {0, 0.5, 0.3, 0, 0.2, 0.1};
+	static double h[] = {1, 1, NAN, 1, 0.5, 1};
+	static unsigned char oc[] = {OBSLOG_OK, OBSLOG_OK, OBSLOG_TIMEOUT, OBSLOG_OK, OBSLOG_OK,
+				     OBSLOG_OK};
+	static unsigned proc[] = {0, 1, 0, 1, 0, 1};
+	struct obslog log = {.n = 6, .t_s = t, .wait_s = w, .hold_s = h, .outcome = oc,
+			     .process = proc, .n_processes = 2};
+	struct validate_observed o;
+	double t975 = gsl_cdf_tdist_Pinv(0.975, 1);
+
+	assert_int_equal(validate_observe(&log, 0, 4, 2, &o), PT_OK);
+	assert_int_equal(o.processes, 2);
+	close_to(o.m[0].mean, 1.0 / 6, 1e-15);
+	close_to(o.m[1].mean, 0.1, 0);
+	close_to(o.m[4].mean, 0.4875, 1e-12);
+	close_to(o.m[4].hi - o.m[4].mean, t975 * 0.0125, 1e-12);
+	close_to(o.m[5].mean, 0.1375, 1e-12);
+	close_to(o.m[5].hi - o.m[5].mean, t975 * 0.0625, 1e-12);
+}
+
 /* Coverage of the observed intervals on synthetic logs whose truth is known: Poisson arrivals
  * at 10/s over [0, 310) s, the window [10, 310) in 30 bins (the first 10 s let the levels reach
  * their stationary law), waits iid exponential of mean 10 ms, each request timing out with
@@ -334,6 +367,13 @@ static void test_fit_errors(void **state)
 	expect_fit_error("time,wait,status\n1,0,ok\n3,0,ok\n", "",
 			 ": expected at least 2 hold times (a \"hold\" column, --hold COL) or "
 			 "--pg-stat-statements FILE, got 0");
+	/* the pid column: named and absent, or not a process id */
+	expect_fit_error("time,wait,hold,status\n1,0,0.1,ok\n", "--pid worker",
+			 ":1: expected a column \"worker\" (--pid), got columns: time, wait, hold, "
+			 "status");
+	expect_fit_error("time,wait,hold,status,pid\n1,0,0.1,ok,7\n2,0,0.2,ok,web-1\n", "",
+			 ":3: column \"pid\": expected a process id (an integer >= 0), got "
+			 "\"web-1\"");
 }
 
 /* request timestamps alone, with the hold from a pg_stat_statements export */
@@ -506,6 +546,244 @@ static void test_fit_several_logs(void **state)
 	remove_tree(root);
 }
 
+/* One log that two processes append to (the pid column), pids 11 and 22 interleaved:
+ *   time  pid  hold   checked out
+ *   0.0   11   0.50   [0.0, 0.50)
+ *   0.1   22   0.51   [0.1, 0.61)
+ *   0.2   11   0.52   [0.2, 0.72)
+ *   0.3   22   0.53   [0.3, 0.83)
+ *   0.4   22   0.54   [0.4, 0.94)
+ * At 0.4 s process 22 holds 3 (its 0.1, 0.3 and 0.4) and process 11 holds 2 (its 0.0 and
+ * 0.2): each process's own pool needs 3, so size 3 and 2 processes; read as one process (a
+ * log without pid, below) the 5 out at once at 0.4 s make size 5 and no deployment. The rate
+ * is the service's, 5 requests over 0.4 s = 12.5/s, whatever the processes. A second log b
+ * from another host with the same pid 11 (0.15 and 0.25, holds 0.5: [0.15, 0.65),
+ * [0.25, 0.75)) is a third process, holding 2 at most: size still 3. Had the pid alone
+ * been the process, "11" would hold 4 at 0.25 s (0.0, 0.15, 0.2, 0.25). The two pids'
+ * rows concatenated (11's, then 22's: the file out of order, each process in order) fit
+ * the same. */
+static void test_fit_pid_interleaved(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pooltide-validate-XXXXXX", la[] = "/tmp/pooltide-pida-XXXXXX",
+	     lb[] = "/tmp/pooltide-pidb-XXXXXX", ln[] = "/tmp/pooltide-nopid-XXXXXX",
+	     lc[] = "/tmp/pooltide-pidc-XXXXXX";
+	char args[1024], scenario[600], want[1024];
+	char *out, *err;
+	static const double t[5] = {0, 0.1, 0.2, 0.3, 0.4}, h[5] = {0.5, 0.51, 0.52, 0.53, 0.54};
+	static const int pid[5] = {11, 22, 11, 22, 22};
+	assert_non_null(mkdtemp(root));
+	FILE *fa = fdopen(mkstemp(la), "w"), *fb = fdopen(mkstemp(lb), "w"),
+	     *fn = fdopen(mkstemp(ln), "w");
+	assert_non_null(fa);
+	assert_non_null(fb);
+	assert_non_null(fn);
+	fputs("time,wait,hold,status,pool,pid,fresh\n", fa);
+	fputs("time,wait,hold,status\n", fn);
+	for (int i = 0; i < 5; i++) {
+		fprintf(fa, "%.2f,0,%.2f,ok,main,%d,0\n", t[i], h[i], pid[i]);
+		fprintf(fn, "%.2f,0,%.2f,ok\n", t[i], h[i]);
+	}
+	fputs("time,wait,hold,status,pool,pid,fresh\n0.15,0,0.5,ok,main,11,0\n"
+	      "0.25,0,0.5,ok,main,11,0\n", fb);
+	fclose(fa);
+	fclose(fb);
+	fclose(fn);
+	FILE *fc = fdopen(mkstemp(lc), "w");
+	assert_non_null(fc);
+	fputs("time,wait,hold,status,pool,pid,fresh\n", fc);
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < 5; i++)
+			if (pid[i] == (k ? 22 : 11))
+				fprintf(fc, "%.2f,0,%.2f,ok,main,%d,0\n", t[i], h[i], pid[i]);
+	fclose(fc);
+
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", la, root);
+	int rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "5 requests over 0.4 s: 12.5/s"));
+	snprintf(want, sizeof want, "\nProcesses\n  2 processes (a log and a pid each), each with "
+		 "its own pool:\n    %s pid 11: 2 rows, at most 2 checked out at once\n    %s pid "
+		 "22: 3 rows, at most 3 checked out at once\n", la, la);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, "size 3 (the most connections checked out at once in one "
+				    "process)"));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	char *json = slurp(scenario);
+	assert_non_null(strstr(json, "5 requests over 0.4 s from 2 processes (a log and a pid "
+				     "each)."));
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
+	assert_non_null(strstr(json, "\"size\": 3, "));
+	free(json);
+	/* fit.md lists every process */
+	char md[700];
+	snprintf(md, sizeof md, "%.*sfit.md", (int)(strlen(scenario) - strlen("scenario.json")),
+		 scenario);
+	char *doc = slurp(md);
+	snprintf(want, sizeof want, "| log | pid | rows | most checked out at once |\n"
+		 "|---|---|---|---|\n| %s | 11 | 2 | 2 |\n| %s | 22 | 3 | 3 |\n", la, la);
+	assert_non_null(strstr(doc, want));
+	free(doc);
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "check %s", scenario);
+	assert_int_equal(run(args, &out, &err), 0);
+	free(out);
+	free(err);
+
+	/* concatenated: the same fit */
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", lc, root);
+	rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "5 requests over 0.4 s: 12.5/s"));
+	snprintf(want, sizeof want, "\nProcesses\n  2 processes (a log and a pid each), each with "
+		 "its own pool:\n    %s pid 11: 2 rows, at most 2 checked out at once\n    %s pid "
+		 "22: 3 rows, at most 3 checked out at once\n", lc, lc);
+	assert_non_null(strstr(out, want));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	json = slurp(scenario);
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
+	assert_non_null(strstr(json, "\"size\": 3, "));
+	free(json);
+	free(out);
+	free(err);
+
+	/* a and b: a log and a pid each, three processes */
+	snprintf(args, sizeof args, "fit %s %s --no-plot -o %s", la, lb, root);
+	rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	snprintf(want, sizeof want, "  3 processes (a log and a pid each), each with its own "
+		 "pool:\n    %s pid 11: 2 rows, at most 2 checked out at once\n    %s pid 22: 3 "
+		 "rows, at most 3 checked out at once\n    %s pid 11: 2 rows, at most 2 checked out "
+		 "at once\n", la, la, lb);
+	assert_non_null(strstr(out, want));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	json = slurp(scenario);
+	assert_non_null(strstr(json, "7 requests over 0.4 s from 3 processes (a log and a pid "
+				     "each), the logs merged by time."));
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 3},\n"));
+	assert_non_null(strstr(json, "\"size\": 3, "));
+	free(json);
+	free(out);
+	free(err);
+
+	/* the same rows without a pid column: one process, as before */
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", ln, root);
+	rc = run(args, &out, &err);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "Processes"));
+	assert_non_null(strstr(out, "size 5 (the most connections checked out at once)"));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	json = slurp(scenario);
+	assert_null(strstr(json, "deployment"));
+	assert_non_null(strstr(json, "\"size\": 5, "));
+	free(json);
+	free(out);
+	free(err);
+
+	remove(la);
+	remove(lb);
+	remove(ln);
+	remove(lc);
+	remove_tree(root);
+}
+
+/* validate compares the levels per process pool. A service of two processes (pids 101 and
+ * 202, one file, rows interleaved), each with Poisson arrivals at 5/s over [0, 400) s and
+ * exponential holds of mean 0.2 s, never waiting (the pool never full): each process's
+ * checked-out connections are M/M/inf, mean 5 x 0.2 = 1 (Little), and the file's total 2.
+ * fit (warm-up 10 s) gives 2 processes, the service's rate r = n / span and the holds' mean
+ * m as fitted from this sample; the model spreads r round-robin, r/2 per process, and no
+ * request times out, so by Little its mean per process pool is r m / 2 (about 1, off by the
+ * sample's error, which the prediction's interval over replications does not include). So
+ * the observed interval must hold the truth 1 and the predicted one r m / 2, each a 95 %
+ * interval (fixed seed 4242): a check of the per-process division, as the file's total, 2,
+ * lies some 20 half-widths away; and the verdict must not be "differs". */
+static void test_fit_then_validate_processes(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pooltide-validate-XXXXXX", logp[] = "/tmp/pooltide-procs-XXXXXX";
+	char args[1024], scenario[600], buf[1100];
+	char *out, *err;
+	assert_non_null(mkdtemp(root));
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	assert_non_null(r);
+	gsl_rng_set(r, 4242);
+	FILE *f = fdopen(mkstemp(logp), "w");
+	assert_non_null(f);
+	fputs("time,wait,hold,status,pool,pid,fresh\n", f);
+	double next[2] = {gsl_ran_exponential(r, 0.2), gsl_ran_exponential(r, 0.2)};
+	double first = NAN, last = 0, sum_hold = 0;
+	int n = 0;
+	for (;;) {
+		int k = next[1] < next[0];
+		if (next[k] >= 400)
+			break;
+		char row[96];
+		snprintf(row, sizeof row, "%.6f,0,%.6f,ok,main,%d,0\n", next[k],
+			 gsl_ran_exponential(r, 0.2), k ? 202 : 101);
+		fputs(row, f);
+		/* the values as written */
+		char *end;
+		last = strtod(row, &end);
+		first = n ? first : last;
+		sum_hold += strtod(end + 3, NULL);
+		n++;
+		next[k] += gsl_ran_exponential(r, 0.2);
+	}
+	fclose(f);
+	gsl_rng_free(r);
+	double little = n / (last - first) * (sum_hold / n) / 2;
+
+	snprintf(args, sizeof args, "fit %s --warmup 10s --no-plot -o %s", logp, root);
+	int rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("fit: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	after(out, "scenario: ", scenario, sizeof scenario);
+	free(out);
+	free(err);
+	char *json = slurp(scenario);
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
+	free(json);
+
+	snprintf(args, sizeof args, "validate %s --observed %s --no-plot -o %s", scenario, logp,
+		 root);
+	rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("validate: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "; levels per process pool: 2 processes in the log (a log "
+				    "and a pid each), 2 in the scenario\n"));
+	after(err, "results: ", buf, sizeof buf);
+	char path[1200];
+	snprintf(path, sizeof path, "%svalidate.csv", buf);
+	char *csv = slurp(path);
+	const char *line = strstr(csv, "\nchecked_out_mean,");
+	assert_non_null(line);
+	double v[6];
+	assert_int_equal(sscanf(line + strlen("\nchecked_out_mean,"), "%lf,%lf,%lf,%lf,%lf,%lf",
+				&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]), 6);
+	if (!(v[1] <= little && little <= v[2] && v[4] <= 1 && 1 <= v[5])) {
+		print_error("checked_out_mean: predicted %g [%g, %g] (Little: %g), observed %g "
+			    "[%g, %g] (truth 1)\n", v[0], v[1], v[2], little, v[3], v[4], v[5]);
+		fail();
+	}
+	size_t len = strcspn(line + 1, "\n");
+	assert_true(len > 8 && strncmp(line + 1 + len - 8, ",differs", 8) != 0);
+	free(csv);
+	free(out);
+	free(err);
+	remove(logp);
+	remove_tree(root);
+}
+
 static void test_validate_usage(void **state)
 {
 	(void)state;
@@ -528,6 +806,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_observe_exact),
+		cmocka_unit_test(test_observe_per_process),
 		cmocka_unit_test(test_observe_coverage),
 		cmocka_unit_test(test_judge),
 		cmocka_unit_test(test_fit_then_validate_real_log),
@@ -535,6 +814,8 @@ int main(void)
 		cmocka_unit_test(test_fit_timestamps_and_pgss),
 		cmocka_unit_test(test_fit_bimodal_is_empirical),
 		cmocka_unit_test(test_fit_several_logs),
+		cmocka_unit_test(test_fit_pid_interleaved),
+		cmocka_unit_test(test_fit_then_validate_processes),
 		cmocka_unit_test(test_validate_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
