@@ -183,15 +183,41 @@ void config_code_budget(FILE *out, const struct cfg_scenario *sc)
 /* PgBouncer's pool_mode words, indexed by enum cfg_pool_mode. */
 static const char *const pool_modes[] = {"session", "transaction", "statement"};
 
+/* The host placeholder of replica NAME in [databases]: NAME in capitals, other characters
+ * than letters and digits as '_', then _HOST ("replica-1" -> REPLICA_1_HOST). */
+static void replica_host(FILE *out, const char *name)
+{
+	for (const char *c = name; *c; c++)
+		fputc(isalnum((unsigned char)*c) ? toupper((unsigned char)*c) : '_', out);
+	fputs("_HOST", out);
+}
+
 void config_code_pgbouncer(FILE *out, const struct cfg_scenario *sc)
 {
 	const struct cfg_pgbouncer *g = &sc->pgbouncer;
 	if (!g->enabled)
 		return;
-	fputs("```ini\n; pgbouncer.ini: one pool (database x user) in front of PostgreSQL, shared "
-	      "by every process\n; POSTGRES_HOST and the database name app are yours\n"
-	      "[databases]\napp = host=POSTGRES_HOST port=5432 dbname=app\n\n[pgbouncer]\n"
-	      "listen_port = 6432\n", out);
+	int n_db = 0;
+	for (int d = 0; d <= sc->n_replicas; d++)
+		n_db += cfg_pgbouncer_fronts(sc, d);
+	if (n_db == 1) {
+		fputs("```ini\n; pgbouncer.ini: one pool (database x user) in front of PostgreSQL, "
+		      "shared by every process\n; POSTGRES_HOST and the database name app are "
+		      "yours\n[databases]\napp = host=POSTGRES_HOST port=5432 dbname=app\n", out);
+	} else {
+		/* one [databases] entry per server: each its own pool of default_pool_size */
+		fputs("```ini\n; pgbouncer.ini: one [databases] entry, so one pool (database x user), "
+		      "per server, shared by every process\n; the hosts and the database name app are "
+		      "yours\n[databases]\napp = host=POSTGRES_HOST port=5432 dbname=app\n", out);
+		for (int d = 1; d <= sc->n_replicas; d++) {
+			if (!cfg_pgbouncer_fronts(sc, d))
+				continue;
+			fprintf(out, "app_%s = host=", cfg_server_name(sc, d));
+			replica_host(out, cfg_server_name(sc, d));
+			fputs(" port=5432 dbname=app\n", out);
+		}
+	}
+	fputs("\n[pgbouncer]\nlisten_port = 6432\n", out);
 	fprintf(out, "pool_mode = %s\ndefault_pool_size = %d\nmin_pool_size = %d\n"
 		"reserve_pool_size = %d\nreserve_pool_timeout = ", pool_modes[g->pool_mode],
 		g->default_pool_size, g->min_pool_size, g->reserve_pool_size);
@@ -207,19 +233,35 @@ void config_code_pgbouncer(FILE *out, const struct cfg_scenario *sc)
 	fputs("```\n\n", out);
 
 	/* the application side: client connections are what the pools open, against
-	 * max_client_conn (budget.h: with PgBouncer the terms are client connections) */
-	struct budget b;
-	budget_compute(sc, &b);
+	 * max_client_conn, one count over every database (budget.h: with PgBouncer the terms
+	 * are client connections) */
 	long long clients = 0;
 	bool unlimited = false;
-	for (int i = 0; i < b.n_terms; i++) {
-		if (b.terms[i].cap < 0)
-			unlimited = true;
-		else
-			clients += (long long)b.terms[i].processes * b.terms[i].cap;
+	for (int d = 0; d <= sc->n_replicas; d++) {
+		if (!cfg_pgbouncer_fronts(sc, d))
+			continue;
+		struct budget b;
+		budget_compute_server(sc, d, &b);
+		for (int i = 0; i < b.n_terms; i++) {
+			if (b.terms[i].cap < 0)
+				unlimited = true;
+			else
+				clients += (long long)b.terms[i].processes * b.terms[i].cap;
+		}
 	}
-	fputs("Application side: every pool's DATABASE_URL points at PgBouncer (port 6432, "
-	      "database app), not at PostgreSQL. ", out);
+	if (n_db == 1) {
+		fputs("Application side: every pool's DATABASE_URL points at PgBouncer (port 6432, "
+		      "database app), not at PostgreSQL. ", out);
+	} else {
+		fputs("Application side: every pool's DATABASE_URL points at PgBouncer (port 6432), "
+		      "not at PostgreSQL: database app for the pools on the primary", out);
+		for (int d = 1; d <= sc->n_replicas; d++)
+			if (cfg_pgbouncer_fronts(sc, d))
+				fprintf(out, ", app_%s for those on %s", cfg_server_name(sc, d),
+					cfg_server_name(sc, d));
+		fputs(". Each database has its own default_pool_size servers; max_client_conn "
+		      "counts the client connections of all of them. ", out);
+	}
 	if (unlimited)
 		fprintf(out, "A pool without a cap can open any number of client connections: "
 			"beyond max_client_conn %d PgBouncer refuses them (`no more connections "

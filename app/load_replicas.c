@@ -136,10 +136,6 @@ int load_get_pool_server(struct load_ctx *c, const cJSON *v, const char *path,
 		}
 		return load_expected(c, p, s, "\"primary\" or the name of a replica (%s)", list);
 	}
-	if (pool->server > 0 && cfg->pgbouncer.enabled)
-		return load_expected(c, p, s,
-				     "\"primary\" with pgbouncer (PgBouncer stands in front of the "
-				     "primary; a pool on a read replica behind it is not modelled)");
 	if (cfg->n_replicas > 0)
 		load_put_str(c, r, "server", cfg_server_name(cfg, pool->server));
 	return PT_OK;

@@ -572,9 +572,25 @@ void report_json_ext(FILE *out, const struct scenario *sc, const struct experime
 			fputs("      }", out);
 		}
 		if (c->pgbouncer.enabled) {
+			/* its pool of the primary's database; then, as "replicas" beside
+			 * "database", its pool of each replica's database it fronts */
 			fputs(",\n      \"pgbouncer\": {\n", out);
 			json_metrics(out, ex, v, METRIC_PGBOUNCER, 0, "        ");
 			fputs("\n      }", out);
+			bool first = true;
+			for (int d = 1; d <= c->n_replicas; d++) {
+				if (!cfg_pgbouncer_fronts(c, d))
+					continue;
+				fputs(first ? ",\n      \"pgbouncer_replicas\": {\n" : ",\n", out);
+				first = false;
+				fputs("        ", out);
+				report_json_string(out, cfg_server_name(c, d));
+				fputs(": {\n", out);
+				json_metrics(out, ex, v, METRIC_PGBOUNCER, d, "          ");
+				fputs("\n        }", out);
+			}
+			if (!first)
+				fputs("\n      }", out);
 		}
 		json_budget(out, sc, v);
 		json_slo(out, sc, ex, v);

@@ -830,12 +830,21 @@ static int summary_csv(FILE *out, void *pctx)
 				csv_estimate_row(out, vname, v + 1, NULL, dname, "", &t[k], &e);
 			}
 		}
-		for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++) {
-			if (t[k].scope != METRIC_PGBOUNCER)
+		/* PgBouncer's pool of each server's database it fronts: "pgbouncer" (the
+		 * primary's), "pgbouncer/NAME" (replica NAME's) */
+		for (int d = 0; d <= cfg->n_replicas; d++) {
+			if (!cfg_pgbouncer_fronts(cfg, d))
 				continue;
-			struct estimate e;
-			aggregate_estimate(experiment_aggregate(ex, v), &t[k], 0, &e);
-			csv_estimate_row(out, vname, v + 1, NULL, "pgbouncer", "", &t[k], &e);
+			char gname[CFG_NAME_MAX + 12];
+			snprintf(gname, sizeof gname, d ? "pgbouncer/%s" : "pgbouncer",
+				 cfg_server_name(cfg, d));
+			for (int k = 0; k < nm; k++) {
+				if (t[k].scope != METRIC_PGBOUNCER)
+					continue;
+				struct estimate e;
+				aggregate_estimate(experiment_aggregate(ex, v), &t[k], d, &e);
+				csv_estimate_row(out, vname, v + 1, NULL, gname, "", &t[k], &e);
+			}
 		}
 	}
 	return PT_OK;
@@ -972,9 +981,9 @@ static int timeline_csv(FILE *out, void *pctx)
 	      out);
 	if (batch)
 		fputs(",backlog,backlog_age_s,batch_active", out);
-	/* PgBouncer's SHOW POOLS at the instant (one PgBouncer: the same on every pool's row of
-	 * an instant, as server_connections), only when some variant has PgBouncer; 0 in the
-	 * rows of a variant without it */
+	/* PgBouncer's SHOW POOLS at the instant of the pool's server's database (the same on
+	 * the rows of every pool on one server at an instant), only when some variant has
+	 * PgBouncer; 0 in the rows of a variant without it */
 	if (bouncer)
 		fputs(",cl_active,cl_waiting,sv_active,sv_idle,sv_tested,sv_login,maxwait_s", out);
 	fputc('\n', out);
@@ -1225,9 +1234,15 @@ static void on_replication(void *ctx, int rep, const struct model_result *r)
 			if (t[k].scope == METRIC_DATABASE)
 				rep_row(out, vname, rc->v + 1, rep, NULL, dname, &t[k], t[k].get(r, d));
 	}
-	for (int k = 0; cfg->pgbouncer.enabled && k < nm; k++)
-		if (t[k].scope == METRIC_PGBOUNCER)
-			rep_row(out, vname, rc->v + 1, rep, NULL, "pgbouncer", &t[k], t[k].get(r, 0));
+	for (int d = 0; d <= cfg->n_replicas; d++) {
+		if (!cfg_pgbouncer_fronts(cfg, d))
+			continue;
+		char gname[CFG_NAME_MAX + 12];
+		snprintf(gname, sizeof gname, d ? "pgbouncer/%s" : "pgbouncer", cfg_server_name(cfg, d));
+		for (int k = 0; k < nm; k++)
+			if (t[k].scope == METRIC_PGBOUNCER)
+				rep_row(out, vname, rc->v + 1, rep, NULL, gname, &t[k], t[k].get(r, d));
+	}
 }
 
 void results_hook_replications(struct results_dir *rd, int v, struct model_hooks *hooks)

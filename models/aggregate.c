@@ -98,9 +98,8 @@ static int slots_of(const struct aggregate *a, enum metric_scope scope)
 	case METRIC_POOL:
 		return a->n_pools;
 	case METRIC_DATABASE:
-		return 1 + a->n_replicas; /* the primary, then each replica */
 	case METRIC_PGBOUNCER:
-		return 1;
+		return 1 + a->n_replicas; /* the primary, then each replica */
 	}
 	return 0;
 }
@@ -174,6 +173,12 @@ void aggregate_estimate(const struct aggregate *a, const struct metric_def *m, i
 	if (m->counts)
 		estimate_widen_proportion(e, c->events, c->trials);
 	estimate_clip(m, e);
+	const struct metric_def *mx = metric_sample_max(m);
+	if (mx) {
+		struct estimate emax;
+		aggregate_estimate(a, mx, idx, &emax);
+		estimate_clip_quantile(e, &emax);
+	}
 }
 
 void aggregate_diff(const struct aggregate *a, const struct aggregate *base,

@@ -384,6 +384,7 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 		w->link.on_linked = on_linked;
 		w->link.on_error = on_pgbouncer_error;
 		w->link.conn = conn;
+		w->link.server = w->b->db;
 		pgbouncer_query(w->b->bouncer, &w->link);
 		return;
 	}

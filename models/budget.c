@@ -65,7 +65,7 @@ void budget_compute_server(const struct cfg_scenario *sc, int server, struct bud
 		else
 			b->most += (long long)procs * t->cap;
 	}
-	if (sc->pgbouncer.enabled && server == 0) {
+	if (cfg_pgbouncer_fronts(sc, server)) { /* the server's own [databases] entry */
 		const struct cfg_pgbouncer *g = &sc->pgbouncer;
 		int n = g->default_pool_size + g->reserve_pool_size;
 		if (g->max_db_connections > 0 && g->max_db_connections < n)

@@ -9,7 +9,8 @@
  * slots are reserved..."): a configuration whose budget exceeds the usable slots will refuse
  * requests exactly when it is busiest. The arithmetic is per server: the primary counts the
  * pools on it (pools.NAME.server, default the primary) that workloads use, a read replica the
- * pools on it that workloads route reads to; PgBouncer stands in front of the primary only.
+ * pools on it that workloads route reads to. PgBouncer has one [databases] entry, so one pool
+ * of server connections, per server it fronts (cfg_pgbouncer_fronts).
  *
  * Not here: simulating the refusals (models/database.h); printing (app/). No I/O. */
 #ifndef POOLTIDE_BUDGET_H

@@ -110,6 +110,18 @@ const char *cfg_server_name(const struct cfg_scenario *sc, int k)
 	return k == 0 ? "primary" : sc->replicas[k - 1].name;
 }
 
+bool cfg_pgbouncer_fronts(const struct cfg_scenario *sc, int k)
+{
+	if (!sc->pgbouncer.enabled)
+		return false;
+	if (k == 0)
+		return true;
+	for (int p = 0; p < sc->n_pools; p++)
+		if (sc->pools[p].server == k)
+			return true;
+	return false;
+}
+
 void cfg_replica_defaults(const struct cfg_scenario *sc, struct cfg_replica *r, const char *name)
 {
 	memset(r, 0, sizeof *r);

@@ -72,18 +72,20 @@ enum cfg_pool_mode {
 	CFG_POOL_MODE_STATEMENT,    /* after each statement: transaction blocks are refused */
 };
 
-/* PgBouncer between every process's pools and the database (models/pgbouncer.h); one pool
- * (database, user). Names and defaults are PgBouncer's own (doc/config.md). */
+/* PgBouncer between every process's pools and the servers (models/pgbouncer.h): one
+ * [databases] entry per server a pool uses, so one pool (database, user) per server, each with
+ * these pool settings; max_client_conn counts the client connections of every database.
+ * Names and defaults are PgBouncer's own (doc/config.md). */
 struct cfg_pgbouncer {
 	bool enabled;               /* the scenario has a "pgbouncer" section */
 	enum cfg_pool_mode pool_mode;   /* default session */
 	int max_client_conn;        /* client connections accepted, default 100 */
-	int default_pool_size;      /* server connections of the pool, default 20 */
+	int default_pool_size;      /* server connections per (database, user) pool, default 20 */
 	int min_pool_size;          /* kept open once a client is connected, default 0 */
 	int reserve_pool_size;      /* extra servers once the oldest waiter waited
 				       reserve_pool_timeout, default 0 */
 	double reserve_pool_timeout_s;  /* default 5 */
-	int max_db_connections;     /* server connections to the database, 0 (default) = no cap */
+	int max_db_connections;     /* server connections per database, 0 (default) = no cap */
 	double query_wait_timeout_s;    /* a client waiting longer for a server is disconnected,
 					   default 120; 0 = wait forever */
 	double server_login_retry_s;    /* no new server connect this long after a failed one,
@@ -297,6 +299,9 @@ int cfg_usable_connections(const struct cfg_database *db);
 const struct cfg_database *cfg_server(const struct cfg_scenario *sc, int k);
 /* The name reports give server k: "primary" or the replica's name. */
 const char *cfg_server_name(const struct cfg_scenario *sc, int k);
+/* Whether PgBouncer (enabled) fronts server k: it has a [databases] entry, and so a pool of
+ * its own, for the primary and for every replica some pool connects to (pools.NAME.server). */
+bool cfg_pgbouncer_fronts(const struct cfg_scenario *sc, int k);
 /* A replica with every setting of the primary (row locks off) and this name. */
 void cfg_replica_defaults(const struct cfg_scenario *sc, struct cfg_replica *r, const char *name);
 

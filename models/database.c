@@ -15,7 +15,7 @@ void database_lock_wait(struct database *db, double now, int delta)
 
 bool database_connect(struct database *db, double now)
 {
-	if (db->open >= db->usable) {
+	if (db->open >= db->usable || (db->shared && !database_connect(db->shared, now))) {
 		db->refused++;
 		return false;
 	}
@@ -28,6 +28,8 @@ void database_disconnect(struct database *db, double now)
 {
 	db->open--;
 	level_set(&db->open_level, now, db->open);
+	if (db->shared)
+		database_disconnect(db->shared, now);
 }
 
 uint64_t database_begin(struct database *db) { return ++db->next_txn; }

@@ -36,10 +36,16 @@ struct database {
 	 * each client connection (the application pool's record) that closes, after its slot is
 	 * given back. NULL for a real server. */
 	void (*on_client_close)(struct database *db, struct pool_conn *conn);
+	/* Set when this is a proxy's client side for one of its databases (PgBouncer's
+	 * [databases] entry): a client connection also takes a slot of `shared`, the proxy's
+	 * whole client side (max_client_conn over every database), and is refused when either
+	 * is full (both count the refusal). NULL otherwise. */
+	struct database *shared;
 };
 
 void database_init(struct database *db, const struct cfg_database *cfg, double t0);
-/* Take a slot at time now; false (and refused + 1) when none is left. */
+/* Take a slot at time now (and one of db->shared); false (and refused + 1) when none is
+ * left. */
 bool database_connect(struct database *db, double now);
 /* Give a slot back. */
 void database_disconnect(struct database *db, double now);

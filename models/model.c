@@ -28,7 +28,8 @@ struct run {
 	struct cpu *replica_cpu[CFG_MAX_REPLICAS];
 	gsl_rng *route_rng[CFG_MAX_WORKLOADS]; /* read routing streams, NULL when not routing */
 	struct pgbouncer *bouncer;  /* NULL without PgBouncer */
-	gsl_rng *bouncer_rng;
+	int bouncer_db[CFG_MAX_REPLICAS + 1]; /* server k's PgBouncer database, -1: not fronted */
+	gsl_rng *bouncer_rng[CFG_MAX_REPLICAS + 1];
 	struct cpu *cpu;
 	struct locks *locks;
 	struct users *own_users;     /* built for this run, or NULL when shared */
@@ -172,9 +173,11 @@ static void ev_horizon(struct sim *sim, void *obj, uint64_t arg)
 	for (int i = 0; i < run->sc->n_workloads; i++)
 		if (run->bw[i])
 			batch_snapshot_levels(run->bw[i]);
-	if (run->bouncer) {
-		const struct pgbouncer_stats *s = pgbouncer_stats(run->bouncer);
-		struct pgbouncer_result *b = &run->out->pgbouncer;
+	for (int k = 0; run->bouncer && k <= run->sc->n_replicas; k++) {
+		if (run->bouncer_db[k] < 0)
+			continue;
+		const struct pgbouncer_stats *s = pgbouncer_stats(run->bouncer, run->bouncer_db[k]);
+		struct pgbouncer_result *b = &run->out->pgbouncer[k];
 		b->cl_active_mean = level_mean(&s->cl_active, t);
 		b->cl_active_max = s->cl_active.max;
 		b->cl_waiting_mean = level_mean(&s->cl_waiting, t);
@@ -186,16 +189,16 @@ static void ev_horizon(struct sim *sim, void *obj, uint64_t arg)
 	}
 }
 
-/* PgBouncer's counters once the run has drained. */
-static void count_pgbouncer(struct pgbouncer_result *b, const struct pgbouncer *pb)
+/* PgBouncer's counters of database d once the run has drained. */
+static void count_pgbouncer(struct pgbouncer_result *b, struct pgbouncer *pb, int d)
 {
-	const struct pgbouncer_stats *s = pgbouncer_stats(pb);
+	const struct pgbouncer_stats *s = pgbouncer_stats(pb, d);
 	b->queries = s->queries;
 	b->waited = s->waited;
 	b->query_wait_timeouts = s->query_wait_timeouts;
 	b->login_failing = s->login_failing;
 	b->statement_mode = s->statement_mode;
-	b->client_refused = pgbouncer_clients((struct pgbouncer *)pb)->refused;
+	b->client_refused = pgbouncer_clients(pb, d)->refused;
 	b->server_connects = s->server_connects;
 	b->server_refused = s->server_refused;
 	b->reserve_connects = s->reserve_connects;
@@ -250,8 +253,9 @@ static void ev_sample(struct sim *sim, void *obj, uint64_t k)
 			.open = pool_open(p),
 			.server_connections = run->db.open, /* the primary's (model.h) */
 		};
-		if (run->bouncer)
-			pgbouncer_status(run->bouncer, &s.pgbouncer);
+		int d = run->bouncer ? run->bouncer_db[run->sc->pools[i].server] : -1;
+		if (d >= 0)
+			pgbouncer_status(run->bouncer, d, &s.pgbouncer);
 		h->on_sample(h->ctx, &s);
 	}
 	if (k + 1 < run->n_samples &&
@@ -456,17 +460,26 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 		if (!run.users)
 			goto fail;
 	}
+	for (int k = 0; k <= CFG_MAX_REPLICAS; k++)
+		run.bouncer_db[k] = -1;
 	if (sc->pgbouncer.enabled) {
-		run.bouncer_rng = rng_stream_create(sc->seed, rep,
-						    rng_stream_id("pgbouncer", STREAM_PGBOUNCER));
-		if (!run.bouncer_rng)
-			goto fail;
-		run.bouncer = pgbouncer_create(&sc->pgbouncer, run.sim, &run.db, run.bouncer_rng);
+		/* one [databases] entry per server a pool uses, the primary first */
+		struct database *fronted[CFG_MAX_REPLICAS + 1];
+		int nd = 0;
+		for (int k = 0; k <= sc->n_replicas; k++) {
+			if (!cfg_pgbouncer_fronts(sc, k))
+				continue;
+			run.bouncer_rng[nd] = rng_stream_create(
+				sc->seed, rep, rng_stream_id("pgbouncer", STREAM_PGBOUNCER + 16 * (uint64_t)k));
+			if (!run.bouncer_rng[nd])
+				goto fail;
+			fronted[nd] = server(&run, k);
+			run.bouncer_db[k] = nd++;
+		}
+		run.bouncer = pgbouncer_create(&sc->pgbouncer, run.sim, nd, fronted, run.bouncer_rng);
 		if (!run.bouncer)
 			goto fail;
 	}
-	/* The pools connect to PgBouncer's client side when there is one. */
-	struct database *pool_db = run.bouncer ? pgbouncer_clients(run.bouncer) : &run.db;
 	for (int i = 0; i < sc->n_pools; i++) {
 		if (!run.by_pool[i])
 			goto fail;
@@ -478,10 +491,12 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 				sc->seed, rep, rng_stream_id(pc->name, STREAM_CONNECT + 16 * (uint64_t)p));
 			if (!run.pool_rng[k])
 				goto fail;
-			/* one engine per server: a pool on a replica connects to it directly */
-			run.pools[k] = pool_create(pc, run.sim,
-						   pc->server ? server(&run, pc->server) : pool_db,
-						   run.pool_rng[k]);
+			/* one engine per server; behind PgBouncer, to its server's database there */
+			struct database *to = run.bouncer
+						      ? pgbouncer_clients(run.bouncer,
+									  run.bouncer_db[pc->server])
+						      : server(&run, pc->server);
+			run.pools[k] = pool_create(pc, run.sim, to, run.pool_rng[k]);
 			if (!run.pools[k])
 				goto fail;
 			run.by_pool[i][p] = run.pools[k];
@@ -566,8 +581,9 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 	out->db_refused = run.db.refused;
 	for (int k = 0; k < sc->n_replicas; k++)
 		out->replicas[k].refused = run.replica[k].refused;
-	if (run.bouncer)
-		count_pgbouncer(&out->pgbouncer, run.bouncer);
+	for (int k = 0; run.bouncer && k <= sc->n_replicas; k++)
+		if (run.bouncer_db[k] >= 0)
+			count_pgbouncer(&out->pgbouncer[k], run.bouncer, run.bouncer_db[k]);
 	for (int i = 0; i < sc->n_pools; i++)
 		count_pool(&out->pools[i], run.by_pool[i], run.n_proc);
 	if (run.sampler_oom)
@@ -600,8 +616,9 @@ fail:
 	free(run.pool_rng);
 	users_destroy(run.own_users);
 	pgbouncer_destroy(run.bouncer);
-	if (run.bouncer_rng)
-		gsl_rng_free(run.bouncer_rng);
+	for (int k = 0; k <= CFG_MAX_REPLICAS; k++)
+		if (run.bouncer_rng[k])
+			gsl_rng_free(run.bouncer_rng[k]);
 	locks_destroy(run.locks);
 	cpu_destroy(run.cpu);
 	for (int k = 0; k < CFG_MAX_REPLICAS; k++)

@@ -34,11 +34,13 @@ struct pool_result {
 					when nothing timed out */
 };
 
-/* PgBouncer's figures (all zero without PgBouncer): counters over the run after the warm-up,
- * SHOW POOLS levels over [warmup, horizon]. */
+/* PgBouncer's figures for one database's pool (all zero without PgBouncer, or for a server
+ * it does not front): counters over the run after the warm-up, SHOW POOLS levels over
+ * [warmup, horizon]. */
 struct pgbouncer_result {
 	uint64_t queries, waited, query_wait_timeouts, login_failing, statement_mode;
-	uint64_t client_refused;   /* application connects refused (max_client_conn) */
+	uint64_t client_refused;   /* application connects to this database refused
+				      (max_client_conn, shared by every database) */
 	uint64_t server_connects, server_refused, reserve_connects;
 	double wait_mean;          /* query to server linked, linked queries (NAN if none) */
 	double maxwait_max;        /* longest wait of any client, s */
@@ -77,7 +79,9 @@ struct model_result {
 	double db_cpu_active_mean;   /* statements running, time average (NAN without cores) */
 	int n_replicas;              /* the scenario's read replicas */
 	struct server_result replicas[CFG_MAX_REPLICAS]; /* [n_replicas] (the primary: db_*) */
-	struct pgbouncer_result pgbouncer;
+	/* PgBouncer's pool of server k's database: [0] the primary, [k] replica k - 1; zero for
+	 * a server it does not front (cfg_pgbouncer_fronts) */
+	struct pgbouncer_result pgbouncer[CFG_MAX_REPLICAS + 1];
 	int status;                  /* model_run's return value */
 	int overloaded_pool;         /* with PT_EOVERLOAD: the pool whose waiters reached
 					max_waiting; else -1 */
@@ -113,7 +117,8 @@ struct model_sample {
 				   and pool, connections being opened included (the same in every
 				   pool's sample of one instant; read replicas are not sampled, their
 				   levels are in the result's replicas[]) */
-	struct pgbouncer_status pgbouncer; /* PgBouncer's SHOW POOLS now; zero without it */
+	struct pgbouncer_status pgbouncer; /* SHOW POOLS now of PgBouncer's pool for the pool's
+					      server (its [databases] entry); zero without it */
 };
 
 /* Optional observers; any member may be NULL (or 0). Observing changes nothing: the same
@@ -171,8 +176,9 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
  * them): rng_stream_id(workload name, STREAM_ARRIVALS / STREAM_HOLDS) and, for the instance
  * of a pool in process p, rng_stream_id(pool name, STREAM_CONNECT + 16 p). */
 enum { STREAM_ARRIVALS = 1, STREAM_HOLDS = 2, STREAM_CONNECT = 3 };
-/* PgBouncer's client and server connect times: rng_stream_id("pgbouncer", STREAM_PGBOUNCER)
- * (no pool or workload stream uses the id 4). */
+/* PgBouncer's server connect times of server k's database (0 the primary, k replica k - 1):
+ * rng_stream_id("pgbouncer", STREAM_PGBOUNCER + 16 k) (no pool or workload stream uses these
+ * ids; the primary's keeps the id of a PgBouncer with one database). */
 enum { STREAM_PGBOUNCER = 4 };
 /* A requests workload's read routing (models/routing.h): rng_stream_id(workload name,
  * STREAM_ROUTING), created only when it routes reads. */

@@ -13,13 +13,14 @@
  * reserve are looked at only on its passes. */
 #define JANITOR_HZ 3.0
 
-struct pgbouncer {
+/* One [databases] entry: its pool (database, user). */
+struct pgbouncer_db {
 	const struct cfg_pgbouncer *cfg;
 	struct sim *sim;
 	struct database *server;
 	gsl_rng *rng;
-	struct cfg_database client_cfg; /* PgBouncer's client side as a "database" */
-	struct database clients;
+	struct cfg_database client_cfg; /* PgBouncer's client side of this database */
+	struct database clients;        /* its client connections (slots also in b->clients) */
 	int servers;                    /* open or being opened */
 	int idle;
 	int active;                     /* linked to a client */
@@ -34,8 +35,16 @@ struct pgbouncer {
 	struct pgbouncer_stats st;
 };
 
+struct pgbouncer {
+	const struct cfg_pgbouncer *cfg;
+	struct cfg_database all_cfg;    /* the process's client side: max_client_conn */
+	struct database all;
+	int n;
+	struct pgbouncer_db db[PGBOUNCER_MAX_DATABASES];
+};
+
 static void ev_server_ready(struct sim *sim, void *obj, uint64_t arg);
-static void arm_janitor(struct pgbouncer *b);
+static void arm_janitor(struct pgbouncer_db *b);
 static void ev_janitor(struct sim *sim, void *obj, uint64_t arg);
 static void ev_statement_refused(struct sim *sim, void *obj, uint64_t arg);
 static void on_client_close(struct database *db, struct pool_conn *conn);
@@ -46,9 +55,9 @@ static inline void set_if_changed(struct level *l, double now, double v)
 		level_set(l, now, v);
 }
 
-static int cl_active(const struct pgbouncer *b) { return b->clients.open - b->waiting; }
+static int cl_active(const struct pgbouncer_db *b) { return b->clients.open - b->waiting; }
 
-static void levels_update(struct pgbouncer *b)
+static void levels_update(struct pgbouncer_db *b)
 {
 	double now = sim_now(b->sim);
 	struct pgbouncer_stats *s = &b->st;
@@ -59,7 +68,7 @@ static void levels_update(struct pgbouncer *b)
 	set_if_changed(&s->sv_login, now, b->connecting);
 }
 
-static void stats_start(struct pgbouncer *b, double t)
+static void stats_start(struct pgbouncer_db *b, double t)
 {
 	struct pgbouncer_stats *s = &b->st;
 	*s = (struct pgbouncer_stats){0};
@@ -74,34 +83,51 @@ static void stats_start(struct pgbouncer *b, double t)
 		s->maxwait_max = t - b->w_head->wait_start;
 }
 
-struct pgbouncer *pgbouncer_create(const struct cfg_pgbouncer *cfg, struct sim *sim,
-				   struct database *server, gsl_rng *rng)
+struct pgbouncer *pgbouncer_create(const struct cfg_pgbouncer *cfg, struct sim *sim, int n,
+				   struct database *const servers[], gsl_rng *const rngs[])
 {
+	assert(n >= 1 && n <= PGBOUNCER_MAX_DATABASES);
 	struct pgbouncer *b = calloc(1, sizeof *b);
 	if (!b)
 		return NULL;
 	b->cfg = cfg;
-	b->sim = sim;
-	b->server = server;
-	b->rng = rng;
-	b->janitor = SIM_NO_EVENT;
-	b->client_cfg = (struct cfg_database){
-		.max_connections = cfg->max_client_conn,
-		.connect_time = cfg->client_connect_time,
-		.rtt_s = server->cfg->rtt_s,
-	};
-	database_init(&b->clients, &b->client_cfg, sim_now(sim));
-	b->clients.on_client_close = on_client_close;
-	stats_start(b, sim_now(sim));
-	arm_janitor(b); /* min_pool_size */
+	b->n = n;
+	b->all_cfg = (struct cfg_database){.max_connections = cfg->max_client_conn};
+	database_init(&b->all, &b->all_cfg, sim_now(sim));
+	for (int k = 0; k < n; k++) {
+		struct pgbouncer_db *d = &b->db[k];
+		d->cfg = cfg;
+		d->sim = sim;
+		d->server = servers[k];
+		d->rng = rngs[k];
+		d->janitor = SIM_NO_EVENT;
+		d->client_cfg = (struct cfg_database){
+			.max_connections = cfg->max_client_conn,
+			.connect_time = cfg->client_connect_time,
+			.rtt_s = servers[k]->cfg->rtt_s,
+		};
+		database_init(&d->clients, &d->client_cfg, sim_now(sim));
+		d->clients.on_client_close = on_client_close;
+		d->clients.shared = &b->all;
+		stats_start(d, sim_now(sim));
+		arm_janitor(d); /* min_pool_size */
+	}
 	return b;
 }
 
 void pgbouncer_destroy(struct pgbouncer *b) { free(b); }
 
-struct database *pgbouncer_clients(struct pgbouncer *b) { return &b->clients; }
+int pgbouncer_databases(const struct pgbouncer *b) { return b->n; }
 
-static void waiter_append(struct pgbouncer *b, struct pgbouncer_client *c)
+struct database *pgbouncer_clients(struct pgbouncer *b, int d)
+{
+	assert(d >= 0 && d < b->n);
+	return &b->db[d].clients;
+}
+
+const struct database *pgbouncer_all_clients(const struct pgbouncer *b) { return &b->all; }
+
+static void waiter_append(struct pgbouncer_db *b, struct pgbouncer_client *c)
 {
 	c->next = NULL;
 	if (b->w_tail)
@@ -112,7 +138,7 @@ static void waiter_append(struct pgbouncer *b, struct pgbouncer_client *c)
 	b->waiting++;
 }
 
-static struct pgbouncer_client *waiter_pop(struct pgbouncer *b)
+static struct pgbouncer_client *waiter_pop(struct pgbouncer_db *b)
 {
 	struct pgbouncer_client *c = b->w_head;
 	b->w_head = c->next;
@@ -123,7 +149,7 @@ static struct pgbouncer_client *waiter_pop(struct pgbouncer *b)
 	return c;
 }
 
-static void note_wait(struct pgbouncer *b, double w)
+static void note_wait(struct pgbouncer_db *b, double w)
 {
 	if (w > b->st.maxwait_max)
 		b->st.maxwait_max = w;
@@ -132,7 +158,7 @@ static void note_wait(struct pgbouncer *b, double w)
 /* Rule 2: the server becomes active for c. In statement mode the BEGIN runs (one round trip)
  * and the server is then closed for the transaction block; in session mode it stays linked to
  * c's client connection. */
-static void link(struct pgbouncer *b, struct pgbouncer_client *c)
+static void link(struct pgbouncer_db *b, struct pgbouncer_client *c)
 {
 	double w = sim_now(b->sim) - c->wait_start;
 	b->active++;
@@ -155,7 +181,7 @@ static void link(struct pgbouncer *b, struct pgbouncer_client *c)
 
 /* Whether the janitor has work: clients waiting (timeouts, the reserve, launches after a
  * failed login), or the pool below min_pool_size. */
-static bool janitor_needed(const struct pgbouncer *b)
+static bool janitor_needed(const struct pgbouncer_db *b)
 {
 	return b->waiting > 0 ||
 	       (!b->draining && b->servers < b->cfg->min_pool_size &&
@@ -163,7 +189,7 @@ static bool janitor_needed(const struct pgbouncer *b)
 }
 
 /* The next janitor pass strictly after now: passes fall at k/3 s. */
-static void arm_janitor(struct pgbouncer *b)
+static void arm_janitor(struct pgbouncer_db *b)
 {
 	if (b->janitor != SIM_NO_EVENT || !janitor_needed(b))
 		return;
@@ -176,7 +202,7 @@ static void arm_janitor(struct pgbouncer *b)
 }
 
 /* Launch one server connection (rule 4's "Launch"); false when PostgreSQL refused it. */
-static bool launch(struct pgbouncer *b)
+static bool launch(struct pgbouncer_db *b)
 {
 	double now = sim_now(b->sim);
 	b->st.server_connects++;
@@ -195,7 +221,7 @@ static bool launch(struct pgbouncer *b)
 	return true;
 }
 
-static bool may_connect(const struct pgbouncer *b, int limit)
+static bool may_connect(const struct pgbouncer_db *b, int limit)
 {
 	const struct cfg_pgbouncer *cfg = b->cfg;
 	if (b->connecting || b->servers >= limit)
@@ -208,7 +234,7 @@ static bool may_connect(const struct pgbouncer *b, int limit)
 
 /* Rule 4, a loop pass: with clients waiting and no idle server, launch a connection below
  * default_pool_size, or into the reserve once the oldest waiter waited reserve_pool_timeout. */
-static void activate(struct pgbouncer *b)
+static void activate(struct pgbouncer_db *b)
 {
 	const struct cfg_pgbouncer *cfg = b->cfg;
 	/* per_loop_activate: each waiter beyond the idle servers is first counted against a
@@ -225,7 +251,7 @@ static void activate(struct pgbouncer *b)
 
 /* Rule 3: a server free for reuse goes to the oldest waiting client, else to the idle
  * stack. */
-static void server_free(struct pgbouncer *b)
+static void server_free(struct pgbouncer_db *b)
 {
 	if (b->w_head) {
 		link(b, waiter_pop(b));
@@ -238,7 +264,7 @@ static void ev_server_ready(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)sim;
 	(void)arg;
-	struct pgbouncer *b = obj;
+	struct pgbouncer_db *b = obj;
 	b->connecting = false;
 	b->login_failing = false;
 	server_free(b);
@@ -249,7 +275,7 @@ static void ev_server_ready(struct sim *sim, void *obj, uint64_t arg)
 
 static void ev_statement_refused(struct sim *sim, void *obj, uint64_t arg)
 {
-	struct pgbouncer *b = obj;
+	struct pgbouncer_db *b = obj;
 	struct pgbouncer_client *c = (struct pgbouncer_client *)(uintptr_t)arg;
 	c->linked = false;
 	b->active--;
@@ -267,7 +293,7 @@ static void ev_statement_refused(struct sim *sim, void *obj, uint64_t arg)
 static void ev_janitor(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)arg;
-	struct pgbouncer *b = obj;
+	struct pgbouncer_db *b = obj;
 	const struct cfg_pgbouncer *cfg = b->cfg;
 	double now = sim_now(sim);
 	b->janitor = SIM_NO_EVENT;
@@ -295,7 +321,7 @@ static void ev_reset_done(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)sim;
 	(void)arg;
-	struct pgbouncer *b = obj;
+	struct pgbouncer_db *b = obj;
 	b->resetting--;
 	server_free(b);
 	activate(b);
@@ -305,8 +331,8 @@ static void ev_reset_done(struct sim *sim, void *obj, uint64_t arg)
 
 static void on_client_close(struct database *db, struct pool_conn *conn)
 {
-	struct pgbouncer *b = (struct pgbouncer *)(void *)((char *)db -
-							    offsetof(struct pgbouncer, clients));
+	struct pgbouncer_db *b = (struct pgbouncer_db *)(void *)((char *)db -
+								  offsetof(struct pgbouncer_db, clients));
 	if (!conn->server_linked)
 		return;
 	conn->server_linked = false;
@@ -321,8 +347,20 @@ static void on_client_close(struct database *db, struct pool_conn *conn)
 	levels_update(b);
 }
 
-void pgbouncer_query(struct pgbouncer *b, struct pgbouncer_client *c)
+/* The database a client's connection is to. */
+static struct pgbouncer_db *database_of(struct pgbouncer *pb, const struct pgbouncer_client *c)
 {
+	for (int k = 0; k < pb->n; k++)
+		if (pb->db[k].server == c->server)
+			return &pb->db[k];
+	assert(!"pgbouncer_query: a server PgBouncer does not front");
+	return &pb->db[0];
+}
+
+void pgbouncer_query(struct pgbouncer *pb, struct pgbouncer_client *c)
+{
+	struct pgbouncer_db *b = database_of(pb, c);
+	c->db = b;
 	c->wait_start = sim_now(b->sim);
 	c->next = NULL;
 	c->linked = false;
@@ -352,8 +390,10 @@ void pgbouncer_query(struct pgbouncer *b, struct pgbouncer_client *c)
 	levels_update(b);
 }
 
-void pgbouncer_release(struct pgbouncer *b, struct pgbouncer_client *c)
+void pgbouncer_release(struct pgbouncer *pb, struct pgbouncer_client *c)
 {
+	(void)pb;
+	struct pgbouncer_db *b = c->db;
 	assert(c->linked);
 	c->linked = false;
 	if (b->cfg->pool_mode == CFG_POOL_MODE_SESSION)
@@ -363,25 +403,38 @@ void pgbouncer_release(struct pgbouncer *b, struct pgbouncer_client *c)
 	levels_update(b);
 }
 
-void pgbouncer_drain(struct pgbouncer *b)
+void pgbouncer_drain(struct pgbouncer *pb)
 {
-	b->draining = true;
-	if (b->janitor != SIM_NO_EVENT && !janitor_needed(b)) {
-		sim_cancel(b->sim, b->janitor);
-		b->janitor = SIM_NO_EVENT;
+	for (int k = 0; k < pb->n; k++) {
+		struct pgbouncer_db *b = &pb->db[k];
+		b->draining = true;
+		if (b->janitor != SIM_NO_EVENT && !janitor_needed(b)) {
+			sim_cancel(b->sim, b->janitor);
+			b->janitor = SIM_NO_EVENT;
+		}
 	}
 }
 
-void pgbouncer_reset(struct pgbouncer *b)
+void pgbouncer_reset(struct pgbouncer *pb)
 {
-	stats_start(b, sim_now(b->sim));
-	database_reset(&b->clients, sim_now(b->sim));
+	for (int k = 0; k < pb->n; k++) {
+		struct pgbouncer_db *b = &pb->db[k];
+		stats_start(b, sim_now(b->sim));
+		database_reset(&b->clients, sim_now(b->sim));
+	}
+	database_reset(&pb->all, sim_now(pb->db[0].sim));
 }
 
-const struct pgbouncer_stats *pgbouncer_stats(const struct pgbouncer *b) { return &b->st; }
-
-void pgbouncer_status(const struct pgbouncer *b, struct pgbouncer_status *s)
+const struct pgbouncer_stats *pgbouncer_stats(const struct pgbouncer *pb, int d)
 {
+	assert(d >= 0 && d < pb->n);
+	return &pb->db[d].st;
+}
+
+void pgbouncer_status(const struct pgbouncer *pb, int d, struct pgbouncer_status *s)
+{
+	assert(d >= 0 && d < pb->n);
+	const struct pgbouncer_db *b = &pb->db[d];
 	s->cl_active = cl_active(b);
 	s->cl_waiting = b->waiting;
 	s->sv_active = b->active;
@@ -391,7 +444,11 @@ void pgbouncer_status(const struct pgbouncer *b, struct pgbouncer_status *s)
 	s->maxwait_s = b->w_head ? sim_now(b->sim) - b->w_head->wait_start : 0;
 }
 
-int pgbouncer_servers(const struct pgbouncer *b) { return b->servers; }
+int pgbouncer_servers(const struct pgbouncer *pb, int d)
+{
+	assert(d >= 0 && d < pb->n);
+	return pb->db[d].servers;
+}
 
 void pgbouncer_error_message(enum pgbouncer_error e, const struct cfg_database *server,
 			     char *buf, size_t len)

@@ -1,30 +1,37 @@
-/* PgBouncer between the application pools and one PostgreSQL server: one pool
- * (database, user) shared by every application process, its server connections, its queue of
- * waiting clients and its janitor (reference/pool-semantics.md §3.6).
+/* PgBouncer between the application pools and PostgreSQL: one process shared by every
+ * application process, with one [databases] entry per server it fronts (the primary, each
+ * read replica a pool uses), so one pool (database, user) per server: its server connections,
+ * its queue of waiting clients and its janitor passes (reference/pool-semantics.md §3.6).
+ * default_pool_size, min_pool_size, reserve_pool_size, max_db_connections and
+ * query_wait_timeout apply to each database's pool on its own; max_client_conn to the whole
+ * process (its client connections to every database).
  *
- * The application pools connect to PgBouncer instead of the database: pgbouncer_clients gives
- * them a struct database that stands for PgBouncer's client side (max_client_conn slots, the
- * cheap client connect time, refusals with "no more connections allowed (max_client_conn)").
- * A transaction asks for a server connection at BEGIN (pgbouncer_query) and ends at COMMIT
- * (pgbouncer_release): in transaction mode a server is held only for a transaction; in session
- * mode the server linked at the client connection's first query stays linked to it (the
- * application pool's record, struct pool_conn) until the application closes that connection,
- * then runs server_reset_query (one round trip, sv_tested) before it serves anyone else.
+ * The application pools connect to PgBouncer instead of a server: pgbouncer_clients gives
+ * them, per database, a struct database that stands for PgBouncer's client side (slots taken
+ * from the process's max_client_conn, the cheap client connect time, refusals with "no more
+ * connections allowed (max_client_conn)"). A transaction asks its database's pool for a
+ * server connection at BEGIN (pgbouncer_query) and ends at COMMIT (pgbouncer_release): in
+ * transaction mode a server is held only for a transaction; in session mode the server linked
+ * at the client connection's first query stays linked to it (the application pool's record,
+ * struct pool_conn) until the application closes that connection, then runs
+ * server_reset_query (one round trip, sv_tested) before it serves anyone else.
  *
- * Rules (§3.6): a query takes an idle server if any, else waits FIFO; a released server goes
- * at once to the oldest waiter; at most one server connect is in flight, launched while the
- * pool has fewer than default_pool_size servers, or up to default_pool_size +
- * reserve_pool_size once the oldest waiter has waited reserve_pool_timeout, and never beyond
- * max_db_connections; the server connect pays the database's connect_time and may be refused
- * by PostgreSQL (then no new connect for server_login_retry, and a client of a pool with no
- * server at all is refused at once with the cached error); the janitor runs every 1/3 s
- * (at k/3 s) and disconnects clients that waited longer than query_wait_timeout, checks the
- * reserve and tops the pool up to min_pool_size one connection at a time. In statement mode
- * the BEGIN of a transaction block closes the server after its round trip and the client
- * gets "transaction blocks not allowed in statement pooling mode".
+ * Rules per database's pool (§3.6): a query takes an idle server if any, else waits FIFO; a
+ * released server goes at once to the oldest waiter; at most one server connect is in flight,
+ * launched while the pool has fewer than default_pool_size servers, or up to
+ * default_pool_size + reserve_pool_size once the oldest waiter has waited
+ * reserve_pool_timeout, and never beyond max_db_connections; the server connect pays the
+ * server's connect_time and may be refused by PostgreSQL (then no new connect for
+ * server_login_retry, and a client of a pool with no server at all is refused at once with the
+ * cached error); the janitor runs every 1/3 s (at k/3 s) and disconnects clients that waited
+ * longer than query_wait_timeout, checks the reserve and tops the pool up to min_pool_size one
+ * connection at a time. In statement mode the BEGIN of a transaction block closes the server
+ * after its round trip and the client gets "transaction blocks not allowed in statement
+ * pooling mode".
  *
- * Not modelled: server_idle_timeout, server_lifetime, server_check_delay, max_user_connections, several
- * (database, user) pools. No I/O. */
+ * Not modelled: server_idle_timeout, server_lifetime, server_check_delay,
+ * max_user_connections, max_db_client_connections, several users per database (so
+ * max_db_connections never evicts a sibling pool's server). No I/O. */
 #ifndef POOLTIDE_PGBOUNCER_H
 #define POOLTIDE_PGBOUNCER_H
 
@@ -47,6 +54,7 @@ enum pgbouncer_error {
 
 struct pgbouncer;
 struct pgbouncer_client;
+struct pgbouncer_db;
 struct pool_conn;
 
 /* Exactly one of these is called for each pgbouncer_query, possibly before it returns. */
@@ -60,13 +68,17 @@ struct pgbouncer_client {
 	struct pool_conn *conn;        /* the client connection the query arrives on (set before
 					  pgbouncer_query): in session mode its server stays
 					  linked to it */
+	const struct database *server; /* the server of the [databases] entry that connection is
+					  to (set before pgbouncer_query): one of the servers
+					  given to pgbouncer_create */
 	double wait_start;             /* set by pgbouncer_query */
 	/* private */
 	struct pgbouncer_client *next;
+	struct pgbouncer_db *db;
 	bool linked;
 };
 
-/* Counters since the last reset and the SHOW POOLS levels over time. */
+/* One database's pool: counters since the last reset and the SHOW POOLS levels over time. */
 struct pgbouncer_stats {
 	uint64_t queries;             /* transactions that asked for a server */
 	uint64_t waited;              /* of those, linked after waiting */
@@ -84,7 +96,7 @@ struct pgbouncer_stats {
 	struct level cl_active, cl_waiting, sv_active, sv_idle, sv_login;
 };
 
-/* PgBouncer's status at one instant, SHOW POOLS' words: client connections open and not
+/* One database's pool at one instant, SHOW POOLS' words: client connections open and not
  * waiting (cl_active), waiting for a server (cl_waiting), servers linked to a client
  * (sv_active), idle (sv_idle), running server_reset_query (sv_tested), being opened
  * (sv_login), and the age of the oldest waiting client (maxwait, s). */
@@ -93,31 +105,42 @@ struct pgbouncer_status {
 	double maxwait_s;
 };
 
-/* A PgBouncer in front of `server` (borrowed; its connect_time is the server connect time),
- * drawing client and server connect times from `rng` (borrowed). NULL when out of memory. */
-struct pgbouncer *pgbouncer_create(const struct cfg_pgbouncer *cfg, struct sim *sim,
-				   struct database *server, gsl_rng *rng);
+/* Databases one PgBouncer fronts at most: the primary and every read replica. */
+#define PGBOUNCER_MAX_DATABASES (CFG_MAX_REPLICAS + 1)
+
+/* A PgBouncer with n databases (1..PGBOUNCER_MAX_DATABASES): database d in front of
+ * servers[d] (borrowed; its connect_time is the server connect time), drawing its server
+ * connect times from rngs[d] (borrowed). NULL when out of memory. */
+struct pgbouncer *pgbouncer_create(const struct cfg_pgbouncer *cfg, struct sim *sim, int n,
+				   struct database *const servers[], gsl_rng *const rngs[]);
 void pgbouncer_destroy(struct pgbouncer *b);
+int pgbouncer_databases(const struct pgbouncer *b);
 
-/* PgBouncer's client side, what the application pools connect to (owned by b). */
-struct database *pgbouncer_clients(struct pgbouncer *b);
+/* PgBouncer's client side for database d, what the application pools on its server connect
+ * to (owned by b). */
+struct database *pgbouncer_clients(struct pgbouncer *b, int d);
+/* The whole process's client side: every database's client connections, max_client_conn
+ * slots; its `refused` counts every refusal. */
+const struct database *pgbouncer_all_clients(const struct pgbouncer *b);
 
-/* Client c's transaction needs a server (at BEGIN). In session mode a client connection
- * (c->conn) that has a server already is linked at once, without waiting. */
+/* Client c's transaction needs a server of its database (c->server) at BEGIN. In session
+ * mode a client connection (c->conn) that has a server already is linked at once, without
+ * waiting. */
 void pgbouncer_query(struct pgbouncer *b, struct pgbouncer_client *c);
-/* c's transaction ended (COMMIT or ROLLBACK): its server goes back to the pool (transaction
- * and statement modes) or stays linked to c->conn (session mode, until the application
- * closes the connection: pool_conn_disconnect tells PgBouncer). */
+/* c's transaction ended (COMMIT or ROLLBACK): its server goes back to its database's pool
+ * (transaction and statement modes) or stays linked to c->conn (session mode, until the
+ * application closes the connection: pool_conn_disconnect tells PgBouncer). */
 void pgbouncer_release(struct pgbouncer *b, struct pgbouncer_client *c);
 
-/* Arrivals have stopped (the horizon): the janitor no longer tops the pool up to
+/* Arrivals have stopped (the horizon): the janitor no longer tops the pools up to
  * min_pool_size, so the engine runs dry once the clients in flight are done. */
 void pgbouncer_drain(struct pgbouncer *b);
 void pgbouncer_reset(struct pgbouncer *b);   /* restart the statistics now (warm-up) */
-const struct pgbouncer_stats *pgbouncer_stats(const struct pgbouncer *b);
-void pgbouncer_status(const struct pgbouncer *b, struct pgbouncer_status *s);
-/* Server connections open or being opened. */
-int pgbouncer_servers(const struct pgbouncer *b);
+/* Database d's pool (0 <= d < pgbouncer_databases). */
+const struct pgbouncer_stats *pgbouncer_stats(const struct pgbouncer *b, int d);
+void pgbouncer_status(const struct pgbouncer *b, int d, struct pgbouncer_status *s);
+/* Server connections of database d open or being opened. */
+int pgbouncer_servers(const struct pgbouncer *b, int d);
 
 /* The error as PgBouncer words it to the client, into buf (NUL-terminated); `server` gives
  * PostgreSQL's refusal text that PgBouncer caches when its logins fail. */

@@ -479,6 +479,7 @@ static void on_ready(struct pool_client *c, struct pool_conn *conn)
 		q->link.on_linked = on_linked;
 		q->link.on_error = on_pgbouncer_error;
 		q->link.conn = conn;
+		q->link.server = q->db; /* the primary's database or a replica's */
 		pgbouncer_query(r->bouncer, &q->link);
 		return;
 	}

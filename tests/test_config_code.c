@@ -274,6 +274,64 @@ static void test_pgbouncer_ini_transaction(void **state)
 	free(s);
 }
 
+/* PgBouncer in front of the primary and a read replica "replica-1" (4 processes, pool main
+ * on the primary, pool p1 on the replica, both QueuePool 5 + 0, the workload's reads routed to
+ * p1): one [databases] entry per server (the replica's host placeholder in capitals with '_'
+ * for '-'), the application side names each pool's database, and its client connections are
+ * counted over both databases against max_client_conn: 4 x 5 + 4 x 5 = 40. Each server's
+ * budget is PgBouncer's default_pool_size 20 of that server's 97 usable slots. */
+static void test_pgbouncer_ini_replica(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, 4, 2);
+	sc.n_workloads = 1;
+	sc.n_replicas = 1;
+	cfg_replica_defaults(&sc, &sc.replicas[0], "replica-1");
+	sc.pools[0].max_overflow = 0;
+	sc.pools[1].max_overflow = 0;
+	sc.pools[1].server = 1;
+	sc.workloads[0].req.reads.n_pools = 1;
+	sc.workloads[0].req.reads.pools[0] = 1;
+	sc.workloads[0].req.reads.share = 1;
+	sc.pgbouncer.enabled = true;
+	sc.pgbouncer.pool_mode = CFG_POOL_MODE_TRANSACTION;
+	char *s = capture(config_code_pgbouncer, &sc);
+	assert_non_null(strstr(s,
+		"```ini\n"
+		"; pgbouncer.ini: one [databases] entry, so one pool (database x user), per server, "
+		"shared by every process\n"
+		"; the hosts and the database name app are yours\n"
+		"[databases]\n"
+		"app = host=POSTGRES_HOST port=5432 dbname=app\n"
+		"app_replica-1 = host=REPLICA_1_HOST port=5432 dbname=app\n"
+		"\n"
+		"[pgbouncer]\n"
+		"listen_port = 6432\n"
+		"pool_mode = transaction\n"));
+	assert_non_null(strstr(s,
+		"Application side: every pool's DATABASE_URL points at PgBouncer (port 6432), not at "
+		"PostgreSQL: database app for the pools on the primary, app_replica-1 for those on "
+		"replica-1. Each database has its own default_pool_size servers; max_client_conn "
+		"counts the client connections of all of them. The pools can open 40 client "
+		"connections, within max_client_conn 100."));
+	free(s);
+	s = capture(md, &sc);
+	assert_non_null(strstr(s, "Connection budget: primary: PgBouncer's default_pool_size 20 + "
+				  "reserve_pool_size 0 (the pools connect to PgBouncer) = 20 <= 97 "
+				  "usable slots"));
+	assert_non_null(strstr(s, "Connection budget: replica-1: PgBouncer's default_pool_size 20 "
+				  "+ reserve_pool_size 0 (the pools connect to PgBouncer) = 20 <= 97 "
+				  "usable slots"));
+	free(s);
+	/* a replica no pool uses has no [databases] entry */
+	sc.pools[1].server = 0;
+	assert_false(cfg_pgbouncer_fronts(&sc, 1));
+	s = capture(config_code_pgbouncer, &sc);
+	assert_null(strstr(s, "app_replica-1"));
+	free(s);
+}
+
 /* Session mode writes server_reset_query; 4 processes x (5 + 30) = 140 client connections
  * are 40 over max_client_conn 100; a NullPool (no cap) can open any number; statement mode
  * says autocommit only. */
@@ -319,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_pgbouncer_ini_transaction),
 		cmocka_unit_test(test_pgbouncer_ini_session_and_client_side),
+		cmocka_unit_test(test_pgbouncer_ini_replica),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,6 +108,8 @@ static void ev_query(struct sim *sim, void *obj, uint64_t arg)
 	struct client *c = obj;
 	c->link.on_linked = on_linked;
 	c->link.on_error = on_error;
+	if (!c->link.server)
+		c->link.server = &c->fx->db; /* the one database's server, unless the test chose */
 	pgbouncer_query(c->fx->b, &c->link);
 }
 
@@ -131,7 +133,8 @@ static void fx_start(struct fx *f)
 	database_init(&f->db, &f->dbcfg, 0);
 	f->rng = rng_stream_create(1, 0, 1);
 	assert_non_null(f->rng);
-	f->b = pgbouncer_create(&f->cfg, f->sim, &f->db, f->rng);
+	struct database *servers[] = {&f->db};
+	f->b = pgbouncer_create(&f->cfg, f->sim, 1, servers, &f->rng);
 	assert_non_null(f->b);
 }
 
@@ -193,7 +196,7 @@ static void test_transaction_pooling_hand_off(void **state)
 	sim_schedule_at(f.sim, 0.75, SIM_PRIO_MAX, ev_nothing, NULL, 0); /* the clock at 0.75 */
 	sim_run(f.sim, 0.75);
 	struct pgbouncer_status s;
-	pgbouncer_status(f.b, &s);
+	pgbouncer_status(f.b, 0, &s);
 	assert_int_equal(s.cl_waiting, 1);
 	assert_int_equal(s.sv_active, 2);
 	assert_int_equal(s.sv_idle, 0);
@@ -202,12 +205,12 @@ static void test_transaction_pooling_hand_off(void **state)
 	EXPECT_LINKED(&f, 0, 0.125);
 	EXPECT_LINKED(&f, 1, 0.25);
 	EXPECT_LINKED(&f, 2, 1.125);
-	pgbouncer_status(f.b, &s);
+	pgbouncer_status(f.b, 0, &s);
 	assert_int_equal(s.cl_waiting, 0);
 	assert_int_equal(s.sv_active, 0);
 	assert_int_equal(s.sv_idle, 2);
 	assert_int_equal(f.db.open, 2);
-	const struct pgbouncer_stats *st = pgbouncer_stats(f.b);
+	const struct pgbouncer_stats *st = pgbouncer_stats(f.b, 0);
 	assert_int_equal(st->queries, 3);
 	assert_int_equal(st->waited, 3);
 	assert_int_equal(st->server_connects, 2);
@@ -238,7 +241,7 @@ static void test_query_wait_timeout_on_janitor_passes(void **state)
 	EXPECT_LINKED(&f, 0, 0);
 	EXPECT_ERROR(&f, 1, 4.0 / 3, PGBOUNCER_QUERY_WAIT_TIMEOUT);
 	EXPECT_ERROR(&f, 2, 8.0 / 3, PGBOUNCER_QUERY_WAIT_TIMEOUT);
-	assert_int_equal(pgbouncer_stats(f.b)->query_wait_timeouts, 2);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->query_wait_timeouts, 2);
 	char msg[160];
 	pgbouncer_error_message(PGBOUNCER_QUERY_WAIT_TIMEOUT, &f.dbcfg, msg, sizeof msg);
 	assert_string_equal(msg, "query_wait_timeout");
@@ -268,9 +271,9 @@ static void test_reserve_pool_after_timeout(void **state)
 	EXPECT_LINKED(&f, 0, 0);
 	EXPECT_LINKED(&f, 1, 2.0 / 3);
 	EXPECT_LINKED(&f, 2, 2.0 / 3 + 1);
-	assert_int_equal(pgbouncer_stats(f.b)->server_connects, 2);
-	assert_int_equal(pgbouncer_stats(f.b)->reserve_connects, 1);
-	assert_int_equal(pgbouncer_servers(f.b), 2);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->server_connects, 2);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->reserve_connects, 1);
+	assert_int_equal(pgbouncer_servers(f.b, 0), 2);
 	fx_free(&f);
 }
 
@@ -290,7 +293,7 @@ static void test_max_db_connections_caps_servers(void **state)
 	sim_run(f.sim, INFINITY);
 	EXPECT_LINKED(&f, 0, 0.125);
 	EXPECT_LINKED(&f, 1, 1.125);
-	assert_int_equal(pgbouncer_stats(f.b)->server_connects, 1);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->server_connects, 1);
 	assert_int_equal(f.db.open, 1);
 	fx_free(&f);
 }
@@ -323,7 +326,7 @@ static void test_login_failing_cached_error_and_retry(void **state)
 	sim_run(f.sim, INFINITY);
 	EXPECT_LINKED(&f, 0, 15.125);
 	EXPECT_ERROR(&f, 1, 0.1, PGBOUNCER_LOGIN_FAILING);
-	const struct pgbouncer_stats *st = pgbouncer_stats(f.b);
+	const struct pgbouncer_stats *st = pgbouncer_stats(f.b, 0);
 	assert_int_equal(st->server_connects, 2);
 	assert_int_equal(st->server_refused, 1);
 	assert_int_equal(st->login_failing, 1);
@@ -355,9 +358,9 @@ static void test_statement_mode_refuses_transaction_blocks(void **state)
 	fx_query(&f, 0, 0, 1);
 	sim_run(f.sim, INFINITY);
 	EXPECT_ERROR(&f, 0, 0.25, PGBOUNCER_STATEMENT_MODE);
-	assert_int_equal(pgbouncer_servers(f.b), 0);
+	assert_int_equal(pgbouncer_servers(f.b, 0), 0);
 	assert_int_equal(f.db.open, 0);
-	assert_int_equal(pgbouncer_stats(f.b)->statement_mode, 1);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->statement_mode, 1);
 	char msg[120];
 	pgbouncer_error_message(PGBOUNCER_STATEMENT_MODE, &f.dbcfg, msg, sizeof msg);
 	assert_string_equal(msg, "transaction blocks not allowed in statement pooling mode");
@@ -384,16 +387,16 @@ static void test_min_pool_size_and_max_client_conn(void **state)
 	f.cfg.default_pool_size = 5;
 	f.cfg.max_client_conn = 2;
 	fx_start(&f);
-	struct database *clients = pgbouncer_clients(f.b);
+	struct database *clients = pgbouncer_clients(f.b, 0);
 	sim_schedule_at(f.sim, 0.5, PRIO_ARRIVAL, ev_client_connect, clients, 0);
 	sim_run(f.sim, 0.75);
-	assert_int_equal(pgbouncer_servers(f.b), 1); /* launched at 2/3, still logging in */
+	assert_int_equal(pgbouncer_servers(f.b, 0), 1); /* launched at 2/3, still logging in */
 	sim_run(f.sim, 5);
 	struct pgbouncer_status s;
-	pgbouncer_status(f.b, &s);
+	pgbouncer_status(f.b, 0, &s);
 	assert_int_equal(s.sv_idle, 2);
 	assert_int_equal(s.cl_active, 1);
-	assert_int_equal(pgbouncer_stats(f.b)->server_connects, 2);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->server_connects, 2);
 	assert_int_equal(sim_pending(f.sim), 0); /* the janitor stopped */
 	assert_true(database_connect(clients, 5));
 	assert_false(database_connect(clients, 5));
@@ -424,8 +427,170 @@ static void test_drain_stops_the_janitor(void **state)
 	sim_run(f.sim, INFINITY);
 	assert_near(sim_now(f.sim), 1);
 	assert_int_equal(sim_events_run(f.sim), 3); /* passes at 1/3, 2/3 and the drain */
-	assert_int_equal(pgbouncer_servers(f.b), 0);
+	assert_int_equal(pgbouncer_servers(f.b, 0), 0);
 	fx_free(&f);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* One PgBouncer in front of two servers: one [databases] entry, so one pool, per server       */
+
+/* Two servers behind one PgBouncer: database 0 in front of f->db (the primary), database 1 in
+ * front of *replica (its own connect time), each with its own server connect stream. */
+static void fx_start2(struct fx *f, struct database *replica, gsl_rng **rng2)
+{
+	f->sim = sim_create();
+	assert_non_null(f->sim);
+	database_init(&f->db, &f->dbcfg, 0);
+	f->rng = rng_stream_create(1, 0, 1);
+	*rng2 = rng_stream_create(1, 0, 2);
+	assert_non_null(f->rng);
+	assert_non_null(*rng2);
+	struct database *servers[] = {&f->db, replica};
+	gsl_rng *rngs[] = {f->rng, *rng2};
+	f->b = pgbouncer_create(&f->cfg, f->sim, 2, servers, rngs);
+	assert_non_null(f->b);
+	assert_int_equal(pgbouncer_databases(f->b), 2);
+}
+
+static void ev_client_disconnect(struct sim *sim, void *obj, uint64_t arg)
+{
+	(void)arg;
+	database_disconnect(obj, sim_now(sim));
+}
+
+/* Transaction pooling, default_pool_size 2 but max_db_connections 1 (per database, as
+ * PgBouncer's [databases] entries each have their own), max_client_conn 4 (the whole process).
+ * Primary: server connect 0.125 s; replica: 0.25 s.
+ * Client connections at 0: two to the primary's database, two to the replica's (4 = the
+ * process's max_client_conn); a fifth, to the replica's, is refused although that database
+ * has only two: max_client_conn counts every database (the refusal counts on the replica's
+ * client side and on the process's, not on the primary's). At 1.5 a primary client
+ * disconnects and the same connect to the replica's database succeeds.
+ * Queries: A on the primary at 0 (holds 1 s), C on the replica at 0 (holds 0.5 s), B on the
+ * primary at 0.5 (holds 1), D on the replica at 0.5 (holds 0.25).
+ * - 0: A finds no server and waits; the primary's pool launches a connect (rule 4, 0 < 1).
+ *   C, on the other database, launches its own at once: "one connect in flight" is per pool
+ *   (§3.4); a shared limit would hold C's back until 0.125.
+ * - 0.125: A linked (waited 0.125). 0.25: C linked (waited 0.25, the replica's connect).
+ * - 0.5: B waits (the primary's one server is A's; max_db_connections 1 forbids a second
+ *   although default_pool_size is 2); D waits likewise on the replica.
+ *   At 0.6: each database has cl_waiting 1, sv_active 1, maxwait 0.1, cl_active 2 - 1 = 1.
+ * - 0.75: C releases: the replica's server goes to D (rule 3), not to B, who waits on
+ *   another database. At 0.9: primary cl_waiting 1, maxwait 0.4; replica cl_waiting 0.
+ * - 1.0: D releases: the replica's server idle. 1.125: A releases: B linked (waited 0.625).
+ * Each server sees exactly one connection (rule 7, per database). Waits: primary 0.125 and
+ * 0.625 (mean 0.375, maxwait 0.625); replica 0.25 and 0.25 (maxwait 0.25). */
+static void test_two_databases_pools_independent_max_client_conn_shared(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.cfg.default_pool_size = 2;
+	f.cfg.max_db_connections = 1;
+	f.cfg.max_client_conn = 4;
+	struct cfg_database rcfg = f.dbcfg;
+	dist_constant(&rcfg.connect_time, 0.25);
+	struct database replica;
+	database_init(&replica, &rcfg, 0);
+	gsl_rng *rng2;
+	fx_start2(&f, &replica, &rng2);
+	struct database *cp = pgbouncer_clients(f.b, 0), *cr = pgbouncer_clients(f.b, 1);
+	for (int k = 0; k < 2; k++) {
+		assert_true(database_connect(cp, 0));
+		assert_true(database_connect(cr, 0));
+	}
+	assert_false(database_connect(cr, 0)); /* the fifth client connection */
+	assert_int_equal(cr->refused, 1);
+	assert_int_equal(cp->refused, 0);
+	assert_int_equal(pgbouncer_all_clients(f.b)->refused, 1);
+	assert_int_equal(pgbouncer_all_clients(f.b)->open, 4);
+	for (int i = 0; i < 4; i++)
+		f.cl[i].link.server = i % 2 ? &replica : &f.db;
+	fx_query(&f, 0, 0, 1);    /* A, primary */
+	fx_query(&f, 1, 0, 0.5);  /* C, replica */
+	fx_query(&f, 2, 0.5, 1);  /* B, primary */
+	fx_query(&f, 3, 0.5, 0.25); /* D, replica */
+	sim_schedule_at(f.sim, 0.6, SIM_PRIO_MAX, ev_nothing, NULL, 0);
+	sim_run(f.sim, 0.6);
+	struct pgbouncer_status sp, sr;
+	pgbouncer_status(f.b, 0, &sp);
+	pgbouncer_status(f.b, 1, &sr);
+	assert_int_equal(sp.cl_waiting, 1);
+	assert_int_equal(sp.sv_active, 1);
+	assert_int_equal(sp.cl_active, 1);
+	assert_near(sp.maxwait_s, 0.1);
+	assert_int_equal(sr.cl_waiting, 1);
+	assert_int_equal(sr.sv_active, 1);
+	assert_int_equal(sr.cl_active, 1);
+	assert_near(sr.maxwait_s, 0.1);
+	sim_schedule_at(f.sim, 0.9, SIM_PRIO_MAX, ev_nothing, NULL, 0);
+	sim_run(f.sim, 0.9);
+	pgbouncer_status(f.b, 0, &sp);
+	pgbouncer_status(f.b, 1, &sr);
+	assert_int_equal(sp.cl_waiting, 1);
+	assert_near(sp.maxwait_s, 0.4);
+	assert_int_equal(sr.cl_waiting, 0);
+	assert_int_equal(sr.sv_active, 1); /* D's */
+	sim_schedule_at(f.sim, 1.5, PRIO_COMPLETION, ev_client_disconnect, cp, 0);
+	sim_run(f.sim, INFINITY);
+	EXPECT_LINKED(&f, 0, 0.125);
+	EXPECT_LINKED(&f, 1, 0.25);
+	EXPECT_LINKED(&f, 2, 1.125);
+	EXPECT_LINKED(&f, 3, 0.75);
+	assert_true(database_connect(cr, sim_now(f.sim))); /* a slot of max_client_conn is free */
+	assert_int_equal(cr->open, 3);
+	assert_int_equal(pgbouncer_all_clients(f.b)->open, 4);
+	assert_int_equal(f.db.open, 1);
+	assert_int_equal(replica.open, 1);
+	assert_int_equal(pgbouncer_servers(f.b, 0), 1);
+	assert_int_equal(pgbouncer_servers(f.b, 1), 1);
+	const struct pgbouncer_stats *p0 = pgbouncer_stats(f.b, 0), *p1 = pgbouncer_stats(f.b, 1);
+	assert_int_equal(p0->queries, 2);
+	assert_int_equal(p1->queries, 2);
+	assert_int_equal(p0->server_connects, 1);
+	assert_int_equal(p1->server_connects, 1);
+	assert_near(tally_mean(&p0->wait), (0.125 + 0.625) / 2);
+	assert_near(tally_mean(&p1->wait), 0.25);
+	assert_near(p0->maxwait_max, 0.625);
+	assert_near(p1->maxwait_max, 0.25);
+	pgbouncer_status(f.b, 1, &sr);
+	assert_int_equal(sr.sv_idle, 1);
+	fx_free(&f);
+	gsl_rng_free(rng2);
+}
+
+/* The janitor's query_wait_timeout and min_pool_size are per database too: query_wait_timeout
+ * 1 s, default_pool_size 1, connects 0. The primary's database: A takes its server at 0 for
+ * 10 s, B queries at 0 and waits (dropped at 4/3, as in
+ * test_query_wait_timeout_on_janitor_passes). The replica's database: C queries at 0.5, finds
+ * no server, one is launched at once (its pool has none: the primary's busy server is not
+ * its), linked at 0.5, wait 0. Only the primary's database counts a timeout. */
+static void test_two_databases_query_wait_timeout_per_database(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.cfg.default_pool_size = 1;
+	f.cfg.query_wait_timeout_s = 1;
+	dist_constant(&f.dbcfg.connect_time, 0);
+	struct cfg_database rcfg = f.dbcfg;
+	struct database replica;
+	database_init(&replica, &rcfg, 0);
+	gsl_rng *rng2;
+	fx_start2(&f, &replica, &rng2);
+	f.cl[2].link.server = &replica;
+	fx_query(&f, 0, 0, 10);
+	fx_query(&f, 1, 0, 1);
+	fx_query(&f, 2, 0.5, 1);
+	sim_run(f.sim, INFINITY);
+	EXPECT_LINKED(&f, 0, 0);
+	EXPECT_ERROR(&f, 1, 4.0 / 3, PGBOUNCER_QUERY_WAIT_TIMEOUT);
+	EXPECT_LINKED(&f, 2, 0.5);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->query_wait_timeouts, 1);
+	assert_int_equal(pgbouncer_stats(f.b, 1)->query_wait_timeouts, 0);
+	assert_int_equal(pgbouncer_stats(f.b, 1)->waited, 0);
+	fx_free(&f);
+	gsl_rng_free(rng2);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -456,7 +621,7 @@ static void sess_start(struct fx *f)
 {
 	fx_start(f);
 	memset(sess_conn, 0, sizeof sess_conn);
-	struct database *clients = pgbouncer_clients(f->b);
+	struct database *clients = pgbouncer_clients(f->b, 0);
 	for (int k = 0; k < 2; k++) {
 		sess_conn[k].alive = true;
 		assert_true(database_connect(clients, 0));
@@ -488,18 +653,18 @@ static void test_session_pooling_server_follows_the_client_connection(void **sta
 	fx_query_on(&f, 0, 0, 1, 0);
 	fx_query_on(&f, 1, 0.5, 1, 1);
 	fx_query_on(&f, 2, 2, 1, 0);
-	sim_schedule_at(f.sim, 4, PRIO_COMPLETION, ev_close_conn, pgbouncer_clients(f.b), 0);
+	sim_schedule_at(f.sim, 4, PRIO_COMPLETION, ev_close_conn, pgbouncer_clients(f.b, 0), 0);
 	struct pgbouncer_status s;
 	sim_schedule_at(f.sim, 1.5, SIM_PRIO_MAX, ev_nothing, NULL, 0);
 	sim_run(f.sim, 1.5);
-	pgbouncer_status(f.b, &s);
+	pgbouncer_status(f.b, 0, &s);
 	assert_int_equal(s.sv_active, 1); /* linked to X, whose transaction is over */
 	assert_int_equal(s.sv_idle, 0);
 	assert_int_equal(s.cl_waiting, 1);
 	assert_near(s.maxwait_s, 1);
 	sim_schedule_at(f.sim, 4.125, SIM_PRIO_MAX, ev_nothing, NULL, 0);
 	sim_run(f.sim, 4.125);
-	pgbouncer_status(f.b, &s);
+	pgbouncer_status(f.b, 0, &s);
 	assert_int_equal(s.sv_tested, 1); /* DISCARD ALL running */
 	assert_int_equal(s.sv_active, 0);
 	assert_int_equal(s.cl_waiting, 1);
@@ -510,10 +675,10 @@ static void test_session_pooling_server_follows_the_client_connection(void **sta
 	EXPECT_LINKED(&f, 1, 4.25);
 	EXPECT_LINKED(&f, 2, 2);
 	assert_true(sess_conn[1].server_linked);
-	pgbouncer_status(f.b, &s);
+	pgbouncer_status(f.b, 0, &s);
 	assert_int_equal(s.sv_active, 1); /* Y keeps it after its transaction */
 	assert_int_equal(s.sv_tested, 0);
-	const struct pgbouncer_stats *st = pgbouncer_stats(f.b);
+	const struct pgbouncer_stats *st = pgbouncer_stats(f.b, 0);
 	assert_int_equal(st->queries, 3);
 	assert_int_equal(st->waited, 2);
 	assert_int_equal(st->server_connects, 1);
@@ -545,19 +710,19 @@ static void test_session_pooling_query_wait_timeout_and_no_reset(void **state)
 	sess_start(&f);
 	fx_query_on(&f, 0, 0, 0.25, 0);
 	fx_query_on(&f, 1, 0.5, 1, 1);
-	sim_schedule_at(f.sim, 2, PRIO_COMPLETION, ev_close_conn, pgbouncer_clients(f.b), 0);
+	sim_schedule_at(f.sim, 2, PRIO_COMPLETION, ev_close_conn, pgbouncer_clients(f.b, 0), 0);
 	sim_schedule_at(f.sim, 2, SIM_PRIO_MAX, ev_nothing, NULL, 0);
 	sim_run(f.sim, 2);
 	EXPECT_LINKED(&f, 0, 0);
 	EXPECT_ERROR(&f, 1, 5.0 / 3, PGBOUNCER_QUERY_WAIT_TIMEOUT);
 	assert_false(sess_conn[1].server_linked);
 	struct pgbouncer_status s;
-	pgbouncer_status(f.b, &s);
+	pgbouncer_status(f.b, 0, &s);
 	assert_int_equal(s.sv_idle, 1);
 	assert_int_equal(s.sv_active, 0);
 	assert_int_equal(s.sv_tested, 0);
-	assert_int_equal(pgbouncer_stats(f.b)->server_resets, 0);
-	assert_int_equal(pgbouncer_stats(f.b)->query_wait_timeouts, 1);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->server_resets, 0);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->query_wait_timeouts, 1);
 	fx_free(&f);
 }
 
@@ -623,11 +788,111 @@ static void test_model_transaction_pooling(void **state)
 	assert_near(r->workloads[0].hold.max, 1);
 	assert_near(r->db_open_max, 1);
 	assert_near(r->pools[0].open_max, 2);
-	assert_int_equal(r->pgbouncer.queries, 2);
-	assert_int_equal(r->pgbouncer.server_connects, 1);
-	assert_near(r->pgbouncer.maxwait_max, 1.0875 - 0.0625);
-	assert_near(r->pgbouncer.sv_active_max, 1);
-	assert_near(r->pgbouncer.cl_waiting_max, 2); /* both, from 0.1625 to 0.1875 */
+	assert_int_equal(r->pgbouncer[0].queries, 2);
+	assert_int_equal(r->pgbouncer[0].server_connects, 1);
+	assert_near(r->pgbouncer[0].maxwait_max, 1.0875 - 0.0625);
+	assert_near(r->pgbouncer[0].sv_active_max, 1);
+	assert_near(r->pgbouncer[0].cl_waiting_max, 2); /* both, from 0.1625 to 0.1875 */
+	model_result_destroy(r);
+	free(sc);
+}
+
+static double trace2_t[2], trace2_hold[2];
+
+/* trace_scenario with a read replica r1 (server connect 0.25 s) behind the same PgBouncer:
+ * pool "ro" (QueuePool 5 + 0) on r1, and a second workload "reader" (pool main) whose reads
+ * all go to "ro" (share 1, one pool: round-robin picks it), from a trace of two read-only
+ * requests at 0 and 0.1, database time 1 s each. */
+static void trace_scenario_replica(struct cfg_scenario *sc)
+{
+	trace_scenario(sc);
+	sc->n_replicas = 1;
+	cfg_replica_defaults(sc, &sc->replicas[0], "r1");
+	dist_constant(&sc->replicas[0].db.connect_time, 0.25);
+	sc->n_pools = 2;
+	sc->pools[1] = sc->pools[0];
+	memcpy(sc->pools[1].name, "ro", sizeof "ro");
+	sc->pools[1].server = 1;
+	sc->n_workloads = 2;
+	struct cfg_workload *w = &sc->workloads[1];
+	*w = sc->workloads[0];
+	memcpy(w->name, "reader", sizeof "reader");
+	trace2_t[0] = 0;
+	trace2_t[1] = 0.1;
+	trace2_hold[0] = trace2_hold[1] = 1;
+	w->req.arrival.trace_t = trace2_t;
+	w->req.arrival.trace_hold = trace2_hold;
+	w->req.reads.n_pools = 1;
+	w->req.reads.pools[0] = 1;
+	w->req.reads.share = 1;
+}
+
+/* PgBouncer in front of the primary and a replica, through model_run. Workload api on the
+ * primary's database runs exactly as in test_model_transaction_pooling (waits 0.1875 and
+ * 1.0875, maxwait 1.025): the replica's database changes nothing for it. Workload reader's
+ * two requests go to pool ro, so to the replica's database: request 1 connects to PgBouncer
+ * (0.0625), its BEGIN finds no server in that database's pool, which launches one to r1 (0.25):
+ * linked at 0.3125, wait 0.3125; it ends at 1.3125. Request 2's client connection is ready at
+ * 0.1625; it waits for the one server (default_pool_size 1 per database) until 1.3125: wait
+ * 1.2125, 1.15 of it at PgBouncer (that database's maxwait). Each server sees one connection;
+ * PgBouncer's figures per database: 2 queries, 1 server connect each; cl_waiting max 2 each. */
+static void test_model_pgbouncer_in_front_of_a_replica(void **state)
+{
+	(void)state;
+	struct cfg_scenario *sc = malloc(sizeof *sc);
+	assert_non_null(sc);
+	trace_scenario_replica(sc);
+	assert_true(cfg_pgbouncer_fronts(sc, 0));
+	assert_true(cfg_pgbouncer_fronts(sc, 1));
+	struct model_result *r = model_result_create(sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(sc, 0, r, NULL), 0);
+	const struct requests_stats *a = &r->workloads[0], *b = &r->workloads[1];
+	assert_int_equal(a->served, 2);
+	assert_near(tally_mean(&a->wait_served), (0.1875 + 1.0875) / 2);
+	assert_near(a->wait_served.max, 1.0875);
+	assert_int_equal(b->served, 2);
+	assert_int_equal(b->routed_reads, 2);
+	assert_near(tally_mean(&b->wait_served), (0.3125 + 1.2125) / 2);
+	assert_near(b->wait_served.max, 1.2125);
+	assert_near(r->db_open_max, 1);
+	assert_near(r->replicas[0].open_max, 1);
+	for (int d = 0; d < 2; d++) {
+		assert_int_equal(r->pgbouncer[d].queries, 2);
+		assert_int_equal(r->pgbouncer[d].server_connects, 1);
+		assert_near(r->pgbouncer[d].cl_waiting_max, 2);
+		assert_near(r->pgbouncer[d].sv_active_max, 1);
+	}
+	assert_near(r->pgbouncer[0].maxwait_max, 1.0875 - 0.0625);
+	assert_near(r->pgbouncer[1].maxwait_max, 1.2125 - 0.0625);
+	/* the per-database metrics read each database's pool (summary.h, METRIC_PGBOUNCER) */
+	const struct metric_def *m = metric_find("maxwait");
+	assert_near(m->get(r, 1), 1.15);
+	model_result_destroy(r);
+	free(sc);
+}
+
+/* max_client_conn is the whole process's: 3 client connections for the two databases. At 0
+ * api's and reader's first requests each open one (QueuePool keeps them); at 0.1 api's second
+ * (api's arrival first: workloads in order at one instant) takes the third, and reader's
+ * second is refused by PgBouncer ("no more connections allowed (max_client_conn)") although
+ * its database has a single client: counted on the replica's database, and as a PgBouncer
+ * refusal of the reader workload. */
+static void test_model_max_client_conn_counts_every_database(void **state)
+{
+	(void)state;
+	struct cfg_scenario *sc = malloc(sizeof *sc);
+	assert_non_null(sc);
+	trace_scenario_replica(sc);
+	sc->pgbouncer.max_client_conn = 3;
+	struct model_result *r = model_result_create(sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(sc, 0, r, NULL), 0);
+	assert_int_equal(r->workloads[0].served, 2);
+	assert_int_equal(r->workloads[1].served, 1);
+	assert_int_equal(r->workloads[1].failed[REQ_PGBOUNCER_REFUSED], 1);
+	assert_int_equal(r->pgbouncer[0].client_refused, 0);
+	assert_int_equal(r->pgbouncer[1].client_refused, 1);
 	model_result_destroy(r);
 	free(sc);
 }
@@ -704,10 +969,10 @@ static void test_model_query_wait_timeout_fails_request(void **state)
 	assert_int_equal(st->failed[REQ_PGBOUNCER_TIMED_OUT], 1);
 	assert_int_equal(st->failed[REQ_TIMED_OUT], 0);
 	assert_near(st->wait_all.max, 2.0 / 3 - 0.1);
-	assert_int_equal(r->pgbouncer.query_wait_timeouts, 1);
+	assert_int_equal(r->pgbouncer[0].query_wait_timeouts, 1);
 	assert_int_equal(r->workloads[0].hold.n, 1);
 	assert_int_equal(r->pools[0].closes, 0);
-	assert_int_equal(r->pgbouncer.client_refused, 0);
+	assert_int_equal(r->pgbouncer[0].client_refused, 0);
 	model_result_destroy(r);
 	free(sc);
 }
@@ -743,10 +1008,10 @@ static void test_model_session_pooling_queuepool_pins_servers(void **state)
 	assert_int_equal(st->failed[REQ_PGBOUNCER_TIMED_OUT], 1);
 	assert_near(st->wait_all.max, 16.0 / 3 - 0.1);
 	assert_near(st->wait_served.min, 0); /* request 3 */
-	assert_int_equal(r->pgbouncer.queries, 3);
-	assert_int_equal(r->pgbouncer.server_connects, 1);
-	assert_int_equal(r->pgbouncer.query_wait_timeouts, 1);
-	assert_near(r->pgbouncer.sv_active_max, 1);
+	assert_int_equal(r->pgbouncer[0].queries, 3);
+	assert_int_equal(r->pgbouncer[0].server_connects, 1);
+	assert_int_equal(r->pgbouncer[0].query_wait_timeouts, 1);
+	assert_near(r->pgbouncer[0].sv_active_max, 1);
 	assert_near(r->db_open_max, 1);
 	model_result_destroy(r);
 	free(sc);
@@ -773,10 +1038,10 @@ static void test_model_session_pooling_nullpool(void **state)
 	assert_int_equal(st->served, 2);
 	assert_near(tally_mean(&st->wait_served), (0.1875 + 1.0875) / 2);
 	assert_near(st->wait_served.max, 1.0875);
-	assert_int_equal(r->pgbouncer.queries, 2);
-	assert_int_equal(r->pgbouncer.server_connects, 1);
+	assert_int_equal(r->pgbouncer[0].queries, 2);
+	assert_int_equal(r->pgbouncer[0].server_connects, 1);
 	assert_int_equal(r->pools[0].closes, 2);
-	assert_near(r->pgbouncer.maxwait_max, 1.0875 - 0.0625);
+	assert_near(r->pgbouncer[0].maxwait_max, 1.0875 - 0.0625);
 	model_result_destroy(r);
 	free(sc);
 }
@@ -823,8 +1088,8 @@ static void test_model_batch_query_wait_timeout_is_its_own_cause(void **state)
 	assert_int_equal(b->failed, 2);
 	assert_int_equal(b->pgbouncer_timeouts, 2);
 	assert_int_equal(b->pool_timeouts, 0);
-	assert_int_equal(r->pgbouncer.query_wait_timeouts, 2);
-	assert_near(r->pgbouncer.maxwait_max, 8.0 / 3 - 2.0625);
+	assert_int_equal(r->pgbouncer[0].query_wait_timeouts, 2);
+	assert_near(r->pgbouncer[0].maxwait_max, 8.0 / 3 - 2.0625);
 	assert_int_equal(r->workloads[0].served, 1);
 	const struct metric_def *m = metric_find("batch_pgbouncer_timeouts");
 	assert_non_null(m);
@@ -929,13 +1194,70 @@ static void test_transaction_pooling_is_mmcd(void **state)
 		/* every failure is PgBouncer's: the application pool never times out */
 		assert_true(s->offered == s->served + s->failed[REQ_PGBOUNCER_TIMED_OUT]);
 		assert_true(s->failed[REQ_PGBOUNCER_TIMED_OUT] > 0);
-		assert_true(r[i]->pgbouncer.sv_active_max <= c);
+		assert_true(r[i]->pgbouncer[0].sv_active_max <= c);
 	}
 	printf("  PgBouncer transaction pooling, M/M/%d+D lam %g mu %g T %g (+ janitor 1/3 s)\n", c,
 	       lam, mu, T);
 	check_bracket(r, "pgbouncer_timeout_rate", 0, q0.p_abandon, q1.p_abandon, 0.21);
 	check_bracket(r, "wait_mean", 0, q0.mean_wait_served, q1.mean_wait_served, 0.08);
 	check_bracket(r, "sv_active_mean", 0, c * q0.utilization, c * q1.utilization, 0.0025);
+	for (int i = 0; i < REPS; i++)
+		model_result_destroy(r[i]);
+	free(sc);
+}
+
+/* Two databases behind one PgBouncer, each its own M/M/c+D. One workload at 2 lam, half of
+ * its transactions writing (row locks off, so a write waits for nothing on the server), every
+ * read routed to pool "ro" on replica r1: by Poisson splitting (the write draw is independent
+ * of arrivals and holds) the primary's database and the replica's each see Poisson arrivals
+ * at lam with exponential holds, and each PgBouncer pool of c servers with query_wait_timeout
+ * T is an M/M/c+D queue of its own (§3.6: pools, waits, connects and janitor checks per
+ * database), the same bracket [T, T + 1/3] as above. Checked per database on PgBouncer's own
+ * metrics: query_wait_timeout_rate (timeouts / queries), server_wait_mean (linked queries)
+ * and sv_active_mean. 10000 s per replication (half the test above: twice the databases),
+ * so the half-width bounds are the test above's times sqrt(2) (variance inversely
+ * proportional to the run length), rounded up: 0.30, 0.12, 0.0036. */
+static void test_two_databases_each_mmcd(void **state)
+{
+	(void)state;
+	const int c = 10;
+	const double lam = 10.5, mu = 1, T = 5;
+	struct qref_mmcd q0, q1;
+	assert_int_equal(qref_mmcd(c, lam, mu, T, &q0), QREF_OK);
+	assert_int_equal(qref_mmcd(c, lam, mu, T + 1.0 / 3, &q1), QREF_OK);
+	struct cfg_scenario *sc = malloc(sizeof *sc);
+	assert_non_null(sc);
+	pgb_mmcd_config(sc, c, 2 * lam, mu, T, 10000, 200);
+	sc->n_replicas = 1;
+	cfg_replica_defaults(sc, &sc->replicas[0], "r1");
+	sc->n_pools = 2;
+	sc->pools[1] = sc->pools[0];
+	snprintf(sc->pools[1].name, CFG_NAME_MAX, "ro");
+	sc->pools[1].server = 1;
+	struct cfg_requests *q = &sc->workloads[0].req;
+	q->writes = 0.5;
+	q->reads.n_pools = 1;
+	q->reads.pools[0] = 1;
+	q->reads.share = 1;
+	struct model_result *r[REPS];
+	for (int i = 0; i < REPS; i++) {
+		r[i] = model_result_create(sc);
+		assert_non_null(r[i]);
+		assert_int_equal(model_run(sc, (uint64_t)i, r[i], NULL), 0);
+		const struct requests_stats *st = &r[i]->workloads[0];
+		assert_true(st->offered == st->served + st->failed[REQ_PGBOUNCER_TIMED_OUT]);
+		for (int d = 0; d < 2; d++)
+			assert_true(r[i]->pgbouncer[d].sv_active_max <= c);
+	}
+	for (int d = 0; d < 2; d++) {
+		printf("  %s's database: M/M/%d+D lam %g mu %g T %g (+ janitor 1/3 s)\n",
+		       d ? "r1" : "primary", c, lam, mu, T);
+		check_bracket(r, "query_wait_timeout_rate", d, q0.p_abandon, q1.p_abandon, 0.30);
+		check_bracket(r, "server_wait_mean", d, q0.mean_wait_served, q1.mean_wait_served,
+			      0.12);
+		check_bracket(r, "sv_active_mean", d, c * q0.utilization, c * q1.utilization,
+			      0.0036);
+	}
 	for (int i = 0; i < REPS; i++)
 		model_result_destroy(r[i]);
 	free(sc);
@@ -954,13 +1276,18 @@ int main(void)
 		cmocka_unit_test(test_drain_stops_the_janitor),
 		cmocka_unit_test(test_session_pooling_server_follows_the_client_connection),
 		cmocka_unit_test(test_session_pooling_query_wait_timeout_and_no_reset),
+		cmocka_unit_test(test_two_databases_pools_independent_max_client_conn_shared),
+		cmocka_unit_test(test_two_databases_query_wait_timeout_per_database),
 		cmocka_unit_test(test_model_transaction_pooling),
+		cmocka_unit_test(test_model_pgbouncer_in_front_of_a_replica),
+		cmocka_unit_test(test_model_max_client_conn_counts_every_database),
 		cmocka_unit_test(test_model_query_wait_timeout_fails_request),
 		cmocka_unit_test(test_model_timeline_samples_pgbouncer_status),
 		cmocka_unit_test(test_model_session_pooling_queuepool_pins_servers),
 		cmocka_unit_test(test_model_session_pooling_nullpool),
 		cmocka_unit_test(test_model_batch_query_wait_timeout_is_its_own_cause),
 		cmocka_unit_test(test_transaction_pooling_is_mmcd),
+		cmocka_unit_test(test_two_databases_each_mmcd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -195,6 +195,30 @@ static void test_err_replicas(void **state)
 		    "--set replicas.r9.cores=2: replicas.r9: unknown key (expected one of: r1, r2)");
 }
 
+/* PgBouncer in front of replicas: a pool on a replica behind a "pgbouncer" section loads (it
+ * was refused before PgBouncer had one pool per database); PgBouncer fronts the primary and
+ * every replica a pool uses (r1 and r2 here; with pool b moved to the primary, r2 no more). */
+static void test_pgbouncer_fronts_the_replicas_pools_use(void **state)
+{
+	(void)state;
+	static const char *const sets[] = {"pgbouncer.pool_mode=transaction"};
+	struct scenario *s = load_sets(SC(TWO, READS), sets, 1);
+	const struct cfg_scenario *c = &s->variants[0].cfg;
+	assert_true(c->pgbouncer.enabled);
+	assert_true(cfg_pgbouncer_fronts(c, 0));
+	assert_true(cfg_pgbouncer_fronts(c, 1));
+	assert_true(cfg_pgbouncer_fronts(c, 2));
+	scenario_destroy(s);
+	static const char *const moved[] = {"pgbouncer.pool_mode=transaction",
+					    "pools.b.server=primary",
+					    "workloads.api.reads.pools=[\"a\"]"};
+	s = load_sets(SC(TWO, READS), moved, 3);
+	c = &s->variants[0].cfg;
+	assert_true(cfg_pgbouncer_fronts(c, 1));
+	assert_false(cfg_pgbouncer_fronts(c, 2));
+	scenario_destroy(s);
+}
+
 static void test_err_pool_server(void **state)
 {
 	(void)state;
@@ -203,10 +227,6 @@ static void test_err_pool_server(void **state)
 	       "got \"r2\"");
 	expect("{'pools': {'main': {'server': 1}}, 'workloads': {}}",
 	       "pools.main.server: expected \"primary\" or the name of a replica (primary), got 1");
-	expect("{'replicas': {'r1': {}}, 'pgbouncer': {'pool_mode': 'transaction'}, "
-	       "'pools': {'main': {'server': 'r1'}}, 'workloads': {}}",
-	       "pools.main.server: expected \"primary\" with pgbouncer (PgBouncer stands in front "
-	       "of the primary; a pool on a read replica behind it is not modelled), got \"r1\"");
 	expect("{'replicas': {'r1': {}}, 'pools': {'r': {'server': 'r1'}}, 'workloads': {'api': "
 	       "{'type': 'requests', 'arrival': {'rate': 1}, 'transaction': {'db_time': "
 	       "{'dist': 'constant', 'value': '1ms'}}}}}",
@@ -315,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_replicas_loaded_with_defaults),
 		cmocka_unit_test(test_reads_share_routing_and_overrides),
 		cmocka_unit_test(test_err_replicas),
+		cmocka_unit_test(test_pgbouncer_fronts_the_replicas_pools_use),
 		cmocka_unit_test(test_err_pool_server),
 		cmocka_unit_test(test_err_reads),
 		cmocka_unit_test(test_reports_per_server),
