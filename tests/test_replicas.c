@@ -515,9 +515,70 @@ static void test_two_replicas_half_the_reads_each_are_independent_queues(void **
 		model_result_destroy(r[i]);
 }
 
+static const double T4[] = {0, 1, 2, 3};
+static const double H4[] = {0.1, 0.1, 1.0, 1.0};
+
+/* statement_timeout per server: the primary's 0.5 s, replica1's own 0.05 s, replica2 the
+ * primary's (0.5 s, set here as the loader's default would copy it). Reads only, round-robin:
+ * the requests at 0, 1, 2, 3 s (db_time 0.1, 0.1, 1, 1; one statement, no round trips) go to
+ * r1, r2, r1, r2. Derivation (the statement reaches the server when the connection is ready;
+ * it is cancelled at that instant + the timeout if its db_time is longer):
+ * - 0 s, r1: connect 20 ms, statement from 0.020, 0.1 > 0.05: cancelled at 0.070.
+ * - 1 s, r2: connect 30 ms, 0.1 <= 0.5: served (wait 0.030).
+ * - 2 s, r1: its connection idle, statement from 2, 1 > 0.05: cancelled at 2.05.
+ * - 3 s, r2: statement from 3, 1 > 0.5: cancelled at 3.5.
+ * So 1 served, 3 statement_timed_out; connections held 0.05, 0.1, 0.05 and 0.5 s (from the
+ * statement's start to its end or its cancel, the ROLLBACK free: no round trip). The same
+ * with cores 1 on
+ * each server (one statement alone runs at full speed; the deadline is armed when it starts).
+ * Then the workload's own statement_timeout 2 s (a role's setting, which replicates and
+ * overrides the server's) serves all four; and with reads.share 0 every request runs on the
+ * primary under its 0.5 s: the two of db_time 1 s fail, the others are served. */
+static void test_statement_timeout_per_server(void **state)
+{
+	(void)state;
+	for (int cores = 0; cores <= 1; cores++) {
+		struct cfg_scenario sc;
+		scenario(&sc, T4, H4, 4);
+		sc.db.statement_timeout_s = 0.5;
+		sc.db.cores = cores;
+		sc.replicas[0].db.statement_timeout_s = 0.05;
+		sc.replicas[1].db.statement_timeout_s = 0.5;
+		for (int k = 0; k < 2; k++)
+			sc.replicas[k].db.cores = cores;
+		struct model_result *r = run(&sc);
+		const struct requests_stats *s = &r->workloads[0];
+		assert_int_equal(s->served, 1);
+		assert_int_equal(s->failed[REQ_STATEMENT_TIMEOUT], 3);
+		NEAR(s->wait_served.max, 0.030);
+		/* each holds its connection until the cancel (no ROLLBACK round trip here) */
+		assert_int_equal(s->hold.n, 4);
+		NEAR(s->hold.max, 0.5);
+		NEAR(tally_mean(&s->hold), (0.05 + 0.1 + 0.05 + 0.5) / 4);
+		assert_int_equal(r->pools[R1].checkouts, 2);
+		assert_int_equal(r->pools[R2].checkouts, 2);
+		model_result_destroy(r);
+
+		sc.workloads[0].req.statement_timeout_s = 2; /* the role's own */
+		r = run(&sc);
+		assert_int_equal(r->workloads[0].served, 4);
+		model_result_destroy(r);
+
+		sc.workloads[0].req.statement_timeout_s = -1; /* the servers' again */
+		sc.workloads[0].req.reads.share = 0;
+		r = run(&sc);
+		s = &r->workloads[0];
+		assert_int_equal(s->served, 2);
+		assert_int_equal(s->failed[REQ_STATEMENT_TIMEOUT], 2);
+		assert_int_equal(r->pools[MAIN].checkouts, 4);
+		model_result_destroy(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_statement_timeout_per_server),
 		cmocka_unit_test(test_round_robin_reads_go_to_replicas),
 		cmocka_unit_test(test_writes_stay_on_the_primary),
 		cmocka_unit_test(test_share_zero_is_no_routing),
