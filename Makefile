@@ -42,7 +42,12 @@ LIB_SRC    := $(SIM_SRC) $(MODELS_SRC) $(APP_SRC)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+# Support files link into every test binary, except the allocation-failure hook
+# (tests/oomhook.c), which replaces malloc, calloc and realloc of the whole binary: only the
+# tests in OOM_HOOK_TESTS link it (the rule after the test binaries').
+OOM_HOOK_SRC := tests/oomhook.c
+OOM_HOOK_TESTS := test_model test_table
+TEST_SUPPORT := $(filter-out $(TEST_SRC) $(OOM_HOOK_SRC),$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 BIN        := $(BUILD)/pooltide
 BENCH_BIN  := $(BUILD)/tests/bench
@@ -107,6 +112,8 @@ $(BUILD)/mpi/%.o: %.c
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT_OBJ) $(LIB_OBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+
+$(OOM_HOOK_TESTS:%=$(BUILD)/tests/%): $(OOM_HOOK_SRC:%.c=$(BUILD)/%.o)
 
 $(BENCH_BIN): $(BUILD)/tests/bench.o $(LIB_OBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS)

@@ -312,8 +312,9 @@ static void summary_processes(const struct fit_state *s, FILE *f, bool md)
 		if (md) {
 			fprintf(f, "| %s | %s | %zu | %d |\n", path, pid, p->rows, s->pool.proc_max[j]);
 		} else if (j < PROCESSES_LISTED) {
-			fprintf(f, "    %s pid %s: %zu rows, at most %d checked out at once\n", path,
-				pid, p->rows, s->pool.proc_max[j]);
+			fprintf(f, "    %s%s%s: %zu rows, at most %d checked out at once\n", path,
+				p->pid >= 0 ? " pid " : " (no pid column)", p->pid >= 0 ? pid : "",
+				p->rows, s->pool.proc_max[j]);
 		} else {
 			fprintf(f, "    and %zu more (fit.md lists every one)\n", np - j);
 			break;

@@ -1,7 +1,7 @@
 /* The scenario loader's read replicas: the "replicas" section (each a PostgreSQL hot standby
- * with its own slots, connect time, round trip and cores, every key defaulting to the
- * primary's), the server a pool connects to (pools.NAME.server) and a requests workload's
- * read routing (workloads.NAME.reads). models/routing.h has the rule.
+ * with its own slots, connect time, round trip, cores and statement_timeout, every key
+ * defaulting to the primary's), the server a pool connects to (pools.NAME.server) and a
+ * requests workload's read routing (workloads.NAME.reads). models/routing.h has the rule.
  *
  * Not here: the primary (app/load_database.c), the rest of a pool or a workload
  * (app/load_pool.c, app/load_workload.c). */
@@ -12,7 +12,7 @@
 
 static const char *const replica_keys[] = {"max_connections", "superuser_reserved_connections",
 					   "reserved_connections", "connect_time", "rtt", "cores",
-					   NULL};
+					   "statement_timeout", NULL};
 static const char *const reads_keys[] = {"pools", "share", "routing", NULL};
 /* indexed by enum cfg_routing */
 static const char *const routing_names[] = {"round-robin", "random", NULL};
@@ -79,11 +79,16 @@ static int get_replica(struct load_ctx *c, const cJSON *v, struct cfg_scenario *
 			return load_fail_oom(c);
 		}
 	}
+	/* statement_timeout: a server setting (postgresql.conf), which a standby may set apart
+	 * from the primary; absent, the primary's. No lock_timeout: a replica takes no row lock. */
 	if ((rc = load_get_duration(c, v, path, "rtt", false, &db->rtt_s)) ||
-	    (rc = load_get_int(c, v, path, "cores", 0, CORES_MAX, cfg->db.cores, &db->cores)))
+	    (rc = load_get_int(c, v, path, "cores", 0, CORES_MAX, cfg->db.cores, &db->cores)) ||
+	    (rc = load_get_duration(c, v, path, "statement_timeout", false,
+				    &db->statement_timeout_s)))
 		return rc;
 	load_put_dur(c, r, "rtt", db->rtt_s);
 	load_put_int(c, r, "cores", db->cores);
+	load_put_dur(c, r, "statement_timeout", db->statement_timeout_s);
 	return PT_OK;
 }
 

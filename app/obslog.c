@@ -1,6 +1,6 @@
 /* Observation logs (see obslog.h): a small CSV reader (header line, RFC 4180 quotes, '#'
- * comment and blank lines skipped, CRLF accepted, gzip through zlib) and the three readers on
- * top of it. Numbers are read with strtod in the C locale (the program never sets another). */
+ * comment and blank lines and repeats of the header line skipped, CRLF accepted, gzip through
+ * zlib) and the three readers on top of it. Numbers are read with strtod in the C locale (the program never sets another). */
 #include "app/obslog.h"
 
 #include <errno.h>
@@ -167,8 +167,18 @@ static int split(struct csv *c, char *s)
 	}
 }
 
-/* The next data line into c->f; 1 when there is one, 0 at the end, < 0 (minus a status) on
- * error. */
+static bool same_as_header(const struct csv *c)
+{
+	if (c->nf != c->nhdr)
+		return false;
+	for (int i = 0; i < c->nf; i++)
+		if (strcmp(c->f[i], c->hdr[i]) != 0)
+			return false;
+	return true;
+}
+
+/* The next data line into c->f (a repeat of the header line skipped); 1 when there is one, 0
+ * at the end, < 0 (minus a status) on error. */
 static int next_row(struct csv *c)
 {
 	while (c->next) {
@@ -186,6 +196,8 @@ static int next_row(struct csv *c)
 			continue;
 		if ((rc = split(c, s)))
 			return -rc;
+		if (c->nhdr > 0 && same_as_header(c))
+			continue; /* files concatenated (cat a.csv b.csv): each had its header */
 		return 1;
 	}
 	return 0;

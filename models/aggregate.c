@@ -173,6 +173,12 @@ void aggregate_estimate(const struct aggregate *a, const struct metric_def *m, i
 	if (m->counts)
 		estimate_widen_proportion(e, c->events, c->trials);
 	estimate_clip(m, e);
+	const struct metric_def *mx = metric_sample_max(m);
+	if (mx) {
+		struct estimate emax;
+		aggregate_estimate(a, mx, idx, &emax);
+		estimate_clip_quantile(e, &emax);
+	}
 }
 
 void aggregate_diff(const struct aggregate *a, const struct aggregate *base,

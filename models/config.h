@@ -40,13 +40,14 @@ struct cfg_database {
 };
 
 /* A read replica (a PostgreSQL hot standby streaming from the primary): its own slots,
- * refusals, connect time, round trip and cores. Read-only: it takes no row locks; its
- * lock_timeout and statement_timeout are the primary's (role and database settings replicate).
- * Replication lag is not modelled: a read sees the primary's latest commit. */
+ * refusals, connect time, round trip, cores and statement_timeout (a server setting, in its
+ * own postgresql.conf; default the primary's). Read-only: it takes no row locks, so
+ * lock_timeout never fires there; a workload's own timeouts (role settings) replicate and
+ * apply on it too. Replication lag is not modelled: a read sees the primary's latest commit. */
 struct cfg_replica {
 	char name[CFG_NAME_MAX];
 	struct cfg_database db;  /* each field defaults to the primary's (database.*); row_locks
-				    false */
+				    false; lock_timeout_s unused (no row locks) */
 };
 
 /* How a workload picks a replica for a routed read. */

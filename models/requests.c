@@ -72,7 +72,8 @@ struct requests {
 	struct routing route;       /* read routing (cfg->reads); disabled by default */
 	struct pool *const *read_pools[CFG_MAX_REPLICAS]; /* [k][process]: cfg->reads.pools[k] */
 	struct database *read_db[CFG_MAX_REPLICAS];      /* their servers */
-	double lock_to_s, stmt_to_s; /* effective lock_timeout, statement_timeout; 0 = off */
+	double lock_to_s;           /* effective lock_timeout (the primary's: row locks live
+				       there); 0 = off */
 	struct app_proc *procs;      /* [n_processes] */
 	struct objpool reqs;        /* request records: memory follows the requests in flight */
 	struct windows *win;        /* worst windows over [warmup, horizon] */
@@ -117,8 +118,6 @@ struct requests *requests_create(const struct cfg_requests *cfg, struct sim *sim
 	r->horizon_s = horizon_s;
 	r->st = stats;
 	r->lock_to_s = cfg->lock_timeout_s >= 0 ? cfg->lock_timeout_s : db->cfg->lock_timeout_s;
-	r->stmt_to_s = cfg->statement_timeout_s >= 0 ? cfg->statement_timeout_s
-						     : db->cfg->statement_timeout_s;
 	r->procs = calloc((size_t)r->n_processes, sizeof *r->procs);
 	if (!r->procs) {
 		arrivals_destroy(r->arr);
@@ -245,10 +244,21 @@ static double tail_s(const struct request *q)
 	return q->wl->cfg->statements * q->rtt_s + q->app_s + q->rtt_s;
 }
 
+/* The statement_timeout the transaction runs under (0 = off): the workload's own (a role's
+ * setting, which replicates to standbys and overrides the server's), else the setting of the
+ * server it runs on: the primary's database.statement_timeout, or a routed read's replica's
+ * (replicas.NAME.statement_timeout, a server setting a replica may have of its own). */
+static double stmt_timeout_s(const struct request *q)
+{
+	double own = q->wl->cfg->statement_timeout_s;
+	return own >= 0 ? own : q->db->cfg->statement_timeout_s;
+}
+
 /* When the current statement is cancelled by statement_timeout (INFINITY: off). */
 static double stmt_deadline(const struct request *q)
 {
-	return q->wl->stmt_to_s > 0 ? q->t_stmt + q->wl->stmt_to_s : INFINITY;
+	double to = stmt_timeout_s(q);
+	return to > 0 ? q->t_stmt + to : INFINITY;
 }
 
 /* Arm the cancellation of the current statement at t (a DB_ERR_* in the argument). */
@@ -428,9 +438,10 @@ static void start_txn(struct request *q)
 	if (!lock && !q->db->cpu) {
 		/* Nothing to contend for inside the database: the hold is known now, one event
 		 * (or, when statement_timeout cancels the first statement, its error). */
-		if (r->stmt_to_s > 0 && q->db_s / r->cfg->statements > r->stmt_to_s) {
+		double to = stmt_timeout_s(q);
+		if (to > 0 && q->db_s / r->cfg->statements > to) {
 			q->t_stmt = now + q->rtt_s;
-			arm_cancel(q, q->t_stmt + r->stmt_to_s, DB_ERR_STATEMENT_TIMEOUT);
+			arm_cancel(q, q->t_stmt + to, DB_ERR_STATEMENT_TIMEOUT);
 			return;
 		}
 		q->hold_s = q->rtt_s + q->db_s + tail_s(q);

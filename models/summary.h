@@ -74,6 +74,17 @@ void estimate_widen_proportion(struct estimate *e, double events, double trials)
  * levels, rates), at most 1 for a fraction (unit "1"). estimate_metric and aggregate_estimate
  * do it; a paired difference has its own clip (estimate_clip_diff). */
 void estimate_clip(const struct metric_def *m, struct estimate *e);
+/* For a quantile of a sample (wait_p50 ... wait_p999, wait_all_p*, hold_p*, lock_wait_p*, a
+ * worst window's wait_p99), the metric giving the largest value of that sample, or of a
+ * sample containing it, in the same replication (wait_max, wait_all_max, hold_max,
+ * lock_wait_max, wait_max); NULL for any other metric. */
+const struct metric_def *metric_sample_max(const struct metric_def *m);
+/* Cut the upper end of a quantile's interval e at the upper end of its sample's maximum
+ * (`max`, the estimate of metric_sample_max(m) over the same replications): in every
+ * replication the quantile is at most the largest value (sim/stats.h histo_quantile reports
+ * at most the exact maximum), so E[quantile] <= E[max] <= max->hi. Never below e's mean; a
+ * NAN bound cuts nothing. estimate_metric and aggregate_estimate do it. */
+void estimate_clip_quantile(struct estimate *e, const struct estimate *max);
 /* Clip the interval of a paired difference d of metric m, variant - base, to what m's domain
  * allows given both sides' own estimates (`base`, `variant`: estimate_metric of each, already
  * clipped): d's interval is cut to [-base->hi, variant->hi], and for a fraction (unit "1")

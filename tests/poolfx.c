@@ -47,6 +47,7 @@ static void on_ready(struct pool_client *pc, struct pool_conn *conn)
 	c->connect_s = pc->connect_s;
 	c->conn = conn;
 	c->conn_id = conn->id;
+	c->created_at = conn->created_at;
 	assert_true(conn->alive);
 	c->order = ++c->fx->n_answered;
 	if (isfinite(c->hold_s))
@@ -81,6 +82,7 @@ static void ev_probe(struct sim *sim, void *obj, uint64_t arg)
 	fx->probes[arg] = (struct probe){
 		.out = pool_checked_out(fx->pool),
 		.in = pool_checked_in(fx->pool),
+		.overflow = pool_overflow(fx->pool),
 		.open = pool_open(fx->pool),
 		.waiting = pool_waiting(fx->pool),
 		.db_open = fx->db.open,
@@ -132,6 +134,14 @@ void fx_connect_time(struct fx *fx, double s)
 	assert_int_equal(dist_constant(&fx->dbcfg.connect_time, s), 0);
 }
 
+void fx_config(struct fx *fx, int size, int overflow, double timeout_s, double connect_s)
+{
+	fx->pc.size = size;
+	fx->pc.max_overflow = overflow;
+	fx->pc.timeout_s = timeout_s;
+	fx_connect_time(fx, connect_s);
+}
+
 void fx_start(struct fx *fx)
 {
 	fx->sim = sim_create();
@@ -150,7 +160,7 @@ void fx_run(struct fx *fx)
 	assert_int_equal(sim_pending(fx->sim), 0);
 }
 
-struct client *fx_arrive(struct fx *fx, int i, double t, double hold_s)
+struct client *fx_arrive_prio(struct fx *fx, int i, double t, int prio, double hold_s)
 {
 	assert_true(i >= 0 && i < FX_MAX_CLIENTS);
 	struct client *c = &fx->cl[i];
@@ -158,8 +168,13 @@ struct client *fx_arrive(struct fx *fx, int i, double t, double hold_s)
 	c->hold_s = hold_s;
 	c->pc.on_ready = on_ready;
 	c->pc.on_fail = on_fail;
-	assert_true(sim_schedule_at(fx->sim, t, PRIO_ARRIVAL, ev_checkout, c, 0) != SIM_NO_EVENT);
+	assert_true(sim_schedule_at(fx->sim, t, prio, ev_checkout, c, 0) != SIM_NO_EVENT);
 	return c;
+}
+
+struct client *fx_arrive(struct fx *fx, int i, double t, double hold_s)
+{
+	return fx_arrive_prio(fx, i, t, PRIO_ARRIVAL, hold_s);
 }
 
 const struct probe *fx_probe_at(struct fx *fx, double t)

@@ -1,5 +1,5 @@
-/* The exact event-sequence harness of the pool kinds' tests (tests/test_pool_*.c), the one of
- * tests/test_pool.c made shareable: test clients (struct client, embedding a struct
+/* The exact event-sequence harness of the pool kinds' tests (tests/test_pool.c for QueuePool
+ * and tests/test_pool_*.c for the other kinds): test clients (struct client, embedding a struct
  * pool_client) check out at chosen instants on one pool, hold for a chosen time after
  * on_ready and check in; probes read the pool's state after everything else at their instant.
  * Connect times and round trips are constants, so every event time is known in advance.
@@ -35,12 +35,13 @@ struct client {
 	double wait_s;         /* t_done - pc.t_request */
 	double connect_s;      /* pc.connect_s at on_ready */
 	uint32_t conn_id;
+	double created_at;     /* conn->created_at at hand-out */
 	struct pool_conn *conn;
 	int order;             /* 1, 2, ...: the order in which clients were answered */
 };
 
 struct probe {
-	int out, in, open, waiting, db_open;
+	int out, in, overflow, open, waiting, db_open;
 	uint64_t db_refused;
 	bool taken;
 };
@@ -67,12 +68,17 @@ int fx_teardown(void **state);
 
 /* Connect time (constant) in seconds. */
 void fx_connect_time(struct fx *fx, double s);
+/* A pool of `size` + `overflow` (pool_size, max_overflow), timeout_s, connect time connect_s
+ * (constant). */
+void fx_config(struct fx *fx, int size, int overflow, double timeout_s, double connect_s);
 /* Build the engine, the database and the pool of fx->pc at t = 0. */
 void fx_start(struct fx *fx);
 /* Run to the end; no event may be left. */
 void fx_run(struct fx *fx);
 /* Client i checks out at t and holds hold_s after on_ready. */
 struct client *fx_arrive(struct fx *fx, int i, double t, double hold_s);
+/* The same from an event of priority prio (PRIO_ARRIVAL for fx_arrive). */
+struct client *fx_arrive_prio(struct fx *fx, int i, double t, int prio, double hold_s);
 /* The pool's state at t, after every other event of that instant. */
 const struct probe *fx_probe_at(struct fx *fx, double t);
 /* pool_drain at t (the model's horizon): the kind's background timers stop. */
@@ -107,6 +113,13 @@ void fx_assert_near(double a, double b, const char *expr, const char *file, int 
 		assert_int_equal((pr)->open, (open_));                                        \
 		assert_int_equal((pr)->waiting, (waiting_));                                  \
 		assert_int_equal((pr)->db_open, (db_open_));                                  \
+	} while (0)
+
+/* The same with the overflow in use (pool_overflow), after `in` */
+#define EXPECT_PROBE_OVERFLOW(pr, out_, in_, ovf_, open_, waiting_, db_open_)                 \
+	do {                                                                                  \
+		EXPECT_PROBE(pr, out_, in_, open_, waiting_, db_open_);                       \
+		assert_int_equal((pr)->overflow, (ovf_));                                     \
 	} while (0)
 
 #endif

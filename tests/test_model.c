@@ -2,13 +2,13 @@
  * replication, in its setup or inside an event handler, ends the run with PT_ENOMEM, never an
  * abort(), a crash or a silently shortened run (issue 10 item 5).
  *
- * How: SQLite's malloc-failure testing. This binary interposes malloc, calloc and realloc
- * (glibc's own are reached through __libc_malloc & co.): after a countdown of N successful
- * allocations every later one fails. For N = 0, 1, 2, ... up to the number of allocations a
+ * How: SQLite's malloc-failure testing. This binary is linked with the allocation hook of
+ * tests/oomhook.h, which interposes malloc, calloc and realloc: armed with N, it lets N
+ * allocations succeed and fails every later one. For N = 0, 1, 2, ... up to the number of allocations a
  * whole replication makes, a forked child runs the replication with the countdown armed and
  * exits with model_run's status; the parent requires a normal exit with PT_ENOMEM (or PT_OK
  * once N is past the last allocation). An abort() or a crash at any site shows as a signal,
- * with the N that reaches it. The hook costs the model nothing: it lives in this test only.
+ * with the N that reaches it. The hook costs the model nothing: it lives in the tests only.
  *
  * The scenario uses every model part that allocates while running: requests (their records),
  * a batch workload (its backlog), row locks (waiter nodes), database cores (CPU jobs), the
@@ -33,47 +33,7 @@
 #include "models/model.h"
 #include "sim/dist.h"
 #include "sim/status.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define OOM_HOOK 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OOM_HOOK 0
-#endif
-#endif
-#ifndef OOM_HOOK
-#define OOM_HOOK 1
-#endif
-
-#if OOM_HOOK
-void *__libc_malloc(size_t n);
-void *__libc_calloc(size_t n, size_t size);
-void *__libc_realloc(void *p, size_t n);
-
-/* -1: never fail; else the number of allocations that may still succeed. */
-static long countdown = -1;
-static unsigned long allocations; /* counted while the countdown is off */
-
-static int allowed(void)
-{
-	if (countdown < 0) {
-		allocations++;
-		return 1;
-	}
-	if (countdown == 0)
-		return 0;
-	countdown--;
-	return 1;
-}
-
-void *malloc(size_t n);
-void *calloc(size_t n, size_t size);
-void *realloc(void *p, size_t n);
-
-void *malloc(size_t n) { return allowed() ? __libc_malloc(n) : NULL; }
-void *calloc(size_t n, size_t size) { return allowed() ? __libc_calloc(n, size) : NULL; }
-void *realloc(void *p, size_t n) { return allowed() ? __libc_realloc(p, n) : NULL; }
-#endif
+#include "tests/oomhook.h"
 
 #if OOM_HOOK /* the helpers of the test below, which needs the allocation hook */
 /* 30 s of one pool (3 + 2, timeout 2 s) shared by requests at 40/s (db_time exponential
@@ -132,7 +92,7 @@ static int run_child(const struct cfg_scenario *sc, long budget)
 		if (!res)
 			_exit(99);
 #if OOM_HOOK
-		countdown = budget;
+		oomhook_arm(budget);
 #else
 		(void)budget;
 #endif
@@ -159,9 +119,9 @@ static void test_oom_everywhere(void **state)
 	 * once per process. */
 	gsl_set_error_handler_off();
 	assert_int_equal(model_run(&sc, 0, res, NULL), PT_OK);
-	unsigned long before = allocations;
+	unsigned long before = oomhook_allocations();
 	assert_int_equal(model_run(&sc, 0, res, NULL), PT_OK);
-	unsigned long total = allocations - before;
+	unsigned long total = oomhook_allocations() - before;
 	assert_true(total > 10);
 	assert_true(res->workloads[0].lock_waits > 0); /* the lock waiter nodes were used */
 	assert_true(res->batches[1].batches > 0);
@@ -169,9 +129,9 @@ static void test_oom_everywhere(void **state)
 	/* OOM_BUDGET=N runs that one budget in this process, to see the site under a debugger */
 	const char *one = getenv("OOM_BUDGET");
 	if (one) {
-		countdown = atol(one);
+		oomhook_arm(atol(one));
 		int rc = model_run(&sc, 0, res, NULL);
-		countdown = -1;
+		oomhook_disarm();
 		print_message("budget %s: %s\n", one, pt_strerror(rc));
 		model_result_destroy(res);
 		return;

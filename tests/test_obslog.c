@@ -206,12 +206,13 @@ static void test_processes_by_pid(void **state)
 	obslog_fini(&log);
 	remove(p);
 
-	/* two processes' logs concatenated (pid 1 at 10, 12, 14, then pid 2 at 11 and 12): each
-	 * in order, not the file. The rows come back in order of time, equal times in file
-	 * order (pid 1's 12 before pid 2's): 10 (1), 11 (2), 12 (1), 12 (2), 14 (1), each with
-	 * its own wait, hold and outcome; origin 10 */
+	/* two processes' logs concatenated (pid 1 at 10, 12, 14, then pid 2 at 11 and 12, with
+	 * its header line again, as `cat` leaves it: skipped): each in order, not the file. The
+	 * rows come back in order of time, equal times in file order (pid 1's 12 before pid
+	 * 2's): 10 (1), 11 (2), 12 (1), 12 (2), 14 (1), each with its own wait, hold and
+	 * outcome; origin 10 */
 	p = write_tmp("time,pid,wait,hold,status\n10,1,0.1,1,ok\n12,1,0.2,2,ok\n14,1,0.3,3,ok\n"
-		      "11,2,0.4,,timeout\n12,2,0.5,5,ok\n", false);
+		      "time,pid,wait,hold,status\n11,2,0.4,,timeout\n12,2,0.5,5,ok\n", false);
 	assert_int_equal(obslog_read(&log, p, NULL, err, sizeof err), PT_OK);
 	assert_true(log.t0_s == 10);
 	static const double ct[5] = {0, 1, 2, 2, 4}, cw[5] = {0.1, 0.4, 0.2, 0.5, 0.3};
@@ -224,6 +225,7 @@ static void test_processes_by_pid(void **state)
 	}
 	assert_true(log.hold_s[0] == 1 && isnan(log.hold_s[1]) && log.hold_s[2] == 2 &&
 		    log.hold_s[3] == 5 && log.hold_s[4] == 3);
+	assert_int_equal(log.n, 5);
 	assert_true(log.processes[0].pid == 1 && log.processes[0].rows == 3);
 	assert_true(log.processes[1].pid == 2 && log.processes[1].rows == 2);
 	obslog_fini(&log);

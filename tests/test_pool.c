@@ -2,9 +2,9 @@
  * seam, models/pool.c) and of the database slots it
  * draws on (models/database.c).
  *
- * Every test drives one pool directly on an engine: test clients (struct client, embedding a
- * struct pool_client) check out at chosen instants, hold for a chosen time after on_ready and
- * check in. Connect times and round trips are constants, so every event time is known in
+ * Every test drives one pool directly on an engine, on the harness of tests/poolfx.h: test
+ * clients (struct client, embedding a struct pool_client) check out at chosen instants, hold
+ * for a chosen time after on_ready and check in. Connect times and round trips are constants, so every event time is known in
  * advance; the expected values are derived in the comment above each test from the rules in
  * models/pool.h and reference/pool-semantics.md §1.3-1.6 and §1.12 (cited as "rule 1" ... "rule
  * 5" for §1.12's numbered model rules). Most times are dyadic (0.125, 0.0625, ...) so they are
@@ -34,246 +34,15 @@
 #include "sim/engine.h"
 #include "sim/stats.h"
 #include "sim/status.h"
+#include "tests/poolfx.h"
 
-#define MAX_CLIENTS 48
-#define MAX_PROBES 16
-#define TOL 1e-9 /* seconds; only matters for the non-dyadic 0.1 s and 0.002 s */
-
-/* ------------------------------------------------------------------------------------------ */
-/* Harness                                                                                    */
-
-enum outcome { PENDING = 0, READY, TIMED_OUT, REFUSED };
-
-struct fx;
-
-struct client {
-	struct pool_client pc; /* first: the pool calls back with a pointer to it */
-	struct fx *fx;
-	double hold_s;         /* release this long after on_ready; INFINITY = never */
-	enum outcome outcome;
-	double t_done;         /* when on_ready / on_fail ran */
-	double wait_s;         /* t_done - pc.t_request */
-	double connect_s;      /* pc.connect_s at on_ready */
-	uint32_t conn_id;
-	double created_at;     /* conn->created_at at hand-out */
-	struct pool_conn *conn;
-	int order;             /* 1, 2, ...: the order in which clients were answered */
-};
-
-struct probe {
-	int out, in, overflow, open, waiting, db_open;
-	uint64_t db_refused;
-	bool taken;
-};
-
-struct fx {
-	/* Configure these before fx_start. */
-	struct cfg_database dbcfg;
-	struct cfg_pool pc;
-	/* Built by fx_start. */
-	struct sim *sim;
-	struct database db;
-	gsl_rng *rng;
-	struct pool *pool;
-	struct client cl[MAX_CLIENTS];
-	int n_answered;
-	struct probe probes[MAX_PROBES];
-	int n_probes;
-};
-
-/* Assert |a - b| <= tol, printing both values with full precision. */
-#define assert_near(a, b) assert_near_at((a), (b), TOL, #a, __FILE__, __LINE__)
-static void assert_near_at(double a, double b, double tol, const char *expr, const char *file,
-			   int line)
-{
-	if (!(fabs(a - b) <= tol)) {
-		print_error("%s = %.17g, expected %.17g\n", expr, a, b);
-		_fail(file, line);
-	}
-}
-
-#define EXPECT_READY(c, t, id)                                                                \
-	do {                                                                                  \
-		assert_int_equal((c)->outcome, READY);                                        \
-		assert_near((c)->t_done, (t));                                                \
-		assert_int_equal((c)->conn_id, (id));                                         \
-	} while (0)
-
-#define EXPECT_FAIL(c, t, why)                                                                \
-	do {                                                                                  \
-		assert_int_equal((c)->outcome, (why));                                        \
-		assert_near((c)->t_done, (t));                                                \
-	} while (0)
-
-static void ev_release(struct sim *sim, void *obj, uint64_t arg)
-{
-	(void)sim;
-	(void)arg;
-	struct client *c = obj;
-	pool_checkin(c->fx->pool, c->conn);
-}
-
-static void on_ready(struct pool_client *pc, struct pool_conn *conn)
-{
-	struct client *c = (struct client *)pc;
-	struct sim *sim = c->fx->sim;
-	double now = sim_now(sim);
-	assert_int_equal(c->outcome, PENDING); /* exactly one callback per checkout */
-	c->outcome = READY;
-	c->t_done = now;
-	c->wait_s = now - pc->t_request;
-	c->connect_s = pc->connect_s;
-	c->conn = conn;
-	c->conn_id = conn->id;
-	c->created_at = conn->created_at;
-	assert_true(conn->alive);
-	c->order = ++c->fx->n_answered;
-	if (isfinite(c->hold_s))
-		assert_true(sim_schedule_in(sim, c->hold_s, PRIO_COMPLETION, ev_release, c, 0) !=
-			    SIM_NO_EVENT);
-}
-
-static void on_fail(struct pool_client *pc, enum pool_failure why)
-{
-	struct client *c = (struct client *)pc;
-	double now = sim_now(c->fx->sim);
-	assert_int_equal(c->outcome, PENDING);
-	c->outcome = why == POOL_TIMEOUT ? TIMED_OUT : why == POOL_REFUSED ? REFUSED : PENDING;
-	assert_int_not_equal(c->outcome, PENDING);
-	c->t_done = now;
-	c->wait_s = now - pc->t_request;
-	c->order = ++c->fx->n_answered;
-}
-
-static void ev_checkout(struct sim *sim, void *obj, uint64_t arg)
-{
-	(void)sim;
-	(void)arg;
-	struct client *c = obj;
-	pool_checkout(c->fx->pool, &c->pc);
-}
-
-static void ev_probe(struct sim *sim, void *obj, uint64_t arg)
-{
-	(void)sim;
-	struct fx *fx = obj;
-	struct probe *pr = &fx->probes[arg];
-	*pr = (struct probe){
-		.out = pool_checked_out(fx->pool),
-		.in = pool_checked_in(fx->pool),
-		.overflow = pool_overflow(fx->pool),
-		.open = pool_open(fx->pool),
-		.waiting = pool_waiting(fx->pool),
-		.db_open = fx->db.open,
-		.db_refused = fx->db.refused,
-		.taken = true,
-	};
-}
-
+/* pool_reset at an instant (the warm-up's end) */
 static void ev_reset(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)sim;
 	(void)arg;
 	struct fx *fx = obj;
 	pool_reset(fx->pool);
-}
-
-/* Client i checks out at t with priority prio and holds for hold_s after on_ready. */
-static struct client *arrive_prio(struct fx *fx, int i, double t, int prio, double hold_s)
-{
-	assert_true(i >= 0 && i < MAX_CLIENTS);
-	struct client *c = &fx->cl[i];
-	c->fx = fx;
-	c->hold_s = hold_s;
-	c->pc.on_ready = on_ready;
-	c->pc.on_fail = on_fail;
-	assert_true(sim_schedule_at(fx->sim, t, prio, ev_checkout, c, 0) != SIM_NO_EVENT);
-	return c;
-}
-
-static struct client *arrive(struct fx *fx, int i, double t, double hold_s)
-{
-	return arrive_prio(fx, i, t, PRIO_ARRIVAL, hold_s);
-}
-
-/* Read the pool's state at t, after every other event of that instant. */
-static const struct probe *probe_at(struct fx *fx, double t)
-{
-	assert_true(fx->n_probes < MAX_PROBES);
-	int k = fx->n_probes++;
-	assert_true(sim_schedule_at(fx->sim, t, SIM_PRIO_MAX, ev_probe, fx, (uint64_t)k) !=
-		    SIM_NO_EVENT);
-	return &fx->probes[k];
-}
-
-#define EXPECT_PROBE(pr, out_, in_, ovf_, open_, waiting_, db_open_)                          \
-	do {                                                                                  \
-		assert_true((pr)->taken);                                                     \
-		assert_int_equal((pr)->out, (out_));                                          \
-		assert_int_equal((pr)->in, (in_));                                            \
-		assert_int_equal((pr)->overflow, (ovf_));                                     \
-		assert_int_equal((pr)->open, (open_));                                        \
-		assert_int_equal((pr)->waiting, (waiting_));                                  \
-		assert_int_equal((pr)->db_open, (db_open_));                                  \
-	} while (0)
-
-/* Defaults for every test: PostgreSQL 100 / 3 / 0 (97 usable slots), rtt 0, the documented
- * pool defaults; each test overrides what it needs, then calls fx_start. */
-static int setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof *fx);
-	if (!fx)
-		return -1;
-	fx->dbcfg.max_connections = 100;
-	fx->dbcfg.superuser_reserved_connections = 3;
-	fx->dbcfg.reserved_connections = 0;
-	fx->dbcfg.rtt_s = 0;
-	if (dist_constant(&fx->dbcfg.connect_time, 0.125) != 0) {
-		free(fx);
-		return -1;
-	}
-	cfg_pool_defaults(&fx->pc);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	if (!fx)
-		return 0;
-	pool_destroy(fx->pool);
-	sim_destroy(fx->sim);
-	if (fx->rng)
-		gsl_rng_free(fx->rng);
-	free(fx);
-	return 0;
-}
-
-/* A pool of `size` + `overflow`, `timeout_s`, connect time `connect_s` (constant). */
-static void fx_config(struct fx *fx, int size, int overflow, double timeout_s, double connect_s)
-{
-	fx->pc.size = size;
-	fx->pc.max_overflow = overflow;
-	fx->pc.timeout_s = timeout_s;
-	assert_int_equal(dist_constant(&fx->dbcfg.connect_time, connect_s), 0);
-}
-
-static void fx_start(struct fx *fx)
-{
-	fx->sim = sim_create();
-	assert_non_null(fx->sim);
-	database_init(&fx->db, &fx->dbcfg, 0);
-	fx->rng = gsl_rng_alloc(gsl_rng_mt19937); /* constant distributions never draw from it */
-	assert_non_null(fx->rng);
-	fx->pool = pool_create(&fx->pc, fx->sim, &fx->db, fx->rng);
-	assert_non_null(fx->pool);
-}
-
-static void fx_run(struct fx *fx)
-{
-	sim_run(fx->sim, INFINITY);
-	assert_int_equal(sim_pending(fx->sim), 0);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -294,20 +63,20 @@ static void test_timeout_at_cap(void **state)
 	struct fx *fx = *state;
 	fx_config(fx, 1, 1, 2.0, 0.1);
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, 10.0);
-	struct client *b = arrive(fx, 1, 0.0, 10.0);
-	struct client *c = arrive(fx, 2, 0.0, 10.0);
-	const struct probe *p1 = probe_at(fx, 1.0);
+	struct client *a = fx_arrive(fx, 0, 0.0, 10.0);
+	struct client *b = fx_arrive(fx, 1, 0.0, 10.0);
+	struct client *c = fx_arrive(fx, 2, 0.0, 10.0);
+	const struct probe *p1 = fx_probe_at(fx, 1.0);
 	fx_run(fx);
 
 	EXPECT_READY(a, 0.1, 1);
 	EXPECT_READY(b, 0.1, 2);
-	assert_near(a->connect_s, 0.1);
-	assert_near(b->wait_s, 0.1);
-	EXPECT_FAIL(c, 2.0, TIMED_OUT);
+	FX_NEAR(a->connect_s, 0.1);
+	FX_NEAR(b->wait_s, 0.1);
+	EXPECT_FAIL(c, 2.0, FX_TIMED_OUT);
 	assert_true(c->t_done == 2.0); /* exactly the deadline, no rounding: 0 + 2 */
-	assert_near(c->wait_s, 2.0);
-	EXPECT_PROBE(p1, 2, 0, 1, 2, 1, 2);
+	FX_NEAR(c->wait_s, 2.0);
+	EXPECT_PROBE_OVERFLOW(p1, 2, 0, 1, 2, 1, 2);
 	assert_int_equal(pool_cap(fx->pool), 2);
 
 	const struct pool_stats *s = pool_stats(fx->pool);
@@ -342,17 +111,17 @@ static void test_max_waiting_fails_the_run(void **state)
 	fx_config(fx, 1, 0, 100.0, 0.125);
 	fx->pc.max_waiting = 2;
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, INFINITY);
-	struct client *b = arrive(fx, 1, 1.0, INFINITY);
-	struct client *c = arrive(fx, 2, 2.0, INFINITY);
-	struct client *d = arrive(fx, 3, 3.0, INFINITY);
+	struct client *a = fx_arrive(fx, 0, 0.0, INFINITY);
+	struct client *b = fx_arrive(fx, 1, 1.0, INFINITY);
+	struct client *c = fx_arrive(fx, 2, 2.0, INFINITY);
+	struct client *d = fx_arrive(fx, 3, 3.0, INFINITY);
 	sim_run(fx->sim, INFINITY);
 	assert_int_equal(sim_status(fx->sim), PT_EOVERLOAD);
 	assert_true(sim_now(fx->sim) == 3.0);
 	EXPECT_READY(a, 0.125, 1);
-	assert_int_equal(b->outcome, PENDING);
-	assert_int_equal(c->outcome, PENDING);
-	assert_int_equal(d->outcome, PENDING);
+	assert_int_equal(b->outcome, FX_PENDING);
+	assert_int_equal(c->outcome, FX_PENDING);
+	assert_int_equal(d->outcome, FX_PENDING);
 	assert_int_equal(pool_waiting(fx->pool), 2);
 	assert_int_equal(sim_run(fx->sim, INFINITY), 0); /* sticky: nothing more runs */
 	assert_true(sim_pending(fx->sim) > 0);
@@ -366,15 +135,15 @@ static void test_max_waiting_reached_is_sound(void **state)
 	fx_config(fx, 1, 0, 100.0, 0.125);
 	fx->pc.max_waiting = 3;
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 200.0);
-	struct client *b = arrive(fx, 1, 1.0, INFINITY);
-	struct client *c = arrive(fx, 2, 2.0, INFINITY);
-	struct client *d = arrive(fx, 3, 3.0, INFINITY);
+	fx_arrive(fx, 0, 0.0, 200.0);
+	struct client *b = fx_arrive(fx, 1, 1.0, INFINITY);
+	struct client *c = fx_arrive(fx, 2, 2.0, INFINITY);
+	struct client *d = fx_arrive(fx, 3, 3.0, INFINITY);
 	fx_run(fx);
 	assert_int_equal(sim_status(fx->sim), 0);
-	EXPECT_FAIL(b, 101.0, TIMED_OUT);
-	EXPECT_FAIL(c, 102.0, TIMED_OUT);
-	EXPECT_FAIL(d, 103.0, TIMED_OUT);
+	EXPECT_FAIL(b, 101.0, FX_TIMED_OUT);
+	EXPECT_FAIL(c, 102.0, FX_TIMED_OUT);
+	EXPECT_FAIL(d, 103.0, FX_TIMED_OUT);
 }
 
 /* The seam: the default configuration is SQLAlchemy's kind, found by name; the cap and the
@@ -486,17 +255,17 @@ static void test_checkin_closes_when_size_idle(void **state)
 	struct fx *fx = *state;
 	fx_config(fx, 1, 1, 30.0, 0.125);
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, 2.0);
-	struct client *b = arrive(fx, 1, 0.0, 1.0);
-	const struct probe *p1 = probe_at(fx, 1.5);
-	const struct probe *p2 = probe_at(fx, 2.5);
-	struct client *c = arrive(fx, 2, 3.0, INFINITY);
+	struct client *a = fx_arrive(fx, 0, 0.0, 2.0);
+	struct client *b = fx_arrive(fx, 1, 0.0, 1.0);
+	const struct probe *p1 = fx_probe_at(fx, 1.5);
+	const struct probe *p2 = fx_probe_at(fx, 2.5);
+	struct client *c = fx_arrive(fx, 2, 3.0, INFINITY);
 	fx_run(fx);
 
 	EXPECT_READY(a, 0.125, 1);
 	EXPECT_READY(b, 0.125, 2);
-	EXPECT_PROBE(p1, 1, 1, 1, 2, 0, 2);
-	EXPECT_PROBE(p2, 0, 1, 0, 1, 0, 1);
+	EXPECT_PROBE_OVERFLOW(p1, 1, 1, 1, 2, 0, 2);
+	EXPECT_PROBE_OVERFLOW(p2, 0, 1, 0, 1, 0, 1);
 	EXPECT_READY(c, 3.0, 2);
 	assert_true(c->wait_s == 0);
 	assert_true(c->connect_s == 0);
@@ -521,12 +290,12 @@ static void run_idle_order(struct fx *fx, bool lifo, const uint32_t expect[3])
 	fx_config(fx, 3, 0, 30.0, 0.125);
 	fx->pc.use_lifo = lifo;
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 2.0 - 0.125);
-	arrive(fx, 1, 0.0, 3.0 - 0.125);
-	arrive(fx, 2, 0.0, 1.0 - 0.125);
-	struct client *d = arrive(fx, 3, 4.0, INFINITY);
-	struct client *e = arrive(fx, 4, 4.0, INFINITY);
-	struct client *f = arrive(fx, 5, 4.0, INFINITY);
+	fx_arrive(fx, 0, 0.0, 2.0 - 0.125);
+	fx_arrive(fx, 1, 0.0, 3.0 - 0.125);
+	fx_arrive(fx, 2, 0.0, 1.0 - 0.125);
+	struct client *d = fx_arrive(fx, 3, 4.0, INFINITY);
+	struct client *e = fx_arrive(fx, 4, 4.0, INFINITY);
+	struct client *f = fx_arrive(fx, 5, 4.0, INFINITY);
 	fx_run(fx);
 
 	for (int i = 0; i < 3; i++)
@@ -571,22 +340,22 @@ static void test_waiters_fifo_served_by_checkin(void **state)
 	struct fx *fx = *state;
 	fx_config(fx, 1, 0, 2.0, 0.125);
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, 0.875);
-	struct client *w1 = arrive(fx, 1, 0.25, 0.5);
-	struct client *w2 = arrive(fx, 2, 0.5, 1.25);
-	struct client *w3 = arrive(fx, 3, 0.75, 0.25);
-	struct client *w4 = arrive(fx, 4, 0.875, 10.0);
-	const struct probe *p1 = probe_at(fx, 0.9);
-	const struct probe *p2 = probe_at(fx, 1.25);
-	const struct probe *p3 = probe_at(fx, 2.0);
-	const struct probe *p4 = probe_at(fx, 2.8);
+	struct client *a = fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *w1 = fx_arrive(fx, 1, 0.25, 0.5);
+	struct client *w2 = fx_arrive(fx, 2, 0.5, 1.25);
+	struct client *w3 = fx_arrive(fx, 3, 0.75, 0.25);
+	struct client *w4 = fx_arrive(fx, 4, 0.875, 10.0);
+	const struct probe *p1 = fx_probe_at(fx, 0.9);
+	const struct probe *p2 = fx_probe_at(fx, 1.25);
+	const struct probe *p3 = fx_probe_at(fx, 2.0);
+	const struct probe *p4 = fx_probe_at(fx, 2.8);
 	fx_run(fx);
 
 	EXPECT_READY(a, 0.125, 1);
 	EXPECT_READY(w1, 1.0, 1);
 	EXPECT_READY(w2, 1.5, 1);
 	EXPECT_READY(w3, 2.75, 1);
-	EXPECT_FAIL(w4, 2.875, TIMED_OUT);
+	EXPECT_FAIL(w4, 2.875, FX_TIMED_OUT);
 	assert_true(w1->wait_s == 0.75 && w2->wait_s == 1.0 && w3->wait_s == 2.0);
 	assert_true(w1->connect_s == 0 && w3->connect_s == 0);
 	assert_int_equal(w1->order, 2);
@@ -628,24 +397,24 @@ static void test_deadline_opens_when_capacity_freed(void **state)
 	fx_config(fx, 1, 1, 2.0, 0.125);
 	dist_constant(&fx->pc.wakeup_latency, 0.0625);
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, 0.875);
-	struct client *b = arrive(fx, 1, 0.0, 0.90625);
-	struct client *w1 = arrive(fx, 2, 0.25, INFINITY);
-	struct client *w2 = arrive(fx, 3, 0.5, INFINITY);
-	const struct probe *p1 = probe_at(fx, 1.5);
-	const struct probe *p2 = probe_at(fx, 2.5625); /* W2's connect in progress */
+	struct client *a = fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *b = fx_arrive(fx, 1, 0.0, 0.90625);
+	struct client *w1 = fx_arrive(fx, 2, 0.25, INFINITY);
+	struct client *w2 = fx_arrive(fx, 3, 0.5, INFINITY);
+	const struct probe *p1 = fx_probe_at(fx, 1.5);
+	const struct probe *p2 = fx_probe_at(fx, 2.5625); /* W2's connect in progress */
 	fx_run(fx);
 
 	EXPECT_READY(a, 0.125, 1);
 	EXPECT_READY(b, 0.125, 2);
 	EXPECT_READY(w1, 1.0625, 1);
 	assert_true(w1->wait_s == 0.8125);
-	EXPECT_PROBE(p1, 1, 0, 0, 1, 1, 1);
+	EXPECT_PROBE_OVERFLOW(p1, 1, 0, 0, 1, 1, 1);
 	EXPECT_READY(w2, 2.625, 3);
 	assert_true(w2->connect_s == 0.125);
 	assert_true(w2->wait_s == 2.125);
 	assert_true(w2->created_at == 2.625);
-	EXPECT_PROBE(p2, 2, 0, 1, 2, 0, 2);
+	EXPECT_PROBE_OVERFLOW(p2, 2, 0, 1, 2, 0, 2);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_int_equal(s->timeouts, 0);
 	assert_int_equal(s->connects, 3);
@@ -678,14 +447,14 @@ static void test_barging_wakeup_latency(void **state)
 	fx_config(fx, 1, 0, 2.0, 0.125);
 	dist_constant(&fx->pc.wakeup_latency, 0.0625);
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, 0.875);
-	struct client *w = arrive(fx, 1, 0.25, 10.0);
-	struct client *n = arrive(fx, 2, 1.03125, 0.5);
-	struct client *w2 = arrive(fx, 3, 1.046875, 10.0);
-	const struct probe *p1 = probe_at(fx, 1.0);
-	const struct probe *p2 = probe_at(fx, 1.04);
-	const struct probe *p3 = probe_at(fx, 1.05);
-	const struct probe *p4 = probe_at(fx, 1.07);
+	struct client *a = fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *w = fx_arrive(fx, 1, 0.25, 10.0);
+	struct client *n = fx_arrive(fx, 2, 1.03125, 0.5);
+	struct client *w2 = fx_arrive(fx, 3, 1.046875, 10.0);
+	const struct probe *p1 = fx_probe_at(fx, 1.0);
+	const struct probe *p2 = fx_probe_at(fx, 1.04);
+	const struct probe *p3 = fx_probe_at(fx, 1.05);
+	const struct probe *p4 = fx_probe_at(fx, 1.07);
 	fx_run(fx);
 
 	EXPECT_READY(a, 0.125, 1);
@@ -693,12 +462,12 @@ static void test_barging_wakeup_latency(void **state)
 	assert_true(n->wait_s == 0);
 	EXPECT_READY(w2, 1.59375, 1);
 	assert_true(w2->wait_s == 0.546875);
-	EXPECT_FAIL(w, 2.25, TIMED_OUT);
+	EXPECT_FAIL(w, 2.25, FX_TIMED_OUT);
 	assert_true(w->wait_s == 2.0);
-	EXPECT_PROBE(p1, 0, 1, 0, 1, 0, 1);
-	EXPECT_PROBE(p2, 1, 0, 0, 1, 0, 1);
-	EXPECT_PROBE(p3, 1, 0, 0, 1, 1, 1);
-	EXPECT_PROBE(p4, 1, 0, 0, 1, 2, 1);
+	EXPECT_PROBE_OVERFLOW(p1, 0, 1, 0, 1, 0, 1);
+	EXPECT_PROBE_OVERFLOW(p2, 1, 0, 0, 1, 0, 1);
+	EXPECT_PROBE_OVERFLOW(p3, 1, 0, 0, 1, 1, 1);
+	EXPECT_PROBE_OVERFLOW(p4, 1, 0, 0, 1, 2, 1);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_int_equal(s->timeouts, 1);
 	assert_int_equal(s->checkouts, 3);
@@ -722,9 +491,9 @@ static void test_wakeup_latency_distribution(void **state)
 	fx_start(fx);
 	gsl_rng *copy = gsl_rng_clone(fx->rng);
 	assert_non_null(copy);
-	arrive(fx, 0, 0.0, 0.875);
-	struct client *w1 = arrive(fx, 1, 0.25, 0.5);
-	struct client *w2 = arrive(fx, 2, 0.5, 0.5);
+	fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *w1 = fx_arrive(fx, 1, 0.25, 0.5);
+	struct client *w2 = fx_arrive(fx, 2, 0.5, 0.5);
 	fx_run(fx);
 	double l1 = dist_sample(&fx->pc.wakeup_latency, copy);
 	double l2 = dist_sample(&fx->pc.wakeup_latency, copy);
@@ -746,15 +515,15 @@ static void test_checkout_cost(void **state)
 	fx_config(fx, 1, 0, 2.0, 0.125);
 	fx->pc.checkout_cost_s = 0.0625;
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, 1.0);
-	struct client *b = arrive(fx, 1, 0.5, 1.0);
-	const struct probe *p = probe_at(fx, 1.2);
+	struct client *a = fx_arrive(fx, 0, 0.0, 1.0);
+	struct client *b = fx_arrive(fx, 1, 0.5, 1.0);
+	const struct probe *p = fx_probe_at(fx, 1.2);
 	fx_run(fx);
 	EXPECT_READY(a, 0.1875, 1);
 	assert_true(a->wait_s == 0.1875);
 	EXPECT_READY(b, 1.25, 1);
 	assert_true(b->wait_s == 0.75);
-	EXPECT_PROBE(p, 1, 0, 0, 1, 0, 1);
+	EXPECT_PROBE_OVERFLOW(p, 1, 0, 0, 1, 0, 1);
 }
 
 /* close_time (issue 12; QueuePool._do_return_conn decrements the overflow after the close):
@@ -773,18 +542,18 @@ static void test_close_time_holds_the_slot(void **state)
 	fx_config(fx, 1, 1, 2.0, 0.125);
 	fx->pc.close_time_s = 0.25;
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 1.0);
-	arrive(fx, 1, 0.0, 1.0);
-	struct client *c = arrive(fx, 2, 1.2, 1.0);
-	struct client *d = arrive(fx, 3, 1.25, 1.0);
-	const struct probe *p1 = probe_at(fx, 1.3);
-	const struct probe *p2 = probe_at(fx, 1.4);
+	fx_arrive(fx, 0, 0.0, 1.0);
+	fx_arrive(fx, 1, 0.0, 1.0);
+	struct client *c = fx_arrive(fx, 2, 1.2, 1.0);
+	struct client *d = fx_arrive(fx, 3, 1.25, 1.0);
+	const struct probe *p1 = fx_probe_at(fx, 1.3);
+	const struct probe *p2 = fx_probe_at(fx, 1.4);
 	fx_run(fx);
 	EXPECT_READY(c, 1.2, 1);
 	EXPECT_READY(d, 2.2, 1);
-	assert_near(d->wait_s, 0.95);
-	EXPECT_PROBE(p1, 2, 0, 1, 2, 1, 2);
-	EXPECT_PROBE(p2, 1, 0, 0, 1, 1, 1);
+	FX_NEAR(d->wait_s, 0.95);
+	EXPECT_PROBE_OVERFLOW(p1, 2, 0, 1, 2, 1, 2);
+	EXPECT_PROBE_OVERFLOW(p2, 1, 0, 0, 1, 1, 1);
 	assert_int_equal(pool_stats(fx->pool)->closes, 1);
 	assert_int_equal(pool_stats(fx->pool)->connects, 2);
 }
@@ -797,15 +566,15 @@ static void test_no_barging_without_latency(void **state)
 	struct fx *fx = *state;
 	fx_config(fx, 1, 0, 2.0, 0.125);
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 0.875);
-	struct client *w = arrive(fx, 1, 0.25, 10.0);
-	struct client *n = arrive(fx, 2, 1.03125, 0.5);
-	struct client *w2 = arrive(fx, 3, 1.046875, 10.0);
+	fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *w = fx_arrive(fx, 1, 0.25, 10.0);
+	struct client *n = fx_arrive(fx, 2, 1.03125, 0.5);
+	struct client *w2 = fx_arrive(fx, 3, 1.046875, 10.0);
 	fx_run(fx);
 
 	EXPECT_READY(w, 1.0, 1);
-	EXPECT_FAIL(n, 3.03125, TIMED_OUT);
-	EXPECT_FAIL(w2, 3.046875, TIMED_OUT);
+	EXPECT_FAIL(n, 3.03125, FX_TIMED_OUT);
+	EXPECT_FAIL(w2, 3.046875, FX_TIMED_OUT);
 	assert_int_equal(pool_stats(fx->pool)->timeouts, 2);
 }
 
@@ -824,14 +593,14 @@ static void test_deadline_takes_idle_during_wakeup(void **state)
 	fx_config(fx, 1, 0, 1.0, 0.125);
 	dist_constant(&fx->pc.wakeup_latency, 0.25);
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 0.875);
-	struct client *w1 = arrive(fx, 1, 0.0625, 10.0);
-	struct client *w2 = arrive(fx, 2, 0.125, 10.0);
+	fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *w1 = fx_arrive(fx, 1, 0.0625, 10.0);
+	struct client *w2 = fx_arrive(fx, 2, 0.125, 10.0);
 	fx_run(fx);
 
 	EXPECT_READY(w2, 1.125, 1);
 	assert_true(w2->wait_s == 1.0);
-	EXPECT_FAIL(w1, 1.25, TIMED_OUT);
+	EXPECT_FAIL(w1, 1.25, FX_TIMED_OUT);
 	assert_true(w1->wait_s == 1.1875);
 	assert_int_equal(pool_stats(fx->pool)->timeouts, 1);
 }
@@ -851,18 +620,18 @@ static void test_lazy_connect(void **state)
 	fx_start(fx);
 	assert_int_equal(pool_open(fx->pool), 0);
 	assert_int_equal(fx->db.open, 0);
-	const struct probe *p0 = probe_at(fx, 0.5);
-	struct client *a = arrive(fx, 0, 1.0, 1.0);
-	const struct probe *p1 = probe_at(fx, 1.05);
-	struct client *b = arrive(fx, 1, 3.0, INFINITY);
+	const struct probe *p0 = fx_probe_at(fx, 0.5);
+	struct client *a = fx_arrive(fx, 0, 1.0, 1.0);
+	const struct probe *p1 = fx_probe_at(fx, 1.05);
+	struct client *b = fx_arrive(fx, 1, 3.0, INFINITY);
 	fx_run(fx);
 
-	EXPECT_PROBE(p0, 0, 0, 0, 0, 0, 0);
-	EXPECT_PROBE(p1, 1, 0, 0, 1, 0, 1);
+	EXPECT_PROBE_OVERFLOW(p0, 0, 0, 0, 0, 0, 0);
+	EXPECT_PROBE_OVERFLOW(p1, 1, 0, 0, 1, 0, 1);
 	EXPECT_READY(a, 1.1, 1);
-	assert_near(a->wait_s, 0.1);
-	assert_near(a->connect_s, 0.1);
-	assert_near(a->created_at, 1.1);
+	FX_NEAR(a->wait_s, 0.1);
+	FX_NEAR(a->connect_s, 0.1);
+	FX_NEAR(a->created_at, 1.1);
 	EXPECT_READY(b, 3.0, 1);
 	assert_true(b->wait_s == 0 && b->connect_s == 0);
 	assert_int_equal(pool_stats(fx->pool)->connects, 1);
@@ -891,28 +660,28 @@ static void test_database_refusal(void **state)
 	fx_config(fx, 1, 4, 30.0, 0.125);
 	fx_start(fx);
 	assert_int_equal(fx->db.usable, 2);
-	struct client *a = arrive(fx, 0, 0.0, 2.0);
-	struct client *b = arrive(fx, 1, 0.0, 2.0);
-	struct client *c = arrive(fx, 2, 0.0, 2.0);
-	const struct probe *p1 = probe_at(fx, 0.0625);
-	struct client *d = arrive(fx, 3, 1.0, 2.0);
-	const struct probe *p2 = probe_at(fx, 1.0);
-	struct client *e = arrive(fx, 4, 3.0, INFINITY);
-	struct client *f = arrive(fx, 5, 3.0, INFINITY);
+	struct client *a = fx_arrive(fx, 0, 0.0, 2.0);
+	struct client *b = fx_arrive(fx, 1, 0.0, 2.0);
+	struct client *c = fx_arrive(fx, 2, 0.0, 2.0);
+	const struct probe *p1 = fx_probe_at(fx, 0.0625);
+	struct client *d = fx_arrive(fx, 3, 1.0, 2.0);
+	const struct probe *p2 = fx_probe_at(fx, 1.0);
+	struct client *e = fx_arrive(fx, 4, 3.0, INFINITY);
+	struct client *f = fx_arrive(fx, 5, 3.0, INFINITY);
 	fx_run(fx);
 
 	EXPECT_READY(a, 0.125, 1);
 	EXPECT_READY(b, 0.125, 2);
-	EXPECT_FAIL(c, 0.0, REFUSED);
+	EXPECT_FAIL(c, 0.0, FX_REFUSED);
 	assert_true(c->wait_s == 0);
 	assert_int_equal(c->order, 1);
-	EXPECT_PROBE(p1, 2, 0, 1, 2, 0, 2);
+	EXPECT_PROBE_OVERFLOW(p1, 2, 0, 1, 2, 0, 2);
 	assert_int_equal(p1->db_refused, 1);
-	EXPECT_FAIL(d, 1.0, REFUSED);
-	EXPECT_PROBE(p2, 2, 0, 1, 2, 0, 2);
+	EXPECT_FAIL(d, 1.0, FX_REFUSED);
+	EXPECT_PROBE_OVERFLOW(p2, 2, 0, 1, 2, 0, 2);
 	assert_int_equal(p2->db_refused, 2);
 	EXPECT_READY(e, 3.0, 1);
-	assert_int_equal(f->outcome, READY);
+	assert_int_equal(f->outcome, FX_READY);
 	assert_true(f->t_done == 3.125 && f->connect_s == 0.125);
 
 	const struct pool_stats *s = pool_stats(fx->pool);
@@ -938,12 +707,12 @@ static void test_refused_connect_consumes_no_id(void **state)
 	fx->dbcfg.reserved_connections = 1;
 	fx_config(fx, 1, 4, 30.0, 0.125);
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 2.0);
-	arrive(fx, 1, 0.0, 2.0);
-	arrive(fx, 2, 0.0, 2.0);
-	arrive(fx, 3, 1.0, 2.0);
-	arrive(fx, 4, 3.0, INFINITY);
-	struct client *f = arrive(fx, 5, 3.0, INFINITY);
+	fx_arrive(fx, 0, 0.0, 2.0);
+	fx_arrive(fx, 1, 0.0, 2.0);
+	fx_arrive(fx, 2, 0.0, 2.0);
+	fx_arrive(fx, 3, 1.0, 2.0);
+	fx_arrive(fx, 4, 3.0, INFINITY);
+	struct client *f = fx_arrive(fx, 5, 3.0, INFINITY);
 	fx_run(fx);
 
 	EXPECT_READY(f, 3.125, 3);
@@ -996,12 +765,12 @@ static void test_database_slots(void **state)
 	assert_int_equal(db.refused, 1);
 	assert_int_equal(db.open, 2);
 	database_disconnect(&db, 4.0);
-	assert_near(level_mean(&db.open_level, 4.0), 1.25);
+	FX_NEAR(level_mean(&db.open_level, 4.0), 1.25);
 	assert_true(db.open_level.max == 2);
 	database_reset(&db, 4.0);
 	assert_int_equal(db.refused, 0);
 	assert_int_equal(db.open, 1);
-	assert_near(level_mean(&db.open_level, 6.0), 1.0);
+	FX_NEAR(level_mean(&db.open_level, 6.0), 1.0);
 	assert_true(db.open_level.max == 1);
 }
 
@@ -1018,14 +787,14 @@ static void test_unlimited_overflow(void **state)
 	fx_config(fx, 2, -1, 1.0, 0.125);
 	fx_start(fx);
 	for (int i = 0; i < 5; i++)
-		arrive(fx, i, 0.0, 1.0);
-	const struct probe *p1 = probe_at(fx, 0.5);
+		fx_arrive(fx, i, 0.0, 1.0);
+	const struct probe *p1 = fx_probe_at(fx, 0.5);
 	fx_run(fx);
 
 	assert_int_equal(pool_cap(fx->pool), -1);
 	for (int i = 0; i < 5; i++)
 		EXPECT_READY(&fx->cl[i], 0.125, (uint32_t)i + 1);
-	EXPECT_PROBE(p1, 5, 0, 3, 5, 0, 5);
+	EXPECT_PROBE_OVERFLOW(p1, 5, 0, 3, 5, 0, 5);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_true(s->waiters.max == 0);
 	assert_true(s->exhausted.max == 0);
@@ -1052,20 +821,20 @@ static void run_size0(struct fx *fx, bool lifo, const uint32_t x_ids[4], const u
 	fx->pc.use_lifo = lifo;
 	fx_start(fx);
 	for (int i = 0; i < 16; i++)
-		arrive(fx, i, 0.0, 0.875);
-	arrive(fx, 16, 0.0, 1.875);
+		fx_arrive(fx, i, 0.0, 0.875);
+	fx_arrive(fx, 16, 0.0, 1.875);
 	for (int i = 0; i < 4; i++)
-		arrive(fx, 17 + i, 1.5, 1.0);
-	const struct probe *p1 = probe_at(fx, 1.25);
-	const struct probe *p2 = probe_at(fx, 2.75);
+		fx_arrive(fx, 17 + i, 1.5, 1.0);
+	const struct probe *p1 = fx_probe_at(fx, 1.25);
+	const struct probe *p2 = fx_probe_at(fx, 2.75);
 	for (int i = 0; i < 17; i++)
-		arrive(fx, 21 + i, 3.0, INFINITY);
+		fx_arrive(fx, 21 + i, 3.0, INFINITY);
 	fx_run(fx);
 
 	for (int i = 0; i < 17; i++)
 		EXPECT_READY(&fx->cl[i], 0.125, (uint32_t)i + 1);
-	EXPECT_PROBE(p1, 1, 16, 17, 17, 0, 17);
-	EXPECT_PROBE(p2, 0, 17, 17, 17, 0, 17);
+	EXPECT_PROBE_OVERFLOW(p1, 1, 16, 17, 17, 0, 17);
+	EXPECT_PROBE_OVERFLOW(p2, 0, 17, 17, 17, 0, 17);
 	for (int i = 0; i < 4; i++)
 		EXPECT_READY(&fx->cl[17 + i], 1.5, x_ids[i]);
 	for (int i = 0; i < 17; i++)
@@ -1107,21 +876,21 @@ static void test_pre_ping(void **state)
 	fx->pc.pre_ping = true;
 	fx->dbcfg.rtt_s = 0.002;
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, 0.9);
-	struct client *b = arrive(fx, 1, 2.0, 1.0);
-	const struct probe *p1 = probe_at(fx, 2.001);
-	struct client *c = arrive(fx, 2, 4.0, INFINITY);
-	struct client *d = arrive(fx, 3, 4.0, INFINITY);
+	struct client *a = fx_arrive(fx, 0, 0.0, 0.9);
+	struct client *b = fx_arrive(fx, 1, 2.0, 1.0);
+	const struct probe *p1 = fx_probe_at(fx, 2.001);
+	struct client *c = fx_arrive(fx, 2, 4.0, INFINITY);
+	struct client *d = fx_arrive(fx, 3, 4.0, INFINITY);
 	fx_run(fx);
 
 	EXPECT_READY(a, 0.1, 1);
 	EXPECT_READY(b, 2.002, 1);
-	assert_near(b->wait_s, 0.002);
+	FX_NEAR(b->wait_s, 0.002);
 	assert_true(b->connect_s == 0);
-	EXPECT_PROBE(p1, 1, 0, 0, 1, 0, 1);
+	EXPECT_PROBE_OVERFLOW(p1, 1, 0, 0, 1, 0, 1);
 	EXPECT_READY(c, 4.002, 1);
 	EXPECT_READY(d, 4.1, 2);
-	assert_near(d->wait_s, 0.1);
+	FX_NEAR(d->wait_s, 0.1);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_int_equal(s->pings, 2);
 	assert_int_equal(s->connects, 2);
@@ -1137,8 +906,8 @@ static void test_pre_ping_zero_rtt(void **state)
 	fx_config(fx, 1, 0, 30.0, 0.125);
 	fx->pc.pre_ping = true;
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 0.875);
-	struct client *b = arrive(fx, 1, 2.0, INFINITY);
+	fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *b = fx_arrive(fx, 1, 2.0, INFINITY);
 	fx_run(fx);
 
 	EXPECT_READY(b, 2.0, 1);
@@ -1156,14 +925,14 @@ static void test_pre_ping_waiter(void **state)
 	fx->pc.pre_ping = true;
 	fx->dbcfg.rtt_s = 0.002;
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 0.875);
-	struct client *w = arrive(fx, 1, 0.5, INFINITY);
-	const struct probe *p1 = probe_at(fx, 1.001);
+	fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *w = fx_arrive(fx, 1, 0.5, INFINITY);
+	const struct probe *p1 = fx_probe_at(fx, 1.001);
 	fx_run(fx);
 
 	EXPECT_READY(w, 1.002, 1);
-	assert_near(w->wait_s, 0.502);
-	EXPECT_PROBE(p1, 1, 0, 0, 1, 0, 1);
+	FX_NEAR(w->wait_s, 0.502);
+	EXPECT_PROBE_OVERFLOW(p1, 1, 0, 0, 1, 0, 1);
 	assert_int_equal(pool_stats(fx->pool)->pings, 1);
 }
 
@@ -1187,12 +956,12 @@ static void test_recycle(void **state)
 	fx_config(fx, 1, 0, 30.0, 0.125);
 	fx->pc.recycle_s = 5.0;
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, 0.875);
-	struct client *b = arrive(fx, 1, 3.0, 1.0);
-	struct client *c = arrive(fx, 2, 5.125, 0.5);
-	struct client *d = arrive(fx, 3, 6.0, 0.5);
-	const struct probe *p1 = probe_at(fx, 6.0625);
-	struct client *e = arrive(fx, 4, 7.0, INFINITY);
+	struct client *a = fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *b = fx_arrive(fx, 1, 3.0, 1.0);
+	struct client *c = fx_arrive(fx, 2, 5.125, 0.5);
+	struct client *d = fx_arrive(fx, 3, 6.0, 0.5);
+	const struct probe *p1 = fx_probe_at(fx, 6.0625);
+	struct client *e = fx_arrive(fx, 4, 7.0, INFINITY);
 	fx_run(fx);
 
 	EXPECT_READY(a, 0.125, 1);
@@ -1203,7 +972,7 @@ static void test_recycle(void **state)
 	assert_true(c->wait_s == 0 && c->created_at == 0.125);
 	EXPECT_READY(d, 6.125, 1);
 	assert_true(d->wait_s == 0.125 && d->connect_s == 0.125 && d->created_at == 6.125);
-	EXPECT_PROBE(p1, 1, 0, 0, 1, 0, 1);
+	EXPECT_PROBE_OVERFLOW(p1, 1, 0, 0, 1, 0, 1);
 	EXPECT_READY(e, 7.0, 1);
 	assert_true(e->wait_s == 0 && e->connect_s == 0 && e->created_at == 6.125);
 	const struct pool_stats *s = pool_stats(fx->pool);
@@ -1224,9 +993,9 @@ static void test_recycle_reconnect_not_pinged(void **state)
 	fx->pc.pre_ping = true;
 	fx->dbcfg.rtt_s = 0.002;
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 0.875);
-	struct client *d = arrive(fx, 1, 6.0, 0.5);
-	struct client *e = arrive(fx, 2, 7.0, INFINITY);
+	fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *d = fx_arrive(fx, 1, 6.0, 0.5);
+	struct client *e = fx_arrive(fx, 2, 7.0, INFINITY);
 	fx_run(fx);
 
 	EXPECT_READY(d, 6.125, 1);
@@ -1252,18 +1021,18 @@ static void test_timeout_zero(void **state)
 	struct fx *fx = *state;
 	fx_config(fx, 1, 0, 0.0, 0.125);
 	fx_start(fx);
-	struct client *a = arrive(fx, 0, 0.0, 0.875);
-	struct client *b = arrive(fx, 1, 0.5, INFINITY);
-	struct client *c = arrive_prio(fx, 2, 1.0, PRIO_COMPLETION, INFINITY);
-	struct client *d = arrive(fx, 3, 1.0, INFINITY);
+	struct client *a = fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *b = fx_arrive(fx, 1, 0.5, INFINITY);
+	struct client *c = fx_arrive_prio(fx, 2, 1.0, PRIO_COMPLETION, INFINITY);
+	struct client *d = fx_arrive(fx, 3, 1.0, INFINITY);
 	fx_run(fx);
 
 	EXPECT_READY(a, 0.125, 1);
-	EXPECT_FAIL(b, 0.5, TIMED_OUT);
+	EXPECT_FAIL(b, 0.5, FX_TIMED_OUT);
 	assert_true(b->wait_s == 0);
 	EXPECT_READY(c, 1.0, 1);
 	assert_true(c->wait_s == 0);
-	EXPECT_FAIL(d, 1.0, TIMED_OUT);
+	EXPECT_FAIL(d, 1.0, FX_TIMED_OUT);
 	assert_true(c->order < d->order);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_int_equal(s->timeouts, 2);
@@ -1305,11 +1074,11 @@ static void levels_scenario(struct fx *fx, double reset_at)
 	if (reset_at >= 0)
 		assert_true(sim_schedule_at(fx->sim, reset_at, PRIO_COMPLETION, ev_reset, fx, 0) !=
 			    SIM_NO_EVENT);
-	arrive(fx, 0, 0.0, 1.5);
-	arrive(fx, 1, 1.0, 2.5);
-	arrive(fx, 2, 1.5, 1.0);
-	arrive(fx, 3, 2.5, 2.0);
-	const struct probe *end = probe_at(fx, 6.0);
+	fx_arrive(fx, 0, 0.0, 1.5);
+	fx_arrive(fx, 1, 1.0, 2.5);
+	fx_arrive(fx, 2, 1.5, 1.0);
+	fx_arrive(fx, 3, 2.5, 2.0);
+	const struct probe *end = fx_probe_at(fx, 6.0);
 	fx_run(fx);
 	assert_true(end->taken);
 	EXPECT_READY(&fx->cl[0], 0.5, 1);
@@ -1325,13 +1094,13 @@ static void test_levels(void **state)
 	levels_scenario(fx, -1);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	double t = 6.0;
-	assert_near(level_mean(&s->checked_out, t), 8.0 / 6);
-	assert_near(level_mean(&s->checked_in, t), 2.0 / 6);
-	assert_near(level_mean(&s->overflow, t), 4.0 / 6);
-	assert_near(level_mean(&s->waiters, t), 1.0 / 6);
-	assert_near(level_mean(&s->open, t), 10.0 / 6);
-	assert_near(level_mean(&s->exhausted, t), 1.0 / 6);
-	assert_near(level_mean(&fx->db.open_level, t), 10.0 / 6);
+	FX_NEAR(level_mean(&s->checked_out, t), 8.0 / 6);
+	FX_NEAR(level_mean(&s->checked_in, t), 2.0 / 6);
+	FX_NEAR(level_mean(&s->overflow, t), 4.0 / 6);
+	FX_NEAR(level_mean(&s->waiters, t), 1.0 / 6);
+	FX_NEAR(level_mean(&s->open, t), 10.0 / 6);
+	FX_NEAR(level_mean(&s->exhausted, t), 1.0 / 6);
+	FX_NEAR(level_mean(&fx->db.open_level, t), 10.0 / 6);
 	assert_true(s->checked_out.max == 2 && s->waiters.max == 1 && s->overflow.max == 1 &&
 		    s->open.max == 2 && s->exhausted.max == 1);
 	assert_true(s->longest_exhausted_s == 0.5);
@@ -1361,12 +1130,12 @@ static void test_levels_after_reset(void **state)
 	levels_scenario(fx, 2.5);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	double t = 6.0;
-	assert_near(level_mean(&s->checked_out, t), 4.0 / 3.5);
-	assert_near(level_mean(&s->checked_in, t), 2.0 / 3.5);
-	assert_near(level_mean(&s->overflow, t), 2.5 / 3.5);
-	assert_near(level_mean(&s->waiters, t), 0.5 / 3.5);
-	assert_near(level_mean(&s->open, t), 6.0 / 3.5);
-	assert_near(level_mean(&s->exhausted, t), 0.5 / 3.5);
+	FX_NEAR(level_mean(&s->checked_out, t), 4.0 / 3.5);
+	FX_NEAR(level_mean(&s->checked_in, t), 2.0 / 3.5);
+	FX_NEAR(level_mean(&s->overflow, t), 2.5 / 3.5);
+	FX_NEAR(level_mean(&s->waiters, t), 0.5 / 3.5);
+	FX_NEAR(level_mean(&s->open, t), 6.0 / 3.5);
+	FX_NEAR(level_mean(&s->exhausted, t), 0.5 / 3.5);
 	assert_true(s->checked_out.max == 2 && s->waiters.max == 1 && s->overflow.max == 1 &&
 		    s->open.max == 2);
 	assert_true(s->longest_exhausted_s == 0.5);
@@ -1385,7 +1154,7 @@ static void test_reset_empty_window(void **state)
 	struct fx *fx = *state;
 	fx_config(fx, 1, 1, 1.0, 0.5);
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 0.5);
+	fx_arrive(fx, 0, 0.0, 0.5);
 	assert_true(sim_schedule_at(fx->sim, 2.0, PRIO_COMPLETION, ev_reset, fx, 0) !=
 		    SIM_NO_EVENT);
 	fx_run(fx);
@@ -1410,10 +1179,10 @@ static void test_full_without_waiter_not_exhausted(void **state)
 	fx_config(fx, 4, 0, 30, 0.125);
 	fx_start(fx);
 	for (int i = 0; i < 4; i++)
-		arrive(fx, i, 0.0, 10.0);
-	const struct probe *p = probe_at(fx, 5.0);
+		fx_arrive(fx, i, 0.0, 10.0);
+	const struct probe *p = fx_probe_at(fx, 5.0);
 	fx_run(fx);
-	EXPECT_PROBE(p, 4, 0, 0, 4, 0, 4);
+	EXPECT_PROBE_OVERFLOW(p, 4, 0, 0, 4, 0, 4);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_true(s->checked_out.max == 4);
 	assert_true(s->exhausted.max == 0);
@@ -1443,17 +1212,17 @@ static void handoff_scenario(struct fx *fx, double lat, double reset_at)
 	if (reset_at >= 0)
 		assert_true(sim_schedule_at(fx->sim, reset_at, PRIO_COMPLETION, ev_reset, fx, 0) !=
 			    SIM_NO_EVENT);
-	arrive(fx, 0, 0.0, 3.875);
+	fx_arrive(fx, 0, 0.0, 3.875);
 	for (int k = 1; k <= 15; k++)
-		arrive(fx, k, 0.0625, 4.0 - lat);
-	const struct probe *mid = probe_at(fx, 4.03125);
+		fx_arrive(fx, k, 0.0625, 4.0 - lat);
+	const struct probe *mid = fx_probe_at(fx, 4.03125);
 	fx_run(fx); /* without latency the FIFO deadline timer ends the run at 100.0625 */
 	for (int k = 1; k <= 15; k++)
 		EXPECT_READY(&fx->cl[k], 4.0 * k + lat, 1);
 	if (lat > 0)
-		EXPECT_PROBE(mid, 0, 1, 0, 1, 14, 1); /* idle, in flight to W1 */
+		EXPECT_PROBE_OVERFLOW(mid, 0, 1, 0, 1, 14, 1); /* idle, in flight to W1 */
 	else
-		EXPECT_PROBE(mid, 1, 0, 0, 1, 14, 1);
+		EXPECT_PROBE_OVERFLOW(mid, 1, 0, 0, 1, 14, 1);
 	assert_int_equal(pool_stats(fx->pool)->barged, 0);
 	assert_int_equal(pool_stats(fx->pool)->timeouts, 0);
 }
@@ -1464,7 +1233,7 @@ static void test_exhausted_through_handoffs(void **state)
 	handoff_scenario(fx, 0, -1);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_true(s->longest_exhausted_s == 59.9375);
-	assert_near(level_mean(&s->exhausted, 64.0), 59.9375 / 64);
+	FX_NEAR(level_mean(&s->exhausted, 64.0), 59.9375 / 64);
 	assert_true(s->exhausted_since < 0);
 }
 
@@ -1474,7 +1243,7 @@ static void test_exhausted_through_wakeup_latency(void **state)
 	handoff_scenario(fx, 0.0625, -1);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_true(s->longest_exhausted_s == 60.0);
-	assert_near(level_mean(&s->exhausted, 64.0), 60.0 / 64);
+	FX_NEAR(level_mean(&s->exhausted, 64.0), 60.0 / 64);
 	assert_true(s->exhausted.max == 1);
 }
 
@@ -1486,7 +1255,7 @@ static void test_exhausted_reset_mid_stretch(void **state)
 	handoff_scenario(fx, 0.0625, 30.0);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_true(s->longest_exhausted_s == 30.0625);
-	assert_near(level_mean(&s->exhausted, 64.0), 30.0625 / 34);
+	FX_NEAR(level_mean(&s->exhausted, 64.0), 30.0625 / 34);
 }
 
 /* A newcomer barging during the hand-off does not end the stretch either. Pool 1+0,
@@ -1505,16 +1274,16 @@ static void test_exhausted_through_barging(void **state)
 	fx_config(fx, 1, 0, 100, 0.125);
 	dist_constant(&fx->pc.wakeup_latency, 0.0625);
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 0.875);
-	struct client *w = arrive(fx, 1, 0.5, 1.0);
-	struct client *n = arrive(fx, 2, 1.03125, 0.96875);
+	fx_arrive(fx, 0, 0.0, 0.875);
+	struct client *w = fx_arrive(fx, 1, 0.5, 1.0);
+	struct client *n = fx_arrive(fx, 2, 1.03125, 0.96875);
 	fx_run(fx);
 	EXPECT_READY(n, 1.03125, 1);
 	EXPECT_READY(w, 2.0625, 1);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_int_equal(s->barged, 1);
 	assert_true(s->longest_exhausted_s == 1.5625);
-	assert_near(level_mean(&s->exhausted, 3.0625), 1.5625 / 3.0625);
+	FX_NEAR(level_mean(&s->exhausted, 3.0625), 1.5625 / 3.0625);
 }
 
 /* A connection idle with nobody to take it ends a stretch, even while a woken waiter is
@@ -1530,14 +1299,14 @@ static void test_idle_connection_ends_stretch(void **state)
 	fx_config(fx, 2, 0, 100, 0.125);
 	dist_constant(&fx->pc.wakeup_latency, 0.0625);
 	fx_start(fx);
-	arrive(fx, 0, 0.0, 0.875);
-	arrive(fx, 1, 0.0, 0.90625);
-	struct client *w = arrive(fx, 2, 0.5, 1.0);
+	fx_arrive(fx, 0, 0.0, 0.875);
+	fx_arrive(fx, 1, 0.0, 0.90625);
+	struct client *w = fx_arrive(fx, 2, 0.5, 1.0);
 	fx_run(fx);
 	EXPECT_READY(w, 1.0625, 1);
 	const struct pool_stats *s = pool_stats(fx->pool);
 	assert_true(s->longest_exhausted_s == 0.53125);
-	assert_near(level_mean(&s->exhausted, 2.0625), 0.53125 / 2.0625);
+	FX_NEAR(level_mean(&s->exhausted, 2.0625), 0.53125 / 2.0625);
 }
 
 /* AsyncAdaptedQueuePool goes through the same rule (pool.c, for every kind): the hand-off
@@ -1553,55 +1322,55 @@ static void test_exhausted_async_same_rule(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_max_waiting_fails_the_run, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_max_waiting_reached_is_sound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_max_waiting_fails_the_run, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_max_waiting_reached_is_sound, fx_setup, fx_teardown),
 		cmocka_unit_test(test_kind_registry),
 		cmocka_unit_test(test_kind_settings_words),
-		cmocka_unit_test_setup_teardown(test_timeout_at_cap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timeout_message_format, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_checkin_closes_when_size_idle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idle_fifo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idle_lifo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_waiters_fifo_served_by_checkin, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_deadline_opens_when_capacity_freed, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_wakeup_latency_distribution, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_checkout_cost, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_time_holds_the_slot, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_barging_wakeup_latency, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_barging_without_latency, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deadline_takes_idle_during_wakeup, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_lazy_connect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_database_refusal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_connect_consumes_no_id, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_refusal_messages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_database_slots, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unlimited_overflow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_size0_keeps_every_connection_fifo, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_size0_keeps_every_connection_lifo, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_pre_ping, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pre_ping_zero_rtt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pre_ping_waiter, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_recycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_recycle_reconnect_not_pinged, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timeout_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_levels_after_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_empty_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_full_without_waiter_not_exhausted, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_exhausted_through_handoffs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exhausted_through_wakeup_latency, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_exhausted_reset_mid_stretch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exhausted_through_barging, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idle_connection_ends_stretch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exhausted_async_same_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_at_cap, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_message_format, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_checkin_closes_when_size_idle, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_idle_fifo, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_idle_lifo, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_waiters_fifo_served_by_checkin, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_opens_when_capacity_freed, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_wakeup_latency_distribution, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_checkout_cost, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_close_time_holds_the_slot, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_barging_wakeup_latency, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_no_barging_without_latency, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_takes_idle_during_wakeup, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_lazy_connect, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_database_refusal, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_connect_consumes_no_id, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refusal_messages, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_database_slots, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_unlimited_overflow, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_size0_keeps_every_connection_fifo, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_size0_keeps_every_connection_lifo, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pre_ping, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pre_ping_zero_rtt, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pre_ping_waiter, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_recycle, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_recycle_reconnect_not_pinged, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_zero, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_levels, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_levels_after_reset, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reset_empty_window, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_full_without_waiter_not_exhausted, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_through_handoffs, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_through_wakeup_latency, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_reset_mid_stretch, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_through_barging, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_idle_connection_ends_stretch, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_async_same_rule, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,6 +28,7 @@
 #include "models/summary.h"
 #include "sim/rng.h"
 #include "sim/stats.h"
+#include "sim/status.h"
 #include "tests/queueing_ref.h"
 
 enum { MAIN, R1, R2 }; /* pool indices: main on the primary, r1 on replica1, r2 on replica2 */
@@ -515,9 +516,127 @@ static void test_two_replicas_half_the_reads_each_are_independent_queues(void **
 		model_result_destroy(r[i]);
 }
 
+static const double T4[] = {0, 1, 2, 3};
+static const double H4[] = {0.1, 0.1, 1.0, 1.0};
+
+/* statement_timeout per server: the primary's 0.5 s, replica1's own 0.05 s, replica2 the
+ * primary's (0.5 s, set here as the loader's default would copy it). Reads only, round-robin:
+ * the requests at 0, 1, 2, 3 s (db_time 0.1, 0.1, 1, 1; one statement, no round trips) go to
+ * r1, r2, r1, r2. Derivation (the statement reaches the server when the connection is ready;
+ * it is cancelled at that instant + the timeout if its db_time is longer):
+ * - 0 s, r1: connect 20 ms, statement from 0.020, 0.1 > 0.05: cancelled at 0.070.
+ * - 1 s, r2: connect 30 ms, 0.1 <= 0.5: served (wait 0.030).
+ * - 2 s, r1: its connection idle, statement from 2, 1 > 0.05: cancelled at 2.05.
+ * - 3 s, r2: statement from 3, 1 > 0.5: cancelled at 3.5.
+ * So 1 served, 3 statement_timed_out; connections held 0.05, 0.1, 0.05 and 0.5 s (from the
+ * statement's start to its end or its cancel, the ROLLBACK free: no round trip). The same
+ * with cores 1 on
+ * each server (one statement alone runs at full speed; the deadline is armed when it starts).
+ * Then the workload's own statement_timeout 2 s (a role's setting, which replicates and
+ * overrides the server's) serves all four; and with reads.share 0 every request runs on the
+ * primary under its 0.5 s: the two of db_time 1 s fail, the others are served. */
+static void test_statement_timeout_per_server(void **state)
+{
+	(void)state;
+	for (int cores = 0; cores <= 1; cores++) {
+		struct cfg_scenario sc;
+		scenario(&sc, T4, H4, 4);
+		sc.db.statement_timeout_s = 0.5;
+		sc.db.cores = cores;
+		sc.replicas[0].db.statement_timeout_s = 0.05;
+		sc.replicas[1].db.statement_timeout_s = 0.5;
+		for (int k = 0; k < 2; k++)
+			sc.replicas[k].db.cores = cores;
+		struct model_result *r = run(&sc);
+		const struct requests_stats *s = &r->workloads[0];
+		assert_int_equal(s->served, 1);
+		assert_int_equal(s->failed[REQ_STATEMENT_TIMEOUT], 3);
+		NEAR(s->wait_served.max, 0.030);
+		/* each holds its connection until the cancel (no ROLLBACK round trip here) */
+		assert_int_equal(s->hold.n, 4);
+		NEAR(s->hold.max, 0.5);
+		NEAR(tally_mean(&s->hold), (0.05 + 0.1 + 0.05 + 0.5) / 4);
+		assert_int_equal(r->pools[R1].checkouts, 2);
+		assert_int_equal(r->pools[R2].checkouts, 2);
+		model_result_destroy(r);
+
+		sc.workloads[0].req.statement_timeout_s = 2; /* the role's own */
+		r = run(&sc);
+		assert_int_equal(r->workloads[0].served, 4);
+		model_result_destroy(r);
+
+		sc.workloads[0].req.statement_timeout_s = -1; /* the servers' again */
+		sc.workloads[0].req.reads.share = 0;
+		r = run(&sc);
+		s = &r->workloads[0];
+		assert_int_equal(s->served, 2);
+		assert_int_equal(s->failed[REQ_STATEMENT_TIMEOUT], 2);
+		assert_int_equal(r->pools[MAIN].checkouts, 4);
+		model_result_destroy(r);
+	}
+}
+
+/* The overload factor counts routed reads (model_offered_erlangs). 100 requests/s per the
+ * deployment's 2 processes (50/s each), db_time 0.1 s, one statement, a fifth writing, half
+ * the reads routed over r1 and r2; the primary no round trip, replica1 10 ms. Routed:
+ * (1 - 0.2) x 0.5 = 0.4 of the transactions, 0.2 to each replica pool. Per process:
+ * main 0.6 x 50 x 0.1 = 3 Erlangs; r1 0.2 x 50 x (0.1 + 3 x 0.01) = 1.3 (three round trips:
+ * BEGIN, the statement, COMMIT); r2 0.2 x 50 x 0.1 = 1. With routing off (n_pools 0) main
+ * takes all: 5, the replicas' pools 0. */
+static void test_offered_erlangs_count_routed_reads(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, T5, H5, 0);
+	sc.processes = 2;
+	sc.replicas[0].db.rtt_s = 0.01;
+	struct cfg_requests *q = &sc.workloads[0].req;
+	q->arrival.rate_per_s = 100;
+	dist_constant(&q->db_time, 0.1);
+	q->writes = 0.2;
+	q->reads.share = 0.5;
+	NEAR(model_offered_erlangs(&sc, MAIN), 3);
+	NEAR(model_offered_erlangs(&sc, R1), 1.3);
+	NEAR(model_offered_erlangs(&sc, R2), 1);
+	q->reads.n_pools = 0;
+	NEAR(model_offered_erlangs(&sc, MAIN), 5);
+	NEAR(model_offered_erlangs(&sc, R1), 0);
+}
+
+/* A replica pool overloaded by routed reads gets the overload message with its factor: every
+ * read (writes 0, share 1) of 1000/s, 1 s each, goes to pool r1 alone (one connection, a
+ * timeout of 100 days, max_waiting 100): 1000 x 1 = 1000 connections busy against a cap of
+ * 1, a factor of 1000. Before routed reads were counted, r1 was offered 0 Erlangs and the
+ * message had no factor. */
+static void test_overload_message_of_a_replica_pool(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, T5, H5, 0);
+	struct cfg_requests *q = &sc.workloads[0].req;
+	q->arrival.rate_per_s = 1000;
+	dist_constant(&q->db_time, 1);
+	q->reads.n_pools = 1;
+	sc.pools[R1].timeout_s = 100 * 86400;
+	sc.pools[R1].max_waiting = 100;
+	struct model_result *r = model_result_create(&sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(&sc, 0, r, NULL), PT_EOVERLOAD);
+	assert_int_equal(r->overloaded_pool, R1);
+	char msg[512];
+	model_failure_text(&sc, r, msg, sizeof msg);
+	assert_string_equal(msg, "pool r1: the queue of waiting requests grew past 100 "
+			    "(pools.r1.max_waiting): the pool is overloaded by a factor of 1000 "
+			    "(1000 connections busy offered at the peak rate, against a cap of 1)");
+	model_result_destroy(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_statement_timeout_per_server),
+		cmocka_unit_test(test_offered_erlangs_count_routed_reads),
+		cmocka_unit_test(test_overload_message_of_a_replica_pool),
 		cmocka_unit_test(test_round_robin_reads_go_to_replicas),
 		cmocka_unit_test(test_writes_stay_on_the_primary),
 		cmocka_unit_test(test_share_zero_is_no_routing),

@@ -176,7 +176,16 @@ static void test_err_replicas(void **state)
 	expect(SC("'r1': 1", ""), "replicas.r1: expected an object, got 1");
 	expect(SC("'r1': {'row_locks': false}", ""),
 	       "replicas.r1.row_locks: unknown key (expected one of: max_connections, "
-	       "superuser_reserved_connections, reserved_connections, connect_time, rtt, cores)");
+	       "superuser_reserved_connections, reserved_connections, connect_time, rtt, cores, "
+	       "statement_timeout)");
+	/* no lock_timeout on a replica: it takes no row lock */
+	expect(SC("'r1': {'lock_timeout': '1s'}", ""),
+	       "replicas.r1.lock_timeout: unknown key (expected one of: max_connections, "
+	       "superuser_reserved_connections, reserved_connections, connect_time, rtt, cores, "
+	       "statement_timeout)");
+	expect(SC("'r1': {'statement_timeout': '-1s'}", ""),
+	       "replicas.r1.statement_timeout: expected a duration with a unit such as \"8ms\" or "
+	       "\"8s\" (us, ms, s, m, min, h, d; a bare number only for 0), got \"-1s\"");
 	expect(SC("'r1': {'max_connections': 50}", ""),
 	       "replicas.r1.max_connections: expected an integer >= database.max_connections "
 	       "(100): a hot standby with fewer does not start (\"hot standby is not possible "
@@ -193,6 +202,27 @@ static void test_err_replicas(void **state)
 	static const char *const typo[] = {"replicas.r9.cores=2"};
 	expect_sets(SC(TWO, ""), typo, 1,
 		    "--set replicas.r9.cores=2: replicas.r9: unknown key (expected one of: r1, r2)");
+}
+
+/* replicas.NAME.statement_timeout: a replica's own server setting; absent, the primary's
+ * database.statement_timeout (here set by --set, which the replica's default follows); the
+ * resolved form names it per replica. */
+static void test_replica_statement_timeout(void **state)
+{
+	(void)state;
+	static const char *const sets[] = {"database.statement_timeout=5s",
+					   "replicas.r2.statement_timeout=30s"};
+	struct scenario *s = load_sets(SC(TWO, READS), sets, 2);
+	const struct cfg_scenario *c = &s->variants[0].cfg;
+	assert_true(c->db.statement_timeout_s == 5);
+	assert_true(c->replicas[0].db.statement_timeout_s == 5);
+	assert_true(c->replicas[1].db.statement_timeout_s == 30);
+	assert_non_null(strstr(s->resolved_json, "\"statement_timeout\":\t\"30s\""));
+	scenario_destroy(s);
+	s = load_sets(SC(TWO, READS), NULL, 0);
+	c = &s->variants[0].cfg;
+	assert_true(c->replicas[0].db.statement_timeout_s == 0); /* the primary's: off */
+	scenario_destroy(s);
 }
 
 /* PgBouncer in front of replicas: a pool on a replica behind a "pgbouncer" section loads (it
@@ -336,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_reads_share_routing_and_overrides),
 		cmocka_unit_test(test_err_replicas),
 		cmocka_unit_test(test_pgbouncer_fronts_the_replicas_pools_use),
+		cmocka_unit_test(test_replica_statement_timeout),
 		cmocka_unit_test(test_err_pool_server),
 		cmocka_unit_test(test_err_reads),
 		cmocka_unit_test(test_reports_per_server),

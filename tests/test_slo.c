@@ -657,6 +657,75 @@ static void test_paired_clipping(void **state)
 	assert_true(isnan(d.lo) && isnan(d.hi));
 }
 
+/* A quantile's interval ends at its sample's maximum (estimate_clip_quantile). Replications
+ * 0..3 serve 98 requests at once and 2 after exactly 30 s (a pool timeout's bound); the last
+ * serves 99 at once and one after 30 s. wait_max is 30 s in every replication: [30 s, 30 s].
+ * wait_p99 (rank ceil(0.99 x 100) = 99) is 30 s, 30 s, 30 s, 30 s, 0: mean 24 s, deviations
+ * 6 (x4) and -24, s^2 = (4 x 36 + 576) / 4 = 180 s^2, half width 2.7764451052 x sqrt(180 / 5)
+ * = 16.659 s: the t interval [7.34 s, 40.66 s] claims a p99 of up to 40 s when no wait
+ * exceeded 30 s; it is cut to [7.34 s, 30 s]. wait_p50 (0 everywhere) is untouched. */
+static void test_quantile_within_max(void **state)
+{
+	struct reps s;
+	const double half = T_975_4 * 6;
+	(void)state;
+
+	reps_init(&s, 1);
+	for (int i = 0; i < NREP; i++) {
+		struct histo *h = &s.r[i]->workloads[0].h_served;
+		int slow = i < 4 ? 2 : 1;
+		for (int k = 0; k < 100; k++)
+			histo_add(h, k < 100 - slow ? 0 : 30);
+		s.r[i]->workloads[0].offered = 100;
+		s.r[i]->workloads[0].served = 100;
+	}
+	const struct metric_def *p99 = metric_find("wait_p99");
+	assert_ptr_equal(metric_sample_max(p99), metric_find("wait_max"));
+	assert_ptr_equal(metric_sample_max(metric_find("wait_all_p999")),
+			 metric_find("wait_all_max"));
+	assert_ptr_equal(metric_sample_max(metric_find("hold_p95")), metric_find("hold_max"));
+	assert_ptr_equal(metric_sample_max(metric_find("lock_wait_p50")),
+			 metric_find("lock_wait_max"));
+	assert_ptr_equal(metric_sample_max(metric_find("window2.wait_p99")),
+			 metric_find("wait_max"));
+	assert_null(metric_sample_max(metric_find("wait_mean")));
+	assert_null(metric_sample_max(metric_find("wait_max")));
+	assert_null(metric_sample_max(metric_find("window1.failure_rate")));
+
+	struct estimate e, mx;
+	estimate_metric(s.p, NREP, metric_find("wait_max"), 0, &mx);
+	assert_near(mx.lo, 30, 0);
+	assert_near(mx.hi, 30, 0);
+	estimate_metric(s.p, NREP, p99, 0, &e);
+	assert_near(e.mean, 24, 1e-12);
+	assert_near(e.lo, 24 - half, 1e-9);
+	assert_near(e.hi, 30, 0); /* not 24 + 16.659 = 40.66 */
+	estimate_metric(s.p, NREP, metric_find("wait_p50"), 0, &e);
+	assert_near(e.hi, 0, 0);
+	/* the aggregate (what every report reads) says the same */
+	struct cfg_scenario shape = s.shape;
+	shape.workloads[0].kind = CFG_WORKLOAD_REQUESTS;
+	struct aggregate *a = aggregate_create(&shape);
+	assert_non_null(a);
+	for (int i = 0; i < NREP; i++)
+		aggregate_add(a, s.r[i], s.r[i]);
+	struct estimate f;
+	aggregate_estimate(a, p99, 0, &f);
+	assert_near(f.lo, 24 - half, 1e-9);
+	assert_near(f.hi, 30, 0);
+	aggregate_destroy(a);
+	reps_fini(&s);
+
+	/* The rule alone: never below the mean; a NAN maximum cuts nothing. */
+	struct estimate q = {10, 5, 15, 5}, m = {8, 7, 9, 5};
+	estimate_clip_quantile(&q, &m);
+	assert_near(q.hi, 10, 0);
+	q = (struct estimate){10, 5, 15, 5};
+	m = (struct estimate){NAN, NAN, NAN, 0};
+	estimate_clip_quantile(&q, &m);
+	assert_near(q.hi, 15, 0);
+}
+
 static void test_format(void **state)
 {
 	static const struct {
@@ -740,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_refusals_fail_timeout_limit),
 		cmocka_unit_test(test_clipping),
 		cmocka_unit_test(test_paired_clipping),
+		cmocka_unit_test(test_quantile_within_max),
 	};
 	return cmocka_run_group_tests_name("slo", tests, NULL, NULL);
 }

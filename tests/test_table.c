@@ -2,7 +2,7 @@
  * Markdown and HTML, each compared byte for byte with an expectation written by hand (the
  * widths and escapes are derived in the comments); the shared estimate format; the sticky
  * status (a misuse or an allocation failure: an error, nothing written, never an abort),
- * checked for every allocation of a build in turn with an allocation hook. */
+ * checked for every allocation of a build in turn with the allocation hook (tests/oomhook.h). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,44 +14,7 @@
 
 #include "app/table.h"
 #include "sim/status.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define OOM_HOOK 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OOM_HOOK 0
-#endif
-#endif
-#ifndef OOM_HOOK
-#define OOM_HOOK 1
-#endif
-
-#if OOM_HOOK
-void *__libc_malloc(size_t n);
-void *__libc_calloc(size_t n, size_t size);
-void *__libc_realloc(void *p, size_t n);
-
-/* -1: never fail; else the number of allocations that may still succeed. */
-static long countdown = -1;
-
-static int allowed(void)
-{
-	if (countdown < 0)
-		return 1;
-	if (countdown == 0)
-		return 0;
-	countdown--;
-	return 1;
-}
-
-void *malloc(size_t n);
-void *calloc(size_t n, size_t size);
-void *realloc(void *p, size_t n);
-
-void *malloc(size_t n) { return allowed() ? __libc_malloc(n) : NULL; }
-void *calloc(size_t n, size_t size) { return allowed() ? __libc_calloc(n, size) : NULL; }
-void *realloc(void *p, size_t n) { return allowed() ? __libc_realloc(p, n) : NULL; }
-#endif
+#include "tests/oomhook.h"
 
 /* The rendering of t in fmt, as a new string (the table's status in *st). */
 static char *render(struct table *t, enum table_format fmt, int *st)
@@ -328,12 +291,12 @@ static void test_out_of_memory(void **state)
 	long k;
 	for (k = 0; k < 200; k++) {
 		struct table *t;
-		countdown = k;
+		oomhook_arm(k);
 		int st = build(&t);
 		long pos = ftell(null);
 		int rst = table_render(null, t, TABLE_TERMINAL);
 		long after = ftell(null);
-		countdown = -1;
+		oomhook_disarm();
 		table_destroy(t);
 		if (st == PT_OK) { /* enough allocations: nothing failed */
 			assert_int_equal(st, PT_OK);

@@ -507,6 +507,13 @@ static void test_fit_several_logs(void **state)
 		char *json = slurp(scenario);
 		assert_non_null(strstr(json, "2000 requests over 99.901 s in 2 logs, one per process "
 					     "(merged by time)"));
+		/* each log one process (no pid column), 1000 rows, never two out at once */
+		char want[1024];
+		snprintf(want, sizeof want, "\nProcesses\n  2 processes (a log and a pid each), each "
+			 "with its own pool:\n    %s (no pid column): 1000 rows, at most 1 checked out "
+			 "at once\n    %s (no pid column): 1000 rows, at most 1 checked out at once\n",
+			 la, lb);
+		assert_non_null(strstr(out, want));
 		assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
 		assert_non_null(strstr(json, "\"size\": 1, "));
 		assert_non_null(strstr(json, "{\"dist\": \"empirical\", \"file\": \"holds.csv\", "
