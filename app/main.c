@@ -172,7 +172,8 @@ static const struct option_def options[] = {
 					       "replications only to undecided points",
 	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
 	{OPT_MAX_REPS, "max-replications", 0, "N", "with --precision: at most N replications per "
-						   "variant or point (default 1000)",
+						   "variant or point, at least the first round "
+						   "(-r; default 1000, or -r when larger)",
 	 CMD_RUN | CMD_SWEEP | CMD_PLAN},
 	{OPT_HELP, "help", 'h', NULL, "show this help",
 	 CMD_ALL},
@@ -219,7 +220,8 @@ struct cli {
 	double max_events;    /* --max-events; 0: DEFAULT_MAX_EVENTS */
 	bool no_sensitivity;  /* --sensitivity off */
 	double precision;     /* --precision, a fraction in (0, 1); 0: off */
-	int max_reps;         /* --max-replications; 0: PRECISION_DEFAULT_MAX */
+	int max_reps;         /* --max-replications; 0: not given (precision_max) */
+	int reps;             /* --replications; 0: not given */
 	struct cluster *cl;           /* the MPI job this process is a rank of (1 rank without
 					 MPI): rank 0 prints and writes */
 };
@@ -416,6 +418,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--replications expects an integer 1..10000, got '%s'", val);
 			if (add_set(cli, "%s=%s", "replications", val))
 				return 2;
+			cli->reps = (int)n;
 			break;
 		case OPT_SEED:
 			if (!parse_long(val, 1, SEED_MAX, &n))
@@ -635,6 +638,15 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	if (cli->max_reps && !(cli->precision > 0))
 		return usage_error("--max-replications needs --precision (without it the "
 				   "replications are --replications)%s", "");
+	if (cli->max_reps && cli->reps > cli->max_reps) {
+		/* The first round cannot be larger than the most in all: it used to be cut to the
+		 * maximum without a word. */
+		fprintf(stderr, "pooltide: --replications %d is above --max-replications %d (with "
+				"--precision, --replications is the first round and "
+				"--max-replications the most in all)\nTry 'pooltide --help'.\n",
+			cli->reps, cli->max_reps);
+		return 2;
+	}
 	if (cli->n_variants > 1 && cmd->bit != CMD_RUN)
 		return usage_error("--variant given more than once: %s takes one variant",
 				   cmd->name);
@@ -769,6 +781,7 @@ struct extra_sections {
 	const struct report_sensitivity *rs;
 	const struct plan *pl;
 	const struct scenario *sc;
+	const struct experiment *ex;
 };
 
 /* A section its module writes in Markdown only (a plan's probes, precision mode): as it is in
@@ -825,11 +838,16 @@ static void sens_on_result(void *ctx, int rep, const struct model_result *r)
 		c->fn(c->ctx, rep, r);
 }
 
-/* --format json: the JSON report with a plan's member and the sensitivity block (ctx: a
- * struct extra_sections). */
+/* --format json: the JSON report with how --precision went (the members of summary.json's
+ * manifest "precision"; stdout has no manifest), a plan's member and the sensitivity block
+ * (ctx: a struct extra_sections). */
 static void json_sensitivity(FILE *out, void *ctx, const char *indent)
 {
 	const struct extra_sections *x = ctx;
+	if (x->ex && x->ex->precision.rel > 0) {
+		fprintf(out, ",\n%s\"precision\": ", indent);
+		report_json_precision(out, x->sc, x->ex);
+	}
 	if (x->pl)
 		report_plan_json(out, x->sc, x->pl, indent);
 	report_sensitivity_json(out, x->rs, indent);
@@ -855,6 +873,27 @@ static void limit_events(const struct cli *cli, struct scenario *sc)
 
 static int refuse_huge(const struct cli *cli, const struct scenario *sc,
 		       const struct scenario_variant *vs, int n_variants, double extra);
+
+/* --precision's most replications per variant, sweep point or plan probe: --max-replications,
+ * else PRECISION_DEFAULT_MAX raised to the first round (`first`: the scenario's replications,
+ * after --replications and --set) when that is larger, so the default never cuts a count the
+ * user asked for. A --max-replications below the first round is a usage error naming both
+ * (--replications itself is refused while parsing; this catches the scenario's own or a
+ * --set value). Returns 0 and *out, or 2 after the message. */
+static int precision_max(const struct cli *cli, const char *path, int first, int *out)
+{
+	if (cli->max_reps && first > cli->max_reps) {
+		fprintf(stderr, "pooltide: %s: replications %d is above --max-replications %d (with "
+				"--precision, the scenario's replications are the first round and "
+				"--max-replications the most in all)\n",
+			path, first, cli->max_reps);
+		return 2;
+	}
+	*out = cli->max_reps ? cli->max_reps
+	       : first > PRECISION_DEFAULT_MAX ? first
+					       : PRECISION_DEFAULT_MAX;
+	return 0;
+}
 
 static int cmd_run(struct cli *cli)
 {
@@ -990,12 +1029,16 @@ static int cmd_plan(struct cli *cli)
 				"section, or --set 'slo={...}')\n", sc->variants[v].name, sc->path);
 		goto out;
 	}
+	int precision_reps = 0;
+	if (cli->precision > 0 &&
+	    precision_max(cli, sc->path, base->replications, &precision_reps))
+		goto out;
 	struct plan *pl = malloc(sizeof *pl);
 	rc = 1;
 	if (!pl)
 		goto out;
 	struct precision pr = {.rel = cli->precision,
-			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX,
+			       .max_reps = precision_reps,
 			       .max_events = event_limit(cli)};
 	int st = plan_search_precise(pl, base, w, cli->tolerance > 0 ? cli->tolerance : 0.05,
 				     cli->threads, cluster_backend(cli->cl), &pr, plan_progress,
@@ -1124,6 +1167,10 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 					"(add an \"slo\" section)\n", sc->variants[v].name, sc->path);
 			return 2;
 		}
+	int precision_reps = 0;
+	if (!pl && cli->precision > 0 &&
+	    precision_max(cli, sc->path, sc->variants[0].cfg.replications, &precision_reps))
+		return 2;
 	int rc = 1;
 	struct results_dir *rd = NULL;
 	struct timeline *tls = NULL;
@@ -1193,7 +1240,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 	 * only undecided points get more). A plan's probes ran their rounds already: the
 	 * folder runs each probe's count again, and says how they were reached. */
 	struct precision pr = {.rel = cli->precision,
-			       .max_reps = cli->max_reps ? cli->max_reps : PRECISION_DEFAULT_MAX,
+			       .max_reps = precision_reps,
 			       .max_events = event_limit(cli),
 			       .per_variant = sw != NULL};
 	int *reps = NULL;
@@ -1310,7 +1357,7 @@ static int run_loaded(struct cli *cli, struct scenario *sc, const struct sweep *
 		rc = cli->fail_on_slo && verdict != SLO_PASS ? 3 : 0;
 		goto done;
 	}
-	struct extra_sections sections = {.rs = &rs, .pl = pl, .sc = sc};
+	struct extra_sections sections = {.rs = &rs, .pl = pl, .sc = sc, .ex = &ex};
 	if (cli->json) {
 		struct report_json_ext ext = {.top = json_sensitivity, .ctx = &sections};
 		report_json_ext(stdout, sc, &ex, &ext);

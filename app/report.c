@@ -166,8 +166,10 @@ int report_table(FILE *out, const struct scenario *sc, const struct experiment *
 			st = term_table(out, report_tables_batch(sc, ex, wi, namew));
 		} else {
 			st = term_table(out, report_tables_workload(sc, ex, wi, namew));
-			if (!st)
-				st = term_table(out, report_tables_worst(sc, ex, wi, namew));
+			/* one table per set of window lengths (variants may choose their own) */
+			for (int v = 0; !st && v < ex->n_variants; v++)
+				if (report_tables_worst_leads(sc, ex, wi, v))
+					st = term_table(out, report_tables_worst(sc, ex, wi, namew, v));
 			if (!st && report_tables_contention_shown(ex, wi))
 				st = term_table(out, report_tables_contention(sc, ex, wi, namew));
 		}
@@ -316,6 +318,28 @@ const char *const *report_diff_metrics(enum metric_scope scope, int *n)
 	}
 	*n = (int)(sizeof req / sizeof req[0]);
 	return req;
+}
+
+void report_json_precision(FILE *out, const struct scenario *sc, const struct experiment *ex)
+{
+	/* --precision: the target, the rounds, and how each variant ended */
+	fputs("{\"target\": ", out);
+	report_json_number(out, ex->precision.rel);
+	fprintf(out, ", \"max_replications\": %d, \"rounds\": %d, \"stopped\": ",
+		ex->precision.max_reps, ex->rounds);
+	report_json_string(out, experiment_decided(ex) ? "decided"
+				: ex->event_limited   ? "max_events"
+						      : "max_replications");
+	fputs(", \"variant_replications\": [", out);
+	for (int v = 0; v < ex->n_variants; v++)
+		fprintf(out, "%s%d", v ? ", " : "", experiment_aggregate(ex, v)->nrep);
+	fputs("], \"undecided\": [", out);
+	for (int v = 0, k = 0; v < ex->n_variants; v++)
+		if (!ex->decided[v]) {
+			fputs(k++ ? ", " : "", out);
+			report_json_string(out, sc->variants[v].name);
+		}
+	fputs("]}", out);
 }
 
 void report_json(FILE *out, const struct scenario *sc, const struct experiment *ex)

@@ -37,6 +37,12 @@ struct report_json_ext {
 void report_json_ext(FILE *out, const struct scenario *sc, const struct experiment *ex,
 		     const struct report_json_ext *ext);
 
+/* How a --precision run went (ex->precision.rel > 0): the object {"target",
+ * "max_replications", "rounds", "stopped": "decided" | "max_replications" | "max_events",
+ * "variant_replications", "undecided"}, summary.json's manifest member and the top-level member
+ * of --format json alike. */
+void report_json_precision(FILE *out, const struct scenario *sc, const struct experiment *ex);
+
 /* JSON pieces shared with app/results.c: a string with JSON escapes; a number as "%.9g" in
  * the C locale, null for NAN and infinities; an estimate {"mean", "ci_low", "ci_high"}. */
 void report_json_string(FILE *out, const char *s);

@@ -98,12 +98,36 @@ struct table *report_tables_workload(const struct scenario *sc, const struct exp
 	return t;
 }
 
+/* Whether variants a and b of workload w have the same window lengths, in the same order. */
+static bool same_windows(const struct scenario *sc, int w, int a, int b)
+{
+	const struct cfg_requests *x = &sc->variants[a].cfg.workloads[w].req,
+				  *y = &sc->variants[b].cfg.workloads[w].req;
+	if (x->n_windows != y->n_windows)
+		return false;
+	for (int i = 0; i < x->n_windows; i++)
+		if (x->windows_s[i] != y->windows_s[i])
+			return false;
+	return true;
+}
+
+bool report_tables_worst_leads(const struct scenario *sc, const struct experiment *ex, int w,
+			       int v)
+{
+	for (int u = 0; u < v && u < ex->n_variants; u++)
+		if (same_windows(sc, w, u, v))
+			return false;
+	return v < ex->n_variants;
+}
+
 struct table *report_tables_worst(const struct scenario *sc, const struct experiment *ex, int w,
-				  int namew)
+				  int namew, int lead)
 {
 	/* each window length of the workload (1 and 5 minutes unless slo.WORKLOAD.window says
-	 * otherwise); the first variant's lengths head the columns */
-	const struct cfg_requests *rq = &sc->variants[0].cfg.workloads[w].req;
+	 * otherwise): variant `lead`'s lengths head the columns, and the rows are the variants
+	 * with those lengths (a variant with other lengths has its own table: the headings of
+	 * the first variant over another's windows would name lengths it did not measure) */
+	const struct cfg_requests *rq = &sc->variants[lead].cfg.workloads[w].req;
 	struct table *t =
 		table_create("worst windows (sliding in 1 s steps; mean over replications):");
 	table_caption_at(t, 1);
@@ -117,7 +141,9 @@ struct table *report_tables_worst(const struct scenario *sc, const struct experi
 		col(t, h1, t1, TABLE_LEFT, 28, i ? 1 : 2, 0);
 		col(t, h2, NULL, TABLE_LEFT, 10, 1, TABLE_BRIEF);
 	}
-	for (int v = 0; v < ex->n_variants; v++) {
+	for (int v = lead; v < ex->n_variants; v++) {
+		if (!same_windows(sc, w, lead, v))
+			continue;
 		table_add_row(t);
 		table_add_text(t, sc->variants[v].name);
 		for (int i = 0; i < rq->n_windows; i++) {

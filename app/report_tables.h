@@ -30,9 +30,14 @@ struct table *report_tables_batch(const struct scenario *sc, const struct experi
 bool report_tables_contention_shown(const struct experiment *ex, int w);
 struct table *report_tables_contention(const struct scenario *sc, const struct experiment *ex,
 				       int w, int namew);
-/* The worst 1- and 5-minute windows of request workload w. */
+/* The worst windows of request workload w (1 and 5 minutes unless slo.WORKLOAD.window says
+ * otherwise) of the variants whose window lengths are those of variant `lead`, headed by
+ * those lengths. A report prints one such table per lead: a variant is a lead when no
+ * earlier variant has its lengths (report_tables_worst_leads). */
 struct table *report_tables_worst(const struct scenario *sc, const struct experiment *ex, int w,
-				  int namew);
+				  int namew, int lead);
+bool report_tables_worst_leads(const struct scenario *sc, const struct experiment *ex, int w,
+			       int v);
 /* Paired differences of workload w to the first variant (variants 2..n). */
 struct table *report_tables_diffs(const struct scenario *sc, const struct experiment *ex, int w,
 				  int namew);

@@ -421,25 +421,8 @@ static void manifest_json(FILE *out, void *pctx, const char *indent)
 	fprintf(out, "%d", info->ex->nrep);
 	const struct experiment *ex = info->ex;
 	if (ex->precision.rel > 0) {
-		/* --precision: the target, the rounds, and how each variant ended */
 		json_key(out, in2, "precision");
-		fputs("{\"target\": ", out);
-		report_json_number(out, ex->precision.rel);
-		fprintf(out, ", \"max_replications\": %d, \"rounds\": %d, \"stopped\": ",
-			ex->precision.max_reps, ex->rounds);
-		report_json_string(out, experiment_decided(ex) ? "decided"
-					: ex->event_limited   ? "max_events"
-							      : "max_replications");
-		fputs(", \"variant_replications\": [", out);
-		for (int v = 0; v < ex->n_variants; v++)
-			fprintf(out, "%s%d", v ? ", " : "", experiment_aggregate(ex, v)->nrep);
-		fputs("], \"undecided\": [", out);
-		for (int v = 0, k = 0; v < ex->n_variants; v++)
-			if (!ex->decided[v]) {
-				fputs(k++ ? ", " : "", out);
-				report_json_string(out, sc->variants[v].name);
-			}
-		fputs("]}", out);
+		report_json_precision(out, sc, ex);
 	}
 	json_key(out, in2, "horizon_s");
 	report_json_number(out, base->horizon_s);

@@ -966,6 +966,132 @@ static void test_precision_run(void **state)
 	free(b);
 }
 
+/* --replications above --max-replications was cut to the maximum without a word: an error now
+ * (exit 2, both options named, no folder), from -r while parsing and from the scenario's own
+ * (or --set) replications after loading, for run, sweep and plan alike. Without
+ * --max-replications the default 1000 is raised to the first round (-r 1200 runs 1200). */
+static void test_precision_first_round_above_max(void **state)
+{
+	(void)state;
+	char dir[96], cmd[1024], *err;
+	snprintf(dir, sizeof dir, "%s/firstround", outroot);
+	static const struct {
+		const char *args, *msg;
+	} cases[] = {
+		{"run scenarios/mmc-validation.json -r 50 --precision 5% --max-replications 10",
+		 "pooltide: --replications 50 is above --max-replications 10 (with --precision, "
+		 "--replications is the first round and --max-replications the most in all)\n"
+		 "Try 'pooltide --help'.\n"},
+		{"run scenarios/mmc-validation.json --precision 5% --max-replications 4",
+		 "pooltide: scenarios/mmc-validation.json: replications 10 is above "
+		 "--max-replications 4 (with --precision, the scenario's replications are the "
+		 "first round and --max-replications the most in all)\n"},
+		{"sweep scenarios/mmc-validation.json --vary pools.main.size=29,30 "
+		 "--set replications=12 --precision 5% --max-replications 11",
+		 "pooltide: scenarios/mmc-validation.json: replications 12 is above "
+		 "--max-replications 11 (with --precision, the scenario's replications are the "
+		 "first round and --max-replications the most in all)\n"},
+		{"plan scenarios/mmc-validation.json --load api --set 'slo={\"api.timeout_rate\": "
+		 "\"2%\"}' --precision 5% --max-replications 9",
+		 "pooltide: scenarios/mmc-validation.json: replications 10 is above "
+		 "--max-replications 9 (with --precision, the scenario's replications are the "
+		 "first round and --max-replications the most in all)\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(cmd, sizeof cmd, "%s %s -q -o %s >/dev/null", bin(), cases[i].args, dir);
+		assert_int_equal(shell(cmd, &err), 2);
+		if (strcmp(err, cases[i].msg) != 0)
+			fail_msg("%s:\n%s\nexpected:\n%s", cases[i].args, err, cases[i].msg);
+		free(err);
+		assert_int_equal(access(dir, F_OK), -1); /* nothing written */
+	}
+	/* equal is fine: -r 2 with --max-replications 2 runs (and stops at 2) */
+	snprintf(cmd, sizeof cmd, "%s run scenarios/mmc-validation.json --horizon 10s --set "
+				  "warmup=1s -r 2 --precision 5%% --max-replications 2 -q --no-plot "
+				  "--sensitivity off -o %s >/dev/null",
+		 bin(), dir);
+	assert_int_equal(shell(cmd, &err), 0);
+	free(err);
+}
+
+/* --format json on stdout has the "precision" member of summary.json's manifest, with the same
+ * members and values. */
+static void test_precision_json_stdout(void **state)
+{
+	(void)state;
+	char dir[96], outf[128], cmd[1024], *out, *err;
+	snprintf(dir, sizeof dir, "%s/precjson", outroot);
+	snprintf(outf, sizeof outf, "%s/precjson.out", outroot);
+	snprintf(cmd, sizeof cmd, "%s run scenarios/mmc-validation.json --horizon 60s --set "
+				  "warmup=5s --set 'slo={\"api.timeout_rate\": \"2.1%%\"}' -q "
+				  "--no-plot --sensitivity off -r 3 --precision 5%% -f json -o %s >%s",
+		 bin(), dir, outf);
+	assert_int_equal(shell(cmd, &err), 0);
+	FILE *f = fopen(outf, "rb");
+	assert_non_null(f);
+	out = calloc(1, 1 << 20);
+	assert_non_null(out);
+	assert_true(fread(out, 1, (1 << 20) - 1, f) > 0);
+	fclose(f);
+	const char *p = strstr(out, "\n  \"precision\": {\"target\": 0.05, \"max_replications\": 1000, "
+				    "\"rounds\": ");
+	assert_non_null(p);
+	p += strlen("\n  \"precision\": ");
+	const char *close = strchr(p, '}'); /* the object holds arrays, no object */
+	assert_non_null(close);
+	size_t n = (size_t)(close - p) + 1;
+	assert_non_null(strstr(p, "\"stopped\": \"decided\""));
+	/* summary.json's manifest: the same object */
+	char *a = normalised_summary(dir);
+	const char *q = strstr(a, "\"precision\": ");
+	assert_non_null(q);
+	q += strlen("\"precision\": ");
+	if (strncmp(p, q, n) != 0)
+		fail_msg("stdout: %.*s\nsummary.json: %.*s", (int)n, p, (int)strcspn(q, "\n"), q);
+	free(a);
+	free(out);
+	free(err);
+}
+
+/* Variants with different slo.WORKLOAD.window lengths: the terminal's worst-window table had the
+ * first variant's headings over every row; each set of lengths has its own table now, headed by
+ * its lengths, with its variants in the scenario's order (JSON and CSV name each variant's own
+ * lengths already). */
+static void test_worst_window_headings_per_variant(void **state)
+{
+	(void)state;
+	const char *path = write_tmp(
+		"{\"name\": \"windows\", \"horizon\": \"5m\", \"warmup\": \"30s\", \"replications\": 2,"
+		" \"database\": {\"connect_time\": \"2ms\"},"
+		" \"pools\": {\"main\": {\"size\": 3, \"max_overflow\": 1, \"timeout\": \"200ms\"}},"
+		" \"workloads\": {\"api\": {\"type\": \"requests\", \"arrival\": {\"rate\": \"40/s\"},"
+		" \"transaction\": {\"db_time\": {\"dist\": \"exponential\", \"mean\": \"90ms\"}}}},"
+		" \"variants\": [{\"name\": \"3+1\"},"
+		" {\"name\": \"6+2 short\", \"set\": {\"pools.main.size\": 6,"
+		" \"slo.api.window\": [\"30s\", \"2m\"]}},"
+		" {\"name\": \"4+1\", \"set\": {\"pools.main.size\": 4}}]}");
+	char args[256], *out, *err;
+	snprintf(args, sizeof args, "run %s --no-plot --sensitivity off", path);
+	assert_int_equal(run(args, &out, &err), 0);
+	const char *t1 = strstr(out, "variant    1m failure rate [95% CI]     1m p99     "
+				     "5m failure rate [95% CI]     5m p99\n3+1 ");
+	assert_non_null(t1);
+	const char *end1 = strstr(t1 + 1, "worst windows");
+	assert_non_null(end1);
+	/* the first table: 3+1 and 4+1, not the variant with other lengths */
+	const char *r41 = strstr(t1, "\n4+1 ");
+	assert_true(r41 && r41 < end1);
+	const char *r62 = strstr(t1, "\n6+2 short ");
+	assert_true(r62 > end1);
+	const char *t2 = strstr(end1, "variant    30s failure rate [95% CI]    30s p99    "
+				      "2m failure rate [95% CI]     2m p99\n6+2 short ");
+	if (!t2)
+		fail_msg("%s", out);
+	free(out);
+	free(err);
+	remove(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(outroot))
@@ -995,6 +1121,9 @@ int main(void)
 		cmocka_unit_test(test_report_kind_words),
 		cmocka_unit_test(test_precision_option_errors),
 		cmocka_unit_test(test_precision_run),
+		cmocka_unit_test(test_precision_first_round_above_max),
+		cmocka_unit_test(test_precision_json_stdout),
+		cmocka_unit_test(test_worst_window_headings_per_variant),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	char cmd[128];
