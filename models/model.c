@@ -645,17 +645,37 @@ static double peak_rate(const struct cfg_arrival *a, double horizon_s)
 	return r * f;
 }
 
+/* The fraction of requests workload w's transactions that run on pool `pool` (routing.h):
+ * its own pool takes the writes and the reads not routed, (1 - writes)(1 - share) of them;
+ * each of its read pools an equal part of the routed reads, (1 - writes) share / n (in
+ * expectation, round-robin and random alike). */
+static double pool_fraction(const struct cfg_workload *w, int pool)
+{
+	const struct cfg_reads *rd = &w->req.reads;
+	double routed = rd->n_pools > 0 ? (1 - w->req.writes) * rd->share : 0;
+	double f = w->pool == pool ? 1 - routed : 0;
+	for (int k = 0; k < rd->n_pools; k++)
+		if (rd->pools[k] == pool)
+			f += routed / rd->n_pools;
+	return f;
+}
+
 double model_offered_erlangs(const struct cfg_scenario *sc, int pool)
 {
 	double e = 0;
+	/* the round trips are to the pool's own server (a replica may be further away) */
+	double rtt_s = cfg_server(sc, sc->pools[pool].server)->rtt_s;
 	for (int i = 0; i < sc->n_workloads; i++) {
 		const struct cfg_workload *w = &sc->workloads[i];
-		if (w->pool != pool || w->kind != CFG_WORKLOAD_REQUESTS)
+		if (w->kind != CFG_WORKLOAD_REQUESTS)
+			continue;
+		double f = pool_fraction(w, pool);
+		if (!(f > 0))
 			continue;
 		int procs = w->req.processes > 0 ? w->req.processes : sc->processes;
 		double hold = w->req.db_time.mean + w->req.app_time.mean +
-			      (w->req.statements + 2) * sc->db.rtt_s;
-		e += peak_rate(&w->req.arrival, sc->horizon_s) / (procs > 0 ? procs : 1) * hold;
+			      (w->req.statements + 2) * rtt_s;
+		e += f * peak_rate(&w->req.arrival, sc->horizon_s) / (procs > 0 ? procs : 1) * hold;
 	}
 	return e;
 }

@@ -184,10 +184,13 @@ enum { STREAM_PGBOUNCER = 4 };
  * STREAM_ROUTING), created only when it routes reads. */
 enum { STREAM_ROUTING = 5 };
 
-/* Connections per process that the request workloads on pool `pool` keep busy at their peak
+/* Connections per process that the request workloads keep busy on pool `pool` at their peak
  * arrival rate (rate profile maximum times the largest burst factor; a trace's mean rate),
- * in Erlangs: rate x mean hold, the hold being db_time + app_time + (statements + 2) RTTs.
- * Batch workloads are left out, so it is a lower bound. */
+ * in Erlangs: rate x the fraction of transactions run on the pool x mean hold, the hold being
+ * db_time + app_time + (statements + 2) round trips to the pool's server. The fraction counts
+ * routed reads (routing.h): a workload's own pool takes its writes and the reads not routed,
+ * each of its read pools an equal part of (1 - writes) x reads.share. Batch workloads are
+ * left out, so it is a lower bound. */
 double model_offered_erlangs(const struct cfg_scenario *sc, int pool);
 
 /* What went wrong in a failed replication, for the user: the status's text, and for

@@ -28,6 +28,7 @@
 #include "models/summary.h"
 #include "sim/rng.h"
 #include "sim/stats.h"
+#include "sim/status.h"
 #include "tests/queueing_ref.h"
 
 enum { MAIN, R1, R2 }; /* pool indices: main on the primary, r1 on replica1, r2 on replica2 */
@@ -575,10 +576,67 @@ static void test_statement_timeout_per_server(void **state)
 	}
 }
 
+/* The overload factor counts routed reads (model_offered_erlangs). 100 requests/s per the
+ * deployment's 2 processes (50/s each), db_time 0.1 s, one statement, a fifth writing, half
+ * the reads routed over r1 and r2; the primary no round trip, replica1 10 ms. Routed:
+ * (1 - 0.2) x 0.5 = 0.4 of the transactions, 0.2 to each replica pool. Per process:
+ * main 0.6 x 50 x 0.1 = 3 Erlangs; r1 0.2 x 50 x (0.1 + 3 x 0.01) = 1.3 (three round trips:
+ * BEGIN, the statement, COMMIT); r2 0.2 x 50 x 0.1 = 1. With routing off (n_pools 0) main
+ * takes all: 5, the replicas' pools 0. */
+static void test_offered_erlangs_count_routed_reads(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, T5, H5, 0);
+	sc.processes = 2;
+	sc.replicas[0].db.rtt_s = 0.01;
+	struct cfg_requests *q = &sc.workloads[0].req;
+	q->arrival.rate_per_s = 100;
+	dist_constant(&q->db_time, 0.1);
+	q->writes = 0.2;
+	q->reads.share = 0.5;
+	NEAR(model_offered_erlangs(&sc, MAIN), 3);
+	NEAR(model_offered_erlangs(&sc, R1), 1.3);
+	NEAR(model_offered_erlangs(&sc, R2), 1);
+	q->reads.n_pools = 0;
+	NEAR(model_offered_erlangs(&sc, MAIN), 5);
+	NEAR(model_offered_erlangs(&sc, R1), 0);
+}
+
+/* A replica pool overloaded by routed reads gets the overload message with its factor: every
+ * read (writes 0, share 1) of 1000/s, 1 s each, goes to pool r1 alone (one connection, a
+ * timeout of 100 days, max_waiting 100): 1000 x 1 = 1000 connections busy against a cap of
+ * 1, a factor of 1000. Before routed reads were counted, r1 was offered 0 Erlangs and the
+ * message had no factor. */
+static void test_overload_message_of_a_replica_pool(void **state)
+{
+	(void)state;
+	struct cfg_scenario sc;
+	scenario(&sc, T5, H5, 0);
+	struct cfg_requests *q = &sc.workloads[0].req;
+	q->arrival.rate_per_s = 1000;
+	dist_constant(&q->db_time, 1);
+	q->reads.n_pools = 1;
+	sc.pools[R1].timeout_s = 100 * 86400;
+	sc.pools[R1].max_waiting = 100;
+	struct model_result *r = model_result_create(&sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(&sc, 0, r, NULL), PT_EOVERLOAD);
+	assert_int_equal(r->overloaded_pool, R1);
+	char msg[512];
+	model_failure_text(&sc, r, msg, sizeof msg);
+	assert_string_equal(msg, "pool r1: the queue of waiting requests grew past 100 "
+			    "(pools.r1.max_waiting): the pool is overloaded by a factor of 1000 "
+			    "(1000 connections busy offered at the peak rate, against a cap of 1)");
+	model_result_destroy(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_statement_timeout_per_server),
+		cmocka_unit_test(test_offered_erlangs_count_routed_reads),
+		cmocka_unit_test(test_overload_message_of_a_replica_pool),
 		cmocka_unit_test(test_round_robin_reads_go_to_replicas),
 		cmocka_unit_test(test_writes_stay_on_the_primary),
 		cmocka_unit_test(test_share_zero_is_no_routing),
