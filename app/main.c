@@ -152,7 +152,8 @@ static const struct option_def options[] = {
 							  "of the log's timeouts)",
 	 CMD_FIT},
 	{OPT_OBSERVED, "observed", 0, "LOG", "validate: the observation log to compare with; fit: "
-					      "one more log (one per process, repeatable)",
+					      "one more log; repeatable: the logs of one service, "
+					      "merged by time",
 	 CMD_VALIDATE | CMD_FIT},
 	{OPT_BINS, "bins", 0, "N", "validate: time bins of the observation's batch means "
 				   "(default 30)",
@@ -574,11 +575,16 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 						   "'%s'", val);
 			break;
 		case OPT_OBSERVED:
-			cli->observed = val;
-			if (strcmp(cli->command ? cli->command : "", "fit") == 0) {
-				if (cli->n_logs == FIT_LOGS_MAX)
+			if (!cli->observed)
+				cli->observed = val;
+			if (strcmp(cli->command ? cli->command : "", "fit") == 0 ||
+			    strcmp(cli->command ? cli->command : "", "validate") == 0) {
+				if (cli->n_logs == FIT_LOGS_MAX && strcmp(cli->command, "fit") == 0)
 					return usage_error("fit takes at most 64 logs, got more with "
 							   "--observed %s", val);
+				if (cli->n_logs == FIT_LOGS_MAX)
+					return usage_error("validate takes at most 63 logs, got more "
+							   "with --observed %s", val);
 				cli->logs[cli->n_logs++] = val;
 			}
 			break;
@@ -1464,6 +1470,8 @@ static int cmd_validate(struct cli *cli)
 		.sets = cli->sets,
 		.n_sets = cli->n_sets,
 		.observed = cli->observed,
+		.logs = cli->logs,
+		.n_logs = (size_t)cli->n_logs,
 		.map = cli->fit.map,
 		.bins = cli->bins,
 		.threads = cli->threads,
