@@ -568,26 +568,6 @@ static int write_arrival_plot(const struct fit_state *s, const struct outdir *od
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
-/* o->logs read one by one and merged by time into *log (obslog_merge). */
-static int read_logs(struct obslog *log, const struct fit_options *o, char *err, size_t errlen)
-{
-	struct obslog *parts = calloc(o->n_logs, sizeof *parts);
-	if (!parts) {
-		snprintf(err, errlen, "out of memory");
-		return PT_ENOMEM;
-	}
-	int rc = PT_OK;
-	size_t k = 0;
-	for (; k < o->n_logs && !rc; k++)
-		rc = obslog_read(&parts[k], o->logs[k], &o->map, err, errlen);
-	if (!rc)
-		rc = obslog_merge(log, parts, o->n_logs, err, errlen);
-	for (size_t i = 0; i < k; i++)
-		obslog_fini(&parts[i]);
-	free(parts);
-	return rc;
-}
-
 /* The ok rows' holds, one per line under "hold": the empirical distribution's file when the
  * holds come from several logs. */
 static int write_holds(const struct fit_state *s, FILE *f)
@@ -616,7 +596,8 @@ int fit_report_run(const struct fit_options *o, FILE *out, char *dir, size_t dir
 	}
 	s->o = o;
 	/* an unreadable input is bad input (exit 2), as for `pooltide run` */
-	if ((rc = o->n_logs > 1 ? read_logs(&s->log, o, err, errlen)
+	if ((rc = o->n_logs > 1 ? obslog_read_all(&s->log, o->logs, o->n_logs, &o->map, err,
+						  errlen)
 				: obslog_read(&s->log, o->log, &o->map, err, errlen))) {
 		rc = rc == PT_ENOMEM ? rc : PT_EINVAL;
 		goto done;

@@ -669,6 +669,29 @@ fail:
 	return rc;
 }
 
+int obslog_read_all(struct obslog *log, const char *const *paths, size_t n,
+		    const struct obslog_map *map, char *err, size_t errlen)
+{
+	if (n == 1)
+		return obslog_read(log, paths[0], map, err, errlen);
+	memset(log, 0, sizeof *log);
+	struct obslog *parts = calloc(n, sizeof *parts);
+	if (!parts) {
+		snprintf(err, errlen, "out of memory");
+		return PT_ENOMEM;
+	}
+	int rc = PT_OK;
+	size_t k = 0;
+	for (; k < n && !rc; k++)
+		rc = obslog_read(&parts[k], paths[k], map, err, errlen);
+	if (!rc)
+		rc = obslog_merge(log, parts, n, err, errlen);
+	for (size_t i = 0; i < k; i++)
+		obslog_fini(&parts[i]);
+	free(parts);
+	return rc;
+}
+
 int obslog_read_column(const char *path, const char *column, double **values, size_t *n,
 		       char *err, size_t errlen)
 {

@@ -95,6 +95,12 @@ void obslog_fini(struct obslog *log);
 int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *err,
 		 size_t errlen);
 
+/* paths[0 .. n-1] (n >= 1) read with map (obslog_read) and, when n > 1, merged into one
+ * (obslog_merge): the logs of one service, one process or several in each. 0, or PT_EIO /
+ * PT_EINVAL / PT_ENOMEM with one line in err, as those. */
+int obslog_read_all(struct obslog *log, const char *const *paths, size_t n,
+		    const struct obslog_map *map, char *err, size_t errlen);
+
 /* The numbers of column `column` (a header name) of the CSV `path`, in file order, empty
  * fields skipped (a timed-out request has no hold). Each must be a number >= 0. *values is
  * malloc'ed (the caller frees it), *n >= 1. 0, or PT_EIO / PT_EINVAL / PT_ENOMEM with err. */
