@@ -69,7 +69,7 @@ static const struct command_def commands[] = {
 	{"plan", CMD_PLAN, "plan SCENARIO --load WORKLOAD [options]",
 	 "the load at which the SLO breaks"},
 	{"check", CMD_CHECK, "check SCENARIO [options]", "validate and print the resolved scenario"},
-	{"plot", CMD_PLOT, "plot DIR [options]", "draw the plots of a result folder again"},
+	{"plot", CMD_PLOT, "plot DIR [options]", "draw the plots of a result folder again and rebuild its report.html"},
 	{"fit", CMD_FIT, "fit LOG [LOG ...] [--time COL ...] [options]",
 	 "a scenario fitted to an observation log"},
 	{"validate", CMD_VALIDATE, "validate SCENARIO --observed LOG [options]",
@@ -1499,12 +1499,21 @@ static int cmd_plot(struct cli *cli)
 {
 	if (!cli->scenario)
 		return usage_error("plot needs a result folder DIR%s", "");
-	char warn[512] = "";
+	char warn[512] = "", err[ERR_LEN];
 	int st = plot_dir(cli->scenario, cli->quiet, warn, sizeof warn);
 	if (st) {
 		fprintf(stderr, "pooltide: %s\n", warn[0] ? warn : pt_strerror(st));
 		return 1;
 	}
+	/* report.html inlines the SVG images: rebuilt from report.md with the new ones, so the
+	 * page and the plots agree (whatever was drawn; the old page stays on a failure) */
+	bool rebuilt;
+	if (results_refresh_html(cli->scenario, !warn[0], &rebuilt, err, sizeof err)) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		return 1;
+	}
+	if (rebuilt && !cli->quiet)
+		fprintf(stderr, "plot: %s/report.html rebuilt from report.md\n", cli->scenario);
 	if (warn[0]) {
 		fprintf(stderr, "pooltide: warning: plots not drawn: %s\n", warn);
 		return 1;
