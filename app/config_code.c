@@ -227,6 +227,10 @@ void config_code_pgbouncer(FILE *out, const struct cfg_scenario *sc)
 	seconds(out, g->query_wait_timeout_s);
 	fputs("\nserver_login_retry = ", out);
 	seconds(out, g->server_login_retry_s);
+	fputs("\nserver_idle_timeout = ", out);
+	seconds(out, g->server_idle_timeout_s);
+	fputs("\nserver_lifetime = ", out);
+	seconds(out, g->server_lifetime_s);
 	fputc('\n', out);
 	if (g->pool_mode == CFG_POOL_MODE_SESSION)
 		fprintf(out, "server_reset_query = %s\n", g->server_reset_query);

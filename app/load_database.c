@@ -23,7 +23,8 @@ static const char *const database_keys[] = {"max_connections", "superuser_reserv
 static const char *const pgbouncer_keys[] = {
 	"pool_mode",	      "max_client_conn",      "default_pool_size",  "min_pool_size",
 	"reserve_pool_size",  "reserve_pool_timeout", "max_db_connections", "query_wait_timeout",
-	"server_login_retry", "server_reset_query",   "client_connect_time", NULL};
+	"server_login_retry", "server_idle_timeout",  "server_lifetime",    "server_reset_query",
+	"client_connect_time", NULL};
 /* indexed by enum cfg_pool_mode */
 static const char *const pool_mode_names[] = {"session", "transaction", "statement", NULL};
 
@@ -118,7 +119,10 @@ int load_get_pgbouncer(struct load_ctx *c, const cJSON *v, struct cfg_pgbouncer 
 	    (rc = load_get_duration(c, v, path, "query_wait_timeout", false,
 				    &b->query_wait_timeout_s)) ||
 	    (rc = load_get_duration(c, v, path, "server_login_retry", false,
-				    &b->server_login_retry_s)))
+				    &b->server_login_retry_s)) ||
+	    (rc = load_get_duration(c, v, path, "server_idle_timeout", false,
+				    &b->server_idle_timeout_s)) ||
+	    (rc = load_get_duration(c, v, path, "server_lifetime", false, &b->server_lifetime_s)))
 		return rc;
 	load_put_int(c, r, "max_client_conn", b->max_client_conn);
 	load_put_int(c, r, "default_pool_size", b->default_pool_size);
@@ -128,6 +132,8 @@ int load_get_pgbouncer(struct load_ctx *c, const cJSON *v, struct cfg_pgbouncer 
 	load_put_int(c, r, "max_db_connections", b->max_db_connections);
 	load_put_dur(c, r, "query_wait_timeout", b->query_wait_timeout_s);
 	load_put_dur(c, r, "server_login_retry", b->server_login_retry_s);
+	load_put_dur(c, r, "server_idle_timeout", b->server_idle_timeout_s);
+	load_put_dur(c, r, "server_lifetime", b->server_lifetime_s);
 	/* Only whether it is empty matters to the model (a reset costs one round trip, in session
 	 * mode); the text is kept for pgbouncer.ini. */
 	if ((x = load_member(v, "server_reset_query"))) {

@@ -44,7 +44,7 @@ static const char *const commit_names[] = {"per_batch", "per_group", "per_record
 static int get_trace(struct load_ctx *c, const cJSON *v, const char *path, bool holds,
 		     struct cfg_arrival *a, cJSON *r)
 {
-	const struct scenario_trace *t;
+	const struct scenario_trace *t = NULL;
 	char p[PATH_LEN];
 	int rc;
 

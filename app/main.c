@@ -69,7 +69,7 @@ static const struct command_def commands[] = {
 	{"plan", CMD_PLAN, "plan SCENARIO --load WORKLOAD [options]",
 	 "the load at which the SLO breaks"},
 	{"check", CMD_CHECK, "check SCENARIO [options]", "validate and print the resolved scenario"},
-	{"plot", CMD_PLOT, "plot DIR [options]", "draw the plots of a result folder again"},
+	{"plot", CMD_PLOT, "plot DIR [options]", "draw the plots of a result folder again and rebuild its report.html"},
 	{"fit", CMD_FIT, "fit LOG [LOG ...] [--time COL ...] [options]",
 	 "a scenario fitted to an observation log"},
 	{"validate", CMD_VALIDATE, "validate SCENARIO --observed LOG [options]",
@@ -152,7 +152,8 @@ static const struct option_def options[] = {
 							  "of the log's timeouts)",
 	 CMD_FIT},
 	{OPT_OBSERVED, "observed", 0, "LOG", "validate: the observation log to compare with; fit: "
-					      "one more log (one per process, repeatable)",
+					      "one more log; repeatable: the logs of one service, "
+					      "merged by time",
 	 CMD_VALIDATE | CMD_FIT},
 	{OPT_BINS, "bins", 0, "N", "validate: time bins of the observation's batch means "
 				   "(default 30)",
@@ -574,11 +575,16 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 						   "'%s'", val);
 			break;
 		case OPT_OBSERVED:
-			cli->observed = val;
-			if (strcmp(cli->command ? cli->command : "", "fit") == 0) {
-				if (cli->n_logs == FIT_LOGS_MAX)
+			if (!cli->observed)
+				cli->observed = val;
+			if (strcmp(cli->command ? cli->command : "", "fit") == 0 ||
+			    strcmp(cli->command ? cli->command : "", "validate") == 0) {
+				if (cli->n_logs == FIT_LOGS_MAX && strcmp(cli->command, "fit") == 0)
 					return usage_error("fit takes at most 64 logs, got more with "
 							   "--observed %s", val);
+				if (cli->n_logs == FIT_LOGS_MAX)
+					return usage_error("validate takes at most 63 logs, got more "
+							   "with --observed %s", val);
 				cli->logs[cli->n_logs++] = val;
 			}
 			break;
@@ -1464,6 +1470,8 @@ static int cmd_validate(struct cli *cli)
 		.sets = cli->sets,
 		.n_sets = cli->n_sets,
 		.observed = cli->observed,
+		.logs = cli->logs,
+		.n_logs = (size_t)cli->n_logs,
 		.map = cli->fit.map,
 		.bins = cli->bins,
 		.threads = cli->threads,
@@ -1491,12 +1499,21 @@ static int cmd_plot(struct cli *cli)
 {
 	if (!cli->scenario)
 		return usage_error("plot needs a result folder DIR%s", "");
-	char warn[512] = "";
+	char warn[512] = "", err[ERR_LEN];
 	int st = plot_dir(cli->scenario, cli->quiet, warn, sizeof warn);
 	if (st) {
 		fprintf(stderr, "pooltide: %s\n", warn[0] ? warn : pt_strerror(st));
 		return 1;
 	}
+	/* report.html inlines the SVG images: rebuilt from report.md with the new ones, so the
+	 * page and the plots agree (whatever was drawn; the old page stays on a failure) */
+	bool rebuilt;
+	if (results_refresh_html(cli->scenario, !warn[0], &rebuilt, err, sizeof err)) {
+		fprintf(stderr, "pooltide: %s\n", err);
+		return 1;
+	}
+	if (rebuilt && !cli->quiet)
+		fprintf(stderr, "plot: %s/report.html rebuilt from report.md\n", cli->scenario);
 	if (warn[0]) {
 		fprintf(stderr, "pooltide: warning: plots not drawn: %s\n", warn);
 		return 1;

@@ -45,6 +45,7 @@ struct obslog_process {
 	unsigned source;     /* the log it wrote (0 for one log read alone) */
 	long long pid;       /* its process id, -1 when the log has no pid column */
 	size_t rows;         /* its rows */
+	double first_s, last_s; /* its first and last request, seconds from the log's first */
 };
 
 enum obslog_outcome { OBSLOG_OK, OBSLOG_TIMEOUT, OBSLOG_ERROR };
@@ -94,6 +95,12 @@ void obslog_fini(struct obslog *log);
  * one line in err. */
 int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *err,
 		 size_t errlen);
+
+/* paths[0 .. n-1] (n >= 1) read with map (obslog_read) and, when n > 1, merged into one
+ * (obslog_merge): the logs of one service, one process or several in each. 0, or PT_EIO /
+ * PT_EINVAL / PT_ENOMEM with one line in err, as those. */
+int obslog_read_all(struct obslog *log, const char *const *paths, size_t n,
+		    const struct obslog_map *map, char *err, size_t errlen);
 
 /* The numbers of column `column` (a header name) of the CSV `path`, in file order, empty
  * fields skipped (a timed-out request has no hold). Each must be a number >= 0. *values is

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,4 +149,58 @@ void outdir_fini(struct outdir *od)
 char *outdir_file(const struct outdir *od, const char *name)
 {
 	return cat3(od->path, "/", name);
+}
+
+int outdir_replace_file(const char *dir, const char *name, int (*fill)(FILE *f, void *ctx),
+			void *ctx, char *err, size_t errlen)
+{
+	char tail[64];
+	snprintf(tail, sizeof tail, ".tmp-%ld", (long)getpid());
+	char *final = cat3(dir, "/", name), *tmpname = cat3(".", name, tail);
+	char *tmp = tmpname ? cat3(dir, "/", tmpname) : NULL;
+	free(tmpname);
+	if (!final || !tmp) {
+		free(final);
+		free(tmp);
+		snprintf(err, errlen, "cannot write %s/%s: out of memory", dir, name);
+		return PT_ENOMEM;
+	}
+	int st = PT_OK;
+	FILE *f = fopen(tmp, "wx"); /* a leftover of this pid, or a foreign file: not ours */
+	if (!f) {
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		st = PT_EIO;
+		goto out;
+	}
+	st = fill(f, ctx);
+	int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+	int errnum = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		errnum = errno;
+	}
+	if (st) {
+		snprintf(err, errlen, "cannot write %s: %s", final, pt_strerror(st));
+	} else if (bad) {
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errnum));
+		st = PT_EIO;
+	} else if (rename(tmp, final) != 0) {
+		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, final, strerror(errno));
+		st = PT_EIO;
+	} else {
+		/* the rename itself on the disk */
+		int fd = open(dir, O_RDONLY | O_DIRECTORY);
+		if (fd < 0 || fsync(fd) != 0) {
+			snprintf(err, errlen, "cannot write %s: %s", dir, strerror(errno));
+			st = PT_EIO;
+		}
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	remove(tmp);
+out:
+	free(final);
+	free(tmp);
+	return st;
 }

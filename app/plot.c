@@ -1746,6 +1746,28 @@ static double failure_limit(const struct input *in, size_t var, size_t wl)
 	return lim;
 }
 
+/* The value label of rate r in failures.png: "api: 2.5 % [1.5, 3.5], SLO 1 %" (the workload's
+ * name when there are several, "(no CI)" without an interval, the SLO limit on failures when
+ * there is one) into buf; returns its length. */
+static int failure_label(const struct input *in, const struct rate *r, size_t nw, char *buf,
+			 size_t len)
+{
+	char name[160] = "";
+	if (nw > 1) {
+		char *sh = shorten(in->wl.v[r->wl], 40);
+		snprintf(name, sizeof name, "%s: ", sh ? sh : in->wl.v[r->wl]);
+		free(sh);
+	}
+	char slo[64] = "";
+	double lim = failure_limit(in, r->var, r->wl);
+	if (isfinite(lim))
+		snprintf(slo, sizeof slo, ", SLO %.3g %%", lim * 100);
+	if (isfinite(r->lo) && isfinite(r->hi))
+		return snprintf(buf, len, " %s%.3g %% [%.3g, %.3g]%s", name, r->mean * 100,
+				r->lo * 100, r->hi * 100, slo);
+	return snprintf(buf, len, " %s%.3g %% (no CI)%s", name, r->mean * 100, slo);
+}
+
 /* failures.png: per variant (rows) and workload (bars within a row), the requests that failed
  * finally, stacked by cause (only the causes that occurred somewhere), the 95 % CI of the
  * total as an error bar, and the SLO limit on failures as a dashed mark across the bar. */
@@ -1833,10 +1855,27 @@ static int write_failures(const struct input *in, const char *dir, struct err *e
 	      "set xtics nomirror\n"
 	      "set border 3\n",
 	      s);
-	/* Room on the right for the value labels. */
+	/* Room on the right for the value labels: beside the bars, on an axis 1.45 times the
+	 * longest bar; when that axis would pass 100 % (a share of requests cannot), the axis
+	 * ends at 100 % and the labels stand in a column in the right margin, level with their
+	 * bars, the margin as wide as the longest label (in characters of the 10 pt font; the
+	 * labels are 9 pt), at most 60. */
+	bool margin = xmax * 1.45 > 100;
+	int longest = 0;
+	for (size_t k = 0; margin && k < nw; k++)
+		for (size_t i = 0; i < in->nrt; i++) {
+			char text[512];
+			const struct rate *r = &in->rt[i];
+			if (r->wl != wl[k] || isnan(r->mean))
+				continue;
+			int n = failure_label(in, r, nw, text, sizeof text);
+			longest = n > longest ? n : longest;
+		}
 	fputs("set xrange [0:", s);
-	put_num(s, xmax > 0 ? xmax * 1.45 : 1);
+	put_num(s, margin ? 100 : xmax > 0 ? xmax * 1.45 : 1);
 	fputs("]\n", s);
+	if (margin)
+		fprintf(s, "set rmargin %d\n", longest * 9 / 10 + 3 < 60 ? longest * 9 / 10 + 3 : 60);
 	fprintf(s, "set yrange [%.9g:-0.5]\n", (double)in->var.n - 0.5);
 	fputs("set ytics (", s);
 	for (size_t v = 0; v < in->var.n; v++) {
@@ -1863,22 +1902,15 @@ static int write_failures(const struct input *in, const char *dir, struct err *e
 			double x = isfinite(r->hi) && r->hi > r->mean ? r->hi : r->mean;
 			if (isfinite(lim) && lim > x)
 				x = lim;
-			char name[160] = "";
-			if (nw > 1) {
-				char *sh = shorten(in->wl.v[wl[k]], 40);
-				snprintf(name, sizeof name, "%s: ", sh ? sh : in->wl.v[wl[k]]);
-				free(sh);
-			}
-			char slo[64] = "";
-			if (isfinite(lim))
-				snprintf(slo, sizeof slo, ", SLO %.3g %%", lim * 100);
+			char text[512];
+			failure_label(in, r, nw, text, sizeof text);
 			fputs("set label ", s);
-			if (isfinite(r->lo) && isfinite(r->hi))
-				gp_quotef(&g, " %s%.3g %% [%.3g, %.3g]%s", name, r->mean * 100,
-					  r->lo * 100, r->hi * 100, slo);
+			gp_quote(s, text);
+			if (margin) /* the right margin's column, level with the bar */
+				fprintf(s, " at graph 1, first %.9g offset character 1, 0 left font ',9'\n",
+					y);
 			else
-				gp_quotef(&g, " %s%.3g %% (no CI)%s", name, r->mean * 100, slo);
-			fprintf(s, " at %.9g, %.9g left font ',9'\n", fmax(x, 0) * 100, y);
+				fprintf(s, " at %.9g, %.9g left font ',9'\n", fmax(x, 0) * 100, y);
 			if (isfinite(lim)) {
 				any_limit = true;
 				fprintf(s, "set arrow from %.9g, %.9g to %.9g, %.9g nohead front "

@@ -1,5 +1,6 @@
 #include "app/report_doc.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -353,30 +354,39 @@ static void md_budget(struct doc *d)
 	fputc('\n', d->out);
 }
 
-/* HTML: the figure of image NAME: NAME.svg inline (or why it is not), its caption. */
-static void image_html(void *ctx, const char *alt, const char *name)
+/* The figure of image NAME of `folder`: NAME.svg inline (its ids prefixed "imgK-", K counting
+ * the page's images in *images), or why it is not (`missing`: the plots were not drawn), then
+ * its caption. PT_ENOMEM or 0. */
+static int figure(FILE *out, const char *folder, int *images, bool missing, const char *alt,
+		  const char *name)
 {
-	struct doc *d = ctx;
-	FILE *out = d->file;
 	char path[PATH_MAX], prefix[32];
-	int n = snprintf(path, sizeof path, "%s/%s.svg", d->c->folder, name);
-	snprintf(prefix, sizeof prefix, "img%d-", ++d->images);
+	int n = snprintf(path, sizeof path, "%s/%s.svg", folder, name);
+	snprintf(prefix, sizeof prefix, "img%d-", ++*images);
 	fputs("<figure>\n", out);
 	int st = PT_EIO;
-	if (n > 0 && (size_t)n < sizeof path && !d->c->plots_missing)
+	if (n > 0 && (size_t)n < sizeof path && !missing)
 		st = html_svg(out, path, prefix);
-	if (st == PT_ENOMEM && !d->status)
-		d->status = st;
 	if (st) {
 		fputs("<p class=\"missing\">", out);
 		html_escape(out, name);
-		fputs(d->c->plots_missing ? ".svg: not drawn (see above).</p>\n"
-					  : ".svg: missing or not a plain SVG image; not shown.</p>\n",
+		fputs(missing ? ".svg: not drawn (see above).</p>\n"
+			      : ".svg: missing or not a plain SVG image; not shown.</p>\n",
 		      out);
 	}
 	fputs("<figcaption>", out);
 	html_inline(out, alt);
 	fputs("</figcaption>\n</figure>\n", out);
+	return st == PT_ENOMEM ? st : 0;
+}
+
+/* HTML: the figure of image NAME (html_image_fn). */
+static void image_html(void *ctx, const char *alt, const char *name)
+{
+	struct doc *d = ctx;
+	int st = figure(d->file, d->c->folder, &d->images, d->c->plots_missing != NULL, alt, name);
+	if (st && !d->status)
+		d->status = st;
 }
 
 /* An image of the folder: Markdown links NAME.png; HTML inlines NAME.svg (or says why not). */
@@ -533,6 +543,18 @@ static const char page_style[] =
 	"figcaption { font-style: italic; }\n"
 	".missing { color: #c33; }\n";
 
+/* The page up to <body>, titled `title` (plain text, escaped here). */
+static void page_begin(FILE *out, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
+	      out);
+	html_escape(out, title);
+	fputs("</title>\n<style>\n", out);
+	fputs(page_style, out);
+	fputs(table_html_style, out);
+	fputs("</style>\n</head>\n<body>\n", out);
+}
+
 int report_doc_html(FILE *out, const struct report_doc *c)
 {
 	struct doc d = {.fmt = TABLE_HTML, .file = out, .c = c};
@@ -540,16 +562,65 @@ int report_doc_html(FILE *out, const struct report_doc *c)
 	if (!d.out)
 		return PT_ENOMEM;
 	const struct cfg_scenario *base = &c->info->sc->variants[0].cfg;
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
-	      out);
-	html_escape(out, base->name);
-	fputs(": pooltide report</title>\n<style>\n", out);
-	fputs(page_style, out);
-	fputs(table_html_style, out);
-	fputs("</style>\n</head>\n<body>\n", out);
+	char title[512];
+	snprintf(title, sizeof title, "%s: pooltide report", base->name);
+	page_begin(out, title);
 	int st = sections(&d);
 	fputs("</body>\n</html>\n", out);
 	fclose(d.out);
 	free(d.buf);
 	return st;
+}
+
+/* What the page rebuilt from report.md needs for its images. */
+struct md_page {
+	FILE *out;
+	const char *folder;
+	int images, status;
+};
+
+static void md_page_image(void *ctx, const char *alt, const char *name)
+{
+	struct md_page *pg = ctx;
+	int st = figure(pg->out, pg->folder, &pg->images, false, alt, name);
+	if (st && !pg->status)
+		pg->status = st;
+}
+
+/* The marker's note in report.md (md_plots): a quote paragraph opening with these words. */
+static const char plots_note[] = "> **The plots were not drawn**";
+
+int report_doc_html_from_md(FILE *out, const char *md, const char *folder, bool plots_drawn)
+{
+	/* The title: the first heading's text without its Markdown escapes ("# NAME: pooltide
+	 * report", NAME written by md_text), as report_doc_html titles the page. */
+	char title[512] = "pooltide report";
+	if (md[0] == '#' && md[1] == ' ') {
+		size_t k = 0;
+		for (const char *p = md + 2; *p && *p != '\n' && k + 1 < sizeof title; p++) {
+			if (*p == '\\' && p[1] && p[1] != '\n' && ispunct((unsigned char)p[1]))
+				p++;
+			title[k++] = *p;
+		}
+		title[k] = 0;
+	}
+	/* The plots were drawn now: report.md's note that they were not (and that the links stay
+	 * empty until `pooltide plot DIR`) no longer holds on this page. */
+	char *text = NULL;
+	const char *note = plots_drawn ? strstr(md, plots_note) : NULL;
+	if (note && (note == md || note[-1] == '\n')) {
+		const char *end = strstr(note, "\n\n");
+		end = end ? end + 2 : note + strlen(note);
+		size_t a = (size_t)(note - md), b = strlen(end);
+		if (!(text = malloc(a + b + 1)))
+			return PT_ENOMEM;
+		memcpy(text, md, a);
+		memcpy(text + a, end, b + 1);
+	}
+	struct md_page pg = {.out = out, .folder = folder};
+	page_begin(out, title);
+	html_markdown(out, text ? text : md, md_page_image, &pg);
+	fputs("</body>\n</html>\n", out);
+	free(text);
+	return pg.status;
 }

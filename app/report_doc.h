@@ -12,6 +12,7 @@
 #ifndef POOLTIDE_REPORT_DOC_H
 #define POOLTIDE_REPORT_DOC_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "app/results.h"
@@ -36,5 +37,14 @@ int report_doc_md(FILE *out, const struct report_doc *d);
  * missing the page says so), one small inline style; no script, nothing fetched, every name
  * from the scenario escaped. 0 or PT_ENOMEM. */
 int report_doc_html(FILE *out, const struct report_doc *d);
+
+/* Rebuild report.html from the text of a folder's report.md (`md`, NUL-terminated) and the SVG
+ * images in `folder`, for `pooltide plot DIR`, which redraws the images after the run: the
+ * page of report_doc_html's frame (title from report.md's first heading, the same style),
+ * report.md converted by app/html.h (its pipe tables as tables, each image link
+ * "![alt](NAME.png)" as NAME.svg inline, or a note when that is missing or not a plain SVG).
+ * `plots_drawn` (every plot was drawn just now): report.md's note that the plots were not
+ * drawn is left out of the page. 0 or PT_ENOMEM. */
+int report_doc_html_from_md(FILE *out, const char *md, const char *folder, bool plots_drawn);
 
 #endif

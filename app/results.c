@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/outdir.h"
 #include "app/report.h"
 #include "app/report_doc.h"
 #include "app/sha256.h"
@@ -1335,5 +1336,76 @@ int results_write_report(struct results_dir *rd, const struct results_info *info
 	int st = write_file(rd, "report.md", write_md, &c, err, errlen);
 	if (!st)
 		st = write_file(rd, "report.html", write_html, &c, err, errlen);
+	return st;
+}
+
+/* The text of report.md for results_refresh_html. */
+struct md_source {
+	const char *md, *folder;
+	bool plots_drawn;
+};
+
+static int write_html_from_md(FILE *out, void *ctx)
+{
+	const struct md_source *m = ctx;
+	return report_doc_html_from_md(out, m->md, m->folder, m->plots_drawn);
+}
+
+#define REPORT_MD_MAX (64u << 20) /* bytes of report.md read back: far above any report */
+
+int results_refresh_html(const char *dir, bool plots_drawn, bool *rebuilt, char *err,
+			 size_t errlen)
+{
+	*rebuilt = false;
+	char *path = strf("%s/report.md", dir);
+	if (!path)
+		return fail(err, errlen, PT_ENOMEM, "cannot read", "report.md");
+	int st = PT_OK;
+	char *md = NULL;
+	/* O_NONBLOCK: a FIFO put in its place must not hang the open (it is refused below) */
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+	struct stat sb;
+	if (fd < 0) {
+		if (errno != ENOENT)
+			st = fail(err, errlen, PT_EIO, "cannot read", path);
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 0 ||
+	    (uintmax_t)sb.st_size > REPORT_MD_MAX) {
+		snprintf(err, errlen, "%s: not a regular file of at most 64 MiB", path);
+		st = PT_EIO;
+		goto out;
+	}
+	size_t n = (size_t)sb.st_size, got = 0;
+	if (!(md = malloc(n + 1))) {
+		st = fail(err, errlen, PT_ENOMEM, "cannot read", path);
+		goto out;
+	}
+	while (got < n) {
+		ssize_t k = read(fd, md + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	if (got != n) {
+		st = fail(err, errlen, PT_EIO, "cannot read", path);
+		goto out;
+	}
+	if (memchr(md, 0, n)) {
+		snprintf(err, errlen, "%s: not a text file (it holds a NUL byte)", path);
+		st = PT_EIO;
+		goto out;
+	}
+	md[n] = 0;
+	struct md_source m = {.md = md, .folder = dir, .plots_drawn = plots_drawn};
+	st = outdir_replace_file(dir, "report.html", write_html_from_md, &m, err, errlen);
+	*rebuilt = st == PT_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(md);
+	free(path);
 	return st;
 }

@@ -253,13 +253,14 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 		goto done;
 	}
 	pool = cfg.workloads[w].pool;
-	if ((rc = obslog_read(&log, o->observed, &o->map, err, errlen))) {
+	if ((rc = o->n_logs > 1 ? obslog_read_all(&log, o->logs, o->n_logs, &o->map, err, errlen)
+				: obslog_read(&log, o->observed, &o->map, err, errlen))) {
 		rc = rc == PT_ENOMEM ? rc : PT_EINVAL;
 		goto done;
 	}
 	if (!log.wait_s || !log.hold_s) {
 		snprintf(err, errlen, "%s: expected a wait and a hold column (--wait COL --hold COL) "
-			 "to compare, got %s%s%s", o->observed, log.wait_s ? "" : "no wait column",
+			 "to compare, got %s%s%s", log.path, log.wait_s ? "" : "no wait column",
 			 !log.wait_s && !log.hold_s ? " and " : "", log.hold_s ? "" : "no hold column");
 		rc = PT_EINVAL;
 		goto done;
@@ -268,14 +269,14 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 	cfg.horizon_s = log.t_s[log.n - 1];
 	if (!(cfg.horizon_s > cfg.warmup_s)) {
 		snprintf(err, errlen, "%s: expected requests after the scenario's warm-up (%.6g s), "
-			 "got %.6g s of them", o->observed, cfg.warmup_s, cfg.horizon_s);
+			 "got %.6g s of them", log.path, cfg.warmup_s, cfg.horizon_s);
 		rc = PT_EINVAL;
 		goto done;
 	}
 	if ((rc = validate_observe(&log, cfg.warmup_s, cfg.horizon_s, o->bins > 0 ? o->bins : 30,
 				   &obs))) {
 		snprintf(err, errlen, "%s: expected requests in the window [%.6g s, %.6g s) and "
-			 "--bins >= 2", o->observed, cfg.warmup_s, cfg.horizon_s);
+			 "--bins >= 2", log.path, cfg.warmup_s, cfg.horizon_s);
 		goto done;
 	}
 
@@ -313,7 +314,7 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 			 obs.processes > 1 ? "es" : "", model_processes(&cfg));
 	snprintf(head, sizeof head, "%s against %s: %zu requests in [%.6g s, %.6g s), %d bins of "
 		 "%.4g s; prediction: %d replications of workload '%s', pool '%s'%s",
-		 o->scenario, o->observed, obs.requests, cfg.warmup_s, cfg.horizon_s, obs.bins,
+		 o->scenario, log.path, obs.requests, cfg.warmup_s, cfg.horizon_s, obs.bins,
 		 (cfg.horizon_s - cfg.warmup_s) / obs.bins, ex.nrep, cfg.workloads[w].name,
 		 cfg.pools[pool].name, procs);
 	if (!o->quiet) {

@@ -73,7 +73,10 @@ struct validate_options {
 	const char *scenario;
 	const char *const *sets;
 	int n_sets;
-	const char *observed;      /* the log */
+	const char *observed;      /* the log (the first of `logs`) */
+	const char *const *logs;   /* n_logs > 1: the service's logs, merged by time
+				      (obslog_read_all); NULL or 1: `observed` alone */
+	size_t n_logs;
 	struct obslog_map map;
 	int bins;                  /* 0: 30 */
 	int threads;

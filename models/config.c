@@ -74,6 +74,8 @@ void cfg_pgbouncer_defaults(struct cfg_pgbouncer *b)
 	b->max_db_connections = 0;
 	b->query_wait_timeout_s = 120;
 	b->server_login_retry_s = 15;
+	b->server_idle_timeout_s = 600;
+	b->server_lifetime_s = 3600;
 	dist_lognormal_mean_sd(&b->client_connect_time, 0.001, 0.0005);
 	memcpy(b->server_reset_query, "DISCARD ALL", sizeof "DISCARD ALL");
 }

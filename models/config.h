@@ -91,6 +91,11 @@ struct cfg_pgbouncer {
 					   default 120; 0 = wait forever */
 	double server_login_retry_s;    /* no new server connect this long after a failed one,
 					   default 15 */
+	double server_idle_timeout_s;   /* a server idle longer is closed (unless that would go
+					   below min_pool_size), default 600; 0 = never */
+	double server_lifetime_s;       /* a server older is closed once unused (at release, or
+					   idle), one per lifetime / default_pool_size, default
+					   3600; 0 = each server is used once, then closed */
 	struct dist client_connect_time; /* an application connect to PgBouncer (no fork, no
 					    server): default lognormal mean 1 ms, sd 0.5 ms */
 	char server_reset_query[CFG_NAME_MAX]; /* run on a server released in session mode (one

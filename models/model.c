@@ -202,6 +202,8 @@ static void count_pgbouncer(struct pgbouncer_result *b, struct pgbouncer *pb, in
 	b->server_connects = s->server_connects;
 	b->server_refused = s->server_refused;
 	b->reserve_connects = s->reserve_connects;
+	b->idle_closes = s->idle_closes;
+	b->lifetime_closes = s->lifetime_closes;
 	b->wait_mean = s->wait.n ? tally_mean(&s->wait) : NAN;
 	b->maxwait_max = s->maxwait_max;
 }

@@ -42,6 +42,8 @@ struct pgbouncer_result {
 	uint64_t client_refused;   /* application connects to this database refused
 				      (max_client_conn, shared by every database) */
 	uint64_t server_connects, server_refused, reserve_connects;
+	uint64_t idle_closes, lifetime_closes; /* servers closed by server_idle_timeout and
+						  server_lifetime */
 	double wait_mean;          /* query to server linked, linked queries (NAN if none) */
 	double maxwait_max;        /* longest wait of any client, s */
 	double cl_active_mean, cl_active_max, cl_waiting_mean, cl_waiting_max;

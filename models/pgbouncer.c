@@ -8,10 +8,16 @@
 
 #include "models/pool.h"
 #include "sim/dist.h"
+#include "sim/status.h"
 
 /* PgBouncer's janitor period (full_maint_period, src/janitor.c): query_wait_timeout and the
  * reserve are looked at only on its passes. */
 #define JANITOR_HZ 3.0
+
+/* An idle server: when it was launched (server_lifetime) and released (server_idle_timeout). */
+struct idle_server {
+	double born, since;
+};
 
 /* One [databases] entry: its pool (database, user). */
 struct pgbouncer_db {
@@ -22,7 +28,12 @@ struct pgbouncer_db {
 	struct cfg_database client_cfg; /* PgBouncer's client side of this database */
 	struct database clients;        /* its client connections (slots also in b->clients) */
 	int servers;                    /* open or being opened */
-	int idle;
+	int idle;                       /* idle[0 .. idle - 1], the most recently released last:
+					   reuse takes the last (LIFO, PgBouncer's default) */
+	struct idle_server *idle_sv;
+	int idle_cap;
+	double launched_at;             /* the server being opened: when it was launched */
+	double last_lifetime_close;     /* life_over's spacing of lifetime closes */
 	int active;                     /* linked to a client */
 	int resetting;                  /* session mode: running server_reset_query (sv_tested) */
 	bool connecting;                /* at most one server connect in flight (§3.4) */
@@ -101,6 +112,7 @@ struct pgbouncer *pgbouncer_create(const struct cfg_pgbouncer *cfg, struct sim *
 		d->server = servers[k];
 		d->rng = rngs[k];
 		d->janitor = SIM_NO_EVENT;
+		d->last_lifetime_close = -INFINITY;
 		d->client_cfg = (struct cfg_database){
 			.max_connections = cfg->max_client_conn,
 			.connect_time = cfg->client_connect_time,
@@ -115,7 +127,14 @@ struct pgbouncer *pgbouncer_create(const struct cfg_pgbouncer *cfg, struct sim *
 	return b;
 }
 
-void pgbouncer_destroy(struct pgbouncer *b) { free(b); }
+void pgbouncer_destroy(struct pgbouncer *b)
+{
+	if (!b)
+		return;
+	for (int k = 0; k < b->n; k++)
+		free(b->db[k].idle_sv);
+	free(b);
+}
 
 int pgbouncer_databases(const struct pgbouncer *b) { return b->n; }
 
@@ -158,13 +177,15 @@ static void note_wait(struct pgbouncer_db *b, double w)
 /* Rule 2: the server becomes active for c. In statement mode the BEGIN runs (one round trip)
  * and the server is then closed for the transaction block; in session mode it stays linked to
  * c's client connection. */
-static void link(struct pgbouncer_db *b, struct pgbouncer_client *c)
+static void link(struct pgbouncer_db *b, struct pgbouncer_client *c, double born)
 {
 	double w = sim_now(b->sim) - c->wait_start;
 	b->active++;
 	c->linked = true;
+	c->server_born = born;
 	if (b->cfg->pool_mode == CFG_POOL_MODE_SESSION) {
 		c->conn->server_linked = true;
+		c->conn->server_born = born;
 		b->st.session_links++;
 	}
 	if (w > 0)
@@ -180,11 +201,13 @@ static void link(struct pgbouncer_db *b, struct pgbouncer_client *c)
 }
 
 /* Whether the janitor has work: clients waiting (timeouts, the reserve, launches after a
- * failed login), or the pool below min_pool_size. After the horizon (draining), clients that
- * wait without a query_wait_timeout need a pass only while a reserve connect may still open
- * (time alone opens it); otherwise only an event (a release, a server ready) can serve them,
- * and passes every 1/3 s would keep an engine that has nothing else to do running forever
- * (session pooling: every server linked to a client connection the application keeps). */
+ * failed login), the pool below min_pool_size, or idle servers it may close (not once the
+ * run drains: a server kept for min_pool_size would keep it polling for ever). After the
+ * horizon (draining), clients that wait without a query_wait_timeout need a pass only while a
+ * reserve connect may still open (time alone opens it); otherwise only an event (a release, a
+ * server ready) can serve them, and passes every 1/3 s would keep an engine that has nothing
+ * else to do running forever (session pooling: every server linked to a client connection the
+ * application keeps). */
 static bool janitor_needed(const struct pgbouncer_db *b)
 {
 	const struct cfg_pgbouncer *cfg = b->cfg;
@@ -196,7 +219,9 @@ static bool janitor_needed(const struct pgbouncer_db *b)
 	}
 	return b->waiting > 0 ||
 	       (!b->draining && b->servers < cfg->min_pool_size &&
-		b->servers < cfg->default_pool_size);
+		b->servers < cfg->default_pool_size) ||
+	       (!b->draining && b->idle > 0 &&
+		(cfg->server_idle_timeout_s > 0 || isfinite(cfg->server_lifetime_s)));
 }
 
 /* The next janitor pass strictly after now: passes fall at k/3 s. */
@@ -227,6 +252,7 @@ static bool launch(struct pgbouncer_db *b)
 	}
 	b->servers++;
 	b->connecting = true;
+	b->launched_at = now;
 	double dt = dist_sample(&b->server->cfg->connect_time, b->rng);
 	sim_schedule_in(b->sim, dt, PRIO_COMPLETION, ev_server_ready, b, 0);
 	return true;
@@ -260,15 +286,58 @@ static void activate(struct pgbouncer_db *b)
 		launch(b);
 }
 
-/* Rule 3: a server free for reuse goes to the oldest waiting client, else to the idle
- * stack. */
-static void server_free(struct pgbouncer_db *b)
+/* Close one of the servers (idle, or just released): PostgreSQL's slot is free at once. */
+static void server_close(struct pgbouncer_db *b)
 {
-	if (b->w_head) {
-		link(b, waiter_pop(b));
+	b->servers--;
+	database_disconnect(b->server, sim_now(b->sim));
+}
+
+/* life_over (src/objects.c): a server launched at `born` has outlived server_lifetime, and
+ * the last lifetime close was at least server_lifetime / default_pool_size ago (PgBouncer
+ * spaces them so that a pool opened at once is not closed at once). server_lifetime 0: every
+ * server is used once, then closed. */
+static bool life_over(const struct pgbouncer_db *b, double born)
+{
+	const struct cfg_pgbouncer *cfg = b->cfg;
+	double now = sim_now(b->sim);
+	return now - born >= cfg->server_lifetime_s &&
+	       now - b->last_lifetime_close >= cfg->server_lifetime_s / cfg->default_pool_size;
+}
+
+static bool idle_push(struct pgbouncer_db *b, double born)
+{
+	if (b->idle == b->idle_cap) {
+		int cap = b->idle_cap ? 2 * b->idle_cap : 16;
+		struct idle_server *n = realloc(b->idle_sv, (size_t)cap * sizeof *n);
+		if (!n) {
+			sim_fail(b->sim, PT_ENOMEM);
+			return false;
+		}
+		b->idle_sv = n;
+		b->idle_cap = cap;
+	}
+	b->idle_sv[b->idle++] = (struct idle_server){born, sim_now(b->sim)};
+	return true;
+}
+
+/* Rule 3: a server free for reuse (launched at `born`) is closed if its lifetime is over
+ * (release_server; not a server just opened), else goes to the oldest waiting client, else
+ * to the idle stack. */
+static void server_free(struct pgbouncer_db *b, double born, bool fresh)
+{
+	if (!fresh && life_over(b, born)) {
+		server_close(b);
+		b->last_lifetime_close = sim_now(b->sim);
+		b->st.lifetime_closes++;
+		activate(b); /* a waiter needs a server launched in its place */
 		return;
 	}
-	b->idle++;
+	if (b->w_head) {
+		link(b, waiter_pop(b), born);
+		return;
+	}
+	idle_push(b, born);
 }
 
 static void ev_server_ready(struct sim *sim, void *obj, uint64_t arg)
@@ -278,7 +347,7 @@ static void ev_server_ready(struct sim *sim, void *obj, uint64_t arg)
 	struct pgbouncer_db *b = obj;
 	b->connecting = false;
 	b->login_failing = false;
-	server_free(b);
+	server_free(b, b->launched_at, true);
 	activate(b);
 	arm_janitor(b);
 	levels_update(b);
@@ -286,12 +355,12 @@ static void ev_server_ready(struct sim *sim, void *obj, uint64_t arg)
 
 static void ev_statement_refused(struct sim *sim, void *obj, uint64_t arg)
 {
+	(void)sim;
 	struct pgbouncer_db *b = obj;
 	struct pgbouncer_client *c = (struct pgbouncer_client *)(uintptr_t)arg;
 	c->linked = false;
 	b->active--;
-	b->servers--;
-	database_disconnect(b->server, sim_now(sim));
+	server_close(b);
 	b->st.statement_mode++;
 	c->on_error(c, PGBOUNCER_STATEMENT_MODE);
 	activate(b);
@@ -299,8 +368,45 @@ static void ev_statement_refused(struct sim *sim, void *obj, uint64_t arg)
 	levels_update(b);
 }
 
+/* Rule 6, check_unused_servers on the idle list: from the most recently released, close a
+ * server idle longer than server_idle_timeout unless the pool would go below min_pool_size
+ * (strictly longer, and "servers > min_pool_size" with min_pool_size 0 meaning none, as
+ * PgBouncer compares), else one whose lifetime is over (life_over). */
+static void close_unused(struct pgbouncer_db *b)
+{
+	const struct cfg_pgbouncer *cfg = b->cfg;
+	double now = sim_now(b->sim);
+	int kept = b->idle;
+	for (int i = b->idle - 1; i >= 0; i--) {
+		const struct idle_server *v = &b->idle_sv[i];
+		bool close = false;
+		if (cfg->server_idle_timeout_s > 0 && now - v->since > cfg->server_idle_timeout_s &&
+		    (cfg->min_pool_size == 0 || b->servers > cfg->min_pool_size)) {
+			close = true;
+			b->st.idle_closes++;
+		} else if (life_over(b, v->born)) {
+			close = true;
+			b->last_lifetime_close = now;
+			b->st.lifetime_closes++;
+		}
+		if (close) {
+			server_close(b);
+			b->idle_sv[i].since = NAN; /* removed below, keeping the others' order */
+			kept--;
+		}
+	}
+	if (kept == b->idle)
+		return;
+	int j = 0;
+	for (int i = 0; i < b->idle; i++)
+		if (!isnan(b->idle_sv[i].since))
+			b->idle_sv[j++] = b->idle_sv[i];
+	b->idle = j;
+}
+
 /* Rule 6: drop clients older than query_wait_timeout (age > timeout, as pool_client_maint
- * compares), top up to min_pool_size, then a loop pass (the reserve). */
+ * compares), close unused servers (close_unused), top up to min_pool_size, then a loop pass
+ * (the reserve). */
 static void ev_janitor(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)arg;
@@ -315,6 +421,7 @@ static void ev_janitor(struct sim *sim, void *obj, uint64_t arg)
 		b->st.query_wait_timeouts++;
 		c->on_error(c, PGBOUNCER_QUERY_WAIT_TIMEOUT);
 	}
+	close_unused(b);
 	if (!b->draining && b->servers < cfg->min_pool_size && b->clients.open > 0 &&
 	    may_connect(b, cfg->default_pool_size))
 		launch(b);
@@ -331,10 +438,11 @@ static void ev_janitor(struct sim *sim, void *obj, uint64_t arg)
 static void ev_reset_done(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)sim;
-	(void)arg;
 	struct pgbouncer_db *b = obj;
+	double born;
+	memcpy(&born, &arg, sizeof born); /* the server's launch time, as bits */
 	b->resetting--;
-	server_free(b);
+	server_free(b, born, false);
 	activate(b);
 	arm_janitor(b);
 	levels_update(b);
@@ -354,7 +462,9 @@ static void on_client_close(struct database *db, struct pool_conn *conn)
 		b->st.server_resets++;
 		dt = b->server->cfg->rtt_s;
 	}
-	sim_schedule_in(b->sim, dt, PRIO_COMPLETION, ev_reset_done, b, 0);
+	uint64_t born;
+	memcpy(&born, &conn->server_born, sizeof born);
+	sim_schedule_in(b->sim, dt, PRIO_COMPLETION, ev_reset_done, b, born);
 	levels_update(b);
 }
 
@@ -388,7 +498,7 @@ void pgbouncer_query(struct pgbouncer *pb, struct pgbouncer_client *c)
 	}
 	if (b->idle > 0) {
 		b->idle--;
-		link(b, c);
+		link(b, c, b->idle_sv[b->idle].born);
 	} else if (b->login_failing && b->servers == 0) {
 		/* check_fast_fail: nothing to wait for */
 		b->st.login_failing++;
@@ -410,7 +520,8 @@ void pgbouncer_release(struct pgbouncer *pb, struct pgbouncer_client *c)
 	if (b->cfg->pool_mode == CFG_POOL_MODE_SESSION)
 		return; /* the server stays with the client connection until it closes */
 	b->active--;
-	server_free(b);
+	server_free(b, c->server_born, false);
+	arm_janitor(b); /* an idle server to watch */
 	levels_update(b);
 }
 

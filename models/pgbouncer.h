@@ -75,6 +75,7 @@ struct pgbouncer_client {
 	/* private */
 	struct pgbouncer_client *next;
 	struct pgbouncer_db *db;
+	double server_born;            /* when the linked server was launched */
 	bool linked;
 };
 
@@ -91,6 +92,8 @@ struct pgbouncer_stats {
 					 from reserve_pool") */
 	uint64_t session_links;       /* session mode: servers linked to a client connection */
 	uint64_t server_resets;       /* session mode: server_reset_query runs at disconnect */
+	uint64_t idle_closes;         /* servers closed: "server idle timeout" */
+	uint64_t lifetime_closes;     /* servers closed: "server lifetime over" */
 	struct tally wait;            /* query to server linked, linked queries */
 	double maxwait_max;           /* longest wait of any client (linked or dropped), s */
 	struct level cl_active, cl_waiting, sv_active, sv_idle, sv_login;

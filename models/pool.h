@@ -40,6 +40,7 @@ struct pool_conn {
 	struct pool *closing_pool; /* while a close takes time (close_time): its pool */
 	bool server_linked;   /* behind PgBouncer in session pooling: a server connection is
 				 linked to this client connection until it closes */
+	double server_born;   /* and when that server was launched (its server_lifetime) */
 };
 
 enum pool_failure {

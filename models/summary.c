@@ -228,6 +228,8 @@ G(client_refused)
 G(server_connects)
 G(server_refused)
 G(reserve_connects)
+G(idle_closes)
+G(lifetime_closes)
 G(wait_mean)
 G(maxwait_max)
 G(cl_active_mean)
@@ -366,6 +368,8 @@ static const struct metric_def table[] = {
 	{"sv_connects", "connects", METRIC_PGBOUNCER, g_server_connects, NULL, 0},
 	{"sv_refused", "connects", METRIC_PGBOUNCER, g_server_refused, NULL, 0},
 	{"reserve_connects", "connects", METRIC_PGBOUNCER, g_reserve_connects, NULL, 0},
+	{"sv_idle_closes", "connects", METRIC_PGBOUNCER, g_idle_closes, NULL, 0},
+	{"sv_lifetime_closes", "connects", METRIC_PGBOUNCER, g_lifetime_closes, NULL, 0},
 	{"checked_out_mean", "connections", METRIC_POOL, p_checked_out_mean, NULL, 0},
 	{"checked_out_max", "connections", METRIC_POOL, p_checked_out_max, NULL, 0},
 	{"checked_in_mean", "connections", METRIC_POOL, p_checked_in_mean, NULL, 0},

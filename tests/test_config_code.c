@@ -244,6 +244,8 @@ static void test_pgbouncer_ini_transaction(void **state)
 		"max_db_connections = 0\n"
 		"query_wait_timeout = 10\n"
 		"server_login_retry = 15\n"
+		"server_idle_timeout = 600\n"
+		"server_lifetime = 3600\n"
 		"```\n"
 		"\n"
 		"Application side: every pool's DATABASE_URL points at PgBouncer (port 6432, database "
@@ -344,7 +346,8 @@ static void test_pgbouncer_ini_session_and_client_side(void **state)
 	sc.pgbouncer.enabled = true; /* cfg_pgbouncer_defaults: session, DISCARD ALL */
 	char *s = capture(config_code_pgbouncer, &sc);
 	assert_non_null(strstr(s, "pool_mode = session\n"));
-	assert_non_null(strstr(s, "server_login_retry = 15\nserver_reset_query = DISCARD ALL\n"
+	assert_non_null(strstr(s, "server_login_retry = 15\nserver_idle_timeout = 600\n"
+				    "server_lifetime = 3600\nserver_reset_query = DISCARD ALL\n"
 				  "```\n"));
 	assert_non_null(strstr(s, "The pools can open 140 client connections, 40 over "
 				  "max_client_conn 100: PgBouncer refuses the rest (`no more "

@@ -16,7 +16,8 @@
  * the ordering checks allow 5 ms; lower bounds on holds and the timeout are exact (the driver
  * slept that long), upper bounds are loose (a busy CI machine delays threads). The driver
  * orders the steps with events, so a delayed thread cannot change the sequence; only C's
- * "found it idle" bound (0.25 s, below D's 0.3 s timeout) depends on the machine's load. */
+ * "found it idle" bound (0.25 s, below D's 0.3 s timeout) depends on the machine's load.
+ * Then two processes sharing one file (below). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -121,10 +122,74 @@ static void test_logger_rows_from_a_real_queuepool(void **state)
 	remove(out);
 }
 
+/* Two processes logging to one file (tests/contrib/drive_shared_file.py: forked from a parent
+ * that created the engine and the logger, 40 checkouts each from 2 threads, rows flushed
+ * every 5, so the two append at the same time): the header once, at the top (a second one, or
+ * a line cut by the other process's write, would mean the appends were not whole lines under
+ * the lock); every row's pid a child's, not the parent's; and pooltide's reader finds the two
+ * processes, 40 rows each, each in order of request time (it refuses a process's rows out of
+ * order), every checkout ok. */
+static void test_logger_two_processes_one_file(void **state)
+{
+	(void)state;
+	char out[] = "/tmp/pooltide-contrib-XXXXXX", cmd[512], err[512], pids_path[64];
+	int fd = mkstemp(out);
+	assert_true(fd >= 0);
+	close(fd);
+	remove(out);
+	snprintf(cmd, sizeof cmd, PYTHON " tests/contrib/drive_shared_file.py %s >/dev/null", out);
+	int st = system(cmd);
+	if (!(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+		print_error("%s failed (status %d)\n", cmd, st);
+		fail();
+	}
+	long child[2];
+	snprintf(pids_path, sizeof pids_path, "%s.pids", out);
+	FILE *f = fopen(pids_path, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld %ld", &child[0], &child[1]), 2);
+	fclose(f);
+	remove(pids_path);
+
+	f = fopen(out, "r");
+	assert_non_null(f);
+	char line[256];
+	int lines = 0, headers = 0;
+	while (fgets(line, sizeof line, f)) {
+		assert_non_null(strchr(line, '\n')); /* whole lines */
+		headers += strcmp(line, "time,wait,hold,status,pool,pid,fresh\n") == 0;
+		assert_true(lines > 0 || headers == 1); /* the first line is the header */
+		lines++;
+	}
+	fclose(f);
+	assert_int_equal(headers, 1);
+	assert_int_equal(lines, 81);
+
+	struct obslog log;
+	int rc = obslog_read(&log, out, NULL, err, sizeof err);
+	if (rc) {
+		print_error("%s\n", err);
+		fail();
+	}
+	assert_int_equal(log.n, 80);
+	assert_int_equal(log.n_processes, 2);
+	for (int k = 0; k < 2; k++) {
+		long long pid = log.processes[k].pid;
+		assert_true(pid == child[0] || pid == child[1]);
+		assert_int_equal(log.processes[k].rows, 40);
+	}
+	assert_true(log.processes[0].pid != log.processes[1].pid);
+	for (size_t i = 0; i < log.n; i++)
+		assert_int_equal(log.outcome[i], OBSLOG_OK);
+	obslog_fini(&log);
+	remove(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_logger_rows_from_a_real_queuepool),
+		cmocka_unit_test(test_logger_two_processes_one_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

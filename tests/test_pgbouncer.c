@@ -114,6 +114,16 @@ static void ev_query(struct sim *sim, void *obj, uint64_t arg)
 	pgbouncer_query(c->fx->b, &c->link);
 }
 
+static void ev_nothing(struct sim *sim, void *obj, uint64_t arg);
+
+/* Run until t (exactly: an event there moves the clock) and return the servers open. */
+static int open_at(struct fx *f, double t)
+{
+	sim_schedule_at(f->sim, t, SIM_PRIO_MAX, ev_nothing, NULL, 0);
+	sim_run(f->sim, t);
+	return f->db.open;
+}
+
 /* Defaults: a server with one slot per test need (max_connections 10, nothing reserved),
  * connect time 0.125 s, no round trip; PgBouncer in transaction mode with its defaults. */
 static void fx_init(struct fx *f)
@@ -125,6 +135,10 @@ static void fx_init(struct fx *f)
 	f->cfg.enabled = true;
 	f->cfg.pool_mode = CFG_POOL_MODE_TRANSACTION;
 	dist_constant(&f->cfg.client_connect_time, 0);
+	/* servers are never closed for their age unless a test says so: no idle timeout, an
+	 * infinite lifetime (PgBouncer's 0 means "used once") */
+	f->cfg.server_idle_timeout_s = 0;
+	f->cfg.server_lifetime_s = INFINITY;
 }
 
 static void fx_start(struct fx *f)
@@ -627,6 +641,154 @@ static void sess_start(struct fx *f)
 		sess_conn[k].alive = true;
 		assert_true(database_connect(clients, 0));
 	}
+}
+
+/* server_idle_timeout 10 s (check_unused_servers), default_pool_size 2, connect 0.125 s.
+ * - A queries at 0 and holds 1 s, B at 0 and holds 2 s: S1 ready and A linked at 0.125, S2
+ *   launched then, B linked at 0.25. A releases at 1.125: S1 idle since 1.125; B at 2.25: S2
+ *   idle since 2.25, on top.
+ * - C queries at 5 and takes the most recently released server, S2 (LIFO); it releases at 6:
+ *   S2 idle since 6, S1 still since 1.125.
+ * - The janitor closes a server idle strictly longer than 10 s on its passes at k/3 s: S1 at
+ *   the first pass after 11.125, 34/3 = 11.333; S2 at the first after 16, 49/3 = 16.333.
+ *   Had C taken S1 (FIFO), S2 (idle since 2.25) would have closed first, at 37/3 = 12.333:
+ *   two servers would still be open at 11.34.
+ * With min_pool_size 1 the second close would take the pool below it: S2 stays, for ever
+ * (until the run drains). */
+static void test_server_idle_timeout_closes_lifo_idle(void **state)
+{
+	(void)state;
+	for (int min = 0; min <= 1; min++) {
+		struct fx f;
+		fx_init(&f);
+		f.cfg.default_pool_size = 2;
+		f.cfg.min_pool_size = min;
+		f.cfg.server_idle_timeout_s = 10;
+		fx_start(&f);
+		fx_query(&f, 0, 0, 1);
+		fx_query(&f, 1, 0, 2);
+		fx_query(&f, 2, 5, 1);
+		assert_int_equal(open_at(&f, 11.33), 2);
+		assert_int_equal(open_at(&f, 11.34), 1);
+		assert_int_equal(pgbouncer_stats(f.b, 0)->idle_closes, 1);
+		assert_int_equal(open_at(&f, 16.33), 1);
+		assert_int_equal(open_at(&f, 16.34), min);
+		assert_int_equal(open_at(&f, 100), min);
+		EXPECT_LINKED(&f, 2, 5);
+		const struct pgbouncer_stats *st = pgbouncer_stats(f.b, 0);
+		assert_int_equal(st->idle_closes, 2 - min);
+		assert_int_equal(st->server_connects, 2);
+		assert_int_equal(pgbouncer_servers(f.b, 0), min);
+		/* draining stops the polling a kept server would cause */
+		pgbouncer_drain(f.b);
+		sim_run(f.sim, INFINITY);
+		assert_int_equal(sim_pending(f.sim), 0);
+		fx_free(&f);
+	}
+}
+
+/* server_lifetime 10 s, default_pool_size 2 (life_over spaces lifetime closes by 10 / 2 =
+ * 5 s), connect 0.125 s; no idle timeout.
+ * - A and B query at 0, hold 11 s: S1 launched at 0, A linked at 0.125; S2 launched at 0.125,
+ *   B linked at 0.25.
+ * - A releases at 11.125: S1 is 11.125 s old, no lifetime close yet: closed at release
+ *   (release_server, "server lifetime over").
+ * - B releases at 11.25: S2 is 11.125 s old, but the last lifetime close was 0.125 s ago
+ *   (< 5 s): it goes idle. The janitor closes it on the first pass at least 5 s after 11.125,
+ *   49/3 = 16.333 (16.125 is not a pass).
+ * - C queries at 12 and takes S2 (idle since 11.25); at its release at 13 S2 is over its
+ *   lifetime but the last lifetime close was 1.875 s ago (< 5 s): idle again, and the pass
+ *   at 49/3 closes it.
+ * A waiter when a server's life is over: the second part. */
+static void test_server_lifetime_at_release_and_spaced(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.cfg.default_pool_size = 2;
+	f.cfg.server_lifetime_s = 10;
+	fx_start(&f);
+	fx_query(&f, 0, 0, 11);
+	fx_query(&f, 1, 0, 11);
+	fx_query(&f, 2, 12, 1);
+	assert_int_equal(open_at(&f, 11.2), 1);
+	assert_int_equal(pgbouncer_stats(f.b, 0)->lifetime_closes, 1);
+	assert_int_equal(open_at(&f, 16.33), 1);
+	EXPECT_LINKED(&f, 2, 12);
+	assert_int_equal(open_at(&f, 16.34), 0);
+	sim_run(f.sim, INFINITY);
+	const struct pgbouncer_stats *st = pgbouncer_stats(f.b, 0);
+	assert_int_equal(st->lifetime_closes, 2);
+	assert_int_equal(st->server_connects, 2);
+	fx_free(&f);
+
+	/* default_pool_size 1, lifetime 10 s: A holds S1 from 0.125 to 11.125; B queries at 5 and
+	 * waits. At A's release S1 is over its lifetime: closed, and the loop pass launches S2 for
+	 * B (rule 4), ready 0.125 s later: B linked at 11.25, waited 6.25. */
+	fx_init(&f);
+	f.cfg.default_pool_size = 1;
+	f.cfg.server_lifetime_s = 10;
+	fx_start(&f);
+	fx_query(&f, 0, 0, 11);
+	fx_query(&f, 1, 5, 1);
+	sim_run(f.sim, 20);
+	EXPECT_LINKED(&f, 0, 0.125);
+	EXPECT_LINKED(&f, 1, 11.25);
+	st = pgbouncer_stats(f.b, 0);
+	assert_int_equal(st->lifetime_closes, 1);
+	assert_int_equal(st->server_connects, 2);
+	assert_int_equal(f.db.open, 1);
+	pgbouncer_drain(f.b);
+	sim_run(f.sim, INFINITY);
+	fx_free(&f);
+
+	/* server_lifetime 0 (doc/config.md: "used only once, then closed"): A at 0 on S1 (linked
+	 * 0.125, released 1.125: closed), B at 2 launches S2 (linked 2.125, released 3.125:
+	 * closed). Two connects, two lifetime closes, nothing open. */
+	fx_init(&f);
+	f.cfg.default_pool_size = 1;
+	f.cfg.server_lifetime_s = 0;
+	fx_start(&f);
+	fx_query(&f, 0, 0, 1);
+	fx_query(&f, 1, 2, 1);
+	assert_int_equal(open_at(&f, 1.2), 0);
+	sim_run(f.sim, INFINITY);
+	EXPECT_LINKED(&f, 1, 2.125);
+	st = pgbouncer_stats(f.b, 0);
+	assert_int_equal(st->lifetime_closes, 2);
+	assert_int_equal(st->server_connects, 2);
+	assert_int_equal(f.db.open, 0);
+	fx_free(&f);
+}
+
+/* Session mode: the server's launch time travels with the client connection it is linked to
+ * and comes back with it at the close. default_pool_size 1, lifetime 10 s, connect 0.125 s, a
+ * round trip 0.25 s (DISCARD ALL). A on X at 0, linked at 0.125 (S1 born at 0), transaction to
+ * 1.125; X closes at 12: the reset runs to 12.25, then release_server finds S1 12.25 s old:
+ * closed, no server left; B on Y at 13 launches S2, linked at 13.125. */
+static void test_server_lifetime_session_mode(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.cfg.pool_mode = CFG_POOL_MODE_SESSION;
+	f.cfg.default_pool_size = 1;
+	f.cfg.server_lifetime_s = 10;
+	f.dbcfg.rtt_s = 0.25;
+	sess_start(&f);
+	fx_query_on(&f, 0, 0, 1, 0);
+	fx_query_on(&f, 1, 13, 1, 1);
+	sim_schedule_at(f.sim, 12, PRIO_COMPLETION, ev_close_conn, pgbouncer_clients(f.b, 0), 0);
+	assert_int_equal(open_at(&f, 12.2), 1);
+	assert_int_equal(open_at(&f, 12.3), 0);
+	sim_run(f.sim, 20);
+	EXPECT_LINKED(&f, 1, 13.125);
+	const struct pgbouncer_stats *st = pgbouncer_stats(f.b, 0);
+	assert_int_equal(st->lifetime_closes, 1);
+	assert_int_equal(st->server_connects, 2);
+	pgbouncer_drain(f.b);
+	sim_run(f.sim, INFINITY);
+	fx_free(&f);
 }
 
 /* Session pooling, default_pool_size 1, server connect 0.125 s, one round trip 0.25 s (the
@@ -1313,6 +1475,9 @@ int main(void)
 		cmocka_unit_test(test_min_pool_size_and_max_client_conn),
 		cmocka_unit_test(test_drain_stops_the_janitor),
 		cmocka_unit_test(test_session_pooling_server_follows_the_client_connection),
+		cmocka_unit_test(test_server_idle_timeout_closes_lifo_idle),
+		cmocka_unit_test(test_server_lifetime_at_release_and_spaced),
+		cmocka_unit_test(test_server_lifetime_session_mode),
 		cmocka_unit_test(test_session_pooling_query_wait_timeout_and_no_reset),
 		cmocka_unit_test(test_two_databases_pools_independent_max_client_conn_shared),
 		cmocka_unit_test(test_two_databases_query_wait_timeout_per_database),

@@ -619,6 +619,56 @@ static void test_wait_ccdf_exact(void **state)
 	rm_rf(dir);
 }
 
+/* failures.png's axis stays within [0, 100] %: it was 1.45 times the longest bar, so a variant
+ * failing 90 % [75, 100] drew an axis to 145 %. Now the axis ends at 100 % and the value labels
+ * stand in the right margin, level with their bars (one workload: rows at y = 0 and 1), the
+ * margin as wide as the longest label: " 0.5 % [0.3, 0.7], SLO 1 %" has 26 characters, 26 x
+ * 9 / 10 + 3 = 26 characters of margin. A folder whose bars leave room keeps the labels beside
+ * them (test_draws_every_plot: "at 3.5, ..."). */
+static void test_failures_axis_within_100(void **state)
+{
+	(void)state;
+	if (!gnuplot_on_path())
+		skip();
+	char dir[64] = "/tmp/pooltide-plot-XXXXXX", warn[512];
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "summary.csv",
+		   "variant,workload,metric,mean,ci_low,ci_high,unit\n"
+		   "down,api,failure_rate,0.9,0.75,1,1\ndown,api,timeout_rate,0.1,0.05,0.15,1\n"
+		   "down,api,refused_rate,0.8,0.7,0.9,1\n"
+		   "up,api,failure_rate,0.005,0.003,0.007,1\nup,api,timeout_rate,0.005,0.003,0.007,1\n"
+		   "up,api,refused_rate,0,0,0,1\n");
+	write_file(dir, "waits.csv",
+		   "variant,workload,kind,lo_s,hi_s,count,cdf\n"
+		   "down,api,served,0,0,10,1\ndown,api,all,0,0,10,1\n"
+		   "up,api,served,0,0,10,1\nup,api,all,0,0,10,1\n");
+	write_file(dir, "timeline.csv",
+		   "variant,t_s,pool,checked_out,overflow,waiters\ndown,0,main,0,0,0\n"
+		   "up,0,main,0,0,0\n");
+	write_file(dir, "slo.csv",
+		   "variant,workload,metric,limit,unit\ndown,api,failure_rate,0.01,1\n"
+		   "up,api,failure_rate,0.01,1\n");
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	char *gp = read_file(dir, "failures.gp");
+	assert_non_null(strstr(gp, "set xrange [0:100]\n"));
+	const char *longest = " 0.5 % [0.3, 0.7], SLO 1 %";
+	char want[128];
+	snprintf(want, sizeof want, "set rmargin %zu\n", strlen(longest) * 9 / 10 + 3);
+	assert_non_null(strstr(gp, want));
+	assert_non_null(strstr(gp, "set label ' 90 % [75, 100], SLO 1 %' at graph 1, first 0 "
+				   "offset character 1, 0 left font ',9'\n"));
+	assert_non_null(strstr(gp, "set label ' 0.5 % [0.3, 0.7], SLO 1 %' at graph 1, first 1 "
+				   "offset character 1, 0 left font ',9'\n"));
+	/* the stack still reaches 90 %: timed out 10 %, then refused from 10 to 90 % */
+	char *dat = read_file(dir, "failures.dat");
+	assert_non_null(strstr(dat, "\n0 90 75 100 10 80\n"));
+	free(dat);
+	free(gp);
+	assert_png(dir, "failures.png", 1000, 600);
+	rm_rf(dir);
+}
+
 /* The pool timeline, exactly: 20 min sampled every 5 s gives 10 s bins for the whole run
  * (bin_width: the readable width >= max(1200 / 120, 5)) and a 5 min zoom. checked_out of
  * sample j is j % 3, so bin 0 (samples 0, 1) has largest 1, bin 1 (samples 2, 3: 2, 0) 2,
@@ -841,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_timeline_pages),
 		cmocka_unit_test(test_degenerate_inputs),
 		cmocka_unit_test(test_wait_ccdf_exact),
+		cmocka_unit_test(test_failures_axis_within_100),
 		cmocka_unit_test(test_timeline_bins_zoom_unused),
 		cmocka_unit_test(test_decimal_comma_locale),
 		cmocka_unit_test(test_gnuplot_missing),

@@ -920,6 +920,80 @@ static void test_report_html(void **state)
 	}
 }
 
+/* `pooltide plot DIR` rebuilds report.html from report.md and the new SVG images: a run with
+ * --no-plot has a page without images (a note per figure); after `plot DIR` the page has every
+ * image inline, no "not drawn" note, the tables of report.md, and is well-formed; report.md is
+ * unchanged; no temporary file is left. The page is replaced atomically: when it cannot be
+ * (report.html a directory), plot exits 1 naming the paths and leaves the folder as it was;
+ * a report.md that is a FIFO is refused at once, not read (no hang). */
+static void test_plot_rebuilds_html(void **state)
+{
+	(void)state;
+	if (system("command -v gnuplot >/dev/null 2>&1") != 0)
+		skip();
+	char root[64], dir[PATH_MAX], p[PATH_MAX + 32], args[PATH_MAX + 32], *html, *err;
+	char *md = html_run(SCENARIO, false, root, sizeof root, dir, sizeof dir, &html);
+	int tables, images;
+	md_counts(md, &tables, &images);
+	struct html_counts n = html_check(html);
+	assert_int_equal(n.svgs, 0);
+	assert_int_equal(n.missing, images);
+	free(html);
+
+	fmt(args, sizeof args, "plot %s", dir);
+	assert_int_equal(run(args, &err), 0);
+	assert_non_null(strstr(err, "/report.html rebuilt from report.md\n"));
+	free(err);
+	fmt(p, sizeof p, "%s/report.html", dir);
+	html = read_all(p);
+	n = html_check(html);
+	assert_int_equal(n.tables, tables);
+	assert_int_equal(n.figures, images);
+	assert_int_equal(n.svgs, images);
+	assert_int_equal(n.missing, 0);
+	assert_int_equal(n.scripts, 0);
+	assert_null(strstr(html, "The plots were not drawn"));
+	assert_non_null(strstr(html, "<title>small: pooltide report</title>"));
+	assert_non_null(strstr(html, "id='img1-gpPt0'"));
+	assert_non_null(strstr(html, "<h2>Workload api (pool main)</h2>"));
+	assert_non_null(strstr(html, "<td>bigger, &quot;6+2&quot;</td>"));
+	assert_null(strstr(html, " src="));
+	free(html);
+	fmt(p, sizeof p, "%s/report.md", dir);
+	char *md2 = read_all(p);
+	assert_string_equal(md, md2); /* report.md keeps its text */
+	free(md2);
+	char names[64][256];
+	int k = list_dir(dir, names, 64);
+	for (int i = 0; i < k && i < 64; i++)
+		if (strstr(names[i], ".tmp-"))
+			fail_msg("%s left in the folder", names[i]);
+
+	/* The page cannot be replaced: exit 1, both paths named, nothing left behind. */
+	fmt(p, sizeof p, "%s/report.html", dir);
+	assert_int_equal(remove(p), 0);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(run(args, &err), 1);
+	if (!strstr(err, "pooltide: cannot rename ") || !strstr(err, "/.report.html.tmp-") ||
+	    !strstr(err, "/report.html: Is a directory\n"))
+		fail_msg("%s", err);
+	free(err);
+	assert_int_equal(list_dir(dir, names, 64), k);
+	assert_int_equal(rmdir(p), 0);
+	/* report.md a FIFO: refused, not read */
+	fmt(p, sizeof p, "%s/report.md", dir);
+	assert_int_equal(remove(p), 0);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	alarm(60);
+	assert_int_equal(run(args, &err), 1);
+	alarm(0);
+	fmt(args, sizeof args, "pooltide: %s/report.md: not a regular file of at most 64 MiB\n", dir);
+	assert_string_equal(err + strlen(err) - strlen(args), args);
+	free(err);
+	free(md);
+	rm_rf(root);
+}
+
 /* A variant named <b>&"' and a description with a script: escaped wherever they appear
  * (tables, headings, paragraphs, the page title), never markup. */
 static void test_report_html_hostile_names(void **state)
@@ -1611,6 +1685,7 @@ int main(void)
 		cmocka_unit_test(test_folder_layout),
 		cmocka_unit_test(test_plots_drawn_or_marked),
 		cmocka_unit_test(test_report_html),
+		cmocka_unit_test(test_plot_rebuilds_html),
 		cmocka_unit_test(test_report_html_hostile_names),
 		cmocka_unit_test(test_summary_json),
 		cmocka_unit_test(test_summary_csv),

@@ -891,8 +891,8 @@ static void test_err_pgbouncer(void **state)
 	expect(PGB("'pool_mode': 'transaction', 'pool_size': 20"),
 	       "pgbouncer.pool_size: unknown key (expected one of: pool_mode, max_client_conn, "
 	       "default_pool_size, min_pool_size, reserve_pool_size, reserve_pool_timeout, "
-	       "max_db_connections, query_wait_timeout, server_login_retry, server_reset_query, "
-	       "client_connect_time)");
+	       "max_db_connections, query_wait_timeout, server_login_retry, server_idle_timeout, "
+	       "server_lifetime, server_reset_query, client_connect_time)");
 	expect(PGB("'pool_mode': 'transactions'"),
 	       "pgbouncer.pool_mode: expected one of: session, transaction, statement, got "
 	       "\"transactions\"");

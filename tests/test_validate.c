@@ -680,7 +680,41 @@ static void test_fit_pid_interleaved(void **state)
 	free(out);
 	free(err);
 
+	/* a worker replaced: pid 5 serves [0, 0.1], then pid 6 [0.2, 0.3]: two processes seen,
+	 * never two at once, which the report says (the scenario keeps the 2 seen) */
+	FILE *fr = fopen(ln, "w");
+	assert_non_null(fr);
+	fputs("time,wait,hold,status,pid\n0.0,0,0.05,ok,5\n0.1,0,0.06,ok,5\n0.2,0,0.05,ok,6\n"
+	      "0.3,0,0.07,ok,6\n", fr);
+	fclose(fr);
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", ln, root);
+	rc = run(args, &out, &err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\n  at most 1 at once (each from its first to its last "
+				    "request): workers replaced during the log? "
+				    "deployment.processes is the 2 seen; 1 may be the truer "
+				    "count\n"));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	json = slurp(scenario);
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
+	free(json);
+	free(out);
+	free(err);
+	/* and the interleaved workers overlap: no such line */
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", la, root);
+	rc = run(args, &out, &err);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "at once (each from"));
+	free(out);
+	free(err);
+
 	/* the same rows without a pid column: one process, as before */
+	fn = fopen(ln, "w");
+	assert_non_null(fn);
+	fputs("time,wait,hold,status\n", fn);
+	for (int i = 0; i < 5; i++)
+		fprintf(fn, "%.2f,0,%.2f,ok\n", t[i], h[i]);
+	fclose(fn);
 	snprintf(args, sizeof args, "fit %s --no-plot -o %s", ln, root);
 	rc = run(args, &out, &err);
 	assert_int_equal(rc, 0);
@@ -711,20 +745,28 @@ static void test_fit_pid_interleaved(void **state)
  * sample's error, which the prediction's interval over replications does not include). So
  * the observed interval must hold the truth 1 and the predicted one r m / 2, each a 95 %
  * interval (fixed seed 4242): a check of the per-process division, as the file's total, 2,
- * lies some 20 half-widths away; and the verdict must not be "differs". */
+ * lies some 20 half-widths away; and the verdict must not be "differs". The same rows written
+ * as one log per process and given as two --observed logs validate the same (every value
+ * within 1e-9 relative: the merge recomputes the times from each log's origin). */
 static void test_fit_then_validate_processes(void **state)
 {
 	(void)state;
-	char root[] = "/tmp/pooltide-validate-XXXXXX", logp[] = "/tmp/pooltide-procs-XXXXXX";
+	char root[] = "/tmp/pooltide-validate-XXXXXX", logp[] = "/tmp/pooltide-procs-XXXXXX",
+	     la[] = "/tmp/pooltide-procs-a-XXXXXX", lb[] = "/tmp/pooltide-procs-b-XXXXXX";
 	char args[1024], scenario[600], buf[1100];
 	char *out, *err;
 	assert_non_null(mkdtemp(root));
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	assert_non_null(r);
 	gsl_rng_set(r, 4242);
-	FILE *f = fdopen(mkstemp(logp), "w");
+	FILE *f = fdopen(mkstemp(logp), "w"), *fp[2] = {fdopen(mkstemp(la), "w"),
+							 fdopen(mkstemp(lb), "w")};
 	assert_non_null(f);
+	assert_non_null(fp[0]);
+	assert_non_null(fp[1]);
 	fputs("time,wait,hold,status,pool,pid,fresh\n", f);
+	fputs("time,wait,hold,status,pool,pid,fresh\n", fp[0]);
+	fputs("time,wait,hold,status,pool,pid,fresh\n", fp[1]);
 	double next[2] = {gsl_ran_exponential(r, 0.2), gsl_ran_exponential(r, 0.2)};
 	double first = NAN, last = 0, sum_hold = 0;
 	int n = 0;
@@ -736,6 +778,7 @@ static void test_fit_then_validate_processes(void **state)
 		snprintf(row, sizeof row, "%.6f,0,%.6f,ok,main,%d,0\n", next[k],
 			 gsl_ran_exponential(r, 0.2), k ? 202 : 101);
 		fputs(row, f);
+		fputs(row, fp[k]);
 		/* the values as written */
 		char *end;
 		last = strtod(row, &end);
@@ -745,6 +788,8 @@ static void test_fit_then_validate_processes(void **state)
 		next[k] += gsl_ran_exponential(r, 0.2);
 	}
 	fclose(f);
+	fclose(fp[0]);
+	fclose(fp[1]);
 	gsl_rng_free(r);
 	double little = n / (last - first) * (sum_hold / n) / 2;
 
@@ -784,9 +829,44 @@ static void test_fit_then_validate_processes(void **state)
 	}
 	size_t len = strcspn(line + 1, "\n");
 	assert_true(len > 8 && strncmp(line + 1 + len - 8, ",differs", 8) != 0);
+	free(out);
+	free(err);
+
+	/* one log per process, two --observed */
+	snprintf(args, sizeof args, "validate %s --observed %s --observed %s --no-plot -o %s",
+		 scenario, la, lb, root);
+	rc = run(args, &out, &err);
+	if (rc != 0)
+		print_error("validate: exit %d: %s\n", rc, err);
+	assert_int_equal(rc, 0);
+	char want[700];
+	snprintf(want, sizeof want, " against %s and 1 more: ", la);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, "; levels per process pool: 2 processes in the log (a log "
+				    "and a pid each), 2 in the scenario\n"));
+	after(err, "results: ", buf, sizeof buf);
+	snprintf(path, sizeof path, "%svalidate.csv", buf);
+	char *csv2 = slurp(path);
+	const char *p1 = strchr(csv, '\n'), *p2 = strchr(csv2, '\n');
+	for (int m = 0; m < VALIDATE_METRICS; m++) {
+		double a[6], b[6];
+		char na[32], nb[32];
+		assert_int_equal(sscanf(p1 + 1, "%31[^,],%lf,%lf,%lf,%lf,%lf,%lf", na, &a[0], &a[1],
+					&a[2], &a[3], &a[4], &a[5]), 7);
+		assert_int_equal(sscanf(p2 + 1, "%31[^,],%lf,%lf,%lf,%lf,%lf,%lf", nb, &b[0], &b[1],
+					&b[2], &b[3], &b[4], &b[5]), 7);
+		assert_string_equal(na, nb);
+		for (int j = 0; j < 6; j++)
+			close_to(b[j], a[j], 1e-9 * fabs(a[j]));
+		p1 = strchr(p1 + 1, '\n');
+		p2 = strchr(p2 + 1, '\n');
+	}
+	free(csv2);
 	free(csv);
 	free(out);
 	free(err);
+	remove(la);
+	remove(lb);
 	remove(logp);
 	remove_tree(root);
 }
