@@ -322,6 +322,19 @@ void obslog_fini(struct obslog *log)
 	memset(log, 0, sizeof *log);
 }
 
+/* Each process's first and last request, from the rows (in order of time). */
+static void process_spans(struct obslog *log)
+{
+	for (size_t j = 0; j < log->n_processes; j++)
+		log->processes[j].first_s = NAN;
+	for (size_t i = 0; i < log->n; i++) {
+		struct obslog_process *p = &log->processes[log->process ? log->process[i] : 0];
+		if (isnan(p->first_s))
+			p->first_s = log->t_s[i];
+		p->last_s = log->t_s[i];
+	}
+}
+
 int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *err,
 		 size_t errlen)
 {
@@ -382,7 +395,7 @@ int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *
 				out->processes[p++].source = (unsigned)k;
 			}
 		else
-			out->processes[p++] = (struct obslog_process){(unsigned)k, -1, l->n};
+			out->processes[p++] = (struct obslog_process){(unsigned)k, -1, l->n, 0, 0};
 	}
 	/* the earliest time as written is the origin */
 	out->t0_s = logs[0].t0_s;
@@ -419,6 +432,7 @@ int obslog_merge(struct obslog *out, const struct obslog *logs, size_t n, char *
 	out->n = total;
 	out->n_sources = n;
 	out->n_processes = nproc;
+	process_spans(out);
 	out->have_status = logs[0].have_status;
 	memcpy(out->cols, logs[0].cols, sizeof out->cols);
 	return PT_OK;
@@ -451,7 +465,7 @@ static long process_of(struct obslog *log, long long pid, size_t *cap, size_t *l
 		*cap = ncap;
 	}
 	(*lastv)[log->n_processes] = -INFINITY;
-	log->processes[log->n_processes] = (struct obslog_process){0, pid, 0};
+	log->processes[log->n_processes] = (struct obslog_process){0, pid, 0, 0, 0};
 	return (long)(*last = log->n_processes++);
 }
 
@@ -648,7 +662,7 @@ int obslog_read(struct obslog *log, const char *path, const struct obslog_map *m
 			rc = fail(&c, PT_ENOMEM, "%s: out of memory", path);
 			goto fail;
 		}
-		log->processes[0] = (struct obslog_process){0, -1, log->n};
+		log->processes[0] = (struct obslog_process){0, -1, log->n, 0, 0};
 		log->n_processes = 1;
 	}
 	if (!in_order && (rc = sort_rows(log))) {
@@ -659,6 +673,7 @@ int obslog_read(struct obslog *log, const char *path, const struct obslog_map *m
 	log->t0_s = log->t_s[0];
 	for (size_t i = 0; i < log->n; i++)
 		log->t_s[i] -= log->t0_s;
+	process_spans(log);
 	free(c.text);
 	free(lastv);
 	return PT_OK;

@@ -45,6 +45,7 @@ struct obslog_process {
 	unsigned source;     /* the log it wrote (0 for one log read alone) */
 	long long pid;       /* its process id, -1 when the log has no pid column */
 	size_t rows;         /* its rows */
+	double first_s, last_s; /* its first and last request, seconds from the log's first */
 };
 
 enum obslog_outcome { OBSLOG_OK, OBSLOG_TIMEOUT, OBSLOG_ERROR };

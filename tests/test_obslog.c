@@ -228,6 +228,9 @@ static void test_processes_by_pid(void **state)
 	assert_int_equal(log.n, 5);
 	assert_true(log.processes[0].pid == 1 && log.processes[0].rows == 3);
 	assert_true(log.processes[1].pid == 2 && log.processes[1].rows == 2);
+	/* their spans: pid 1 from 10 to 14, pid 2 from 11 to 12 (origin 10) */
+	assert_true(log.processes[0].first_s == 0 && log.processes[0].last_s == 4);
+	assert_true(log.processes[1].first_s == 1 && log.processes[1].last_s == 2);
 	obslog_fini(&log);
 	remove(p);
 	/* but one process's rows out of order are refused, naming it */
@@ -391,6 +394,10 @@ static void test_merge_log_by_pid(void **state)
 		    m.processes[1].rows == 1);
 	assert_true(m.processes[2].source == 1 && m.processes[2].pid == 5 &&
 		    m.processes[2].rows == 2);
+	/* spans from the merged origin 100: a/9 at 0, a/5 at 2, b/5 from 1 to 3 */
+	assert_true(m.processes[0].first_s == 0 && m.processes[0].last_s == 0);
+	assert_true(m.processes[1].first_s == 2 && m.processes[1].last_s == 2);
+	assert_true(m.processes[2].first_s == 1 && m.processes[2].last_s == 3);
 	assert_string_equal(m.cols[4], "pid");
 	obslog_fini(&m);
 	obslog_fini(&logs[0]);

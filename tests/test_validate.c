@@ -680,7 +680,41 @@ static void test_fit_pid_interleaved(void **state)
 	free(out);
 	free(err);
 
+	/* a worker replaced: pid 5 serves [0, 0.1], then pid 6 [0.2, 0.3]: two processes seen,
+	 * never two at once, which the report says (the scenario keeps the 2 seen) */
+	FILE *fr = fopen(ln, "w");
+	assert_non_null(fr);
+	fputs("time,wait,hold,status,pid\n0.0,0,0.05,ok,5\n0.1,0,0.06,ok,5\n0.2,0,0.05,ok,6\n"
+	      "0.3,0,0.07,ok,6\n", fr);
+	fclose(fr);
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", ln, root);
+	rc = run(args, &out, &err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\n  at most 1 at once (each from its first to its last "
+				    "request): workers replaced during the log? "
+				    "deployment.processes is the 2 seen; 1 may be the truer "
+				    "count\n"));
+	after(out, "scenario: ", scenario, sizeof scenario);
+	json = slurp(scenario);
+	assert_non_null(strstr(json, "\"deployment\": {\"processes\": 2},\n"));
+	free(json);
+	free(out);
+	free(err);
+	/* and the interleaved workers overlap: no such line */
+	snprintf(args, sizeof args, "fit %s --no-plot -o %s", la, root);
+	rc = run(args, &out, &err);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "at once (each from"));
+	free(out);
+	free(err);
+
 	/* the same rows without a pid column: one process, as before */
+	fn = fopen(ln, "w");
+	assert_non_null(fn);
+	fputs("time,wait,hold,status\n", fn);
+	for (int i = 0; i < 5; i++)
+		fprintf(fn, "%.2f,0,%.2f,ok\n", t[i], h[i]);
+	fclose(fn);
 	snprintf(args, sizeof args, "fit %s --no-plot -o %s", ln, root);
 	rc = run(args, &out, &err);
 	assert_int_equal(rc, 0);
