@@ -420,6 +420,7 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 		out->replicas[k].cpu_busy_mean = out->replicas[k].cpu_active_mean = NAN;
 	out->window_s = sc->horizon_s - sc->warmup_s;
 	out->overloaded_pool = -1;
+	out->stuck_server = -1;
 	run.n_proc = model_processes(sc);
 	out->n_processes = run.n_proc;
 	int n_inst = run.n_proc * sc->n_pools;
@@ -576,6 +577,21 @@ int model_run_shared(const struct cfg_scenario *sc, uint64_t rep, struct model_r
 		}
 		goto fail;
 	}
+	/* Nothing is left to run, yet clients wait at PgBouncer: with query_wait_timeout 0 they
+	 * wait forever (every server linked elsewhere for good). Their requests would never end:
+	 * an error, not a run that drops them. */
+	for (int k = 0; run.bouncer && k <= sc->n_replicas; k++) {
+		struct pgbouncer_status g;
+		if (run.bouncer_db[k] < 0)
+			continue;
+		pgbouncer_status(run.bouncer, run.bouncer_db[k], &g);
+		if (g.cl_waiting > 0) {
+			status = PT_ESTUCK;
+			out->stuck_server = k;
+			out->stuck_clients = g.cl_waiting;
+			goto fail;
+		}
+	}
 	for (int i = 0; i < sc->n_workloads; i++)
 		if (run.wl[i])
 			requests_finish(run.wl[i]);
@@ -693,6 +709,22 @@ void model_failure_text(const struct cfg_scenario *sc, const struct model_result
 			 "of %.3g for the whole replication: its work outgrew the estimate (retries? "
 			 "a queue that never drains?); raise --max-events to let it run",
 			 sc->max_events, model_estimate_events(sc));
+		return;
+	}
+	if (r->status == PT_ESTUCK && r->stuck_server >= 0) {
+		const struct cfg_pgbouncer *g = &sc->pgbouncer;
+		char who[CFG_NAME_MAX + 16];
+		snprintf(who, sizeof who, r->stuck_server ? "replica %s's" : "the %s's",
+			 cfg_server_name(sc, r->stuck_server));
+		snprintf(buf, len,
+			 "PgBouncer: %d client%s of %s database still waited for a server when "
+			 "nothing was left to free one, and query_wait_timeout 0 waits forever%s: "
+			 "their requests would never end (set query_wait_timeout, or more servers)",
+			 r->stuck_clients, r->stuck_clients == 1 ? "" : "s", who,
+			 g->pool_mode == CFG_POOL_MODE_SESSION
+				 ? " (session pooling: each server stays linked to a client connection "
+				   "until the application closes it)"
+				 : "");
 		return;
 	}
 	if (r->status != PT_EOVERLOAD || r->overloaded_pool < 0) {

@@ -87,6 +87,9 @@ struct model_result {
 	int status;                  /* model_run's return value */
 	int overloaded_pool;         /* with PT_EOVERLOAD: the pool whose waiters reached
 					max_waiting; else -1 */
+	int stuck_server;            /* with PT_ESTUCK: the server whose PgBouncer database still
+					had clients waiting when the engine ran dry; else -1 */
+	int stuck_clients;           /* with PT_ESTUCK: how many */
 	uint64_t events;             /* engine events run */
 	size_t peak_pending;         /* largest future-event set */
 	double end_s;                /* simulated time when the drain finished */

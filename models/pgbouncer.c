@@ -202,10 +202,21 @@ static void link(struct pgbouncer_db *b, struct pgbouncer_client *c, double born
 
 /* Whether the janitor has work: clients waiting (timeouts, the reserve, launches after a
  * failed login), the pool below min_pool_size, or idle servers it may close (not once the
- * run drains: a server kept for min_pool_size would keep it polling for ever). */
+ * run drains: a server kept for min_pool_size would keep it polling for ever). After the
+ * horizon (draining), clients that wait without a query_wait_timeout need a pass only while a
+ * reserve connect may still open (time alone opens it); otherwise only an event (a release, a
+ * server ready) can serve them, and passes every 1/3 s would keep an engine that has nothing
+ * else to do running forever (session pooling: every server linked to a client connection the
+ * application keeps). */
 static bool janitor_needed(const struct pgbouncer_db *b)
 {
 	const struct cfg_pgbouncer *cfg = b->cfg;
+	if (b->draining && b->waiting > 0 && !(cfg->query_wait_timeout_s > 0)) {
+		int cap = cfg->default_pool_size + cfg->reserve_pool_size;
+		if (cfg->max_db_connections > 0 && cfg->max_db_connections < cap)
+			cap = cfg->max_db_connections;
+		return cfg->reserve_pool_size > 0 && !b->login_failing && b->servers < cap;
+	}
 	return b->waiting > 0 ||
 	       (!b->draining && b->servers < cfg->min_pool_size &&
 		b->servers < cfg->default_pool_size) ||

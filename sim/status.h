@@ -13,7 +13,8 @@
 	X(PT_ERANGE, "value out of range")                            \
 	X(PT_EIO, "input/output error")                               \
 	X(PT_EOVERLOAD, "the queue of waiting requests grew past its cap (max_waiting)") \
-	X(PT_ELIMIT, "the run reached its event limit (--max-events)")
+	X(PT_ELIMIT, "the run reached its event limit (--max-events)")  \
+	X(PT_ESTUCK, "requests still waited when nothing was left to serve them")
 
 enum pt_status {
 #define PT_STATUS_ENUM(name, text) name,

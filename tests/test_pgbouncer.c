@@ -32,6 +32,7 @@
 #include "sim/engine.h"
 #include "sim/rng.h"
 #include "sim/stats.h"
+#include "sim/status.h"
 #include "models/summary.h"
 #include "tests/queueing_ref.h"
 #include <stdio.h>
@@ -1059,6 +1060,43 @@ static void test_model_max_client_conn_counts_every_database(void **state)
 	free(sc);
 }
 
+/* Session pooling with query_wait_timeout 0 (wait forever), one server: request 1 (t = 0)
+ * links the server to its QueuePool connection, which the pool keeps open after its
+ * transaction (1.1875); request 2 (0.1) opens a second client connection and waits for the
+ * server at 0.1625, forever: nothing will close request 1's connection. After the horizon the
+ * janitor has nothing to do (no timeout to enforce, no reserve), so it stops instead of
+ * passing every 1/3 s for ever, the engine runs dry with a client still waiting, and the run
+ * fails (PT_ESTUCK) saying so rather than dropping the request. With query_wait_timeout 1 s
+ * the same request is disconnected at the first pass after 1.1625 (4/3) and the run ends. */
+static void test_model_session_wait_forever_is_an_error(void **state)
+{
+	(void)state;
+	struct cfg_scenario *sc = malloc(sizeof *sc);
+	assert_non_null(sc);
+	trace_scenario(sc);
+	sc->pgbouncer.pool_mode = CFG_POOL_MODE_SESSION;
+	sc->pgbouncer.query_wait_timeout_s = 0;
+	struct model_result *r = model_result_create(sc);
+	assert_non_null(r);
+	assert_int_equal(model_run(sc, 0, r, NULL), PT_ESTUCK);
+	assert_int_equal(r->stuck_server, 0);
+	assert_int_equal(r->stuck_clients, 1);
+	char msg[512];
+	model_failure_text(sc, r, msg, sizeof msg);
+	assert_string_equal(msg, "PgBouncer: 1 client of the primary's database still waited for "
+			    "a server when nothing was left to free one, and query_wait_timeout 0 "
+			    "waits forever (session pooling: each server stays linked to a client "
+			    "connection until the application closes it): their requests would never "
+			    "end (set query_wait_timeout, or more servers)");
+	sc->pgbouncer.query_wait_timeout_s = 1;
+	assert_int_equal(model_run(sc, 0, r, NULL), 0);
+	assert_int_equal(r->workloads[0].served, 1);
+	assert_int_equal(r->workloads[0].failed[REQ_PGBOUNCER_TIMED_OUT], 1);
+	assert_int_equal(r->stuck_server, -1);
+	model_result_destroy(r);
+	free(sc);
+}
+
 struct status_log {
 	struct model_sample s[64];
 	int n;
@@ -1446,6 +1484,7 @@ int main(void)
 		cmocka_unit_test(test_model_transaction_pooling),
 		cmocka_unit_test(test_model_pgbouncer_in_front_of_a_replica),
 		cmocka_unit_test(test_model_max_client_conn_counts_every_database),
+		cmocka_unit_test(test_model_session_wait_forever_is_an_error),
 		cmocka_unit_test(test_model_query_wait_timeout_fails_request),
 		cmocka_unit_test(test_model_timeline_samples_pgbouncer_status),
 		cmocka_unit_test(test_model_session_pooling_queuepool_pins_servers),
