@@ -231,7 +231,7 @@ void requests_start(struct requests *r) { schedule_next(r); }
 void requests_finish(struct requests *r)
 {
 	for (int i = 0; i < CFG_MAX_WINDOWS; i++)
-		r->st->worst[i] = (struct window_result){0, NAN, NAN, NAN, NAN};
+		r->st->worst[i] = (struct window_result){0, NAN, NAN, 0, 0, NAN, NAN};
 	windows_finish(r->win, r->st->worst);
 	tally_merge(&r->st->wait_all, &r->st->wait_served);
 	histo_merge(&r->st->h_all, &r->st->h_served);

@@ -291,7 +291,7 @@ struct windows *windows_create(const double *lengths_s, int n, double start_s, d
 		w->len[i] = l >= 1 ? (int64_t)l : 1;
 		if (w->len[i] > w->ring_n)
 			w->ring_n = w->len[i];
-		w->res[i] = (struct window_result){(double)w->len[i], NAN, NAN, NAN, NAN};
+		w->res[i] = (struct window_result){(double)w->len[i], NAN, NAN, 0, 0, NAN, NAN};
 	}
 	w->ring_n++;
 	w->ring = calloc((size_t)w->ring_n, sizeof *w->ring);
@@ -326,6 +326,8 @@ static void judge(struct windows *w, int i, double start)
 		if (isnan(r->failure_rate) || rate > r->failure_rate) {
 			r->failure_rate = rate;
 			r->failure_start_s = start;
+			r->failed = (double)s->failed;
+			r->outcomes = (double)s->done;
 		}
 	}
 	double q = p99(s);

@@ -31,6 +31,10 @@ struct window_result {
 	double length_s;        /* the window length (whole seconds) */
 	double failure_rate;    /* worst window's failed / outcomes; NAN: no outcome at all */
 	double failure_start_s; /* its start (simulated time); NAN with it */
+	/* The worst failure-rate window's counts: failure_rate = failed / outcomes (0 and 0
+	 * with a NAN rate). Kept because a rate read off a handful of requests says little,
+	 * and the estimate over replications widens by them (models/summary.c). */
+	double failed, outcomes;
 	double wait_p99;        /* worst window's p99 of served waits; NAN: nothing served */
 	double wait_start_s;    /* its start; NAN with it */
 };

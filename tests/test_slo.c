@@ -257,6 +257,63 @@ static void test_timeout_rate(void **state)
 	reps_fini(&s);
 }
 
+/* A worst window's failure rate is read off the requests of that window only: with a handful
+ * of them it cannot resolve a small rate. Each of the 5 replications' worst 1-minute window
+ * holds 10 outcomes. None failed: every replication reads 0, the Student-t interval is [0, 0]
+ * and a 5 % limit would pass. The counts pooled over replications are 0 of 50, whose Wilson
+ * upper end is z^2 / (50 + z^2) = 3.841459 / 53.841459 = 0.071347 (p = 0: centre = half =
+ * (z^2 / 2n) / (1 + z^2 / n)): so a 5 % limit is inconclusive, 8 % passes. One failure in each
+ * window: 0.1 everywhere, t interval [0.1, 0.1], pooled 5 of 50: Wilson centre
+ * (0.1 + 0.038415) / 1.076829 = 0.128539, half 1.959964 x sqrt(0.0018 + 0.000384146) /
+ * 1.076829 = 0.085063, so [0.043476, 0.213602]: a 15 % limit is no longer a pass but
+ * inconclusive, 4 % still fails, 25 % passes. Both ways (replications, aggregate) agree. */
+static void test_worst_window_counts(void **state)
+{
+	struct reps s;
+	struct slo_result r;
+	struct cfg_scenario sc;
+	(void)state;
+
+	reps_init(&s, 1);
+	for (int i = 0; i < NREP; i++)
+		s.r[i]->workloads[0].worst[0] = (struct window_result){
+			.length_s = 60, .failure_rate = 0, .failure_start_s = 0, .failed = 0,
+			.outcomes = 10, .wait_p99 = 0, .wait_start_s = 0};
+	struct cfg_slo o = slo(0, "worst_1m.failure_rate", 0.05);
+	slo_evaluate(s.p, NREP, &o, &r);
+	assert_near(r.est.mean, 0, 0);
+	assert_near(r.est.lo, 0, 0);
+	assert_near(r.est.hi, 0.071347, 1e-6);
+	double wlo, whi;
+	wilson(0, 50, &wlo, &whi);
+	assert_near(r.est.hi, whi, 1e-12);
+	assert_int_equal(r.verdict, SLO_INCONCLUSIVE); /* was pass on [0, 0] */
+	assert_int_equal(verdict(&s, slo(0, "worst_1m.failure_rate", 0.08)), SLO_PASS);
+	cfg_scenario_defaults(&sc);
+	sc.n_workloads = 1;
+	sc.n_slo = 1;
+	sc.slo[0] = o;
+	struct slo_result ra;
+	assert_int_equal(via_aggregate(&s, &sc, &ra), SLO_INCONCLUSIVE);
+	assert_near(ra.est.hi, whi, 0);
+
+	for (int i = 0; i < NREP; i++) {
+		s.r[i]->workloads[0].worst[0].failure_rate = 0.1;
+		s.r[i]->workloads[0].worst[0].failed = 1;
+	}
+	o = slo(0, "worst_1m.failure_rate", 0.15);
+	slo_evaluate(s.p, NREP, &o, &r);
+	assert_near(r.est.mean, 0.1, 1e-15);
+	assert_near(r.est.lo, 0.043476, 1e-6);
+	assert_near(r.est.hi, 0.213602, 1e-6);
+	assert_int_equal(r.verdict, SLO_INCONCLUSIVE);
+	assert_int_equal(verdict(&s, slo(0, "worst_1m.failure_rate", 0.04)), SLO_FAIL);
+	assert_int_equal(verdict(&s, slo(0, "worst_1m.failure_rate", 0.25)), SLO_PASS);
+	sc.slo[0] = o;
+	assert_int_equal(via_aggregate(&s, &sc, &ra), SLO_INCONCLUSIVE);
+	reps_fini(&s);
+}
+
 /* The ends of the interval, to the last bit: ci_high == limit passes, ci_low == limit does not
  * fail. */
 static void test_boundary(void **state)
@@ -810,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_clipping),
 		cmocka_unit_test(test_paired_clipping),
 		cmocka_unit_test(test_quantile_within_max),
+		cmocka_unit_test(test_worst_window_counts),
 	};
 	return cmocka_run_group_tests_name("slo", tests, NULL, NULL);
 }

@@ -111,11 +111,17 @@ static void test_sequence(void **state)
 	assert_near(r[0].length_s, 3, 0);
 	assert_near(r[0].failure_rate, 0.75, 0);
 	assert_near(r[0].failure_start_s, 11, 0);
+	/* the counts behind 0.75: [11, 14) holds 11.2 F, 12.0 S, 13.9 F, 13.95 F */
+	assert_near(r[0].failed, 3, 0);
+	assert_near(r[0].outcomes, 4, 0);
 	assert_near(r[0].wait_p99, 2, 2 * 0.022);
 	assert_near(r[0].wait_start_s, 18, 0);
 	assert_near(r[1].length_s, 5, 0);
 	assert_near(r[1].failure_rate, 2.0 / 3.0, 1e-15);
 	assert_near(r[1].failure_start_s, 13, 0);
+	/* [13, 18): 13.9 F, 13.95 F, 15.0 S */
+	assert_near(r[1].failed, 2, 0);
+	assert_near(r[1].outcomes, 3, 0);
 	assert_near(r[1].wait_p99, 2, 2 * 0.022);
 	assert_near(r[1].wait_start_s, 16, 0);
 }
