@@ -431,7 +431,7 @@ static void start_txn(struct request *q)
 		tally_add(&s->wait_served, wait);
 		tally_add(&s->connect, c->connect_s);
 		histo_add(&s->h_served, wait); /* joins h_all and wait_all in requests_finish */
-		windows_add(r->win, now, false, wait);
+		/* its worst-window outcome comes at its end (ev_release): it may still fail */
 	}
 	bool lock = q->writes && r->db->locks;
 	q->hold_s = NAN;
@@ -595,11 +595,15 @@ static void ev_release(struct sim *sim, void *obj, uint64_t arg)
 		histo_add(&r->st->h_hold, hold);
 		/* The client gave up before the answer came: the work was wasted (a proxy's 504;
 		 * the server never knew). A failed transaction was counted as such already. */
-		if (!q->db_error && r->cfg->client_timeout_s > 0 &&
-		    sim_now(sim) > q->t_arrival + r->cfg->client_timeout_s) {
+		bool given_up = !q->db_error && r->cfg->client_timeout_s > 0 &&
+				sim_now(sim) > q->t_arrival + r->cfg->client_timeout_s;
+		if (given_up) {
 			r->st->served--;
 			r->st->failed[REQ_GIVEN_UP]++;
 		}
+		/* The outcome a monitor sees, when the answer (or the error) comes back: cancelled
+		 * by lock_timeout or statement_timeout, given up, or served after its wait. */
+		windows_add(r->win, sim_now(sim), q->db_error || given_up, q->t_ready - q->t_first);
 	}
 	if (r->bouncer)
 		pgbouncer_release(r->bouncer, &q->link); /* server back (session: at the close) */

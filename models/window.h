@@ -3,9 +3,12 @@
  * five minutes of a six-hour run barely moves the run's timeout rate).
  *
  * Windows slide in steps of one second over [start, end] (the observation period, warm-up
- * excluded); a window's requests are those whose outcome happened in it: served (their wait
- * ends when they hold a connection) or finally failed. That is when a monitoring system sees
- * them, and it keeps memory bounded: outcomes come in time order, so a ring of one-second bins
+ * excluded); a window's requests are those whose outcome happened in it: the end of the
+ * transaction (served, with the wait it had before holding a connection; or cancelled by
+ * lock_timeout or statement_timeout; or answered after the client gave up) or a final failure
+ * before it (a pool or PgBouncer timeout, a refusal). That is when a monitoring system sees
+ * them (a request counted served when it got its connection but cancelled later would make a
+ * window look better than the truth), and it keeps memory bounded: outcomes come in time order, so a ring of one-second bins
  * as long as the longest window is all there is to keep, whatever the simulated time. Each bin
  * holds its outcome counts and a histogram of served waits (16 buckets an octave from 0.1 ms
  * to 10^4 s, zero exact: a quantile read off it is within 2.2 % of the true value, and never

@@ -1593,7 +1593,8 @@ static void test_crn_pool_size(void **state)
  * 10.25..16.25, COMMIT 16.5. A writing request (db 0.5) arrives at 11: connection at 11, BEGIN
  * to 11.25, user 0 busy: waits. lock_timeout 2 s: cancelled at 13.25 ("canceling statement due
  * to lock timeout"), ROLLBACK to 13.5, connection returned: hold 2.5, lock wait 2. The batch
- * never notices: hold 6.5. */
+ * never notices: hold 6.5. Its worst windows see one outcome, the failure at 13.5: 100 %
+ * (counted at its connection, 11, it read as served: 0 %). */
 static void test_lock_timeout_request(void **state)
 {
 	struct bfx *f = *state;
@@ -1607,6 +1608,8 @@ static void test_lock_timeout_request(void **state)
 	assert_int_equal(r->served, 0); /* it got a connection, then failed */
 	assert_int_equal(r->failed[REQ_LOCK_TIMEOUT], 1);
 	assert_int_equal(r->failed[REQ_STATEMENT_TIMEOUT], 0);
+	assert_near(r->worst[0].failure_rate, 1);
+	assert_near(r->worst[0].outcomes, 1);
 	assert_int_equal(r->lock_waits, 1);
 	EXPECT_TALLY(r->lock_wait, 1, 2, 2, 2);
 	EXPECT_TALLY(r->hold, 1, 2.5, 2.5, 2.5);
@@ -1739,7 +1742,11 @@ static void test_lock_timeout_batch(void **state)
  * from 1.25 to 2, runs [2, 3]; C waits 1.5 -> 3, runs [3, 4]. The pool never has a waiter
  * (one request at a time): pool waits 0; app waits 0, 0.75, 1.5; two requests queued. With
  * client_timeout 2 s, C (answered at 4, 2.5 after it arrived) has been given up; B (answered
- * 1.75 after) has not. */
+ * 1.75 after) has not.
+ * Worst windows see each outcome when the answer comes: A at 2, B at 3, C (failed) at 4. The
+ * 1 s window [4, 5) holds C alone: failure rate 1, from 4; the 300 s window is the whole
+ * period [0, 20]: 1 of 3. (Counted when they got their connections, at 1, 2 and 3, all three
+ * were served: 0 %, although a third of them failed.) */
 static void test_concurrency_and_client_timeout(void **state)
 {
 	struct bfx *f = *state;
@@ -1748,9 +1755,14 @@ static void test_concurrency_and_client_timeout(void **state)
 	struct cfg_requests *rc = bfx_requests(f, 3, t, NULL, 1, 0);
 	rc->concurrency = 1;
 	rc->client_timeout_s = 2;
+	rc->windows_s[0] = 1;
 	bfx_run(f);
 	const struct requests_stats *r = R(f);
 	assert_int_equal(r->served, 2); /* C is given up */
+	assert_near(r->worst[0].failure_rate, 1);
+	assert_near(r->worst[0].failure_start_s, 4);
+	assert_near(r->worst[1].failure_rate, 1.0 / 3);
+	assert_near(r->worst[1].outcomes, 3);
 	assert_int_equal(r->app_queued, 2);
 	EXPECT_TALLY(r->app_wait, 3, 0.75, 0, 1.5);
 	EXPECT_TALLY(r->wait_served, 3, 0, 0, 0);
