@@ -193,8 +193,10 @@ static int write_scenario(const struct fit_state *s, FILE *f)
 	fputs(",\n  \"warmup\": ", f);
 	dur(f, s->o->warmup_s);
 	fputs(",\n  \"replications\": 20,\n  \"seed\": 1,\n", f);
-	if (s->log.n_processes > 1) /* a log and a pid each: each has its own pool */
-		fprintf(f, "  \"deployment\": {\"processes\": %zu},\n", s->log.n_processes);
+	/* a log and a pid each, each with its own pool: those that ran together */
+	if (obslog_processes_at_once(&s->log) > 1)
+		fprintf(f, "  \"deployment\": {\"processes\": %zu},\n",
+			obslog_processes_at_once(&s->log));
 	if (!s->from_pgss && s->chosen == FIT_SHIFTED_EXPONENTIAL) {
 		/* the shift is the round trips every transaction pays: BEGIN, the statement and
 		 * COMMIT, three rtt with one statement (models/requests.h) */
@@ -289,44 +291,6 @@ static const char *shape_text(enum fit_arrival_shape sh)
 					  : "piecewise profile";
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The most processes alive at once, each from its first to its last request (touching spans
- * overlap). Sweeps the 2 n ends: a start is +1 at its time, an end -1 just after it. */
-static size_t processes_at_once(const struct obslog *l)
-{
-	size_t n = l->n_processes, most = n ? 1 : 0, now = 0, a = 0, b = 0;
-	double *start = malloc(n * sizeof *start), *end = malloc(n * sizeof *end);
-	if (!start || !end) { /* a report line only: without memory, say nothing */
-		free(start);
-		free(end);
-		return n;
-	}
-	for (size_t j = 0; j < n; j++) {
-		start[j] = l->processes[j].first_s;
-		end[j] = l->processes[j].last_s;
-	}
-	qsort(start, n, sizeof *start, cmp_double);
-	qsort(end, n, sizeof *end, cmp_double);
-	while (a < n) {
-		if (start[a] <= end[b]) {
-			a++;
-			if (++now > most)
-				most = now;
-		} else {
-			b++;
-			now--;
-		}
-	}
-	free(start);
-	free(end);
-	return most;
-}
-
 /* The processes (a log and a pid each) and their rows; the terminal lists the first
  * PROCESSES_LISTED, fit.md every one. */
 #define PROCESSES_LISTED 8
@@ -337,11 +301,11 @@ static void summary_processes(const struct fit_state *s, FILE *f, bool md)
 	fprintf(f, "\n%sProcesses\n%s", md ? "## " : "", md ? "\n" : "");
 	fprintf(f, "%s%zu process%s (a log and a pid each), each with its own pool%s\n",
 		md ? "" : "  ", np, np > 1 ? "es" : "", md ? ":\n" : ":");
-	size_t at_once = processes_at_once(l);
+	size_t at_once = obslog_processes_at_once(l);
 	if (at_once < np)
 		fprintf(f, "%sat most %zu at once (each from its first to its last request): "
-			"workers replaced during the log? deployment.processes is the %zu seen; %zu "
-			"may be the truer count%s\n", md ? "" : "  ", at_once, np, at_once,
+			"workers replaced during the log? deployment.processes is %zu, the most "
+			"alive together, not the %zu seen%s\n", md ? "" : "  ", at_once, at_once, np,
 			md ? "\n" : "");
 	if (md)
 		fputs("| log | pid | rows | most checked out at once |\n|---|---|---|---|\n", f);

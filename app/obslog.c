@@ -813,3 +813,22 @@ done:
 	free(c.text);
 	return rc;
 }
+
+size_t obslog_processes_at_once(const struct obslog *log)
+{
+	size_t n = log->n_processes;
+	if (!log->processes || n <= 1)
+		return n ? n : 1;
+	/* The most overlapping spans is reached at some span's start: count, at each start, the
+	 * spans that hold it. At most OBSLOG_PROCESSES_MAX spans, so n^2 needs no memory. */
+	size_t most = 1;
+	for (size_t j = 0; j < n; j++) {
+		double t = log->processes[j].first_s;
+		size_t alive = 0;
+		for (size_t k = 0; k < n; k++)
+			alive += log->processes[k].first_s <= t && t <= log->processes[k].last_s;
+		if (alive > most)
+			most = alive;
+	}
+	return most;
+}

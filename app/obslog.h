@@ -83,6 +83,12 @@ int obslog_read(struct obslog *log, const char *path, const struct obslog_map *m
 		size_t errlen);
 void obslog_fini(struct obslog *log);
 
+/* The most processes alive at once, each from its first to its last request (spans that
+ * touch overlap): the processes a deployment ran together, which is fewer than the processes
+ * seen when workers were replaced during the log (gunicorn's max_requests, a restart). Without
+ * a process table (a log built by hand), n_processes (0 meaning 1). */
+size_t obslog_processes_at_once(const struct obslog *log);
+
 /* Several logs of one service as one, e.g. one per process (the contrib logger writes
  * pool-{pid}.csv): the rows of logs[0 .. n-1] merged by their time as written (t0_s + t_s:
  * the logs must share a clock), equal times in the order of the logs and then of their rows,

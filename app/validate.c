@@ -130,7 +130,8 @@ int validate_observe(const struct obslog *log, double warmup_s, double horizon_s
 	if (m == 0)
 		goto done;
 	out->requests = m;
-	out->processes = log->n_processes > 1 ? log->n_processes : 1;
+	/* the pools that ran together: a worker replaced during the log is not a second pool */
+	out->processes = obslog_processes_at_once(log);
 	out->bins = k;
 	t975 = gsl_cdf_tdist_Pinv(0.975, k - 1);
 
@@ -309,8 +310,8 @@ int validate_run(const struct validate_options *o, FILE *out, int *differs, char
 	/* the table */
 	char head[1024], line[3][128], procs[160] = "";
 	if (obs.processes > 1 || model_processes(&cfg) > 1)
-		snprintf(procs, sizeof procs, "; levels per process pool: %zu process%s in the log "
-			 "(a log and a pid each), %d in the scenario", obs.processes,
+		snprintf(procs, sizeof procs, "; levels per process pool: %zu process%s at once in "
+			 "the log (a log and a pid each), %d in the scenario", obs.processes,
 			 obs.processes > 1 ? "es" : "", model_processes(&cfg));
 	snprintf(head, sizeof head, "%s against %s: %zu requests in [%.6g s, %.6g s), %d bins of "
 		 "%.4g s; prediction: %d replications of workload '%s', pool '%s'%s",

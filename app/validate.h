@@ -21,7 +21,8 @@
  *   a level:     its time average per bin; mean and Student t over the k bins. The levels
  *                are per process pool, as the model's pool metrics (the mean over the
  *                processes' pools): the sum over the log's processes (a log and a pid each,
- *                app/obslog.h) divided by their number.
+ *                app/obslog.h) divided by the most that were alive at once (a worker
+ *                replaced during the log is not a second pool).
  * Verdict per metric: "agrees" when the predicted mean lies inside the observation's
  * interval, "overlaps" when only the two intervals overlap, "differs" otherwise.
  *
@@ -48,7 +49,8 @@ struct validate_interval {
  * checked_out_mean, waiters_mean. */
 struct validate_observed {
 	size_t requests;   /* arriving in the window */
-	size_t processes;  /* the log's (each its own pool): the levels are per process */
+	size_t processes;  /* the log's that ran together (obslog_processes_at_once), each its
+			      own pool: the levels are per process */
 	int bins;
 	struct validate_interval m[VALIDATE_METRICS];
 };
@@ -59,8 +61,9 @@ const char *validate_metric_name(int i);
 /* The observed estimates (see the header paragraph) of the rows arriving in
  * [warmup_s, horizon_s) (times relative to the log's first row), with `bins` >= 2 equal bins.
  * The levels count every row's interval that overlaps the window (a request that arrived
- * before the warm-up may hold a connection after it), divided by log->n_processes (0 is 1). 0, PT_EINVAL (no wait or hold column, no
- * request in the window or fewer than 2 bins) or PT_ENOMEM. */
+ * before the warm-up may hold a connection after it), divided by
+ * obslog_processes_at_once(log). 0, PT_EINVAL (no wait or hold column, no request in the
+ * window or fewer than 2 bins) or PT_ENOMEM. */
 int validate_observe(const struct obslog *log, double warmup_s, double horizon_s, int bins,
 		     struct validate_observed *out);
 

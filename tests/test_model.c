@@ -174,6 +174,17 @@ static void one_workload(struct cfg_scenario *sc, double horizon_s)
 	assert_int_equal(dist_constant(&w->req.db_time, 0.01), PT_OK);
 }
 
+/* one_workload over 60 s with a trace of 100 arrivals, one every 0.5 s. */
+static void one_trace(struct cfg_scenario *sc)
+{
+	static double t[100];
+	one_workload(sc, 60);
+	for (int i = 0; i < 100; i++)
+		t[i] = 0.5 * i;
+	sc->workloads[0].req.arrival.trace_n = 100;
+	sc->workloads[0].req.arrival.trace_t = t;
+}
+
 /* Issue 10 item 6: the event estimate (model.h), exactly where it can be derived by hand.
  * - A trace of 100 arrivals (one every 0.5 s, horizon 60 s), no locks, no cores: each request
  *   is an arrival event and a release event, so 100 steps + 100 x 1 = 200; the run itself
@@ -189,12 +200,7 @@ static void test_event_estimate(void **state)
 {
 	(void)state;
 	static struct cfg_scenario sc;
-	static double t[100];
-	one_workload(&sc, 60);
-	for (int i = 0; i < 100; i++)
-		t[i] = 0.5 * i;
-	sc.workloads[0].req.arrival.trace_n = 100;
-	sc.workloads[0].req.arrival.trace_t = t;
+	one_trace(&sc);
 	assert_true(model_estimate_events(&sc) == 200);
 	struct model_result *r = model_result_create(&sc);
 	assert_non_null(r);
@@ -250,12 +256,7 @@ static void test_event_estimate_statements(void **state)
 {
 	(void)state;
 	static struct cfg_scenario sc;
-	static double t[100];
-	one_workload(&sc, 60);
-	for (int i = 0; i < 100; i++)
-		t[i] = 0.5 * i;
-	sc.workloads[0].req.arrival.trace_n = 100;
-	sc.workloads[0].req.arrival.trace_t = t;
+	one_trace(&sc);
 	sc.workloads[0].req.statements = 4;
 	sc.db.cores = 1;
 	sc.db.rtt_s = 0.001;

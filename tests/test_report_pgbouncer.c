@@ -161,6 +161,73 @@ static void test_nothing_without_pgbouncer(void **state)
 	free(s);
 }
 
+/* PgBouncer in front of the primary and a replica r1 (server connect 0.25 s), one pool per
+ * database: variant "pgb" plus pool "ro" (QueuePool 5 + 0) on r1 and a workload "reader" whose
+ * reads all go to it, from a trace at 0 and 0.2375 s (1 s each). The primary's database runs
+ * as above (maxwait 504ms, one query_wait_timeout a replication, waits 125ms). r1's: reader's
+ * first request connects to PgBouncer (0.0625) and waits for r1's server connect (linked at
+ * 0.3125: waited 250ms); its second connects at 0.3 and waits; the janitor passes at 2/3 (age
+ * 0.367) and at 1 (0.7 > 0.5): dropped, maxwait 700ms. Each database's row and its errors are
+ * named; r1's pools alone could open 5, PgBouncer allows 1. */
+static double rtrace_t[2] = {0, 0.2375}, rtrace_hold[2] = {1, 1};
+
+static void test_per_database(void **state)
+{
+	(void)state;
+	struct fx *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	struct cfg_scenario *c = &f->v[0].cfg;
+	base(c);
+	snprintf(f->v[0].name, sizeof f->v[0].name, "pgb");
+	struct cfg_pgbouncer *g = &c->pgbouncer;
+	g->enabled = true;
+	g->pool_mode = CFG_POOL_MODE_TRANSACTION;
+	g->default_pool_size = 1;
+	g->query_wait_timeout_s = 0.5;
+	dist_constant(&g->client_connect_time, 0.0625);
+	c->n_replicas = 1;
+	cfg_replica_defaults(c, &c->replicas[0], "r1");
+	dist_constant(&c->replicas[0].db.connect_time, 0.25);
+	c->n_pools = 2;
+	c->pools[1] = c->pools[0];
+	snprintf(c->pools[1].name, CFG_NAME_MAX, "ro");
+	c->pools[1].server = 1;
+	c->n_workloads = 2;
+	c->workloads[1] = c->workloads[0];
+	snprintf(c->workloads[1].name, CFG_NAME_MAX, "reader");
+	c->workloads[1].req.arrival.trace_t = rtrace_t;
+	c->workloads[1].req.arrival.trace_hold = rtrace_hold;
+	c->workloads[1].req.reads.n_pools = 1;
+	c->workloads[1].req.reads.pools[0] = 1;
+	c->workloads[1].req.reads.share = 1;
+	f->sc.n_variants = 1;
+	f->sc.variants = f->v;
+	const struct cfg_scenario *cfgs[1] = {c};
+	assert_int_equal(experiment_run(&f->ex, 1, cfgs, 1, NULL, NULL), 0);
+	char *s = capture(report_pgbouncer_md, f);
+	assert_non_null(strstr(s, "\n| variant | database | pool_mode | cl_active | "));
+	assert_non_null(strstr(s, "\n| pgb | primary | transaction | "));
+	assert_non_null(strstr(s, "\n| pgb | r1 | transaction | "));
+	assert_non_null(strstr(s, " | 504ms [504ms, 504ms] | 1.00 [1.00, 1.00] | 0 [0, 0] |\n"));
+	assert_non_null(strstr(s, " | 700ms [700ms, 700ms] | 1.00 [1.00, 1.00] | 0 [0, 0] |\n"));
+	assert_non_null(strstr(s, "\n- pgb, database of r1 (transaction pooling): PostgreSQL saw at "
+				  "most 1 server connections (the largest in a replication, mean "
+				  "over replications; PgBouncer allows 1, where the pools alone could "
+				  "open 5); transactions that got a server waited 250ms for it on "
+				  "average, the longest wait of any client was 700ms; PgBouncer: "
+				  "`query_wait_timeout` 2 times over all replications.\n"));
+	assert_non_null(strstr(s, "\n- pgb, database of primary (transaction pooling): "));
+	free(s);
+	s = capture(report_pgbouncer_terminal, f);
+	assert_non_null(strstr(s, "\npgb: PgBouncer, database of primary 2 times over all "
+				  "replications: query_wait_timeout\n"));
+	assert_non_null(strstr(s, "\npgb: PgBouncer, database of r1 2 times over all "
+				  "replications: query_wait_timeout\n"));
+	free(s);
+	experiment_fini(&f->ex);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,5 +235,9 @@ int main(void)
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_nothing_without_pgbouncer),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	const struct CMUnitTest alone[] = {
+		cmocka_unit_test(test_per_database),
+	};
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	return failed + cmocka_run_group_tests(alone, NULL, NULL);
 }

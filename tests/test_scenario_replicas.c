@@ -353,6 +353,24 @@ static void test_reports_per_server(void **state)
 	assert_non_null(strstr(csv, ",replica/r1,server_connections_max,"));
 	assert_non_null(strstr(csv, ",replica/r1,cpu_busy_mean,"));
 	assert_non_null(strstr(csv, ",database,server_connections_max,0,0,0,"));
+	/* the same behind PgBouncer: its pool of r1's database in summary.json
+	 * ("pgbouncer_replicas") and summary.csv ("pgbouncer/r1"), r1's budget its pool's 3 */
+	snprintf(cmd, sizeof cmd, "%s run %s -o %s/pgb --quiet --no-plot --set "
+		 "pgbouncer.pool_mode=transaction --set pgbouncer.default_pool_size=3 >/dev/null "
+		 "2>&1 && cat %s/pgb/*/*/summary.json > %s/p.json && cat %s/pgb/*/*/summary.csv > "
+		 "%s/p.csv", bin(), good, dir, dir, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof path, "%s/p.json", dir);
+	j = slurp(path);
+	assert_non_null(strstr(j, "\"pgbouncer\": {\n        \"queries\": "));
+	assert_non_null(strstr(j, "\"pgbouncer_replicas\": {\n        \"r1\": {\n          "
+				  "\"queries\": "));
+	assert_non_null(strstr(j, "\"replica_budgets\": {\"r1\": {\"most\": 3"));
+	snprintf(path, sizeof path, "%s/p.csv", dir);
+	csv = slurp(path);
+	assert_non_null(strstr(csv, ",pgbouncer,queries,"));
+	assert_non_null(strstr(csv, ",pgbouncer/r1,queries,"));
+	assert_non_null(strstr(csv, ",pgbouncer/r1,sv_active_max,"));
 	assert_int_equal(remove(good), 0);
 	free(good);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
