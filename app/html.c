@@ -79,9 +79,37 @@ static void inline_n(FILE *out, const char *s, size_t n)
 
 void html_inline(FILE *out, const char *md) { inline_n(out, md, strlen(md)); }
 
-/* The cells of a pipe-table line, each as inline Markdown in <tag>. */
-static void table_line(FILE *out, const char *line, size_t n, const char *tag)
+#define MAX_ALIGN 64 /* columns whose alignment is kept; any further ones are left-aligned */
+
+/* The alignment row (|---|--:|:-:|): per column 'l', 'r' (---:) or 'c' (:---:) into align. */
+static void parse_align(const char *line, size_t n, char *align)
 {
+	memset(align, 'l', MAX_ALIGN);
+	size_t i = 0;
+	while (i < n && line[i] == ' ')
+		i++;
+	if (i < n && line[i] == '|')
+		i++;
+	for (int c = 0; i < n && c < MAX_ALIGN; c++) {
+		size_t j = i;
+		while (j < n && line[j] != '|')
+			j++;
+		size_t a = i, b = j;
+		while (a < b && line[a] == ' ')
+			a++;
+		while (b > a && line[b - 1] == ' ')
+			b--;
+		if (b > a && line[b - 1] == ':')
+			align[c] = line[a] == ':' && b - a > 1 ? 'c' : 'r';
+		i = j + 1;
+	}
+}
+
+/* The cells of a pipe-table line, each as inline Markdown in <tag>, of class "num" or "center"
+ * where align (NULL: none) says so. */
+static void table_line(FILE *out, const char *line, size_t n, const char *tag, const char *align)
+{
+	int col = 0;
 	size_t i = 0;
 	while (i < n && line[i] == ' ')
 		i++;
@@ -107,7 +135,10 @@ static void table_line(FILE *out, const char *line, size_t n, const char *tag)
 			a++;
 		while (b > a && line[b - 1] == ' ')
 			b--;
-		fprintf(out, "<%s>", tag);
+		char al = align && col < MAX_ALIGN ? align[col] : 'l';
+		col++;
+		fprintf(out, al == 'r' ? "<%s class=\"num\">" : al == 'c' ? "<%s class=\"center\">" : "<%s>",
+			tag);
 		inline_n(out, line + a, b - a);
 		fprintf(out, "</%s>", tag);
 		i = j + 1;
@@ -144,12 +175,28 @@ static bool image_line(const char *p, size_t n, char *alt, size_t altlen, char *
 	       b - 4;
 }
 
+/* Whether the text after a "Table: " line is blank lines and then a table: the line is that
+ * table's caption (a paragraph of its own, as Pandoc reads it), not text. */
+static bool caption_before_table(const char *p)
+{
+	bool blank_seen = false;
+	while (*p == '\n' || *p == '\r' || *p == ' ') {
+		blank_seen |= *p == '\n';
+		p++;
+	}
+	return blank_seen && *p == '|';
+}
+
 void html_markdown(FILE *out, const char *md, html_image_fn image, void *ctx)
 {
 	enum { NONE, PARA, LIST, QUOTE, TABLE, CODE } open = NONE;
 	static const char *const close[] = {"", "</p>\n", "</ul>\n", "</blockquote>\n",
 					    "</tbody>\n</table>\n", "</code></pre>\n"};
 	const char *p = md;
+	const char *caption = NULL; /* a caption paragraph's text, for the table that follows */
+	size_t caption_n = 0;
+	char align[MAX_ALIGN];
+	bool aligned = false;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
@@ -175,7 +222,10 @@ void html_markdown(FILE *out, const char *md, html_image_fn image, void *ctx)
 			continue;
 		}
 		char alt[512], name[128];
-		if (starts(p, n, "```")) {
+		if (open == NONE && starts(p, n, HTML_MD_CAPTION) && nl && caption_before_table(next)) {
+			caption = p + strlen(HTML_MD_CAPTION);
+			caption_n = n - strlen(HTML_MD_CAPTION);
+		} else if (starts(p, n, "```")) {
 			fputs(close[open], out);
 			fputs("<pre><code>", out);
 			open = CODE;
@@ -202,17 +252,27 @@ void html_markdown(FILE *out, const char *md, html_image_fn image, void *ctx)
 				fputs(close[open], out);
 				fputs("<table>\n", out);
 				open = TABLE;
+				aligned = false;
+				if (caption) {
+					fputs("<caption>", out);
+					inline_n(out, caption, caption_n);
+					fputs("</caption>\n", out);
+					caption = NULL;
+				}
 				if (sep) { /* the header, then skip the |---| line */
-					fputs("<thead>\n", out);
-					table_line(out, p, n, "th");
-					fputs("</thead>\n<tbody>\n", out);
 					const char *nl2 = strchr(next, '\n');
-					p = nl2 ? nl2 + 1 : next + strlen(next);
+					size_t sn = nl2 ? (size_t)(nl2 - next) : strlen(next);
+					parse_align(next, sn, align);
+					aligned = true;
+					fputs("<thead>\n", out);
+					table_line(out, p, n, "th", align);
+					fputs("</thead>\n<tbody>\n", out);
+					p = nl2 ? nl2 + 1 : next + sn;
 					continue;
 				}
 				fputs("<tbody>\n", out);
 			}
-			table_line(out, p, n, "td");
+			table_line(out, p, n, "td", aligned ? align : NULL);
 		} else if (starts(p, n, "- ")) {
 			if (open != LIST) {
 				fputs(close[open], out);

@@ -4,7 +4,9 @@
  *
  * The Markdown understood is the subset pooltide writes, not CommonMark: headings (#, ##,
  * ###), paragraphs separated by blank lines, images alone on their line, "- " list items, "> " quotes, ``` fenced code,
- * pipe tables (a header, a |---| line, rows), and inline `code`, **strong**, *emphasis* and
+ * pipe tables (a header, a |---| line whose "--:" and ":-:" cells right-align and centre their
+ * column, as class="num" and class="center", rows; a caption as Pandoc writes it, a paragraph
+ * of one line "Table: ..." just before the table), and inline `code`, **strong**, *emphasis* and
  * backslash escapes. Everything else is text, escaped; no markup passes through, so nothing a
  * scenario names can become a tag. "_" is never emphasis (pool_size stays pool_size).
  *
@@ -13,6 +15,10 @@
 #define POOLTIDE_HTML_H
 
 #include <stdio.h>
+
+/* The opening of a table's caption paragraph in Markdown (Pandoc's convention), written by
+ * app/table.c and read back by html_markdown. */
+#define HTML_MD_CAPTION "Table: "
 
 /* s with & < > " ' as entities. */
 void html_escape(FILE *out, const char *s);

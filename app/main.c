@@ -69,7 +69,7 @@ static const struct command_def commands[] = {
 	{"plan", CMD_PLAN, "plan SCENARIO --load WORKLOAD [options]",
 	 "the load at which the SLO breaks"},
 	{"check", CMD_CHECK, "check SCENARIO [options]", "validate and print the resolved scenario"},
-	{"plot", CMD_PLOT, "plot DIR [options]", "draw the plots of a result folder again and rebuild its report.html"},
+	{"plot", CMD_PLOT, "plot DIR [options]", "draw the plots of a result folder again, update report.md's plot note, rebuild report.html"},
 	{"fit", CMD_FIT, "fit LOG [LOG ...] [--time COL ...] [options]",
 	 "a scenario fitted to an observation log"},
 	{"validate", CMD_VALIDATE, "validate SCENARIO --observed LOG [options]",
@@ -1505,13 +1505,18 @@ static int cmd_plot(struct cli *cli)
 		fprintf(stderr, "pooltide: %s\n", warn[0] ? warn : pt_strerror(st));
 		return 1;
 	}
-	/* report.html inlines the SVG images: rebuilt from report.md with the new ones, so the
-	 * page and the plots agree (whatever was drawn; the old page stays on a failure) */
-	bool rebuilt;
-	if (results_refresh_html(cli->scenario, !warn[0], &rebuilt, err, sizeof err)) {
+	/* report.md's plot note says what was drawn now, and report.html (which inlines the SVG
+	 * images) is rebuilt from it with the new ones, so both files and the plots agree
+	 * (whatever was drawn; a file that cannot be replaced stays as it was) */
+	bool md_updated, rebuilt;
+	if (results_refresh_html(cli->scenario, warn[0] ? warn : NULL, &md_updated, &rebuilt, err,
+				 sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		return 1;
 	}
+	if (md_updated && !cli->quiet)
+		fprintf(stderr, "plot: %s/report.md: plot note %s\n", cli->scenario,
+			warn[0] ? "says why the plots were not drawn" : "removed (every plot drawn)");
 	if (rebuilt && !cli->quiet)
 		fprintf(stderr, "plot: %s/report.html rebuilt from report.md\n", cli->scenario);
 	if (warn[0]) {

@@ -400,25 +400,35 @@ static void image(struct doc *d, const char *alt, const char *name)
 	image_html(d, alt, name);
 }
 
+/* The Plots section's heading, and the opening of its note when the plots were not drawn (a
+ * quote paragraph): report_doc_md_replot finds them in report.md by these words. */
+static const char plots_heading[] = "## Plots\n\n";
+static const char plots_note[] = "> **The plots were not drawn**";
+
+/* That note, with its reason (may be ""), as Markdown for a document in fmt. */
+static void plots_note_md(FILE *out, enum table_format fmt, const char *reason)
+{
+	fputs(plots_note, out);
+	if (reason[0]) {
+		fputs(" (", out);
+		md_text(out, reason);
+		fputc(')', out);
+	}
+	fputs(fmt == TABLE_HTML
+		      ? ". The images below stay empty until they are: draw them with "
+			"`pooltide plot DIR`, DIR being this folder (needs gnuplot).\n\n"
+		      : ". The links below stay empty until they are: draw them with "
+			"`pooltide plot DIR`, DIR being this folder (needs gnuplot).\n\n",
+	      out);
+}
+
 static void md_plots(struct doc *d)
 {
 	FILE *out = d->out;
 	const struct report_doc *c = d->c;
-	fputs("## Plots\n\n", out);
-	if (c->plots_missing) {
-		fputs("> **The plots were not drawn**", out);
-		if (c->plots_missing[0]) {
-			fputs(" (", out);
-			md_text(out, c->plots_missing);
-			fputc(')', out);
-		}
-		fputs(d->fmt == TABLE_HTML
-			      ? ". The images below stay empty until they are: draw them with "
-				"`pooltide plot DIR`, DIR being this folder (needs gnuplot).\n\n"
-			      : ". The links below stay empty until they are: draw them with "
-				"`pooltide plot DIR`, DIR being this folder (needs gnuplot).\n\n",
-		      out);
-	}
+	fputs(plots_heading, out);
+	if (c->plots_missing)
+		plots_note_md(out, d->fmt, c->plots_missing);
 	image(d, "Wait for a connection: P(wait > x) per variant and workload, log-log, with the "
 		 "pool timeouts and the SLO limits", "waits_cdf");
 	image(d, "Failed requests per variant and workload, stacked by cause, with the 95 % "
@@ -587,10 +597,41 @@ static void md_page_image(void *ctx, const char *alt, const char *name)
 		pg->status = st;
 }
 
-/* The marker's note in report.md (md_plots): a quote paragraph opening with these words. */
-static const char plots_note[] = "> **The plots were not drawn**";
+int report_doc_md_replot(const char *md, const char *missing, char **out)
+{
+	*out = NULL;
+	const char *h = md;
+	while ((h = strstr(h, plots_heading)) && h != md && h[-1] != '\n')
+		h++;
+	if (!h)
+		return PT_OK;
+	const char *a = h + strlen(plots_heading), *b = a; /* the old note: [a, b) */
+	if (strncmp(a, plots_note, strlen(plots_note)) == 0) {
+		const char *end = strstr(a, "\n\n");
+		b = end ? end + 2 : a + strlen(a);
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return PT_ENOMEM;
+	fwrite(md, 1, (size_t)(a - md), f);
+	if (missing)
+		plots_note_md(f, TABLE_MARKDOWN, missing);
+	fputs(b, f);
+	bool bad = ferror(f) != 0;
+	if (fclose(f) != 0 || bad || !text) {
+		free(text);
+		return PT_ENOMEM;
+	}
+	if (strcmp(text, md) == 0) /* the same note, or none before and none now */
+		free(text);
+	else
+		*out = text;
+	return PT_OK;
+}
 
-int report_doc_html_from_md(FILE *out, const char *md, const char *folder, bool plots_drawn)
+int report_doc_html_from_md(FILE *out, const char *md, const char *folder)
 {
 	/* The title: the first heading's text without its Markdown escapes ("# NAME: pooltide
 	 * report", NAME written by md_text), as report_doc_html titles the page. */
@@ -604,23 +645,9 @@ int report_doc_html_from_md(FILE *out, const char *md, const char *folder, bool 
 		}
 		title[k] = 0;
 	}
-	/* The plots were drawn now: report.md's note that they were not (and that the links stay
-	 * empty until `pooltide plot DIR`) no longer holds on this page. */
-	char *text = NULL;
-	const char *note = plots_drawn ? strstr(md, plots_note) : NULL;
-	if (note && (note == md || note[-1] == '\n')) {
-		const char *end = strstr(note, "\n\n");
-		end = end ? end + 2 : note + strlen(note);
-		size_t a = (size_t)(note - md), b = strlen(end);
-		if (!(text = malloc(a + b + 1)))
-			return PT_ENOMEM;
-		memcpy(text, md, a);
-		memcpy(text + a, end, b + 1);
-	}
 	struct md_page pg = {.out = out, .folder = folder};
 	page_begin(out, title);
-	html_markdown(out, text ? text : md, md_page_image, &pg);
+	html_markdown(out, md, md_page_image, &pg);
 	fputs("</body>\n</html>\n", out);
-	free(text);
 	return pg.status;
 }

@@ -38,13 +38,22 @@ int report_doc_md(FILE *out, const struct report_doc *d);
  * from the scenario escaped. 0 or PT_ENOMEM. */
 int report_doc_html(FILE *out, const struct report_doc *d);
 
-/* Rebuild report.html from the text of a folder's report.md (`md`, NUL-terminated) and the SVG
- * images in `folder`, for `pooltide plot DIR`, which redraws the images after the run: the
- * page of report_doc_html's frame (title from report.md's first heading, the same style),
- * report.md converted by app/html.h (its pipe tables as tables, each image link
- * "![alt](NAME.png)" as NAME.svg inline, or a note when that is missing or not a plain SVG).
- * `plots_drawn` (every plot was drawn just now): report.md's note that the plots were not
- * drawn is left out of the page. 0 or PT_ENOMEM. */
-int report_doc_html_from_md(FILE *out, const char *md, const char *folder, bool plots_drawn);
+/* report.md's text `md` (NUL-terminated) with its Plots section saying what `pooltide plot
+ * DIR` just found: the note that the plots were not drawn removed when every plot was drawn
+ * (`missing` NULL), else that note with `missing` as its reason, in place of the old one or
+ * after the section's heading (a run whose plots were drawn, redrawn without gnuplot). The
+ * note is the one report_doc_md writes, word for word. *out receives the new text
+ * (malloc'ed), or NULL when nothing changes (the same note, or md has no Plots section).
+ * 0 or PT_ENOMEM. */
+int report_doc_md_replot(const char *md, const char *missing, char **out);
+
+/* Rebuild report.html from the text of a folder's report.md (`md`, NUL-terminated, its plot
+ * note brought up to date by report_doc_md_replot) and the SVG images in `folder`, for
+ * `pooltide plot DIR`, which redraws the images after the run: the page of report_doc_html's
+ * frame (title from report.md's first heading, the same style), report.md converted by
+ * app/html.h (its pipe tables as tables with their "Table: " captions and alignment, each
+ * image link "![alt](NAME.png)" as NAME.svg inline, or a note when that is missing or not a
+ * plain SVG). 0 or PT_ENOMEM. */
+int report_doc_html_from_md(FILE *out, const char *md, const char *folder);
 
 #endif

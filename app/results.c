@@ -1342,21 +1342,27 @@ int results_write_report(struct results_dir *rd, const struct results_info *info
 /* The text of report.md for results_refresh_html. */
 struct md_source {
 	const char *md, *folder;
-	bool plots_drawn;
 };
 
 static int write_html_from_md(FILE *out, void *ctx)
 {
 	const struct md_source *m = ctx;
-	return report_doc_html_from_md(out, m->md, m->folder, m->plots_drawn);
+	return report_doc_html_from_md(out, m->md, m->folder);
+}
+
+static int write_text(FILE *out, void *ctx)
+{
+	fputs(ctx, out);
+	return PT_OK;
 }
 
 #define REPORT_MD_MAX (64u << 20) /* bytes of report.md read back: far above any report */
 
-int results_refresh_html(const char *dir, bool plots_drawn, bool *rebuilt, char *err,
-			 size_t errlen)
+int results_refresh_html(const char *dir, const char *missing, bool *md_updated, bool *rebuilt,
+			 char *err, size_t errlen)
 {
-	*rebuilt = false;
+	*rebuilt = *md_updated = false;
+	char *md2 = NULL;
 	char *path = strf("%s/report.md", dir);
 	if (!path)
 		return fail(err, errlen, PT_ENOMEM, "cannot read", "report.md");
@@ -1399,12 +1405,24 @@ int results_refresh_html(const char *dir, bool plots_drawn, bool *rebuilt, char 
 		goto out;
 	}
 	md[n] = 0;
-	struct md_source m = {.md = md, .folder = dir, .plots_drawn = plots_drawn};
+	/* report.md first: its note must not keep saying "not drawn" beside drawn plots (nor
+	 * stay silent about plots that failed now), and the page is made from it */
+	if ((st = report_doc_md_replot(md, missing, &md2))) {
+		st = fail(err, errlen, st, "cannot write", path);
+		goto out;
+	}
+	if (md2) {
+		if ((st = outdir_replace_file(dir, "report.md", write_text, md2, err, errlen)))
+			goto out;
+		*md_updated = true;
+	}
+	struct md_source m = {.md = md2 ? md2 : md, .folder = dir};
 	st = outdir_replace_file(dir, "report.html", write_html_from_md, &m, err, errlen);
 	*rebuilt = st == PT_OK;
 out:
 	if (fd >= 0)
 		close(fd);
+	free(md2);
 	free(md);
 	free(path);
 	return st;

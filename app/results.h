@@ -101,15 +101,18 @@ int results_mark_plots_missing(struct results_dir *rd, const char *reason, char 
 int results_write_report(struct results_dir *rd, const struct results_info *info,
 			 results_section_fn slo, void *slo_ctx, char *err, size_t errlen);
 
-/* After `pooltide plot DIR` redrew the plots of the finished folder `dir`: rebuild its
- * report.html from its report.md and the new SVG images (report_doc_html_from_md), replacing
- * the page atomically (outdir_replace_file), so the page shows the plots the folder has.
- * plots_drawn: every plot was drawn (report.md's "not drawn" note is left out of the page).
- * *rebuilt says whether there was a report.md (a folder without one, such as a fit's, keeps
- * what it has: 0, nothing written). 0, or PT_EIO (report.md unreadable, not a regular file or
- * above 64 MiB; the page cannot be written) / PT_ENOMEM with err; the old page then stays. */
-int results_refresh_html(const char *dir, bool plots_drawn, bool *rebuilt, char *err,
-			 size_t errlen);
+/* After `pooltide plot DIR` redrew the plots of the finished folder `dir`: bring report.md's
+ * plot note up to date (report_doc_md_replot: removed when every plot was drawn, `missing`
+ * NULL; else saying `missing`, why not), then rebuild report.html from that report.md and the
+ * new SVG images (report_doc_html_from_md), each file replaced atomically
+ * (outdir_replace_file; report.md only when its text changes), so both files and the plots
+ * say the same. *md_updated says whether report.md was rewritten, *rebuilt whether there was a
+ * report.md (a folder without one, such as a fit's, keeps what it has: 0, nothing written).
+ * 0, or PT_EIO (report.md unreadable, not a regular file or above 64 MiB; a file cannot be
+ * written) / PT_ENOMEM with err; the file that failed then stays as it was (report.md first:
+ * when it fails, report.html is not touched). */
+int results_refresh_html(const char *dir, const char *missing, bool *md_updated, bool *rebuilt,
+			 char *err, size_t errlen);
 
 /* Write one more file `name` into the (temporary) folder through fn(file, ctx), which returns
  * a status; a write error is reported like the others (err, non-zero status). */

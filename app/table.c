@@ -31,7 +31,8 @@ struct table {
 	int next; /* the next cell of the last row */
 };
 
-const char table_html_style[] = "td.num, th.num { text-align: right; }\n";
+const char table_html_style[] = "td.num, th.num { text-align: right; }\n"
+				 "td.center, th.center { text-align: center; }\n";
 
 static char *dup(const char *s)
 {
@@ -346,9 +347,11 @@ static bool right_aligned(const struct table *t, int c, enum table_format fmt)
 		estimates = t->cells[(size_t)r * (size_t)t->n_cols + (size_t)c].kind == CELL_ESTIMATE;
 	if (!estimates)
 		return false;
-	if (fmt == TABLE_HTML)
+	/* Markdown as HTML: a renderer shows report.md's tables as report.html shows its own,
+	 * and a page rebuilt from report.md (app/html.c reads the alignment row) gets the same */
+	if (fmt != TABLE_TERMINAL)
 		return true;
-	return fmt == TABLE_TERMINAL && (col->flags & TABLE_BRIEF);
+	return col->flags & TABLE_BRIEF;
 }
 
 /* Characters of UTF-8 text (continuation bytes do not count). */
@@ -524,6 +527,13 @@ static void doc_header(FILE *out, enum table_format fmt, const struct table_colu
 
 static void render_markdown(FILE *out, const struct table *t)
 {
+	/* The caption as Pandoc writes one: a paragraph "Table: ..." before the table (other
+	 * renderers show it as a line of text; app/html.c makes it the <caption> again) */
+	if (t->caption) {
+		fputs(HTML_MD_CAPTION, out);
+		table_write_text(out, TABLE_MARKDOWN, t->caption);
+		fputs("\n\n", out);
+	}
 	fputc('|', out);
 	for (int c = 0; c < t->n_cols; c++) {
 		if (!shown(&t->cols[c], TABLE_MARKDOWN))

@@ -62,14 +62,16 @@
 
 enum table_format {
 	TABLE_TERMINAL, /* aligned plain text, a header line and one line per row */
-	TABLE_MARKDOWN, /* a pipe table: | h | h |, |---|--:|, | c | c | */
+	TABLE_MARKDOWN, /* "Table: caption" (HTML_MD_CAPTION), a blank line, a pipe table: | h | h |, |---|--:|,
+			   | c | c | (right-aligned columns "--:", as HTML's class="num") */
 	TABLE_HTML      /* <table> [<caption>] <thead> <tbody>; right-aligned cells class="num" */
 };
 
 enum table_align {
-	/* Text and value columns: left. Estimate columns: right where an estimate shows as its
-	 * mean alone (the terminal, TABLE_BRIEF), left where it has its interval (the means then
-	 * line up on the left); right in HTML. */
+	/* Text and value columns: left. Estimate columns: in the terminal, right where an
+	 * estimate shows as its mean alone (TABLE_BRIEF), left where it has its interval (the
+	 * means then line up on the left); right in HTML and Markdown, which a reader sees
+	 * rendered (report.md and report.html show the same alignment). */
 	TABLE_AUTO = 0,
 	TABLE_LEFT,
 	TABLE_RIGHT

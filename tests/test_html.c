@@ -79,6 +79,23 @@ static void test_markdown_blocks(void **state)
 	 * that looks like one stays text */
 	expect(markdown_images, "Text.\n![PgBouncer over time](pgbouncer.png)\n\n![x](a b.png)\n",
 	       "<p>Text.</p>\n[image pgbouncer: PgBouncer over time]\n<p>![x](a b.png)</p>\n");
+	/* the alignment row: "--:" right (class "num", as app/table.c writes its numbers),
+	 * ":-:" centre, ":--" and "---" left, cells beyond the row's left; a "Table: " paragraph
+	 * of one line just before a table is its caption (escapes undone, then escaped); one
+	 * whose table does not follow is text, and the caption goes to that table only */
+	expect(markdown,
+	       "Table: pools \\[95% CI\\] & *more*\n\n"
+	       "| a | b | c | d | e |\n|--:|:-:|:--|---|\n| 1 | 2 | 3 | 4 | 5 |\n\n"
+	       "| x |\n|---|\n| y |\n\nTable: alone\nand more\n\n| z |\n",
+	       "<table>\n<caption>pools [95% CI] &amp; <em>more</em></caption>\n<thead>\n"
+	       "<tr><th class=\"num\">a</th><th class=\"center\">b</th><th>c</th><th>d</th>"
+	       "<th>e</th></tr>\n</thead>\n<tbody>\n"
+	       "<tr><td class=\"num\">1</td><td class=\"center\">2</td><td>3</td><td>4</td>"
+	       "<td>5</td></tr>\n</tbody>\n</table>\n"
+	       "<table>\n<thead>\n<tr><th>x</th></tr>\n</thead>\n<tbody>\n<tr><td>y</td></tr>\n"
+	       "</tbody>\n</table>\n"
+	       "<p>Table: alone\nand more</p>\n<table>\n<tbody>\n<tr><td>z</td></tr>\n</tbody>\n"
+	       "</table>\n");
 	/* an unterminated block is closed at the end */
 	expect(markdown, "```\nx", "<pre><code>x\n</code></pre>\n");
 }

@@ -113,14 +113,15 @@ static void make_tmpdir(char *buf, size_t len)
 
 /* Run the binary with `args` through the shell; stdout to /dev/null, stderr into *err (may be
  * NULL). Returns the exit code. */
-static int run(const char *args, char **err)
+/* pooltide `args` with the environment assignments `env` ("" for none) before it. */
+static int run_env(const char *env, const char *args, char **err)
 {
 	char errf[] = "/tmp/pooltide-results-err-XXXXXX";
 	int fd = mkstemp(errf);
 	assert_true(fd >= 0);
 	close(fd);
 	char cmd[8192];
-	fmt(cmd, sizeof cmd, "%s %s >/dev/null 2>%s </dev/null", bin(), args, errf);
+	fmt(cmd, sizeof cmd, "%s%s %s >/dev/null 2>%s </dev/null", env, bin(), args, errf);
 	int st = system(cmd);
 	assert_true(st != -1 && WIFEXITED(st));
 	char *e = read_all(errf);
@@ -130,6 +131,11 @@ static int run(const char *args, char **err)
 	else
 		free(e);
 	return WEXITSTATUS(st);
+}
+
+static int run(const char *args, char **err)
+{
+	return run_env("", args, err);
 }
 
 /* Entries of a folder other than . and .., into names (up to max); returns the count. */
@@ -938,14 +944,54 @@ static void test_plot_rebuilds_html(void **state)
 	struct html_counts n = html_check(html);
 	assert_int_equal(n.svgs, 0);
 	assert_int_equal(n.missing, images);
-	free(html);
 
+	/* Without gnuplot: report.md's note now says why (no longer "--no-plot was given"),
+	 * and the rebuilt page says the same. */
 	fmt(args, sizeof args, "plot %s", dir);
-	assert_int_equal(run(args, &err), 0);
+	assert_non_null(strstr(md, "> **The plots were not drawn** (--no-plot was given). "));
+	assert_int_equal(run_env("PATH=/nonexistent ", args, &err), 1);
+	assert_non_null(strstr(err, "/report.md: plot note says why the plots were not drawn\n"));
 	assert_non_null(strstr(err, "/report.html rebuilt from report.md\n"));
 	free(err);
+	fmt(p, sizeof p, "%s/report.md", dir);
+	char *md1 = read_all(p);
+	assert_non_null(strstr(md1, "## Plots\n\n> **The plots were not drawn** (gnuplot not found "
+				    "on PATH: wrote the data and scripts; install gnuplot-nox and run "
+				    "\\`pooltide plot "));
+	assert_null(strstr(md1, "--no-plot was given"));
 	fmt(p, sizeof p, "%s/report.html", dir);
+	char *html1 = read_all(p);
+	assert_non_null(strstr(html1, "<strong>The plots were not drawn</strong> (gnuplot not found "
+				      "on PATH"));
+	free(html1);
+
+	/* With gnuplot: the note goes from report.md, which otherwise keeps its text. */
+	assert_int_equal(run(args, &err), 0);
+	assert_non_null(strstr(err, "/report.md: plot note removed (every plot drawn)\n"));
+	assert_non_null(strstr(err, "/report.html rebuilt from report.md\n"));
+	free(err);
+	fmt(p, sizeof p, "%s/report.md", dir);
+	char *md2 = read_all(p);
+	const char *note = strstr(md1, "> **The plots were not drawn**");
+	const char *after = strstr(note, "\n\n") + 2;
+	size_t cut = (size_t)(note - md1);
+	if (strncmp(md2, md1, cut) != 0 || strcmp(md2 + cut, after) != 0)
+		fail_msg("report.md changed beyond its plot note:\n%s", md2);
+	free(md1);
+	fmt(p, sizeof p, "%s/report.html", dir);
+	char *old_html = html;
 	html = read_all(p);
+	/* Every table of the rebuilt page is the run's own, byte for byte: captions, the
+	 * right-aligned numbers, escapes (report.md's tables say all of it, app/table.c) */
+	for (const char *a = strstr(old_html, "<table>"), *b = strstr(html, "<table>"); a || b;
+	     a = strstr(a + 1, "<table>"), b = strstr(b + 1, "<table>")) {
+		assert_true(a && b);
+		size_t la = (size_t)(strstr(a, "</table>") - a), lb = (size_t)(strstr(b, "</table>") - b);
+		if (la != lb || memcmp(a, b, la) != 0)
+			fail_msg("the run's table:\n%.*s\nthe rebuilt one:\n%.*s", (int)la, a,
+				 (int)lb, b);
+	}
+	free(old_html);
 	n = html_check(html);
 	assert_int_equal(n.tables, tables);
 	assert_int_equal(n.figures, images);
@@ -959,9 +1005,6 @@ static void test_plot_rebuilds_html(void **state)
 	assert_non_null(strstr(html, "<td>bigger, &quot;6+2&quot;</td>"));
 	assert_null(strstr(html, " src="));
 	free(html);
-	fmt(p, sizeof p, "%s/report.md", dir);
-	char *md2 = read_all(p);
-	assert_string_equal(md, md2); /* report.md keeps its text */
 	free(md2);
 	char names[64][256];
 	int k = list_dir(dir, names, 64);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "app/html.h"
 #include "app/table.h"
 #include "sim/status.h"
 #include "tests/oomhook.h"
@@ -99,16 +100,18 @@ static void test_terminal(void **state)
 	table_destroy(t);
 }
 
-/* Markdown: user text backslashed (< > | * _; & " ' are not Markdown's), values as they
- * are, the interval in full, the unit after the header; right-aligned columns "--:". */
+/* Markdown: the caption as its own "Table: " paragraph (Pandoc's), user text backslashed
+ * (< > | * _; & " ' are not Markdown's), values as they are, the interval in full, the unit
+ * after the header; right-aligned columns "--:", estimate columns among them (as in HTML). */
 static void test_markdown(void **state)
 {
 	(void)state;
 	struct table *t;
 	assert_int_equal(build(&t), PT_OK);
 	expect(t, TABLE_MARKDOWN,
+	       "Table: workload api (pool main)\n\n"
 	       "| variant | offered | failure rate | wait p99 | backlog (records) |\n"
-	       "|---|--:|---|---|--:|\n"
+	       "|---|--:|--:|--:|--:|\n"
 	       "| base | 10400 | 1.58% [1.2%, 1.9%] | 84.2ms [79.1ms, 89.3ms] | 7 |\n"
 	       "| a\\<b\\>&\"'\\|\\*\\_ | 3 | 0% [0%, 0.2%] | - | 12 |\n"
 	       "| a-very-long-name | 0 |  |  |  |\n");
@@ -136,6 +139,52 @@ static void test_html(void **state)
 	       "<tr><td>a-very-long-name</td><td class=\"num\">0</td><td class=\"num\"></td><td "
 	       "class=\"num\"></td><td class=\"num\"></td></tr>\n"
 	       "</tbody>\n</table>\n");
+	table_destroy(t);
+}
+
+/* The Markdown rendering read back by app/html.c (what `pooltide plot DIR` does with
+ * report.md) is the HTML rendering, byte for byte: the caption, the right-aligned columns,
+ * every escape undone and redone. Without a caption, no <caption>; a "Table: " line that no
+ * table follows stays text. */
+static void test_markdown_to_html(void **state)
+{
+	(void)state;
+	struct table *t;
+	assert_int_equal(build(&t), PT_OK);
+	int st;
+	char *md = render(t, TABLE_MARKDOWN, &st), *html = render(t, TABLE_HTML, &st);
+	char *back = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&back, &n);
+	assert_non_null(f);
+	html_markdown(f, md, NULL, NULL);
+	fclose(f);
+	if (strcmp(back, html) != 0)
+		fail_msg("from Markdown:\n%s\nHTML:\n%s", back, html);
+	free(md);
+	free(html);
+	free(back);
+	table_destroy(t);
+
+	t = table_create(NULL);
+	table_add_column(t, &(struct table_column){.header = "a", .align = TABLE_RIGHT});
+	table_add_row(t);
+	table_add_value(t, "1");
+	md = render(t, TABLE_MARKDOWN, &st);
+	html = render(t, TABLE_HTML, &st);
+	assert_string_equal(md, "| a |\n|--:|\n| 1 |\n");
+	f = open_memstream(&back, &n);
+	html_markdown(f, md, NULL, NULL);
+	fclose(f);
+	assert_string_equal(back, html);
+	free(back);
+	f = open_memstream(&back, &n);
+	html_markdown(f, "Table: no table\n\ntext\n", NULL, NULL);
+	fclose(f);
+	assert_string_equal(back, "<p>Table: no table</p>\n<p>text</p>\n");
+	free(md);
+	free(html);
+	free(back);
 	table_destroy(t);
 }
 
@@ -173,7 +222,7 @@ static void test_terminal_group_caption(void **state)
 	       "         jobs   5  -\n"
 	       "b        main inf  -\n");
 	expect(t, TABLE_MARKDOWN,
-	       "| variant | pool | first timeout |\n|---|---|---|\n"
+	       "Table: pools\n\n| variant | pool | first timeout |\n|---|---|---|\n"
 	       "| café | main | `QueuePool limit` |\n"
 	       "| café | jobs | **-** |\n"
 	       "| b | main | **-** |\n");
@@ -320,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_terminal),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_markdown_to_html),
 		cmocka_unit_test(test_terminal_group_caption),
 		cmocka_unit_test(test_estimates),
 		cmocka_unit_test(test_sticky_status),
