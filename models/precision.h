@@ -6,7 +6,9 @@
  *   - a variant with SLO limits is decided when its verdict is pass or fail (models/slo.h; one
  *     failing limit fails the variant, whatever the others say). An inconclusive limit needs
  *     about n (h / d)^2 replications (slo_replications_to_decide: h the half-width, d the
- *     distance from the mean to the limit);
+ *     distance from the mean to the limit), or, when the end on the limit's side is a
+ *     proportion's Wilson bound, the replications at which that bound clears the limit
+ *     (estimate_wilson_replications);
  *   - a variant without limits is decided when the headline metrics of every requests workload
  *     (failure_rate, wait_mean, wait_p99: the terminal table's rate with its interval and its
  *     mean and p99 wait) each have a 95 % half-width h <= REL x mean; such a metric needs about

@@ -220,6 +220,12 @@ long long slo_replications_to_decide(const struct slo_result *r)
 	double h = (e->hi - e->lo) / 2, d = fabs(e->mean - r->slo.limit);
 	if (!(d > 0))
 		return 0;
+	/* A proportion whose end on the limit's side is the Wilson bound of its pooled counts:
+	 * that bound does not shrink as 1 / sqrt(n) (as 1 / n with no events), so solve for the
+	 * replications at which it clears the limit, with the same observed rate. */
+	long long w = estimate_wilson_replications(e, r->slo.limit);
+	if (w > 0)
+		return w;
 	double need = ceil((double)e->n * (h / d) * (h / d));
 	if (need <= e->n)
 		need = e->n + 1;

@@ -66,8 +66,10 @@ enum slo_verdict slo_evaluate_aggregate(const struct aggregate *agg, const struc
 
 /* For an inconclusive verdict: about how many replications would decide it, from the current
  * variance: n (h / d)^2 with h the interval's half-width and d the distance from the mean to
- * the limit (at least n + 1); 0 when the mean sits exactly on the limit (no number of
- * replications decides it); -1 when not inconclusive or there is no interval. */
+ * the limit (at least n + 1); but when the interval's end on the limit's side is a
+ * proportion's Wilson bound, the fewest replications at which that bound clears the limit
+ * (estimate_wilson_replications, models/summary.h). 0 when the mean sits exactly on the limit
+ * (no number of replications decides it); -1 when not inconclusive or there is no interval. */
 long long slo_replications_to_decide(const struct slo_result *r);
 
 /* "pass", "fail", "inconclusive". */

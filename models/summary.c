@@ -498,6 +498,11 @@ void estimate_widen_proportion(struct estimate *e, double events, double trials)
 		return;
 	double lo, hi;
 	wilson95(events, trials, &lo, &hi);
+	e->events = events;
+	e->trials = trials;
+	e->trials_per_rep = e->n > 0 ? trials / e->n : 0;
+	e->wilson_lo = !(lo > e->lo); /* a NAN t end (one replication) is the Wilson one too */
+	e->wilson_hi = !(hi < e->hi);
 	if (lo < e->lo)
 		e->lo = lo;
 	if (hi > e->hi)
@@ -507,6 +512,44 @@ void estimate_widen_proportion(struct estimate *e, double events, double trials)
 		e->lo = 0;
 	if (e->hi > 1)
 		e->hi = 1;
+}
+
+/* Whether m replications' Wilson interval (same observed rate p, m x trials_per_rep trials)
+ * decides against limit on the mean's side. */
+static bool wilson_decides(const struct estimate *e, double p, double m, double limit,
+			   bool below)
+{
+	double n = m * e->trials_per_rep, lo, hi;
+	wilson95(p * n, n, &lo, &hi);
+	return below ? hi <= limit : lo > limit;
+}
+
+long long estimate_wilson_replications(const struct estimate *e, double limit)
+{
+	if (!(e->trials > 0) || !(e->trials_per_rep > 0) || e->n < 1 || isnan(e->mean) ||
+	    e->mean == limit)
+		return 0;
+	bool below = e->mean < limit;
+	if (below ? !e->wilson_hi : !e->wilson_lo)
+		return 0;
+	double p = e->events / e->trials;
+	/* the observed pooled rate itself on the limit (or across it, when the replications'
+	 * mean and the pooled rate disagree): no number of replications decides it this way */
+	if (below ? !(p < limit) : !(p > limit))
+		return 1000000000LL;
+	long long lo = e->n, hi = 1000000000LL; /* lo does not decide; find the first that does */
+	if (!wilson_decides(e, p, (double)hi, limit, below))
+		return hi;
+	if (wilson_decides(e, p, (double)lo, limit, below))
+		return lo + 1; /* decided already by Wilson: the Student-t end binds after all */
+	while (hi - lo > 1) {
+		long long mid = lo + (hi - lo) / 2;
+		if (wilson_decides(e, p, (double)mid, limit, below))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
 }
 
 static void widen_by_counts(const struct model_result *const *reps, int nrep,
@@ -527,7 +570,7 @@ void estimate_metric(const struct model_result *const *reps, int nrep,
 {
 	double *v = calloc((size_t)(nrep > 0 ? nrep : 1), sizeof *v);
 	if (!v) {
-		*e = (struct estimate){NAN, NAN, NAN, 0};
+		*e = (struct estimate){.mean = NAN, .lo = NAN, .hi = NAN, .n = 0};
 		return;
 	}
 	for (int i = 0; i < nrep; i++)
@@ -600,7 +643,7 @@ void estimate_paired_diff(const struct model_result *const *a, const struct mode
 {
 	double *v = calloc((size_t)(nrep > 0 ? nrep : 1), sizeof *v);
 	if (!v) {
-		*e = (struct estimate){NAN, NAN, NAN, 0};
+		*e = (struct estimate){.mean = NAN, .lo = NAN, .hi = NAN, .n = 0};
 		return;
 	}
 	for (int i = 0; i < nrep; i++)

@@ -56,6 +56,12 @@ const struct metric_def *metric_find(const char *name);
 struct estimate {
 	double mean, lo, hi;  /* NAN when no replication defines it */
 	int n;                /* replications that define it */
+	/* A proportion's counts pooled over the n replications, as the Wilson widening used them
+	 * (estimate_widen_proportion): events in trials, trials_per_rep = trials / n; and which
+	 * end of the interval is the Wilson interval's (it contained the Student-t end). All 0
+	 * when no widening happened (every other metric). */
+	double events, trials, trials_per_rep;
+	bool wilson_lo, wilson_hi;
 };
 
 /* Estimate metric m of workload/pool idx over nrep replications: the mean over replications
@@ -70,6 +76,15 @@ void estimate_metric(const struct model_result *const *reps, int nrep,
  * e's interval grows to contain the Wilson interval of `events` in `trials`, then is clipped
  * to [0, 1]; unchanged when trials is 0 or e->mean is NAN. */
 void estimate_widen_proportion(struct estimate *e, double events, double trials);
+/* When the Wilson interval sets the end of e's interval on the side of `limit` (the upper end
+ * for a mean below the limit, the lower end for one above): the fewest replications m > e->n
+ * at which the Wilson interval of the same observed rate, events / trials, on m x
+ * trials_per_rep trials would fall on the mean's side of the limit (upper end <= limit, or
+ * lower end > limit, as slo_verdict_of decides), found by bisection, capped at 1e9. Returns
+ * 0 when the Wilson end is not the binding one (no pooled counts, or the Student-t end is),
+ * or when the mean sits on the limit. The Student-t half-width shrinks as 1 / sqrt(n), the
+ * Wilson bound of 0 events as 1 / n: n (h / d)^2 misjudges the latter both ways. */
+long long estimate_wilson_replications(const struct estimate *e, double limit);
 /* Clip e's interval to m's domain: [0, inf) for every metric of the table (counts, durations,
  * levels, rates), at most 1 for a fraction (unit "1"). estimate_metric and aggregate_estimate
  * do it; a paired difference has its own clip (estimate_clip_diff). */

@@ -37,6 +37,12 @@
 
 #define F SENSITIVITY_FACTOR
 
+/* An estimate with no pooled counts (a metric that is not a widened proportion). */
+static struct estimate est(double mean, double lo, double hi, int n)
+{
+	return (struct estimate){.mean = mean, .lo = lo, .hi = hi, .n = n};
+}
+
 /* Draws of d and of its scaled copy e from two generators with the same seed: e's draw is
  * 1.1 x d's up to rounding. `rel`: the rounding allowed, from how the kind computes a draw
  * (a product of two rounded factors: a few ulps; a lognormal's exp(zeta + ln 1.1 + sigma z):
@@ -470,17 +476,17 @@ static void fake(struct sensitivity *s, struct cfg_scenario *cfg)
 	s->n_workloads = 1;
 	struct sensitivity_metric *m = s->workloads[0].metrics;
 	m[0].m = metric_find("failure_rate");
-	m[0].base = (struct estimate){0.01, 0.005, 0.015, 4};
-	m[0].scaled[0] = (struct estimate){0.03, 0.02, 0.04, 4};
-	m[0].scaled[1] = (struct estimate){0.02, 0.01, 0.03, 4};
-	m[0].diff[0] = (struct estimate){0.02, 0.01, 0.03, 4};
-	m[0].diff[1] = (struct estimate){0.01, -0.005, 0.025, 4};
+	m[0].base = est(0.01, 0.005, 0.015, 4);
+	m[0].scaled[0] = est(0.03, 0.02, 0.04, 4);
+	m[0].scaled[1] = est(0.02, 0.01, 0.03, 4);
+	m[0].diff[0] = est(0.02, 0.01, 0.03, 4);
+	m[0].diff[1] = est(0.01, -0.005, 0.025, 4);
 	m[1].m = metric_find("wait_p99");
-	m[1].base = (struct estimate){0.010, 0.008, 0.012, 4};
-	m[1].scaled[0] = (struct estimate){0.030, 0.020, 0.040, 4};
-	m[1].scaled[1] = (struct estimate){0.020, 0.010, 0.030, 4};
-	m[1].diff[0] = (struct estimate){0.020, 0.010, 0.030, 4};
-	m[1].diff[1] = (struct estimate){0.010, -0.005, 0.025, 4};
+	m[1].base = est(0.010, 0.008, 0.012, 4);
+	m[1].scaled[0] = est(0.030, 0.020, 0.040, 4);
+	m[1].scaled[1] = est(0.020, 0.010, 0.030, 4);
+	m[1].diff[0] = est(0.020, 0.010, 0.030, 4);
+	m[1].diff[1] = est(0.010, -0.005, 0.025, 4);
 }
 
 static char *render(const struct report_sensitivity *r, enum table_format f)

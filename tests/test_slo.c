@@ -46,6 +46,12 @@ struct reps {
 	struct cfg_scenario shape;
 };
 
+/* An estimate with no pooled counts (a metric that is not a widened proportion). */
+static struct estimate est(double mean, double lo, double hi, int n)
+{
+	return (struct estimate){.mean = mean, .lo = lo, .hi = hi, .n = n};
+}
+
 static void reps_init(struct reps *s, int n_workloads)
 {
 	cfg_scenario_defaults(&s->shape);
@@ -314,6 +320,81 @@ static void test_worst_window_counts(void **state)
 	reps_fini(&s);
 }
 
+/* How many replications would decide a limit when the interval's end on the limit's side is the
+ * Wilson bound of the pooled counts (5 replications x 10 outcomes in the worst minute, as
+ * above). The Wilson bound u of an observed rate p on N trials solves
+ * (p - u)^2 = z^2 u (1 - u) / N, so the trials at which it reaches a limit L are
+ * N = z^2 L (1 - L) / (p - L)^2 (z^2 = 3.841459); with 10 trials per replication the answer
+ * is the first m with 10 m past that N (the verdict passes on hi <= L, fails on lo > L):
+ *  - 0 of 50, L = 5 %: N = 3.841459 x 0.0475 / 0.0025 = 72.99, m = 8 (70 trials: hi =
+ *    3.841459 / 73.841459 = 0.0520 > 5 %; 80: 3.841459 / 83.841459 = 0.0458). The Student
+ *    rule said 5 x (0.035674 / 0.05)^2 = 2.5 -> 6.
+ *  - 0 of 50, L = 1 %: N = 3.841459 x 0.99 / 0.01 = 380.30, m = 39 (380 trials: hi =
+ *    3.841459 / 383.841459 = 0.010008 > 1 %). The Student rule said 5 x (0.035674 /
+ *    0.01)^2 = 63.6 -> 64.
+ *  - 5 of 50 (0.1 each), L = 15 %: N = 3.841459 x 0.1275 / 0.0025 = 195.91, m = 20.
+ *  - 5 of 50, L = 5 % (fails once the lower end clears it): N = 3.841459 x 0.0475 / 0.0025
+ *    = 72.99, m = 8.
+ * A Student-bound limit keeps n (h / d)^2 (test_format). */
+static void test_wilson_replications(void **state)
+{
+	static const struct {
+		int failed;
+		double limit;
+		long long want;
+	} cases[] = {{0, 0.05, 8}, {0, 0.01, 39}, {1, 0.15, 20}, {1, 0.05, 8}};
+	struct reps s;
+	struct slo_result r;
+	struct cfg_scenario sc;
+	char buf[200], want[200];
+	(void)state;
+
+	reps_init(&s, 1);
+	cfg_scenario_defaults(&sc);
+	sc.n_workloads = 1;
+	sc.n_slo = 1;
+	snprintf(sc.workloads[0].name, sizeof sc.workloads[0].name, "api");
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		for (int i = 0; i < NREP; i++)
+			s.r[i]->workloads[0].worst[0] = (struct window_result){
+				.length_s = 60, .failure_rate = cases[c].failed / 10.0,
+				.failed = (uint64_t)cases[c].failed, .outcomes = 10};
+		struct cfg_slo o = slo(0, "worst_1m.failure_rate", cases[c].limit);
+		slo_evaluate(s.p, NREP, &o, &r);
+		assert_int_equal(r.verdict, SLO_INCONCLUSIVE);
+		assert_near(r.est.events, 5.0 * cases[c].failed, 0);
+		assert_near(r.est.trials, 50, 0);
+		assert_near(r.est.trials_per_rep, 10, 0);
+		assert_true(cases[c].failed ? r.est.wilson_lo && r.est.wilson_hi : r.est.wilson_hi);
+		assert_int_equal(slo_replications_to_decide(&r), cases[c].want);
+		/* the aggregate carries the same counts (via_aggregate compares them bit for bit) */
+		sc.slo[0] = o;
+		struct slo_result ra;
+		assert_int_equal(via_aggregate(&s, &sc, &ra), SLO_INCONCLUSIVE);
+		assert_int_equal(slo_replications_to_decide(&ra), cases[c].want);
+		/* and the answer is right: m replications of the same counts decide, m - 1 do not
+		 * (identical replications: the t interval is the point) */
+		struct estimate e = {.mean = r.est.mean, .lo = r.est.mean, .hi = r.est.mean};
+		e.n = (int)cases[c].want;
+		estimate_widen_proportion(&e, e.n * cases[c].failed, e.n * 10.0);
+		assert_int_not_equal(slo_verdict_of(&e, cases[c].limit), SLO_INCONCLUSIVE);
+		e = (struct estimate){.mean = r.est.mean, .lo = r.est.mean, .hi = r.est.mean};
+		e.n = (int)cases[c].want - 1;
+		estimate_widen_proportion(&e, e.n * cases[c].failed, e.n * 10.0);
+		assert_int_equal(slo_verdict_of(&e, cases[c].limit), SLO_INCONCLUSIVE);
+	}
+	/* the sentence the SLO section prints */
+	for (int i = 0; i < NREP; i++)
+		s.r[i]->workloads[0].worst[0].failed = 0, s.r[i]->workloads[0].worst[0].failure_rate = 0;
+	struct cfg_slo o = slo(0, "worst_1m.failure_rate", 0.05);
+	slo_evaluate(s.p, NREP, &o, &r);
+	slo_format(buf, sizeof buf, &sc, &r);
+	snprintf(want, sizeof want, "api worst_1m.failure_rate <= 5%%: 0%% [0%%, 7.13%%] "
+		 "inconclusive (about 8 replications would decide it)");
+	assert_string_equal(buf, want);
+	reps_fini(&s);
+}
+
 /* The ends of the interval, to the last bit: ci_high == limit passes, ci_low == limit does not
  * fail. */
 static void test_boundary(void **state)
@@ -333,7 +414,7 @@ static void test_boundary(void **state)
 	assert_int_equal(verdict(&s, slo(0, "timeout_rate", nextafter(lo, 0))), SLO_FAIL);
 
 	/* slo_verdict_of on its own */
-	struct estimate e = {.mean = 2, .lo = 1, .hi = 3, .n = 5};
+	struct estimate e = est(2, 1, 3, 5);
 	assert_int_equal(slo_verdict_of(&e, 3), SLO_PASS);
 	assert_int_equal(slo_verdict_of(&e, 2.5), SLO_INCONCLUSIVE);
 	assert_int_equal(slo_verdict_of(&e, 1), SLO_INCONCLUSIVE);
@@ -689,27 +770,27 @@ static void test_paired_clipping(void **state)
 	/* The rule on its own. A fraction: D <= 1 - B.lo (base 0.9 [0.8, 1]: at most 0.2) and
 	 * D >= V.lo - 1 (variant [0.05, 0.3]: at least -0.95), D <= V.hi = 0.3. */
 	const struct metric_def *rate = metric_find("timeout_rate");
-	struct estimate b = {0.9, 0.8, 1, 5}, v = {0.1, 0.05, 0.3, 5};
-	struct estimate d = {0.1, -2, 2, 5};
+	struct estimate b = est(0.9, 0.8, 1, 5), v = est(0.1, 0.05, 0.3, 5);
+	struct estimate d = est(0.1, -2, 2, 5);
 	estimate_clip_diff(rate, &b, &v, &d);
 	assert_near(d.lo, -0.95, 1e-15); /* max(-B.hi = -1, V.lo - 1 = -0.95) */
 	assert_near(d.hi, 0.2, 1e-15);   /* min(V.hi = 0.3, 1 - B.lo = 0.2) */
-	d = (struct estimate){0.1, -2, 2, 5};
+	d = est(0.1, -2, 2, 5);
 	b.hi = 0.9;
 	estimate_clip_diff(rate, &b, &v, &d);
 	assert_near(d.lo, -0.9, 1e-15); /* -B.hi = -0.9 > V.lo - 1 = -0.95 */
 	assert_near(d.hi, 0.2, 1e-15);  /* min(V.hi = 0.3, 1 - B.lo = 0.2) */
 	/* a cut never passes the mean (sides defined in different replications) */
-	d = (struct estimate){-0.95, -2, 2, 5};
+	d = est(-0.95, -2, 2, 5);
 	estimate_clip_diff(rate, &b, &v, &d);
 	assert_near(d.lo, -0.95, 0);
 	/* an undefined side cuts nothing; an undefined difference stays undefined */
-	struct estimate u = {NAN, NAN, NAN, 0};
-	d = (struct estimate){0.1, -2, 2, 5};
+	struct estimate u = est(NAN, NAN, NAN, 0);
+	d = est(0.1, -2, 2, 5);
 	estimate_clip_diff(metric_find("wait_p99"), &u, &u, &d);
 	assert_near(d.lo, -2, 0);
 	assert_near(d.hi, 2, 0);
-	d = (struct estimate){NAN, NAN, NAN, 0};
+	d = est(NAN, NAN, NAN, 0);
 	estimate_clip_diff(rate, &b, &v, &d);
 	assert_true(isnan(d.lo) && isnan(d.hi));
 }
@@ -774,11 +855,11 @@ static void test_quantile_within_max(void **state)
 	reps_fini(&s);
 
 	/* The rule alone: never below the mean; a NAN maximum cuts nothing. */
-	struct estimate q = {10, 5, 15, 5}, m = {8, 7, 9, 5};
+	struct estimate q = est(10, 5, 15, 5), m = est(8, 7, 9, 5);
 	estimate_clip_quantile(&q, &m);
 	assert_near(q.hi, 10, 0);
-	q = (struct estimate){10, 5, 15, 5};
-	m = (struct estimate){NAN, NAN, NAN, 0};
+	q = est(10, 5, 15, 5);
+	m = est(NAN, NAN, NAN, 0);
 	estimate_clip_quantile(&q, &m);
 	assert_near(q.hi, 15, 0);
 }
@@ -868,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_paired_clipping),
 		cmocka_unit_test(test_quantile_within_max),
 		cmocka_unit_test(test_worst_window_counts),
+		cmocka_unit_test(test_wilson_replications),
 	};
 	return cmocka_run_group_tests_name("slo", tests, NULL, NULL);
 }

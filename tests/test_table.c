@@ -17,6 +17,12 @@
 #include "sim/status.h"
 #include "tests/oomhook.h"
 
+/* An estimate with no pooled counts (a metric that is not a widened proportion). */
+static struct estimate est(double mean, double lo, double hi, int n)
+{
+	return (struct estimate){.mean = mean, .lo = lo, .hi = hi, .n = n};
+}
+
 /* The rendering of t in fmt, as a new string (the table's status in *st). */
 static char *render(struct table *t, enum table_format fmt, int *st)
 {
@@ -60,8 +66,8 @@ static int build(struct table **out)
 						   .flags = TABLE_BRIEF});
 	table_add_column(t, &(struct table_column){.header = "backlog", .unit = "records",
 						   .align = TABLE_RIGHT, .flags = TABLE_DOC_ONLY});
-	const struct estimate r1 = {0.0158, 0.012, 0.019, 3}, d1 = {0.0842, 0.0791, 0.0893, 3};
-	const struct estimate r2 = {0, -0.001, 0.002, 3}, d2 = {NAN, NAN, NAN, 0};
+	const struct estimate r1 = est(0.0158, 0.012, 0.019, 3), d1 = est(0.0842, 0.0791, 0.0893, 3);
+	const struct estimate r2 = est(0, -0.001, 0.002, 3), d2 = est(NAN, NAN, NAN, 0);
 	table_add_row(t);
 	table_add_text(t, "base");
 	table_add_valuef(t, "%d", 10400);
@@ -249,19 +255,19 @@ static void expect_estimate(enum table_value k, struct estimate e, bool brief, c
 static void test_estimates(void **state)
 {
 	(void)state;
-	expect_estimate(TABLE_RATE, (struct estimate){0.0158, 0.012, 0.019, 3}, false,
+	expect_estimate(TABLE_RATE, est(0.0158, 0.012, 0.019, 3), false,
 			"1.58% [1.2%, 1.9%]");
-	expect_estimate(TABLE_RATE, (struct estimate){0.0158, 0.012, 0.019, 3}, true, "1.58%");
-	expect_estimate(TABLE_RATE, (struct estimate){0.0158, NAN, NAN, 1}, false, "1.58%");
-	expect_estimate(TABLE_RATE, (struct estimate){NAN, NAN, NAN, 0}, false, "-");
-	expect_estimate(TABLE_DURATION, (struct estimate){0.002, -0.001, 0.005, 4}, false,
+	expect_estimate(TABLE_RATE, est(0.0158, 0.012, 0.019, 3), true, "1.58%");
+	expect_estimate(TABLE_RATE, est(0.0158, NAN, NAN, 1), false, "1.58%");
+	expect_estimate(TABLE_RATE, est(NAN, NAN, NAN, 0), false, "-");
+	expect_estimate(TABLE_DURATION, est(0.002, -0.001, 0.005, 4), false,
 			"2ms [0, 5ms]");
-	expect_estimate(TABLE_NUMBER, (struct estimate){37.5, -3, 80.26, 4}, false,
+	expect_estimate(TABLE_NUMBER, est(37.5, -3, 80.26, 4), false,
 			"37.5 [0, 80.3]");
-	expect_estimate(TABLE_RATE_DIFF, (struct estimate){-0.0197, -0.0385, -0.001, 5}, false,
+	expect_estimate(TABLE_RATE_DIFF, est(-0.0197, -0.0385, -0.001, 5), false,
 			"-1.97 pp [-3.85 pp, -0.1 pp]");
-	expect_estimate(TABLE_RATE_DIFF, (struct estimate){0, 0, 0, 5}, false, "0 pp [0 pp, 0 pp]");
-	expect_estimate(TABLE_DURATION_DIFF, (struct estimate){-29.8, -31, 1.2, 5}, false,
+	expect_estimate(TABLE_RATE_DIFF, est(0, 0, 0, 5), false, "0 pp [0 pp, 0 pp]");
+	expect_estimate(TABLE_DURATION_DIFF, est(-29.8, -31, 1.2, 5), false,
 			"-29.8s [-31s, +1.2s]");
 }
 
