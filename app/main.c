@@ -1499,8 +1499,16 @@ static int cmd_plot(struct cli *cli)
 {
 	if (!cli->scenario)
 		return usage_error("plot needs a result folder DIR%s", "");
+	/* DIR as given, without trailing slashes, so that every message names DIR/file */
+	char dir[PATH_MAX];
+	size_t n = strlen(cli->scenario);
+	if (n >= sizeof dir)
+		return usage_error("plot: the folder name is too long: %s", cli->scenario);
+	memcpy(dir, cli->scenario, n + 1);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = 0;
 	char warn[512] = "", err[ERR_LEN];
-	int st = plot_dir(cli->scenario, cli->quiet, warn, sizeof warn);
+	int st = plot_dir(dir, cli->quiet, warn, sizeof warn);
 	if (st) {
 		fprintf(stderr, "pooltide: %s\n", warn[0] ? warn : pt_strerror(st));
 		return 1;
@@ -1509,16 +1517,16 @@ static int cmd_plot(struct cli *cli)
 	 * images) is rebuilt from it with the new ones, so both files and the plots agree
 	 * (whatever was drawn; a file that cannot be replaced stays as it was) */
 	bool md_updated, rebuilt;
-	if (results_refresh_html(cli->scenario, warn[0] ? warn : NULL, &md_updated, &rebuilt, err,
+	if (results_refresh_html(dir, warn[0] ? warn : NULL, &md_updated, &rebuilt, err,
 				 sizeof err)) {
 		fprintf(stderr, "pooltide: %s\n", err);
 		return 1;
 	}
 	if (md_updated && !cli->quiet)
-		fprintf(stderr, "plot: %s/report.md: plot note %s\n", cli->scenario,
+		fprintf(stderr, "plot: %s/report.md: plot note %s\n", dir,
 			warn[0] ? "says why the plots were not drawn" : "removed (every plot drawn)");
 	if (rebuilt && !cli->quiet)
-		fprintf(stderr, "plot: %s/report.html rebuilt from report.md\n", cli->scenario);
+		fprintf(stderr, "plot: %s/report.html rebuilt from report.md\n", dir);
 	if (warn[0]) {
 		fprintf(stderr, "pooltide: warning: plots not drawn: %s\n", warn);
 		return 1;

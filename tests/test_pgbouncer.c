@@ -313,6 +313,7 @@ static void test_max_db_connections_caps_servers(void **state)
 	fx_free(&f);
 }
 
+/* A connection to the database obj closes (its slot is free). */
 static void ev_free_slot(struct sim *sim, void *obj, uint64_t arg)
 {
 	(void)arg;
@@ -467,12 +468,6 @@ static void fx_start2(struct fx *f, struct database *replica, gsl_rng **rng2)
 	assert_int_equal(pgbouncer_databases(f->b), 2);
 }
 
-static void ev_client_disconnect(struct sim *sim, void *obj, uint64_t arg)
-{
-	(void)arg;
-	database_disconnect(obj, sim_now(sim));
-}
-
 /* Transaction pooling, default_pool_size 2 but max_db_connections 1 (per database, as
  * PgBouncer's [databases] entries each have their own), max_client_conn 4 (the whole process).
  * Primary: server connect 0.125 s; replica: 0.25 s.
@@ -546,7 +541,7 @@ static void test_two_databases_pools_independent_max_client_conn_shared(void **s
 	assert_near(sp.maxwait_s, 0.4);
 	assert_int_equal(sr.cl_waiting, 0);
 	assert_int_equal(sr.sv_active, 1); /* D's */
-	sim_schedule_at(f.sim, 1.5, PRIO_COMPLETION, ev_client_disconnect, cp, 0);
+	sim_schedule_at(f.sim, 1.5, PRIO_COMPLETION, ev_free_slot, cp, 0); /* a client leaves */
 	sim_run(f.sim, INFINITY);
 	EXPECT_LINKED(&f, 0, 0.125);
 	EXPECT_LINKED(&f, 1, 0.25);
