@@ -483,6 +483,7 @@ struct poolinfo {
 	bool used;      /* a workload of the variant runs on it (true without the column) */
 	const char *kind;     /* pools.csv's kind ("" in older folders: SQLAlchemy's QueuePool) */
 	const char *settings; /* the kind's sizing settings in its words ("" without the column) */
+	const char *server;   /* the server it connects to ("" in older folders) */
 };
 
 /* One row of database.csv: the variant's server and deployment. */
@@ -799,11 +800,14 @@ static int load_pools(struct input *in, const char *dir, struct err *e)
 	for (size_t r = 0; r < csv_rows(c); r++) {
 		/* A variant only pools.csv knows has nothing to draw: skip it. */
 		long v = names_find(&in->var, cell(c, r, cv));
-		struct poolinfo x = {.pool = cell(c, r, cp), .used = true, .kind = "", .settings = ""};
+		struct poolinfo x = {.pool = cell(c, r, cp), .used = true, .kind = "", .settings = "",
+				     .server = ""};
 		if (col_of(c, "kind") >= 0)
 			x.kind = cell(c, r, col_of(c, "kind"));
 		if (col_of(c, "settings") >= 0)
 			x.settings = cell(c, r, col_of(c, "settings"));
+		if (col_of(c, "server") >= 0)
+			x.server = cell(c, r, col_of(c, "server"));
 		double pre_ping = 0, used = 1;
 		if ((rc = num(c, r, "size", 0, 0, &x.size, e)) ||
 		    (rc = num(c, r, "max_overflow", 0, -1, &x.max_overflow, e)) ||
@@ -2739,15 +2743,51 @@ static int write_backlog(const struct input *in, const char *dir, struct err *e)
 
 /* ---- pgbouncer: PgBouncer's SHOW POOLS over time */
 
-/* Variants drawn at most in pgbouncer.png (one panel each, 220 px a panel). */
-#define PGB_PANELS_MAX 6
+/* Panels drawn at most in pgbouncer.png (220 px a panel). */
+#define PGB_PANELS_MAX 9
+
+/* One panel of pgbouncer.png: a variant, the pool whose timeline rows are read, and the
+ * database they describe (NULL when pools.csv does not say: older folders). */
+struct pgb_panel {
+	size_t var;
+	const char *pool, *database;
+};
+
+/* The panels a variant may get, in pools.csv order: PgBouncer has one pool per database it
+ * fronts (one [databases] entry per server) and a pool's timeline rows carry its server's
+ * database's status, so the first pool on each server stands for that database. Without
+ * pools.csv's server column, the variant's first pool in timeline.csv. Returns how many. */
+static size_t pgb_candidates(const struct input *in, size_t v, struct pgb_panel *out,
+			     size_t max)
+{
+	const struct csv *c = &in->timeline;
+	size_t n = 0;
+	for (size_t i = 0; i < in->npi && n < max; i++) {
+		const struct poolinfo *p = &in->pi[i];
+		if (p->var != v || !p->server[0])
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = strcmp(out[k].database, p->server) == 0;
+		if (!seen)
+			out[n++] = (struct pgb_panel){v, p->pool, p->server};
+	}
+	if (n > 0)
+		return n;
+	int cv = col_of(c, "variant"), cp = col_of(c, "pool");
+	for (size_t r = 0; r < csv_rows(c) && max > 0; r++)
+		if (strcmp(cell(c, r, cv), in->var.v[v]) == 0) {
+			out[0] = (struct pgb_panel){v, cell(c, r, cp), NULL};
+			return 1;
+		}
+	return 0;
+}
 
 /* PgBouncer's status over the first replication, from timeline.csv's cl_active, cl_waiting,
  * sv_active, sv_idle and maxwait_s (written when a variant has PgBouncer): one panel per
- * variant whose PgBouncer was ever busy (the columns are 0 in the rows of a variant without
- * one), the first PGB_PANELS_MAX of them; every sample, steps; maxwait on the right axis.
- * PgBouncer is one per deployment, so its status is the same on every pool's row of an
- * instant: the variant's first pool's rows are read. */
+ * variant and database PgBouncer fronts (pgb_candidates) whose PgBouncer pool was ever busy
+ * (the columns are 0 in the rows of a variant without one, and of a database nothing used),
+ * the first PGB_PANELS_MAX of them; every sample, steps; maxwait on the right axis. */
 static int write_pgbouncer(const struct input *in, const char *dir, struct err *e)
 {
 	static const char *const cols[] = {"cl_active", "cl_waiting", "sv_active", "sv_idle",
@@ -2763,49 +2803,61 @@ static int write_pgbouncer(const struct input *in, const char *dir, struct err *
 		return out_close(&d, rc, e);
 	FILE *f = d.f, *s = g.f;
 	fputs("# pooltide pgbouncer.dat: PgBouncer's SHOW POOLS sampled in the first replication,\n"
-	      "# from timeline.csv. One block per variant with PgBouncer (gnuplot `index N`):\n"
+	      "# from timeline.csv. One block per variant and database with PgBouncer (gnuplot\n"
+	      "# `index N`), named by the comment line before it:\n"
 	      "# t_s cl_active cl_waiting sv_active sv_idle maxwait_s\n", f);
-	size_t panel_var[PGB_PANELS_MAX];
+	struct pgb_panel panel[PGB_PANELS_MAX];
 	size_t np = 0;
 	double tmax_s = 0;
 	for (size_t v = 0; v < in->var.n && np < PGB_PANELS_MAX && !rc; v++) {
-		const char *pool = NULL;
-		bool busy = false;
-		for (size_t r = 0; r < csv_rows(c) && !rc; r++) {
-			if (strcmp(cell(c, r, cv), in->var.v[v]) != 0)
+		struct pgb_panel cand[PGB_PANELS_MAX];
+		size_t nc = pgb_candidates(in, v, cand, PGB_PANELS_MAX - np);
+		for (size_t k = 0; k < nc && !rc; k++) {
+			const char *pool = cand[k].pool;
+			bool busy = false;
+			for (size_t r = 0; r < csv_rows(c) && !rc; r++) {
+				if (strcmp(cell(c, r, cv), in->var.v[v]) != 0 ||
+				    strcmp(cell(c, r, cp), pool) != 0)
+					continue;
+				double x[5], t;
+				if ((rc = num(c, r, "t_s", 0, 0, &t, e)))
+					break;
+				for (int m = 0; m < 5 && !rc; m++)
+					rc = num(c, r, cols[m], 0, 0, &x[m], e);
+				if (rc)
+					break;
+				busy |= x[0] > 0 || x[1] > 0 || x[2] > 0 || x[3] > 0;
+				tmax_s = fmax(tmax_s, t);
+			}
+			if (rc || !busy)
 				continue;
-			if (!pool)
-				pool = cell(c, r, cp);
-			if (strcmp(cell(c, r, cp), pool) != 0)
-				continue;
-			double x[5], t;
-			if ((rc = num(c, r, "t_s", 0, 0, &t, e)))
-				break;
-			for (int k = 0; k < 5 && !rc; k++)
-				rc = num(c, r, cols[k], 0, 0, &x[k], e);
-			if (rc)
-				break;
-			busy |= x[0] > 0 || x[1] > 0 || x[2] > 0 || x[3] > 0;
-			tmax_s = fmax(tmax_s, t);
+			/* the block: every row of the pool standing for the database */
+			fputs("# ", f);
+			comment_name(f, in->var.v[v]);
+			if (cand[k].database) {
+				fputs(", database ", f);
+				comment_name(f, cand[k].database);
+			}
+			fputs(" (pool ", f);
+			comment_name(f, pool);
+			fputs(")\n", f);
+			for (size_t r = 0; r < csv_rows(c); r++) {
+				if (strcmp(cell(c, r, cv), in->var.v[v]) != 0 ||
+				    strcmp(cell(c, r, cp), pool) != 0)
+					continue;
+				fprintf(f, "%s", cell(c, r, col_of(c, "t_s")));
+				for (int m = 0; m < 5; m++)
+					fprintf(f, " %s", cell(c, r, col_of(c, cols[m])));
+				fputc('\n', f);
+			}
+			fputs("\n\n", f);
+			panel[np++] = cand[k];
 		}
-		if (rc || !busy)
-			continue;
-		/* the block: every row of the variant's first pool */
-		for (size_t r = 0; r < csv_rows(c); r++) {
-			if (strcmp(cell(c, r, cv), in->var.v[v]) != 0 ||
-			    strcmp(cell(c, r, cp), pool) != 0)
-				continue;
-			fprintf(f, "%s", cell(c, r, col_of(c, "t_s")));
-			for (int k = 0; k < 5; k++)
-				fprintf(f, " %s", cell(c, r, col_of(c, cols[k])));
-			fputc('\n', f);
-		}
-		fputs("\n\n", f);
-		panel_var[np++] = v;
 	}
 	if (!rc) {
 		struct tunit u = time_unit(tmax_s);
-		gp_begin(s, "pgbouncer", "PgBouncer's clients and servers over time, per variant");
+		gp_begin(s, "pgbouncer",
+			 "PgBouncer's clients and servers over time, per variant and database");
 		int h = 60 + 220 * (int)(np ? np : 1);
 		fprintf(s, "if (ext eq 'png') {\n"
 			   "\tset terminal pngcairo size 1000,%d noenhanced font 'Sans,10'\n"
@@ -2822,7 +2874,11 @@ static int write_pgbouncer(const struct input *in, const char *dir, struct err *
 			u.name, tmax_s > 0 ? tmax_s / u.div : 1);
 		for (size_t i = 0; i < np; i++) {
 			fputs("set title ", s);
-			gp_quote(s, in->var.v[panel_var[i]]);
+			if (panel[i].database)
+				gp_quotef(&g, "%s: database %s", in->var.v[panel[i].var],
+					  panel[i].database);
+			else
+				gp_quote(s, in->var.v[panel[i].var]);
 			fprintf(s, "\nplot 'pgbouncer.dat' index %zu using ($1/%.9g):4 with steps lc 1 "
 				   "title 'sv_active', \\\n"
 				   "     '' index %zu using ($1/%.9g):5 with steps lc 2 title 'sv_idle', \\\n"

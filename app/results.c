@@ -1033,15 +1033,16 @@ bool results_pool_used(const struct cfg_scenario *cfg, int p)
 }
 
 /* Each variant's pool configuration, for the plots (the cap line, the timeout marks, what
- * "wait = 0" means with pre_ping, which pools to draw). */
+ * "wait = 0" means with pre_ping, which pools to draw, which database PgBouncer's columns of
+ * a pool's timeline rows describe). */
 static int pools_csv(FILE *out, void *pctx)
 {
 	const struct run_ctx *c = pctx;
 	const struct scenario *sc = c->info->sc;
 	/* size and max_overflow are the common model's (cfg_pool: connections kept, and allowed
 	 * beyond them; the cap's two terms); kind and settings say the same in the kind's words */
-	fputs("variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used,kind,settings\n",
-	      out);
+	fputs("variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used,kind,settings,"
+	      "server\n", out);
 	for (int v = 0; v < sc->n_variants; v++) {
 		const struct cfg_scenario *cfg = &sc->variants[v].cfg;
 		for (int p = 0; p < cfg->n_pools; p++) {
@@ -1060,6 +1061,9 @@ static int pools_csv(FILE *out, void *pctx)
 			int ns = pool_cfg_settings(pc, set);
 			for (int i = 0; i < ns; i++)
 				fprintf(out, "%s%s=%d", i ? " " : "", set[i].name, set[i].value);
+			/* the server it connects to (through PgBouncer: that server's database) */
+			fputc(',', out);
+			results_csv_field(out, cfg_server_name(cfg, pc->server));
 			fputc('\n', out);
 		}
 	}

@@ -839,8 +839,8 @@ static void test_missing_csv(void **state)
 }
 
 /* PgBouncer's panel (pgbouncer.png): timeline.csv's PgBouncer columns, one panel per variant
- * whose PgBouncer was ever busy ("direct" has only zeros: no panel), read from the variant's
- * first pool's rows (PgBouncer is the same on every pool's row of an instant; pool "jobs" is
+ * whose PgBouncer was ever busy ("direct" has only zeros: no panel). Without pools.csv (older
+ * folders: no pool's server known) the variant's first pool's rows are read (pool "jobs" is
  * skipped), every sample in the .dat block; one panel: 60 + 220 px high. */
 static void test_pgbouncer_panel(void **state)
 {
@@ -871,6 +871,7 @@ static void test_pgbouncer_panel(void **state)
 	assert_png(dir, "pgbouncer.png", 1000, 60 + 220);
 	char *dat = read_file(dir, "pgbouncer.dat");
 	assert_non_null(strstr(dat, "# t_s cl_active cl_waiting sv_active sv_idle maxwait_s\n"
+				    "# pgb (pool main)\n"
 				    "0 0 0 0 0 0\n1 1 1 1 0 0.25\n2 2 0 0 1 0\n\n\n"));
 	free(dat);
 	char *gp = read_file(dir, "pgbouncer.gp");
@@ -882,10 +883,79 @@ static void test_pgbouncer_panel(void **state)
 	rm_rf(dir);
 }
 
+/* PgBouncer in front of a primary and two replicas (as read-replicas.json's variant behind
+ * PgBouncer): one PgBouncer pool per database, and a pool's timeline rows carry its server's
+ * database's status, so pgbouncer.png has one panel per database, read from the first pool on
+ * each server in pools.csv order: "main" for the primary (not "jobs", also on the primary,
+ * whose rows differ here only to show they are not read), "api_r1" for replica1, "api_r2"
+ * for replica2; the titles name the variant and the database. replica3's pool "api_r3" never
+ * had a client or a server: no panel. Three panels: 60 + 3 x 220 px high. */
+static void test_pgbouncer_per_database(void **state)
+{
+	(void)state;
+	if (!gnuplot_on_path())
+		skip();
+	char dir[64] = "/tmp/pooltide-plot-XXXXXX", warn[512];
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "summary.csv",
+		   "variant,workload,metric,mean,ci_low,ci_high,unit\n"
+		   "pgb,api,timeout_rate,0,0,0,1\n");
+	write_file(dir, "waits.csv",
+		   "variant,workload,kind,lo_s,hi_s,count,cdf\n"
+		   "pgb,api,served,0,0,10,1\n");
+	write_file(dir, "pools.csv",
+		   "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used,kind,settings,"
+		   "server\n"
+		   "pgb,main,5,0,5,30,0,0,1,sqlalchemy,pool_size=5 max_overflow=0,primary\n"
+		   "pgb,jobs,1,0,1,30,0,0,1,sqlalchemy,pool_size=1 max_overflow=0,primary\n"
+		   "pgb,api_r1,5,0,5,30,0,0,0,sqlalchemy,pool_size=5 max_overflow=0,replica1\n"
+		   "pgb,api_r2,5,0,5,30,0,0,0,sqlalchemy,pool_size=5 max_overflow=0,replica2\n"
+		   "pgb,api_r3,5,0,5,30,0,0,0,sqlalchemy,pool_size=5 max_overflow=0,replica3\n");
+	write_file(dir, "timeline.csv",
+		   "variant,t_s,pool,checked_out,overflow,waiters,cl_active,cl_waiting,sv_active,"
+		   "sv_idle,sv_tested,sv_login,maxwait_s\n"
+		   "pgb,0,main,0,0,0,0,0,0,0,0,0,0\n"
+		   "pgb,0,jobs,0,0,0,0,0,0,0,0,0,0\n"
+		   "pgb,0,api_r1,0,0,0,0,0,0,0,0,0,0\n"
+		   "pgb,0,api_r2,0,0,0,0,0,0,0,0,0,0\n"
+		   "pgb,0,api_r3,0,0,0,0,0,0,0,0,0,0\n"
+		   "pgb,1,main,2,0,0,3,1,2,0,0,0,0.5\n"
+		   "pgb,1,jobs,0,0,0,9,9,9,9,0,0,9\n"
+		   "pgb,1,api_r1,1,0,0,1,0,1,1,0,0,0\n"
+		   "pgb,1,api_r2,1,0,0,2,0,1,0,0,0,0\n"
+		   "pgb,1,api_r3,0,0,0,0,0,0,0,0,0,0\n");
+	assert_int_equal(plot_dir(dir, true, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	assert_png(dir, "pgbouncer.png", 1000, 60 + 3 * 220);
+	char *dat = read_file(dir, "pgbouncer.dat");
+	assert_non_null(strstr(dat, "# t_s cl_active cl_waiting sv_active sv_idle maxwait_s\n"
+				    "# pgb, database primary (pool main)\n"
+				    "0 0 0 0 0 0\n1 3 1 2 0 0.5\n\n\n"
+				    "# pgb, database replica1 (pool api_r1)\n"
+				    "0 0 0 0 0 0\n1 1 0 1 1 0\n\n\n"
+				    "# pgb, database replica2 (pool api_r2)\n"
+				    "0 0 0 0 0 0\n1 2 0 1 0 0\n\n\n"));
+	assert_null(strstr(dat, "replica3"));
+	assert_null(strstr(dat, " 9 9"));
+	free(dat);
+	char *gp = read_file(dir, "pgbouncer.gp");
+	assert_non_null(strstr(gp, "set multiplot layout 3,1 "));
+	assert_non_null(strstr(gp, "set title 'pgb: database primary'\n"
+				   "plot 'pgbouncer.dat' index 0 using ($1/1):4 "));
+	assert_non_null(strstr(gp, "set title 'pgb: database replica1'\n"
+				   "plot 'pgbouncer.dat' index 1 using ($1/1):4 "));
+	assert_non_null(strstr(gp, "set title 'pgb: database replica2'\n"
+				   "plot 'pgbouncer.dat' index 2 using ($1/1):4 "));
+	assert_null(strstr(gp, "replica3"));
+	free(gp);
+	rm_rf(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pgbouncer_panel),
+		cmocka_unit_test(test_pgbouncer_per_database),
 		cmocka_unit_test(test_draws_every_plot),
 		cmocka_unit_test(test_without_optional_inputs),
 		cmocka_unit_test(test_timeline_pages),

@@ -1389,22 +1389,23 @@ static void test_timeline_csv(void **state)
 
 	/* pools.csv: one row per variant and pool, the cap size + max_overflow, no pre_ping,
 	 * both pools used (api runs on main, batch on jobs), the kind and its settings in its
-	 * words (QueuePool: pool_size, max_overflow). */
+	 * words (QueuePool: pool_size, max_overflow), the server (no replicas: the primary). */
 	c = csv_file(dir, "pools.csv",
-		     "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used,kind,settings",
-		     11);
+		     "variant,pool,size,max_overflow,cap,timeout_s,pre_ping,ping_s,used,kind,settings,"
+		     "server",
+		     12);
 	assert_int_equal(c.nrows - 1, 4);
-	static const char *const want[4][11] = {
+	static const char *const want[4][12] = {
 		{"3+1", "main", "3", "1", "4", "0.2", "0", "0", "1", "sqlalchemy",
-		 "pool_size=3 max_overflow=1"},
+		 "pool_size=3 max_overflow=1", "primary"},
 		{"3+1", "jobs", "1", "0", "1", "1", "0", "0", "1", "sqlalchemy",
-		 "pool_size=1 max_overflow=0"},
+		 "pool_size=1 max_overflow=0", "primary"},
 		{VARIANT2, "main", "6", "2", "8", "0.2", "0", "0", "1", "sqlalchemy",
-		 "pool_size=6 max_overflow=2"},
+		 "pool_size=6 max_overflow=2", "primary"},
 		{VARIANT2, "jobs", "1", "0", "1", "1", "0", "0", "1", "sqlalchemy",
-		 "pool_size=1 max_overflow=0"}};
+		 "pool_size=1 max_overflow=0", "primary"}};
 	for (int r = 0; r < 4; r++)
-		for (int f = 0; f < 11; f++)
+		for (int f = 0; f < 12; f++)
 			assert_string_equal(c.fields[r + 1][f], want[r][f]);
 	csv_free(&c);
 	/* database.csv: the defaults, 100 - 3 superuser-reserved usable. */
