@@ -34,6 +34,7 @@
 #include "sim/dist.h"
 #include "sim/status.h"
 #include "tests/oomhook.h"
+#include "tests/testutil.h"
 
 #if OOM_HOOK /* the helpers of the test below, which needs the allocation hook */
 /* 30 s of one pool (3 + 2, timeout 2 s) shared by requests at 40/s (db_time exponential
@@ -157,20 +158,11 @@ static void test_oom_everywhere(void **state)
 /* A scenario of one pool (10 + 0) and one request workload "api" (db_time constant 10 ms). */
 static void one_workload(struct cfg_scenario *sc, double horizon_s)
 {
-	cfg_scenario_defaults(sc);
+	testutil_one_workload(sc);
 	sc->horizon_s = horizon_s;
 	sc->seed = 3;
-	sc->n_pools = 1;
-	cfg_pool_defaults(&sc->pools[0]);
-	memcpy(sc->pools[0].name, "main", sizeof "main");
 	sc->pools[0].size = 10;
-	sc->pools[0].max_overflow = 0;
-	sc->n_workloads = 1;
 	struct cfg_workload *w = &sc->workloads[0];
-	memset(w, 0, sizeof *w);
-	memcpy(w->name, "api", sizeof "api");
-	w->kind = CFG_WORKLOAD_REQUESTS;
-	cfg_requests_defaults(&w->req);
 	assert_int_equal(dist_constant(&w->req.db_time, 0.01), PT_OK);
 }
 

@@ -36,6 +36,7 @@
 #include "models/summary.h"
 #include "tests/queueing_ref.h"
 #include <stdio.h>
+#include "tests/testutil.h"
 
 #define TOL 1e-9
 #define MAX_CLIENTS 8
@@ -894,7 +895,7 @@ static double trace_t[3], trace_hold[3];
  * (at 0 and 0.1, database time 1 s each, no warm-up). */
 static void trace_scenario(struct cfg_scenario *sc)
 {
-	cfg_scenario_defaults(sc);
+	testutil_one_workload(sc);
 	sc->horizon_s = 10;
 	sc->replications = 1;
 	dist_constant(&sc->db.connect_time, 0.125);
@@ -903,16 +904,7 @@ static void trace_scenario(struct cfg_scenario *sc)
 	sc->pgbouncer.pool_mode = CFG_POOL_MODE_TRANSACTION;
 	sc->pgbouncer.default_pool_size = 1;
 	dist_constant(&sc->pgbouncer.client_connect_time, 0.0625);
-	sc->n_pools = 1;
-	cfg_pool_defaults(&sc->pools[0]);
-	memcpy(sc->pools[0].name, "main", sizeof "main");
-	sc->pools[0].max_overflow = 0;
-	sc->n_workloads = 1;
 	struct cfg_workload *w = &sc->workloads[0];
-	memset(w, 0, sizeof *w);
-	memcpy(w->name, "api", sizeof "api");
-	w->kind = CFG_WORKLOAD_REQUESTS;
-	cfg_requests_defaults(&w->req);
 	trace_t[0] = 0;
 	trace_t[1] = 0.1;
 	trace_hold[0] = trace_hold[1] = 1;

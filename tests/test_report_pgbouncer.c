@@ -27,26 +27,18 @@
 #include "models/config.h"
 #include "models/experiment.h"
 #include "sim/dist.h"
+#include "tests/testutil.h"
 
 static double trace_t[2] = {0, 0.1}, trace_hold[2] = {1, 1};
 
 static void base(struct cfg_scenario *sc)
 {
-	cfg_scenario_defaults(sc);
+	testutil_one_workload(sc);
 	sc->horizon_s = 10;
 	sc->replications = 2;
 	dist_constant(&sc->db.connect_time, 0.125);
 	sc->db.row_locks = false;
-	sc->n_pools = 1;
-	cfg_pool_defaults(&sc->pools[0]);
-	memcpy(sc->pools[0].name, "main", sizeof "main");
-	sc->pools[0].max_overflow = 0;
-	sc->n_workloads = 1;
 	struct cfg_workload *w = &sc->workloads[0];
-	memset(w, 0, sizeof *w);
-	memcpy(w->name, "api", sizeof "api");
-	w->kind = CFG_WORKLOAD_REQUESTS;
-	cfg_requests_defaults(&w->req);
 	w->req.arrival.trace_n = 2;
 	w->req.arrival.trace_t = trace_t;
 	w->req.arrival.trace_hold = trace_hold;

@@ -41,6 +41,7 @@
 #include "models/summary.h"
 #include "sim/stats.h"
 #include "tests/queueing_ref.h"
+#include "tests/testutil.h"
 
 #define REPS 10
 #define CONF 0.999
@@ -54,42 +55,20 @@ enum kind { HIKARI, GO_FIFO, GO_RANDOM };
 static void config(struct cfg_scenario *sc, enum kind k, int c, double lam, double mu,
 		   double timeout, double horizon, double warmup)
 {
-	cfg_scenario_defaults(sc);
-	sc->horizon_s = horizon;
-	sc->warmup_s = warmup;
-	sc->replications = REPS;
-	sc->seed = VALIDATION_SEED;
-	dist_constant(&sc->db.connect_time, 0);
-	sc->db.max_connections = 10000;
-	sc->n_pools = 1;
+	/* the M/M/c+D queue, then the kind's own settings for the same c and timeout */
+	testutil_mmcd(sc, c, lam, mu, timeout, horizon, warmup, REPS, VALIDATION_SEED);
 	struct cfg_pool *p = &sc->pools[0];
-	cfg_pool_defaults(p);
-	snprintf(p->name, CFG_NAME_MAX, "main");
 	if (k == HIKARI) {
 		p->kind = &pool_kind_hikaricp;
-		p->size = c;
 		p->min_idle = c;
-		p->max_overflow = 0;
-		p->timeout_s = timeout;
 		p->idle_timeout_s = 600;
 		p->max_lifetime_s = 0;
 		snprintf(p->pool_name, CFG_NAME_MAX, "HikariPool-1");
 	} else {
 		p->kind = &pool_kind_go;
 		p->max_open = c;
-		p->size = c;
-		p->max_overflow = 0;
-		p->timeout_s = timeout;
 		p->fifo_waiters = k == GO_FIFO;
 	}
-	sc->n_workloads = 1;
-	struct cfg_workload *w = &sc->workloads[0];
-	snprintf(w->name, CFG_NAME_MAX, "api");
-	w->kind = CFG_WORKLOAD_REQUESTS;
-	w->pool = 0;
-	cfg_requests_defaults(&w->req);
-	w->req.arrival.rate_per_s = lam;
-	dist_exponential(&w->req.db_time, 1.0 / mu);
 }
 
 struct sims {

@@ -13,6 +13,11 @@
 
 #include "models/config.h"
 
+/* *sc = the documented defaults with one QueuePool "main" (its defaults, no overflow) and
+ * one request workload "api" on it (its defaults): the base the tests set up their own
+ * scenario from. */
+void testutil_one_workload(struct cfg_scenario *sc);
+
 /* *sc = M/M/c+D: one QueuePool "main" of c connections, no overflow, pool timeout `timeout`
  * (1e9: none in practice); one request workload "api" with Poisson arrivals at lam per second
  * holding a connection an exponential time of mean 1/mu; connects free and never refused;
